@@ -1,0 +1,3 @@
+from matrixbook.cli import main
+
+main()

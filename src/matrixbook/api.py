@@ -1,0 +1,69 @@
+"""The library behind the command line: each function does one command's work."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from matrixbook.schema import Schema
+from matrixbook.schema import load_schema as _load_schema
+
+if TYPE_CHECKING:
+    from matrixbook.build import BuildResult, Output
+    from matrixbook.report import Report
+
+
+def load_schema() -> Schema:
+    return _load_schema()
+
+
+def init_workbook(path: Path | str, *, blank: bool = False, force: bool = False) -> Path:
+    """Write a new master workbook from the schemas; seeded from workbook/seed unless blank."""
+    import shutil
+
+    from matrixbook.files import atomic_write, refuse_overwrite
+    from matrixbook.newbook import write_workbook
+    from matrixbook.resources import default_workbook, seed_dir
+    from matrixbook.seed import load_seed
+
+    schema = _load_schema()
+    path = Path(path)
+    if blank:
+        return write_workbook(path, schema, None, force=force)
+    if seed_dir().is_dir():
+        return write_workbook(path, schema, load_seed(seed_dir(), schema), force=force)
+    # An installed wheel carries the default workbook itself, not its seed.
+    refuse_overwrite(path, force)
+    with atomic_write(path) as tmp:
+        shutil.copyfile(default_workbook(), tmp)
+    return path
+
+
+def validate(path: Path | str, *, stage: str = "draft") -> Report:
+    """Check the workbook; the report holds every finding with its cell."""
+    from matrixbook.validation import check_workbook
+
+    return check_workbook(Path(path), _load_schema(), stage=stage).report
+
+
+def annotate_copy(path: Path | str, report: Report, out: Path | str, *,
+                  force: bool = False) -> Path:
+    """A copy of the user's workbook with every finding marked at its cell."""
+    from matrixbook.annotate import annotate
+
+    return annotate(Path(path), report, Path(out), force=force)
+
+
+def available_outputs() -> list[Output]:
+    from matrixbook.build import discover_outputs
+
+    return discover_outputs()
+
+
+def build(path: Path | str, out_dir: Path | str = "out", *, only: list[str] | None = None,
+          audience: str = "internal", today: date | None = None) -> BuildResult:
+    """Validate, then write each output for `audience` into `out_dir`."""
+    from matrixbook.build import build_outputs
+
+    return build_outputs(Path(path), Path(out_dir), only=only, audience=audience, today=today)

@@ -1,0 +1,156 @@
+"""The command line: a thin skin over the library. Parses arguments, calls one library
+function, renders its result. Heavy imports happen inside the commands so --help is instant."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from matrixbook.errors import MatrixbookError
+
+DEFAULT_WORKBOOK = "workbook/master.xlsx"
+
+workbook_argument = click.argument(
+    "path", type=click.Path(dir_okay=True, path_type=Path), default=DEFAULT_WORKBOOK,
+    required=False)
+
+
+def format_option(*choices: str):
+    return click.option("--format", "fmt", type=click.Choice(list(choices)), default=choices[0],
+                        show_default=True, help="How to print the result.")
+
+
+def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not a date; type it as YYYY-MM-DD, "
+                                 "e.g. 2025-09-01.") from None
+
+
+def _fail(exc: MatrixbookError) -> None:
+    click.echo(f"Error: {exc}", err=True)
+    sys.exit(2)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="matrixbook")
+def cli() -> None:
+    """Keep the IOM MENA mapping in one master Excel workbook, check it, and regenerate every
+    deliverable from it.
+
+    PATH defaults to workbook/master.xlsx. Exit status: 0 valid or built, 1 the workbook has
+    errors, 2 the command could not run.
+    """
+
+
+@cli.command()
+@workbook_argument
+@click.option("--blank", is_flag=True, help="Headers only, no seed data.")
+@click.option("--force", is_flag=True, help="Replace PATH if it exists.")
+def init(path: Path, blank: bool, force: bool) -> None:
+    """Write a new master workbook with drop-downs and help (seeded by default)."""
+    from matrixbook.api import init_workbook
+
+    try:
+        written = init_workbook(path, blank=blank, force=force)
+    except MatrixbookError as exc:
+        _fail(exc)
+    click.echo(f"Wrote {written} ({'blank' if blank else 'seeded'}).")
+
+
+@cli.command()
+@workbook_argument
+@format_option("text", "json")
+@click.option("--annotate", type=click.Path(dir_okay=False, path_type=Path), metavar="OUT.xlsx",
+              help="Also write a copy of the workbook with every bad cell marked.")
+@click.option("--stage", type=click.Choice(["draft", "final"]), default="draft",
+              show_default=True,
+              help="final: empty brief sections and notes outside 5-10 pages become errors.")
+@click.option("--force", is_flag=True, help="Replace the --annotate file if it exists.")
+def validate(path: Path, fmt: str, annotate: Path | None, stage: str, force: bool) -> None:
+    """Check the workbook and say, cell by cell, what to fix."""
+    from matrixbook.api import annotate_copy, load_schema
+    from matrixbook.api import validate as run_validate
+
+    try:
+        report = run_validate(path, stage=stage)
+        if annotate is not None:
+            annotate_copy(path, report, annotate, force=force)
+    except MatrixbookError as exc:
+        _fail(exc)
+    order = [s.name for s in load_schema().sheets]
+    click.echo(report.to_json(order) if fmt == "json" else report.to_text(order))
+    if annotate is not None and fmt == "text":
+        click.echo(f"Marked every finding in {annotate}.")
+    sys.exit(report.exit_code)
+
+
+@cli.command()
+@workbook_argument
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the outputs [default: out/, or out/external/ for an external "
+                   "build].")
+@click.option("--only", help="Comma-separated output names to build (see --list).")
+@click.option("--audience", type=click.Choice(["internal", "external"]), default="internal",
+              show_default=True, help="external: no internal columns, no personal data.")
+@click.option("--today", callback=_date, metavar="YYYY-MM-DD",
+              help="Date taken as today in schedules, so outputs are reproducible.")
+@click.option("--list", "list_outputs", is_flag=True, help="List the outputs and stop.")
+def build(path: Path, out_dir: Path | None, only: str | None, audience: str,
+          today: date | None, list_outputs: bool) -> None:
+    """Regenerate the deliverables from the workbook."""
+    from matrixbook.api import available_outputs
+    from matrixbook.api import build as run_build
+
+    if list_outputs:
+        for output in available_outputs():
+            click.echo(f"{output.name:<18} {output.audience:<9} {output.description}")
+        return
+    names = [n.strip() for n in only.split(",") if n.strip()] if only else None
+    if out_dir is None:
+        out_dir = Path("out") if audience == "internal" else Path("out") / "external"
+    try:
+        result = run_build(path, out_dir, only=names, audience=audience, today=today)
+    except MatrixbookError as exc:
+        _fail(exc)
+    for warning in result.messages:
+        click.echo(warning, err=True)
+    if not result.report.ok:
+        click.echo(result.report.to_text(), err=True)
+        click.echo("Nothing was built: fix the errors above, then run `matrixbook build` again.",
+                   err=True)
+        sys.exit(1)
+    for written in result.written:
+        click.echo(f"Wrote {written}")
+    click.echo(f"Built {len(result.written)} file(s) for the {audience} audience in {out_dir}.")
+
+
+@cli.command()
+@format_option("json", "markdown")
+def schema(fmt: str) -> None:
+    """Print the data dictionary of the master workbook."""
+    import json
+
+    from matrixbook.api import load_schema
+    from matrixbook.dictionary import to_markdown
+    from matrixbook.schema import schema_json
+
+    s = load_schema()
+    if fmt == "json":
+        click.echo(json.dumps(schema_json(s), ensure_ascii=False, indent=2))
+    else:
+        click.echo(to_markdown(s), nl=False)
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":
+    main()

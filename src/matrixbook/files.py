@@ -1,0 +1,61 @@
+"""Safe writing: never over an existing file unless told, always through a temporary file and an
+atomic rename, so an interrupted run leaves the previous file whole."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from matrixbook.errors import OutputError, UsageError
+
+
+def lock_file(path: Path) -> Path:
+    """The owner file Excel and LibreOffice leave beside a workbook they have open."""
+    return path.with_name("~$" + path.name)
+
+
+def is_open_elsewhere(path: Path) -> bool:
+    return lock_file(path).exists() or path.with_name(".~lock." + path.name + "#").exists()
+
+
+def refuse_overwrite(path: Path, force: bool) -> None:
+    if path.exists() and not force:
+        raise UsageError(
+            f"{path} already exists; choose another name or add --force to replace it."
+        )
+
+
+@contextlib.contextmanager
+def atomic_write(path: Path, *, check_open: bool = True) -> Iterator[Path]:
+    """Yield a temporary path beside `path`; on success rename it over `path`."""
+    path = Path(path)
+    if path.is_dir():
+        raise OutputError(f"{path} is a folder; give a file name.")
+    if check_open and is_open_elsewhere(path):
+        raise OutputError(
+            f"{path} is open in Excel or LibreOffice; close it and run the command again."
+        )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=".~tmp-", suffix=path.suffix, dir=path.parent)
+    except OSError as exc:
+        raise OutputError(f"Cannot write in {path.parent}: {exc.strerror or exc}.") from exc
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        try:
+            os.replace(tmp, path)
+        except PermissionError as exc:
+            raise OutputError(
+                f"{path} could not be replaced; it is probably open in Excel. "
+                "Close it and run the command again."
+            ) from exc
+        except OSError as exc:
+            raise OutputError(f"{path} could not be written: {exc.strerror or exc}.") from exc
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()

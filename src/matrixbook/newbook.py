@@ -1,0 +1,189 @@
+"""`matrixbook init`: a new master workbook written from the schemas (and the seed data)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from matrixbook import xlsx
+from matrixbook.files import atomic_write, refuse_overwrite
+from matrixbook.schema import Column, Schema, Sheet
+
+EMPTY_ROWS_WITH_CHECKS = 500
+LISTS_SHEET = "Lists"
+
+
+def _input_message(col: Column, schema: Schema) -> dict[str, Any]:
+    message = col.description
+    if col.required:
+        message = "Required. " + message
+    if col.is_list and col.vocabulary and col.vocabulary != "countries":
+        codes = schema.vocabulary(col.vocabulary).codes
+        if len(", ".join(codes)) + len(message) < 240:
+            message += " Allowed: " + ", ".join(codes) + "."
+    return {"input_title": col.name[:32], "input_message": message[:255]}
+
+
+def _about(wb: Any, ws: Any, schema: Schema, seeded: bool) -> None:
+    title = wb.add_format({"bold": True, "font_size": 16, "font_color": xlsx.IOM_BLUE})
+    head = wb.add_format({"bold": True, "font_size": 11, "font_color": xlsx.IOM_BLUE})
+    wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+    bold = wb.add_format({"bold": True, "valign": "top", "text_wrap": True})
+    ws.set_column(0, 0, 24)
+    ws.set_column(1, 1, 100)
+    ws.write_string(0, 0, schema.title, title)
+    lines: list[tuple[str, str, Any]] = [
+        ("Purpose", "The single master record of the mapping: regional entities, inter-regional "
+         "dialogues, their memberships and themes, regional policies (and the climate-mobility "
+         "instruments that feed IOM's CLIMB database), key-informant interviews, the workplan "
+         "and the sources of the documentary review. Every deliverable is regenerated from it "
+         "with `matrixbook build`.", wrap),
+        ("Schema version", schema.version, wrap),
+        ("Contents", "Seeded with the entities and dialogues of the terms of reference."
+         if seeded else "Blank: headers only.", wrap),
+        ("", "", wrap),
+        ("How to fill it", "", head),
+        ("One row per record", "Each sheet holds one kind of record, one per row, under one "
+         "header row. Do not rename or move the headers; add your own columns to the right "
+         "and your own sheets if you need them: the tool keeps them.", wrap),
+        ("IDs", "Every record has a stable ID (ENT-LAS, DLG-RABAT, POL-001...). Never change an "
+         "ID once it is used: other sheets refer to it.", wrap),
+        ("Drop-down lists", "Click a cell to see what to type; pick from the drop-down list where "
+         "there is one. Cells that hold several values separate them with "
+         f"'{schema.separator}' (e.g. Gulf{schema.separator} Mashreq).", wrap),
+        ("Dates", "Type dates as real dates, e.g. 2025-09-12 (year-month-day). Text that looks "
+         "like a date is reported, never guessed.", wrap),
+        ("Countries", "ISO 3166-1 alpha-3 codes (MAR, EGY, SAU...). XEU stands for the European "
+         "Union as a party, XSA for the Sahrawi Arab Democratic Republic.", wrap),
+        ("Unconfirmed facts", "A fact no source confirms is marked: Confirmed = No, or listed in "
+         "the 'Unconfirmed facts' column. Never present it as confirmed.", wrap),
+        ("Personal data", "Interviewee names, e-mails, phones and interview notes are internal: "
+         "they never appear in an external output.", wrap),
+        ("Before you send it", "Run `matrixbook validate` and fix each cell it names.", wrap),
+        ("", "", wrap),
+        ("Sheets", "", head),
+    ]
+    row = 2
+    for label, text, fmt in lines:
+        if label:
+            ws.write_string(row, 0, label, bold if fmt is not head else head)
+        if text:
+            ws.write_string(row, 1, text, fmt)
+        row += 1
+    for sheet in schema.sheets:
+        ws.write_string(row, 0, sheet.name, bold)
+        ws.write_string(row, 1, sheet.description, wrap)
+        row += 1
+    xlsx.print_setup(ws, header_rows=0, title=schema.title, landscape=False)
+
+
+def _vocabulary_names(schema: Schema) -> list[str]:
+    return list(schema.vocabularies) + ["countries"]
+
+
+def _list_ranges(schema: Schema) -> dict[str, str]:
+    """Range formulas into the hidden Lists sheet, one column per vocabulary."""
+    ranges = {}
+    for i, name in enumerate(_vocabulary_names(schema)):
+        letter = _col_letter(i)
+        n = len(schema.vocabulary(name).codes)
+        ranges[name] = f"={LISTS_SHEET}!${letter}$2:${letter}${n + 1}"
+    return ranges
+
+
+def _write_lists(wb: Any, schema: Schema) -> None:
+    """Long vocabularies live on a hidden sheet, not inline in each validation."""
+    ws = wb.add_worksheet(LISTS_SHEET)
+    for i, name in enumerate(_vocabulary_names(schema)):
+        ws.write_string(0, i, name)
+        for j, code in enumerate(schema.vocabulary(name).codes, start=1):
+            ws.write_string(j, i, code)
+    ws.hide()
+
+
+def _col_letter(index: int) -> str:
+    from xlsxwriter.utility import xl_col_to_name
+
+    return xl_col_to_name(index)
+
+
+def _data_sheet(wb: Any, sheet: Sheet, schema: Schema, rows: list[dict[str, Any]],
+                ranges: dict[str, str], formats: dict[str, Any]) -> None:
+    ws = wb.add_worksheet(sheet.name)
+    last = max(len(rows), 1) + EMPTY_ROWS_WITH_CHECKS
+    for c, col in enumerate(sheet.columns):
+        fmt = formats["header_internal"] if col.internal else formats["header"]
+        ws.write_string(0, c, col.name, fmt)
+        if col.type == "date":
+            cell_fmt = formats["datetime"] if col.time else formats["date"]
+        elif col.type in ("string", "list") and col.width >= 30:
+            cell_fmt = formats["wrap"]
+        else:
+            cell_fmt = formats["cell"]
+        ws.set_column(c, c, col.width, cell_fmt)
+        for r, record in enumerate(rows, start=1):
+            xlsx.write_value(ws, r, c, record.get(col.name), cell_fmt, cell_fmt)
+        options = _validation(col, schema, ranges)
+        options.update(_input_message(col, schema))
+        ws.data_validation(1, c, last, c, options)
+    ws.freeze_panes(1, 1)
+    ws.autofilter(0, 0, max(len(rows), 1), len(sheet.columns) - 1)
+    ws.set_row(0, 32)
+    xlsx.print_setup(ws, header_rows=1, title=sheet.name)
+
+
+def _validation(col: Column, schema: Schema, ranges: dict[str, str]) -> dict[str, Any]:
+    if col.type == "boolean":
+        return {"validate": "list", "source": ["Yes", "No"],
+                "error_message": "Choose Yes or No."}
+    if col.vocabulary and not col.is_list:
+        return {"validate": "list", "source": ranges[col.vocabulary],
+                "error_title": "Not in the list",
+                "error_message": f"Choose a value from the list for {col.name}."[:255]}
+    if col.type == "integer":
+        return {"validate": "integer", "criteria": "between",
+                "minimum": col.minimum if col.minimum is not None else -(10**9),
+                "maximum": col.maximum if col.maximum is not None else 10**9,
+                "error_message": f"Type a whole number for {col.name}."[:255]}
+    if col.type == "date":
+        example = "2025-08-26 10:00" if col.time else "2025-09-12"
+        return {"validate": "date", "criteria": "between",
+                "minimum": xlsx.pd.Timestamp(col.minimum).to_pydatetime(),
+                "maximum": xlsx.pd.Timestamp(col.maximum).to_pydatetime(),
+                "error_message": f"Type a real date, e.g. {example}."}
+    return {"validate": "any"}
+
+
+def write_workbook(path: Path, schema: Schema, rows: dict[str, list[dict[str, Any]]] | None,
+                   *, force: bool = False) -> Path:
+    """Write a master workbook at `path`; `rows=None` gives headers only."""
+    import xlsxwriter
+
+    path = Path(path)
+    refuse_overwrite(path, force)
+    with atomic_write(path) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp), xlsx.workbook_options())
+        xlsx.set_properties(wb, schema.title, f"Master workbook, schema {schema.version}")
+        formats = {
+            "header": wb.add_format({"bold": True, "font_color": xlsx.HEADER_FONT,
+                                     "bg_color": xlsx.IOM_BLUE, "text_wrap": True,
+                                     "valign": "vcenter", "border": 1}),
+            "header_internal": wb.add_format({"bold": True, "font_color": "#000000",
+                                              "bg_color": xlsx.TINTS["orange"],
+                                              "text_wrap": True, "valign": "vcenter",
+                                              "border": 1}),
+            "cell": wb.add_format({"valign": "top"}),
+            "wrap": wb.add_format({"valign": "top", "text_wrap": True}),
+            "date": wb.add_format({"valign": "top", "num_format": xlsx.DATE_FORMAT}),
+            "datetime": wb.add_format({"valign": "top", "num_format": xlsx.DATETIME_FORMAT}),
+        }
+        about = wb.add_worksheet("About")
+        _about(wb, about, schema, seeded=rows is not None)
+        ranges = _list_ranges(schema)
+        for sheet in schema.sheets:
+            _data_sheet(wb, sheet, schema, (rows or {}).get(sheet.name, []), ranges, formats)
+        _write_lists(wb, schema)
+        about.activate()
+        wb.close()
+    return path
+

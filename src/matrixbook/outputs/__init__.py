@@ -1,0 +1,1 @@
+"""One module per output; each defines OUTPUT = matrixbook.build.Output(...)."""

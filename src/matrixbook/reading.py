@@ -1,0 +1,185 @@
+"""Reading the master workbook fast (python-calamine), without ever writing to it.
+
+Each declared sheet becomes a DataFrame of the raw cell values as Excel holds them (text, numbers,
+dates, booleans; empty cells as None), indexed by Excel row number, with one column per declared
+header found (named by the column's `field`) and staff's own extra columns kept under their
+header text. Structural problems (missing sheet, misspelt or duplicated header) become findings.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from matrixbook import filecheck
+from matrixbook.report import ERROR, WARNING, Finding
+from matrixbook.schema import Schema, Sheet
+
+_SPACES = re.compile(r"[\s\u00a0]+")
+
+
+def normalise_header(text: str) -> str:
+    return _SPACES.sub(" ", str(text)).strip().casefold()
+
+
+def column_letter(index: int) -> str:
+    """0-based column index to Excel letters: 0 -> A, 26 -> AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+@dataclass
+class SheetData:
+    sheet: Sheet
+    title: str  # the sheet's name in the file
+    frame: pd.DataFrame  # index: Excel row numbers; columns: fields, then extra headers
+    positions: dict[str, int]  # field or extra header -> 0-based column index in the file
+    extra_headers: list[str] = field(default_factory=list)
+
+    def cell(self, field_or_header: str, row: int) -> str:
+        return f"{column_letter(self.positions[field_or_header])}{row}"
+
+    def has(self, field_name: str) -> bool:
+        return field_name in self.positions
+
+
+@dataclass
+class Book:
+    path: Path
+    schema: Schema
+    sheets: dict[str, SheetData]
+    sheet_titles: list[str]  # every sheet in the file, in order
+    findings: list[Finding] = field(default_factory=list)
+    extra_sheets: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+
+def read_book(path: Path | str, schema: Schema, *, keep_extra_sheets: bool = False) -> Book:
+    """Open the workbook read-only and return its declared sheets as raw frames.
+
+    Raises InputError (exit 2) when the file cannot be read as a workbook at all.
+    """
+    path = Path(path)
+    workbook = filecheck.open_workbook(path)
+    try:
+        titles = list(workbook.sheet_names)
+        sheets: dict[str, SheetData] = {}
+        findings: list[Finding] = []
+        by_lower = {t.strip().casefold(): t for t in titles}
+        for sheet in schema.sheets:
+            title = sheet.name if sheet.name in titles else by_lower.get(sheet.name.casefold())
+            if title is None:
+                guess = difflib.get_close_matches(sheet.name, titles, n=1, cutoff=0.6)
+                hint = (f" The sheet '{guess[0]}' is probably it: rename it to '{sheet.name}'."
+                        if guess else f" Add a sheet named '{sheet.name}' (run `matrixbook init "
+                        "--blank` for one with the right headers).")
+                findings.append(Finding(ERROR, sheet.name, "missing-sheet",
+                                        f"The workbook has no sheet '{sheet.name}'." + hint))
+                continue
+            if title != sheet.name:
+                findings.append(Finding(WARNING, title, "sheet-name",
+                                        f"The sheet '{title}' is read as '{sheet.name}'; rename "
+                                        f"it to '{sheet.name}' exactly."))
+            rows = filecheck.sheet_rows(workbook, path, title)
+            data, sheet_findings = _frame(sheet, title, rows)
+            sheets[sheet.name] = data
+            findings.extend(sheet_findings)
+        extra: dict[str, pd.DataFrame] = {}
+        if keep_extra_sheets:
+            declared = {s.title for s in sheets.values()}
+            for title in titles:
+                if title not in declared:
+                    rows = filecheck.sheet_rows(workbook, path, title)
+                    extra[title] = _plain_frame(rows)
+    finally:
+        close = getattr(workbook, "close", None)
+        if close:
+            close()
+    return Book(path, schema, sheets, titles, findings, extra)
+
+
+def _frame(sheet: Sheet, title: str, rows: list[list[Any]]) -> tuple[SheetData, list[Finding]]:
+    findings: list[Finding] = []
+    header_at = sheet.header_row - 1
+    header = rows[header_at] if len(rows) > header_at else []
+    wanted = {normalise_header(c.name): c for c in sheet.columns}
+    positions: dict[str, int] = {}
+    extra_headers: list[str] = []
+    unmatched: list[tuple[int, str]] = []
+    seen: dict[str, int] = {}
+    for i, raw in enumerate(header):
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            continue
+        text = str(raw)
+        key = normalise_header(text)
+        cell = f"{column_letter(i)}{sheet.header_row}"
+        col = wanted.get(key)
+        if col is None:
+            unmatched.append((i, text))
+            continue
+        if col.field in positions:
+            first = f"{column_letter(seen[col.field])}{sheet.header_row}"
+            findings.append(Finding(
+                ERROR, sheet.name, "duplicate-header",
+                f"The header '{col.name}' appears twice, in {first} and {cell}; the column in "
+                f"{cell} is not read. Delete it or give it another name.",
+                cell=cell, row=sheet.header_row, column=col.name, value=text))
+            continue
+        if text != col.name:
+            findings.append(Finding(
+                WARNING, sheet.name, "header-spacing",
+                f"The header '{text}' is read as '{col.name}'; type it exactly as '{col.name}'.",
+                cell=cell, row=sheet.header_row, column=col.name, value=text))
+        positions[col.field] = i
+        seen[col.field] = i
+    missing = [c for c in sheet.columns if c.field not in positions]
+    missing_names = [c.name for c in missing]
+    for i, text in unmatched:
+        cell = f"{column_letter(i)}{sheet.header_row}"
+        guess = difflib.get_close_matches(text, missing_names, n=1, cutoff=0.75)
+        if guess:
+            findings.append(Finding(
+                ERROR, sheet.name, "misspelt-header",
+                f"The header '{text}' is not one the workbook expects; it probably means "
+                f"'{guess[0]}'. Rename it to '{guess[0]}' exactly.",
+                cell=cell, row=sheet.header_row, column=text, value=text))
+            missing_names.remove(guess[0])
+        else:
+            extra_headers.append(text)
+            positions[text] = i
+    for name in missing_names:
+        findings.append(Finding(
+            ERROR, sheet.name, "missing-column",
+            f"The column '{name}' is missing from the header row (row {sheet.header_row}). "
+            f"Add a column headed '{name}'.", column=name))
+    fields = [c.field for c in sheet.columns if c.field in positions] + extra_headers
+    idx = [positions[f] for f in fields]
+    body = rows[header_at + 1:]
+    width = max(idx) + 1 if idx else 0
+    table = [(r + [None] * (width - len(r)))[:width] if len(r) < width else r for r in body]
+    frame = pd.DataFrame(table, dtype=object) if table else pd.DataFrame(
+        columns=range(width), dtype=object)
+    frame = frame.iloc[:, idx] if idx else pd.DataFrame(index=frame.index)
+    frame.columns = fields
+    frame.index = pd.RangeIndex(sheet.header_row + 1, sheet.header_row + 1 + len(frame))
+    frame = frame.where(frame.ne(""), None) if len(frame) else frame
+    frame = frame[frame.notna().any(axis=1)] if len(frame.columns) else frame.iloc[0:0]
+    return SheetData(sheet, title, frame, positions, extra_headers), findings
+
+
+def _plain_frame(rows: list[list[Any]]) -> pd.DataFrame:
+    if not rows:
+        return pd.DataFrame()
+    header = [str(h) if h not in (None, "") else f"({column_letter(i)})"
+              for i, h in enumerate(rows[0])]
+    frame = pd.DataFrame(rows[1:], columns=header, dtype=object)
+    frame.index = pd.RangeIndex(2, 2 + len(frame))
+    return frame.where(frame.ne(""), None)

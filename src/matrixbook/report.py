@@ -1,0 +1,151 @@
+"""Findings and the report that holds them; rendered as text for people or JSON for programs."""
+
+from __future__ import annotations
+
+import json
+import math
+import textwrap
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem at one place: a sheet, and where possible a cell, row and column header."""
+
+    severity: str
+    sheet: str
+    rule: str
+    message: str
+    cell: str | None = None
+    row: int | None = None
+    column: str | None = None
+    value: Any = None
+
+    def as_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["value"] = json_value(self.value)
+        return {k: d[k] for k in ("severity", "sheet", "cell", "row", "column", "value", "rule",
+                                  "message")}
+
+    @property
+    def where(self) -> str:
+        return f"{self.sheet}!{self.cell}" if self.cell else self.sheet
+
+
+def json_value(value: Any) -> Any:
+    """Cell values as JSON: dates as ISO text, NaN as null, anything else as text."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        return None if math.isnan(value) else value
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ") if value.time() != time(0) else value.date().isoformat()
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [json_value(v) for v in value]
+    if hasattr(value, "to_pydatetime"):
+        try:
+            return json_value(value.to_pydatetime())
+        except (ValueError, TypeError):
+            return None
+    return str(value)
+
+
+@dataclass
+class Report:
+    """Every finding of a run; the exit status follows from it."""
+
+    path: str
+    findings: list[Finding] = field(default_factory=list)
+
+    def add(self, finding: Finding) -> None:
+        self.findings.append(finding)
+
+    def extend(self, findings: list[Finding]) -> None:
+        self.findings.extend(findings)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == WARNING]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.ok else 1
+
+    def sorted(self, sheet_order: list[str] | None = None) -> list[Finding]:
+        order = {name: i for i, name in enumerate(sheet_order or [])}
+        return sorted(
+            self.findings,
+            key=lambda f: (order.get(f.sheet, len(order)), f.sheet, f.row or 0,
+                           _col_index(f.cell), f.rule),
+        )
+
+    def flatten(self, keys: list[str]) -> list[list[Any]]:
+        """Short lists for tests: report.flatten(["cell", "rule"]) == [["F14", "vocabulary"]]."""
+        return [[getattr(f, k) for k in keys] for f in self.findings]
+
+    def as_json(self, sheet_order: list[str] | None = None) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "errors": len(self.errors),
+            "warnings": len(self.warnings),
+            "findings": [f.as_dict() for f in self.sorted(sheet_order)],
+        }
+
+    def to_json(self, sheet_order: list[str] | None = None) -> str:
+        return json.dumps(self.as_json(sheet_order), ensure_ascii=False, indent=2)
+
+    def summary(self) -> str:
+        e, w = len(self.errors), len(self.warnings)
+        verdict = "ready to send" if self.ok else "fix the errors before you send it"
+        return f"{self.path}: {_plural(e, 'error')}, {_plural(w, 'warning')} — {verdict}."
+
+    def to_text(self, sheet_order: list[str] | None = None, width: int = 100) -> str:
+        lines: list[str] = []
+        current = None
+        for f in self.sorted(sheet_order):
+            if f.sheet != current:
+                current = f.sheet
+                if lines:
+                    lines.append("")
+                lines.append(f"{f.sheet}")
+            place = f.cell or "-"
+            label = "error  " if f.severity == ERROR else "warning"
+            head = f"  {place:<7} {label} "
+            body = textwrap.wrap(f.message, width=width - len(head)) or [""]
+            lines.append(head + body[0])
+            lines.extend(" " * len(head) + more for more in body[1:])
+        if lines:
+            lines.append("")
+        lines.append(self.summary())
+        return "\n".join(lines)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def _col_index(cell: str | None) -> int:
+    if not cell:
+        return 0
+    n = 0
+    for ch in cell:
+        if ch.isalpha():
+            n = n * 26 + (ord(ch.upper()) - 64)
+        else:
+            break
+    return n

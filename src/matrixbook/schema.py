@@ -1,0 +1,318 @@
+"""The declaration of the master workbook, loaded from `schemas/`.
+
+Everything else derives from this: the pandera checks, the drop-downs and input messages of a
+new workbook, the data dictionary, the audience filter and the output columns.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property, lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from matrixbook.resources import schemas_dir
+
+COLUMN_TYPES = ("string", "integer", "number", "date", "boolean", "list")
+AUDIENCES = ("internal", "external")
+
+
+class SchemaError(Exception):
+    """A declaration in `schemas/` is malformed (a developer's error, not a user's)."""
+
+
+@dataclass(frozen=True)
+class Term:
+    code: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    name: str
+    description: str
+    terms: tuple[Term, ...]
+
+    @cached_property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(t.code for t in self.terms)
+
+    @cached_property
+    def code_set(self) -> frozenset[str]:
+        return frozenset(self.codes)
+
+    @cached_property
+    def by_lower(self) -> dict[str, str]:
+        return {c.lower(): c for c in self.codes}
+
+    def label(self, code: str) -> str:
+        for t in self.terms:
+            if t.code == code:
+                return t.label
+        return code
+
+
+@dataclass(frozen=True)
+class Reference:
+    sheet: str
+    column: str
+
+    def __str__(self) -> str:
+        return f"{self.sheet}.{self.column}"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    field: str
+    type: str
+    description: str
+    required: bool = False
+    unique: bool = False
+    vocabulary: str | None = None
+    pattern: str | None = None
+    references: tuple[Reference, ...] = ()
+    audience: str = "external"
+    personal: bool = False
+    section: bool = False
+    time: bool = False
+    minimum: Any = None
+    maximum: Any = None
+    width: float = 14
+    example: str | None = None
+
+    @property
+    def is_list(self) -> bool:
+        return self.type == "list"
+
+    @property
+    def internal(self) -> bool:
+        return self.audience == "internal"
+
+    @property
+    def references_text(self) -> str | None:
+        return " | ".join(str(r) for r in self.references) or None
+
+    @cached_property
+    def regex(self) -> re.Pattern[str] | None:
+        return re.compile(self.pattern) if self.pattern else None
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    description: str
+    key: str | None
+    columns: tuple[Column, ...]
+    header_row: int = 1
+
+    @cached_property
+    def by_name(self) -> dict[str, Column]:
+        return {c.name: c for c in self.columns}
+
+    @cached_property
+    def by_field(self) -> dict[str, Column]:
+        return {c.field: c for c in self.columns}
+
+    @property
+    def headers(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    @property
+    def key_column(self) -> Column | None:
+        return self.by_name.get(self.key) if self.key else None
+
+    def column(self, name_or_field: str) -> Column:
+        col = self.by_name.get(name_or_field) or self.by_field.get(name_or_field)
+        if col is None:
+            raise KeyError(f"{self.name} has no column {name_or_field!r}")
+        return col
+
+    def columns_for(self, audience: str) -> tuple[Column, ...]:
+        """The columns an output for `audience` may carry: external outputs drop internal ones."""
+        if audience == "internal":
+            return self.columns
+        return tuple(c for c in self.columns if not c.internal)
+
+
+@dataclass(frozen=True)
+class Schema:
+    version: str
+    title: str
+    separator: str
+    sheets: tuple[Sheet, ...]
+    vocabularies: dict[str, Vocabulary] = field(default_factory=dict)
+    extra_country_codes: dict[str, str] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def by_name(self) -> dict[str, Sheet]:
+        return {s.name: s for s in self.sheets}
+
+    def sheet(self, name: str) -> Sheet:
+        return self.by_name[name]
+
+    def vocabulary(self, name: str) -> Vocabulary:
+        if name == "countries":
+            return countries_vocabulary(tuple(self.extra_country_codes.items()))
+        return self.vocabularies[name]
+
+    def allowed(self, column: Column) -> tuple[str, ...] | None:
+        return self.vocabulary(column.vocabulary).codes if column.vocabulary else None
+
+
+@lru_cache(maxsize=4)
+def countries_vocabulary(extra: tuple[tuple[str, str], ...]) -> Vocabulary:
+    """ISO 3166-1 alpha-3 codes from pycountry, then the extra grouping codes."""
+    import pycountry
+
+    terms = [
+        Term(c.alpha_3, getattr(c, "common_name", None) or c.name) for c in pycountry.countries
+    ]
+    terms.sort(key=lambda t: t.code)
+    terms += [Term(code, label) for code, label in extra]
+    return Vocabulary("countries", "ISO 3166-1 alpha-3 country codes", tuple(terms))
+
+
+def _load_yaml(path: Path) -> Any:
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    with path.open(encoding="utf-8") as fh:
+        return yaml.load(fh, Loader=loader)
+
+
+def _bound(value: Any) -> Any:
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return date.fromisoformat(value)
+    return value
+
+
+def _column(sheet: str, raw: dict[str, Any]) -> Column:
+    try:
+        refs = tuple(
+            Reference(*part.strip().split(".", 1))
+            for part in str(raw.get("references") or "").split("|")
+            if part.strip()
+        )
+        col = Column(
+            name=raw["name"],
+            field=raw["field"],
+            type=raw["type"],
+            description=raw["description"],
+            required=bool(raw.get("required", False)),
+            unique=bool(raw.get("unique", False)),
+            vocabulary=raw.get("vocabulary"),
+            pattern=raw.get("pattern"),
+            references=refs,
+            audience=raw.get("audience", "external"),
+            personal=bool(raw.get("personal", False)),
+            section=bool(raw.get("section", False)),
+            time=bool(raw.get("time", False)),
+            minimum=_bound(raw.get("min")),
+            maximum=_bound(raw.get("max")),
+            width=float(raw.get("width", 14)),
+            example=raw.get("example"),
+        )
+    except KeyError as exc:
+        raise SchemaError(f"{sheet}: a column lacks {exc}") from exc
+    if col.type not in COLUMN_TYPES:
+        raise SchemaError(f"{sheet}.{col.name}: unknown type {col.type!r}")
+    if col.audience not in AUDIENCES:
+        raise SchemaError(f"{sheet}.{col.name}: unknown audience {col.audience!r}")
+    if col.personal and col.audience != "internal":
+        raise SchemaError(f"{sheet}.{col.name}: personal data must be internal")
+    return col
+
+
+def load_schema(directory: Path | None = None) -> Schema:
+    """Read and cross-check every declaration under `directory` (default: the shipped one)."""
+    return _load_schema(str(directory or schemas_dir()))
+
+
+@lru_cache(maxsize=4)
+def _load_schema(directory: str) -> Schema:
+    root = Path(directory)
+    book = _load_yaml(root / "workbook.yaml")
+    vocab_raw = _load_yaml(root / "vocabularies.yaml")
+    vocabularies = {}
+    for name, body in vocab_raw.items():
+        terms = []
+        for v in body["values"]:
+            if isinstance(v, dict):
+                terms.append(Term(str(v["code"]), str(v["label"])))
+            else:
+                terms.append(Term(str(v), str(v)))
+        vocabularies[name] = Vocabulary(name, body.get("description", ""), tuple(terms))
+    sheets = []
+    header_row = int(book.get("header_row", 1))
+    for stem in book["sheets"]:
+        raw = _load_yaml(root / "sheets" / f"{stem}.yaml")
+        cols = tuple(_column(raw["name"], c) for c in raw["columns"])
+        sheets.append(
+            Sheet(raw["name"], raw.get("description", ""), raw.get("key"), cols, header_row)
+        )
+    extra = {k: v for k, v in book.items() if k not in {"version", "title", "separator", "sheets"}}
+    for path in sorted(root.glob("*.yaml")):
+        if path.name not in {"workbook.yaml", "vocabularies.yaml"}:
+            extra[path.stem] = _load_yaml(path)
+    schema = Schema(
+        version=str(book["version"]),
+        title=book.get("title", ""),
+        separator=book.get("separator", ";"),
+        sheets=tuple(sheets),
+        vocabularies=vocabularies,
+        extra_country_codes=dict(book.get("extra_country_codes") or {}),
+        extra=extra,
+    )
+    _cross_check(schema)
+    return schema
+
+
+def _cross_check(schema: Schema) -> None:
+    for sheet in schema.sheets:
+        names = [c.name for c in sheet.columns]
+        if len(set(names)) != len(names):
+            raise SchemaError(f"{sheet.name}: duplicated column name")
+        if sheet.key and sheet.key not in sheet.by_name:
+            raise SchemaError(f"{sheet.name}: key {sheet.key!r} is not a column")
+        for col in sheet.columns:
+            vocab = col.vocabulary
+            if vocab and vocab != "countries" and vocab not in schema.vocabularies:
+                raise SchemaError(f"{sheet.name}.{col.name}: no vocabulary {col.vocabulary!r}")
+            for ref in col.references:
+                target = schema.by_name.get(ref.sheet)
+                if target is None or ref.column not in target.by_name:
+                    raise SchemaError(f"{sheet.name}.{col.name}: bad reference {ref}")
+
+
+def schema_json(schema: Schema) -> dict[str, Any]:
+    """The data dictionary in the JSON shape of the contract in DESIGN.md."""
+    return {
+        "version": schema.version,
+        "sheets": [
+            {
+                "name": s.name,
+                "key": s.key,
+                "header_row": s.header_row,
+                "columns": [
+                    {
+                        "name": c.name,
+                        "type": c.type,
+                        "required": c.required,
+                        "unique": c.unique,
+                        "allowed": list(schema.allowed(c)) if c.vocabulary else None,
+                        "pattern": c.pattern,
+                        "references": c.references_text,
+                        "separator": schema.separator if c.is_list else None,
+                        "audience": c.audience,
+                        "description": c.description,
+                    }
+                    for c in s.columns
+                ],
+            }
+            for s in schema.sheets
+        ],
+    }

@@ -1,0 +1,71 @@
+"""`matrixbook validate`: read the workbook, run the column checks generated from the schemas,
+then the rules that span rows and sheets; collect every finding (never stop at the first)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from matrixbook.reading import Book, read_book
+from matrixbook.report import Report
+from matrixbook.schema import Schema
+from matrixbook.validation import columns
+from matrixbook.validation.rules import RULES, Context
+
+
+def _load_rule_modules() -> None:
+    """Modules named rules_*.py beside this one add their rules to RULES when imported."""
+    import importlib
+    import pkgutil
+
+    for info in pkgutil.iter_modules(__path__):
+        if info.name.startswith("rules_"):
+            importlib.import_module(f"{__name__}.{info.name}")
+
+
+_load_rule_modules()
+
+
+@dataclass
+class Checked:
+    """The outcome of a check: the report, and the typed tables the outputs are built from."""
+
+    report: Report
+    tables: dict[str, pd.DataFrame]
+    book: Book
+
+
+def check_workbook(path: Path, schema: Schema, *, stage: str = "draft") -> Checked:
+    book = read_book(path, schema)
+    report = Report(str(path))
+    report.extend(book.findings)
+    typed: dict[str, pd.DataFrame] = {}
+    for name, data in book.sheets.items():
+        raw = columns.raw_findings(data)
+        report.extend(raw)
+        bad = {(f.row, data.sheet.by_name[f.column].field) for f in raw
+               if f.rule == "wrong-type"}
+        typed[name] = columns.typed_frame(data, schema, bad)
+    for sheet in schema.sheets:
+        if sheet.name not in typed:
+            typed[sheet.name] = pd.DataFrame({c.field: pd.Series(dtype=object)
+                                              for c in sheet.columns})
+    keys = key_sets(schema, typed)
+    for name, data in book.sheets.items():
+        report.extend(columns.typed_findings(data, typed[name], schema, keys))
+    ctx = Context(schema, book, typed, stage)
+    for rule in RULES:
+        report.extend(rule(ctx))
+    return Checked(report, typed, book)
+
+
+def key_sets(schema: Schema, typed: dict[str, pd.DataFrame]) -> dict[str, set[str]]:
+    """Every ID defined by each sheet's key column: 'Entities.Entity ID' -> {...}."""
+    keys = {}
+    for sheet in schema.sheets:
+        if sheet.key_column is not None:
+            values = typed[sheet.name][sheet.key_column.field].dropna()
+            keys[f"{sheet.name}.{sheet.key}"] = set(values.astype(str))
+    return keys

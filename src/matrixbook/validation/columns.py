@@ -1,0 +1,380 @@
+"""Column checks, as pandera schemas generated from the sheet declarations.
+
+Two passes per sheet. The first runs on the raw cells: a required cell left empty, a value of the
+wrong type (text where a date or number belongs is never coerced), stray spaces. The second runs
+on the typed values: duplicate keys, vocabularies (every item of a list), patterns, ranges,
+country codes and references to IDs of other sheets. Each pandera failure becomes a Finding
+with its Excel cell and a message in plain words; no pandas or pandera text reaches a person.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from datetime import date, datetime
+from typing import Any
+
+import pandas as pd
+import pandera.pandas as pa
+
+from matrixbook.reading import SheetData, column_letter
+from matrixbook.report import ERROR, WARNING, Finding
+from matrixbook.schema import Column, Schema
+
+_EDGE_SPACE = re.compile(r"^[\s\u00a0]|[\s\u00a0]$")
+_INNER_NBSP = "\u00a0"
+_DAY_FIRST = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})\s*$")
+_TRUE = {"yes", "true", "y", "oui", "1"}
+_FALSE = {"no", "false", "n", "non", "0"}
+
+_DATE_TYPES = (datetime, date, pd.Timestamp)
+
+
+def _is_text(v: Any) -> bool:
+    return isinstance(v, str)
+
+
+def _ok_type(col: Column):
+    """A vectorised test: is each non-empty raw cell of the declared type?"""
+
+    def check(s: pd.Series) -> pd.Series:
+        types = s.map(type)
+        if col.type == "date":
+            return types.isin([datetime, date, pd.Timestamp])
+        if col.type == "integer":
+            ok = types.isin([int])
+            floats = types.eq(float)
+            if floats.any():
+                vals = s[floats].astype(float)
+                ok[floats] = (vals == vals.round()).to_numpy()
+            return ok
+        if col.type == "number":
+            return types.isin([int, float])
+        if col.type == "boolean":
+            ok = types.eq(bool)
+            text = types.eq(str)
+            if text.any():
+                low = s[text].str.strip().str.casefold()
+                ok[text] = low.isin(_TRUE | _FALSE).to_numpy()
+            return ok
+        # text and lists: text, or a number typed into the cell (e.g. a code 13)
+        return ~types.isin([datetime, date, pd.Timestamp, bool])
+
+    return check
+
+
+def _clean_spaces(s: pd.Series) -> pd.Series:
+    """True where a text cell has no leading/trailing space and no non-breaking space."""
+    text = s.map(_is_text)
+    ok = pd.Series(True, index=s.index)
+    if text.any():
+        t = s[text].astype(str)
+        bad = t.str.contains(_EDGE_SPACE) | t.str.contains(_INNER_NBSP, regex=False)
+        ok[text] = ~bad.to_numpy()
+    return ok
+
+
+def raw_schema(data: SheetData) -> pa.DataFrameSchema:
+    cols = {}
+    for col in data.sheet.columns:
+        if not data.has(col.field):
+            continue
+        cols[col.field] = pa.Column(
+            None, nullable=not col.required, required=False,
+            checks=[
+                pa.Check(_ok_type(col), name="wrong-type"),
+                pa.Check(_clean_spaces, name="whitespace"),
+            ],
+        )
+    return pa.DataFrameSchema(cols, strict=False, name=data.sheet.name)
+
+
+def _failures(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> pd.DataFrame:
+    try:
+        schema.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        fc = exc.failure_cases
+        return fc[fc["index"].notna()]
+    return pd.DataFrame(columns=["column", "check", "failure_case", "index"])
+
+
+def _text_value(v: Any) -> str:
+    if isinstance(v, float) and v == int(v):
+        return str(int(v))
+    return str(v)
+
+
+def _clean_text(v: Any) -> Any:
+    if v is None or (isinstance(v, float) and pd.isna(v)):
+        return None
+    text = _text_value(v).replace(_INNER_NBSP, " ").strip()
+    return text or None
+
+
+def _type_hint(col: Column, value: Any) -> str:
+    shown = _text_value(value)
+    if col.type == "date":
+        example = "2025-08-26 10:00" if col.time else "2025-09-12"
+        if isinstance(value, str):
+            m = _DAY_FIRST.match(value)
+            if m:
+                a, b, y = m.groups()
+                y = y if len(y) == 4 else "20" + y
+                return (f"'{shown}' is text, not a date, and it is ambiguous. Type it as a real "
+                        f"date: {y}-{int(b):02d}-{int(a):02d} if you mean day {int(a)} of month "
+                        f"{int(b)}, or {y}-{int(a):02d}-{int(b):02d} if you mean month {int(a)} "
+                        f"day {int(b)}.")
+            return f"'{shown}' is text, not a date. Type the date as a real date, e.g. {example}."
+        if isinstance(value, bool):
+            return f"'{shown}' is a yes/no value, not a date. Type a date, e.g. {example}."
+        return (f"'{shown}' is a number, not a date. Format the cell as a date "
+                f"(Format Cells > Date) or re-type it, e.g. {example}.")
+    if col.type == "integer":
+        if isinstance(value, str) and value.strip().isdigit():
+            return (f"'{shown}' is stored as text; {col.name} needs a number. Re-type it as a "
+                    f"number, e.g. {value.strip()}, without quotes or a leading apostrophe.")
+        return f"'{shown}' is not a whole number. Type a whole number, e.g. 2018."
+    if col.type == "number":
+        return f"'{shown}' is not a number. Type a number, e.g. 60."
+    if col.type == "boolean":
+        return f"'{shown}' is not yes or no. Type Yes or No."
+    return f"'{shown}' is not text. Type it as text."
+
+
+def raw_findings(data: SheetData) -> list[Finding]:
+    sheet = data.sheet
+    fc = _failures(raw_schema(data), data.frame)
+    out = []
+    for rec in fc.itertuples(index=False):
+        col = sheet.by_field[rec.column]
+        row = int(rec.index)
+        cell = data.cell(col.field, row)
+        value = data.frame.at[row, col.field]
+        if rec.check == "not_nullable":
+            out.append(Finding(ERROR, sheet.name, "required", f"{col.name} is required: "
+                               f"{col.description}", cell, row, col.name, None))
+        elif rec.check == "wrong-type":
+            out.append(Finding(ERROR, sheet.name, "wrong-type", _type_hint(col, value),
+                               cell, row, col.name, value))
+        elif rec.check == "whitespace":
+            cleaned = _clean_text(value)
+            what = ("a non-breaking space" if _INNER_NBSP in str(value)
+                    else "spaces before or after the text")
+            out.append(Finding(WARNING, sheet.name, "whitespace",
+                               f"The cell holds {what}; it is read as '{cleaned}'. "
+                               f"Retype it as '{cleaned}'.", cell, row, col.name, value))
+    return out
+
+
+def typed_frame(data: SheetData, schema: Schema, bad: set[tuple[int, str]]) -> pd.DataFrame:
+    """The sheet's values in their declared types; cells that failed their type become empty."""
+    frame = data.frame
+    out = {}
+    for col in data.sheet.columns:
+        if not data.has(col.field):
+            out[col.field] = pd.Series([None] * len(frame), index=frame.index, dtype=object)
+            continue
+        s = frame[col.field]
+        bad_rows = [r for r, f in bad if f == col.field]
+        if bad_rows:
+            s = s.copy()
+            s.loc[bad_rows] = None
+        out[col.field] = _convert(col, s, schema.separator)
+    for header in data.extra_headers:
+        out[header] = frame[header]
+    return pd.DataFrame(out, index=frame.index)
+
+
+def _convert(col: Column, s: pd.Series, separator: str) -> pd.Series:
+    if col.type == "date":
+        return pd.to_datetime(s, errors="coerce")
+    if col.type == "integer":
+        return pd.to_numeric(s, errors="coerce").astype("Int64")
+    if col.type == "number":
+        return pd.to_numeric(s, errors="coerce").astype("Float64")
+    if col.type == "boolean":
+        def to_bool(v: Any) -> Any:
+            if v is None or isinstance(v, bool):
+                return v
+            if isinstance(v, float) and pd.isna(v):
+                return None
+            return str(v).strip().casefold() in _TRUE
+        return s.map(to_bool).astype("boolean")
+    cleaned = s.map(_clean_text)
+    if col.type == "list":
+        def split(v: Any) -> list[str]:
+            if not isinstance(v, str):
+                return []
+            return [p.strip() for p in str(v).split(separator) if p.strip()]
+        return cleaned.map(split)
+    return cleaned
+
+
+def _closest(value: str, allowed: tuple[str, ...], by_lower: dict[str, str]) -> str | None:
+    if value.casefold() in by_lower:
+        return by_lower[value.casefold()]
+    guess = difflib.get_close_matches(value, allowed, n=1, cutoff=0.6)
+    if not guess:
+        lowered = {a.casefold(): a for a in allowed}
+        g = difflib.get_close_matches(value.casefold(), list(lowered), n=1, cutoff=0.6)
+        guess = [lowered[g[0]]] if g else []
+    return guess[0] if guess else None
+
+
+def _items(s: pd.Series) -> pd.Series:
+    """Every item of a list column, indexed by its row (rows repeat)."""
+    exploded = s.explode()
+    return exploded[exploded.notna()]
+
+
+def typed_schema(data: SheetData, schema: Schema, keys: dict[str, set[str]]) -> pa.DataFrameSchema:
+    cols = {}
+    for col in data.sheet.columns:
+        if not data.has(col.field):
+            continue
+        checks = []
+        if col.vocabulary:
+            allowed = schema.vocabulary(col.vocabulary).code_set
+            name = "unknown-country" if col.vocabulary == "countries" else "vocabulary"
+            checks.append(pa.Check(_member_check(col, allowed), name=name))
+        if col.regex is not None:
+            rx = col.pattern
+            checks.append(pa.Check(_row_any(col, lambda s, rx=rx: s.astype(str).str.fullmatch(rx)),
+                                   name="pattern"))
+        if col.minimum is not None or col.maximum is not None:
+            checks.append(pa.Check(_range_check(col), name="out-of-range"))
+        if col.references:
+            known = set().union(*(keys.get(str(r), set()) for r in col.references))
+            checks.append(pa.Check(_member_check(col, known), name="unknown-reference"))
+        cols[col.field] = pa.Column(
+            None, nullable=True, required=False, checks=checks,
+            unique=col.unique and not col.is_list,
+            report_duplicates="exclude_first",
+        )
+    return pa.DataFrameSchema(cols, strict=False, name=data.sheet.name)
+
+
+def _row_any(col: Column, test):
+    """Apply an item test; for lists a row passes when every item passes."""
+
+    def check(s: pd.Series) -> pd.Series:
+        if col.is_list:
+            items = _items(s)
+            if items.empty:
+                return pd.Series(True, index=s.index)
+            ok = test(items.astype(str))
+            bad_rows = set(ok.index[~ok.to_numpy()])
+            return pd.Series([i not in bad_rows for i in s.index], index=s.index)
+        return test(s)
+
+    return check
+
+
+def _member_check(col: Column, allowed: set[str] | frozenset[str]):
+    return _row_any(col, lambda s: s.isin(allowed))
+
+
+def _range_check(col: Column):
+    lo, hi = col.minimum, col.maximum
+
+    def check(s: pd.Series) -> pd.Series:
+        if col.type == "date":
+            values = pd.to_datetime(s)
+            ok = pd.Series(True, index=s.index)
+            if lo is not None:
+                ok &= values >= pd.Timestamp(lo)
+            if hi is not None:
+                ok &= values <= pd.Timestamp(hi) + pd.Timedelta(days=1)
+            return ok
+        values = pd.to_numeric(s)
+        ok = pd.Series(True, index=s.index)
+        if lo is not None:
+            ok &= values >= lo
+        if hi is not None:
+            ok &= values <= hi
+        return ok
+
+    return check
+
+
+def typed_findings(data: SheetData, typed: pd.DataFrame, schema: Schema,
+                   keys: dict[str, set[str]]) -> list[Finding]:
+    sheet = data.sheet
+    present = [c for c in sheet.columns if data.has(c.field)]
+    frame = typed[[c.field for c in present]]
+    fc = _failures(typed_schema(data, schema, keys), frame)
+    out = []
+    for rec in fc.itertuples(index=False):
+        col = sheet.by_field[rec.column]
+        row = int(rec.index)
+        cell = data.cell(col.field, row)
+        value = typed.at[row, col.field]
+        out.extend(_typed_message(data, schema, col, rec.check, row, cell, value, typed, keys))
+    return out
+
+
+def _bad_items(col: Column, value: Any, ok) -> list[str]:
+    items = value if isinstance(value, list) else [value]
+    return [str(v) for v in items if not ok(v)]
+
+
+def _typed_message(data: SheetData, schema: Schema, col: Column, check: str, row: int,
+                   cell: str, value: Any, typed: pd.DataFrame,
+                   keys: dict[str, set[str]]) -> list[Finding]:
+    sheet = data.sheet
+    shown = "; ".join(value) if isinstance(value, list) else value
+    if check == "field_uniqueness":
+        same = typed.index[(typed[col.field] == value).to_numpy()]
+        first = int(same[0])
+        return [Finding(ERROR, sheet.name, "duplicate-key",
+                        f"'{value}' is used twice, in {data.cell(col.field, first)} and {cell}; "
+                        f"each {col.name} must be unique. Give one of them another value.",
+                        cell, row, col.name, value)]
+    if check in ("vocabulary", "unknown-country"):
+        vocab = schema.vocabulary(col.vocabulary)
+        found = []
+        for item in _bad_items(col, value, lambda v: v in vocab.code_set):
+            guess = _closest(item, vocab.codes, vocab.by_lower)
+            if check == "unknown-country":
+                hint = (f" Did you mean '{guess}' ({vocab.label(guess)})?" if guess else "")
+                msg = (f"'{item}' is not an ISO 3166-1 alpha-3 country code.{hint} Type a "
+                       "three-letter code such as MAR, EGY or SAU.")
+            else:
+                if guess:
+                    hint = f" Did you mean '{guess}'?"
+                elif len(vocab.codes) <= 8:
+                    hint = " Allowed: " + ", ".join(vocab.codes) + "."
+                else:
+                    hint = " Pick a value from the drop-down list."
+                msg = f"'{item}' is not an allowed value for {col.name}.{hint}"
+            found.append(Finding(ERROR, sheet.name, check, msg, cell, row, col.name, shown))
+        return found
+    if check == "pattern":
+        rx = col.regex
+        return [Finding(ERROR, sheet.name, "pattern",
+                        f"'{item}' is not a valid {col.name}. {col.description}",
+                        cell, row, col.name, shown)
+                for item in _bad_items(col, value, lambda v: bool(rx.fullmatch(str(v))))]
+    if check == "out-of-range":
+        lo = col.minimum.isoformat() if hasattr(col.minimum, "isoformat") else col.minimum
+        hi = col.maximum.isoformat() if hasattr(col.maximum, "isoformat") else col.maximum
+        v = value.date().isoformat() if hasattr(value, "date") and col.type == "date" else value
+        return [Finding(ERROR, sheet.name, "out-of-range",
+                        f"{v} is outside the range allowed for {col.name}: from {lo} to {hi}. "
+                        "Check for a typing mistake.", cell, row, col.name, value)]
+    if check == "unknown-reference":
+        known = set().union(*(keys.get(str(r), set()) for r in col.references))
+        targets = " or ".join(f"the {r.sheet} sheet" for r in col.references)
+        found = []
+        for item in _bad_items(col, value, lambda v: v in known):
+            guess = difflib.get_close_matches(item, sorted(known), n=1, cutoff=0.7)
+            hint = f" Did you mean '{guess[0]}'?" if guess else ""
+            found.append(Finding(ERROR, sheet.name, "unknown-reference",
+                                 f"'{item}' is not an ID defined in {targets}.{hint} Add that "
+                                 "record first, or correct the ID.", cell, row, col.name, shown))
+        return found
+    return [Finding(ERROR, sheet.name, check, f"{col.name} failed the check '{check}'.",
+                    cell, row, col.name, shown)]
+
+
+__all__ = ["raw_findings", "typed_frame", "typed_findings", "column_letter"]

@@ -1,0 +1,182 @@
+"""Rules that span rows or sheets: dates in order, tasks within their deliverable's deadline,
+interviews inside the data-collection period and not clashing, done interviews with a date and
+consent, and brief sections filled in.
+
+Each rule is a function Context -> list[Finding], registered with @rule. A module that adds
+rules (e.g. an output's own readiness checks) imports `rule` and is imported below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from matrixbook.reading import Book
+from matrixbook.report import ERROR, WARNING, Finding
+from matrixbook.schema import Schema
+
+
+@dataclass
+class Context:
+    schema: Schema
+    book: Book
+    tables: dict[str, pd.DataFrame]
+    stage: str = "draft"
+
+    def finding(self, severity: str, sheet: str, field: str | None, row: int | None, rule: str,
+                message: str, value: object = None) -> Finding:
+        data = self.book.sheets.get(sheet)
+        column = self.schema.sheet(sheet).by_field[field].name if field else None
+        cell = data.cell(field, row) if (data and field and row and data.has(field)) else None
+        return Finding(severity, sheet, rule, message, cell, row, column, value)
+
+
+Rule = Callable[[Context], list[Finding]]
+RULES: list[Rule] = []  # rules_*.py modules beside this one add theirs
+
+
+def rule(fn: Rule) -> Rule:
+    RULES.append(fn)
+    return fn
+
+
+def _day(ts: pd.Timestamp) -> str:
+    return ts.strftime("%Y-%m-%d")
+
+
+@rule
+def end_before_start(ctx: Context) -> list[Finding]:
+    out = []
+    for sheet in ("Memberships", "Workplan"):
+        t = ctx.tables[sheet]
+        if t.empty:
+            continue
+        bad = t[t["end_date"].notna() & t["start_date"].notna() & (t["end_date"] < t["start_date"])]
+        for row, rec in bad.iterrows():
+            out.append(ctx.finding(
+                ERROR, sheet, "end_date", row, "end-before-start",
+                f"The end date {_day(rec.end_date)} is before the start date "
+                f"{_day(rec.start_date)}. Check both dates.", rec.end_date))
+    return out
+
+
+@rule
+def task_after_deadline(ctx: Context) -> list[Finding]:
+    t = ctx.tables["Workplan"]
+    if t.empty:
+        return []
+    ends = dict(zip(t["task_id"], t["end_date"], strict=False))
+    kinds = dict(zip(t["task_id"], t["item_type"], strict=False))
+    out = []
+    for row, rec in t[t["deliverable_id"].notna()].iterrows():
+        target = rec.deliverable_id
+        if target not in ends:
+            continue  # an unknown ID is reported by the reference check
+        if kinds.get(target) != "Deliverable":
+            out.append(ctx.finding(
+                ERROR, "Workplan", "deliverable_id", row, "not-a-deliverable",
+                f"{target} is a {kinds.get(target) or 'row'}, not a Deliverable. Name the Task "
+                "ID of a row whose Type is Deliverable.", target))
+            continue
+        deadline = ends[target]
+        if pd.notna(rec.end_date) and pd.notna(deadline) and rec.end_date > deadline:
+            out.append(ctx.finding(
+                ERROR, "Workplan", "end_date", row, "after-deadline",
+                f"This task ends on {_day(rec.end_date)}, after the deadline of its deliverable "
+                f"{target} ({_day(deadline)}). Finish it by {_day(deadline)} or move it to a "
+                "later deliverable.", rec.end_date))
+    return out
+
+
+def collection_period(ctx: Context) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """The data-collection period: from the first to the last day of the Interviews phase."""
+    t = ctx.tables["Workplan"]
+    if t.empty:
+        return None
+    phase = t[(t["phase"] == "Interviews") & (t["status"] != "Cancelled")]
+    if phase.empty or phase["start_date"].isna().all():
+        return None
+    return phase["start_date"].min(), phase["end_date"].max()
+
+
+@rule
+def interview_dates(ctx: Context) -> list[Finding]:
+    t = ctx.tables["Interviews"]
+    if t.empty:
+        return []
+    out = []
+    period = collection_period(ctx)
+    scheduled = t["status"].isin(["Planned", "Confirmed", "Done"])
+    for row, rec in t[scheduled & t["starts_at"].isna()].iterrows():
+        out.append(ctx.finding(
+            ERROR, "Interviews", "starts_at", row, "missing-interview-date",
+            f"The interview is marked {rec.status} but has no date and time. Type when it "
+            "takes (or took) place, e.g. 2025-08-26 10:00.", None))
+    consented = t["consent"].fillna(False).astype(bool)
+    for row, rec in t[(t["status"] == "Done") & ~consented].iterrows():
+        out.append(ctx.finding(
+            ERROR, "Interviews", "consent", row, "done-without-consent",
+            "The interview is marked Done but consent is not recorded. Type Yes once the "
+            "interviewee has given informed consent.", rec.consent if pd.notna(rec.consent)
+            else None))
+    if period is not None:
+        start, end = period
+        dated = t[t["starts_at"].notna() & ~t["status"].isin(["Cancelled", "Declined"])]
+        outside = dated[(dated["starts_at"].dt.normalize() < start)
+                        | (dated["starts_at"].dt.normalize() > end)]
+        for row, rec in outside.iterrows():
+            out.append(ctx.finding(
+                ERROR, "Interviews", "starts_at", row, "outside-collection-period",
+                f"{_day(rec.starts_at)} is outside the data-collection period "
+                f"{_day(start)} to {_day(end)} (the Interviews phase of the Workplan). Move the "
+                "interview into that period, or extend the phase.", rec.starts_at))
+    return out
+
+
+@rule
+def interviewer_clash(ctx: Context) -> list[Finding]:
+    t = ctx.tables["Interviews"]
+    if t.empty:
+        return []
+    live = t[t["starts_at"].notna() & t["interviewer"].notna()
+             & ~t["status"].isin(["Cancelled", "Declined", "Postponed"])].copy()
+    if live.empty:
+        return []
+    live["ends_at"] = live["starts_at"] + pd.to_timedelta(
+        live["duration_min"].fillna(60).astype(int), unit="m")
+    live = live.sort_values(["interviewer", "starts_at"])
+    out = []
+    for _, group in live.groupby("interviewer", sort=False):
+        rows = list(group.itertuples())
+        for prev, cur in zip(rows, rows[1:], strict=False):
+            if cur.starts_at < prev.ends_at:
+                prev_cell = ctx.finding(WARNING, "Interviews", "starts_at", prev.Index, "", "").cell
+                out.append(ctx.finding(
+                    ERROR, "Interviews", "starts_at", cur.Index, "interviewer-clash",
+                    f"{cur.interviewer} already has an interview at this time "
+                    f"({prev.interview_id}, {prev_cell}). Move one of them.", cur.starts_at))
+    return out
+
+
+@rule
+def brief_sections(ctx: Context) -> list[Finding]:
+    severity = ERROR if ctx.stage == "final" else WARNING
+    out = []
+    for sheet_name in ("Entities", "Dialogues"):
+        sheet = ctx.schema.sheet(sheet_name)
+        data = ctx.book.sheets.get(sheet_name)
+        t = ctx.tables[sheet_name]
+        if data is None or t.empty:
+            continue
+        key = sheet.key_column.field
+        for col in sheet.columns:
+            if not col.section or not data.has(col.field):
+                continue
+            for row, rec in t[t[col.field].isna()].iterrows():
+                out.append(ctx.finding(
+                    severity, sheet_name, col.field, row, "empty-section",
+                    f"The brief section '{col.name}' of {rec[key]} is empty; write it before the "
+                    "final version (it shows as 'to be completed' in the note).", None))
+    return out

@@ -1,0 +1,114 @@
+"""Shared fixtures. Workbooks are built in code (or copied from the committed default and edited
+cell by cell), so each test shows the cell it is about."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from matrixbook.schema import Schema, load_schema
+
+REPO = Path(__file__).resolve().parent.parent
+MASTER = REPO / "workbook" / "master.xlsx"
+TODAY = "2025-09-03"
+
+
+@pytest.fixture(scope="session")
+def schema() -> Schema:
+    return load_schema()
+
+
+@pytest.fixture(scope="session")
+def master() -> Path:
+    return MASTER
+
+
+@pytest.fixture
+def edited(tmp_path: Path) -> Callable[..., Path]:
+    """Copy the default workbook and set cells: edited({"Policies": {"F14": "x"}})."""
+
+    def make(edits: dict[str, dict[str, Any]], name: str = "edited.xlsx",
+             source: Path = MASTER) -> Path:
+        target = tmp_path / name
+        wb = openpyxl.load_workbook(source)
+        for sheet, cells in edits.items():
+            ws = wb[sheet]
+            for ref, value in cells.items():
+                ws[ref] = value
+        wb.save(target)
+        return target
+
+    return make
+
+
+def header_cell(sheet: str, header: str, row: int, source: Path = MASTER) -> str:
+    """The address of `header`'s column at `row` in the default workbook, e.g. 'F14'."""
+    from openpyxl.utils import get_column_letter
+
+    wb = openpyxl.load_workbook(source, read_only=True)
+    ws = wb[sheet]
+    headers = [c.value for c in next(ws.iter_rows(min_row=1, max_row=1))]
+    wb.close()
+    return f"{get_column_letter(headers.index(header) + 1)}{row}"
+
+
+def soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def to_pdf(path: Path, out_dir: Path) -> Path:
+    """Open `path` in LibreOffice (headless) and print it to PDF; fail if it cannot."""
+    exe = soffice()
+    if exe is None:
+        message = ("LibreOffice (soffice) is not installed, so generated files were NOT opened "
+                   "in an office suite. .ci/run installs libreoffice-calc-nogui and "
+                   "libreoffice-writer-nogui; run it, or install them.")
+        warnings.warn(message, stacklevel=2)
+        print(message, file=sys.stderr)
+        pytest.skip(message)
+    profile = out_dir / "lo-profile"
+    result = subprocess.run(
+        [exe, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
+         "--convert-to", "pdf", "--outdir", str(out_dir), str(path)],
+        capture_output=True, text=True, timeout=180,
+    )
+    pdf = out_dir / (path.stem + ".pdf")
+    assert pdf.exists() and pdf.stat().st_size > 1000, (
+        f"LibreOffice could not open {path.name}: {result.stdout} {result.stderr}")
+    return pdf
+
+
+def pdf_pages(pdf: Path) -> int:
+    data = pdf.read_bytes()
+    return data.count(b"/Type /Page") - data.count(b"/Type /Pages")
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One internal build of the default workbook, shared by the output tests."""
+    from matrixbook.api import build
+
+    out = tmp_path_factory.mktemp("out")
+    result = build(MASTER, out, audience="internal",
+                   today=__import__("datetime").date.fromisoformat(TODAY))
+    assert result.report.ok, result.report.to_text()
+    return out
+
+
+@pytest.fixture(scope="session")
+def built_external(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from matrixbook.api import build
+
+    out = tmp_path_factory.mktemp("out-external")
+    result = build(MASTER, out, audience="external",
+                   today=__import__("datetime").date.fromisoformat(TODAY))
+    assert result.report.ok, result.report.to_text()
+    return out
