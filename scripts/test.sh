@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Set up and run the whole test suite on a fresh machine: LibreOffice (to open every generated
+# file in a real office suite), a virtual environment with the package and its test extra,
+# ruff, then pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v soffice >/dev/null 2>&1; then
+  echo "Installing LibreOffice (headless) to open generated files in tests..." >&2
+  if [ "$(id -u)" = "0" ]; then SUDO=""; else SUDO="sudo"; fi
+  if ! { $SUDO apt-get update -qq \
+         && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+              libreoffice-calc-nogui libreoffice-writer-nogui poppler-utils fonts-dejavu \
+              >/dev/null; }; then
+    echo "WARNING: LibreOffice could not be installed: the tests that open outputs in an" \
+         "office suite will be SKIPPED." >&2
+  fi
+fi
+
+python3 -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip >/dev/null
+.venv/bin/python -m pip install -q -e '.[test]'
+.venv/bin/ruff check .
+.venv/bin/python -m pytest "$@"

@@ -1,0 +1,234 @@
+"""`matrixbook validate`: each kind of error planted at a known cell of the default workbook is
+reported at exactly that cell with its rule code; the unchanged workbook has no error."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from python_calamine import CalamineWorkbook
+
+from conftest import MASTER, header_cell
+from matrixbook.api import validate
+from matrixbook.cli import cli
+
+
+def records(sheet: str) -> list[dict[str, Any]]:
+    """Rows of the default workbook as dicts, with their Excel row number under '_row'."""
+    rows = CalamineWorkbook.from_path(str(MASTER)).get_sheet_by_name(sheet).to_python()
+    head = rows[0]
+    return [dict(zip(head, r, strict=False), _row=i) for i, r in enumerate(rows[1:], start=2)
+            if any(v != "" for v in r)]
+
+
+def findings_at(path: Path, cell_sheet: str, cell: str) -> list[tuple[str, str]]:
+    report = validate(path)
+    return [(f.rule, f.severity) for f in report.findings if f.sheet == cell_sheet
+            and f.cell == cell]
+
+
+def test_unchanged_default_workbook_has_no_error(master: Path) -> None:
+    report = validate(master)
+    assert report.errors == [], "\n".join(f"{f.where} {f.message}" for f in report.errors)
+
+
+def test_default_workbook_is_never_modified(master: Path) -> None:
+    before = master.read_bytes()
+    CliRunner().invoke(cli, ["validate", str(master)])
+    assert master.read_bytes() == before
+
+
+PLANTED = [
+    ("Entities", "Name (English)", None, "required"),
+    ("Policies", "Date accessed", "05/01/2024", "wrong-type"),
+    ("Policies", "Year adopted", "2018", "wrong-type"),
+    ("Memberships", "Confirmed", "Maybe", "wrong-type"),
+    ("Themes", "Relevance", "Hgh", "vocabulary"),
+    ("Policies", "Mobility types", "Migration; Displacment", "vocabulary"),
+    ("Entities", "Website", "www.example.org", "pattern"),
+    ("Entities", "Founded (year)", 1850, "out-of-range"),
+    ("Memberships", "Country", "QQQ", "unknown-country"),
+    ("Memberships", "Body ID", "ENT-NOWHERE", "unknown-reference"),
+    ("Policies", "GCM objectives", "2; 24", "vocabulary"),
+    ("Entities", "Acronym", "LAS ", "whitespace"),
+]
+
+
+@pytest.mark.parametrize(("sheet", "header", "value", "rule"), PLANTED,
+                         ids=[f"{p[0]}-{p[3]}-{p[1]}" for p in PLANTED])
+def test_planted_error_is_reported_at_its_cell(edited, sheet, header, value, rule) -> None:
+    cell = header_cell(sheet, header, 2)
+    path = edited({sheet: {cell: value}})
+    assert rule in [r for r, _ in findings_at(path, sheet, cell)]
+
+
+def test_ambiguous_text_date_is_never_guessed(edited) -> None:
+    cell = header_cell("Policies", "Date accessed", 2)
+    report = validate(edited({"Policies": {cell: "05/01/2024"}}))
+    (f,) = [f for f in report.findings if f.cell == cell]
+    assert f.rule == "wrong-type" and f.severity == "error"
+    assert f.value == "05/01/2024"
+    assert "2024-01-05 if you mean day 5 of month 1" in f.message
+    assert "2024-05-01 if you mean month 5 day 1" in f.message
+
+
+def test_list_item_not_in_vocabulary_suggests_the_closest(edited) -> None:
+    cell = header_cell("Policies", "Mobility types", 2)
+    report = validate(edited({"Policies": {cell: "Migration; Displacment"}}))
+    (f,) = [f for f in report.findings if f.cell == cell]
+    assert f.message == ("'Displacment' is not an allowed value for Mobility types. "
+                         "Did you mean 'Displacement'?")
+
+
+def test_duplicate_key_names_both_cells(edited) -> None:
+    first, second = header_cell("Policies", "Policy ID", 2), header_cell("Policies", "Policy ID", 3)
+    value = records("Policies")[0]["Policy ID"]
+    report = validate(edited({"Policies": {second: value}}))
+    (f,) = [f for f in report.findings if f.rule == "duplicate-key"]
+    assert f.cell == second
+    assert f"in {first} and {second}" in f.message
+
+
+def test_whitespace_is_a_warning_with_the_cleaned_value(edited) -> None:
+    cell = header_cell("Entities", "Acronym", 2)
+    report = validate(edited({"Entities": {cell: "LAS\u00a0"}}))
+    (f,) = [f for f in report.findings if f.cell == cell]
+    assert (f.severity, f.rule) == ("warning", "whitespace")
+    assert "it is read as 'LAS'" in f.message
+    assert report.ok
+
+
+def test_end_before_start(edited) -> None:
+    row = records("Workplan")[0]["_row"]
+    cell = header_cell("Workplan", "End date", row)
+    path = edited({"Workplan": {cell: datetime(2020, 1, 2)}})
+    assert ("end-before-start", "error") in findings_at(path, "Workplan", cell)
+
+
+def test_task_ending_after_its_deliverable_deadline(edited) -> None:
+    task = next(r for r in records("Workplan") if r["Deliverable"])
+    cell = header_cell("Workplan", "End date", task["_row"])
+    path = edited({"Workplan": {cell: datetime(2025, 10, 15)}})
+    assert ("after-deadline", "error") in findings_at(path, "Workplan", cell)
+
+
+def test_interview_outside_the_data_collection_period(edited) -> None:
+    interview = next(r for r in records("Interviews") if r["Date and time"])
+    cell = header_cell("Interviews", "Date and time", interview["_row"])
+    path = edited({"Interviews": {cell: datetime(2026, 3, 2, 10, 0)}})
+    assert ("outside-collection-period", "error") in findings_at(path, "Interviews", cell)
+
+
+def test_interview_done_without_consent_or_date(edited) -> None:
+    interview = next(r for r in records("Interviews") if r["Date and time"])
+    row = interview["_row"]
+    path = edited({"Interviews": {header_cell("Interviews", "Status", row): "Done",
+                                  header_cell("Interviews", "Consent", row): "No"}})
+    assert ("done-without-consent", "error") in findings_at(
+        path, "Interviews", header_cell("Interviews", "Consent", row))
+    path = edited({"Interviews": {header_cell("Interviews", "Status", row): "Planned",
+                                  header_cell("Interviews", "Date and time", row): None}},
+                  name="nodate.xlsx")
+    assert ("missing-interview-date", "error") in findings_at(
+        path, "Interviews", header_cell("Interviews", "Date and time", row))
+
+
+def test_two_interviews_of_one_interviewer_at_the_same_time(edited) -> None:
+    dated = [r for r in records("Interviews") if r["Date and time"]]
+    a, b = dated[0], dated[1]
+    path = edited({"Interviews": {
+        header_cell("Interviews", "Interviewer", b["_row"]): a["Interviewer"],
+        header_cell("Interviews", "Date and time", b["_row"]): a["Date and time"],
+        header_cell("Interviews", "Status", b["_row"]): "Confirmed",
+        header_cell("Interviews", "Status", a["_row"]): "Confirmed",
+    }})
+    cell = header_cell("Interviews", "Date and time", max(a["_row"], b["_row"]))
+    assert ("interviewer-clash", "error") in findings_at(path, "Interviews", cell)
+
+
+def test_missing_sheet_and_misspelt_header(tmp_path: Path) -> None:
+    wb = openpyxl.load_workbook(MASTER)
+    wb["Sources"].title = "Source list"
+    cell = header_cell("Entities", "Name (English)", 1)
+    wb["Entities"][cell] = "Name (Englsh)"
+    path = tmp_path / "broken.xlsx"
+    wb.save(path)
+    report = validate(path)
+    missing = [f for f in report.findings if f.rule == "missing-sheet"]
+    assert [(f.sheet, f.severity) for f in missing] == [("Sources", "error")]
+    assert "The sheet 'Source list' is probably it: rename it to 'Sources'." in missing[0].message
+    (f,) = [f for f in report.findings if f.rule == "misspelt-header"]
+    assert (f.sheet, f.cell) == ("Entities", cell)
+    assert "it probably means 'Name (English)'" in f.message
+
+
+def test_duplicated_header_names_both_cells(tmp_path: Path) -> None:
+    wb = openpyxl.load_workbook(MASTER)
+    ws = wb["Themes"]
+    ws.cell(row=1, column=ws.max_column + 1, value="Evidence")
+    path = tmp_path / "dup.xlsx"
+    wb.save(path)
+    (f,) = [f for f in validate(path).findings if f.rule == "duplicate-header"]
+    assert f.sheet == "Themes" and f.row == 1
+    assert "appears twice" in f.message
+
+
+def test_extra_columns_sheets_and_empty_rows_are_fine(tmp_path: Path) -> None:
+    wb = openpyxl.load_workbook(MASTER)
+    ws = wb["Policies"]
+    ws.cell(row=1, column=ws.max_column + 2, value="My own remarks")
+    ws.cell(row=2, column=ws.max_column, value="anything at all")
+    wb.create_sheet("Scratch")["A1"] = "=1+1"
+    ws.insert_rows(3, amount=2)  # two fully empty rows inside the data
+    path = tmp_path / "extra.xlsx"
+    wb.save(path)
+    report = validate(path)
+    assert report.errors == [], [f.message for f in report.errors]
+
+
+def test_empty_brief_section_is_a_warning_then_an_error_at_final_stage(edited) -> None:
+    cell = header_cell("Entities", "Data", 2)
+    path = edited({"Entities": {cell: None}})
+    draft = [f for f in validate(path).findings if f.cell == cell]
+    assert [(f.rule, f.severity) for f in draft] == [("empty-section", "warning")]
+    final = [f for f in validate(path, stage="final").findings if f.cell == cell]
+    assert [(f.rule, f.severity) for f in final] == [("empty-section", "error")]
+
+
+def test_json_output_follows_the_contract(edited) -> None:
+    cell = header_cell("Themes", "Relevance", 2)
+    path = edited({"Themes": {cell: "Hgh"}})
+    result = CliRunner().invoke(cli, ["validate", str(path), "--format", "json"])
+    assert result.exit_code == 1
+    data = json.loads(result.output)
+    assert list(data) == ["ok", "errors", "warnings", "findings"]
+    assert data["ok"] is False and data["errors"] == 1
+    (f,) = [f for f in data["findings"] if f["severity"] == "error"]
+    assert f == {"severity": "error", "sheet": "Themes", "cell": cell, "row": 2,
+                 "column": "Relevance", "value": "Hgh", "rule": "vocabulary",
+                 "message": "'Hgh' is not an allowed value for Relevance. Did you mean 'High'?"}
+
+
+def test_text_output_names_sheet_cell_and_what_to_type(edited) -> None:
+    cell = header_cell("Themes", "Relevance", 2)
+    path = edited({"Themes": {cell: "Hgh"}})
+    result = CliRunner().invoke(cli, ["validate", str(path)])
+    assert result.exit_code == 1
+    assert f"\nThemes\n  {cell:<7} error   'Hgh' is not an allowed value for Relevance. " \
+           "Did you mean 'High'?" in result.output
+    assert result.output.rstrip().endswith("fix the errors before you send it.")
+    assert max(len(line) for line in result.output.splitlines()) <= 100
+
+
+def test_exit_codes(master: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(cli, ["validate", str(master)]).exit_code == 0
+    missing = runner.invoke(cli, ["validate", str(tmp_path / "nope.xlsx")])
+    assert missing.exit_code == 2
+    assert "nope.xlsx: no such file" in missing.output
+    assert "Traceback" not in missing.output
