@@ -1,0 +1,578 @@
+"""The CLIMB import sheet: `out/climb_policies.xlsx` and `out/climb_policies.csv`.
+
+One row per policy of the workbook that concerns human mobility in the context of disasters,
+climate change or environmental degradation (a non-empty Climate context), ready to be handed
+to the team that runs IOM's CLIMB database. CLIMB has not published its import labels, so the
+columns, their labels and their sources are declared in `schemas/climb.yaml` (loaded into
+`schema.extra["climb"]`): aligning with CLIMB later means editing that file, not this one.
+
+The export frame is checked by a pandera schema built from the same declaration before anything
+is written: the workbook's own validation already guarantees what is required here, so a failure
+is a bug in matrixbook, reported as one clear error rather than a half-written file. Gaps CLIMB
+cannot take (no source, no provision...) are `matrixbook validate` findings
+(`validation/rules_climb.py`) and are listed on the sheet's About page.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from matrixbook import xlsx
+from matrixbook.build import BuildContext, Output
+from matrixbook.errors import OutputError
+from matrixbook.schema import Schema, SchemaError
+
+EXPORT_TYPES = ("string", "integer", "date", "list")
+# Values computed from other sheets rather than read from a Policies field.
+DERIVED = frozenset({
+    "issuing_body", "issuing_body_acronym", "countries_expanded", "country_names",
+    "countries_basis", "region",
+})
+
+
+class ClimbExportError(OutputError):
+    """The export failed its own checks: a bug in matrixbook, never a problem of the data."""
+
+
+@dataclass(frozen=True)
+class ExportColumn:
+    label: str
+    source: str
+    type: str
+    required: bool = False
+    vocabulary: str | None = None
+    allowed: tuple[str, ...] | None = None
+    pattern: str | None = None
+    minimum: int | None = None
+    maximum: int | None = None
+    width: float = 14
+    labels_of: str | None = None  # a label column: the labels of this vocabulary's codes
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """schemas/climb.yaml, checked against the sheet declarations."""
+
+    name: str
+    sheet_title: str
+    separator: str
+    select_field: str
+    member_roles: tuple[str, ...]
+    excluded_roles: tuple[str, ...]
+    regions: dict[str, str]
+    csv_guard: tuple[str, ...]
+    columns: tuple[ExportColumn, ...]
+
+    @property
+    def labels(self) -> list[str]:
+        return [c.label for c in self.columns]
+
+    def join(self, items: Iterable[Any]) -> str | None:
+        text = self.separator.join(str(i) for i in items)
+        return text or None
+
+
+def load_mapping(schema: Schema) -> Mapping:
+    """Read `schema.extra["climb"]`; a malformed declaration is a SchemaError naming the column."""
+    raw = schema.extra.get("climb")
+    if not isinstance(raw, dict):
+        raise SchemaError("schemas/climb.yaml is missing or empty")
+    policies = schema.sheet("Policies")
+    columns: list[ExportColumn] = []
+    for entry in raw.get("columns") or []:
+        columns.extend(_export_columns(entry, schema, policies.by_field))
+    labels = [c.label for c in columns]
+    duplicated = sorted({x for x in labels if labels.count(x) > 1})
+    if duplicated:
+        raise SchemaError(f"climb.yaml: duplicated column label {', '.join(duplicated)}")
+    select = raw.get("select_field", "climate_context")
+    if select not in policies.by_field or not policies.by_field[select].is_list:
+        raise SchemaError(f"climb.yaml: select_field {select!r} is not a list column of Policies")
+    coverage = raw.get("coverage") or {}
+    roles = schema.vocabulary("membership_roles").code_set
+    member_roles = tuple(coverage.get("member_roles") or ["Member"])
+    excluded_roles = tuple(coverage.get("excluded_roles") or [])
+    unknown = [r for r in member_roles + excluded_roles if r not in roles]
+    if unknown:
+        raise SchemaError(f"climb.yaml: unknown membership role {', '.join(unknown)}")
+    return Mapping(
+        name=str(raw.get("name", "climb_policies")),
+        sheet_title=str(raw.get("sheet_title", "CLIMB policies"))[:31],
+        separator=str(raw.get("separator", "; ")),
+        select_field=select,
+        member_roles=member_roles,
+        excluded_roles=excluded_roles,
+        regions={str(k): str(v) for k, v in (raw.get("regions") or {}).items()},
+        csv_guard=tuple(raw.get("csv_guard") or ["=", "+", "-", "@", "\t", "\r"]),
+        columns=tuple(columns),
+    )
+
+
+def _export_columns(entry: dict[str, Any], schema: Schema,
+                    fields: dict[str, Any]) -> list[ExportColumn]:
+    label = entry.get("label")
+    source = entry.get("source")
+    if not label or not source:
+        raise SchemaError(f"climb.yaml: a column lacks a label or a source: {entry}")
+    if source not in DERIVED and source not in fields:
+        raise SchemaError(f"climb.yaml: {label}: {source!r} is neither a Policies field nor one "
+                          f"of {', '.join(sorted(DERIVED))}")
+    kind = entry.get("type", "string")
+    if kind not in EXPORT_TYPES:
+        raise SchemaError(f"climb.yaml: {label}: unknown type {kind!r}")
+    vocab = entry.get("vocabulary")
+    if vocab and vocab != "countries" and vocab not in schema.vocabularies:
+        raise SchemaError(f"climb.yaml: {label}: no vocabulary {vocab!r}")
+    allowed = entry.get("allowed")
+    column = ExportColumn(
+        label=str(label), source=source, type=kind,
+        required=bool(entry.get("required", False)), vocabulary=vocab,
+        allowed=tuple(str(a) for a in allowed) if allowed else None,
+        pattern=entry.get("pattern"), minimum=entry.get("min"), maximum=entry.get("max"),
+        width=float(entry.get("width", 14)),
+    )
+    out = [column]
+    label_column = entry.get("label_column")
+    if label_column:
+        if not entry.get("codes") or not vocab:
+            raise SchemaError(f"climb.yaml: {label}: a label_column needs codes: true and a "
+                              "vocabulary")
+        out.append(ExportColumn(
+            label=str(label_column["label"]), source=source, type=kind,
+            required=column.required, width=float(label_column.get("width", 14)),
+            labels_of=vocab,
+        ))
+    return out
+
+
+# --- which rows, which countries --------------------------------------------------------------
+
+
+def climate_policies(policies: pd.DataFrame, mapping: Mapping) -> pd.DataFrame:
+    """The Policies rows CLIMB is about: a non-empty Climate context (or the declared field)."""
+    if policies.empty or mapping.select_field not in policies:
+        return policies.iloc[0:0]
+    keep = policies[mapping.select_field].map(lambda v: isinstance(v, list) and len(v) > 0)
+    return policies[keep.astype(bool)]
+
+
+def reference_date(record: Any) -> pd.Timestamp | None:
+    """The day membership is read on: the Adoption date, else 31 December of the Year adopted."""
+    day = getattr(record, "adoption_date", None)
+    if not is_missing(day):
+        return pd.Timestamp(day).normalize()
+    year = getattr(record, "year_adopted", None)
+    if not is_missing(year):
+        return pd.Timestamp(year=int(year), month=12, day=31)
+    return None
+
+
+def members_on(memberships: pd.DataFrame, body_id: str, day: pd.Timestamp | None,
+               mapping: Mapping) -> list[str]:
+    """Countries of `body_id` in one of the member roles on `day`, less those excluded then
+    (a suspension). Without a day, every member row counts: better a list to check than none."""
+    if memberships.empty:
+        return []
+    rows = memberships[memberships["body_id"] == body_id]
+    if day is not None:
+        starts = rows["start_date"]
+        ends = rows["end_date"]
+        rows = rows[(starts.isna() | (starts <= day)) & (ends.isna() | (ends >= day))]
+    members = rows[rows["role"].isin(mapping.member_roles)]["country"]
+    excluded = set(rows[rows["role"].isin(mapping.excluded_roles)]["country"])
+    return sorted({str(c) for c in members.dropna() if c not in excluded})
+
+
+@dataclass(frozen=True)
+class Coverage:
+    codes: list[str]  # every code, grouping codes included, in the order of their names
+    basis: str
+
+
+def coverage(record: Any, memberships: pd.DataFrame, acronym: str, schema: Schema,
+             mapping: Mapping) -> Coverage:
+    """The countries a policy covers: its own list, else its body's members on adoption."""
+    listed = record.countries if isinstance(record.countries, list) else []
+    names = schema.vocabulary("countries")
+    if listed:
+        codes = list(dict.fromkeys(str(c) for c in listed))
+        basis = "Listed in the master workbook"
+    else:
+        day = reference_date(record)
+        codes = members_on(memberships, record.body_id, day, mapping)
+        when = day.strftime("%Y-%m-%d") if day is not None else "any date"
+        if day is not None and is_missing(getattr(record, "adoption_date", None)):
+            when += " (end of the year adopted)"
+        basis = f"Members of {acronym} on {when}"
+        if not codes:
+            basis += ": none recorded"
+    codes.sort(key=lambda c: (names.label(c).casefold(), c))
+    return Coverage(codes, basis)
+
+
+def grouping_codes(schema: Schema) -> frozenset[str]:
+    """Codes of workbook.yaml beside ISO 3166-1 (XEU...): named in the export, never as ISO3."""
+    return frozenset(schema.extra_country_codes)
+
+
+# --- the export frame ----------------------------------------------------------------------
+
+
+def _bodies(ctx: BuildContext) -> dict[str, dict[str, Any]]:
+    frame = ctx.bodies()
+    out = {}
+    for rec in frame.itertuples(index=False):
+        out[str(rec.body_id)] = {
+            "name": rec.name_en, "acronym": rec.acronym,
+            "focus": rec.geographic_focus if isinstance(rec.geographic_focus, list) else [],
+        }
+    return out
+
+
+def _text(value: Any) -> str | None:
+    return None if is_missing(value) else str(value)
+
+
+def _items(value: Any) -> list[str]:
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def export_frame(policies: pd.DataFrame, bodies: dict[str, dict[str, Any]],
+                 memberships: pd.DataFrame, schema: Schema, mapping: Mapping) -> pd.DataFrame:
+    """One row per climate policy, one column per export label; lists already joined.
+
+    The index stays the Excel row number of the Policies sheet, so a check can name the row.
+    """
+    rows = climate_policies(policies, mapping)
+    groupings = grouping_codes(schema)
+    countries = schema.vocabulary("countries")
+    records: list[dict[str, Any]] = []
+    for rec in rows.itertuples():
+        body = bodies.get(str(rec.body_id), {})
+        acronym = body.get("acronym") or rec.body_id
+        cover = coverage(rec, memberships, acronym, schema, mapping)
+        regions = [mapping.regions.get(f, f) for f in body.get("focus", [])]
+        derived = {
+            "issuing_body": _text(body.get("name")),
+            "issuing_body_acronym": _text(body.get("acronym")),
+            "countries_expanded": [c for c in cover.codes if c not in groupings],
+            "country_names": [countries.label(c) for c in cover.codes],
+            "countries_basis": cover.basis,
+            "region": list(dict.fromkeys(regions)),
+        }
+        row: dict[str, Any] = {}
+        for col in mapping.columns:
+            value = derived[col.source] if col.source in DERIVED else getattr(rec, col.source)
+            row[col.label] = _export_value(col, value, schema, mapping)
+        records.append(row)
+    frame = pd.DataFrame(records, columns=mapping.labels, index=rows.index)
+    for col in mapping.columns:
+        if col.type == "integer":
+            frame[col.label] = pd.array(frame[col.label].tolist(), dtype="Int64")
+        elif col.type == "date":
+            frame[col.label] = pd.to_datetime(frame[col.label].tolist()).as_unit("ns")
+        else:
+            frame[col.label] = pd.Series(frame[col.label].tolist(), index=frame.index,
+                                         dtype=object)
+    return frame
+
+
+def is_missing(value: Any) -> bool:
+    """Empty in any of the ways a typed table says so: None, NaN, NA, NaT, blank text, []."""
+    if isinstance(value, list):
+        return not value
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    if isinstance(value, str):
+        return value.strip() == ""
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _export_value(col: ExportColumn, value: Any, schema: Schema, mapping: Mapping) -> Any:
+    if col.type != "list" and is_missing(value):
+        return None
+    if col.type == "integer":
+        return int(value)
+    if col.type == "date":
+        return pd.Timestamp(value)
+    if col.type == "list":
+        items = _items(value)
+        if col.labels_of:
+            items = [schema.vocabulary(col.labels_of).label(i) for i in items]
+        return mapping.join(items)
+    if isinstance(value, (bool, np.bool_)):
+        return "Yes" if value else "No"
+    text = str(value)
+    return schema.vocabulary(col.labels_of).label(text) if col.labels_of else text
+
+
+# --- the export's own schema ------------------------------------------------------------------
+
+
+def export_schema(schema: Schema, mapping: Mapping) -> pa.DataFrameSchema:
+    """The pandera schema of the export, built from climb.yaml: what CLIMB gets is what we
+    declared, or nothing is written."""
+    columns = {}
+    for col in mapping.columns:
+        checks = []
+        allowed = _allowed(col, schema)
+        if allowed is not None:
+            checks.append(pa.Check(_each(col, mapping, lambda v, a=allowed: v in a),
+                                   element_wise=True, name="allowed values"))
+        if col.pattern:
+            rx = re.compile(col.pattern)
+            checks.append(pa.Check(_each(col, mapping, lambda v, rx=rx: bool(rx.fullmatch(v))),
+                                   element_wise=True, name=f"pattern {col.pattern}"))
+        if col.type in ("string", "list"):
+            checks.append(pa.Check(_each(col, mapping, _clean_item), element_wise=True,
+                                   name="no empty item, no stray separator"))
+        if col.minimum is not None:
+            checks.append(pa.Check.ge(col.minimum))
+        if col.maximum is not None:
+            checks.append(pa.Check.le(col.maximum))
+        dtype = {"integer": "Int64", "date": "datetime64[ns]"}.get(col.type, object)
+        columns[col.label] = pa.Column(dtype, nullable=not col.required, checks=checks)
+    return pa.DataFrameSchema(columns, strict=True, ordered=True, name=mapping.name)
+
+
+def _allowed(col: ExportColumn, schema: Schema) -> frozenset[str] | None:
+    if col.allowed is not None:
+        return frozenset(col.allowed)
+    if col.vocabulary == "countries":
+        return schema.vocabulary("countries").code_set - grouping_codes(schema)
+    if col.vocabulary:
+        return schema.vocabulary(col.vocabulary).code_set
+    return None
+
+
+def _each(col: ExportColumn, mapping: Mapping, test: Any) -> Any:
+    """An element check: the value itself, or each item of a joined list."""
+
+    def check(value: Any) -> bool:
+        if not isinstance(value, str):
+            return False
+        items = value.split(mapping.separator) if col.type == "list" else [value]
+        return all(test(i) for i in items)
+
+    return check
+
+
+def _clean_item(item: str) -> bool:
+    return item.strip() != "" and item == item.strip()
+
+
+def check_export(frame: pd.DataFrame, schema: Schema, mapping: Mapping) -> pd.DataFrame:
+    """Validate the export frame; a failure is a bug, raised as one readable error."""
+    try:
+        return export_schema(schema, mapping).validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        problems = []
+        ids = frame[mapping.columns[0].label] if len(frame.columns) else pd.Series(dtype=object)
+        for case in exc.failure_cases.head(10).itertuples(index=False):
+            where = ""
+            if case.index is not None and not pd.isna(case.index) and case.index in ids.index:
+                where = f" (Policies row {int(case.index)}, {ids.loc[case.index]})"
+            problems.append(f"column '{case.column}'{where}: {case.check}, found "
+                            f"{case.failure_case!r}")
+        raise ClimbExportError(
+            "The CLIMB export failed its own checks, so it was not written. This is a bug in "
+            "matrixbook (the workbook passed validation); please report it with these details: "
+            + "; ".join(problems)) from None
+
+
+# --- writers --------------------------------------------------------------------------------
+
+
+def neutralise(text: str, guard: tuple[str, ...]) -> str:
+    """A CSV cell that a spreadsheet could run as a formula gets a leading single quote."""
+    return "'" + text if text.startswith(guard) else text
+
+
+def csv_cell(value: Any, guard: tuple[str, ...]) -> str:
+    if is_missing(value):
+        return ""
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d")
+    return neutralise(str(value), guard)
+
+
+def write_csv(path: Path, frame: pd.DataFrame, mapping: Mapping) -> None:
+    """UTF-8 with a byte-order mark (Excel then reads the accents and Arabic right), CRLF
+    line ends, quotes only where needed, injection guard on every cell."""
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\r\n")
+        writer.writerow([neutralise(label, mapping.csv_guard) for label in frame.columns])
+        for values in frame.itertuples(index=False, name=None):
+            writer.writerow([csv_cell(v, mapping.csv_guard) for v in values])
+
+
+def write_xlsx(path: Path, frame: pd.DataFrame, ctx: BuildContext, mapping: Mapping,
+               about: list[tuple[str, str]]) -> None:
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(path), xlsx.workbook_options())
+    xlsx.set_properties(wb, "CLIMB import sheet", "Regional policies on human mobility in the "
+                        "context of disasters, climate change and environmental degradation")
+    header = wb.add_format({"bold": True, "font_color": xlsx.HEADER_FONT,
+                            "bg_color": xlsx.IOM_BLUE, "text_wrap": True, "valign": "vcenter",
+                            "border": 1, "border_color": "#FFFFFF"})
+    plain = wb.add_format({"valign": "top", "border": 1, "border_color": "#D9D9D9"})
+    wrap = wb.add_format({"valign": "top", "text_wrap": True, "border": 1,
+                          "border_color": "#D9D9D9"})
+    day = wb.add_format({"valign": "top", "num_format": xlsx.DATE_FORMAT, "border": 1,
+                         "border_color": "#D9D9D9"})
+    ws = wb.add_worksheet(mapping.sheet_title)
+    for c, col in enumerate(mapping.columns):
+        ws.set_column(c, c, col.width)
+        ws.write_string(0, c, col.label, header)
+    widths = [col.width for col in mapping.columns]
+    ws.set_row(0, row_height(mapping.labels, widths, minimum=3))
+    for r, values in enumerate(frame.itertuples(index=False, name=None), start=1):
+        ws.set_row(r, row_height(values, widths))
+        for c, (col, value) in enumerate(zip(mapping.columns, values, strict=True)):
+            fmt = {"date": day, "integer": plain}.get(col.type, wrap)
+            if is_missing(value):
+                ws.write_blank(r, c, None, fmt)
+            elif col.type == "integer":
+                ws.write_number(r, c, int(value), fmt)
+            else:
+                xlsx.write_value(ws, r, c, value, fmt, day)
+    ws.freeze_panes(1, 1)
+    ws.autofilter(0, 0, max(len(frame), 1), len(mapping.columns) - 1)
+    xlsx.print_setup(ws, header_rows=1, audience=ctx.audience, title="CLIMB import sheet")
+    _about_sheet(wb, about, ctx)
+    wb.close()
+
+
+def row_height(values: Iterable[Any], widths: Iterable[float], minimum: int = 1) -> float:
+    """Points for a row whose wrapped text fits: neither Excel nor LibreOffice grows a row
+    written by xlsxwriter, so the lines are estimated from the text and the column width."""
+    lines = minimum
+    for value, width in zip(values, widths, strict=False):
+        if is_missing(value) or not isinstance(value, str):
+            continue
+        per_line = max(int(width * 1.15) - 1, 1)
+        count = sum(max(math.ceil(len(part) / per_line), 1) for part in value.split("\n"))
+        lines = max(lines, count)
+    return min(15.0 * lines + 3, 409.0)
+
+
+def _about_sheet(wb: Any, lines: list[tuple[str, str]], ctx: BuildContext) -> None:
+    ws = wb.add_worksheet("About")
+    title = wb.add_format({"bold": True, "font_size": 14, "font_color": xlsx.IOM_BLUE})
+    bold = wb.add_format({"bold": True, "valign": "top"})
+    wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+    ws.set_column(0, 0, 26)
+    ws.set_column(1, 1, 100)
+    ws.write_string(0, 0, "CLIMB import sheet: regional policies on human mobility in the "
+                    "context of disasters, climate change and environmental degradation", title)
+    for r, (label, text) in enumerate(lines, start=2):
+        ws.set_row(r, row_height([label, text], [26, 100]))
+        ws.write_string(r, 0, label, bold)
+        ws.write_string(r, 1, text, wrap)
+    xlsx.print_setup(ws, header_rows=0, audience=ctx.audience, title="CLIMB import sheet",
+                     landscape=True)
+
+
+def about_lines(ctx: BuildContext, frame: pd.DataFrame, rows: pd.DataFrame,
+                mapping: Mapping) -> list[tuple[str, str]]:
+    """What a reader needs to trust the sheet: where it comes from, how it is coded, and which
+    records still carry unconfirmed facts or gaps."""
+    sep = mapping.separator
+    unconfirmed = [f"{r.policy_id} {r.title}" for r in rows.itertuples()
+                   if "confirmed" in rows and not is_missing(r.confirmed) and not r.confirmed]
+    gaps = []
+    for rec in rows.itertuples():
+        missing = climb_gaps(rec)
+        if missing:
+            gaps.append(f"{rec.policy_id} ({', '.join(missing)})")
+    n = len(frame)
+    roles = " or ".join(mapping.member_roles)
+    left_out = (f", leaving out those {' or '.join(mapping.excluded_roles)} on that date"
+                if mapping.excluded_roles else "")
+    return [
+        ("Source", f"Master workbook {ctx.source_name}, sheet Policies: the {n} "
+         f"record{'s' if n != 1 else ''} whose Climate context is not empty (human mobility in "
+         "the context of disasters, climate change or environmental degradation)."),
+        ("Date of data", ctx.data_date + " (the latest 'Checked on' date of the entities and "
+         "dialogues)."),
+        ("Audience", f"{ctx.audience_label}."),
+        ("Separator", f"Cells holding several values separate them with '{sep}' (semicolon "
+         f"and space), e.g. DZA{sep}LBY{sep}MAR."),
+        ("Labels", "Column labels and values follow a mapping declared in matrixbook "
+         "(schemas/climb.yaml), to be aligned with CLIMB's own labels: CLIMB has not published "
+         "its import template. Stable codes stand beside display labels so the two can be "
+         "matched: ISO 3166-1 alpha-3 country codes, GCM objective numbers, ISO 639-1 language "
+         "codes, acronyms of the issuing bodies."),
+        ("Countries covered", "As listed in the master workbook. When a policy lists none: the "
+         f"countries whose role in its issuing body was {roles} on the Adoption date (else on "
+         f"31 December of the Year adopted){left_out}. The column 'Countries covered (basis)' "
+         "says which. Groupings without an ISO code (e.g. the European Union) are named but not "
+         "given as ISO3. Countries are in the order of their names."),
+        ("CSV file", f"{mapping.name}.csv holds the same rows, in UTF-8 with a byte-order mark. "
+         "A cell that begins with =, +, -, @, a tab or a carriage return starts with a single "
+         "quote ' there, so that no spreadsheet runs it as a formula; remove that quote if the "
+         "text is imported elsewhere."),
+        ("Unconfirmed facts", ("Records whose title, year or status no source confirms yet "
+         "(Confirmed = No in the master workbook): " + "; ".join(unconfirmed) + ".")
+         if unconfirmed else "None: every record is marked as confirmed by a source."),
+        ("Gaps for CLIMB", ("Records missing what CLIMB needs (also reported by matrixbook "
+         "validate): " + "; ".join(gaps) + ".") if gaps else "None."),
+    ]
+
+
+# What CLIMB cannot take a record without: (Policies field, what to call it).
+CLIMB_NEEDS = (
+    ("source_url", "Source URL"),
+    ("date_accessed", "Date accessed"),
+    ("provisions", "Relevant provisions"),
+    ("mobility_types", "Mobility types"),
+)
+
+
+def climb_gaps(record: Any) -> list[str]:
+    """The names of the fields CLIMB needs that `record` leaves empty."""
+    missing = []
+    for field, name in CLIMB_NEEDS:
+        if is_missing(getattr(record, field, None)):
+            missing.append(name)
+    return missing
+
+
+def write(ctx: BuildContext) -> list[Path]:
+    mapping = load_mapping(ctx.schema)
+    policies = ctx.tables["Policies"]
+    frame = export_frame(policies, _bodies(ctx), ctx.tables["Memberships"], ctx.schema, mapping)
+    frame = check_export(frame, ctx.schema, mapping)
+    rows = climate_policies(policies, mapping)
+    about = about_lines(ctx, frame, rows, mapping)
+    written = []
+    with ctx.writing(f"{mapping.name}.xlsx") as tmp:
+        write_xlsx(tmp, frame, ctx, mapping, about)
+    written.append(ctx.path(f"{mapping.name}.xlsx"))
+    with ctx.writing(f"{mapping.name}.csv") as tmp:
+        write_csv(tmp, frame, mapping)
+    written.append(ctx.path(f"{mapping.name}.csv"))
+    return written
+
+
+OUTPUT = Output(
+    name="climb",
+    audience="external",
+    description="CLIMB import sheet: climate-mobility policies as xlsx and CSV (UTF-8 with BOM)",
+    write=write,
+    order=30,
+)

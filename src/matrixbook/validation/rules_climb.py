@@ -1,0 +1,91 @@
+"""Readiness for CLIMB: a policy with a Climate context that CLIMB could not take is a finding
+at its exact cell, not a silent gap in the CLIMB export.
+
+Severity: a **warning** at the draft stage (the default of `validate` and of `build`), an
+**error** with `validate --stage final`. Why not an error always:
+- an error stops `build` altogether, so one policy still missing its provision text would hold
+  back the mapping matrix, the briefs and the report, which do not need it;
+- the research is done row by row: the title, year and source are found first, the provision
+  excerpts later; a draft with gaps is normal and the export still carries the row, its gaps
+  listed on the export's About sheet;
+- the default workbook, seeded from public facts that hold no provision texts, must validate
+  with no error.
+The final versions (deliverable 2) are what CLIMB receives, so there every gap is an error,
+as for the brief sections (rules.brief_sections).
+
+A policy that names hazards but has no Climate context is left out of the export: that is
+always a warning, since only staff can say whether it concerns human mobility.
+"""
+
+from __future__ import annotations
+
+from matrixbook.outputs.climb import (
+    CLIMB_NEEDS,
+    climate_policies,
+    is_missing,
+    load_mapping,
+    members_on,
+    reference_date,
+)
+from matrixbook.report import ERROR, WARNING, Finding
+from matrixbook.validation.rules import Context, rule
+
+_RULE_NAMES = {
+    "source_url": "climb-no-source",
+    "date_accessed": "climb-no-date-accessed",
+    "provisions": "climb-no-provisions",
+    "mobility_types": "climb-no-mobility-type",
+}
+_HOW = {
+    "source_url": "Type the address where the text can be read, starting with https://.",
+    "date_accessed": "Type the date the Source URL was consulted, e.g. 2025-08-20.",
+    "provisions": "Type the article and an excerpt of the provisions that govern human "
+                  "mobility, e.g. Art. 16: ...",
+    "mobility_types": "Pick the forms of mobility it governs: Migration, Displacement, Planned "
+                      "relocation, Evacuation, Trapped populations (separated by ;).",
+}
+
+
+@rule
+def climb_readiness(ctx: Context) -> list[Finding]:
+    policies = ctx.tables.get("Policies")
+    if policies is None or policies.empty:
+        return []
+    severity = ERROR if ctx.stage == "final" else WARNING
+    mapping = load_mapping(ctx.schema)
+    memberships = ctx.tables.get("Memberships")
+    groupings = set(ctx.schema.extra_country_codes)
+    out = []
+    for rec in climate_policies(policies, mapping).itertuples():
+        row = rec.Index
+        for field, name in CLIMB_NEEDS:
+            if is_missing(getattr(rec, field, None)):
+                out.append(ctx.finding(
+                    severity, "Policies", field, row, _RULE_NAMES[field],
+                    f"{rec.policy_id} has a Climate context, so it goes to CLIMB, but "
+                    f"'{name}' is empty: CLIMB cannot take it without it. {_HOW[field]}", None))
+        listed = rec.countries if isinstance(rec.countries, list) else []
+        if listed or memberships is None or is_missing(rec.body_id):
+            continue
+        day = reference_date(rec)
+        members = [c for c in members_on(memberships, rec.body_id, day, mapping)
+                   if c not in groupings]
+        if not members:
+            when = day.strftime("%Y-%m-%d") if day is not None else "its adoption"
+            out.append(ctx.finding(
+                severity, "Policies", "countries", row, "climb-no-countries",
+                f"{rec.policy_id} lists no countries and the Memberships sheet has no member "
+                f"of {rec.body_id} on {when}, so CLIMB would get no country. Type the "
+                "countries covered (ISO3 codes separated by ;), or add the membership rows.",
+                None))
+    hazards = policies[policies[mapping.select_field].map(lambda v: not v)]
+    for rec in hazards.itertuples():
+        named = [*(rec.hazard_onset or []), *(rec.hazard_types or [])]
+        if named:
+            out.append(ctx.finding(
+                WARNING, "Policies", mapping.select_field, rec.Index, "climb-no-context",
+                f"{rec.policy_id} names hazards ({'; '.join(named)}) but its Climate context "
+                "is empty, so it is left out of the CLIMB export. Pick Disasters, Adverse "
+                "effects of climate change or Environmental degradation if it concerns human "
+                "mobility in those contexts.", None))
+    return out
