@@ -1,7 +1,18 @@
-"""Opening a file that should be a workbook, and saying plainly what it is when it is not."""
+"""Opening a file that should be a workbook, and saying plainly what it is when it is not.
+
+Before python-calamine parses anything, the package is inspected: not a workbook at all, a
+truncated download, a password-protected or old-format (.xls, .xlsb) file, an XML entity
+declaration (Excel never writes one), a zip bomb (declared sizes checked before any
+decompression). Each declared sheet's XML is then streamed once, with a size cap, to find what
+calamine would hide or choke on: formulas saved without their values, Excel error values such as
+#N/A, and a stray value far outside the data that would make the grid billions of cells.
+"""
 
 from __future__ import annotations
 
+import re
+import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -9,10 +20,58 @@ from matrixbook.errors import InputError
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ENCRYPTED_MARK = "EncryptedPackage".encode("utf-16-le")
+ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
+
+MAX_PART_BYTES = 1 << 30  # one XML part of a workbook: 1 GiB uncompressed at most
+MAX_TOTAL_BYTES = 2 << 30  # the whole package
+MAX_RATIO = 200  # compressed XML rarely shrinks more than 20x; bombs shrink 1000x
+RATIO_FROM = 50 << 20  # the ratio rule applies to parts above 50 MiB
+MAX_CELLS = 50_000_000  # a declared sheet's grid (rows x columns) as calamine would hold it
+CHUNK = 4 << 20
+
+_FORMULA_NO_VALUE = re.compile(rb"(?:</f>|<f[^>]*/>)(?:<v\s*/>|<v></v>|</c>)")
+_ERROR_CELL = re.compile(
+    rb'<c r="([A-Z]+[0-9]+)"[^>]*?\bt="e"[^>]*>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?<v>([^<]*)</v>')
+_FAR_COLUMN = re.compile(rb'<c r="([A-Z]{3}[0-9]+)"[^>]*[^/]>')
+_CELL_REF = re.compile(rb'<c r="([A-Z]+)([0-9]+)"')
+_NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+       "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+       "p": "http://schemas.openxmlformats.org/package/2006/relationships"}
 
 
-def open_workbook(path: Path) -> Any:
-    """Return a calamine workbook, or raise InputError naming the file and what to do."""
+@dataclass
+class SheetScan:
+    """What streaming a sheet's XML found."""
+
+    error_cells: list[tuple[str, str]] = field(default_factory=list)  # (cell, "#N/A")
+    formula_cells: list[str] = field(default_factory=list)
+    far_cell: str | None = None
+    last_row: int = 0
+    value_cells: int = 0
+
+
+@dataclass
+class Workbook:
+    """A calamine workbook and what the package inspection learnt of it."""
+
+    path: Path
+    book: Any
+    kind: str  # "xlsx" or "ods"
+    parts: dict[str, str] = field(default_factory=dict)  # sheet title -> XML part in the zip
+
+    @property
+    def sheet_names(self) -> list[str]:
+        return list(self.book.sheet_names)
+
+    def close(self) -> None:
+        close = getattr(self.book, "close", None)
+        if close:
+            close()
+
+
+def open_workbook(path: Path) -> Workbook:
+    """Return the workbook, or raise InputError naming the file and what to do."""
     from python_calamine import CalamineWorkbook
 
     if not path.exists():
@@ -24,24 +83,192 @@ def open_workbook(path: Path) -> Any:
         head = fh.read(8)
     if not head:
         raise InputError(f"{path} is empty (0 bytes). Use a saved copy of the workbook.")
-    if not (head.startswith(ZIP_MAGIC) or head.startswith(OLE_MAGIC)):
+    if head.startswith(OLE_MAGIC):
+        if _is_encrypted(path):
+            raise InputError(f"{path} is password-protected. Open it in Excel, remove the "
+                             "password (File > Info > Protect Workbook > Encrypt with Password), "
+                             "save a copy and check that copy.")
+        raise InputError(f"{path} is in the old Excel 97-2003 format (.xls). Open it in Excel or "
+                         "LibreOffice and save it as Excel Workbook (.xlsx).")
+    if not head.startswith(ZIP_MAGIC):
         raise InputError(f"{path} is not an Excel workbook (it looks like a text or CSV file). "
-                         "Open it in Excel and save it as an Excel Workbook (.xlsx).")
+                         "Open it in Excel and save it as Excel Workbook (.xlsx).")
+    kind, parts = _inspect_package(path)
     try:
-        return CalamineWorkbook.from_path(str(path))
+        book = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own error types for every kind of bad file
         raise InputError(f"{path} cannot be read as a workbook ({_short(exc)}). Open it in Excel "
                          "or LibreOffice and save it again as .xlsx.") from exc
+    return Workbook(path, book, kind, parts)
 
 
-def sheet_rows(workbook: Any, path: Path, title: str) -> list[list[Any]]:
+def _is_encrypted(path: Path) -> bool:
+    with path.open("rb") as fh:
+        return ENCRYPTED_MARK in fh.read(64 << 20)
+
+
+def _inspect_package(path: Path) -> tuple[str, dict[str, str]]:
     try:
-        return workbook.get_sheet_by_name(title).to_python(skip_empty_area=False)
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise InputError(f"{path} is incomplete or damaged (perhaps a download that did not "
+                         "finish). Download or copy it again, or open it in Excel and save it "
+                         "again.") from exc
+    with zf:
+        names = set(zf.namelist())
+        infos = zf.infolist()
+        total = sum(i.file_size for i in infos)
+        for info in infos:
+            ratio = info.file_size / max(info.compress_size, 1)
+            if (info.file_size > MAX_PART_BYTES or total > MAX_TOTAL_BYTES
+                    or (info.file_size > RATIO_FROM and ratio > MAX_RATIO)):
+                raise InputError(f"{path} holds a part ({info.filename}) that would expand to "
+                                 f"{info.file_size // (1 << 20):,} MiB; it is not a normal "
+                                 "workbook and was not opened. Save your data in a new workbook.")
+        if "mimetype" in names and zf.read("mimetype").startswith(ODS_MIME):
+            return "ods", {}
+        if "xl/workbook.bin" in names:
+            raise InputError(f"{path} is a binary Excel workbook (.xlsb). Open it in Excel and "
+                             "save it as Excel Workbook (.xlsx).")
+        if "xl/workbook.xml" not in names:
+            raise InputError(f"{path} is a zip file but not an Excel workbook. Open it in Excel "
+                             "and save it as Excel Workbook (.xlsx).")
+        for name in sorted(names):
+            if name.endswith((".xml", ".rels")):
+                with zf.open(name) as part:
+                    start = part.read(4096)
+                if b"<!DOCTYPE" in start or b"<!ENTITY" in start:
+                    raise InputError(f"{path} contains XML entity declarations ({name}), which "
+                                     "Excel never writes; the file may be malicious and was not "
+                                     "opened. Ask the sender for a clean copy.")
+        try:
+            return "xlsx", _sheet_parts(zf)
+        except Exception as exc:
+            raise InputError(f"{path}: the list of sheets cannot be read ({_short(exc)}). Open "
+                             "it in Excel and save it again.") from exc
+
+
+def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+    from defusedxml import ElementTree
+
+    book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+    rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target") for r in rels.findall("p:Relationship", _NS)}
+    parts = {}
+    for sheet in book.findall("m:sheets/m:sheet", _NS):
+        target = targets.get(sheet.get(f"{{{_NS['r']}}}id"), "")
+        part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        parts[sheet.get("name")] = part
+    return parts
+
+
+def scan_sheet(workbook: Workbook, title: str) -> SheetScan:
+    """Stream one sheet's XML (capped) and note what calamine would hide or choke on."""
+    scan = SheetScan()
+    part = workbook.parts.get(title)
+    if workbook.kind != "xlsx" or not part:
+        return scan
+    try:
+        zf = zipfile.ZipFile(workbook.path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise InputError(f"{workbook.path} cannot be read ({_short(exc)}).") from exc
+    with zf, zf.open(part) as stream:
+        tail = b""
+        read = 0
+        while True:
+            chunk = stream.read(CHUNK)
+            if not chunk:
+                break
+            read += len(chunk)
+            if read > MAX_PART_BYTES:
+                raise InputError(f"{workbook.path}: the sheet '{title}' is larger than "
+                                 f"{MAX_PART_BYTES >> 20} MiB of XML; it was not opened.")
+            data = tail + chunk
+            _scan_chunk(data, scan)
+            tail = data[-512:]
+    return scan
+
+
+def _scan_chunk(data: bytes, scan: SheetScan) -> None:
+    if b"<f" in data and len(scan.formula_cells) < 5:
+        for m in _FORMULA_NO_VALUE.finditer(data):
+            start = data.rfind(b'<c r="', 0, m.start())
+            ref = _CELL_REF.match(data, start) if start >= 0 else None
+            if ref:
+                cell = (ref.group(1) + ref.group(2)).decode()
+                if cell not in scan.formula_cells:
+                    scan.formula_cells.append(cell)
+            if len(scan.formula_cells) >= 5:
+                break
+    if b't="e"' in data:
+        for m in _ERROR_CELL.finditer(data):
+            item = (m.group(1).decode(), m.group(2).decode(errors="replace"))
+            if item not in scan.error_cells:
+                scan.error_cells.append(item)
+    if scan.far_cell is None:
+        m = _FAR_COLUMN.search(data)
+        if m:
+            scan.far_cell = m.group(1).decode()
+    scan.value_cells += data.count(b"</v>") + data.count(b"</is>")
+    end = max(data.rfind(b"</v>"), data.rfind(b"</is>"))
+    if end >= 0:
+        start = data.rfind(b'<c r="', 0, end)
+        ref = _CELL_REF.match(data, start) if start >= 0 else None
+        if ref:
+            scan.last_row = max(scan.last_row, int(ref.group(2)))
+
+
+def check_grid(workbook: Workbook, title: str, scan: SheetScan) -> None:
+    """Refuse a sheet whose stray far cell would make calamine build a huge grid."""
+    where = f"{workbook.path}, sheet '{title}'"
+    if scan.far_cell:
+        raise InputError(f"{where}: a value in cell {scan.far_cell}, far to the right of the data, "
+                         "makes the sheet billions of cells wide. Delete that cell (Ctrl+End "
+                         "jumps to it), save, and run again.")
+    if scan.last_row > 10 * scan.value_cells + 10_000:
+        raise InputError(f"{where}: a value in row {scan.last_row:,}, far below the data, makes "
+                         "the sheet a million rows long. Delete that row (Ctrl+End jumps to it), "
+                         "save, and run again.")
+
+
+def formulas_without_values(workbook: Workbook, title: str, scan: SheetScan) -> None:
+    if scan.formula_cells:
+        cells = ", ".join(scan.formula_cells[:3])
+        raise InputError(f"{workbook.path}: the sheet '{title}' has formulas saved without their "
+                         f"values (e.g. {cells}). Open the workbook in Excel or LibreOffice, "
+                         "save it, and run again.")
+
+
+def sheet_rows(workbook: Workbook, title: str) -> tuple[list[list[Any]], SheetScan]:
+    """The sheet's cells as calamine reads them, after the scan has cleared them."""
+    scan = scan_sheet(workbook, title)
+    check_grid(workbook, title, scan)
+    formulas_without_values(workbook, title, scan)
+    try:
+        sheet = workbook.book.get_sheet_by_name(title)
+        if sheet.height * max(sheet.width, 1) > MAX_CELLS:
+            raise InputError(f"{workbook.path}, sheet '{title}': {sheet.height:,} rows by "
+                             f"{sheet.width:,} columns is more than this tool reads. Delete the "
+                             "unused rows and columns after your data, save, and run again.")
+        rows = sheet.to_python(skip_empty_area=False)
+    except InputError:
+        raise
     except Exception as exc:
-        raise InputError(f"{path}: the sheet '{title}' cannot be read ({_short(exc)}). Open the "
-                         "workbook in Excel or LibreOffice and save it again.") from exc
+        raise InputError(f"{workbook.path}: the sheet '{title}' cannot be read ({_short(exc)}). "
+                         "Open the workbook in Excel or LibreOffice and save it again.") from exc
+    return rows, scan
+
+
+def merged_ranges(workbook: Workbook, title: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    try:
+        return list(workbook.book.get_sheet_by_name(title).merged_cell_ranges or [])
+    except Exception:
+        return []
 
 
 def _short(exc: Exception) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     return text[:120]
+
+
+__all__ = ["open_workbook", "sheet_rows", "merged_ranges", "Workbook", "SheetScan"]

@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from matrixbook import filecheck
+from matrixbook.errors import InputError
 from matrixbook.report import ERROR, WARNING, Finding
 from matrixbook.schema import Schema, Sheet
 
@@ -70,10 +71,15 @@ def read_book(path: Path | str, schema: Schema, *, keep_extra_sheets: bool = Fal
     path = Path(path)
     workbook = filecheck.open_workbook(path)
     try:
-        titles = list(workbook.sheet_names)
+        titles = workbook.sheet_names
         sheets: dict[str, SheetData] = {}
         findings: list[Finding] = []
         by_lower = {t.strip().casefold(): t for t in titles}
+        if not any(s.name.casefold() in by_lower for s in schema.sheets):
+            raise InputError(
+                f"{path} is not a matrixbook master workbook: it has none of the sheets "
+                f"{', '.join(s.name for s in schema.sheets)}. Check that you chose the right "
+                "file (the default is workbook/master.xlsx).")
         for sheet in schema.sheets:
             title = sheet.name if sheet.name in titles else by_lower.get(sheet.name.casefold())
             if title is None:
@@ -88,21 +94,20 @@ def read_book(path: Path | str, schema: Schema, *, keep_extra_sheets: bool = Fal
                 findings.append(Finding(WARNING, title, "sheet-name",
                                         f"The sheet '{title}' is read as '{sheet.name}'; rename "
                                         f"it to '{sheet.name}' exactly."))
-            rows = filecheck.sheet_rows(workbook, path, title)
+            rows, scan = filecheck.sheet_rows(workbook, title)
             data, sheet_findings = _frame(sheet, title, rows)
             sheets[sheet.name] = data
             findings.extend(sheet_findings)
+            findings.extend(_cell_problems(data, scan, filecheck.merged_ranges(workbook, title)))
         extra: dict[str, pd.DataFrame] = {}
         if keep_extra_sheets:
             declared = {s.title for s in sheets.values()}
             for title in titles:
                 if title not in declared:
-                    rows = filecheck.sheet_rows(workbook, path, title)
+                    rows, _ = filecheck.sheet_rows(workbook, title)
                     extra[title] = _plain_frame(rows)
     finally:
-        close = getattr(workbook, "close", None)
-        if close:
-            close()
+        workbook.close()
     return Book(path, schema, sheets, titles, findings, extra)
 
 
@@ -173,6 +178,38 @@ def _frame(sheet: Sheet, title: str, rows: list[list[Any]]) -> tuple[SheetData, 
     frame = frame.where(frame.ne(""), None) if len(frame) else frame
     frame = frame[frame.notna().any(axis=1)] if len(frame.columns) else frame.iloc[0:0]
     return SheetData(sheet, title, frame, positions, extra_headers), findings
+
+
+def _header_at(data: SheetData, col_index: int) -> str | None:
+    for name, i in data.positions.items():
+        if i == col_index:
+            col = data.sheet.by_field.get(name)
+            return col.name if col else name
+    return None
+
+
+def _cell_problems(data: SheetData, scan: filecheck.SheetScan,
+                   merged: list[tuple[tuple[int, int], tuple[int, int]]]) -> list[Finding]:
+    """Excel error values (#N/A...) that calamine reads as empty, and merged cells."""
+    sheet = data.sheet
+    out = []
+    for cell, code in scan.error_cells:
+        letters = re.match(r"[A-Z]+", cell).group(0)
+        index = sum((ord(ch) - 64) * 26 ** i for i, ch in enumerate(reversed(letters))) - 1
+        row = int(cell[len(letters):])
+        if row <= sheet.header_row:
+            continue
+        out.append(Finding(ERROR, sheet.name, "excel-error",
+                           f"The cell shows the Excel error {code}, not a value. Replace the "
+                           "formula or paste the value itself, or leave the cell empty.",
+                           cell, row, _header_at(data, index), code))
+    for (r0, c0), (r1, c1) in merged:
+        first, last = f"{column_letter(c0)}{r0 + 1}", f"{column_letter(c1)}{r1 + 1}"
+        out.append(Finding(WARNING, sheet.name, "merged-cells",
+                           f"The cells {first}:{last} are merged, so only {first} holds a value. "
+                           "Unmerge them (Home > Merge & Center) and type the value in each row.",
+                           first, r0 + 1, _header_at(data, c0), None))
+    return out
 
 
 def _plain_frame(rows: list[list[Any]]) -> pd.DataFrame:
