@@ -1,0 +1,691 @@
+"""The mapping matrix (`mapping_matrix.xlsx`): the terms of reference's "structured matrix
+classifying each entity and dialogue by theme and by geographic area", formatted so staff can
+email it as it is.
+
+Sheets: *Matrix* (one row per body, a column per theme shaded by relevance, evidence as cell
+comments), *Membership* (country x body grid of the roles held at one date), *Summary* (bodies
+per theme and per sub-region, the most shared countries, the themes no body covers) and *About*
+(source, date of the data, audience, how to read it). Every sheet prints A4 landscape, one page
+wide, with the audience and page numbers in the footer.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from matrixbook import xlsx
+from matrixbook.build import BuildContext, Output
+from matrixbook.schema import Column
+
+FILE_NAME = "mapping_matrix.xlsx"
+TITLE = "Mapping matrix of regional entities and inter-regional dialogues"
+
+# The two kinds of body, in the order the matrix groups them (labels from BuildContext.bodies()).
+GROUPS = (("Regional entity", "Regional entities"),
+          ("Inter-regional dialogue", "Inter-regional dialogues"))
+
+# Relevance levels that count as "the body covers the theme"; the others (None, Not assessed)
+# and a missing Themes row do not.
+COVERED = ("High", "Medium", "Low")
+NOT_RECORDED = "No entry"
+
+# Shading of a relevance level: one hue getting lighter as relevance falls (Okabe-Ito blue), so it
+# reads for colour-blind readers; the word itself is in the cell, so it prints in black and white.
+RELEVANCE_STYLE: dict[str, dict[str, Any]] = {
+    "High": {"bg_color": xlsx.OKABE_ITO["blue"], "font_color": "#FFFFFF", "bold": True},
+    "Medium": {"bg_color": xlsx.TINTS["blue"]},
+    "Low": {"bg_color": xlsx.TINTS["sky"]},
+    "None": {"bg_color": xlsx.TINTS["grey"]},
+    "Not assessed": {"bg_color": "#FFFFFF", "font_color": "#595959", "italic": True},
+}
+
+# Membership roles: a letter (for black-and-white prints) and a colour from the Okabe-Ito tints.
+ROLE_STYLE: dict[str, dict[str, Any]] = {
+    "Member": {"bg_color": xlsx.TINTS["blue"], "bold": True},
+    "Participant": {"bg_color": xlsx.TINTS["green"], "bold": True},
+    "Observer": {"bg_color": xlsx.TINTS["yellow"]},
+    "Suspended": {"bg_color": xlsx.TINTS["vermillion"], "italic": True},
+}
+# When several rows of one country in one body are current, the state shown is the first here:
+# a suspension overrides the membership it suspends.
+ROLE_PRECEDENCE = ("Suspended", "Member", "Participant", "Observer")
+UNCONFIRMED_MARK = "?"
+
+FONT_SIZE = 10
+# Theme columns are narrow, under headers turned 90 degrees, so the matrix prints large.
+THEME_WIDTH = 8.5
+THEME_HEADER_POINTS_PER_CHAR = 7.0
+LINE_HEIGHT = 13.5  # points per wrapped line at FONT_SIZE
+TOP_COUNTRIES = 15
+
+
+# ---------------------------------------------------------------------------------------------
+# The facts the sheets show, computed once from the tables.
+
+
+@dataclass(frozen=True)
+class Seat:
+    """A country's current role in a body, and whether every row behind it is confirmed."""
+
+    role: str
+    confirmed: bool
+
+    @property
+    def mark(self) -> str:
+        return role_letter(self.role) + ("" if self.confirmed else UNCONFIRMED_MARK)
+
+
+def role_letter(role: str) -> str:
+    return role[:1].upper()
+
+
+def reference_date(ctx: BuildContext) -> date | None:
+    """The date the membership grid reflects: --today when given, else the date of the data."""
+    if ctx.today is not None:
+        return ctx.today
+    try:
+        return date.fromisoformat(ctx.data_date)
+    except ValueError:
+        return None
+
+
+def _day(value: Any) -> date | None:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    return pd.Timestamp(value).date()
+
+
+def is_current(start: Any, end: Any, on: date | None) -> bool:
+    """A role is current on `on` when it has begun and has not ended: a row with no end date, or
+    one ending after `on`. Without a date, only open-ended rows count."""
+    start_day, end_day = _day(start), _day(end)
+    if on is None:
+        return end_day is None
+    return (start_day is None or start_day <= on) and (end_day is None or end_day > on)
+
+
+def current_seats(memberships: pd.DataFrame, on: date | None) -> dict[tuple[str, str], Seat]:
+    """(country, body_id) -> the role held on `on`; a suspension hides the membership it
+    suspends. Roles that ended before `on` (or start after it) are left out."""
+    rows: dict[tuple[str, str], list[tuple[str, bool]]] = {}
+    for rec in memberships.itertuples(index=False):
+        if _blank(rec.country) or _blank(rec.body_id) or _blank(rec.role):
+            continue
+        if not is_current(rec.start_date, rec.end_date, on):
+            continue
+        confirmed = rec.confirmed is True or (not _blank(rec.confirmed) and bool(rec.confirmed))
+        rows.setdefault((str(rec.country), str(rec.body_id)), []).append((str(rec.role),
+                                                                          confirmed))
+    seats = {}
+    for key, held in rows.items():
+        roles = [r for r, _ in held]
+        role = next((r for r in ROLE_PRECEDENCE if r in roles), sorted(roles)[0])
+        seats[key] = Seat(role, all(c for r, c in held if r == role))
+    return seats
+
+
+def _blank(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return value.strip() == ""
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+@dataclass(frozen=True)
+class ThemeCell:
+    relevance: str
+    evidence: str  # the cell comment; empty when no evidence was recorded
+
+
+def theme_cells(themes: pd.DataFrame, separator: str) -> dict[tuple[str, str], ThemeCell]:
+    """(body_id, theme) -> relevance and evidence. Should a body carry one theme twice, the
+    strongest relevance is shown and every piece of evidence kept."""
+    order = {level: i for i, level in enumerate(RELEVANCE_STYLE)}
+    grouped: dict[tuple[str, str], list[Any]] = {}
+    for rec in themes.itertuples(index=False):
+        if _blank(rec.body_id) or _blank(rec.theme) or _blank(rec.relevance):
+            continue
+        grouped.setdefault((str(rec.body_id), str(rec.theme)), []).append(rec)
+    cells = {}
+    for key, recs in grouped.items():
+        relevance = min((str(r.relevance) for r in recs), key=lambda v: order.get(v, 99))
+        parts = []
+        for r in recs:
+            text = "" if _blank(r.evidence) else str(r.evidence).strip()
+            sources = getattr(r, "source_ids", None)
+            if isinstance(sources, list) and sources:
+                text = (text + "\n" if text else "") + f"Sources: {separator.join(sources)}"
+            if text:
+                parts.append(text)
+        cells[key] = ThemeCell(relevance, "\n\n".join(parts))
+    return cells
+
+
+@dataclass
+class Mapping:
+    """Everything the four sheets show, so the sheets only lay it out."""
+
+    bodies: pd.DataFrame
+    theme_names: list[str]
+    cells: dict[tuple[str, str], ThemeCell]
+    seats: dict[tuple[str, str], Seat]
+    on: date | None
+    countries: list[str]  # sorted: most bodies first
+
+    def acronym(self, body_id: str) -> str:
+        row = self.bodies[self.bodies["body_id"] == body_id]
+        return str(row["acronym"].iloc[0]) if len(row) else body_id
+
+    def body_ids(self) -> list[str]:
+        return [str(b) for b in self.bodies["body_id"]]
+
+    def country_seats(self, country: str) -> dict[str, Seat]:
+        return {b: s for (c, b), s in self.seats.items() if c == country}
+
+    def relevance(self, body_id: str, theme: str) -> str:
+        cell = self.cells.get((body_id, theme))
+        return cell.relevance if cell else NOT_RECORDED
+
+
+def gather(ctx: BuildContext) -> Mapping:
+    bodies = ctx.bodies()
+    bodies = bodies[bodies["body_id"].map(lambda v: not _blank(v))]
+    # Entities first, then dialogues, each in workbook order.
+    bodies = pd.concat([bodies[bodies["kind"] == kind] for kind, _ in GROUPS],
+                       ignore_index=True)
+    known = set(bodies["body_id"].astype(str))
+    on = reference_date(ctx)
+    seats = {k: s for k, s in current_seats(ctx.tables["Memberships"], on).items()
+             if k[1] in known}
+    names = ctx.schema.vocabulary("countries")
+    totals = Counter(c for c, _ in seats)
+    members = Counter(c for (c, _), s in seats.items() if s.role in ("Member", "Participant"))
+    countries = sorted(totals, key=lambda c: (-totals[c], -members[c], names.label(c), c))
+    return Mapping(
+        bodies=bodies,
+        theme_names=list(ctx.schema.vocabulary("themes").codes),
+        cells=theme_cells(ctx.tables["Themes"], ctx.schema.separator + " "),
+        seats=seats,
+        on=on,
+        countries=countries,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Layout helpers.
+
+
+class Formats:
+    """Every cell format of the workbook, made once (xlsxwriter keeps one per combination)."""
+
+    def __init__(self, wb: Any) -> None:
+        base = {"font_size": FONT_SIZE, "valign": "top"}
+        self.wb = wb
+        self.title = wb.add_format({"bold": True, "font_size": 14, "font_color": xlsx.IOM_BLUE})
+        self.subtitle = wb.add_format({"font_size": FONT_SIZE, "italic": True,
+                                       "font_color": "#404040"})
+        self.section = wb.add_format({"bold": True, "font_size": 12,
+                                      "font_color": xlsx.IOM_BLUE})
+        self.header = wb.add_format({**base, "bold": True, "font_color": xlsx.HEADER_FONT,
+                                     "bg_color": xlsx.IOM_BLUE, "text_wrap": True,
+                                     "valign": "bottom", "border": 1, "border_color": "#FFFFFF"})
+        self.header_rotated = wb.add_format({**base, "bold": True, "font_color": xlsx.HEADER_FONT,
+                                             "bg_color": xlsx.IOM_BLUE, "rotation": 90,
+                                             "align": "center", "valign": "bottom",
+                                             "border": 1, "border_color": "#FFFFFF"})
+        # Theme headers read bottom-up, on two lines, so theme columns can stay narrow.
+        self.header_theme = wb.add_format({**base, "bold": True, "font_color": xlsx.HEADER_FONT,
+                                           "bg_color": xlsx.IOM_BLUE, "rotation": 90,
+                                           "text_wrap": True, "align": "center",
+                                           "valign": "vcenter", "border": 1,
+                                           "border_color": "#FFFFFF"})
+        self.legend_label = wb.add_format({**base, "bold": True, "align": "right"})
+        self.header_internal = wb.add_format({**base, "bold": True, "text_wrap": True,
+                                              "valign": "bottom",
+                                              "bg_color": xlsx.TINTS["orange"], "border": 1,
+                                              "border_color": "#FFFFFF"})
+        self.group = wb.add_format({**base, "bold": True, "font_color": xlsx.IOM_BLUE,
+                                    "bg_color": xlsx.BAND, "top": 1,
+                                    "top_color": xlsx.IOM_BLUE})
+        self.text = wb.add_format({**base, "text_wrap": True, "border": 1,
+                                   "border_color": "#D9D9D9"})
+        self.bold = wb.add_format({**base, "text_wrap": True, "bold": True, "border": 1,
+                                   "border_color": "#D9D9D9"})
+        self.number = wb.add_format({**base, "align": "center", "border": 1,
+                                     "border_color": "#D9D9D9"})
+        self.total = wb.add_format({**base, "align": "center", "bold": True, "border": 1,
+                                    "border_color": "#D9D9D9", "bg_color": xlsx.BAND})
+        self.label = wb.add_format({**base, "bold": True, "text_wrap": True})
+        self.plain = wb.add_format({**base, "text_wrap": True})
+        self.unwrapped = wb.add_format(base)
+        self.note = wb.add_format({**base, "italic": True, "font_color": "#404040"})
+        cell = {**base, "align": "center", "border": 1, "border_color": "#D9D9D9"}
+        self.relevance = {level: wb.add_format({**cell, "text_wrap": True, **style})
+                          for level, style in RELEVANCE_STYLE.items()}
+        self.relevance_other = wb.add_format({**cell, "text_wrap": True})
+        self.role = {role: wb.add_format({**cell, **style}) for role, style in ROLE_STYLE.items()}
+        self.role_other = wb.add_format(cell)
+        self.empty = wb.add_format(cell)
+
+    def for_relevance(self, level: str) -> Any:
+        return self.relevance.get(level, self.relevance_other)
+
+    def for_role(self, role: str) -> Any:
+        return self.role.get(role, self.role_other)
+
+
+def _lines(text: str, width: float) -> int:
+    """How many lines `text` wraps to in a column `width` characters wide (an estimate: Excel
+    does not size rows of generated files itself, and LibreOffice does not always)."""
+    chars = max(int(width * 1.2) - 1, 4)
+    return sum(max(1, math.ceil(len(part) / chars)) for part in str(text).split("\n"))
+
+
+def _row_height(values: list[tuple[str, float]], minimum: int = 1) -> float:
+    lines = max([minimum] + [_lines(v, w) for v, w in values if v])
+    return LINE_HEIGHT * lines + 2
+
+
+def _text(value: Any, separator: str) -> str:
+    if isinstance(value, list):
+        return separator.join(str(v) for v in value)
+    return "" if _blank(value) else str(value)
+
+
+def _date_text(on: date | None) -> str:
+    return on.isoformat() if on else "not recorded"
+
+
+def _setup(ws: Any, ctx: BuildContext, footer: str, *, repeat: int | None,
+           landscape: bool = True) -> None:
+    xlsx.print_setup(ws, header_rows=0, audience=ctx.audience, title=footer,
+                     landscape=landscape)
+    if repeat is not None:
+        ws.repeat_rows(repeat)
+    ws.hide_gridlines(2)
+
+
+# ---------------------------------------------------------------------------------------------
+# The sheets.
+
+
+@dataclass(frozen=True)
+class MatrixColumn:
+    header: str
+    width: float
+    field: str | None = None  # a body column; None for a theme column
+    theme: str | None = None
+    internal: bool = False
+
+
+def matrix_columns(ctx: BuildContext, mapping: Mapping) -> list[MatrixColumn]:
+    """Body, name, one column per theme (vocabulary order), then the geography and engagement
+    columns under their declared headers, then (internal builds only, because the external
+    tables no longer hold them) the internal columns."""
+    entities = ctx.schema.sheet("Entities")
+    cols = [MatrixColumn("Body", 11, "acronym"), MatrixColumn("Name", 24, "name_en")]
+    cols += [MatrixColumn(t, THEME_WIDTH, theme=t) for t in mapping.theme_names]
+    for name in ("geographic_focus", "iom_engagement", "entry_points"):
+        c = entities.column(name)
+        cols.append(MatrixColumn(c.name, min(c.width * 0.8, 34), c.field))
+    internal = [c for s in ("Entities", "Dialogues") for c in ctx.schema.sheet(s).columns
+                if c.internal and c.field in mapping.bodies.columns]
+    unique: dict[str, Column] = {}
+    for c in internal:
+        unique.setdefault(c.field, c)
+    for c in unique.values():
+        cols.append(MatrixColumn(c.name, min(c.width, 24), c.field, internal=True))
+    return cols
+
+
+def write_matrix(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None:
+    ws = wb.add_worksheet("Matrix")
+    sep = ctx.schema.separator + " "
+    cols = matrix_columns(ctx, m)
+    for i, col in enumerate(cols):
+        ws.set_column(i, i, col.width)
+    ws.write_string(0, 0, TITLE, f.title)
+    ws.write_string(1, 0, f"Classified by theme and by geographic area. Data as of "
+                          f"{ctx.data_date}; source: {ctx.source_name}; audience: "
+                          f"{ctx.audience_label}.", f.subtitle)
+    # Legend under the theme columns, in the same shading as the cells.
+    first_theme = next((i for i, c in enumerate(cols) if c.theme), 2)
+    ws.write_string(2, 1, "Relevance of each theme:", f.legend_label)
+    legend = [*RELEVANCE_STYLE, NOT_RECORDED]
+    for j, level in enumerate(legend):
+        fmt = f.for_relevance(level) if level in RELEVANCE_STYLE else f.empty
+        ws.write_string(2, first_theme + j, level, fmt)
+    ws.write_string(2, first_theme + len(legend),
+                    "A red corner marks evidence: point at the cell to read it.", f.note)
+    ws.set_row(2, LINE_HEIGHT * 2 + 2)
+    header = 4
+    for i, col in enumerate(cols):
+        fmt = (f.header_internal if col.internal
+               else f.header_theme if col.theme else f.header)
+        ws.write_string(header, i, col.header, fmt)
+    longest = max([len(c.header) for c in cols if c.theme], default=10)
+    ws.set_row(header, max(_row_height([(c.header, c.width) for c in cols if not c.theme]),
+                           THEME_HEADER_POINTS_PER_CHAR * math.ceil(longest / 2) + 8))
+    row = header + 1
+    for kind, label in GROUPS:
+        group = m.bodies[m.bodies["kind"] == kind]
+        ws.write_string(row, 0, f"{label} ({len(group)})", f.group)
+        for i in range(1, len(cols)):
+            ws.write_blank(row, i, None, f.group)
+        row += 1
+        for body in group.to_dict("records"):
+            sized = []
+            for i, col in enumerate(cols):
+                if col.theme:
+                    cell = m.cells.get((str(body["body_id"]), col.theme))
+                    level = cell.relevance if cell else ""
+                    fmt = f.for_relevance(level) if cell else f.empty
+                    xlsx.write_value(ws, row, i, level, fmt)
+                    if cell and cell.evidence:
+                        ws.write_comment(row, i, cell.evidence, _comment_options(cell.evidence))
+                    sized.append((level, col.width))
+                    continue
+                text = _text(body.get(col.field), sep)
+                xlsx.write_value(ws, row, i, text, f.bold if col.field == "acronym" else f.text)
+                sized.append((text, col.width))
+            ws.set_row(row, _row_height(sized))
+            row += 1
+    last = row - 1
+    ws.autofilter(header, 0, max(last, header), len(cols) - 1)
+    ws.freeze_panes(header + 1, 2)
+    _setup(ws, ctx, f"Mapping matrix, data as of {ctx.data_date}", repeat=header)
+    ws.activate()
+
+
+def _comment_options(text: str) -> dict[str, Any]:
+    lines = _lines(text, 48)
+    return {"author": "matrixbook", "x_scale": 2.5, "y_scale": max(1.0, lines / 3.5),
+            "font_size": 9}
+
+
+def write_membership(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None:
+    ws = wb.add_worksheet("Membership")
+    names = ctx.schema.vocabulary("countries")
+    roles = [r for r in ctx.schema.vocabulary("membership_roles").codes]
+    bodies = m.bodies.to_dict("records")
+    totals = ["Bodies", *roles]
+    first_body = 2 + len(totals)
+    ws.set_column(0, 0, 26)
+    ws.set_column(1, 1, 6)
+    ws.set_column(2, first_body - 1, 5)
+    ws.set_column(first_body, first_body + max(len(bodies), 1) - 1, 4.5)
+    on = _date_text(m.on)
+    ws.write_string(0, 0, "Membership: who sits where", f.title)
+    ws.write_string(1, 0, f"Roles as at {on} ("
+                          + ("the date given to the build" if ctx.today else "the date of the data")
+                          + "). Countries sorted by the number of bodies they sit in. "
+                          f"Audience: {ctx.audience_label}.", f.subtitle)
+    # Legend: the letter of each role in its own colour.
+    ws.write_string(2, 0, "Legend", f.label)
+    col = 2
+    for role in roles:
+        ws.write_string(2, col, role_letter(role), f.for_role(role))
+        ws.write_string(2, col + 1, role, f.unwrapped)  # runs on over the empty cells
+        col += 4
+    ws.write_string(2, col, f"{UNCONFIRMED_MARK} after a letter: not confirmed by a source",
+                    f.unwrapped)
+    # A band naming the groups of bodies above their columns (no merged cells).
+    band = 3
+    for i in range(first_body + len(bodies)):
+        ws.write_blank(band, i, None, f.group)
+    ws.write_string(band, 2, "Totals", f.group)
+    start = first_body
+    for kind, label in GROUPS:
+        count = sum(1 for b in bodies if b["kind"] == kind)
+        if count:
+            ws.write_string(band, start, label, f.group)
+        start += count
+    header = 4
+    ws.write_string(header, 0, "Country", f.header)
+    ws.write_string(header, 1, "Code", f.header)
+    for j, label in enumerate(totals):
+        ws.write_string(header, 2 + j, label, f.header_rotated)
+    for j, body in enumerate(bodies):
+        ws.write_string(header, first_body + j, str(body["acronym"]), f.header_rotated)
+    longest = max([len(t) for t in totals] + [len(str(b["acronym"])) for b in bodies])
+    ws.set_row(header, max(40, 6.5 * longest + 6))
+    row = header + 1
+    for country in m.countries:
+        seats = m.country_seats(country)
+        ws.write_string(row, 0, names.label(country), f.text)
+        ws.write_string(row, 1, country, f.text)
+        ws.write_number(row, 2, len(seats), f.total)
+        for j, role in enumerate(roles):
+            ws.write_number(row, 3 + j, sum(1 for s in seats.values() if s.role == role),
+                            f.number)
+        for j, body in enumerate(bodies):
+            seat = seats.get(str(body["body_id"]))
+            if seat:
+                ws.write_string(row, first_body + j, seat.mark, f.for_role(seat.role))
+            else:
+                ws.write_blank(row, first_body + j, None, f.empty)
+        row += 1
+    last = row - 1
+    ws.autofilter(header, 0, max(last, header), first_body + len(bodies) - 1)
+    # Per-body totals, below the filtered range so sorting the grid leaves them in place.
+    row += 1
+    ws.write_string(row, 0, "Countries per body", f.label)
+    for j, body in enumerate(bodies):
+        n = sum(1 for (_, b) in m.seats if b == str(body["body_id"]))
+        ws.write_number(row, first_body + j, n, f.total)
+    if not m.countries:
+        ws.write_string(header + 1, 0, "No current membership recorded.", f.note)
+    ws.freeze_panes(header + 1, 2)
+    _setup(ws, ctx, f"Membership as at {on}", repeat=header)
+
+
+def write_summary(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None:
+    """Four small tables stacked on one sheet, each with its own header row; the last column
+    of each names the bodies or countries behind the counts."""
+    ws = wb.add_worksheet("Summary")
+    names = ctx.schema.vocabulary("countries")
+    sep = ", "
+    widths = [34, 11, 11, 11, 11, 11, 11, 62]
+    for i, w in enumerate(widths):
+        ws.set_column(i, i, w)
+    ws.write_string(0, 0, "Summary of the mapping", f.title)
+    ws.write_string(1, 0, f"Data as of {ctx.data_date}; memberships as at {_date_text(m.on)}. "
+                          f"Audience: {ctx.audience_label}.", f.subtitle)
+    row = 3
+    ids = m.body_ids()
+
+    def table(title: str, first: str, counts: list[str], listed: str, note: str) -> None:
+        """Section title, a note, then a header: first column, counts in B..G, list in H."""
+        nonlocal row
+        ws.write_string(row, 0, title, f.section)
+        ws.write_string(row + 1, 0, note, f.note)
+        row += 2
+        headers = [first, *counts]
+        headers = [*headers, *[""] * (7 - len(headers)), listed]
+        for i, h in enumerate(headers):
+            if h:
+                ws.write_string(row, i, h, f.header)
+            else:
+                ws.write_blank(row, i, None, f.header)
+        ws.set_row(row, _row_height([(h, w) for h, w in zip(headers, widths, strict=True)]))
+        row += 1
+
+    def line(first: str, counts: list[int], listed: str) -> None:
+        nonlocal row
+        ws.write_string(row, 0, first, f.bold)
+        for i in range(6):
+            if i < len(counts):
+                ws.write_number(row, 1 + i, counts[i], f.number)
+            else:
+                ws.write_blank(row, 1 + i, None, f.number)
+        ws.write_string(row, 7, listed, f.text)
+        ws.set_row(row, _row_height([(first, widths[0]), (listed, widths[7])]))
+        row += 1
+
+    levels = [*RELEVANCE_STYLE, NOT_RECORDED]
+    table("Bodies per theme", "Theme", levels, "Bodies covering the theme",
+          "Number of bodies at each level of relevance, and the bodies at High, Medium or Low.")
+    for theme in m.theme_names:
+        counts = Counter(m.relevance(b, theme) for b in ids)
+        covering = "; ".join(
+            f"{lv}: {sep.join(m.acronym(b) for b in ids if m.relevance(b, theme) == lv)}"
+            for lv in COVERED if counts[lv])
+        line(theme, [counts[lv] for lv in levels], covering or "None")
+    row += 1
+
+    kinds = [label for _, label in GROUPS]
+    table("Bodies per sub-region", "Sub-region", [*kinds, "Total"], "Bodies",
+          "From the geographic focus of each body; a body covering several sub-regions counts "
+          "in each.")
+    for region in ctx.schema.vocabulary("geographic_focus").codes:
+        inside = m.bodies[m.bodies["geographic_focus"].map(
+            lambda v, r=region: isinstance(v, list) and r in v)]
+        per_kind = Counter(inside["kind"])
+        line(region, [*(per_kind[kind] for kind, _ in GROUPS), len(inside)],
+             sep.join(str(a) for a in inside["acronym"]) or "None")
+    row += 1
+
+    roles = list(ctx.schema.vocabulary("membership_roles").codes)
+    table(f"Most shared countries (top {TOP_COUNTRIES})", "Country", ["Bodies", *roles],
+          "Bodies, by role",
+          f"Countries sitting in the most bodies as at {_date_text(m.on)}: where the overlap, "
+          "and the room for duplication or synergy, is greatest.")
+    for country in m.countries[:TOP_COUNTRIES]:
+        seats = m.country_seats(country)
+        by_role = []
+        for role in roles:
+            held = [m.acronym(b) for b in ids if b in seats and seats[b].role == role]
+            if held:
+                by_role.append(f"{role}: {sep.join(held)}")
+        line(f"{names.label(country)} ({country})",
+             [len(seats), *(sum(1 for s in seats.values() if s.role == r) for r in roles)],
+             "; ".join(by_role))
+    if not m.countries:
+        ws.write_string(row, 0, "No current membership recorded.", f.note)
+        row += 1
+    row += 1
+
+    gaps = [t for t in m.theme_names if not any(m.relevance(b, t) in COVERED for b in ids)]
+    uncovered = ["None", "Not assessed", NOT_RECORDED]
+    table("Gaps: themes no body covers", "Theme", uncovered, "Bodies still to assess on the theme",
+          "Themes with no body at High, Medium or Low relevance.")
+    for theme in gaps:
+        counts = Counter(m.relevance(b, theme) for b in ids)
+        pending = [f"{lv}: {sep.join(m.acronym(b) for b in ids if m.relevance(b, theme) == lv)}"
+                   for lv in ("Not assessed", NOT_RECORDED) if counts[lv]]
+        line(theme, [counts[lv] for lv in uncovered], "; ".join(pending) or "None")
+    if not gaps:
+        ws.write_string(row, 0, "None: every theme is covered by at least one body.", f.plain)
+    _setup(ws, ctx, f"Mapping matrix summary, data as of {ctx.data_date}", repeat=None)
+
+
+def write_about(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None:
+    ws = wb.add_worksheet("About")
+    ws.set_column(0, 0, 26)
+    ws.set_column(1, 1, 100)
+    ws.write_string(0, 0, TITLE, f.title)
+    since = "the date given to the build" if ctx.today else "the date of the data"
+    facts = [
+        ("Source workbook", ctx.source_name),
+        ("Date of the data", f"{ctx.data_date} (the latest 'Checked on' date of the entities "
+                             "and dialogues)"),
+        ("Membership as at", f"{_date_text(m.on)} ({since})"),
+        ("Audience", ctx.audience_label),
+        ("Bodies", f"{sum(m.bodies['kind'] == GROUPS[0][0])} regional entities and "
+                   f"{sum(m.bodies['kind'] == GROUPS[1][0])} inter-regional dialogues"),
+    ]
+    row = 2
+    for label, value in facts:
+        ws.write_string(row, 0, label, f.label)
+        ws.write_string(row, 1, value, f.plain)
+        row += 1
+    row += 1
+    ws.write_string(row, 0, "How to read it", f.section)
+    row += 1
+    audience_note = ("Internal: includes the columns for IOM staff only (shaded orange in the "
+                     "Matrix). Do not send this copy outside IOM; build an external copy with "
+                     "`matrixbook build --audience external`."
+                     if ctx.audience == "internal" else
+                     "External: columns for IOM staff only (focal points, internal notes) are "
+                     "left out. This copy may be shared with partners.")
+    notes = [
+        ("Matrix", "One row per regional entity and per inter-regional dialogue, grouped. Each "
+                   "theme column gives how strongly the body works on the theme: "
+                   + ", ".join(RELEVANCE_STYLE) + f"; '{NOT_RECORDED}' (blank) means the "
+                   "workbook has no row for that body and theme. A red corner marks a cell "
+                   "with evidence: point at it (or use Review > Show comments) to read it. The "
+                   "last columns give the sub-regions covered, IOM's level of engagement and "
+                   "the key entry points for IOM."),
+        ("Membership", f"Countries down, bodies across. Each cell shows the role the country "
+                       f"holds on {_date_text(m.on)}: "
+                       + ", ".join(f"{role_letter(r)} = {r}" for r in ROLE_STYLE)
+                       + f"; '{UNCONFIRMED_MARK}' after the letter means no source confirms "
+                       "it. A suspension that has no end date, or ends after that date, shows "
+                       "as S in place of the membership. Roles that ended earlier are not "
+                       "shown. Totals count the bodies a country sits in."),
+        ("Summary", "Bodies per theme and per sub-region, the countries that sit in the most "
+                    "bodies, and the gaps: themes that no body covers at High, Medium or Low."),
+        ("Who may see it", audience_note),
+        ("Colours", "Colours are chosen to be read by colour-blind readers, and every shaded "
+                    "cell also carries a word or a letter, so the sheets print in black and "
+                    "white."),
+        ("Regenerate", "This file is generated from the master workbook by `matrixbook "
+                       "build`; edit the master workbook, not this file."),
+    ]
+    for label, text in notes:
+        ws.write_string(row, 0, label, f.label)
+        ws.write_string(row, 1, text, f.plain)
+        ws.set_row(row, _row_height([(text, 100)]))
+        row += 1
+    row += 1
+    ws.write_string(row, 0, "Relevance legend", f.section)
+    row += 1
+    for level in RELEVANCE_STYLE:
+        ws.write_string(row, 0, level, f.for_relevance(level))
+        row += 1
+    row += 1
+    ws.write_string(row, 0, "Membership legend", f.section)
+    row += 1
+    for role in ROLE_STYLE:
+        ws.write_string(row, 0, role_letter(role), f.for_role(role))
+        ws.write_string(row, 1, role, f.plain)
+        row += 1
+    _setup(ws, ctx, "About the mapping matrix", repeat=None)
+
+
+def write(ctx: BuildContext) -> list[Path]:
+    """Write `mapping_matrix.xlsx` for the context's audience."""
+    import xlsxwriter
+
+    mapping = gather(ctx)
+    with ctx.writing(FILE_NAME) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp), xlsx.workbook_options())
+        xlsx.set_properties(wb, TITLE, f"Mapping matrix ({ctx.audience_label}), data as of "
+                                       f"{ctx.data_date}")
+        formats = Formats(wb)
+        write_matrix(wb, formats, ctx, mapping)
+        write_membership(wb, formats, ctx, mapping)
+        write_summary(wb, formats, ctx, mapping)
+        write_about(wb, formats, ctx, mapping)
+        wb.close()
+    return [ctx.path(FILE_NAME)]
+
+
+OUTPUT = Output(
+    name="matrix",
+    audience="external",
+    description="mapping_matrix.xlsx: bodies by theme and geography, membership grid, summary.",
+    write=write,
+    order=10,
+)

@@ -1,0 +1,497 @@
+"""The mapping matrix (`mapping_matrix.xlsx`): the cells a reader checks (which body works on
+which theme, who sits where on which date, the gaps), its print set-up, the audience filter,
+byte-identical rebuilds, and LibreOffice opening it.
+
+A small workbook is built in code from facts of the shared reference (/work/shared/reference/
+entities.yaml): memberships are the reference's member lists; theme relevance levels are this
+test's own assessments of the instruments the reference names.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from conftest import MASTER, to_pdf
+from matrixbook.api import build
+from matrixbook.newbook import write_workbook
+from matrixbook.outputs import matrix
+from matrixbook.schema import load_schema
+
+LAS_MEMBERS = ["DZA", "BHR", "COM", "DJI", "EGY", "IRQ", "JOR", "KWT", "LBN", "LBY", "MRT", "MAR",
+               "OMN", "PSE", "QAT", "SAU", "SOM", "SDN", "SYR", "TUN", "ARE", "YEM"]
+GCC_MEMBERS = ["BHR", "KWT", "OMN", "QAT", "SAU", "ARE"]
+AMU_MEMBERS = ["DZA", "LBY", "MRT", "MAR", "TUN"]
+AFESD_MEMBERS = ["JOR", "TUN", "DZA", "SDN", "IRQ", "SAU", "SYR", "LBY", "EGY", "YEM", "KWT", "LBN",
+                 "MAR", "ARE", "BHR", "QAT", "SOM", "MRT", "OMN", "PSE", "DJI", "COM"]
+FIVE_PLUS_FIVE = ["DZA", "LBY", "MRT", "MAR", "TUN", "FRA", "ITA", "MLT", "PRT", "ESP"]
+LAS_OBSERVERS = ["BRA", "ERI", "ARM", "TCD", "VEN", "IND", "GRC"]  # unconfirmed in the reference
+INTERNAL_NOTE = "Check whether https://www.las.int is the current official domain."
+FOCAL_POINT = "Focal point of the test workbook"
+
+
+def _entity(eid: str, acronym: str, name: str, kind: str, focus: list[str], engagement: str,
+            entry: str, checked: str, **extra: Any) -> dict[str, Any]:
+    return {"Entity ID": eid, "Acronym": acronym, "Name (English)": name, "Entity type": kind,
+            "Geographic focus": focus, "IOM engagement": engagement, "Key entry points": entry,
+            "Checked on": datetime.fromisoformat(checked), **extra}
+
+
+def mapping_rows() -> dict[str, list[dict[str, Any]]]:
+    """Rows of the test workbook, keyed by sheet and header (as the seed YAML is)."""
+    entities = [
+        _entity("ENT-LAS", "LAS", "League of Arab States", "Regional political organisation",
+                ["MENA-wide"], "To be assessed",
+                "Arab Regional Consultative Process on Migration and Refugee Affairs (ARCP); "
+                "Council of Arab Ministers Responsible for the Environment (CAMRE).",
+                "2025-08-20", **{"Internal notes": INTERNAL_NOTE,
+                                 "IOM focal point": FOCAL_POINT}),
+        _entity("ENT-GCC", "GCC", "Cooperation Council for the Arab States of the Gulf",
+                "Regional political organisation", ["Gulf"], "To be assessed",
+                "Executive Office of the GCC Councils of Labour and Social Affairs Ministers "
+                "(Manama); GCC Emergency Management Centre (Kuwait).", "2025-08-15"),
+        _entity("ENT-AMU", "AMU", "Arab Maghreb Union", "Regional economic community",
+                ["Maghreb"], "To be assessed", "", "2025-08-15"),
+        _entity("ENT-AFESD", "AFESD", "Arab Fund for Economic and Social Development",
+                "Development finance institution", ["MENA-wide"], "To be assessed", "",
+                "2025-08-15"),
+    ]
+    dialogues = [{
+        "Dialogue ID": "DLG-5PLUS5", "Short name": "5+5 Dialogue",
+        "Name (English)": "5+5 Dialogue on Migration in the Western Mediterranean",
+        "Dialogue type": "Inter-regional migration dialogue",
+        "Geographic focus": ["Maghreb", "Mediterranean", "Europe"],
+        "IOM engagement": "Regular cooperation",
+        "Key entry points": "Ministerial Conference on Migration in the Western Mediterranean.",
+        "Checked on": datetime(2025, 8, 15),
+    }]
+    members: list[tuple[str, str, str, str | None, str | None, bool]] = []
+    members += [("ENT-LAS", c, "Member", None, None, True) for c in LAS_MEMBERS]
+    members += [("ENT-LAS", "SYR", "Suspended", "2011-11-16", "2023-05-07", True)]
+    members += [("ENT-LAS", c, "Observer", None, None, False) for c in LAS_OBSERVERS]
+    members += [("ENT-GCC", c, "Member", None, None, True) for c in GCC_MEMBERS]
+    members += [("ENT-AMU", c, "Member", None, None, True) for c in AMU_MEMBERS]
+    members += [("ENT-AFESD", c, "Member", None, None, True) for c in AFESD_MEMBERS]
+    members += [("ENT-AFESD", "SOM", "Suspended", "1993-01-01", None, False)]
+    members += [("DLG-5PLUS5", c, "Member", None, None, True) for c in FIVE_PLUS_FIVE]
+    memberships = [
+        {"Membership ID": f"MEM-{i:04d}", "Body ID": body, "Country": country, "Role": role,
+         "Start date": datetime.fromisoformat(start) if start else None,
+         "End date": datetime.fromisoformat(end) if end else None, "Confirmed": confirmed}
+        for i, (body, country, role, start, end, confirmed) in enumerate(members, start=1)
+    ]
+    themes_raw = [
+        ("ENT-LAS", "Climate action and mobility", "Low",
+         "Disaster risk reduction strategies only; no instrument on human mobility in the "
+         "context of disasters or climate change was found."),
+        ("ENT-LAS", "Disaster risk reduction and emergencies", "High",
+         "Arab Strategy for Disaster Risk Reduction 2020 (CAMRE, 2010) and its update aligned "
+         "with the Sendai Framework (2018)."),
+        ("ENT-LAS", "Migration governance and policy", "High",
+         "Permanent chair and secretariat of the ARCP, launched in Cairo in October 2015."),
+        ("ENT-GCC", "Climate action and mobility", "None", ""),
+        ("ENT-GCC", "Free movement and regular pathways", "High",
+         "GCC Common Market (Doha Declaration, 2007): equal economic rights for GCC citizens."),
+        ("ENT-GCC", "Disaster risk reduction and emergencies", "Medium",
+         "GCC Emergency Management Centre (Kuwait, 2013); Gulf Emergency Plan (2014)."),
+        ("ENT-AMU", "Climate action and mobility", "Low",
+         "Maghreb Charter for Environmental Protection and Sustainable Development (1992)."),
+        ("ENT-AFESD", "Data", "Not assessed", ""),
+        ("DLG-5PLUS5", "Migration governance and policy", "High",
+         "Ministerial conferences on migration since the Tunis Declaration (2002)."),
+        ("DLG-5PLUS5", "Data", "Not assessed", ""),
+    ]
+    themes = [{"Theme ID": f"THM-{i:04d}", "Body ID": b, "Theme": t, "Relevance": r,
+               "Evidence": e or None}
+              for i, (b, t, r, e) in enumerate(themes_raw, start=1)]
+    return {"Entities": entities, "Dialogues": dialogues, "Memberships": memberships,
+            "Themes": themes}
+
+
+def write_mapping_book(path: Path) -> Path:
+    return write_workbook(path, load_schema(), mapping_rows())
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_mapping_book(tmp_path_factory.mktemp("book") / "mapping.xlsx")
+
+
+Builder = Callable[..., Path]
+
+
+@pytest.fixture(scope="module")
+def make(book: Path, tmp_path_factory: pytest.TempPathFactory) -> Builder:
+    """Build the matrix of the test workbook into a fresh folder; return the file."""
+
+    def run(audience: str = "internal", today: date | None = None, source: Path = book) -> Path:
+        out = tmp_path_factory.mktemp("out")
+        result = build(source, out, only=["matrix"], audience=audience, today=today)
+        assert result.report.ok, result.report.to_text()
+        assert result.written == [out / "mapping_matrix.xlsx"]
+        return result.written[0]
+
+    return run
+
+
+@pytest.fixture(scope="module")
+def internal(make: Builder) -> Path:
+    return make()
+
+
+@pytest.fixture(scope="module")
+def external(make: Builder) -> Path:
+    return make("external")
+
+
+def rows(path: Path, sheet: str) -> list[list[Any]]:
+    ws = openpyxl.load_workbook(path)[sheet]
+    return [[c.value for c in r] for r in ws.iter_rows()]
+
+
+def header_row(table: list[list[Any]], first: str) -> int:
+    return next(i for i, r in enumerate(table) if r and r[0] == first)
+
+
+def matrix_table(path: Path) -> dict[str, dict[str, Any]]:
+    """Matrix rows by body acronym: {"LAS": {"Disaster risk ...": "High", ...}}."""
+    table = rows(path, "Matrix")
+    h = header_row(table, "Body")
+    headers = table[h]
+    return {r[0]: dict(zip(headers, r, strict=True)) for r in table[h + 1:]
+            if r[0] and r[1] is not None}
+
+
+def grid(path: Path) -> dict[str, dict[str, Any]]:
+    """Membership grid by ISO3 code: {"SYR": {"Bodies": 3, "LAS": "M", ...}}."""
+    table = rows(path, "Membership")
+    h = header_row(table, "Country")
+    headers = table[h]
+    out = {}
+    for r in table[h + 1:]:
+        if r[0] is None or r[1] is None:
+            break
+        out[r[1]] = dict(zip(headers, r, strict=True))
+    return out
+
+
+# --- Matrix ------------------------------------------------------------------------------------
+
+
+def test_every_body_has_one_row_under_its_group(internal: Path) -> None:
+    table = rows(internal, "Matrix")
+    firsts = [r[0] for r in table[header_row(table, "Body") + 1:]]
+    assert firsts == ["Regional entities (4)", "LAS", "GCC", "AMU", "AFESD",
+                      "Inter-regional dialogues (1)", "5+5 Dialogue"]
+
+
+def test_themes_come_in_vocabulary_order_climate_and_data_first(internal: Path) -> None:
+    table = rows(internal, "Matrix")
+    headers = table[header_row(table, "Body")]
+    themes = list(load_schema().vocabulary("themes").codes)
+    assert headers[2:2 + len(themes)] == themes
+    assert headers[2:4] == ["Climate action and mobility", "Data"]
+    assert headers[2 + len(themes):2 + len(themes) + 3] == [
+        "Geographic focus", "IOM engagement", "Key entry points"]
+
+
+def test_relevance_of_known_cells(internal: Path) -> None:
+    m = matrix_table(internal)
+    assert m["LAS"]["Disaster risk reduction and emergencies"] == "High"
+    assert m["LAS"]["Climate action and mobility"] == "Low"
+    assert m["GCC"]["Disaster risk reduction and emergencies"] == "Medium"
+    assert m["GCC"]["Climate action and mobility"] == "None"
+    assert m["AFESD"]["Data"] == "Not assessed"
+    assert m["AMU"]["Border management"] is None  # no Themes row: blank
+    assert m["5+5 Dialogue"]["Geographic focus"] == "Maghreb; Mediterranean; Europe"
+    assert m["5+5 Dialogue"]["IOM engagement"] == "Regular cooperation"
+
+
+def test_relevance_is_shaded_in_the_colour_blind_safe_palette(internal: Path) -> None:
+    ws = openpyxl.load_workbook(internal)["Matrix"]
+    fills = {}
+    for row in ws.iter_rows():
+        for c in row:
+            if c.value in matrix.RELEVANCE_STYLE and c.row > 5:
+                fills.setdefault(c.value, set()).add(c.fill.fgColor.rgb)
+    assert fills["High"] == {"FF0072B2"}  # Okabe-Ito blue
+    assert fills["Medium"] == {"FF9CC3E0"}
+    assert fills["Low"] == {"FFCBE6F7"}
+    assert len({next(iter(v)) for v in fills.values()}) == len(fills)
+    legend_row = next(r for r in ws.iter_rows() if r[1].value == "Relevance of each theme:")
+    legend = [c.value for c in legend_row]
+    assert [v for v in legend if v in matrix.RELEVANCE_STYLE] == list(matrix.RELEVANCE_STYLE)
+
+
+def test_evidence_is_the_cell_comment(internal: Path) -> None:
+    ws = openpyxl.load_workbook(internal)["Matrix"]
+    table = rows(internal, "Matrix")
+    h = header_row(table, "Body")
+    col = table[h].index("Disaster risk reduction and emergencies") + 1
+    row = next(i for i, r in enumerate(table) if r[0] == "GCC") + 1
+    cell = ws.cell(row, col)
+    assert cell.value == "Medium"
+    assert cell.comment.text == ("GCC Emergency Management Centre (Kuwait, 2013); "
+                                 "Gulf Emergency Plan (2014).")
+    gcc_climate = ws.cell(row, table[h].index("Climate action and mobility") + 1)
+    assert gcc_climate.value == "None" and gcc_climate.comment is None  # no evidence recorded
+
+
+def test_internal_build_carries_the_internal_columns(internal: Path) -> None:
+    m = matrix_table(internal)
+    assert m["LAS"]["Internal notes"] == INTERNAL_NOTE
+    assert m["LAS"]["IOM focal point"] == FOCAL_POINT
+
+
+def test_external_build_contains_no_internal_value_anywhere(external: Path) -> None:
+    with zipfile.ZipFile(external) as z:
+        text = "".join(z.read(n).decode("utf-8") for n in z.namelist()
+                       if n.endswith((".xml", ".vml", ".rels")))
+    assert "las.int" not in text
+    assert FOCAL_POINT not in text
+    assert "Internal notes" not in text and "IOM focal point" not in text
+    m = matrix_table(external)
+    assert "Internal notes" not in m["LAS"]
+    about = rows(external, "About")
+    assert ["Audience", "External"] in [r[:2] for r in about]
+
+
+# --- Membership ---------------------------------------------------------------------------------
+
+
+def test_country_total_equals_its_rows_in_memberships(internal: Path) -> None:
+    g = grid(internal)
+    # Bahrain has one row in each of LAS, GCC and AFESD.
+    assert g["BHR"]["Bodies"] == 3
+    assert (g["BHR"]["LAS"], g["BHR"]["GCC"], g["BHR"]["AFESD"]) == ("M", "M", "M")
+    assert g["BHR"]["AMU"] is None
+    # Each Maghreb state sits in LAS, AMU, AFESD and the 5+5 Dialogue.
+    for country in AMU_MEMBERS:
+        assert g[country]["Bodies"] == 4
+        assert g[country]["Member"] == 4
+    assert g["FRA"]["Bodies"] == 1
+
+
+def test_countries_sorted_by_number_of_bodies(internal: Path) -> None:
+    g = grid(internal)
+    totals = [r["Bodies"] for r in g.values()]
+    assert totals == sorted(totals, reverse=True)
+    assert list(g)[:5] == sorted(AMU_MEMBERS, key=lambda c: load_schema().vocabulary(
+        "countries").label(c))
+    assert g["DZA"]["Country"] == "Algeria"
+
+
+def test_suspension_shows_on_the_date_of_the_data(internal: Path) -> None:
+    """No --today: the date of the data (2025-08-20) is used; Syria was readmitted in 2023."""
+    g = grid(internal)
+    assert g["SYR"]["LAS"] == "M"
+    assert g["SOM"]["AFESD"] == "S?"  # suspended since 1993, no end date, not confirmed
+    assert g["SOM"]["Suspended"] == 1 and g["SOM"]["Bodies"] == 2
+    assert g["BRA"]["LAS"] == "O?"  # unconfirmed observer
+    table = rows(internal, "Membership")
+    assert table[1][0].startswith("Roles as at 2025-08-20 (the date of the data)")
+
+
+def test_today_moves_the_grid(make: Builder) -> None:
+    path = make(today=date(2015, 1, 1))
+    g = grid(path)
+    assert g["SYR"]["LAS"] == "S"
+    assert g["SYR"]["Suspended"] == 1 and g["SYR"]["Member"] == 1  # still an AFESD member
+    assert rows(path, "Membership")[1][0].startswith(
+        "Roles as at 2015-01-01 (the date given to the build)")
+    # The day the suspension ends, the membership is back.
+    assert grid(make(today=date(2023, 5, 7)))["SYR"]["LAS"] == "M"
+    assert grid(make(today=date(2023, 5, 6)))["SYR"]["LAS"] == "S"
+
+
+def test_roles_are_marked_by_letter_and_colour(internal: Path) -> None:
+    ws = openpyxl.load_workbook(internal)["Membership"]
+    fills: dict[str, set[str]] = {}
+    for row in ws.iter_rows(min_row=6):
+        for c in row[2:]:
+            if isinstance(c.value, str):
+                fills.setdefault(c.value.rstrip("?"), set()).add(c.fill.fgColor.rgb)
+    assert set(fills) == {"M", "O", "S"}
+    assert all(len(v) == 1 for v in fills.values())
+    assert len({next(iter(v)) for v in fills.values()}) == 3
+
+
+def test_countries_per_body_row(internal: Path) -> None:
+    table = rows(internal, "Membership")
+    h = header_row(table, "Country")
+    per_body = dict(zip(table[h], next(r for r in table if r[0] == "Countries per body"),
+                        strict=True))
+    assert per_body["LAS"] == 22 + 7
+    assert per_body["GCC"] == 6
+    assert per_body["5+5 Dialogue"] == 10
+
+
+# --- Summary and About --------------------------------------------------------------------------
+
+
+def _section(table: list[list[Any]], title: str) -> list[list[Any]]:
+    start = next(i for i, r in enumerate(table) if r[0] == title)
+    out = []
+    for r in table[start + 3:]:
+        if r[0] is None:
+            break
+        out.append(r)
+    return out
+
+
+def test_summary_bodies_per_theme(internal: Path) -> None:
+    table = rows(internal, "Summary")
+    by_theme = {r[0]: r for r in _section(table, "Bodies per theme")}
+    # Theme, High, Medium, Low, None, Not assessed, No entry, bodies covering it
+    assert by_theme["Disaster risk reduction and emergencies"][:7] == [
+        "Disaster risk reduction and emergencies", 1, 1, 0, 0, 0, 3]
+    assert by_theme["Disaster risk reduction and emergencies"][7] == "High: LAS; Medium: GCC"
+    assert by_theme["Climate action and mobility"][7] == "Low: LAS, AMU"
+    assert by_theme["Data"][1:7] == [0, 0, 0, 0, 2, 3]
+
+
+def test_summary_bodies_per_sub_region(internal: Path) -> None:
+    by_region = {r[0]: r for r in _section(rows(internal, "Summary"), "Bodies per sub-region")}
+    assert by_region["Maghreb"][1:4] == [1, 1, 2]
+    assert by_region["Maghreb"][7] == "AMU, 5+5 Dialogue"
+    assert by_region["MENA-wide"][7] == "LAS, AFESD"
+    assert by_region["Sahel"][3] == 0
+
+
+def test_summary_most_shared_countries(internal: Path) -> None:
+    shared = _section(rows(internal, "Summary"), "Most shared countries (top 15)")
+    assert len(shared) == 15
+    assert shared[0][0] == "Algeria (DZA)" and shared[0][1] == 4
+    assert shared[0][7] == "Member: LAS, AMU, AFESD, 5+5 Dialogue"
+
+
+def test_summary_gaps_are_themes_no_body_covers(internal: Path) -> None:
+    gap_rows = _section(rows(internal, "Summary"), "Gaps: themes no body covers")
+    gaps = [r[0] for r in gap_rows]
+    covered = {"Climate action and mobility", "Disaster risk reduction and emergencies",
+               "Migration governance and policy", "Free movement and regular pathways"}
+    assert gaps == [t for t in load_schema().vocabulary("themes").codes if t not in covered]
+    assert gaps[0] == "Data"  # only "Not assessed": not covered
+    # Theme, None, Not assessed, No entry, then the bodies still to assess.
+    assert gap_rows[0][1:4] == [0, 2, 3]
+    assert gap_rows[0][7] == "Not assessed: AFESD, 5+5 Dialogue; No entry: LAS, GCC, AMU"
+
+
+def test_about_says_source_date_and_audience(internal: Path, book: Path) -> None:
+    about = {r[0]: r[1] for r in rows(internal, "About") if r[0]}
+    assert about["Source workbook"] == book.name
+    assert about["Date of the data"].startswith("2025-08-20")
+    assert about["Membership as at"] == "2025-08-20 (the date of the data)"
+    assert about["Audience"] == "Internal"
+
+
+# --- Print set-up, determinism, LibreOffice -----------------------------------------------------
+
+
+def _xml(path: Path, part: str) -> str:
+    with zipfile.ZipFile(path) as z:
+        return z.read(part).decode("utf-8")
+
+
+def _attribute(element: str, name: str, default: str) -> str:
+    found = re.search(rf'\b{name}="([^"]*)"', element)
+    return found.group(1) if found else default
+
+
+def test_every_sheet_prints_a4_landscape_one_page_wide_with_footer(internal: Path) -> None:
+    book = _xml(internal, "xl/workbook.xml")
+    sheets = re.findall(r'<sheet name="([^"]+)"', book)
+    assert sheets == ["Matrix", "Membership", "Summary", "About"]
+    for i, _ in enumerate(sheets, start=1):
+        xml = _xml(internal, f"xl/worksheets/sheet{i}.xml")
+        setup = re.search(r"<pageSetup [^>]*/>", xml).group(0)
+        assert 'paperSize="9"' in setup and 'orientation="landscape"' in setup
+        # ECMA-376 defaults fitToWidth to 1, and xlsxwriter leaves a default attribute out.
+        assert _attribute(setup, "fitToWidth", "1") == "1"
+        assert _attribute(setup, "fitToHeight", "1") == "0"  # as many pages down as needed
+        assert '<pageSetUpPr fitToPage="1"/>' in xml
+        footer = re.search(r"<oddFooter>(.*?)</oddFooter>", xml).group(1)
+        assert "&amp;CInternal" in footer and "Page &amp;P of &amp;N" in footer
+    assert "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"0\">Matrix!$5:$5" in book
+    assert "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"1\">Membership!$5:$5" in book
+
+
+def test_frozen_header_and_autofilter(internal: Path) -> None:
+    wb = openpyxl.load_workbook(internal)
+    assert wb["Matrix"].freeze_panes == "C6"
+    assert wb["Matrix"].auto_filter.ref.startswith("A5:")
+    assert wb["Membership"].freeze_panes == "C6"
+    assert wb["Membership"].auto_filter.ref.startswith("A5:")
+    assert wb.active.title == "Matrix"
+
+
+def test_workbook_text_is_never_a_formula(tmp_path: Path) -> None:
+    data = mapping_rows()
+    data["Entities"][0]["Key entry points"] = "=HYPERLINK(\"http://x\")"
+    source = write_workbook(tmp_path / "formula.xlsx", load_schema(), data)
+    out = build(source, tmp_path / "out", only=["matrix"]).written[0]
+    assert matrix_table(out)["LAS"]["Key entry points"] == "=HYPERLINK(\"http://x\")"
+    assert "<f>" not in _xml(out, "xl/worksheets/sheet1.xml")
+
+
+def test_two_builds_are_byte_identical(make: Builder, internal: Path, external: Path) -> None:
+    assert make().read_bytes() == internal.read_bytes()
+    assert make("external").read_bytes() == external.read_bytes()
+    assert internal.read_bytes() != external.read_bytes()
+
+
+@pytest.mark.office
+def test_libreoffice_prints_it(internal: Path, tmp_path: Path) -> None:
+    pdf = to_pdf(internal, tmp_path)
+    # One page at least per sheet. (conftest's pdf_pages looks for "/Type /Page" with a space;
+    # LibreOffice writes "/Type/Page".)
+    assert len(re.findall(rb"/Type\s*/Page\b", pdf.read_bytes())) >= 4
+
+
+# --- The default workbook -----------------------------------------------------------------------
+
+
+def _seeded() -> bool:
+    wb = openpyxl.load_workbook(MASTER, read_only=True)
+    filled = all(wb[s].max_row > 1 for s in ("Entities", "Dialogues", "Memberships", "Themes"))
+    wb.close()
+    return filled
+
+
+needs_seed = pytest.mark.skipif(not _seeded(), reason="the default workbook is not seeded yet")
+
+
+@needs_seed
+def test_default_workbook_every_body_present(built: Path) -> None:
+    wb = openpyxl.load_workbook(MASTER, read_only=True)
+    acronyms = [r[1] for r in wb["Entities"].iter_rows(min_row=2, values_only=True) if r[0]]
+    acronyms += [r[1] for r in wb["Dialogues"].iter_rows(min_row=2, values_only=True) if r[0]]
+    wb.close()
+    m = matrix_table(built / "mapping_matrix.xlsx")
+    assert sorted(m) == sorted(acronyms)
+
+
+@needs_seed
+def test_default_workbook_membership_totals(built: Path) -> None:
+    """With no suspension and no end date, a country's total is its rows in Memberships."""
+    wb = openpyxl.load_workbook(MASTER, read_only=True)
+    ws = wb["Memberships"]
+    headers = [c.value for c in next(ws.iter_rows(max_row=1))]
+    recs = [dict(zip(headers, r, strict=False)) for r in ws.iter_rows(min_row=2, values_only=True)
+            if r[0]]
+    wb.close()
+    g = grid(built / "mapping_matrix.xlsx")
+    simple = [c for c in {r["Country"] for r in recs}
+              if all(r["Role"] != "Suspended" and not r["End date"] and
+                     (not r["Start date"] or r["Start date"] <= datetime(2025, 9, 3))
+                     for r in recs if r["Country"] == c)]
+    assert simple
+    for country in simple:
+        assert g[country]["Bodies"] == sum(1 for r in recs if r["Country"] == country)
