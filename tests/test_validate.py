@@ -194,10 +194,16 @@ def test_extra_columns_sheets_and_empty_rows_are_fine(tmp_path: Path) -> None:
 def test_empty_brief_section_is_a_warning_then_an_error_at_final_stage(edited) -> None:
     cell = header_cell("Entities", "Data", 2)
     path = edited({"Entities": {cell: None}})
-    draft = [f for f in validate(path).findings if f.cell == cell]
-    assert [(f.rule, f.severity) for f in draft] == [("empty-section", "warning")]
-    final = [f for f in validate(path, stage="final").findings if f.cell == cell]
-    assert [(f.rule, f.severity) for f in final] == [("empty-section", "error")]
+
+    def of_row_2(stage: str) -> list[tuple[str, str]]:
+        found = [f for f in validate(path, stage=stage).findings
+                 if f.rule == "empty-section" and f.sheet == "Entities" and f.row == 2]
+        assert len(found) == 1
+        assert f"'Data' ({cell})" in found[0].message
+        return [(f.rule, f.severity) for f in found]
+
+    assert of_row_2("draft") == [("empty-section", "warning")]
+    assert of_row_2("final") == [("empty-section", "error")]
 
 
 def test_json_output_follows_the_contract(edited) -> None:

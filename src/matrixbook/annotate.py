@@ -11,7 +11,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from matrixbook.errors import UsageError
+from matrixbook.errors import InputError, UsageError
 from matrixbook.files import atomic_write, refuse_overwrite
 from matrixbook.report import ERROR, Finding, Report, json_value
 
@@ -36,8 +36,19 @@ def annotate(source: Path, report: Report, out: Path, *, force: bool = False) ->
         raise UsageError(f"--annotate would write over the workbook itself ({source}); give "
                          "another file name, e.g. master-annotated.xlsx.")
     refuse_overwrite(out, force)
-    keep_vba = source.suffix.lower() == ".xlsm"
-    wb = openpyxl.load_workbook(source, keep_vba=keep_vba, rich_text=False)
+    if source.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise UsageError(f"--annotate needs an Excel workbook; {source.name} is not .xlsx. "
+                         "Save it as Excel Workbook (.xlsx) and run again.")
+    if out.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise UsageError(f"--annotate writes an Excel workbook: end the name with .xlsx "
+                         f"(not {out.name}).")
+    # Macros are carried over only into a macro-enabled copy; they never run here.
+    keep_vba = source.suffix.lower() == ".xlsm" and out.suffix.lower() == ".xlsm"
+    try:
+        wb = openpyxl.load_workbook(source, keep_vba=keep_vba, rich_text=False)
+    except Exception as exc:
+        raise InputError(f"{source} cannot be opened for annotation ({exc}). Open it in Excel, "
+                         "save it again, and run again.") from exc
     titles = {t.casefold(): t for t in wb.sheetnames}
 
     by_cell: dict[tuple[str, str], list[Finding]] = defaultdict(list)

@@ -162,6 +162,7 @@ def interviewer_clash(ctx: Context) -> list[Finding]:
 
 @rule
 def brief_sections(ctx: Context) -> list[Finding]:
+    """One finding per body listing its empty brief sections, at the first empty cell."""
     severity = ERROR if ctx.stage == "final" else WARNING
     out = []
     for sheet_name in ("Entities", "Dialogues"):
@@ -171,12 +172,14 @@ def brief_sections(ctx: Context) -> list[Finding]:
         if data is None or t.empty:
             continue
         key = sheet.key_column.field
-        for col in sheet.columns:
-            if not col.section or not data.has(col.field):
-                continue
-            for row, rec in t[t[col.field].isna()].iterrows():
-                out.append(ctx.finding(
-                    severity, sheet_name, col.field, row, "empty-section",
-                    f"The brief section '{col.name}' of {rec[key]} is empty; write it before the "
-                    "final version (it shows as 'to be completed' in the note).", None))
+        sections = [c for c in sheet.columns if c.section and data.has(c.field)]
+        empty = pd.DataFrame({c.field: t[c.field].isna() for c in sections}, index=t.index)
+        for row in t.index[empty.any(axis=1).to_numpy()]:
+            missing = [c for c in sections if empty.at[row, c.field]]
+            listed = ", ".join(f"'{c.name}' ({data.cell(c.field, row)})" for c in missing)
+            noun = "1 section is" if len(missing) == 1 else f"{len(missing)} sections are"
+            out.append(ctx.finding(
+                severity, sheet_name, missing[0].field, row, "empty-section",
+                f"In the brief of {t.at[row, key]}, {noun} empty: {listed}. Write them "
+                "before the final version; until then the note shows 'To be completed'.", None))
     return out
