@@ -1,0 +1,253 @@
+"""Briefing notes: out/briefs/<ID>.docx and .html, one per regional entity and per dialogue.
+
+The sections of a note are the columns of Entities / Dialogues declared `section: true` in
+schemas/, in their declared order, headed by the column name: adding a section to a note means
+adding a column to the schema, never editing a list here. The rest of the note comes from the
+supporting sheets: members (Memberships), instruments (Policies), themes (Themes) and numbered
+references (Sources, through the body's `source_ids`).
+
+The content is built once as plain data (`note_content`) and rendered twice, by the Word template
+and by its HTML twin; `validate --stage final` uses the same content for its page estimate.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from matrixbook.build import BuildContext, Output
+from matrixbook.documents import (
+    PageEstimate,
+    as_text,
+    common_context,
+    country_names,
+    day,
+    is_blank,
+    paragraphs,
+    record,
+    words,
+    write_pair,
+)
+from matrixbook.schema import Schema, Sheet
+
+# Sheet of each kind of body, and how a note names its kind (the same words as ctx.bodies()).
+KINDS = {"Entities": "Regional entity", "Dialogues": "Inter-regional dialogue"}
+# Fields the note places itself (title, other names, boxes); every other non-section column of
+# the sheet is listed as a key fact on the cover, under its column name.
+_PLACED = {"acronym", "name_en", "unconfirmed", "source_ids"}
+_OTHER_NAMES = ("name_", "acronym_")
+
+
+def section_columns(sheet: Sheet) -> list[Any]:
+    """The brief sections of a kind of note, straight from the schema."""
+    return [c for c in sheet.columns if c.section]
+
+
+def _fact_columns(sheet: Sheet, frame: pd.DataFrame) -> list[Any]:
+    key = sheet.key_column.field if sheet.key_column else None
+    return [c for c in sheet.columns
+            if not c.section and not c.internal and c.field in frame.columns
+            and c.field != key and c.field not in _PLACED
+            and not (c.field.startswith(_OTHER_NAMES) and c.field != "name_en")]
+
+
+def _fact_value(schema: Schema, col: Any, value: Any, countries: dict[str, str]) -> str:
+    if col.vocabulary == "countries" and not is_blank(value):
+        codes = value if isinstance(value, list) else [value]
+        return "; ".join(countries.get(str(c), str(c)) for c in codes)
+    if col.vocabulary and not is_blank(value) and col.vocabulary != "countries":
+        vocabulary = schema.vocabulary(col.vocabulary)
+        items = value if isinstance(value, list) else [value]
+        return "; ".join(vocabulary.label(str(v)) for v in items)
+    return as_text(value)
+
+
+def _rows_of(tables: dict[str, pd.DataFrame], sheet: str, body_id: str) -> pd.DataFrame:
+    t = tables.get(sheet)
+    if t is None or t.empty or "body_id" not in t:
+        return pd.DataFrame()
+    return t[t["body_id"] == body_id]
+
+
+def _members(schema: Schema, tables: dict[str, pd.DataFrame], body_id: str,
+             countries: dict[str, str]) -> list[dict[str, str]]:
+    rows = _rows_of(tables, "Memberships", body_id)
+    if rows.empty:
+        return []
+    roles = list(schema.vocabulary("membership_roles").codes)
+    out = []
+    for _, m in rows.iterrows():
+        role = as_text(m.get("role"))
+        confirmed = m.get("confirmed")
+        flagged = not is_blank(confirmed) and not bool(confirmed)
+        out.append({
+            "code": as_text(m.get("country")),
+            "country": countries.get(as_text(m.get("country")), as_text(m.get("country"))),
+            "role": role + (" (not confirmed)" if flagged else ""),
+            "since": day(m.get("start_date")) or "–",
+            "until": day(m.get("end_date")) or "to date",
+            "note": as_text(m.get("note")),
+            "confirmed": not flagged,
+            "_order": (roles.index(role) if role in roles else len(roles)),
+        })
+    out.sort(key=lambda r: (r["_order"], r["country"], r["since"]))
+    for r in out:
+        del r["_order"]
+    return out
+
+
+def _member_summary(members: list[dict[str, str]]) -> str:
+    counts: dict[str, int] = {}
+    for m in members:
+        role = m["role"].replace(" (not confirmed)", "")
+        counts[role] = counts.get(role, 0) + 1
+    plural = {"Member": "members", "Observer": "observers", "Suspended": "suspension periods",
+              "Participant": "participants"}
+    singular = {"Member": "member", "Observer": "observer", "Suspended": "suspension period",
+                "Participant": "participant"}
+    parts = [f"{n} {(plural if n != 1 else singular).get(role, role.lower())}"
+             for role, n in counts.items()]
+    return ", ".join(parts)
+
+
+def _policies(tables: dict[str, pd.DataFrame], body_id: str) -> list[dict[str, str]]:
+    rows = _rows_of(tables, "Policies", body_id)
+    if rows.empty:
+        return []
+    rows = rows.sort_values(["year_adopted", "policy_id"], na_position="last")
+    out = []
+    for _, p in rows.iterrows():
+        english = as_text(p.get("title_en"))
+        original = as_text(p.get("title"))
+        flagged = not is_blank(p.get("confirmed")) and not bool(p.get("confirmed"))
+        out.append({
+            "id": as_text(p.get("policy_id")),
+            "title": english or original,
+            "original": original if english and english != original else "",
+            "type": as_text(p.get("instrument_type")),
+            "year": as_text(p.get("year_adopted")),
+            "status": as_text(p.get("status")) + (" (not confirmed)" if flagged else ""),
+            "binding": as_text(p.get("binding")) or "–",
+            "themes": as_text(p.get("themes")),
+            "climate": as_text(p.get("climate_context")),
+        })
+    return out
+
+
+def _themes(schema: Schema, tables: dict[str, pd.DataFrame],
+            body_id: str) -> list[dict[str, str]]:
+    rows = _rows_of(tables, "Themes", body_id)
+    if rows.empty:
+        return []
+    order = list(schema.vocabulary("themes").codes)
+    out = [{"theme": as_text(t.get("theme")), "relevance": as_text(t.get("relevance")),
+            "evidence": as_text(t.get("evidence"))} for _, t in rows.iterrows()]
+    out.sort(key=lambda r: order.index(r["theme"]) if r["theme"] in order else len(order))
+    return out
+
+
+def _sources(tables: dict[str, pd.DataFrame], ids: Any) -> list[dict[str, str]]:
+    t = tables.get("Sources")
+    if is_blank(ids) or t is None or t.empty:
+        return []
+    by_id = {as_text(r.source_id): r for _, r in t.iterrows()}
+    out = []
+    for source_id in ids:
+        s = by_id.get(str(source_id))
+        if s is None:
+            continue  # an unknown ID is reported by validation; the note lists what exists
+        publisher, title = as_text(s.get("publisher")), as_text(s.get("title"))
+        accessed = day(s.get("accessed_on"))
+        text = ". ".join(p for p in (publisher, title) if p)
+        url = as_text(s.get("url"))
+        out.append({"n": str(len(out) + 1), "id": str(source_id), "text": text, "url": url,
+                    "link": url if url.startswith(("http://", "https://")) else "",
+                    "accessed": f"accessed {accessed}" if accessed else ""})
+    return out
+
+
+def note_content(schema: Schema, tables: dict[str, pd.DataFrame], sheet_name: str,
+                 row: Any) -> dict[str, Any]:
+    """Everything a note shows about one body, as text; `tables` are audience-filtered."""
+    sheet = schema.sheet(sheet_name)
+    frame = tables[sheet_name]
+    rec = frame.loc[row]
+    key = sheet.key_column.field
+    body_id = as_text(rec[key])
+    countries = country_names(schema)
+    other_names = [{"label": c.name, "value": as_text(rec[c.field])} for c in sheet.columns
+                   if c.field.startswith(_OTHER_NAMES) and c.field != "name_en"
+                   and c.field in frame.columns and not is_blank(rec[c.field])]
+    facts = [{"label": c.name, "value": _fact_value(schema, c, rec[c.field], countries) or "–"}
+             for c in _fact_columns(sheet, frame)]
+    internal = [{"label": c.name, "value": as_text(rec[c.field]) or "Not recorded"}
+                for c in sheet.columns if c.internal and c.field in frame.columns]
+    sections = [{"heading": c.name, "field": c.field, "paragraphs": paragraphs(rec[c.field])}
+                for c in section_columns(sheet) if c.field in frame.columns]
+    members = _members(schema, tables, body_id, countries)
+    name = as_text(rec.get("name_en")) or body_id
+    acronym = as_text(rec.get("acronym"))
+    return {
+        "id": body_id,
+        "kind": KINDS[sheet_name],
+        "name": name,
+        "acronym": acronym,
+        "display_name": f"{name} ({acronym})" if acronym and acronym != name else name,
+        "body": record(frame, row),
+        "other_names": other_names,
+        "facts": facts,
+        "internal_items": internal,
+        "unconfirmed": paragraphs(rec.get("unconfirmed")),
+        "sections": sections,
+        "members": members,
+        "members_summary": _member_summary(members),
+        "policies": _policies(tables, body_id),
+        "themes": _themes(schema, tables, body_id),
+        "sources": _sources(tables, rec.get("source_ids")),
+    }
+
+
+def page_estimate(content: dict[str, Any]) -> PageEstimate:
+    """Pages of a note: its running text (sections and references) at the stated rate, its
+    tables by rows, and the cover page (key facts and boxes live there)."""
+    text = words([s["paragraphs"] for s in content["sections"]])
+    text += words([[s["text"], s["url"]] for s in content["sources"]])
+    tables = (len(content["members"]), len(content["policies"]), len(content["themes"]))
+    return PageEstimate(text, tables)
+
+
+def notes(schema: Schema, tables: dict[str, pd.DataFrame]) -> list[tuple[str, Any, dict]]:
+    """(sheet, Excel row, content) of every note, entities first, in workbook order."""
+    out = []
+    for sheet_name in KINDS:
+        frame = tables.get(sheet_name)
+        if frame is None or frame.empty:
+            continue
+        key = schema.sheet(sheet_name).key_column.field
+        for row in frame.index:
+            if is_blank(frame.at[row, key]):
+                continue
+            out.append((sheet_name, row, note_content(schema, tables, sheet_name, row)))
+    return out
+
+
+def write(ctx: BuildContext) -> list[Path]:
+    written: list[Path] = []
+    for _sheet, _row, content in notes(ctx.schema, ctx.tables):
+        title = f"Briefing note: {content['display_name']}"
+        context = common_context(ctx, title)
+        context.update(content)
+        context["estimate"] = page_estimate(content).as_dict()
+        written += write_pair(ctx, f"briefs/{content['id']}", "brief", context, title)
+    return written
+
+
+OUTPUT = Output(
+    name="briefs",
+    audience="external",
+    description="One briefing note per entity and dialogue (out/briefs/<ID>.docx and .html).",
+    write=write,
+    order=40,
+)

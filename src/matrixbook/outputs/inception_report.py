@@ -1,0 +1,150 @@
+"""The inception report (deliverable 1): out/inception_report.docx and .html.
+
+Methodology, the entities and dialogues covered, the workplan in summary (phases and
+deliverables), the interview calendar in summary (counts by body and status: no names) and the
+data-collection plan (sources by due date and collection status). External: partners read it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from matrixbook.build import BuildContext, Output
+from matrixbook.documents import as_text, common_context, day, is_blank, write_pair
+from matrixbook.schema import Schema
+from matrixbook.validation.rules import collection_period
+
+DONE_SOURCES = ("Collected", "Reviewed")
+NO_DUE_DATE = "No due date"
+
+
+def _body_rows(schema: Schema, frame: pd.DataFrame, key: str, type_field: str) -> list[dict]:
+    if frame is None or frame.empty:
+        return []
+    return [{"id": as_text(r[key]), "acronym": as_text(r.get("acronym")),
+             "name": as_text(r.get("name_en")), "type": as_text(r.get(type_field)),
+             "focus": as_text(r.get("geographic_focus"), ", ")}
+            for _, r in frame.iterrows() if not is_blank(r[key])]
+
+
+def _phases(schema: Schema, plan: pd.DataFrame) -> list[dict[str, str]]:
+    if plan is None or plan.empty:
+        return []
+    statuses = list(schema.vocabulary("workplan_status").codes)
+    out = []
+    for phase in schema.vocabulary("workplan_phases").codes:
+        rows = plan[plan["phase"] == phase]
+        if rows.empty:
+            continue
+        counts = rows["status"].value_counts()
+        progress = ", ".join(f"{counts[s]} {s.lower()}" for s in statuses if s in counts)
+        out.append({"phase": phase, "start": day(rows["start_date"].min()),
+                    "end": day(rows["end_date"].max()), "tasks": str(len(rows)),
+                    "progress": progress})
+    return out
+
+
+def _deliverables(plan: pd.DataFrame) -> list[dict[str, str]]:
+    if plan is None or plan.empty:
+        return []
+    rows = plan[plan["item_type"] == "Deliverable"].sort_values(["end_date", "task_id"])
+    return [{"id": as_text(r.task_id), "task": as_text(r.task), "due": day(r.end_date),
+             "status": as_text(r.status), "approved": day(r.get("approval_date")) or "–"}
+            for _, r in rows.iterrows()]
+
+
+def _count_table(frame: pd.DataFrame, row_labels: list[tuple[str, Any]], column: str,
+                 statuses: list[str]) -> tuple[list[dict[str, Any]], list[str]]:
+    """Rows of counts by status (only the statuses that occur, in vocabulary order), a Total
+    column and a Total row; zero shows as a dash so the figures stand out."""
+    present = [s for s in statuses if (frame[column] == s).any()]
+    rows = []
+    for label, mask in row_labels:
+        part = frame[mask]
+        if part.empty:
+            continue
+        counts = [int((part[column] == s).sum()) for s in present]
+        rows.append({"label": label, "cells": [str(c) if c else "–" for c in counts]
+                     + [str(len(part))]})
+    totals = [int((frame[column] == s).sum()) for s in present]
+    rows.append({"label": "Total", "cells": [str(c) if c else "–" for c in totals]
+                 + [str(len(frame))]})
+    return rows, present + ["Total"]
+
+
+def _interviews(schema: Schema, tables: dict[str, pd.DataFrame],
+                bodies: pd.DataFrame) -> tuple[list[dict[str, Any]], list[str]]:
+    t = tables.get("Interviews")
+    if t is None or t.empty:
+        return [], []
+    labels = [(as_text(b.get("acronym")) or as_text(b.body_id), t["body_id"] == b.body_id)
+              for _, b in bodies.iterrows()]
+    known = set(bodies["body_id"].astype(str))
+    other = ~t["body_id"].astype(str).isin(known)
+    if other.any():
+        labels.append(("Other", other))
+    return _count_table(t, labels, "status", list(schema.vocabulary("interview_status").codes))
+
+
+def _collection(schema: Schema, tables: dict[str, pd.DataFrame]
+                ) -> tuple[list[dict[str, Any]], list[str]]:
+    t = tables.get("Sources")
+    if t is None or t.empty:
+        return [], []
+    dates = sorted(t["due_date"].dropna().unique())
+    labels = [(day(pd.Timestamp(d)), t["due_date"] == d) for d in dates]
+    if t["due_date"].isna().any():
+        labels.append((NO_DUE_DATE, t["due_date"].isna()))
+    return _count_table(t, labels, "status", list(schema.vocabulary("collection_status").codes))
+
+
+def report_content(ctx: BuildContext) -> dict[str, Any]:
+    schema, tables = ctx.schema, ctx.tables
+    bodies = ctx.bodies()
+    bodies = bodies[bodies["body_id"].map(lambda v: not is_blank(v))]
+    sources = tables.get("Sources")
+    interviews = tables.get("Interviews")
+    period = collection_period(ctx)  # the same data-collection period validation checks
+    entities = _body_rows(schema, tables.get("Entities"), "entity_id", "entity_type")
+    dialogues = _body_rows(schema, tables.get("Dialogues"), "dialogue_id", "dialogue_type")
+    interview_rows, interview_statuses = _interviews(schema, tables, bodies)
+    collection_rows, collection_statuses = _collection(schema, tables)
+    return {
+        "counts": {
+            "entities": len(entities),
+            "dialogues": len(dialogues),
+            "themes": len(schema.vocabulary("themes").codes),
+            "sources": 0 if sources is None else len(sources),
+            "sources_done": 0 if sources is None else int(sources["status"].isin(
+                DONE_SOURCES).sum()),
+            "interviews": 0 if interviews is None else len(interviews),
+        },
+        "period": {"start": day(period[0]), "end": day(period[1])} if period else None,
+        "entities": entities,
+        "dialogues": dialogues,
+        "phases": _phases(schema, tables.get("Workplan")),
+        "deliverables": _deliverables(tables.get("Workplan")),
+        "interviews": interview_rows,
+        "interview_statuses": interview_statuses,
+        "collection": collection_rows,
+        "collection_statuses": collection_statuses,
+    }
+
+
+def write(ctx: BuildContext) -> list[Path]:
+    title = "Inception report"
+    context = common_context(ctx, title)
+    context.update(report_content(ctx))
+    return write_pair(ctx, "inception_report", "inception_report", context, title)
+
+
+OUTPUT = Output(
+    name="inception_report",
+    audience="external",
+    description="Inception report: methodology, scope, workplan, calendars (.docx, .html).",
+    write=write,
+    order=45,
+)

@@ -1,0 +1,752 @@
+"""Generate the Word templates of the notes and reports: brief.docx, mapping_report.docx and
+inception_report.docx.
+
+Why a script: a .docx is a zip of XML that no reviewer can read in a diff. This script is the
+reviewable form of the templates; running it gives byte-identical files, so `git diff` on the
+.docx files shows whether they still match it (tests/test_reports.py checks they do).
+
+Staff who restyle a template in Word do not need this script: see templates/README.md (put the
+edited copy in a `templates/` folder beside the master workbook).
+
+    python templates/make_templates.py            # refuses to overwrite existing templates
+    python templates/make_templates.py --force    # regenerate them
+    python templates/make_templates.py --out DIR  # write elsewhere (e.g. to compare)
+
+The jinja2 tags follow docxtpl: {{ x }} in a run, {%p ... %} for a paragraph-level tag (the
+whole paragraph is replaced by the tag), {%tr ... %} for a table row, {%tc ... %} for a table
+cell (a column that repeats), {% cellbg colour %} to shade a cell.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+import zipfile
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+
+HERE = Path(__file__).resolve().parent
+FIXED = datetime(2025, 1, 1)  # the same fixed date as every generated file (xlsx.FIXED_CREATED)
+ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
+
+FONT = "Arial"
+BLUE = RGBColor(0x00, 0x33, 0xA0)  # IOM blue, as in the generated workbooks
+GREY = RGBColor(0x59, 0x59, 0x59)
+BLUE_HEX = "0033A0"
+BAND_HEX = "F2F5FA"  # the light band of the workbooks
+AMBER_HEX = "FFF4D6"  # "facts not yet confirmed" box
+AMBER_EDGE = "E69F00"
+TODO_HEX = "FDE2D2"  # "To be completed" marker
+INTERNAL_HEX = "F0D2E3"  # "for IOM internal use only" box
+RULE_HEX = "BFBFBF"
+
+PORTRAIT_WIDTH = 17.0  # cm of text on A4 with 2 cm margins
+LANDSCAPE_WIDTH = 26.7  # cm of text on A4 landscape with 1.5 cm margins
+
+TODO = "To be completed."
+
+
+# --------------------------------------------------------------------------- low-level helpers
+
+def _set_fonts(rpr_owner, name: str) -> None:
+    """Set every script's font (Latin, Arabic, East Asian) and drop the theme fonts, which
+    would otherwise win over the explicit name."""
+    rpr = rpr_owner.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(attr), None)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), name)
+
+
+def _style(doc, name: str, *, size: float | None = None, bold: bool | None = None,
+           italic: bool | None = None, color: RGBColor | None = None,
+           before: float | None = None, after: float | None = None,
+           keep_next: bool | None = None, base: str | None = None, kind: int = 1):
+    styles = doc.styles
+    try:
+        style = styles[name]
+    except KeyError:
+        style = styles.add_style(name, kind)
+        if base:
+            style.base_style = styles[base]
+    style.hidden = False
+    style.quick_style = True
+    _set_fonts(style.element, FONT)
+    if size is not None:
+        style.font.size = Pt(size)
+    if bold is not None:
+        style.font.bold = bold
+    if italic is not None:
+        style.font.italic = italic
+    if color is not None:
+        style.font.color.rgb = color
+    if kind == 1:
+        fmt = style.paragraph_format
+        if before is not None:
+            fmt.space_before = Pt(before)
+        if after is not None:
+            fmt.space_after = Pt(after)
+        if keep_next is not None:
+            fmt.keep_with_next = keep_next
+    return style
+
+
+def _styles(doc) -> None:
+    normal = _style(doc, "Normal", size=10, after=6)
+    normal.paragraph_format.line_spacing = 1.15
+    _style(doc, "Title", size=26, bold=True, color=BLUE, after=4)
+    title = doc.styles["Title"].element
+    ppr = title.get_or_add_pPr()
+    for border in ppr.findall(qn("w:pBdr")):
+        ppr.remove(border)
+    _style(doc, "Subtitle", size=13, italic=False, color=GREY, after=18)
+    _style(doc, "Heading 1", size=14, bold=True, color=BLUE, before=18, after=6, keep_next=True)
+    _style(doc, "Heading 2", size=11.5, bold=True, color=BLUE, before=12, after=4,
+           keep_next=True)
+    _style(doc, "Kicker", size=9, bold=True, color=BLUE, after=2, base="Normal")
+    _style(doc, "Cover note", size=9, color=GREY, after=2, base="Normal")
+    _style(doc, "Table text", size=8.5, after=0, base="Normal")
+    doc.styles["Table text"].paragraph_format.line_spacing = 1.0
+    _style(doc, "Table heading", size=8.5, bold=True, color=RGBColor(0xFF, 0xFF, 0xFF),
+           after=0, base="Table text")
+    _style(doc, "Box title", size=10, bold=True, after=3, before=2, base="Normal")
+    _style(doc, "Box text", size=9, after=3, base="Normal")
+    _style(doc, "Reference", size=9, after=3, base="Normal")
+    ref = doc.styles["Reference"].paragraph_format
+    ref.left_indent = Cm(0.8)
+    ref.first_line_indent = Cm(-0.8)
+    _style(doc, "To be completed", size=10, italic=True, color=RGBColor(0x9A, 0x34, 0x00),
+           base="Normal")
+    _shade_paragraph_style(doc.styles["To be completed"], TODO_HEX)
+    _style(doc, "Header text", size=8, color=GREY, after=0, base="Normal")
+    _style(doc, "Footer text", size=8, color=GREY, after=0, base="Normal")
+    for name in ("Heading 1", "Heading 2", "Title", "Subtitle"):
+        doc.styles[name].font.italic = False
+
+
+def _shade_paragraph_style(style, fill: str) -> None:
+    ppr = style.element.get_or_add_pPr()
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill)
+    ppr.append(shd)
+
+
+def _shade(cell, fill: str) -> None:
+    tcpr = cell._tc.get_or_add_tcPr()
+    for old in tcpr.findall(qn("w:shd")):
+        tcpr.remove(old)
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill)
+    tcpr.append(shd)
+
+
+def _borders(table, color: str = RULE_HEX, inside: bool = True, size: int = 4) -> None:
+    tblpr = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    edges = ["top", "left", "bottom", "right"] + (["insideH", "insideV"] if inside else [])
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{edge}")
+        if edge in edges:
+            el.set(qn("w:val"), "single")
+            el.set(qn("w:sz"), str(size))
+            el.set(qn("w:color"), color)
+        else:
+            el.set(qn("w:val"), "nil")
+        borders.append(el)
+    tblpr.append(borders)
+
+
+def _caption(table, text: str) -> None:
+    """Alt-text title of a table; 'spread' asks documents.py to share the width of repeated
+    columns after rendering (see templates/README.md)."""
+    caption = OxmlElement("w:tblCaption")
+    caption.set(qn("w:val"), text)
+    table._tbl.tblPr.append(caption)
+
+
+def _repeat_header(row) -> None:
+    trpr = row._tr.get_or_add_trPr()
+    trpr.append(OxmlElement("w:tblHeader"))
+
+
+def _no_split(row) -> None:
+    trpr = row._tr.get_or_add_trPr()
+    trpr.append(OxmlElement("w:cantSplit"))
+
+
+def _cell_text(cell, text: str, style: str = "Table text") -> None:
+    cell.paragraphs[0].text = text
+    cell.paragraphs[0].style = style
+
+
+def _width(table, widths_cm: Sequence[float]) -> None:
+    table.autofit = False
+    for row in table.rows:
+        for cell, w in zip(row.cells, widths_cm, strict=False):
+            cell.width = Cm(w)
+    grid = table._tbl.tblGrid
+    for col, w in zip(grid.findall(qn("w:gridCol")), widths_cm, strict=False):
+        col.set(qn("w:w"), str(int(Cm(w).twips)))
+
+
+def p(doc, text: str = "", style: str | None = None):
+    para = doc.add_paragraph(text)
+    if style:
+        para.style = style
+    return para
+
+
+def tag(doc, text: str):
+    """A paragraph that holds only a docxtpl tag ({%p ... %}); it disappears on rendering."""
+    return doc.add_paragraph(text)
+
+
+def page_break(doc) -> None:
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def data_table(doc, columns: Sequence[tuple[str, str, float]], loop: str,
+               header_fill: str = BLUE_HEX, banded: bool = False):
+    """A table with a shaded header row (repeated on each page) and one row per item:
+    columns = [(header, cell text with jinja, width in cm)], loop = 'm in members'."""
+    table = doc.add_table(rows=4, cols=len(columns))
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _borders(table)
+    head, start, row, end = table.rows
+    for cell, (header, _, _) in zip(head.cells, columns, strict=True):
+        _cell_text(cell, header, "Table heading")
+        _shade(cell, header_fill)
+    _repeat_header(head)
+    _cell_text(start.cells[0], "{%tr for " + loop + " %}")
+    for cell, (_, text, _) in zip(row.cells, columns, strict=True):
+        _cell_text(cell, text)
+    _no_split(row)
+    _cell_text(end.cells[0], "{%tr endfor %}")
+    _width(table, [w for _, _, w in columns])
+    return table
+
+
+def key_value_table(doc, rows: Sequence[tuple[str, str]], widths: tuple[float, float],
+                    loop: str | None = None):
+    """Label | value pairs with a light band behind the labels: the cover's key facts."""
+    n = len(rows) + (2 if loop else 0)
+    table = doc.add_table(rows=n, cols=2)
+    _borders(table, inside=True)
+    body_rows = list(table.rows)
+    if loop:
+        _cell_text(body_rows[0].cells[0], "{%tr for " + loop + " %}")
+        _cell_text(body_rows[-1].cells[0], "{%tr endfor %}")
+        body_rows = body_rows[1:-1]
+    for row, (label, value) in zip(body_rows, rows, strict=True):
+        _cell_text(row.cells[0], label, "Table text")
+        row.cells[0].paragraphs[0].runs[0].bold = True
+        _shade(row.cells[0], BAND_HEX)
+        _cell_text(row.cells[1], value, "Table text")
+        _no_split(row)
+    _width(table, widths)
+    return table
+
+
+def box(doc, title: str, lines: Sequence[str], fill: str, edge: str, width: float):
+    """A shaded one-cell box: `lines` are paragraphs (docxtpl tags allowed)."""
+    table = doc.add_table(rows=1, cols=1)
+    _borders(table, color=edge, inside=False, size=8)
+    cell = table.rows[0].cells[0]
+    _shade(cell, fill)
+    _cell_text(cell, title, "Box title")
+    for line in lines:
+        para = cell.add_paragraph(line)
+        para.style = "Box text"
+    _width(table, [width])
+    return table
+
+
+def spread_table(doc, first: tuple[str, str, float], repeated: tuple[str, str, str, str],
+                 loop: str, columns_loop: str, total_width: float, caption: str = "spread"):
+    """A table whose columns repeat (one per theme, one per status): first column fixed, the
+    repeated ones share the rest of the width (documents.py spreads them after rendering).
+
+    repeated = (header expr, cell expr, cell fill expr or '', row label expr)."""
+    header_expr, cell_expr, fill_expr, _ = repeated
+    table = doc.add_table(rows=4, cols=4)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _borders(table)
+    _caption(table, caption)
+    head, start, row, end = table.rows
+    _cell_text(head.cells[0], first[0], "Table heading")
+    _cell_text(head.cells[1], "{%tc for " + columns_loop + " %}", "Table heading")
+    _cell_text(head.cells[2], header_expr, "Table heading")
+    _cell_text(head.cells[3], "{%tc endfor %}", "Table heading")
+    for cell in head.cells:
+        _shade(cell, BLUE_HEX)
+    _repeat_header(head)
+    _cell_text(start.cells[0], "{%tr for " + loop + " %}")
+    _cell_text(row.cells[0], first[1])
+    _cell_text(row.cells[1], "{%tc for c in " + repeated[3] + " %}")
+    _cell_text(row.cells[2], (("{% cellbg " + fill_expr + " %}") if fill_expr else "")
+               + cell_expr)
+    _cell_text(row.cells[3], "{%tc endfor %}")
+    row.cells[2].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _no_split(row)
+    _cell_text(end.cells[0], "{%tr endfor %}")
+    first_w = first[2]
+    _width(table, [first_w, 0.3, total_width - first_w - 0.6, 0.3])
+    return table
+
+
+def _field(paragraph, code: str) -> None:
+    """A Word field (PAGE, NUMPAGES) that Word and LibreOffice fill in when they lay out."""
+    run = paragraph.add_run()
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    run._r.append(begin)
+    run = paragraph.add_run()
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {code} "
+    run._r.append(instr)
+    run = paragraph.add_run()
+    sep = OxmlElement("w:fldChar")
+    sep.set(qn("w:fldCharType"), "separate")
+    run._r.append(sep)
+    paragraph.add_run("1")
+    run = paragraph.add_run()
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    run._r.append(end)
+
+
+def _page(section, landscape: bool = False) -> None:
+    if landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Cm(29.7), Cm(21.0)
+        section.left_margin = section.right_margin = Cm(1.5)
+    else:
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+        section.left_margin = section.right_margin = Cm(2.0)
+    section.top_margin = Cm(2.0)
+    section.bottom_margin = Cm(1.8)
+    section.header_distance = Cm(0.9)
+    section.footer_distance = Cm(0.8)
+
+
+def _header_footer(section, width_cm: float) -> None:
+    header = section.header.paragraphs[0]
+    header.text = "{{ organisation }} · {{ office }}"
+    header.style = "Header text"
+    header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    footer = section.footer.paragraphs[0]
+    footer.style = "Footer text"
+    footer.paragraph_format.tab_stops.add_tab_stop(Cm(width_cm), WD_TAB_ALIGNMENT.RIGHT)
+    footer.add_run("{{ doc_title }} · {{ audience_label }}"
+                   "{% if internal %} (IOM only, not for distribution){% endif %}"
+                   " · Data as of {{ data_date }}\tPage ")
+    _field(footer, "PAGE")
+    footer.add_run(" of ")
+    _field(footer, "NUMPAGES")
+
+
+def new_document(title: str, subject: str):
+    doc = Document()
+    _styles(doc)
+    section = doc.sections[0]
+    _page(section)
+    _header_footer(section, PORTRAIT_WIDTH)
+    props = doc.core_properties
+    props.title = title
+    props.subject = subject
+    props.author = "IOM MENA Regional Office"
+    props.last_modified_by = "IOM MENA Regional Office"
+    # No jinja braces here: docxtpl renders the document properties as templates too.
+    props.comments = ("matrixbook template: edit the text and styles in Word, keep the tags "
+                      "in double braces (see templates/README.md).")
+    props.created = props.modified = props.last_printed = FIXED
+    props.revision = 1
+    props.keywords = "IOM; MENA; migration; mapping"
+    props.category = "matrixbook template"
+    props.language = "en-GB"
+    return doc
+
+
+def cover(doc, kicker: str, title: str, subtitle: str,
+          meta: Sequence[tuple[str, str]]) -> None:
+    """The cover block: who, what, date of the data, audience."""
+    p(doc, "{{ organisation }}", "Kicker")
+    p(doc, "{{ office }}", "Cover note")
+    for _ in range(5):
+        p(doc, "")
+    p(doc, kicker, "Kicker")
+    p(doc, title, "Title")
+    p(doc, subtitle, "Subtitle")
+    key_value_table(doc, meta, (4.5, PORTRAIT_WIDTH - 4.5))
+    p(doc, "")
+
+
+def todo_paragraph(doc) -> None:
+    p(doc, TODO, "To be completed")
+
+
+def save(doc, path: Path) -> None:
+    """Save with fixed zip timestamps, so the same script gives the same bytes."""
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as src, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            info = zipfile.ZipInfo(item.filename, date_time=ZIP_TIMESTAMP)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16
+            info.create_system = 0
+            dst.writestr(info, src.read(item.filename))
+    path.write_bytes(out.getvalue())
+
+
+# --------------------------------------------------------------------------- the templates
+
+def brief():
+    doc = new_document("Briefing note", "One briefing note per regional entity and dialogue")
+    cover(doc, "Briefing note · {{ kind }}", "{{ name }}",
+          "{{ acronym }}{% for n in other_names %} · {{ n.value }}{% endfor %}",
+          [("Date of the data", "{{ data_date_long }}"),
+           ("Audience", "{{ audience_label }}{% if internal %}: for IOM staff only, not for "
+                        "distribution{% endif %}"),
+           ("Reference", "{{ id }}")])
+    p(doc, "Key facts", "Heading 2")
+    key_value_table(doc, [("{{ f.label }}", "{{ f.value }}")], (4.5, PORTRAIT_WIDTH - 4.5),
+                    loop="f in facts")
+    tag(doc, "{%p if unconfirmed %}")
+    p(doc, "")
+    box(doc, "Facts not yet confirmed",
+        ["{%p for fact in unconfirmed %}", "{{ fact }}", "{%p endfor %}",
+         "No source consulted so far confirms these facts: do not cite them as confirmed."],
+        AMBER_HEX, AMBER_EDGE, PORTRAIT_WIDTH)
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if internal_items %}")
+    p(doc, "")
+    box(doc, "For IOM internal use only",
+        ["{%p for item in internal_items %}", "{{ item.label }}: {{ item.value }}",
+         "{%p endfor %}"], INTERNAL_HEX, "CC79A7", PORTRAIT_WIDTH)
+    tag(doc, "{%p endif %}")
+    page_break(doc)
+
+    tag(doc, "{%p for s in sections %}")
+    p(doc, "{{ s.heading }}", "Heading 1")
+    tag(doc, "{%p for para in s.paragraphs %}")
+    p(doc, "{{ para }}")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p if not s.paragraphs %}")
+    todo_paragraph(doc)
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p endfor %}")
+
+    p(doc, "Member states", "Heading 1")
+    tag(doc, "{%p if members %}")
+    p(doc, "{{ members_summary }}, as recorded in the Memberships sheet. Dates are when the role "
+           "began and ended; a dash means from the founding or not recorded.")
+    data_table(doc, [("Country", "{{ m.country }}", 4.6), ("Role", "{{ m.role }}", 2.6),
+                     ("Since", "{{ m.since }}", 2.0), ("Until", "{{ m.until }}", 2.0),
+                     ("Note", "{{ m.note }}", PORTRAIT_WIDTH - 11.2)], "m in members")
+    tag(doc, "{%p else %}")
+    todo_paragraph(doc)
+    tag(doc, "{%p endif %}")
+
+    p(doc, "Policies and instruments", "Heading 1")
+    tag(doc, "{%p if policies %}")
+    p(doc, "Regional instruments adopted by the {{ 'entity' if kind == 'Regional entity' "
+           "else 'dialogue' }} on migration, climate change and disasters (Policies sheet).")
+    data_table(doc, [("Instrument", "{{ pol.title }}{% if pol.original %} ({{ pol.original }})"
+                                    "{% endif %}", 6.6),
+                     ("Type", "{{ pol.type }}", 3.2), ("Year", "{{ pol.year }}", 1.3),
+                     ("Status", "{{ pol.status }}", 2.4), ("Binding", "{{ pol.binding }}", 1.5),
+                     ("Climate context", "{{ pol.climate }}", PORTRAIT_WIDTH - 15.0)],
+               "pol in policies")
+    tag(doc, "{%p else %}")
+    todo_paragraph(doc)
+    tag(doc, "{%p endif %}")
+
+    p(doc, "Thematic areas", "Heading 1")
+    tag(doc, "{%p if themes %}")
+    p(doc, "How strongly the {{ 'entity' if kind == 'Regional entity' else 'dialogue' }} works "
+           "on each theme of the mapping, and the evidence (Themes sheet).")
+    data_table(doc, [("Theme", "{{ t.theme }}", 4.6), ("Relevance", "{{ t.relevance }}", 2.2),
+                     ("Evidence", "{{ t.evidence }}", PORTRAIT_WIDTH - 6.8)], "t in themes")
+    tag(doc, "{%p else %}")
+    todo_paragraph(doc)
+    tag(doc, "{%p endif %}")
+
+    p(doc, "Sources", "Heading 1")
+    tag(doc, "{%p if sources %}")
+    tag(doc, "{%p for s in sources %}")
+    p(doc, "[{{ s.n }}]\t{{ s.text }}.{% if s.url %} {{ s.url }}{% endif %}"
+           "{% if s.accessed %} ({{ s.accessed }}){% endif %}", "Reference")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p else %}")
+    todo_paragraph(doc)
+    tag(doc, "{%p endif %}")
+
+    p(doc, "About this note", "Heading 2")
+    p(doc, "Generated by matrixbook from the master workbook {{ source_name }} (data as of "
+           "{{ data_date }}). Every fact comes from the workbook; edit the workbook, not this "
+           "document, and build again. Estimated length: {{ estimate.summary }}.", "Cover note")
+    return doc
+
+
+def mapping_report():
+    doc = new_document("Mapping report", "Regional entities and dialogues: matrix, overlaps, "
+                                         "engagement strategy")
+    cover(doc, "Mapping report · Internal", "Mapping of regional entities and inter-regional "
+                                             "migration dialogues",
+          "Matrix by theme and geography, membership overlaps and the regional engagement "
+          "strategy for IOM",
+          [("Date of the data", "{{ data_date_long }}"),
+           ("Audience", "{{ audience_label }}{% if internal %}: for IOM staff only, not for "
+                        "distribution{% endif %}"),
+           ("Coverage", "{{ counts.entities }} regional entities, {{ counts.dialogues }} "
+                        "dialogues, {{ counts.themes }} themes")])
+    page_break(doc)
+
+    p(doc, "Summary", "Heading 1")
+    p(doc, "This report maps {{ counts.entities }} regional entities and {{ counts.dialogues }} "
+           "inter-regional dialogues by theme and by geography, from the master workbook. "
+           "{{ counts.assessed }} of the {{ counts.cells }} body-theme pairs have been assessed; "
+           "{{ counts.high }} are of high relevance.")
+    p(doc, "Themes", "Heading 2")
+    p(doc, "“Climate action and mobility” and “Data” are the focus of the terms of reference "
+           "and come first in every part of this report.")
+
+    p(doc, "Geographic coverage", "Heading 1")
+    p(doc, "Sub-regions each body covers (Geographic focus in the Entities and Dialogues "
+           "sheets).")
+    data_table(doc, [("Sub-region", "{{ g.region }}", 4.0), ("Bodies", "{{ g.count }}", 1.6),
+                     ("Entities and dialogues", "{{ g.bodies }}", PORTRAIT_WIDTH - 5.6)],
+               "g in geography")
+
+    p(doc, "Membership overlaps", "Heading 1")
+    tag(doc, "{%p if overlaps %}")
+    p(doc, "Countries that belong to the most bodies: {{ overlap_rule }}.")
+    data_table(doc, [("Country", "{{ o.country }}", 4.0), ("Bodies", "{{ o.count }}", 1.6),
+                     ("Entities and dialogues", "{{ o.bodies }}", PORTRAIT_WIDTH - 5.6)],
+               "o in overlaps")
+    tag(doc, "{%p else %}")
+    todo_paragraph(doc)
+    tag(doc, "{%p endif %}")
+
+    # The matrix: a landscape section of its own.
+    doc.add_section(WD_SECTION.NEW_PAGE)
+    section = doc.sections[-1]
+    _page(section, landscape=True)
+    section.footer.is_linked_to_previous = False
+    section.header.is_linked_to_previous = False
+    _header_footer(section, LANDSCAPE_WIDTH)
+    p(doc, "The mapping matrix", "Heading 1")
+    p(doc, "Relevance of each theme to each body (Themes sheet). High, Medium, Low, None; “?” not "
+           "assessed yet; a dash: no row in the Themes sheet.")
+    spread_table(doc, ("Body", "{{ r.acronym }}", 3.0),
+                 ("{{ c }}", "{{ c.text }}", "c.fill", "r.cells"),
+                 "r in matrix", "c in theme_names", LANDSCAPE_WIDTH)
+    # back to portrait
+    doc.add_section(WD_SECTION.NEW_PAGE)
+    section = doc.sections[-1]
+    _page(section)
+    section.footer.is_linked_to_previous = False
+    section.header.is_linked_to_previous = False
+    _header_footer(section, PORTRAIT_WIDTH)
+
+    p(doc, "Engagement strategy by theme", "Heading 1")
+    p(doc, "For each theme, the bodies where it matters most, the evidence and where IOM can "
+           "engage (Key entry points).")
+    tag(doc, "{%p for th in strategy %}")
+    p(doc, "{{ th.theme }}", "Heading 2")
+    tag(doc, "{%p if th.rows %}")
+    data_table(doc, [("Body", "{{ b.acronym }}", 2.2), ("Relevance", "{{ b.relevance }}", 1.9),
+                     ("Evidence", "{{ b.evidence }}", 6.2),
+                     ("Entry points", "{{ b.entry_points }}", PORTRAIT_WIDTH - 10.3)],
+               "b in th.rows")
+    tag(doc, "{%p else %}")
+    todo_paragraph(doc)
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p endfor %}")
+
+    p(doc, "Key recommendations and entry points", "Heading 1")
+    tag(doc, "{%p for b in bodies %}")
+    p(doc, "{{ b.display_name }}", "Heading 2")
+    p(doc, "{{ b.kind }} · IOM engagement: {{ b.engagement }}", "Cover note")
+    p(doc, "Entry points", "Box title")
+    tag(doc, "{%p if b.entry_points %}")
+    p(doc, "{{ b.entry_points }}")
+    tag(doc, "{%p else %}")
+    todo_paragraph(doc)
+    tag(doc, "{%p endif %}")
+    p(doc, "Recommendations", "Box title")
+    tag(doc, "{%p for para in b.recommendations %}")
+    p(doc, "{{ para }}")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p if not b.recommendations %}")
+    todo_paragraph(doc)
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if b.internal_notes is defined and b.internal_notes %}")
+    p(doc, "Internal notes: {{ b.internal_notes }}", "Cover note")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p endfor %}")
+
+    p(doc, "About this report", "Heading 2")
+    p(doc, "Generated by matrixbook from the master workbook {{ source_name }} (data as of "
+           "{{ data_date }}). Edit the workbook, not this document, and build again.",
+      "Cover note")
+    return doc
+
+
+def inception_report():
+    doc = new_document("Inception report", "Methodology, entities and dialogues, workplan")
+    cover(doc, "Inception report · Deliverable 1", "Mapping of regional entities and "
+                                                   "inter-regional migration dialogues",
+          "Methodology, scope, workplan, interview calendar and data-collection plan",
+          [("Date of the data", "{{ data_date_long }}"),
+           ("Audience", "{{ audience_label }}{% if internal %}: for IOM staff only, not for "
+                        "distribution{% endif %}"),
+           ("Scope", "{{ counts.entities }} regional entities and {{ counts.dialogues }} "
+                     "inter-regional dialogues")])
+    page_break(doc)
+
+    p(doc, "Purpose", "Heading 1")
+    p(doc, "This inception report sets out how the mapping of regional entities and "
+           "inter-regional migration dialogues in the Middle East and North Africa will be "
+           "carried out: the methodology, the entities and dialogues covered, the workplan, the "
+           "interview calendar and the data-collection plan. Each body will receive a briefing "
+           "note with a section on climate action and mobility and one on data; a mapping "
+           "report will classify every body by theme and by geography.")
+
+    p(doc, "Methodology", "Heading 1")
+    p(doc, "Documentary review", "Heading 2")
+    p(doc, "Official texts, websites and publications of each body, IOM and UN documents and "
+           "secondary sources are listed in the Sources sheet of the master workbook, with their "
+           "collection status and due date. {{ counts.sources }} sources are listed, of which "
+           "{{ counts.sources_done }} are collected or reviewed. Facts that no source confirms "
+           "are recorded as not confirmed and shown as such in every note.")
+    p(doc, "Key-informant interviews", "Heading 2")
+    p(doc, "Interviews with officials of the bodies and their partners complement the review. "
+           "{{ counts.interviews }} interviews are listed{% if period %}, in a data-collection "
+           "period from {{ period.start }} to {{ period.end }}{% endif %}. Names and contacts "
+           "of interviewees are kept in the internal workbook only; informed consent is "
+           "recorded before an interview is marked done.")
+    p(doc, "Mapping matrix", "Heading 2")
+    p(doc, "Every body is classified by theme ({{ counts.themes }} themes, with “Climate action "
+           "and mobility” and “Data” first), by relevance (High, Medium, Low, None) with the "
+           "evidence, and by geography. Regional policies on migration and the climate "
+           "policies that concern human mobility are recorded in the Policies sheet, ready for "
+           "IOM's CLIMB database.")
+
+    p(doc, "Entities and dialogues covered", "Heading 1")
+    p(doc, "Regional entities", "Heading 2")
+    tag(doc, "{%p if entities %}")
+    data_table(doc, [("Acronym", "{{ b.acronym }}", 2.2), ("Name", "{{ b.name }}", 6.4),
+                     ("Type", "{{ b.type }}", 4.2),
+                     ("Geographic focus", "{{ b.focus }}", PORTRAIT_WIDTH - 12.8)],
+               "b in entities")
+    tag(doc, "{%p else %}")
+    todo_paragraph(doc)
+    tag(doc, "{%p endif %}")
+    p(doc, "Inter-regional dialogues", "Heading 2")
+    tag(doc, "{%p if dialogues %}")
+    data_table(doc, [("Short name", "{{ b.acronym }}", 3.0), ("Name", "{{ b.name }}", 5.6),
+                     ("Type", "{{ b.type }}", 4.2),
+                     ("Geographic focus", "{{ b.focus }}", PORTRAIT_WIDTH - 12.8)],
+               "b in dialogues")
+    tag(doc, "{%p else %}")
+    todo_paragraph(doc)
+    tag(doc, "{%p endif %}")
+
+    p(doc, "Workplan", "Heading 1")
+    tag(doc, "{%p if phases %}")
+    p(doc, "Phases of the consultancy (Workplan sheet).")
+    data_table(doc, [("Phase", "{{ ph.phase }}", 3.4), ("From", "{{ ph.start }}", 2.3),
+                     ("To", "{{ ph.end }}", 2.3), ("Tasks", "{{ ph.tasks }}", 1.5),
+                     ("Progress", "{{ ph.progress }}", PORTRAIT_WIDTH - 9.5)], "ph in phases")
+    p(doc, "Deliverables", "Heading 2")
+    tag(doc, "{%p if deliverables %}")
+    data_table(doc, [("Deliverable", "{{ d.task }}", 8.4), ("Due", "{{ d.due }}", 2.4),
+                     ("Status", "{{ d.status }}", 2.6),
+                     ("Approved", "{{ d.approved }}", PORTRAIT_WIDTH - 13.4)], "d in deliverables")
+    tag(doc, "{%p else %}")
+    todo_paragraph(doc)
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p else %}")
+    todo_paragraph(doc)
+    tag(doc, "{%p endif %}")
+
+    p(doc, "Interview calendar", "Heading 1")
+    tag(doc, "{%p if interviews %}")
+    p(doc, "Key-informant interviews by body and status (Interviews sheet){% if period %}; "
+           "data-collection period {{ period.start }} to {{ period.end }}{% endif %}. "
+           "Interviewees are not named here.")
+    spread_table(doc, ("Body", "{{ r.label }}", 3.2),
+                 ("{{ c }}", "{{ c }}", "", "r.cells"),
+                 "r in interviews", "c in interview_statuses", PORTRAIT_WIDTH)
+    tag(doc, "{%p else %}")
+    todo_paragraph(doc)
+    tag(doc, "{%p endif %}")
+
+    p(doc, "Data-collection plan", "Heading 1")
+    tag(doc, "{%p if collection %}")
+    p(doc, "Sources of the documentary review by due date and collection status (Sources "
+           "sheet).")
+    spread_table(doc, ("Due date", "{{ r.label }}", 3.2),
+                 ("{{ c }}", "{{ c }}", "", "r.cells"),
+                 "r in collection", "c in collection_statuses", PORTRAIT_WIDTH)
+    tag(doc, "{%p else %}")
+    todo_paragraph(doc)
+    tag(doc, "{%p endif %}")
+
+    p(doc, "About this report", "Heading 2")
+    p(doc, "Generated by matrixbook from the master workbook {{ source_name }} (data as of "
+           "{{ data_date }}). Edit the workbook, not this document, and build again.",
+      "Cover note")
+    return doc
+
+
+TEMPLATES = {
+    "brief.docx": brief,
+    "mapping_report.docx": mapping_report,
+    "inception_report.docx": inception_report,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=HERE, help="folder to write to")
+    parser.add_argument("--force", action="store_true", help="overwrite existing templates")
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    for name, make in TEMPLATES.items():
+        target = args.out / name
+        if target.exists() and not args.force:
+            print(f"{target} exists; add --force to regenerate it (this replaces any edit "
+                  "made in Word).", file=sys.stderr)
+            return 2
+        save(make(), target)
+        print(f"Wrote {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
