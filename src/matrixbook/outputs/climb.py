@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import math
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -177,26 +178,88 @@ def reference_date(record: Any) -> pd.Timestamp | None:
     return None
 
 
+@dataclass(frozen=True)
+class Doubt:
+    """A country counted although a Memberships row with a missing date may say otherwise."""
+
+    country: str
+    row: int  # Excel row of the Memberships row at fault
+    field: str  # the empty date: start_date or end_date
+    reason: str  # for the basis column: "the dates of its suspension are not recorded"
+
+
+@dataclass(frozen=True)
+class Members:
+    countries: list[str]
+    doubts: list[Doubt]
+
+
+def _applies(rec: Any, day: pd.Timestamp, suspension: bool) -> bool | None:
+    """Did this Memberships row hold on `day`? None when a missing date leaves it open.
+
+    A member row with no start date dates from the founding (or its start is not known): it
+    holds. A suspension with no start date cannot say when it began. A row marked Ended with no
+    end date cannot say when it stopped.
+    """
+    start, end = rec.start_date, rec.end_date
+    if (not is_missing(start) and start > day) or (not is_missing(end) and end < day):
+        return False
+    ended = getattr(rec, "ended", None)
+    if is_missing(end) and not is_missing(ended) and bool(ended):
+        return None
+    if suspension and is_missing(start):
+        return None
+    return True
+
+
 def members_on(memberships: pd.DataFrame, body_id: str, day: pd.Timestamp | None,
-               mapping: Mapping) -> list[str]:
-    """Countries of `body_id` in one of the member roles on `day`, less those excluded then
-    (a suspension). Without a day, every member row counts: better a list to check than none."""
+               mapping: Mapping) -> Members:
+    """Countries of `body_id` in one of the member roles on `day`, less those suspended then.
+
+    Where a missing date leaves it open, the country is counted (better a country to check than
+    one silently dropped) and the doubt is returned, for the export's basis column and for a
+    finding of `matrixbook validate` at the empty date.
+    """
     if memberships.empty:
-        return []
+        return Members([], [])
     rows = memberships[memberships["body_id"] == body_id]
-    if day is not None:
-        starts = rows["start_date"]
-        ends = rows["end_date"]
-        rows = rows[(starts.isna() | (starts <= day)) & (ends.isna() | (ends >= day))]
-    members = rows[rows["role"].isin(mapping.member_roles)]["country"]
-    excluded = set(rows[rows["role"].isin(mapping.excluded_roles)]["country"])
-    return sorted({str(c) for c in members.dropna() if c not in excluded})
+    if day is None:
+        found = rows[rows["role"].isin(mapping.member_roles)]["country"].dropna()
+        return Members(sorted({str(c) for c in found}), [])
+    sure: set[str] = set()
+    perhaps: dict[str, Doubt] = {}  # members whose row ended on a date not recorded
+    suspended: set[str] = set()
+    open_suspensions: dict[str, Doubt] = {}
+    for row, rec in rows.iterrows():
+        if is_missing(rec.country):
+            continue
+        country = str(rec.country)
+        if rec.role in mapping.member_roles:
+            held = _applies(rec, day, suspension=False)
+            if held:
+                sure.add(country)
+            elif held is None:
+                perhaps.setdefault(country, Doubt(country, int(row), "end_date",
+                                                  "the date it left is not recorded"))
+        elif rec.role in mapping.excluded_roles:
+            held = _applies(rec, day, suspension=True)
+            if held:
+                suspended.add(country)
+            elif held is None:
+                field = "start_date" if is_missing(rec.start_date) else "end_date"
+                open_suspensions.setdefault(country, Doubt(
+                    country, int(row), field, "the dates of its suspension are not recorded"))
+    countries = sorted((sure | set(perhaps)) - suspended)
+    doubts = [d for c, d in sorted(perhaps.items()) if c not in sure and c in countries]
+    doubts += [d for c, d in sorted(open_suspensions.items()) if c in countries]
+    return Members(countries, doubts)
 
 
 @dataclass(frozen=True)
 class Coverage:
     codes: list[str]  # every code, grouping codes included, in the order of their names
     basis: str
+    doubts: list[Doubt]
 
 
 def coverage(record: Any, memberships: pd.DataFrame, acronym: str, schema: Schema,
@@ -204,20 +267,30 @@ def coverage(record: Any, memberships: pd.DataFrame, acronym: str, schema: Schem
     """The countries a policy covers: its own list, else its body's members on adoption."""
     listed = record.countries if isinstance(record.countries, list) else []
     names = schema.vocabulary("countries")
+    doubts: list[Doubt] = []
     if listed:
         codes = list(dict.fromkeys(str(c) for c in listed))
         basis = "Listed in the master workbook"
     else:
         day = reference_date(record)
-        codes = members_on(memberships, record.body_id, day, mapping)
+        found = members_on(memberships, record.body_id, day, mapping)
+        codes, doubts = found.countries, found.doubts
         when = day.strftime("%Y-%m-%d") if day is not None else "any date"
         if day is not None and is_missing(getattr(record, "adoption_date", None)):
             when += " (end of the year adopted)"
         basis = f"Members of {acronym} on {when}"
         if not codes:
             basis += ": none recorded"
-    codes.sort(key=lambda c: (names.label(c).casefold(), c))
-    return Coverage(codes, basis)
+        for doubt in doubts:
+            basis += f"; {doubt.country} counted although {doubt.reason}"
+    codes.sort(key=lambda c: (_sort_key(names.label(c)), c))
+    return Coverage(codes, basis, doubts)
+
+
+def _sort_key(name: str) -> str:
+    """Côte d'Ivoire between Congo and Croatia, as a reader expects, whatever the locale."""
+    plain = unicodedata.normalize("NFKD", name)
+    return "".join(ch for ch in plain if not unicodedata.combining(ch)).casefold()
 
 
 def grouping_codes(schema: Schema) -> frozenset[str]:
@@ -492,7 +565,7 @@ def about_lines(ctx: BuildContext, frame: pd.DataFrame, rows: pd.DataFrame,
     """What a reader needs to trust the sheet: where it comes from, how it is coded, and which
     records still carry unconfirmed facts or gaps."""
     sep = mapping.separator
-    unconfirmed = [f"{r.policy_id} {r.title}" for r in rows.itertuples()
+    unconfirmed = [f"{r.policy_id} ({r.title})" for r in rows.itertuples()
                    if "confirmed" in rows and not is_missing(r.confirmed) and not r.confirmed]
     gaps = []
     for rec in rows.itertuples():

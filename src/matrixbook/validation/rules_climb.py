@@ -19,8 +19,11 @@ always a warning, since only staff can say whether it concerns human mobility.
 
 from __future__ import annotations
 
+import pandas as pd
+
 from matrixbook.outputs.climb import (
     CLIMB_NEEDS,
+    Doubt,
     climate_policies,
     is_missing,
     load_mapping,
@@ -56,6 +59,7 @@ def climb_readiness(ctx: Context) -> list[Finding]:
     memberships = ctx.tables.get("Memberships")
     groupings = set(ctx.schema.extra_country_codes)
     out = []
+    doubts: dict[tuple[int, str], tuple[Doubt, str, list[tuple[str, pd.Timestamp]]]] = {}
     for rec in climate_policies(policies, mapping).itertuples():
         row = rec.Index
         for field, name in CLIMB_NEEDS:
@@ -68,8 +72,11 @@ def climb_readiness(ctx: Context) -> list[Finding]:
         if listed or memberships is None or is_missing(rec.body_id):
             continue
         day = reference_date(rec)
-        members = [c for c in members_on(memberships, rec.body_id, day, mapping)
-                   if c not in groupings]
+        found = members_on(memberships, rec.body_id, day, mapping)
+        for doubt in found.doubts:
+            doubts.setdefault((doubt.row, doubt.field), (doubt, rec.body_id, []))[2].append(
+                (rec.policy_id, day))
+        members = [c for c in found.countries if c not in groupings]
         if not members:
             when = day.strftime("%Y-%m-%d") if day is not None else "its adoption"
             out.append(ctx.finding(
@@ -78,6 +85,21 @@ def climb_readiness(ctx: Context) -> list[Finding]:
                 f"of {rec.body_id} on {when}, so CLIMB would get no country. Type the "
                 "countries covered (ISO3 codes separated by ;), or add the membership rows.",
                 None))
+    for (row, field), (doubt, body, uses) in sorted(doubts.items()):
+        which = ", ".join(f"{pid} (read on {day.strftime('%Y-%m-%d')})" for pid, day in uses)
+        c = doubt.country
+        if doubt.reason.startswith("the dates of its suspension"):
+            what = (f"This suspension of {c} from {body} has no "
+                    f"{'start' if field == 'start_date' else 'end'} date")
+            fix = "Type its start and end dates"
+        else:
+            what = f"This membership of {c} in {body} is marked Ended but has no end date"
+            fix = "Type the end date"
+        out.append(ctx.finding(
+            WARNING, "Memberships", field, row, "climb-undated-membership",
+            f"{what}, so the CLIMB export cannot tell whether {c} was a member for {which}; it "
+            f"is counted. {fix} (the first of the month when only the month is known, and say "
+            "so in the Note).", None))
     hazards = policies[policies[mapping.select_field].map(lambda v: not v)]
     for rec in hazards.itertuples():
         named = [*(rec.hazard_onset or []), *(rec.hazard_types or [])]

@@ -1,0 +1,490 @@
+"""The CLIMB import sheet: rows and columns, countries expanded from membership, the CSV's
+encoding and injection guard, byte-identical rebuilds, readiness findings in `validate`."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import re
+import zipfile
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pandas as pd
+import pytest
+from tests.conftest import TODAY, header_cell, to_pdf
+from xlsxwriter.utility import xl_col_to_name
+
+from matrixbook.api import build, validate
+from matrixbook.newbook import write_workbook
+from matrixbook.outputs.climb import (
+    ClimbExportError,
+    check_export,
+    csv_cell,
+    load_mapping,
+)
+from matrixbook.schema import Schema, SchemaError, load_schema
+
+HEADERS = [
+    "Record ID", "Title (original language)", "Title (English)", "Level", "Issuing body",
+    "Issuing body acronym", "Countries covered (ISO3)", "Countries covered",
+    "Countries covered (basis)", "Region", "Instrument category", "Instrument type", "Binding",
+    "Status", "Year adopted", "Policy areas", "Context", "Hazard onset", "Hazard types",
+    "Mobility types", "Internal / cross-border", "GCM objectives", "GCM objectives (labels)",
+    "Other frameworks", "Relevant provisions", "Language code", "Language", "Source URL",
+    "Date accessed",
+]
+BUILD_DAY = date.fromisoformat(TODAY)
+
+AMU = {"Entity ID": "ENT-AMU", "Acronym": "AMU", "Name (English)": "Arab Maghreb Union",
+       "Entity type": "Regional economic community", "Geographic focus": ["Maghreb"],
+       "IOM engagement": "Occasional", "Checked on": datetime(2025, 8, 20)}
+AMU_MEMBERS = ["DZA", "LBY", "MRT", "MAR", "TUN"]  # reference/entities.yaml
+
+
+def policy(pid: str, title: str, body: str = "ENT-AMU", **cells: Any) -> dict[str, Any]:
+    """A Policies row that CLIMB can take, unless `cells` empties a field."""
+    row = {"Policy ID": pid, "Title (original language)": title, "Body ID": body,
+           "Level": "Regional", "Instrument category": "Policy", "Instrument type": "Strategy",
+           "Status": "Adopted", "Year adopted": 2010, "Confirmed": True,
+           "Climate context": ["Adverse effects of climate change"],
+           "Mobility types": ["Migration"], "Relevant provisions": "Art. 1: test provision.",
+           "Source URL": "https://example.org/doc", "Date accessed": datetime(2025, 8, 20)}
+    row.update(cells)
+    return {k: v for k, v in row.items() if v is not None}
+
+
+def member(n: int, body: str, country: str, role: str = "Member", start: datetime | None = None,
+           end: datetime | None = None) -> dict[str, Any]:
+    row = {"Membership ID": f"MEM-{n:04d}", "Body ID": body, "Country": country, "Role": role,
+           "Confirmed": True, "Start date": start, "End date": end}
+    return {k: v for k, v in row.items() if v is not None}
+
+
+def book(tmp_path: Path, schema: Schema, policies: list[dict[str, Any]],
+         memberships: list[dict[str, Any]] | None = None,
+         entities: list[dict[str, Any]] | None = None, name: str = "book.xlsx") -> Path:
+    """A small master workbook written in code: AMU and its five members by default."""
+    if memberships is None:
+        memberships = [member(i, "ENT-AMU", c) for i, c in enumerate(AMU_MEMBERS, start=1)]
+    rows = {"Entities": entities or [AMU], "Memberships": memberships, "Policies": policies}
+    path = tmp_path / name
+    write_workbook(path, schema, rows, force=True)
+    return path
+
+
+def build_climb(path: Path, out: Path, audience: str = "external") -> Path:
+    result = build(path, out, only=["climb"], audience=audience, today=BUILD_DAY)
+    assert result.report.ok, result.report.to_text()
+    return out
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def xlsx_rows(path: Path) -> list[dict[str, Any]]:
+    ws = openpyxl.load_workbook(path)["CLIMB policies"]
+    values = list(ws.iter_rows(values_only=True))
+    return [dict(zip(values[0], row, strict=True)) for row in values[1:]]
+
+
+def pdf_pages(pdf: Path) -> int:
+    """Pages of a PDF; LibreOffice writes `/Type/Page` with no space."""
+    return len(re.findall(rb"/Type\s*/Page(?!s)", pdf.read_bytes()))
+
+
+def policy_cell(schema: Schema, header: str, row: int) -> str:
+    """Where `header` sits in a workbook written by write_workbook (schema order)."""
+    return f"{xl_col_to_name(schema.sheet('Policies').headers.index(header))}{row}"
+
+
+# --- columns and rows ------------------------------------------------------------------------
+
+
+def test_columns_follow_the_declared_mapping(schema: Schema, tmp_path: Path) -> None:
+    out = build_climb(book(tmp_path, schema, [policy("POL-001", "Stratégie")]), tmp_path / "o")
+    with (out / "climb_policies.csv").open(encoding="utf-8-sig", newline="") as fh:
+        assert next(csv.reader(fh)) == HEADERS
+    ws = openpyxl.load_workbook(out / "climb_policies.xlsx")["CLIMB policies"]
+    assert [c.value for c in ws[1]] == HEADERS
+    assert load_mapping(schema).labels == HEADERS
+
+
+def test_one_row_per_policy_with_a_climate_context(schema: Schema, tmp_path: Path) -> None:
+    path = book(tmp_path, schema, [
+        policy("POL-001", "Charte maghrébine", Language="fr", **{
+            "Title (English)": "Maghreb Charter", "Binding": False,
+            "GCM objectives": ["2", "23"], "Hazard onset": ["Slow-onset"],
+            "Hazard types": ["Desertification", "Drought"], "Year adopted": 1992,
+            "Other frameworks": ["Sendai Framework", "2030 Agenda"],
+            "Mobility scope": ["Internal", "Cross-border"]}),
+        policy("POL-002", "Labour agreement", **{"Climate context": None,
+                                                 "Mobility types": None}),
+    ])
+    out = build_climb(path, tmp_path / "o")
+    rows = read_csv(out / "climb_policies.csv")
+    assert [r["Record ID"] for r in rows] == ["POL-001"]
+    row = rows[0]
+    assert row["Title (original language)"] == "Charte maghrébine"
+    assert row["Title (English)"] == "Maghreb Charter"
+    assert row["Issuing body"] == "Arab Maghreb Union"
+    assert row["Issuing body acronym"] == "AMU"
+    assert row["Region"] == "Maghreb"
+    assert row["Binding"] == "No"
+    assert row["Year adopted"] == "1992"
+    assert row["Hazard types"] == "Desertification; Drought"
+    assert row["Internal / cross-border"] == "Internal; Cross-border"
+    assert row["Other frameworks"] == "Sendai Framework; 2030 Agenda"
+    assert row["GCM objectives"] == "2; 23"
+    assert row["GCM objectives (labels)"] == (
+        "Minimize the adverse drivers and structural factors that compel people to leave their "
+        "country of origin; Strengthen international cooperation and global partnerships for "
+        "safe, orderly and regular migration")
+    assert (row["Language code"], row["Language"]) == ("fr", "French")
+    assert row["Date accessed"] == "2025-08-20"
+    [cells] = xlsx_rows(out / "climb_policies.xlsx")
+    assert cells["Year adopted"] == 1992  # a number, not text
+    assert cells["Date accessed"] == datetime(2025, 8, 20)  # a real date
+
+
+# --- countries covered -----------------------------------------------------------------------
+
+
+def test_amu_instrument_without_countries_gets_its_five_members(schema: Schema,
+                                                                tmp_path: Path) -> None:
+    path = book(tmp_path, schema, [policy("POL-001", "Charte", **{"Year adopted": 1992})])
+    [row] = read_csv(build_climb(path, tmp_path / "o") / "climb_policies.csv")
+    assert row["Countries covered (ISO3)"] == "DZA; LBY; MRT; MAR; TUN"
+    assert row["Countries covered"] == "Algeria; Libya; Mauritania; Morocco; Tunisia"
+    assert row["Countries covered (basis)"] == (
+        "Members of AMU on 1992-12-31 (end of the year adopted)")
+
+
+def test_listed_countries_win_over_membership(schema: Schema, tmp_path: Path) -> None:
+    path = book(tmp_path, schema, [policy("POL-001", "Accord",
+                                          **{"Countries covered": ["TUN", "DZA"]})])
+    [row] = read_csv(build_climb(path, tmp_path / "o") / "climb_policies.csv")
+    assert row["Countries covered (ISO3)"] == "DZA; TUN"
+    assert row["Countries covered (basis)"] == "Listed in the master workbook"
+
+
+def test_members_on_the_adoption_date(schema: Schema, tmp_path: Path) -> None:
+    """A fictional body, so no fact about a real one is invented: members join, leave and are
+    suspended; each policy gets the members of its own adoption date."""
+    body = dict(AMU, **{"Entity ID": "ENT-TEST", "Acronym": "TEST",
+                        "Name (English)": "Test Union"})
+    memberships = [
+        member(1, "ENT-TEST", "EGY"),
+        member(2, "ENT-TEST", "JOR", start=datetime(2005, 1, 1)),
+        member(3, "ENT-TEST", "SDN", end=datetime(2003, 6, 30)),
+        member(4, "ENT-TEST", "LBN"),
+        member(5, "ENT-TEST", "LBN", "Suspended", datetime(2012, 1, 1), datetime(2014, 1, 1)),
+        member(6, "ENT-TEST", "QAT", "Observer"),
+        member(7, "ENT-TEST", "XEU", "Participant"),
+    ]
+    path = book(tmp_path, schema, [
+        policy("POL-001", "Early", "ENT-TEST", **{"Year adopted": 2003,
+                                                   "Adoption date": datetime(2003, 6, 30)}),
+        policy("POL-002", "Late", "ENT-TEST", **{"Year adopted": 2013}),
+    ], memberships, [body])
+    early, late = read_csv(build_climb(path, tmp_path / "o") / "climb_policies.csv")
+    # 2003-06-30: EGY, LBN, SDN (its last day); JOR not yet; QAT only an observer
+    assert early["Countries covered (ISO3)"] == "EGY; LBN; SDN"
+    assert early["Countries covered (basis)"] == "Members of TEST on 2003-06-30"
+    # 2013-12-31: LBN suspended, SDN gone, JOR in; XEU named but never given as ISO3
+    assert late["Countries covered (ISO3)"] == "EGY; JOR"
+    assert late["Countries covered"] == (
+        "Egypt; European Union (party to a dialogue as a bloc); Jordan")
+
+
+def test_a_suspension_without_dates_counts_the_country_and_says_so(schema: Schema,
+                                                                   tmp_path: Path) -> None:
+    body = dict(AMU, **{"Entity ID": "ENT-TEST", "Acronym": "TEST",
+                        "Name (English)": "Test Union"})
+    memberships = [
+        member(1, "ENT-TEST", "EGY"),
+        member(2, "ENT-TEST", "JOR"),
+        member(3, "ENT-TEST", "JOR", "Suspended"),  # only its note would say when
+    ]
+    path = book(tmp_path, schema, [policy("POL-001", "Plan", "ENT-TEST")], memberships, [body])
+    [row] = read_csv(build_climb(path, tmp_path / "o") / "climb_policies.csv")
+    assert row["Countries covered (ISO3)"] == "EGY; JOR"
+    assert row["Countries covered (basis)"] == (
+        "Members of TEST on 2010-12-31 (end of the year adopted); JOR counted although the "
+        "dates of its suspension are not recorded")
+    [finding] = [f for f in validate(path).findings if f.rule == "climb-undated-membership"]
+    assert (finding.severity, finding.sheet, finding.cell) == ("warning", "Memberships", "E4")
+    assert finding.message.startswith(
+        "This suspension of JOR from ENT-TEST has no start date, so the CLIMB export cannot "
+        "tell whether JOR was a member for POL-001 (read on 2010-12-31); it is counted.")
+
+
+@pytest.mark.skipif("Ended" not in load_schema().sheet("Memberships").by_name,
+                    reason="the Memberships sheet has no Ended column")
+def test_a_membership_ended_on_an_unknown_date(schema: Schema, tmp_path: Path) -> None:
+    """Ended = Yes without an End date: counted, with the doubt in the basis and in validate;
+    a suspension that Ended on an unknown date leaves the country counted too."""
+    body = dict(AMU, **{"Entity ID": "ENT-TEST", "Acronym": "TEST",
+                        "Name (English)": "Test Union"})
+    memberships = [
+        member(1, "ENT-TEST", "EGY"),
+        dict(member(2, "ENT-TEST", "JOR"), Ended=True),
+        member(3, "ENT-TEST", "LBN"),
+        dict(member(4, "ENT-TEST", "LBN", "Suspended", start=datetime(2005, 1, 1)), Ended=True),
+        dict(member(5, "ENT-TEST", "SDN", end=datetime(2001, 1, 1)), Ended=True),
+    ]
+    path = book(tmp_path, schema, [policy("POL-001", "Plan", "ENT-TEST")], memberships, [body])
+    [row] = read_csv(build_climb(path, tmp_path / "o") / "climb_policies.csv")
+    assert row["Countries covered (ISO3)"] == "EGY; JOR; LBN"
+    assert row["Countries covered (basis)"] == (
+        "Members of TEST on 2010-12-31 (end of the year adopted); JOR counted although the "
+        "date it left is not recorded; LBN counted although the dates of its suspension are "
+        "not recorded")
+    found = sorted((f.cell, f.message.split(",")[0]) for f in validate(path).findings
+                   if f.rule == "climb-undated-membership")
+    assert found == [
+        ("F3", "This membership of JOR in ENT-TEST is marked Ended but has no end date"),
+        ("F5", "This suspension of LBN from ENT-TEST has no end date"),
+    ]
+
+
+# --- the CSV ---------------------------------------------------------------------------------
+
+
+def test_csv_is_utf8_with_bom_and_neutralises_formulas(schema: Schema, tmp_path: Path) -> None:
+    titles = ['=HYPERLINK("http://example.org","click")', "+1", "-1", "@x"]
+    path = book(tmp_path, schema, [
+        policy(f"POL-00{i}", t, **{"Title (English)": "Arabic: اتفاقية"})
+        for i, t in enumerate(titles, start=1)])
+    out = build_climb(path, tmp_path / "o")
+    raw = (out / "climb_policies.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbfRecord ID,")
+    assert "اتفاقية".encode() in raw
+    assert b"\r\n" in raw
+    rows = read_csv(out / "climb_policies.csv")
+    assert [r["Title (original language)"] for r in rows] == [
+        "'=HYPERLINK(\"http://example.org\",\"click\")", "'+1", "'-1", "'@x"]
+    # the xlsx keeps the text as it is, as text: no formula anywhere
+    with zipfile.ZipFile(out / "climb_policies.xlsx") as z:
+        sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/")]
+        assert not any(b"<f>" in z.read(n) or b"<f " in z.read(n) for n in sheets)
+    ws = openpyxl.load_workbook(out / "climb_policies.xlsx")["CLIMB policies"]
+    cells = [ws.cell(row=r, column=2) for r in range(2, 6)]
+    assert [c.value for c in cells] == titles
+    assert {c.data_type for c in cells} == {"s"}
+
+
+@pytest.mark.parametrize(("value", "shown"), [
+    ("=1+1", "'=1+1"), ("+33 1", "'+33 1"), ("-1", "'-1"), ("@SUM(A1)", "'@SUM(A1)"),
+    ("\tx", "'\tx"), ("\rx", "'\rx"), ("Art. 5 = 1", "Art. 5 = 1"), (None, ""),
+    (pd.Timestamp("2025-08-20"), "2025-08-20"), (1992, "1992"),
+])
+def test_csv_cell(value: Any, shown: str) -> None:
+    assert csv_cell(value, ("=", "+", "-", "@", "\t", "\r")) == shown
+
+
+# --- builds ----------------------------------------------------------------------------------
+
+
+def test_rebuilds_are_byte_identical_and_audiences_share_the_csv(schema: Schema,
+                                                                 tmp_path: Path) -> None:
+    path = book(tmp_path, schema, [
+        policy("POL-001", "Charte", **{"Internal notes": "SECRET-NOTE", "Confirmed": False}),
+        policy("POL-002", "Plan", **{"Relevant provisions": None})])
+    first = build_climb(path, tmp_path / "a")
+    second = build_climb(path, tmp_path / "b")
+    internal = build_climb(path, tmp_path / "c", audience="internal")
+    for name in ("climb_policies.xlsx", "climb_policies.csv"):
+        assert (first / name).read_bytes() == (second / name).read_bytes()
+    assert (first / "climb_policies.csv").read_bytes() == (
+        internal / "climb_policies.csv").read_bytes()
+    assert b"SECRET-NOTE" not in (internal / "climb_policies.csv").read_bytes()
+
+
+def test_xlsx_layout_and_about_sheet(schema: Schema, tmp_path: Path) -> None:
+    path = book(tmp_path, schema, [
+        policy("POL-001", "Charte", **{"Confirmed": False}),
+        policy("POL-002", "Plan", **{"Relevant provisions": None, "Date accessed": None})])
+    out = build_climb(path, tmp_path / "o")
+    with zipfile.ZipFile(out / "climb_policies.xlsx") as z:
+        sheet = z.read("xl/worksheets/sheet1.xml").decode()
+    assert '<pane xSplit="1" ySplit="1"' in sheet
+    assert '<autoFilter ref="A1:AC3"/>' in sheet
+    assert 'paperSize="9"' in sheet and 'orientation="landscape"' in sheet
+    assert 'fitToHeight="0"' in sheet
+    assert "&amp;CExternal&amp;RPage &amp;P of &amp;N" in sheet
+    wb = openpyxl.load_workbook(out / "climb_policies.xlsx")
+    assert wb.sheetnames == ["CLIMB policies", "About"]
+    about = {r[0]: r[1] for r in wb["About"].iter_rows(min_row=3, values_only=True)}
+    assert about["Separator"].startswith("Cells holding several values separate them with '; '")
+    assert about["Unconfirmed facts"].endswith(": POL-001 (Charte).")
+    assert about["Gaps for CLIMB"].endswith(
+        ": POL-002 (Date accessed, Relevant provisions).")
+    assert about["Date of data"].startswith("2025-08-20")
+    assert "schemas/climb.yaml" in about["Labels"]
+
+
+def test_libreoffice_opens_the_sheet(schema: Schema, tmp_path: Path) -> None:
+    path = book(tmp_path, schema, [policy(f"POL-{i:03d}", f"Policy {i}") for i in range(1, 6)])
+    out = build_climb(path, tmp_path / "o")
+    pdf = to_pdf(out / "climb_policies.xlsx", tmp_path / "pdf")
+    assert pdf_pages(pdf) == 2  # the sheet fits one page wide; the About page
+
+
+# --- the export's own checks -----------------------------------------------------------------
+
+
+def test_export_check_failure_is_a_clear_error(schema: Schema) -> None:
+    mapping = load_mapping(schema)
+    frame = pd.DataFrame([{label: None for label in mapping.labels}], index=[7])
+    frame["Record ID"] = "POL-001"
+    frame["Binding"] = "Maybe"
+    for col in mapping.columns:
+        if col.type == "integer":
+            frame[col.label] = pd.array([1992], dtype="Int64")
+        elif col.type == "date":
+            frame[col.label] = pd.to_datetime([None]).as_unit("ns")
+        else:
+            frame[col.label] = frame[col.label].astype(object)
+    with pytest.raises(ClimbExportError) as info:
+        check_export(frame, schema, mapping)
+    message = str(info.value)
+    assert "bug in matrixbook" in message
+    assert "column 'Binding' (Policies row 7, POL-001)" in message
+    assert "'Maybe'" in message
+
+
+def test_a_mapping_to_an_unknown_field_is_refused(schema: Schema) -> None:
+    climb = dict(schema.extra["climb"])
+    climb["columns"] = [*climb["columns"], {"label": "Budget", "source": "budget"}]
+    broken = dataclasses.replace(schema, extra={**schema.extra, "climb": climb})
+    with pytest.raises(SchemaError, match="Budget: 'budget' is neither a Policies field"):
+        load_mapping(broken)
+
+
+# --- readiness findings in validate ----------------------------------------------------------
+
+
+def test_gaps_climb_cannot_take_are_warnings_at_their_cells(schema: Schema,
+                                                           tmp_path: Path) -> None:
+    path = book(tmp_path, schema, [
+        policy("POL-001", "Complete"),
+        policy("POL-002", "Gaps", **{"Source URL": None, "Date accessed": None,
+                                     "Relevant provisions": None, "Mobility types": None}),
+        policy("POL-003", "Nobody", "ENT-NONE"),
+        policy("POL-004", "Hazards only", **{"Climate context": None,
+                                             "Hazard types": ["Flood"]}),
+    ], entities=[AMU, dict(AMU, **{"Entity ID": "ENT-NONE", "Acronym": "NONE"})])
+    report = validate(path)
+    climb = sorted([f.severity, f.cell, f.rule] for f in report.findings
+                   if f.rule.startswith("climb-"))
+    assert climb == sorted([
+        ["warning", policy_cell(schema, "Source URL", 3), "climb-no-source"],
+        ["warning", policy_cell(schema, "Date accessed", 3), "climb-no-date-accessed"],
+        ["warning", policy_cell(schema, "Relevant provisions", 3), "climb-no-provisions"],
+        ["warning", policy_cell(schema, "Mobility types", 3), "climb-no-mobility-type"],
+        ["warning", policy_cell(schema, "Countries covered", 4), "climb-no-countries"],
+        ["warning", policy_cell(schema, "Climate context", 5), "climb-no-context"],
+    ])
+    assert report.ok  # a draft with gaps still builds
+    final = validate(path, stage="final")
+    assert sorted(f.rule for f in final.errors if f.rule.startswith("climb-")) == sorted([
+        "climb-no-source", "climb-no-date-accessed", "climb-no-provisions",
+        "climb-no-mobility-type", "climb-no-countries"])
+    message = next(f.message for f in report.findings if f.rule == "climb-no-provisions")
+    assert message.startswith("POL-002 has a Climate context, so it goes to CLIMB, but "
+                              "'Relevant provisions' is empty")
+
+
+# --- the default workbook --------------------------------------------------------------------
+
+
+def _climate_ids(source: Path) -> list[str]:
+    """The Policy IDs whose Climate context is filled, read straight from the workbook."""
+    ws = openpyxl.load_workbook(source, read_only=True)["Policies"]
+    rows = list(ws.iter_rows(values_only=True))
+    head = list(rows[0])
+    pid, ctx = head.index("Policy ID"), head.index("Climate context")
+    return [r[pid] for r in rows[1:] if r[pid] and r[ctx]]
+
+
+def _row_of(source: Path, sheet: str, key: str) -> int:
+    ws = openpyxl.load_workbook(source, read_only=True)[sheet]
+    for n, row in enumerate(ws.iter_rows(values_only=True), start=1):
+        if row[0] == key:
+            return n
+    raise AssertionError(f"{key} is not in {sheet}")
+
+
+@pytest.fixture(scope="module")
+def default_rows(master: Path,
+                 tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, str]]:
+    """The CLIMB sheet of the default workbook (built alone: other outputs are not needed)."""
+    out = build_climb(master, tmp_path_factory.mktemp("climb-default"))
+    return {r["Record ID"]: r for r in read_csv(out / "climb_policies.csv")}
+
+
+def test_default_workbook_rows(default_rows: dict[str, dict[str, str]], master: Path) -> None:
+    ids = _climate_ids(master)
+    assert len(ids) >= 2
+    assert list(default_rows) == ids
+
+
+def test_default_igad_protocol(default_rows: dict[str, dict[str, str]]) -> None:
+    [row] = [r for r in default_rows.values() if r["Title (original language)"].startswith(
+        "IGAD Protocol on Free Movement of Persons")]
+    assert row["Issuing body"] == "IGAD Regional Consultative Process on Migration"
+    assert row["Issuing body acronym"] == "IGAD-RCP"
+    assert row["Level"] == "Regional"
+    assert (row["Instrument category"], row["Instrument type"]) == ("Legal instrument",
+                                                                    "Protocol")
+    assert row["Year adopted"] == "2020"
+    assert row["Context"] == "Disasters"
+    assert row["Mobility types"] == "Migration; Displacement"
+    assert row["Internal / cross-border"] == "Cross-border"
+    assert row["GCM objectives"] == "2; 5; 23"
+    # IGAD's eight states; Sudan's suspension began in 2024, after the protocol; Eritrea's
+    # suspension has no dates in the workbook, so Eritrea is counted and the basis says so
+    assert row["Countries covered (ISO3)"] == "DJI; ERI; ETH; KEN; SOM; SSD; SDN; UGA"
+    assert row["Countries covered (basis)"] == (
+        "Members of IGAD-RCP on 2020-12-31 (end of the year adopted); ERI counted although the "
+        "dates of its suspension are not recorded")
+    assert row["Source URL"].startswith("https://")
+
+
+def test_default_kampala_declaration(default_rows: dict[str, dict[str, str]]) -> None:
+    [row] = [r for r in default_rows.values() if r["Title (original language)"].startswith(
+        "Kampala Ministerial Declaration on Migration, Environment and Climate Change")]
+    assert row["Issuing body acronym"] == "RMFM"
+    assert row["Context"] == "Adverse effects of climate change; Environmental degradation"
+    assert row["Countries covered (ISO3)"] == (
+        "BDI; DJI; ERI; ETH; KEN; RWA; SOM; SSD; SDN; TZA; UGA")
+    assert row["Countries covered (basis)"] == "Members of RMFM on 2022-07-29"
+    assert row["Binding"] == "No"
+    assert row["GCM objectives"] == "2; 23"
+    assert row["GCM objectives (labels)"].startswith("Minimize the adverse drivers")
+
+
+def test_default_workbook_has_no_climb_error(master: Path) -> None:
+    report = validate(master)
+    assert [f for f in report.errors if f.rule.startswith("climb-")] == []
+
+
+def test_default_amu_charter_with_a_climate_context(master: Path, edited: Any,
+                                                    tmp_path: Path) -> None:
+    """Give the Maghreb Charter (ENT-AMU, no countries listed) a Climate context: it comes out
+    covering AMU's five members from the Memberships sheet."""
+    row = _row_of(master, "Policies", "POL-009")
+    path = edited({"Policies": {header_cell("Policies", "Climate context", row):
+                                "Environmental degradation"}})
+    rows = {r["Record ID"]: r for r in read_csv(build_climb(path, tmp_path / "o")
+                                                  / "climb_policies.csv")}
+    charter = rows["POL-009"]
+    assert charter["Countries covered (ISO3)"] == "DZA; LBY; MRT; MAR; TUN"
+    assert charter["Countries covered"] == "Algeria; Libya; Mauritania; Morocco; Tunisia"
+    assert charter["Issuing body acronym"] == "AMU"
+    assert charter["Region"] == "Maghreb"
