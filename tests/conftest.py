@@ -33,7 +33,10 @@ def master() -> Path:
 
 @pytest.fixture
 def edited(tmp_path: Path) -> Callable[..., Path]:
-    """Copy the default workbook and set cells: edited({"Policies": {"F14": "x"}})."""
+    """Copy the default workbook and set cells: edited({"Policies": {"F14": "x"}}).
+
+    Text is always stored as text, even when it starts with '=' (as a person typing '=x'
+    after a leading apostrophe would store it)."""
 
     def make(edits: dict[str, dict[str, Any]], name: str = "edited.xlsx",
              source: Path = MASTER) -> Path:
@@ -43,6 +46,8 @@ def edited(tmp_path: Path) -> Callable[..., Path]:
             ws = wb[sheet]
             for ref, value in cells.items():
                 ws[ref] = value
+                if isinstance(value, str):
+                    ws[ref].data_type = "s"
         wb.save(target)
         return target
 

@@ -228,7 +228,7 @@ def test_text_output_names_sheet_cell_and_what_to_type(edited) -> None:
     assert f"\nThemes\n  {cell:<7} error   'Hgh' is not an allowed value for Relevance. " \
            "Did you mean 'High'?" in result.output
     assert result.output.rstrip().endswith("fix the errors before you send it.")
-    assert max(len(line) for line in result.output.splitlines()) <= 100
+    assert max(len(line) for line in result.output.splitlines() if str(path) not in line) <= 100
 
 
 def test_exit_codes(master: Path, tmp_path: Path) -> None:

@@ -131,7 +131,8 @@ class Report:
             lines.extend(" " * len(head) + more for more in body[1:])
         if lines:
             lines.append("")
-        lines.append(self.summary())
+        lines.extend(textwrap.wrap(self.summary(), width=width, break_long_words=False,
+                                   break_on_hyphens=False))
         return "\n".join(lines)
 
 
