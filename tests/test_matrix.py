@@ -9,6 +9,7 @@ test's own assessments of the instruments the reference names.
 
 from __future__ import annotations
 
+import html
 import re
 import zipfile
 from collections.abc import Callable
@@ -311,6 +312,24 @@ def test_today_moves_the_grid(make: Builder) -> None:
     assert grid(make(today=date(2023, 5, 6)))["SYR"]["LAS"] == "S"
 
 
+def test_without_any_date_only_open_ended_roles_count() -> None:
+    """No --today and no 'Checked on' date: a role with an end date counts as over."""
+    import pandas as pd
+
+    memberships = pd.DataFrame([
+        {"body_id": "ENT-LAS", "country": "SYR", "role": "Member", "start_date": pd.NaT,
+         "end_date": pd.NaT, "ended": None, "confirmed": True},
+        {"body_id": "ENT-LAS", "country": "SYR", "role": "Suspended",
+         "start_date": pd.Timestamp("2011-11-16"), "end_date": pd.Timestamp("2023-05-07"),
+         "ended": None, "confirmed": True},
+        {"body_id": "ENT-OIC", "country": "EGY", "role": "Suspended", "start_date": pd.NaT,
+         "end_date": pd.NaT, "ended": True, "confirmed": True},
+    ])
+    seats = matrix.current_seats(memberships, None)
+    assert seats == {("SYR", "ENT-LAS"): matrix.Seat("Member", True)}
+    assert matrix.current_seats(memberships, date(2015, 1, 1))[("SYR", "ENT-LAS")].mark == "S"
+
+
 def test_roles_are_marked_by_letter_and_colour(internal: Path) -> None:
     ws = openpyxl.load_workbook(internal)["Membership"]
     fills: dict[str, set[str]] = {}
@@ -456,42 +475,119 @@ def test_libreoffice_prints_it(internal: Path, tmp_path: Path) -> None:
 
 
 # --- The default workbook -----------------------------------------------------------------------
+# The seeded workbook/master.xlsx, built as the shared `built` fixture builds it (today
+# 2025-09-03), matrix only, so these tests do not wait on the other outputs.
+
+TODAY = date(2025, 9, 3)
 
 
-def _seeded() -> bool:
+@pytest.fixture(scope="module")
+def default_internal(make: Builder) -> Path:
+    return make(today=TODAY, source=MASTER)
+
+
+@pytest.fixture(scope="module")
+def default_external(make: Builder) -> Path:
+    return make("external", today=TODAY, source=MASTER)
+
+
+def master_records(sheet: str) -> list[dict[str, Any]]:
     wb = openpyxl.load_workbook(MASTER, read_only=True)
-    filled = all(wb[s].max_row > 1 for s in ("Entities", "Dialogues", "Memberships", "Themes"))
-    wb.close()
-    return filled
-
-
-needs_seed = pytest.mark.skipif(not _seeded(), reason="the default workbook is not seeded yet")
-
-
-@needs_seed
-def test_default_workbook_every_body_present(built: Path) -> None:
-    wb = openpyxl.load_workbook(MASTER, read_only=True)
-    acronyms = [r[1] for r in wb["Entities"].iter_rows(min_row=2, values_only=True) if r[0]]
-    acronyms += [r[1] for r in wb["Dialogues"].iter_rows(min_row=2, values_only=True) if r[0]]
-    wb.close()
-    m = matrix_table(built / "mapping_matrix.xlsx")
-    assert sorted(m) == sorted(acronyms)
-
-
-@needs_seed
-def test_default_workbook_membership_totals(built: Path) -> None:
-    """With no suspension and no end date, a country's total is its rows in Memberships."""
-    wb = openpyxl.load_workbook(MASTER, read_only=True)
-    ws = wb["Memberships"]
+    ws = wb[sheet]
     headers = [c.value for c in next(ws.iter_rows(max_row=1))]
     recs = [dict(zip(headers, r, strict=False)) for r in ws.iter_rows(min_row=2, values_only=True)
             if r[0]]
     wb.close()
-    g = grid(built / "mapping_matrix.xlsx")
-    simple = [c for c in {r["Country"] for r in recs}
-              if all(r["Role"] != "Suspended" and not r["End date"] and
-                     (not r["Start date"] or r["Start date"] <= datetime(2025, 9, 3))
+    return recs
+
+
+def test_default_workbook_every_body_present(default_internal: Path) -> None:
+    entities = [r["Acronym"] for r in master_records("Entities")]
+    dialogues = [r["Short name"] for r in master_records("Dialogues")]
+    assert len(entities) == 9 and len(dialogues) == 8
+    table = rows(default_internal, "Matrix")
+    firsts = [r[0] for r in table[header_row(table, "Body") + 1:]]
+    assert firsts == ["Regional entities (9)", *entities, "Inter-regional dialogues (8)",
+                      *dialogues]
+
+
+def test_default_workbook_known_cells(default_internal: Path) -> None:
+    m = matrix_table(default_internal)
+    assert m["LAS"]["Disaster risk reduction and emergencies"] == "High"
+    assert m["LAS"]["Migration governance and policy"] == "High"
+    assert m["LAS"]["Climate action and mobility"] == "Low"
+    assert m["GCC"]["Data"] == "Not assessed"
+    assert m["LAS"]["Geographic focus"] == "MENA-wide"
+    ws = openpyxl.load_workbook(default_internal)["Matrix"]
+    table = rows(default_internal, "Matrix")
+    col = table[header_row(table, "Body")].index("Disaster risk reduction and emergencies") + 1
+    las = next(i for i, r in enumerate(table) if r[0] == "LAS") + 1
+    assert "Arab Strategy for Disaster Risk Reduction 2020" in ws.cell(las, col).comment.text
+    assert ws.cell(las, col).comment.text.endswith("Sources: SRC-004; SRC-005")
+    # The summary agrees with the matrix.
+    themes = {r[0]: r for r in _section(rows(default_internal, "Summary"), "Bodies per theme")}
+    high = sum(1 for body in m.values() if body["Disaster risk reduction and emergencies"]
+               == "High")
+    assert themes["Disaster risk reduction and emergencies"][1] == high
+
+
+def test_default_workbook_membership_on_the_build_date(default_internal: Path) -> None:
+    g = grid(default_internal)
+    assert g["SYR"]["LAS"] == "M"  # suspended 2011-11-16, readmitted 2023-05-07
+    assert g["SYR"]["OIC"] == "M"  # suspended 2012-08-16, reinstated 2025-03-07
+    assert g["SYR"]["IsDB"] == "S?"  # suspension with no end date, not confirmed
+    assert g["SOM"]["AFESD"] == "S"  # suspended since 1993, no end date
+    assert g["SDN"]["IGAD-RCP"] == "S"  # froze its membership on 2024-01-20
+    assert g["EGY"]["LAS"] == "M"  # 1979-1989 suspension: marked Ended, no dates
+    assert g["BRA"]["LAS"] == "O?"
+    assert rows(default_internal, "Membership")[1][0].startswith(
+        "Roles as at 2025-09-03 (the date given to the build)")
+
+
+def test_default_workbook_membership_totals(default_internal: Path) -> None:
+    """A country with no suspension and no role that ended or starts later sits in as many
+    bodies as it has rows in Memberships; every country's total is its marks in the grid."""
+    recs = master_records("Memberships")
+    g = grid(default_internal)
+    on = datetime.combine(TODAY, datetime.min.time())
+    simple = [c for c in sorted({r["Country"] for r in recs})
+              if all(r["Role"] != "Suspended" and not r["End date"] and not r.get("Ended")
+                     and (not r["Start date"] or r["Start date"] <= on)
                      for r in recs if r["Country"] == c)]
-    assert simple
+    assert "BHR" in simple and "TUN" in simple
     for country in simple:
-        assert g[country]["Bodies"] == sum(1 for r in recs if r["Country"] == country)
+        assert g[country]["Bodies"] == sum(1 for r in recs if r["Country"] == country), country
+    acronyms = [r["Acronym"] for r in master_records("Entities")]
+    acronyms += [r["Short name"] for r in master_records("Dialogues")]
+    for country, line in g.items():
+        assert line["Bodies"] == sum(1 for a in acronyms if line[a]), country
+    assert g["BHR"]["Bodies"] == 9
+
+
+def _all_text(path: Path) -> str:
+    """Every string in the package (cells, comments, properties), XML entities decoded."""
+    with zipfile.ZipFile(path) as z:
+        return html.unescape("".join(z.read(n).decode("utf-8") for n in z.namelist()
+                                     if n.endswith((".xml", ".vml"))))
+
+
+def test_default_external_build_has_no_internal_value(default_external: Path,
+                                                      default_internal: Path) -> None:
+    schema = load_schema()
+    values = []
+    for sheet in ("Entities", "Dialogues"):
+        internal = [c.name for c in schema.sheet(sheet).columns if c.internal]
+        values += [str(r[h]) for r in master_records(sheet) for h in internal if r.get(h)]
+    assert len(values) >= 10  # the seed carries internal notes
+    internal_text, external_text = _all_text(default_internal), _all_text(default_external)
+    assert all(v in internal_text for v in values)
+    assert [v for v in values if v in external_text] == []
+    about = {r[0]: r[1] for r in rows(default_external, "About") if r[0]}
+    assert about["Audience"] == "External"
+    assert "&CExternal" in _xml(default_external, "xl/worksheets/sheet1.xml").replace("&amp;", "&")
+
+
+@pytest.mark.office
+def test_default_workbook_prints_in_libreoffice(default_external: Path, tmp_path: Path) -> None:
+    pdf = to_pdf(default_external, tmp_path)
+    assert len(re.findall(rb"/Type\s*/Page\b", pdf.read_bytes())) >= 5

@@ -22,7 +22,7 @@ import pandas as pd
 
 from matrixbook import xlsx
 from matrixbook.build import BuildContext, Output
-from matrixbook.schema import Column
+from matrixbook.schema import Column, Schema
 
 FILE_NAME = "mapping_matrix.xlsx"
 TITLE = "Mapping matrix of regional entities and inter-regional dialogues"
@@ -113,22 +113,28 @@ def is_current(start: Any, end: Any, on: date | None) -> bool:
 
 def current_seats(memberships: pd.DataFrame, on: date | None) -> dict[tuple[str, str], Seat]:
     """(country, body_id) -> the role held on `on`; a suspension hides the membership it
-    suspends. Roles that ended before `on` (or start after it) are left out."""
+    suspends. Roles that ended before `on`, start after it, or are marked as ended with no
+    date, are left out."""
     rows: dict[tuple[str, str], list[tuple[str, bool]]] = {}
     for rec in memberships.itertuples(index=False):
         if _blank(rec.country) or _blank(rec.body_id) or _blank(rec.role):
             continue
-        if not is_current(rec.start_date, rec.end_date, on):
+        # "Ended" marks a role that is over although its end date is not known.
+        if _yes(getattr(rec, "ended", None)) or not is_current(rec.start_date, rec.end_date, on):
             continue
-        confirmed = rec.confirmed is True or (not _blank(rec.confirmed) and bool(rec.confirmed))
-        rows.setdefault((str(rec.country), str(rec.body_id)), []).append((str(rec.role),
-                                                                          confirmed))
+        rows.setdefault((str(rec.country), str(rec.body_id)), []).append(
+            (str(rec.role), _yes(rec.confirmed)))
     seats = {}
     for key, held in rows.items():
         roles = [r for r, _ in held]
         role = next((r for r in ROLE_PRECEDENCE if r in roles), sorted(roles)[0])
         seats[key] = Seat(role, all(c for r, c in held if r == role))
     return seats
+
+
+def _yes(value: Any) -> bool:
+    """A boolean cell (numpy, pandas or Python) that holds Yes; empty counts as No."""
+    return not _blank(value) and bool(value)
 
 
 def _blank(value: Any) -> bool:
@@ -198,6 +204,16 @@ class Mapping:
         return cell.relevance if cell else NOT_RECORDED
 
 
+def country_name(schema: Schema, code: str) -> str:
+    """The country's name for a cell. The extra grouping codes carry an explanation in
+    brackets in their label ("European Union (party to a dialogue as a bloc)"); the grid shows
+    the name alone, and the About sheet says what the codes are."""
+    label = schema.vocabulary("countries").label(code)
+    if code in schema.extra_country_codes:
+        return label.split(" (")[0]
+    return label
+
+
 def gather(ctx: BuildContext) -> Mapping:
     bodies = ctx.bodies()
     bodies = bodies[bodies["body_id"].map(lambda v: not _blank(v))]
@@ -208,10 +224,10 @@ def gather(ctx: BuildContext) -> Mapping:
     on = reference_date(ctx)
     seats = {k: s for k, s in current_seats(ctx.tables["Memberships"], on).items()
              if k[1] in known}
-    names = ctx.schema.vocabulary("countries")
     totals = Counter(c for c, _ in seats)
     members = Counter(c for (c, _), s in seats.items() if s.role in ("Member", "Participant"))
-    countries = sorted(totals, key=lambda c: (-totals[c], -members[c], names.label(c), c))
+    countries = sorted(totals, key=lambda c: (-totals[c], -members[c],
+                                              country_name(ctx.schema, c), c))
     return Mapping(
         bodies=bodies,
         theme_names=list(ctx.schema.vocabulary("themes").codes),
@@ -288,7 +304,7 @@ class Formats:
 def _lines(text: str, width: float) -> int:
     """How many lines `text` wraps to in a column `width` characters wide (an estimate: Excel
     does not size rows of generated files itself, and LibreOffice does not always)."""
-    chars = max(int(width * 1.2) - 1, 4)
+    chars = max(int(width * 1.25) - 1, 4)
     return sum(max(1, math.ceil(len(part) / chars)) for part in str(text).split("\n"))
 
 
@@ -314,6 +330,42 @@ def _setup(ws: Any, ctx: BuildContext, footer: str, *, repeat: int | None,
     if repeat is not None:
         ws.repeat_rows(repeat)
     ws.hide_gridlines(2)
+
+
+DEFAULT_ROW = 15.0  # points
+A4_LANDSCAPE = (841.9, 595.3)  # points
+MARGINS = (0.4 * 72, 0.6 * 72)  # left/right and top/bottom, as xlsx.print_setup sets them
+
+
+class Pager:
+    """Where the printed pages of a sheet break, estimated from the row heights this module
+    sets, so a section title and its header row never sit alone at the foot of a page.
+
+    "Fit to one page wide" shrinks the sheet by a factor that depends on how the office suite
+    measures column widths: LibreOffice draws the same widths about a third wider than Excel
+    (measured on this workbook), so it shrinks more and fits more rows on a page. The pager
+    follows both and breaks where either would orphan a section.
+    """
+
+    WIDTH_FACTORS = (1.0, 1.35)  # Excel, LibreOffice
+
+    def __init__(self, widths: list[float]) -> None:
+        sheet_width = sum(int(w * 7 + 5) * 0.75 for w in widths)
+        printable_w = A4_LANDSCAPE[0] - 2 * MARGINS[0]
+        printable_h = A4_LANDSCAPE[1] - 2 * MARGINS[1]
+        self.capacity = [printable_h / min(1.0, printable_w / (sheet_width * k)) * 0.95
+                         for k in self.WIDTH_FACTORS]
+        self.used = [0.0 for _ in self.WIDTH_FACTORS]
+        self.breaks: list[int] = []
+
+    def add(self, height: float) -> None:
+        self.used = [height if u + height > cap else u + height
+                     for u, cap in zip(self.used, self.capacity, strict=True)]
+
+    def keep_together(self, row: int, needed: float) -> None:
+        if any(u and u + needed > cap for u, cap in zip(self.used, self.capacity, strict=True)):
+            self.breaks.append(row)
+            self.used = [0.0 for _ in self.used]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -345,7 +397,7 @@ def matrix_columns(ctx: BuildContext, mapping: Mapping) -> list[MatrixColumn]:
     for c in internal:
         unique.setdefault(c.field, c)
     for c in unique.values():
-        cols.append(MatrixColumn(c.name, min(c.width, 24), c.field, internal=True))
+        cols.append(MatrixColumn(c.name, min(c.width, 30), c.field, internal=True))
     return cols
 
 
@@ -416,7 +468,6 @@ def _comment_options(text: str) -> dict[str, Any]:
 
 def write_membership(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None:
     ws = wb.add_worksheet("Membership")
-    names = ctx.schema.vocabulary("countries")
     roles = [r for r in ctx.schema.vocabulary("membership_roles").codes]
     bodies = m.bodies.to_dict("records")
     totals = ["Bodies", *roles]
@@ -463,7 +514,7 @@ def write_membership(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None
     row = header + 1
     for country in m.countries:
         seats = m.country_seats(country)
-        ws.write_string(row, 0, names.label(country), f.text)
+        ws.write_string(row, 0, country_name(ctx.schema, country), f.text)
         ws.write_string(row, 1, country, f.text)
         ws.write_number(row, 2, len(seats), f.total)
         for j, role in enumerate(roles):
@@ -492,9 +543,9 @@ def write_membership(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None
 
 def write_summary(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None:
     """Four small tables stacked on one sheet, each with its own header row; the last column
-    of each names the bodies or countries behind the counts."""
+    of each names the bodies or countries behind the counts. The gaps follow the themes they
+    are about; the long list of shared countries comes last."""
     ws = wb.add_worksheet("Summary")
-    names = ctx.schema.vocabulary("countries")
     sep = ", "
     widths = [34, 11, 11, 11, 11, 11, 11, 62]
     for i, w in enumerate(widths):
@@ -504,10 +555,14 @@ def write_summary(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None:
                           f"Audience: {ctx.audience_label}.", f.subtitle)
     row = 3
     ids = m.body_ids()
+    pager = Pager(widths)
+    pager.add(3 * DEFAULT_ROW)
 
     def table(title: str, first: str, counts: list[str], listed: str, note: str) -> None:
         """Section title, a note, then a header: first column, counts in B..G, list in H."""
         nonlocal row
+        pager.keep_together(row, 2 * DEFAULT_ROW + 2 * LINE_HEIGHT + 4 * 2 * LINE_HEIGHT)
+        pager.add(2 * DEFAULT_ROW)
         ws.write_string(row, 0, title, f.section)
         ws.write_string(row + 1, 0, note, f.note)
         row += 2
@@ -518,7 +573,9 @@ def write_summary(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None:
                 ws.write_string(row, i, h, f.header)
             else:
                 ws.write_blank(row, i, None, f.header)
-        ws.set_row(row, _row_height([(h, w) for h, w in zip(headers, widths, strict=True)]))
+        height = _row_height([(h, w) for h, w in zip(headers, widths, strict=True)])
+        ws.set_row(row, height)
+        pager.add(height)
         row += 1
 
     def line(first: str, counts: list[int], listed: str) -> None:
@@ -530,8 +587,15 @@ def write_summary(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None:
             else:
                 ws.write_blank(row, 1 + i, None, f.number)
         ws.write_string(row, 7, listed, f.text)
-        ws.set_row(row, _row_height([(first, widths[0]), (listed, widths[7])]))
+        height = _row_height([(first, widths[0]), (listed, widths[7])])
+        ws.set_row(row, height)
+        pager.add(height)
         row += 1
+
+    def spacer() -> None:
+        nonlocal row
+        row += 1
+        pager.add(DEFAULT_ROW)
 
     levels = [*RELEVANCE_STYLE, NOT_RECORDED]
     table("Bodies per theme", "Theme", levels, "Bodies covering the theme",
@@ -542,7 +606,22 @@ def write_summary(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None:
             f"{lv}: {sep.join(m.acronym(b) for b in ids if m.relevance(b, theme) == lv)}"
             for lv in COVERED if counts[lv])
         line(theme, [counts[lv] for lv in levels], covering or "None")
-    row += 1
+    spacer()
+
+    gaps = [t for t in m.theme_names if not any(m.relevance(b, t) in COVERED for b in ids)]
+    uncovered = ["None", "Not assessed", NOT_RECORDED]
+    table("Gaps: themes no body covers", "Theme", uncovered, "Bodies still to assess on the theme",
+          "Themes with no body at High, Medium or Low relevance.")
+    for theme in gaps:
+        counts = Counter(m.relevance(b, theme) for b in ids)
+        pending = [f"{lv}: {sep.join(m.acronym(b) for b in ids if m.relevance(b, theme) == lv)}"
+                   if counts[lv] < len(ids) else f"{lv}: all {len(ids)} bodies"
+                   for lv in ("Not assessed", NOT_RECORDED) if counts[lv]]
+        line(theme, [counts[lv] for lv in uncovered], "; ".join(pending) or "None")
+    if not gaps:
+        ws.write_string(row, 0, "None: every theme is covered by at least one body.", f.plain)
+        spacer()
+    spacer()
 
     kinds = [label for _, label in GROUPS]
     table("Bodies per sub-region", "Sub-region", [*kinds, "Total"], "Bodies",
@@ -554,7 +633,7 @@ def write_summary(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None:
         per_kind = Counter(inside["kind"])
         line(region, [*(per_kind[kind] for kind, _ in GROUPS), len(inside)],
              sep.join(str(a) for a in inside["acronym"]) or "None")
-    row += 1
+    spacer()
 
     roles = list(ctx.schema.vocabulary("membership_roles").codes)
     table(f"Most shared countries (top {TOP_COUNTRIES})", "Country", ["Bodies", *roles],
@@ -568,25 +647,16 @@ def write_summary(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None:
             held = [m.acronym(b) for b in ids if b in seats and seats[b].role == role]
             if held:
                 by_role.append(f"{role}: {sep.join(held)}")
-        line(f"{names.label(country)} ({country})",
+        line(f"{country_name(ctx.schema, country)} ({country})",
              [len(seats), *(sum(1 for s in seats.values() if s.role == r) for r in roles)],
              "; ".join(by_role))
     if not m.countries:
         ws.write_string(row, 0, "No current membership recorded.", f.note)
-        row += 1
-    row += 1
+        spacer()
+    spacer()
 
-    gaps = [t for t in m.theme_names if not any(m.relevance(b, t) in COVERED for b in ids)]
-    uncovered = ["None", "Not assessed", NOT_RECORDED]
-    table("Gaps: themes no body covers", "Theme", uncovered, "Bodies still to assess on the theme",
-          "Themes with no body at High, Medium or Low relevance.")
-    for theme in gaps:
-        counts = Counter(m.relevance(b, theme) for b in ids)
-        pending = [f"{lv}: {sep.join(m.acronym(b) for b in ids if m.relevance(b, theme) == lv)}"
-                   for lv in ("Not assessed", NOT_RECORDED) if counts[lv]]
-        line(theme, [counts[lv] for lv in uncovered], "; ".join(pending) or "None")
-    if not gaps:
-        ws.write_string(row, 0, "None: every theme is covered by at least one body.", f.plain)
+    if pager.breaks:
+        ws.set_h_pagebreaks(pager.breaks)
     _setup(ws, ctx, f"Mapping matrix summary, data as of {ctx.data_date}", repeat=None)
 
 
@@ -634,6 +704,9 @@ def write_about(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None:
                        "it. A suspension that has no end date, or ends after that date, shows "
                        "as S in place of the membership. Roles that ended earlier are not "
                        "shown. Totals count the bodies a country sits in."),
+        ("Country codes", "ISO 3166-1 alpha-3, with these codes for parties that have none: "
+                          + "; ".join(f"{code} = {label}" for code, label
+                                      in ctx.schema.extra_country_codes.items()) + "."),
         ("Summary", "Bodies per theme and per sub-region, the countries that sit in the most "
                     "bodies, and the gaps: themes that no body covers at High, Medium or Low."),
         ("Who may see it", audience_note),
