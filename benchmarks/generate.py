@@ -299,8 +299,11 @@ def memberships(v: Values, sheet: Sheet, n: int) -> Records:
             role, start, end = "Observer", date(2005, 1, 1) + timedelta(days=i % 3000), None
         else:
             role, start, end = "Participant", date(2000, 6, 1), date(2020, 6, 1)
-        yield v.record(sheet, i, {"body_id": body, "country": country, "role": role,
-                                  "start_date": start, "end_date": end})
+        fixed = {"body_id": body, "country": country, "role": role, "start_date": start,
+                 "end_date": end}
+        if "ended" in sheet.by_field:  # Yes only beside a known end date: no doubt to report
+            fixed["ended"] = True if end is not None else None
+        yield v.record(sheet, i, fixed)
 
 
 def themes(v: Values, sheet: Sheet, n: int) -> Records:
