@@ -16,7 +16,6 @@ cannot take (no source, no provision...) are `matrixbook validate` findings
 from __future__ import annotations
 
 import csv
-import math
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -212,34 +211,48 @@ def _applies(rec: Any, day: pd.Timestamp, suspension: bool) -> bool | None:
     return True
 
 
-def members_on(memberships: pd.DataFrame, body_id: str, day: pd.Timestamp | None,
-               mapping: Mapping) -> Members:
-    """Countries of `body_id` in one of the member roles on `day`, less those suspended then.
+class Roster:
+    """The Memberships sheet grouped by body, read once: a workbook with thousands of climate
+    policies asks for the same bodies' members on the same days again and again."""
+
+    def __init__(self, memberships: pd.DataFrame | None, mapping: Mapping) -> None:
+        self.mapping = mapping
+        self.rows: dict[str, list[Any]] = {}
+        if memberships is not None and not memberships.empty:
+            for rec in memberships.itertuples():
+                if not is_missing(rec.body_id) and not is_missing(rec.country):
+                    self.rows.setdefault(str(rec.body_id), []).append(rec)
+        self._cache: dict[tuple[str, pd.Timestamp | None], Members] = {}
+
+    def members_on(self, body_id: str, day: pd.Timestamp | None) -> Members:
+        key = (str(body_id), day)
+        if key not in self._cache:
+            self._cache[key] = _members_on(self.rows.get(str(body_id), []), day, self.mapping)
+        return self._cache[key]
+
+
+def _members_on(rows: list[Any], day: pd.Timestamp | None, mapping: Mapping) -> Members:
+    """Countries in one of the member roles on `day`, less those suspended then.
 
     Where a missing date leaves it open, the country is counted (better a country to check than
     one silently dropped) and the doubt is returned, for the export's basis column and for a
-    finding of `matrixbook validate` at the empty date.
+    finding of `matrixbook validate` at the empty date. Without a day, every member counts.
     """
-    if memberships.empty:
-        return Members([], [])
-    rows = memberships[memberships["body_id"] == body_id]
     if day is None:
-        found = rows[rows["role"].isin(mapping.member_roles)]["country"].dropna()
-        return Members(sorted({str(c) for c in found}), [])
+        return Members(sorted({str(r.country) for r in rows if r.role in mapping.member_roles}),
+                       [])
     sure: set[str] = set()
     perhaps: dict[str, Doubt] = {}  # members whose row ended on a date not recorded
     suspended: set[str] = set()
     open_suspensions: dict[str, Doubt] = {}
-    for row, rec in rows.iterrows():
-        if is_missing(rec.country):
-            continue
+    for rec in rows:
         country = str(rec.country)
         if rec.role in mapping.member_roles:
             held = _applies(rec, day, suspension=False)
             if held:
                 sure.add(country)
             elif held is None:
-                perhaps.setdefault(country, Doubt(country, int(row), "end_date",
+                perhaps.setdefault(country, Doubt(country, int(rec.Index), "end_date",
                                                   "the date it left is not recorded"))
         elif rec.role in mapping.excluded_roles:
             held = _applies(rec, day, suspension=True)
@@ -248,7 +261,8 @@ def members_on(memberships: pd.DataFrame, body_id: str, day: pd.Timestamp | None
             elif held is None:
                 field = "start_date" if is_missing(rec.start_date) else "end_date"
                 open_suspensions.setdefault(country, Doubt(
-                    country, int(row), field, "the dates of its suspension are not recorded"))
+                    country, int(rec.Index), field,
+                    "the dates of its suspension are not recorded"))
     countries = sorted((sure | set(perhaps)) - suspended)
     doubts = [d for c, d in sorted(perhaps.items()) if c not in sure and c in countries]
     doubts += [d for c, d in sorted(open_suspensions.items()) if c in countries]
@@ -262,18 +276,16 @@ class Coverage:
     doubts: list[Doubt]
 
 
-def coverage(record: Any, memberships: pd.DataFrame, acronym: str, schema: Schema,
-             mapping: Mapping) -> Coverage:
+def coverage(record: Any, roster: Roster, acronym: str, names: dict[str, str]) -> Coverage:
     """The countries a policy covers: its own list, else its body's members on adoption."""
     listed = record.countries if isinstance(record.countries, list) else []
-    names = schema.vocabulary("countries")
     doubts: list[Doubt] = []
     if listed:
         codes = list(dict.fromkeys(str(c) for c in listed))
         basis = "Listed in the master workbook"
     else:
         day = reference_date(record)
-        found = members_on(memberships, record.body_id, day, mapping)
+        found = roster.members_on(record.body_id, day)
         codes, doubts = found.countries, found.doubts
         when = day.strftime("%Y-%m-%d") if day is not None else "any date"
         if day is not None and is_missing(getattr(record, "adoption_date", None)):
@@ -283,7 +295,7 @@ def coverage(record: Any, memberships: pd.DataFrame, acronym: str, schema: Schem
             basis += ": none recorded"
         for doubt in doubts:
             basis += f"; {doubt.country} counted although {doubt.reason}"
-    codes.sort(key=lambda c: (_sort_key(names.label(c)), c))
+    codes.sort(key=lambda c: (_sort_key(names.get(c, c)), c))
     return Coverage(codes, basis, doubts)
 
 
@@ -291,6 +303,12 @@ def _sort_key(name: str) -> str:
     """Côte d'Ivoire between Congo and Croatia, as a reader expects, whatever the locale."""
     plain = unicodedata.normalize("NFKD", name)
     return "".join(ch for ch in plain if not unicodedata.combining(ch)).casefold()
+
+
+def labels(schema: Schema, vocabulary: str) -> dict[str, str]:
+    """Code -> label of a vocabulary, as a dict: Vocabulary.label scans the terms each time, and
+    an export of thousands of rows asks for thousands of labels."""
+    return {t.code: t.label for t in schema.vocabulary(vocabulary).terms}
 
 
 def grouping_codes(schema: Schema) -> frozenset[str]:
@@ -327,26 +345,29 @@ def export_frame(policies: pd.DataFrame, bodies: dict[str, dict[str, Any]],
     The index stays the Excel row number of the Policies sheet, so a check can name the row.
     """
     rows = climate_policies(policies, mapping)
+    roster = Roster(memberships, mapping)
     groupings = grouping_codes(schema)
-    countries = schema.vocabulary("countries")
+    countries = labels(schema, "countries")
+    label_maps = {c.labels_of: labels(schema, c.labels_of) for c in mapping.columns
+                  if c.labels_of}
     records: list[dict[str, Any]] = []
     for rec in rows.itertuples():
         body = bodies.get(str(rec.body_id), {})
         acronym = body.get("acronym") or rec.body_id
-        cover = coverage(rec, memberships, acronym, schema, mapping)
+        cover = coverage(rec, roster, acronym, countries)
         regions = [mapping.regions.get(f, f) for f in body.get("focus", [])]
         derived = {
             "issuing_body": _text(body.get("name")),
             "issuing_body_acronym": _text(body.get("acronym")),
             "countries_expanded": [c for c in cover.codes if c not in groupings],
-            "country_names": [countries.label(c) for c in cover.codes],
+            "country_names": [countries.get(c, c) for c in cover.codes],
             "countries_basis": cover.basis,
             "region": list(dict.fromkeys(regions)),
         }
         row: dict[str, Any] = {}
         for col in mapping.columns:
             value = derived[col.source] if col.source in DERIVED else getattr(rec, col.source)
-            row[col.label] = _export_value(col, value, schema, mapping)
+            row[col.label] = _export_value(col, value, label_maps, mapping)
         records.append(row)
     frame = pd.DataFrame(records, columns=mapping.labels, index=rows.index)
     for col in mapping.columns:
@@ -374,7 +395,8 @@ def is_missing(value: Any) -> bool:
         return False
 
 
-def _export_value(col: ExportColumn, value: Any, schema: Schema, mapping: Mapping) -> Any:
+def _export_value(col: ExportColumn, value: Any, label_maps: dict[str, dict[str, str]],
+                  mapping: Mapping) -> Any:
     if col.type != "list" and is_missing(value):
         return None
     if col.type == "integer":
@@ -384,12 +406,13 @@ def _export_value(col: ExportColumn, value: Any, schema: Schema, mapping: Mappin
     if col.type == "list":
         items = _items(value)
         if col.labels_of:
-            items = [schema.vocabulary(col.labels_of).label(i) for i in items]
+            names = label_maps[col.labels_of]
+            items = [names.get(i, i) for i in items]
         return mapping.join(items)
     if isinstance(value, (bool, np.bool_)):
         return "Yes" if value else "No"
     text = str(value)
-    return schema.vocabulary(col.labels_of).label(text) if col.labels_of else text
+    return label_maps[col.labels_of].get(text, text) if col.labels_of else text
 
 
 # --- the export's own schema ------------------------------------------------------------------
@@ -496,7 +519,8 @@ def write_xlsx(path: Path, frame: pd.DataFrame, ctx: BuildContext, mapping: Mapp
                about: list[tuple[str, str]]) -> None:
     import xlsxwriter
 
-    wb = xlsxwriter.Workbook(str(path), xlsx.workbook_options())
+    # Rows are written in order, so constant memory keeps a 100,000-policy workbook small.
+    wb = xlsxwriter.Workbook(str(path), xlsx.workbook_options(constant_memory=True))
     xlsx.set_properties(wb, "CLIMB import sheet", "Regional policies on human mobility in the "
                         "context of disasters, climate change and environmental degradation")
     header = wb.add_format({"bold": True, "font_color": xlsx.HEADER_FONT,
@@ -513,16 +537,20 @@ def write_xlsx(path: Path, frame: pd.DataFrame, ctx: BuildContext, mapping: Mapp
         ws.write_string(0, c, col.label, header)
     widths = [col.width for col in mapping.columns]
     ws.set_row(0, row_height(mapping.labels, widths, minimum=3))
+    kinds = [col.type for col in mapping.columns]
+    formats = [{"date": day, "integer": plain}.get(kind, wrap) for kind in kinds]
     for r, values in enumerate(frame.itertuples(index=False, name=None), start=1):
         ws.set_row(r, row_height(values, widths))
-        for c, (col, value) in enumerate(zip(mapping.columns, values, strict=True)):
-            fmt = {"date": day, "integer": plain}.get(col.type, wrap)
+        for c, value in enumerate(values):
+            fmt = formats[c]
             if is_missing(value):
                 ws.write_blank(r, c, None, fmt)
-            elif col.type == "integer":
+            elif kinds[c] == "integer":
                 ws.write_number(r, c, int(value), fmt)
+            elif kinds[c] == "date":
+                ws.write_datetime(r, c, pd.Timestamp(value).to_pydatetime(), fmt)
             else:
-                xlsx.write_value(ws, r, c, value, fmt, day)
+                ws.write_string(r, c, str(value), fmt)  # text stays text, never a formula
     ws.freeze_panes(1, 1)
     ws.autofilter(0, 0, max(len(frame), 1), len(mapping.columns) - 1)
     xlsx.print_setup(ws, header_rows=1, audience=ctx.audience, title="CLIMB import sheet")
@@ -532,15 +560,30 @@ def write_xlsx(path: Path, frame: pd.DataFrame, ctx: BuildContext, mapping: Mapp
 
 def row_height(values: Iterable[Any], widths: Iterable[float], minimum: int = 1) -> float:
     """Points for a row whose wrapped text fits: neither Excel nor LibreOffice grows a row
-    written by xlsxwriter, so the lines are estimated from the text and the column width."""
+    written by xlsxwriter, so the lines are counted by wrapping the words at the column width
+    (about 1.2 characters of text per width unit: right for the wide fallback fonts of
+    LibreOffice, a little loose in Calibri)."""
     lines = minimum
     for value, width in zip(values, widths, strict=False):
-        if is_missing(value) or not isinstance(value, str):
-            continue
-        per_line = max(int(width * 1.15) - 1, 1)
-        count = sum(max(math.ceil(len(part) / per_line), 1) for part in value.split("\n"))
-        lines = max(lines, count)
+        if isinstance(value, str) and value:
+            lines = max(lines, wrapped_lines(value, max(int(width * 1.2) - 1, 1)))
     return min(15.0 * lines + 3, 409.0)
+
+
+def wrapped_lines(text: str, per_line: int) -> int:
+    """How many lines `text` takes when wrapped at spaces, long words broken."""
+    total = 0
+    for paragraph in text.split("\n"):
+        count, used = 1, 0
+        for word in paragraph.split():
+            size = len(word)
+            if used and used + 1 + size > per_line:
+                count, used = count + 1, 0
+            used = used + 1 + size if used else size
+            while used > per_line:
+                count, used = count + 1, used - per_line
+        total += count
+    return total
 
 
 def _about_sheet(wb: Any, lines: list[tuple[str, str]], ctx: BuildContext) -> None:
@@ -593,8 +636,9 @@ def about_lines(ctx: BuildContext, frame: pd.DataFrame, rows: pd.DataFrame,
         ("Countries covered", "As listed in the master workbook. When a policy lists none: the "
          f"countries whose role in its issuing body was {roles} on the Adoption date (else on "
          f"31 December of the Year adopted){left_out}. The column 'Countries covered (basis)' "
-         "says which. Groupings without an ISO code (e.g. the European Union) are named but not "
-         "given as ISO3. Countries are in the order of their names."),
+         "says which, and names any country counted although a suspension or a departure has no "
+         "date in the workbook. Groupings without an ISO code (e.g. the European Union) are "
+         "named but not given as ISO3. Countries are in the order of their names."),
         ("CSV file", f"{mapping.name}.csv holds the same rows, in UTF-8 with a byte-order mark. "
          "A cell that begins with =, +, -, @, a tab or a carriage return starts with a single "
          "quote ' there, so that no spreadsheet runs it as a formula; remove that quote if the "

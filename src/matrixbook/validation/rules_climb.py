@@ -24,10 +24,10 @@ import pandas as pd
 from matrixbook.outputs.climb import (
     CLIMB_NEEDS,
     Doubt,
+    Roster,
     climate_policies,
     is_missing,
     load_mapping,
-    members_on,
     reference_date,
 )
 from matrixbook.report import ERROR, WARNING, Finding
@@ -57,6 +57,7 @@ def climb_readiness(ctx: Context) -> list[Finding]:
     severity = ERROR if ctx.stage == "final" else WARNING
     mapping = load_mapping(ctx.schema)
     memberships = ctx.tables.get("Memberships")
+    roster = Roster(memberships, mapping)
     groupings = set(ctx.schema.extra_country_codes)
     out = []
     doubts: dict[tuple[int, str], tuple[Doubt, str, list[tuple[str, pd.Timestamp]]]] = {}
@@ -72,7 +73,7 @@ def climb_readiness(ctx: Context) -> list[Finding]:
         if listed or memberships is None or is_missing(rec.body_id):
             continue
         day = reference_date(rec)
-        found = members_on(memberships, rec.body_id, day, mapping)
+        found = roster.members_on(rec.body_id, day)
         for doubt in found.doubts:
             doubts.setdefault((doubt.row, doubt.field), (doubt, rec.body_id, []))[2].append(
                 (rec.policy_id, day))
