@@ -407,8 +407,19 @@ def test_about_says_source_date_and_audience(internal: Path, book: Path) -> None
     about = {r[0]: r[1] for r in rows(internal, "About") if r[0]}
     assert about["Source workbook"] == book.name
     assert about["Date of the data"].startswith("2025-08-20")
-    assert about["Membership as at"] == "2025-08-20 (the date of the data)"
+    assert about["Membership date"] == "Roles as at 2025-08-20 (the date of the data)"
     assert about["Audience"] == "Internal"
+
+
+def test_blank_workbook_builds_empty_sheets(tmp_path: Path) -> None:
+    source = write_workbook(tmp_path / "blank.xlsx", load_schema(), None)
+    out = build(source, tmp_path / "out", only=["matrix"]).written[0]
+    firsts = [r[0] for r in rows(out, "Matrix")[5:]]
+    assert firsts == ["Regional entities (0)", "Inter-regional dialogues (0)"]
+    assert "No current membership recorded." in [r[0] for r in rows(out, "Membership")]
+    about = {r[0]: r[1] for r in rows(out, "About") if r[0]}
+    assert about["Date of the data"].startswith("not recorded")
+    assert about["Membership date"].startswith("Roles with no date to reflect")
 
 
 # --- Print set-up, determinism, LibreOffice -----------------------------------------------------

@@ -216,9 +216,9 @@ def country_name(schema: Schema, code: str) -> str:
 
 def gather(ctx: BuildContext) -> Mapping:
     bodies = ctx.bodies()
-    bodies = bodies[bodies["body_id"].map(lambda v: not _blank(v))]
+    bodies = bodies.loc[bodies["body_id"].map(lambda v: not _blank(v)).astype(bool)]
     # Entities first, then dialogues, each in workbook order.
-    bodies = pd.concat([bodies[bodies["kind"] == kind] for kind, _ in GROUPS],
+    bodies = pd.concat([bodies.loc[bodies["kind"] == kind] for kind, _ in GROUPS],
                        ignore_index=True)
     known = set(bodies["body_id"].astype(str))
     on = reference_date(ctx)
@@ -317,6 +317,15 @@ def _text(value: Any, separator: str) -> str:
     if isinstance(value, list):
         return separator.join(str(v) for v in value)
     return "" if _blank(value) else str(value)
+
+
+def _as_at(ctx: BuildContext, m: Mapping) -> str:
+    """Which date the membership grid reflects, and where that date comes from."""
+    if m.on is None:
+        return ("with no date to reflect (no --today and no 'Checked on' date): only roles "
+                "with no end date are shown")
+    since = "the date given to the build" if ctx.today else "the date of the data"
+    return f"as at {m.on.isoformat()} ({since})"
 
 
 def _date_text(on: date | None) -> str:
@@ -431,7 +440,7 @@ def write_matrix(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None:
                            THEME_HEADER_POINTS_PER_CHAR * math.ceil(longest / 2) + 8))
     row = header + 1
     for kind, label in GROUPS:
-        group = m.bodies[m.bodies["kind"] == kind]
+        group = m.bodies.loc[m.bodies["kind"] == kind]
         ws.write_string(row, 0, f"{label} ({len(group)})", f.group)
         for i in range(1, len(cols)):
             ws.write_blank(row, i, None, f.group)
@@ -478,10 +487,8 @@ def write_membership(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None
     ws.set_column(first_body, first_body + max(len(bodies), 1) - 1, 4.5)
     on = _date_text(m.on)
     ws.write_string(0, 0, "Membership: who sits where", f.title)
-    ws.write_string(1, 0, f"Roles as at {on} ("
-                          + ("the date given to the build" if ctx.today else "the date of the data")
-                          + "). Countries sorted by the number of bodies they sit in. "
-                          f"Audience: {ctx.audience_label}.", f.subtitle)
+    ws.write_string(1, 0, f"Roles {_as_at(ctx, m)}. Countries sorted by the number of bodies "
+                          f"they sit in. Audience: {ctx.audience_label}.", f.subtitle)
     # Legend: the letter of each role in its own colour.
     ws.write_string(2, 0, "Legend", f.label)
     col = 2
@@ -538,7 +545,7 @@ def write_membership(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None
     if not m.countries:
         ws.write_string(header + 1, 0, "No current membership recorded.", f.note)
     ws.freeze_panes(header + 1, 2)
-    _setup(ws, ctx, f"Membership as at {on}", repeat=header)
+    _setup(ws, ctx, f"Membership as at {on}" if m.on else "Membership", repeat=header)
 
 
 def write_summary(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None:
@@ -628,8 +635,8 @@ def write_summary(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None:
           "From the geographic focus of each body; a body covering several sub-regions counts "
           "in each.")
     for region in ctx.schema.vocabulary("geographic_focus").codes:
-        inside = m.bodies[m.bodies["geographic_focus"].map(
-            lambda v, r=region: isinstance(v, list) and r in v)]
+        inside = m.bodies.loc[m.bodies["geographic_focus"].map(
+            lambda v, r=region: isinstance(v, list) and r in v).astype(bool)]
         per_kind = Counter(inside["kind"])
         line(region, [*(per_kind[kind] for kind, _ in GROUPS), len(inside)],
              sep.join(str(a) for a in inside["acronym"]) or "None")
@@ -665,12 +672,11 @@ def write_about(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None:
     ws.set_column(0, 0, 26)
     ws.set_column(1, 1, 100)
     ws.write_string(0, 0, TITLE, f.title)
-    since = "the date given to the build" if ctx.today else "the date of the data"
     facts = [
         ("Source workbook", ctx.source_name),
         ("Date of the data", f"{ctx.data_date} (the latest 'Checked on' date of the entities "
                              "and dialogues)"),
-        ("Membership as at", f"{_date_text(m.on)} ({since})"),
+        ("Membership date", f"Roles {_as_at(ctx, m)}"),
         ("Audience", ctx.audience_label),
         ("Bodies", f"{sum(m.bodies['kind'] == GROUPS[0][0])} regional entities and "
                    f"{sum(m.bodies['kind'] == GROUPS[1][0])} inter-regional dialogues"),
@@ -697,8 +703,8 @@ def write_about(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None:
                    "with evidence: point at it (or use Review > Show comments) to read it. The "
                    "last columns give the sub-regions covered, IOM's level of engagement and "
                    "the key entry points for IOM."),
-        ("Membership", f"Countries down, bodies across. Each cell shows the role the country "
-                       f"holds on {_date_text(m.on)}: "
+        ("Membership", "Countries down, bodies across. Each cell shows the role the country "
+                       "holds on the membership date: "
                        + ", ".join(f"{role_letter(r)} = {r}" for r in ROLE_STYLE)
                        + f"; '{UNCONFIRMED_MARK}' after the letter means no source confirms "
                        "it. A suspension that has no end date, or ends after that date, shows "
