@@ -79,7 +79,9 @@ def _stamp(today: date | None) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
-def _description(rec: Any, body: dict[str, Any], source_name: str) -> str:
+def _description(rec: Any, body: dict[str, Any]) -> str:
+    """What the interviewer needs at hand; nothing build-specific (not even the workbook's file
+    name), so an event changes only when its interview does."""
     lines = []
     name = body.get("name_en")
     acronym = body.get("acronym")
@@ -95,7 +97,7 @@ def _description(rec: Any, body: dict[str, Any], source_name: str) -> str:
     topics = rec.topics if isinstance(rec.topics, list) else []
     if topics:
         lines.append("Topics: " + "; ".join(topics))
-    lines.append(f"Interview ID: {rec.interview_id} (from {source_name})")
+    lines.append(f"Interview ID: {rec.interview_id} (Interviews sheet of the master workbook)")
     return "\n".join(lines)
 
 
@@ -124,7 +126,7 @@ def build_calendar(ctx: BuildContext) -> icalendar.Calendar:
         event.add("dtend", ends_at(rec.starts_at, rec.duration_min).to_pydatetime()
                   .replace(tzinfo=tz))
         event.add("summary", f"Interview: {label} — {rec.organisation}")
-        event.add("description", _description(rec, body, ctx.source_name))
+        event.add("description", _description(rec, body))
         event.add("status", ICS_STATUS[rec.status])
         event.add("categories", ["Key-informant interview"])
         cal.add_component(event)

@@ -1,0 +1,150 @@
+"""`interviews.ics`, parsed back with icalendar as Outlook or Google Calendar would read it: one
+event per planned or confirmed interview of the default workbook, UIDs that stay the same from
+build to build, explicit time zones with their VTIMEZONE, nothing that changes between two
+builds, and personal data only where the internal calendar may carry it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import icalendar
+import openpyxl
+import pytest
+
+from conftest import MASTER, TODAY
+from matrixbook.api import build
+from matrixbook.newbook import write_workbook
+from matrixbook.outputs.calendar import FILE_NAME, interview_uid
+from matrixbook.schema import load_schema
+from test_workplan import cell
+
+TODAY_DATE = date.fromisoformat(TODAY)
+# The default workbook's interviews, less the three Requested ones (INT-007, INT-010, INT-017),
+# which have no date yet.
+IN_CALENDAR = [f"INT-{n:03d}" for n in range(1, 20) if n not in (7, 10, 17)]
+
+
+def events(path: Path) -> dict[str, icalendar.Event]:
+    cal = icalendar.Calendar.from_ical(path.read_bytes())
+    return {str(e["UID"]): e for e in cal.walk("VEVENT")}
+
+
+def build_calendar(book: Path, out: Path, today: date | None = TODAY_DATE) -> Path:
+    result = build(book, out, only=["calendar"], audience="internal", today=today)
+    assert result.report.ok, result.report.to_text()
+    return out / FILE_NAME
+
+
+def test_one_event_per_planned_or_confirmed_interview(built: Path) -> None:
+    found = events(built / FILE_NAME)
+    assert sorted(found) == sorted(f"{i}@matrixbook.iom-mena" for i in IN_CALENDAR)
+    statuses = {uid.split("@")[0]: str(e["STATUS"]) for uid, e in found.items()}
+    assert statuses["INT-001"] == "CONFIRMED" and statuses["INT-002"] == "TENTATIVE"
+    assert sorted(set(statuses.values())) == ["CONFIRMED", "TENTATIVE"]
+
+
+def test_event_of_an_interview(built: Path) -> None:
+    event = events(built / FILE_NAME)[interview_uid("INT-003")]
+    bahrain = ZoneInfo("Asia/Bahrain")
+    assert event.start == datetime(2025, 8, 26, 10, tzinfo=bahrain)
+    assert event.end == datetime(2025, 8, 26, 11, tzinfo=bahrain)
+    assert event["DTSTART"].params["TZID"] == "Asia/Bahrain"
+    assert str(event["SUMMARY"]) == ("Interview: GCC — Executive Office of the GCC Councils of "
+                                     "Labour and Social Affairs Ministers (Manama)")
+    description = str(event["DESCRIPTION"]).split("\n")
+    assert description[0] == "Body: Cooperation Council for the Arab States of the Gulf (GCC)"
+    # The calendar is internal: the interviewee's name and contacts are in the description,
+    # never in the summary (which shows in every calendar view and notification).
+    assert "Interviewee: [Placeholder — interviewee 03 to be identified]" in description
+    assert "Email: interviewee03@example.org" in description
+    assert "Interviewer: Consultant" in description
+    summaries = [str(e["SUMMARY"]) for e in events(built / FILE_NAME).values()]
+    assert not [s for s in summaries if "Placeholder" in s or "@" in s]
+
+
+def test_every_time_zone_used_has_its_vtimezone(built: Path) -> None:
+    cal = icalendar.Calendar.from_ical((built / FILE_NAME).read_bytes())
+    used = {str(e["DTSTART"].params["TZID"]) for e in cal.walk("VEVENT")}
+    defined = [str(tz["TZID"]) for tz in cal.walk("VTIMEZONE")]
+    assert defined == sorted(used)  # one each, in a fixed order
+    assert "Africa/Cairo" in used and "Europe/Vienna" in used
+    assert cal.get_missing_tzids() == set()
+
+
+def test_file_is_rfc5545_text(built: Path) -> None:
+    data = (built / FILE_NAME).read_bytes()
+    lines = data.split(b"\r\n")
+    assert lines[0] == b"BEGIN:VCALENDAR" and lines[-2:] == [b"END:VCALENDAR", b""]
+    assert b"VERSION:2.0" in lines and b"PRODID:-//IOM MENA Regional Office//matrixbook//EN" \
+        in lines
+    assert b"\n" not in data.replace(b"\r\n", b"")
+    assert max(len(line) for line in lines) <= 75  # folded at 75 octets
+
+
+def test_two_builds_are_byte_identical_and_dtstamp_is_today(tmp_path: Path) -> None:
+    first = build_calendar(MASTER, tmp_path / "a")
+    second = build_calendar(MASTER, tmp_path / "b")
+    assert first.read_bytes() == second.read_bytes()
+    stamps = {e["DTSTAMP"].dt for e in events(first).values()}
+    assert stamps == {datetime(2025, 9, 3, tzinfo=ZoneInfo("UTC"))}
+
+
+def test_uids_stay_when_an_interview_moves(edited: Callable[..., Path], tmp_path: Path) -> None:
+    before = events(build_calendar(MASTER, tmp_path / "before"))
+    book = edited({"Interviews": {cell("Interviews", "Date and time", "INT-002"):
+                                  datetime(2025, 9, 2, 15)}})
+    after = events(build_calendar(book, tmp_path / "after"))
+    assert sorted(after) == sorted(before)
+    uid = interview_uid("INT-002")
+    assert after[uid].start == datetime(2025, 9, 2, 15, tzinfo=ZoneInfo("Africa/Cairo"))
+    assert [u for u in before if before[u].to_ical() != after[u].to_ical()] == [uid]
+
+
+def test_status_decides_what_is_in_the_calendar(edited: Callable[..., Path],
+                                                tmp_path: Path) -> None:
+    book = edited({"Interviews": {
+        cell("Interviews", "Status", "INT-001"): "Cancelled",
+        cell("Interviews", "Status", "INT-009"): "Done",
+        cell("Interviews", "Consent", "INT-009"): "Yes",
+        cell("Interviews", "Status", "INT-007"): "Planned",
+        cell("Interviews", "Date and time", "INT-007"): datetime(2025, 9, 9, 14),
+    }})
+    found = {uid.split("@")[0] for uid in events(build_calendar(book, tmp_path / "out"))}
+    assert found == set(IN_CALENDAR) - {"INT-001", "INT-009"} | {"INT-007"}
+
+
+def test_empty_time_zone_and_duration(edited: Callable[..., Path], tmp_path: Path) -> None:
+    book = edited({"Interviews": {cell("Interviews", "Time zone", "INT-003"): None,
+                                  cell("Interviews", "Duration (minutes)", "INT-003"): None}})
+    event = events(build_calendar(book, tmp_path / "out"))[interview_uid("INT-003")]
+    cairo = ZoneInfo("Africa/Cairo")
+    assert event["DTSTART"].params["TZID"] == "Africa/Cairo"
+    assert (event.start, event.end) == (datetime(2025, 8, 26, 10, tzinfo=cairo),
+                                        datetime(2025, 8, 26, 11, tzinfo=cairo))
+
+
+def test_internal_only(built_external: Path) -> None:
+    assert not (built_external / FILE_NAME).exists()
+
+
+def test_no_interview_gives_an_empty_calendar(tmp_path: Path) -> None:
+    book = write_workbook(tmp_path / "blank.xlsx", load_schema(), None)
+    cal = icalendar.Calendar.from_ical(build_calendar(book, tmp_path / "out").read_bytes())
+    assert cal.walk("VEVENT") == [] and cal.walk("VTIMEZONE") == []
+
+
+@pytest.fixture(scope="module")
+def default_interviews() -> list[tuple[str, str]]:
+    ws = openpyxl.load_workbook(MASTER, read_only=True)["Interviews"]
+    rows = list(ws.iter_rows(min_row=1, values_only=True))
+    status = rows[0].index("Status")
+    return [(r[0], r[status]) for r in rows[1:] if r[0]]
+
+
+def test_calendar_follows_the_default_workbook(default_interviews: list[tuple[str, str]]) -> None:
+    """Guards IN_CALENDAR above: it must match the statuses of the default workbook."""
+    assert sorted(i for i, s in default_interviews if s in ("Planned", "Confirmed")) \
+        == IN_CALENDAR
