@@ -30,7 +30,7 @@ from pathlib import Path
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
@@ -122,7 +122,11 @@ def _styles(doc) -> None:
     _style(doc, "Table text", size=8.5, after=0, base="Normal")
     doc.styles["Table text"].paragraph_format.line_spacing = 1.0
     _style(doc, "Table heading", size=8.5, bold=True, color=RGBColor(0xFF, 0xFF, 0xFF),
-           after=0, base="Table text")
+           after=0, base="Table text", keep_next=True)
+    _style(doc, "Matrix heading", size=7, bold=True, color=RGBColor(0xFF, 0xFF, 0xFF),
+           after=0, base="Table heading")
+    _style(doc, "Table total", size=8.5, bold=True, after=0, base="Table text")
+    _style(doc, "Table intro", after=6, keep_next=True, base="Normal")
     _style(doc, "Box title", size=10, bold=True, after=3, before=2, base="Normal")
     _style(doc, "Box text", size=9, after=3, base="Normal")
     _style(doc, "Reference", size=9, after=3, base="Normal")
@@ -172,6 +176,22 @@ def _borders(table, color: str = RULE_HEX, inside: bool = True, size: int = 4) -
             el.set(qn("w:val"), "nil")
         borders.append(el)
     tblpr.append(borders)
+    _cell_margins(table, 30, 85)
+
+
+def _cell_margins(table, vertical: int, horizontal: int) -> None:
+    """Padding inside every cell, in twentieths of a point: tables that breathe."""
+    tblpr = table._tbl.tblPr
+    for old in tblpr.findall(qn("w:tblCellMar")):
+        tblpr.remove(old)
+    margins = OxmlElement("w:tblCellMar")
+    for edge, value in (("top", vertical), ("left", horizontal), ("bottom", vertical),
+                        ("right", horizontal)):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:w"), str(value))
+        el.set(qn("w:type"), "dxa")
+        margins.append(el)
+    tblpr.append(margins)
 
 
 def _caption(table, text: str) -> None:
@@ -220,11 +240,17 @@ def tag(doc, text: str):
 
 
 def page_break(doc) -> None:
-    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    """Start a new page with a tiny empty paragraph set to 'page break before': unlike a break
+    inside a paragraph, it never leaves a blank page when the cover fills its page exactly."""
+    para = doc.add_paragraph()
+    para.paragraph_format.page_break_before = True
+    para.paragraph_format.space_after = Pt(0)
+    para.paragraph_format.line_spacing = Pt(1)
+    para.add_run().font.size = Pt(1)
 
 
 def data_table(doc, columns: Sequence[tuple[str, str, float]], loop: str,
-               header_fill: str = BLUE_HEX, banded: bool = False):
+               header_fill: str = BLUE_HEX, centred: Sequence[int] = ()):
     """A table with a shaded header row (repeated on each page) and one row per item:
     columns = [(header, cell text with jinja, width in cm)], loop = 'm in members'."""
     table = doc.add_table(rows=4, cols=len(columns))
@@ -240,6 +266,9 @@ def data_table(doc, columns: Sequence[tuple[str, str, float]], loop: str,
         _cell_text(cell, text)
     _no_split(row)
     _cell_text(end.cells[0], "{%tr endfor %}")
+    for index in centred:
+        for r in (head, row):
+            r.cells[index].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
     _width(table, [w for _, _, w in columns])
     return table
 
@@ -280,33 +309,45 @@ def box(doc, title: str, lines: Sequence[str], fill: str, edge: str, width: floa
 
 
 def spread_table(doc, first: tuple[str, str, float], repeated: tuple[str, str, str, str],
-                 loop: str, columns_loop: str, total_width: float, caption: str = "spread"):
+                 loop: str, columns_loop: str, total_width: float, caption: str = "spread",
+                 totals: str | None = None, heading_style: str = "Table heading"):
     """A table whose columns repeat (one per theme, one per status): first column fixed, the
     repeated ones share the rest of the width (documents.py spreads them after rendering).
 
-    repeated = (header expr, cell expr, cell fill expr or '', row label expr)."""
-    header_expr, cell_expr, fill_expr, _ = repeated
-    table = doc.add_table(rows=4, cols=4)
+    repeated = (header expr, cell expr, cell fill expr or '', the row's list of cells);
+    totals = the name of a {label, cells} item shown as a bold last row."""
+    header_expr, cell_expr, fill_expr, cells = repeated
+    table = doc.add_table(rows=5 if totals else 4, cols=4)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     _borders(table)
     _caption(table, caption)
-    head, start, row, end = table.rows
-    _cell_text(head.cells[0], first[0], "Table heading")
-    _cell_text(head.cells[1], "{%tc for " + columns_loop + " %}", "Table heading")
-    _cell_text(head.cells[2], header_expr, "Table heading")
-    _cell_text(head.cells[3], "{%tc endfor %}", "Table heading")
+    head, start, row, end = table.rows[:4]
+    _cell_text(head.cells[0], first[0], heading_style)
+    _cell_text(head.cells[1], "{%tc for " + columns_loop + " %}", heading_style)
+    _cell_text(head.cells[2], header_expr, heading_style)
+    _cell_text(head.cells[3], "{%tc endfor %}", heading_style)
+    head.cells[2].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
     for cell in head.cells:
         _shade(cell, BLUE_HEX)
     _repeat_header(head)
     _cell_text(start.cells[0], "{%tr for " + loop + " %}")
     _cell_text(row.cells[0], first[1])
-    _cell_text(row.cells[1], "{%tc for c in " + repeated[3] + " %}")
+    _cell_text(row.cells[1], "{%tc for c in " + cells + " %}")
     _cell_text(row.cells[2], (("{% cellbg " + fill_expr + " %}") if fill_expr else "")
                + cell_expr)
     _cell_text(row.cells[3], "{%tc endfor %}")
     row.cells[2].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
     _no_split(row)
     _cell_text(end.cells[0], "{%tr endfor %}")
+    if totals:
+        total = table.rows[4]
+        _cell_text(total.cells[0], "{{ " + totals + ".label }}", "Table total")
+        _cell_text(total.cells[1], "{%tc for c in " + totals + ".cells %}", "Table total")
+        _cell_text(total.cells[2], "{{ c }}", "Table total")
+        _cell_text(total.cells[3], "{%tc endfor %}", "Table total")
+        total.cells[2].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        for cell in total.cells:
+            _shade(cell, BAND_HEX)
     first_w = first[2]
     _width(table, [first_w, 0.3, total_width - first_w - 0.6, 0.3])
     return table
@@ -357,7 +398,7 @@ def _header_footer(section, width_cm: float) -> None:
     footer = section.footer.paragraphs[0]
     footer.style = "Footer text"
     footer.paragraph_format.tab_stops.add_tab_stop(Cm(width_cm), WD_TAB_ALIGNMENT.RIGHT)
-    footer.add_run("{{ doc_title }} · {{ audience_label }}"
+    footer.add_run("{{ footer_title }} · {{ audience_label }}"
                    "{% if internal %} (IOM only, not for distribution){% endif %}"
                    " · Data as of {{ data_date }}\tPage ")
     _field(footer, "PAGE")
@@ -392,7 +433,7 @@ def cover(doc, kicker: str, title: str, subtitle: str,
     """The cover block: who, what, date of the data, audience."""
     p(doc, "{{ organisation }}", "Kicker")
     p(doc, "{{ office }}", "Cover note")
-    for _ in range(5):
+    for _ in range(3):
         p(doc, "")
     p(doc, kicker, "Kicker")
     p(doc, title, "Title")
@@ -462,7 +503,7 @@ def brief():
     p(doc, "Member states", "Heading 1")
     tag(doc, "{%p if members %}")
     p(doc, "{{ members_summary }}, as recorded in the Memberships sheet. Dates are when the role "
-           "began and ended; a dash means from the founding or not recorded.")
+           "began and ended; a dash means from the founding or not recorded.", "Table intro")
     data_table(doc, [("Country", "{{ m.country }}", 4.6), ("Role", "{{ m.role }}", 2.6),
                      ("Since", "{{ m.since }}", 2.0), ("Until", "{{ m.until }}", 2.0),
                      ("Note", "{{ m.note }}", PORTRAIT_WIDTH - 11.2)], "m in members")
@@ -472,8 +513,8 @@ def brief():
 
     p(doc, "Policies and instruments", "Heading 1")
     tag(doc, "{%p if policies %}")
-    p(doc, "Regional instruments adopted by the {{ 'entity' if kind == 'Regional entity' "
-           "else 'dialogue' }} on migration, climate change and disasters (Policies sheet).")
+    p(doc, "Regional instruments adopted by the {{ kind_word }} on migration, climate change "
+           "and disasters (Policies sheet).", "Table intro")
     data_table(doc, [("Instrument", "{{ pol.title }}{% if pol.original %} ({{ pol.original }})"
                                     "{% endif %}", 6.6),
                      ("Type", "{{ pol.type }}", 3.2), ("Year", "{{ pol.year }}", 1.3),
@@ -486,8 +527,8 @@ def brief():
 
     p(doc, "Thematic areas", "Heading 1")
     tag(doc, "{%p if themes %}")
-    p(doc, "How strongly the {{ 'entity' if kind == 'Regional entity' else 'dialogue' }} works "
-           "on each theme of the mapping, and the evidence (Themes sheet).")
+    p(doc, "How strongly the {{ kind_word }} works on each theme of the mapping, and the "
+           "evidence (Themes sheet).", "Table intro")
     data_table(doc, [("Theme", "{{ t.theme }}", 4.6), ("Relevance", "{{ t.relevance }}", 2.2),
                      ("Evidence", "{{ t.evidence }}", PORTRAIT_WIDTH - 6.8)], "t in themes")
     tag(doc, "{%p else %}")
@@ -523,8 +564,6 @@ def mapping_report():
                         "distribution{% endif %}"),
            ("Coverage", "{{ counts.entities }} regional entities, {{ counts.dialogues }} "
                         "dialogues, {{ counts.themes }} themes")])
-    page_break(doc)
-
     p(doc, "Summary", "Heading 1")
     p(doc, "This report maps {{ counts.entities }} regional entities and {{ counts.dialogues }} "
            "inter-regional dialogues by theme and by geography, from the master workbook. "
@@ -534,24 +573,7 @@ def mapping_report():
     p(doc, "“Climate action and mobility” and “Data” are the focus of the terms of reference "
            "and come first in every part of this report.")
 
-    p(doc, "Geographic coverage", "Heading 1")
-    p(doc, "Sub-regions each body covers (Geographic focus in the Entities and Dialogues "
-           "sheets).")
-    data_table(doc, [("Sub-region", "{{ g.region }}", 4.0), ("Bodies", "{{ g.count }}", 1.6),
-                     ("Entities and dialogues", "{{ g.bodies }}", PORTRAIT_WIDTH - 5.6)],
-               "g in geography")
-
-    p(doc, "Membership overlaps", "Heading 1")
-    tag(doc, "{%p if overlaps %}")
-    p(doc, "Countries that belong to the most bodies: {{ overlap_rule }}.")
-    data_table(doc, [("Country", "{{ o.country }}", 4.0), ("Bodies", "{{ o.count }}", 1.6),
-                     ("Entities and dialogues", "{{ o.bodies }}", PORTRAIT_WIDTH - 5.6)],
-               "o in overlaps")
-    tag(doc, "{%p else %}")
-    todo_paragraph(doc)
-    tag(doc, "{%p endif %}")
-
-    # The matrix: a landscape section of its own.
+    # The matrix: a landscape section of its own, right after the cover and summary.
     doc.add_section(WD_SECTION.NEW_PAGE)
     section = doc.sections[-1]
     _page(section, landscape=True)
@@ -560,10 +582,12 @@ def mapping_report():
     _header_footer(section, LANDSCAPE_WIDTH)
     p(doc, "The mapping matrix", "Heading 1")
     p(doc, "Relevance of each theme to each body (Themes sheet). High, Medium, Low, None; “?” not "
-           "assessed yet; a dash: no row in the Themes sheet.")
-    spread_table(doc, ("Body", "{{ r.acronym }}", 3.0),
-                 ("{{ c }}", "{{ c.text }}", "c.fill", "r.cells"),
-                 "r in matrix", "c in theme_names", LANDSCAPE_WIDTH)
+           "assessed yet; a dash: no row in the Themes sheet.", "Table intro")
+    matrix = spread_table(doc, ("Body", "{{ r.acronym }}", 2.4),
+                          ("{{ c }}", "{{ c.text }}", "c.fill", "r.cells"),
+                          "r in matrix", "c in theme_names", LANDSCAPE_WIDTH,
+                          heading_style="Matrix heading")
+    _cell_margins(matrix, 25, 30)
     # back to portrait
     doc.add_section(WD_SECTION.NEW_PAGE)
     section = doc.sections[-1]
@@ -571,6 +595,24 @@ def mapping_report():
     section.footer.is_linked_to_previous = False
     section.header.is_linked_to_previous = False
     _header_footer(section, PORTRAIT_WIDTH)
+
+    p(doc, "Geographic coverage", "Heading 1")
+    p(doc, "Sub-regions each body covers (Geographic focus in the Entities and Dialogues "
+           "sheets).", "Table intro")
+    data_table(doc, [("Sub-region", "{{ g.region }}", 4.0), ("Bodies", "{{ g.count }}", 1.6),
+                     ("Entities and dialogues", "{{ g.bodies }}", PORTRAIT_WIDTH - 5.6)],
+               "g in geography", centred=[1])
+
+    p(doc, "Membership overlaps", "Heading 1")
+    tag(doc, "{%p if overlaps %}")
+    p(doc, "Countries that belong to the most bodies: {{ overlap_rule }}.", "Table intro")
+    data_table(doc, [("Country", "{{ o.country }}", 4.0), ("Bodies", "{{ o.count }}", 1.6),
+                     ("Entities and dialogues", "{{ o.bodies }}", PORTRAIT_WIDTH - 5.6)],
+               "o in overlaps", centred=[1])
+    tag(doc, "{%p else %}")
+    todo_paragraph(doc)
+    tag(doc, "{%p endif %}")
+
 
     p(doc, "Engagement strategy by theme", "Heading 1")
     p(doc, "For each theme, the bodies where it matters most, the evidence and where IOM can "
@@ -678,10 +720,11 @@ def inception_report():
 
     p(doc, "Workplan", "Heading 1")
     tag(doc, "{%p if phases %}")
-    p(doc, "Phases of the consultancy (Workplan sheet).")
+    p(doc, "Phases of the consultancy (Workplan sheet).", "Table intro")
     data_table(doc, [("Phase", "{{ ph.phase }}", 3.4), ("From", "{{ ph.start }}", 2.3),
                      ("To", "{{ ph.end }}", 2.3), ("Tasks", "{{ ph.tasks }}", 1.5),
-                     ("Progress", "{{ ph.progress }}", PORTRAIT_WIDTH - 9.5)], "ph in phases")
+                     ("Progress", "{{ ph.progress }}", PORTRAIT_WIDTH - 9.5)], "ph in phases",
+               centred=[3])
     p(doc, "Deliverables", "Heading 2")
     tag(doc, "{%p if deliverables %}")
     data_table(doc, [("Deliverable", "{{ d.task }}", 8.4), ("Due", "{{ d.due }}", 2.4),
@@ -698,10 +741,11 @@ def inception_report():
     tag(doc, "{%p if interviews %}")
     p(doc, "Key-informant interviews by body and status (Interviews sheet){% if period %}; "
            "data-collection period {{ period.start }} to {{ period.end }}{% endif %}. "
-           "Interviewees are not named here.")
+           "Interviewees are not named here.", "Table intro")
     spread_table(doc, ("Body", "{{ r.label }}", 3.2),
                  ("{{ c }}", "{{ c }}", "", "r.cells"),
-                 "r in interviews", "c in interview_statuses", PORTRAIT_WIDTH)
+                 "r in interviews", "c in interview_statuses", PORTRAIT_WIDTH,
+                 totals="interview_totals")
     tag(doc, "{%p else %}")
     todo_paragraph(doc)
     tag(doc, "{%p endif %}")
@@ -709,10 +753,11 @@ def inception_report():
     p(doc, "Data-collection plan", "Heading 1")
     tag(doc, "{%p if collection %}")
     p(doc, "Sources of the documentary review by due date and collection status (Sources "
-           "sheet).")
+           "sheet).", "Table intro")
     spread_table(doc, ("Due date", "{{ r.label }}", 3.2),
                  ("{{ c }}", "{{ c }}", "", "r.cells"),
-                 "r in collection", "c in collection_statuses", PORTRAIT_WIDTH)
+                 "r in collection", "c in collection_statuses", PORTRAIT_WIDTH,
+                 totals="collection_totals")
     tag(doc, "{%p else %}")
     todo_paragraph(doc)
     tag(doc, "{%p endif %}")

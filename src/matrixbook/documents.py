@@ -140,34 +140,58 @@ def words(value: Any) -> int:
 
 # --------------------------------------------------------------------------- page estimate
 
-WORDS_PER_PAGE = 400
-ROWS_PER_HALF_PAGE = 20
-COVER_PAGES = 1.0
+# The stated rate, measured on the notes of the default workbook printed by LibreOffice (A4,
+# 2 cm margins, Arial 10 pt text, 8.5 pt tables).
+WORDS_PER_LINE = 14  # running text across the page
+CELL_WORDS_PER_LINE = 7  # text in a narrow table column (a wide one takes more)
+TABLE_LINE = 0.85  # a table line is smaller than a text line
+LINES_PER_PAGE = 52
+COVER_CAPACITY = 58  # the cover holds more: its tables are in small print
+HEADING_LINES = 3  # a heading and the space around it
+TABLE_LINES = 3  # a table's introduction and header row
+COVER_LINES = 16  # the cover without the name: date / audience / reference table, headings
 SHORTEST_NOTE, LONGEST_NOTE = 5, 10  # pages, as the terms of reference ask
+
+
+def text_lines(texts: Iterable[str], words_per_line: int = WORDS_PER_LINE) -> float:
+    """Lines the paragraphs fill, with the half-line of space after each."""
+    return sum(math.ceil(words(t) / words_per_line) + 0.5 for t in texts if t)
+
+
+def table_lines(rows: Iterable[Iterable[str]],
+                words_per_line: int = CELL_WORDS_PER_LINE) -> float:
+    """Lines a table fills: a row is as tall as its longest cell (`words_per_line`: how many
+    words the widest text column holds on a line)."""
+    total = float(TABLE_LINES)
+    for row in rows:
+        tallest = max((math.ceil(words(c) / words_per_line) for c in row), default=1)
+        total += max(tallest, 1) * TABLE_LINE
+    return total
 
 
 @dataclass(frozen=True)
 class PageEstimate:
-    """How long a note will print, from its words and tables at a stated rate.
+    """How long a note will print: its lines at a stated rate, the cover on its own page(s).
 
     Why an estimate rather than the real count: `validate` has to warn before anything is built,
     and the real count depends on fonts and on Word versus LibreOffice.
     """
 
-    words: int
+    words: int  # running text
     tables: tuple[int, ...]  # rows of each table
+    cover_lines: float
+    body_lines: float
 
     @property
     def pages(self) -> float:
-        table_pages = sum(0.5 * math.ceil(rows / ROWS_PER_HALF_PAGE) for rows in self.tables
-                          if rows)
-        raw = COVER_PAGES + self.words / WORDS_PER_PAGE + table_pages
-        return round(raw * 2) / 2  # to the half page: more precision would be false
+        cover = max(1, math.ceil(self.cover_lines / COVER_CAPACITY))
+        raw = cover + self.body_lines / LINES_PER_PAGE
+        return math.ceil(raw * 2) / 2  # to the half page begun: more precision would be false
 
     @property
     def method(self) -> str:
-        return (f"{WORDS_PER_PAGE} words a page, half a page for every {ROWS_PER_HALF_PAGE} "
-                "table rows begun, one page for the cover")
+        return (f"{WORDS_PER_LINE} words a line of text, {CELL_WORDS_PER_LINE} in a table "
+                f"column, {LINES_PER_PAGE} lines a page, the cover on its own page")
 
     @property
     def summary(self) -> str:
@@ -262,12 +286,16 @@ def render_docx(name: str, context: Mapping[str, Any], target: Path,
     path = find_template(name, source)
     try:
         tpl = DocxTemplate(str(path))
-        tpl.render(dict(context), jinja_env=environment(), autoescape=True)
-    except jinja2.TemplateError as exc:
-        raise _docx_problem(tpl, path, exc) from None
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        tpl.init_docx()
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise TemplateProblem(f"Template {path} is not a Word document that can be read "
                               f"({exc}). Save it again from Word as .docx.") from None
+    paragraphs_of = _template_paragraphs(tpl)
+    _check_tags(path, paragraphs_of)
+    try:
+        tpl.render(dict(context), jinja_env=environment(), autoescape=True)
+    except jinja2.TemplateError as exc:
+        raise _docx_problem(tpl, path, exc, paragraphs_of) from None
     spread_tables(tpl.docx.element.body)
     props = tpl.docx.core_properties
     props.author = AUTHOR
@@ -282,6 +310,59 @@ def render_docx(name: str, context: Mapping[str, Any], target: Path,
     tpl.save(buffer)
     target.write_bytes(deterministic_zip(buffer.getvalue()))
     return target
+
+
+def _template_paragraphs(tpl: Any) -> dict[str, list[str]]:
+    """The text of every paragraph of the template, in Word's order (table cells included),
+    for the body, the page headers and the footers: what staff see and can search for."""
+    from docx.oxml.ns import qn
+
+    def texts(element: Any) -> list[str]:
+        return ["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in element.iter(qn("w:p"))]
+
+    doc = tpl.docx
+    out = {"body": texts(doc.element.body), "page header": [], "footer": []}
+    for section in doc.sections:
+        for part, where in ((section.header, "page header"), (section.footer, "footer")):
+            if not part.is_linked_to_previous:
+                out[where] += texts(part._element)
+    return out
+
+
+_DELIMITERS = re.compile(r"\{\{|\}\}|\{%|%\}|\{#|#\}")
+_CLOSER = {"{{": "}}", "{%": "%}", "{#": "#}"}
+
+
+def _check_tags(path: Path, paragraphs_of: dict[str, list[str]]) -> None:
+    """Every tag opened in a paragraph must close in it. docxtpl would otherwise swallow the
+    paragraphs up to the next closing brace without a word: a note with sections missing."""
+    for where, texts in paragraphs_of.items():
+        for number, text in enumerate(texts, start=1):
+            expected = None
+            for match in _DELIMITERS.finditer(text):
+                token = match.group()
+                if token in _CLOSER:
+                    if expected:
+                        break
+                    expected = _CLOSER[token]
+                elif token == expected:
+                    expected = None
+                else:
+                    expected = "?" + token
+                    break
+            if expected:
+                problem = (f"a tag is opened but not closed with {expected}"
+                           if not expected.startswith("?")
+                           else f"{expected[1:]} closes a tag that was not opened")
+                place = "" if where == "body" else f" of the {where}"
+                raise TemplateProblem(
+                    f"Template {path}, line {number}{place} (the paragraph that reads "
+                    f"“{_short(text)}”): {problem}. Fix the template in Word and build again.")
+
+
+def _short(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def spread_tables(body: Any) -> None:
@@ -318,18 +399,18 @@ def spread_tables(body: Any) -> None:
                     tcw.set(qn("w:type"), "dxa")
 
 
-def _docx_problem(tpl: Any, path: Path, exc: jinja2.TemplateError) -> TemplateProblem:
-    """Name the template, the line of its XML (one paragraph a line, as docxtpl lays it out)
-    and the text of that paragraph, so staff can find it in Word."""
+def _docx_problem(tpl: Any, path: Path, exc: jinja2.TemplateError,
+                  paragraphs_of: dict[str, list[str]]) -> TemplateProblem:
+    """Name the template and the line: for a Word template, the number of the paragraph from
+    the top (table cells included), with its text so staff can search for it in Word.
+
+    jinja2 counts lines of the XML docxtpl lays out one paragraph a line (tag paragraphs
+    removed); the paragraph is found back by its text, else by the tag it holds."""
     line = _line_of(exc, None)
-    part = getattr(getattr(tpl, "current_rendering_part", None), "partname", "") or ""
-    where = ""
-    if "footer" in part:
-        where = " (in the footer)"
-    elif "header" in part:
-        where = " (in the page header)"
-    text = ""
-    if line and not where:
+    part = str(getattr(getattr(tpl, "current_rendering_part", None), "partname", "") or "")
+    where = "footer" if "footer" in part else "page header" if "header" in part else "body"
+    number, text = None, ""
+    if line and where == "body":
         try:
             xml = re.sub(r"<w:p([ >])", r"\n<w:p\1", tpl.patch_xml(tpl.get_xml()))
             lines = xml.splitlines()
@@ -337,9 +418,35 @@ def _docx_problem(tpl: Any, path: Path, exc: jinja2.TemplateError) -> TemplatePr
                 text = " ".join(_TAGS.sub("", lines[line - 1]).split())
         except Exception:  # noqa: BLE001 - the context is a courtesy; the error still stands
             text = ""
-    shown = f" (the paragraph reads: {text[:80]})" if text else ""
-    return TemplateProblem(f"Template {path}, line {line or '?'}{where}{shown}: {_reason(exc)}. "
-                           "Fix the template in Word and build again.")
+        number = _find_paragraph(paragraphs_of["body"], text)
+    elif where != "body" and len(paragraphs_of[where]) == 1:
+        number, text = 1, paragraphs_of[where][0]
+    if number:
+        text = paragraphs_of[where][number - 1]
+    place = "" if where == "body" else f" of the {where}"
+    at = f"line {number}{place}" if number else f"line {line or '?'}{place}"
+    shown = f" (the paragraph that reads “{_short(text)}”)" if text else ""
+    return TemplateProblem(f"Template {path}, {at}{shown}: {_reason(exc)}. Fix the template "
+                           "in Word and build again.")
+
+
+def _find_paragraph(texts: list[str], line_text: str) -> int | None:
+    """The number of the template paragraph that the rendered line came from."""
+    def norm(t: str) -> str:
+        t = re.sub(r"([{][{%#])(p|tr|tc|r) ", r"\1", t)  # {%p for %} is {% for %} once laid out
+        return "".join(t.split())
+
+    wanted = norm(line_text)
+    if not wanted:
+        return None
+    for number, text in enumerate(texts, start=1):
+        if norm(text) and norm(text) == wanted:
+            return number
+    for tag in re.findall(r"[{][{%#].*?[}%#][}]", line_text):
+        for number, text in enumerate(texts, start=1):
+            if norm(tag) in norm(text):
+                return number
+    return None
 
 
 def deterministic_zip(data: bytes) -> bytes:
@@ -374,6 +481,7 @@ def common_context(ctx: Any, title: str) -> dict[str, Any]:
     """What every document's cover and footer show."""
     return {
         "doc_title": title,
+        "footer_title": title,
         "data_date": ctx.data_date,
         "data_date_long": long_day(ctx.data_date) or ctx.data_date,
         "audience": ctx.audience,

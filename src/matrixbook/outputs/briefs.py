@@ -12,6 +12,7 @@ and by its HTML twin; `validate --stage final` uses the same content for its pag
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,8 @@ import pandas as pd
 
 from matrixbook.build import BuildContext, Output
 from matrixbook.documents import (
+    COVER_LINES,
+    HEADING_LINES,
     PageEstimate,
     as_text,
     common_context,
@@ -27,6 +30,8 @@ from matrixbook.documents import (
     is_blank,
     paragraphs,
     record,
+    table_lines,
+    text_lines,
     words,
     write_pair,
 )
@@ -34,10 +39,12 @@ from matrixbook.schema import Schema, Sheet
 
 # Sheet of each kind of body, and how a note names its kind (the same words as ctx.bodies()).
 KINDS = {"Entities": "Regional entity", "Dialogues": "Inter-regional dialogue"}
+KIND_WORDS = {"Entities": "entity", "Dialogues": "dialogue"}
 # Fields the note places itself (title, other names, boxes); every other non-section column of
 # the sheet is listed as a key fact on the cover, under its column name.
 _PLACED = {"acronym", "name_en", "unconfirmed", "source_ids"}
 _OTHER_NAMES = ("name_", "acronym_")
+TITLE_WORDS_PER_LINE, TITLE_LINE = 5, 2.6  # the name on the cover, in 26 pt
 
 
 def section_columns(sheet: Sheet) -> list[Any]:
@@ -192,9 +199,11 @@ def note_content(schema: Schema, tables: dict[str, pd.DataFrame], sheet_name: st
     return {
         "id": body_id,
         "kind": KINDS[sheet_name],
+        "kind_word": KIND_WORDS[sheet_name],
         "name": name,
         "acronym": acronym,
-        "display_name": f"{name} ({acronym})" if acronym and acronym != name else name,
+        "display_name": (f"{name} ({acronym})" if acronym and acronym not in name
+                         else name),
         "body": record(frame, row),
         "other_names": other_names,
         "facts": facts,
@@ -210,12 +219,35 @@ def note_content(schema: Schema, tables: dict[str, pd.DataFrame], sheet_name: st
 
 
 def page_estimate(content: dict[str, Any]) -> PageEstimate:
-    """Pages of a note: its running text (sections and references) at the stated rate, its
-    tables by rows, and the cover page (key facts and boxes live there)."""
-    text = words([s["paragraphs"] for s in content["sections"]])
-    text += words([[s["text"], s["url"]] for s in content["sources"]])
-    tables = (len(content["members"]), len(content["policies"]), len(content["themes"]))
-    return PageEstimate(text, tables)
+    """Pages of a note, at the rate stated in matrixbook.documents: the cover (key facts and
+    boxes) on its own page, then the sections, tables and references line by line."""
+    title = math.ceil(words(content["name"]) / TITLE_WORDS_PER_LINE) * TITLE_LINE
+    cover = COVER_LINES + title + table_lines([[f["label"], f["value"]]
+                                               for f in content["facts"]], 16)
+    for box in (content["unconfirmed"], [f"{i['label']}: {i['value']}"
+                                         for i in content["internal_items"]]):
+        if box:
+            cover += HEADING_LINES + text_lines(box)
+    body = 0.0
+    running = 0
+    for section in content["sections"]:
+        body += HEADING_LINES + (text_lines(section["paragraphs"]) or 1.5)
+        running += words(section["paragraphs"])
+    # Each table with the words a line of its widest column holds (the template's widths).
+    tables = (
+        ([[m["country"], m["role"], m["since"], m["until"], m["note"]]
+          for m in content["members"]], 7),
+        ([[p["title"] + " " + p["original"], p["type"], p["year"], p["status"], p["climate"]]
+          for p in content["policies"]], 8),
+        ([[t["theme"], t["relevance"], t["evidence"]] for t in content["themes"]], 12),
+    )
+    for rows, per_line in tables:
+        body += HEADING_LINES + (table_lines(rows, per_line) if rows else 1.5)
+    references = [f"{s['text']} {s['url']} {s['accessed']}" for s in content["sources"]]
+    body += HEADING_LINES + (text_lines(references) or 1.5)
+    running += words(references)
+    body += HEADING_LINES + 4  # "About this note"
+    return PageEstimate(running, tuple(len(rows) for rows, _ in tables), cover, body)
 
 
 def notes(schema: Schema, tables: dict[str, pd.DataFrame]) -> list[tuple[str, Any, dict]]:
@@ -238,6 +270,7 @@ def write(ctx: BuildContext) -> list[Path]:
     for _sheet, _row, content in notes(ctx.schema, ctx.tables):
         title = f"Briefing note: {content['display_name']}"
         context = common_context(ctx, title)
+        context["footer_title"] = f"Briefing note: {content['acronym'] or content['name']}"
         context.update(content)
         context["estimate"] = page_estimate(content).as_dict()
         written += write_pair(ctx, f"briefs/{content['id']}", "brief", context, title)

@@ -57,7 +57,7 @@ def _deliverables(plan: pd.DataFrame) -> list[dict[str, str]]:
 
 
 def _count_table(frame: pd.DataFrame, row_labels: list[tuple[str, Any]], column: str,
-                 statuses: list[str]) -> tuple[list[dict[str, Any]], list[str]]:
+                 statuses: list[str]) -> dict[str, Any]:
     """Rows of counts by status (only the statuses that occur, in vocabulary order), a Total
     column and a Total row; zero shows as a dash so the figures stand out."""
     present = [s for s in statuses if (frame[column] == s).any()]
@@ -70,16 +70,16 @@ def _count_table(frame: pd.DataFrame, row_labels: list[tuple[str, Any]], column:
         rows.append({"label": label, "cells": [str(c) if c else "–" for c in counts]
                      + [str(len(part))]})
     totals = [int((frame[column] == s).sum()) for s in present]
-    rows.append({"label": "Total", "cells": [str(c) if c else "–" for c in totals]
-                 + [str(len(frame))]})
-    return rows, present + ["Total"]
+    return {"rows": rows, "columns": present + ["Total"],
+            "totals": {"label": "Total", "cells": [str(c) if c else "–" for c in totals]
+                       + [str(len(frame))]}}
 
 
 def _interviews(schema: Schema, tables: dict[str, pd.DataFrame],
-                bodies: pd.DataFrame) -> tuple[list[dict[str, Any]], list[str]]:
+                bodies: pd.DataFrame) -> dict[str, Any]:
     t = tables.get("Interviews")
     if t is None or t.empty:
-        return [], []
+        return {"rows": [], "columns": [], "totals": None}
     labels = [(as_text(b.get("acronym")) or as_text(b.body_id), t["body_id"] == b.body_id)
               for _, b in bodies.iterrows()]
     known = set(bodies["body_id"].astype(str))
@@ -89,11 +89,10 @@ def _interviews(schema: Schema, tables: dict[str, pd.DataFrame],
     return _count_table(t, labels, "status", list(schema.vocabulary("interview_status").codes))
 
 
-def _collection(schema: Schema, tables: dict[str, pd.DataFrame]
-                ) -> tuple[list[dict[str, Any]], list[str]]:
+def _collection(schema: Schema, tables: dict[str, pd.DataFrame]) -> dict[str, Any]:
     t = tables.get("Sources")
     if t is None or t.empty:
-        return [], []
+        return {"rows": [], "columns": [], "totals": None}
     dates = sorted(t["due_date"].dropna().unique())
     labels = [(day(pd.Timestamp(d)), t["due_date"] == d) for d in dates]
     if t["due_date"].isna().any():
@@ -110,8 +109,8 @@ def report_content(ctx: BuildContext) -> dict[str, Any]:
     period = collection_period(ctx)  # the same data-collection period validation checks
     entities = _body_rows(schema, tables.get("Entities"), "entity_id", "entity_type")
     dialogues = _body_rows(schema, tables.get("Dialogues"), "dialogue_id", "dialogue_type")
-    interview_rows, interview_statuses = _interviews(schema, tables, bodies)
-    collection_rows, collection_statuses = _collection(schema, tables)
+    interview_counts = _interviews(schema, tables, bodies)
+    collection_counts = _collection(schema, tables)
     return {
         "counts": {
             "entities": len(entities),
@@ -127,10 +126,12 @@ def report_content(ctx: BuildContext) -> dict[str, Any]:
         "dialogues": dialogues,
         "phases": _phases(schema, tables.get("Workplan")),
         "deliverables": _deliverables(tables.get("Workplan")),
-        "interviews": interview_rows,
-        "interview_statuses": interview_statuses,
-        "collection": collection_rows,
-        "collection_statuses": collection_statuses,
+        "interviews": interview_counts["rows"],
+        "interview_statuses": interview_counts["columns"],
+        "interview_totals": interview_counts["totals"],
+        "collection": collection_counts["rows"],
+        "collection_statuses": collection_counts["columns"],
+        "collection_totals": collection_counts["totals"],
     }
 
 
