@@ -187,9 +187,11 @@ def test_without_today_no_line_and_no_late_flag(tmp_path: Path) -> None:
 def test_payment_due_15_days_after_approval(edited: Callable[..., Path], tmp_path: Path) -> None:
     book = edited({"Workplan": {cell("Workplan", "Approval date", "WP-10"):
                                 datetime(2025, 9, 16)}})
-    out = build_only(book, tmp_path / "out", ["workplan"])
+    out = build_only(book, tmp_path / "out", ["workplan"], today=date(2025, 9, 20))
     n = notes(open_sheet(out / "workplan.xlsx", "Schedule"))
+    # Past its deadline but approved, so delivered: not late, whatever its Status says.
     assert n["WP-10"] == "Approved 2025-09-16; payment due by 2025-10-01"
+    assert n["WP-09"] == "Late: due 2025-09-11, not done"
     assert n["WP-16"] == "Approval not recorded yet"
 
 

@@ -18,7 +18,7 @@ interviewees' names and contacts appear only in an internal build.
 
 from __future__ import annotations
 
-import math
+import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -67,6 +67,8 @@ WEEKEND_FILL = "#D9D9D9"
 TODAY = xlsx.OKABE_ITO["vermillion"]
 LATE_FILL = xlsx.TINTS["vermillion"]
 WEEK_LINE = "#A6A6A6"
+# White edges above and below a bar, so the bars of consecutive tasks do not merge into a block.
+BAR_EDGES = {"top": 2, "top_color": "#FFFFFF", "bottom": 2, "bottom_color": "#FFFFFF"}
 INTERVIEW_STATUS_FILL = {
     "Done": xlsx.TINTS["green"],
     "Confirmed": xlsx.TINTS["blue"],
@@ -135,11 +137,11 @@ def _row_height(texts: Iterable[tuple[Any, float]]) -> float | None:
     for text, width in texts:
         if is_missing(text):
             continue
-        chars_per_line = max(width * 1.4, 1)  # 9-point text in columns sized for 11-point
-        needed = sum(max(1, math.ceil(len(part) / chars_per_line))
+        chars_per_line = max(int(width * 1.4), 1)  # 9-point text, columns sized for 11-point
+        needed = sum(max(1, len(textwrap.wrap(part, chars_per_line)))
                      for part in str(text).split("\n"))
         lines = max(lines, needed)
-    return None if lines == 1 else 12.0 * lines + 1
+    return None if lines == 1 else 11.5 * lines + 2
 
 
 # --------------------------------------------------------------------------- Schedule
@@ -194,8 +196,9 @@ SCHEDULE_HEADER_ROWS = 5  # title, explanation, months, weekdays, column headers
 
 def is_late(rec: Any, today: date | None) -> bool:
     """A task is late when it should have ended before today and is neither Done nor
-    Cancelled (a cancelled task cannot be late)."""
-    if today is None or pd.isna(rec.end_date):
+    Cancelled (a cancelled task cannot be late) nor approved (an approved deliverable was
+    delivered, whatever its Status says)."""
+    if today is None or pd.isna(rec.end_date) or payment_due(rec.approval_date) is not None:
         return False
     return rec.end_date.date() < today and rec.status not in ("Done", "Cancelled")
 
@@ -268,7 +271,7 @@ def write_schedule(wb: xlsxwriter.Workbook, f: Formats, ctx: BuildContext) -> No
     last_row = _write_schedule_rows(ws, f, groups, timeline, left, today, today_col)
     _write_timeline_header(ws, f, timeline, left, today_col, last_row)
     ws.freeze_panes(SCHEDULE_HEADER_ROWS, 2)
-    legend_end = _write_legend(ws, f, last_row + 2, today_col is not None)
+    legend_end = _write_legend(ws, f, last_row + 2, today_col is not None, timeline.weekly)
     ws.print_area(0, 0, legend_end, left + len(days) - 1)
     xlsx.print_setup(ws, header_rows=SCHEDULE_HEADER_ROWS, audience=ctx.audience,
                      title="Workplan schedule")
@@ -381,10 +384,11 @@ def _write_task(ws: Worksheet, f: Formats, row: int, rec: Any, timeline: Timelin
         if marker_col == i:
             ws.write_string(row, col, marker, _timeline_format(
                 f, timeline, i, day, today_col, bold=True, font_size=10,
-                font_color=xlsx.HEADER_FONT, bg_color=colour))
+                font_color=xlsx.HEADER_FONT, bg_color=colour, **BAR_EDGES))
         elif start <= bar_end and timeline.covers(day, start, bar_end):
             ws.write_blank(row, col, None, _timeline_format(
-                f, timeline, i, day, today_col, bg_color=weekend_colour if weekend else colour))
+                f, timeline, i, day, today_col, bg_color=weekend_colour if weekend else colour,
+                **BAR_EDGES))
         elif weekend:
             ws.write_blank(row, col, None, _timeline_format(
                 f, timeline, i, day, today_col, bg_color=WEEKEND_FILL))
@@ -392,7 +396,7 @@ def _write_task(ws: Worksheet, f: Formats, row: int, rec: Any, timeline: Timelin
             ws.write_blank(row, col, None, _timeline_format(f, timeline, i, day, today_col))
 
 
-def _write_legend(ws: Worksheet, f: Formats, row: int, with_today: bool) -> int:
+def _write_legend(ws: Worksheet, f: Formats, row: int, with_today: bool, weekly: bool) -> int:
     """The key to colours and markers, under the chart; returns its last row."""
     ws.write_string(row, 1, "Legend", f(bold=True))
     row += 1
@@ -407,12 +411,14 @@ def _write_legend(ws: Worksheet, f: Formats, row: int, with_today: bool) -> int:
         label = "deadline (last day)" if kind == "Deliverable" else "(its day)"
         ws.write_string(row, 1, f"{kind} {label}, coloured by status", f())
         row += 1
-    ws.write_blank(row, 0, None, f(bg_color=WEEKEND_FILL))
-    ws.write_string(row, 1, "Weekend (Saturday and Sunday)", f())
-    row += 1
+    if not weekly:
+        ws.write_blank(row, 0, None, f(bg_color=WEEKEND_FILL))
+        ws.write_string(row, 1, "Weekend (Saturday and Sunday)", f())
+        row += 1
     if with_today:
         ws.write_blank(row, 0, None, f(left=5, left_color=TODAY))
-        ws.write_string(row, 1, "Today", f())
+        ws.write_string(row, 1, "Today (in a weekly chart: its week)" if weekly else "Today",
+                        f())
         row += 1
     ws.write_blank(row, 0, None, f(bg_color=LATE_FILL))
     ws.write_string(row, 1, "Late: should have ended before today and not Done", f())
@@ -591,7 +597,7 @@ def write_interview_counts(wb: xlsxwriter.Workbook, f: Formats, ctx: BuildContex
     ]
     _title(ws, f, "Interviews by body", lines)
     entities = ctx.schema.sheet("Entities")
-    headers = [(_label(entities, "acronym"), 12), (_label(entities, "name_en"), 34),
+    headers = [(_label(entities, "acronym"), 15), (_label(entities, "name_en"), 34),
                ("Kind", 18)] + [(s, 8.5) for s in statuses] + [("Total", 7), ("Flag", 26)]
     hdr = INTERVIEW_HEADER_ROWS - 1
     for c, (label, width) in enumerate(headers):
@@ -604,7 +610,7 @@ def write_interview_counts(wb: xlsxwriter.Workbook, f: Formats, ctx: BuildContex
     for rec in counts.itertuples(index=False):
         values = rec._asdict()
         flag = values["flag"]
-        ws.write_string(row, 0, str(values["acronym"]), f(bold=True))
+        ws.write_string(row, 0, str(values["acronym"]), f(bold=True, text_wrap=True))
         xlsx.write_value(ws, row, 1, values["name_en"], f(text_wrap=True))
         ws.write_string(row, 2, str(values["kind"]), f())
         for c, s in enumerate(statuses, start=3):
@@ -615,7 +621,7 @@ def write_interview_counts(wb: xlsxwriter.Workbook, f: Formats, ctx: BuildContex
             ws.write_string(row, 4 + len(statuses), flag, f(bold=True, bg_color=LATE_FILL))
         else:
             ws.write_blank(row, 4 + len(statuses), None, f())
-        height = _row_height([(values["name_en"], 34)])
+        height = _row_height([(values["acronym"], 15), (values["name_en"], 34)])
         if height:
             ws.set_row(row, height)
         row += 1
