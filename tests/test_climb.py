@@ -149,6 +149,17 @@ def test_one_row_per_policy_with_a_climate_context(schema: Schema, tmp_path: Pat
     [cells] = xlsx_rows(out / "climb_policies.xlsx")
     assert cells["Year adopted"] == 1992  # a number, not text
     assert cells["Date accessed"] == datetime(2025, 8, 20)  # a real date
+    # the URL stays plain wrapped text: LibreOffice would print a hyperlink on one cut line
+    assert cells["Source URL"] == "https://example.org/doc"
+
+
+def test_a_workbook_without_climate_policies_gives_the_header_only(schema: Schema,
+                                                                    tmp_path: Path) -> None:
+    path = book(tmp_path, schema, [policy("POL-001", "Labour", **{"Climate context": None})])
+    out = build_climb(path, tmp_path / "o")
+    assert (out / "climb_policies.csv").read_bytes() == (
+        b"\xef\xbb\xbf" + ",".join(HEADERS).encode() + b"\r\n")
+    assert xlsx_rows(out / "climb_policies.xlsx") == []
 
 
 # --- countries covered -----------------------------------------------------------------------
