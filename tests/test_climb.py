@@ -339,6 +339,7 @@ def test_xlsx_layout_and_about_sheet(schema: Schema, tmp_path: Path) -> None:
     assert "schemas/climb.yaml" in about["Labels"]
 
 
+@pytest.mark.office
 def test_libreoffice_opens_the_sheet(schema: Schema, tmp_path: Path) -> None:
     path = book(tmp_path, schema, [policy(f"POL-{i:03d}", f"Policy {i}") for i in range(1, 6)])
     out = build_climb(path, tmp_path / "o")
