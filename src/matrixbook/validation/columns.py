@@ -104,6 +104,12 @@ def _text_value(v: Any) -> str:
     return str(v)
 
 
+def _brief(v: Any, limit: int = 60) -> str:
+    """A value as quoted in a message: long text cut, so a 32,767-character cell stays readable."""
+    text = _text_value(v)
+    return text if len(text) <= limit else text[: limit - 1] + f"… ({len(text):,} characters)"
+
+
 def _clean_text(v: Any) -> Any:
     if v is None or (isinstance(v, float) and pd.isna(v)):
         return None
@@ -112,7 +118,7 @@ def _clean_text(v: Any) -> Any:
 
 
 def _type_hint(col: Column, value: Any) -> str:
-    shown = _text_value(value)
+    shown = _brief(value)
     if col.type == "date":
         example = "2025-08-26 10:00" if col.time else "2025-09-12"
         if isinstance(value, str):
@@ -157,7 +163,7 @@ def raw_findings(data: SheetData) -> list[Finding]:
             out.append(Finding(ERROR, sheet.name, "wrong-type", _type_hint(col, value),
                                cell, row, col.name, value))
         elif rec.check == "whitespace":
-            cleaned = _clean_text(value)
+            cleaned = _brief(_clean_text(value))
             what = ("a non-breaking space" if _INNER_NBSP in str(value)
                     else "spaces before or after the text")
             out.append(Finding(WARNING, sheet.name, "whitespace",
@@ -327,7 +333,8 @@ def _typed_message(data: SheetData, schema: Schema, col: Column, check: str, row
         same = typed.index[(typed[col.field] == value).to_numpy()]
         first = int(same[0])
         return [Finding(ERROR, sheet.name, "duplicate-key",
-                        f"'{value}' is used twice, in {data.cell(col.field, first)} and {cell}; "
+                        f"'{_brief(value)}' is used twice, in {data.cell(col.field, first)} "
+                        f"and {cell}; "
                         f"each {col.name} must be unique. Give one of them another value.",
                         cell, row, col.name, value)]
     if check in ("vocabulary", "unknown-country"):
@@ -337,7 +344,7 @@ def _typed_message(data: SheetData, schema: Schema, col: Column, check: str, row
             guess = _closest(item, vocab.codes, vocab.by_lower)
             if check == "unknown-country":
                 hint = (f" Did you mean '{guess}' ({vocab.label(guess)})?" if guess else "")
-                msg = (f"'{item}' is not an ISO 3166-1 alpha-3 country code.{hint} Type a "
+                msg = (f"'{_brief(item)}' is not an ISO 3166-1 alpha-3 country code.{hint} Type a "
                        "three-letter code such as MAR, EGY or SAU.")
             else:
                 if guess:
@@ -346,13 +353,13 @@ def _typed_message(data: SheetData, schema: Schema, col: Column, check: str, row
                     hint = " Allowed: " + ", ".join(vocab.codes) + "."
                 else:
                     hint = " Pick a value from the drop-down list."
-                msg = f"'{item}' is not an allowed value for {col.name}.{hint}"
+                msg = f"'{_brief(item)}' is not an allowed value for {col.name}.{hint}"
             found.append(Finding(ERROR, sheet.name, check, msg, cell, row, col.name, shown))
         return found
     if check == "pattern":
         rx = col.regex
         return [Finding(ERROR, sheet.name, "pattern",
-                        f"'{item}' is not a valid {col.name}. {col.description}",
+                        f"'{_brief(item)}' is not a valid {col.name}. {col.description}",
                         cell, row, col.name, shown)
                 for item in _bad_items(col, value, lambda v: bool(rx.fullmatch(str(v))))]
     if check == "out-of-range":
@@ -370,8 +377,9 @@ def _typed_message(data: SheetData, schema: Schema, col: Column, check: str, row
             guess = difflib.get_close_matches(item, sorted(known), n=1, cutoff=0.7)
             hint = f" Did you mean '{guess[0]}'?" if guess else ""
             found.append(Finding(ERROR, sheet.name, "unknown-reference",
-                                 f"'{item}' is not an ID defined in {targets}.{hint} Add that "
-                                 "record first, or correct the ID.", cell, row, col.name, shown))
+                                 f"'{_brief(item)}' is not an ID defined in {targets}.{hint} "
+                                 "Add that record first, or correct the ID.", cell, row, col.name,
+                                 shown))
         return found
     return [Finding(ERROR, sheet.name, check, f"{col.name} failed the check '{check}'.",
                     cell, row, col.name, shown)]
