@@ -49,11 +49,12 @@ class Vocabulary:
     def by_lower(self) -> dict[str, str]:
         return {c.lower(): c for c in self.codes}
 
+    @cached_property
+    def labels(self) -> dict[str, str]:
+        return {t.code: t.label for t in self.terms}
+
     def label(self, code: str) -> str:
-        for t in self.terms:
-            if t.code == code:
-                return t.label
-        return code
+        return self.labels.get(code, code)
 
 
 @dataclass(frozen=True)
