@@ -148,6 +148,11 @@ def schema(fmt: str) -> None:
         click.echo(to_markdown(s), nl=False)
 
 
+from matrixbook.cli_diff import diff as _diff_command  # noqa: E402
+
+cli.add_command(_diff_command)
+
+
 def main() -> None:
     cli()
 
