@@ -1,0 +1,287 @@
+"""The mapping report (internal) and the inception report (deliverable 1), read back with
+python-docx: their headings, the matrix of bodies by theme, the membership overlaps, the
+engagement strategy with "Climate action and mobility" and "Data" first, the recommendations;
+the list of bodies, the deliverables of the workplan, the interview calendar without names and
+the data-collection plan. Then audiences, byte-identical rebuilds, templates that match the
+script that makes them, and LibreOffice opening both reports.
+
+Expectations are read from the default workbook, so a change of the seed changes what is
+expected, not whether the test holds.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import docx
+import pandas as pd
+import pytest
+from docx.enum.section import WD_ORIENT
+
+from conftest import MASTER, REPO, header_cell, to_pdf
+from matrixbook.api import build
+from matrixbook.build import select_outputs
+from matrixbook.schema import load_schema
+from test_briefs import (
+    TODAY,
+    after_heading,
+    all_text,
+    headings,
+    html_headings,
+    table_with_header,
+    tables_of,
+)
+
+MAPPING_HEADINGS = ["Summary", "The mapping matrix", "Geographic coverage", "Membership overlaps",
+                    "Engagement strategy by theme", "Key recommendations and entry points"]
+INCEPTION_HEADINGS = ["Purpose", "Methodology", "Entities and dialogues covered", "Workplan",
+                      "Interview calendar", "Data-collection plan"]
+CANARY = "CANARY-REPORT-2c81aa-internal-only"
+
+
+@pytest.fixture(scope="module")
+def tables() -> dict[str, pd.DataFrame]:
+    return tables_of(MASTER)
+
+
+@pytest.fixture(scope="module")
+def internal(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("reports-internal")
+    result = build(MASTER, out, only=["mapping_report", "inception_report"],
+                   audience="internal", today=TODAY)
+    assert result.report.ok, result.report.to_text()
+    return out
+
+
+@pytest.fixture(scope="module")
+def external(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("reports-external")
+    result = build(MASTER, out, only=["inception_report"], audience="external", today=TODAY)
+    assert result.report.ok, result.report.to_text()
+    return out
+
+
+def bodies(tables: dict[str, pd.DataFrame]) -> list[tuple[str, str]]:
+    """(ID, acronym) of every entity, then every dialogue, in workbook order."""
+    return ([(r.entity_id, r.acronym) for r in tables["Entities"].itertuples()]
+            + [(r.dialogue_id, r.acronym) for r in tables["Dialogues"].itertuples()])
+
+
+# --------------------------------------------------------------------------- mapping report
+
+def test_mapping_report_is_internal_only(internal: Path) -> None:
+    selected, messages = select_outputs(None, "external")
+    assert "mapping_report" not in [o.name for o in selected]
+    assert "Skipped mapping_report: internal only." in messages
+    assert (internal / "mapping_report.docx").exists()
+    assert (internal / "mapping_report.html").exists()
+
+
+def test_mapping_report_headings(internal: Path) -> None:
+    assert headings(internal / "mapping_report.docx") == MAPPING_HEADINGS
+    assert html_headings(internal / "mapping_report.html") == MAPPING_HEADINGS
+
+
+def test_matrix_of_bodies_by_theme(internal: Path, tables: dict[str, pd.DataFrame]) -> None:
+    themes = list(load_schema().vocabulary("themes").codes)
+    rows = table_with_header(internal / "mapping_report.docx", "Body")
+    assert rows[0][:3] == ["Body", "Climate action and mobility", "Data"]
+    assert sorted(rows[0][1:]) == sorted(themes)
+    assert [r[0] for r in rows[1:]] == [acronym for _, acronym in bodies(tables)]
+    cell = {(acronym, theme): rows[i + 1][j + 1]
+            for i, (_, acronym) in enumerate(bodies(tables))
+            for j, theme in enumerate(rows[0][1:])}
+    acronyms = dict(bodies(tables))
+    seen = set()
+    for r in tables["Themes"].itertuples():
+        shown = "?" if r.relevance == "Not assessed" else r.relevance
+        assert cell[(acronyms[r.body_id], r.theme)] == shown, (r.body_id, r.theme)
+        seen.add((acronyms[r.body_id], r.theme))
+    assert all(v == "–" for k, v in cell.items() if k not in seen)
+    assert len(seen) > 0
+
+
+def test_matrix_prints_on_a_landscape_page(internal: Path) -> None:
+    sections = docx.Document(str(internal / "mapping_report.docx")).sections
+    assert [s.orientation for s in sections] == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE,
+                                                 WD_ORIENT.PORTRAIT]
+
+
+def test_membership_overlaps(internal: Path, tables: dict[str, pd.DataFrame]) -> None:
+    """The countries in most bodies, counted here independently: Member or Participant rows
+    with no end date, minus open suspensions."""
+    m = tables["Memberships"]
+    open_rows = m[m["end_date"].isna()]
+    suspended = set(zip(open_rows[open_rows.role == "Suspended"].body_id,
+                        open_rows[open_rows.role == "Suspended"].country, strict=True))
+    active = open_rows[open_rows.role.isin(["Member", "Participant"])]
+    counts: dict[str, set[str]] = {}
+    for r in active.itertuples():
+        if (r.body_id, r.country) not in suspended:
+            counts.setdefault(r.country, set()).add(r.body_id)
+    most = max(len(v) for v in counts.values())
+    leaders = sorted(c for c, v in counts.items() if len(v) == most)
+    rows = table_with_header(internal / "mapping_report.docx", "Country")
+    assert rows[0] == ["Country", "Bodies", "Entities and dialogues"]
+    names = load_schema().vocabulary("countries")
+    assert rows[1][1] == str(most)
+    assert rows[1][0] in [names.label(c) for c in leaders]
+    first = leaders[[names.label(c) for c in leaders].index(rows[1][0])]
+    acronyms = dict(bodies(tables))
+    assert rows[1][2].split(", ") == [acronyms[b] for b, _ in bodies(tables)
+                                      if b in counts[first]]
+    assert 10 <= len(rows) - 1 <= 20
+    assert [int(r[1]) for r in rows[1:]] == sorted((int(r[1]) for r in rows[1:]), reverse=True)
+
+
+def test_engagement_strategy_starts_with_climate_and_data(internal: Path,
+                                                          tables: dict[str, pd.DataFrame]
+                                                          ) -> None:
+    document = docx.Document(str(internal / "mapping_report.docx"))
+    texts = [(p.style.name, p.text) for p in document.paragraphs]
+    start = texts.index(("Heading 1", "Engagement strategy by theme"))
+    themes = [t for s, t in texts[start + 1:] if s == "Heading 2"][:2]
+    assert themes == ["Climate action and mobility", "Data"]
+    climate = tables["Themes"][(tables["Themes"].theme == "Climate action and mobility")
+                               & tables["Themes"].relevance.isin(["High", "Medium", "Low"])]
+    page = (internal / "mapping_report.html").read_text(encoding="utf-8")
+    section = page.split("<h3>Climate action and mobility</h3>")[1].split("<h3>")[0]
+    assert section.count("<tr><td>") == len(climate) > 0
+    order = {"High": 0, "Medium": 1, "Low": 2}
+    shown = re.findall(r"<tr><td>[^<]*</td><td>(High|Medium|Low)</td>", section)
+    assert shown == sorted(shown, key=order.__getitem__)
+
+
+def test_recommendations_per_body(internal: Path, tables: dict[str, pd.DataFrame]) -> None:
+    document = docx.Document(str(internal / "mapping_report.docx"))
+    texts = [(p.style.name, p.text) for p in document.paragraphs]
+    start = texts.index(("Heading 1", "Key recommendations and entry points"))
+    body_headings = [t for s, t in texts[start + 1:] if s == "Heading 2"][:-1]  # About
+    las = tables["Entities"].set_index("entity_id").loc["ENT-LAS"]
+    assert body_headings[0] == f"LAS: {las.name_en}"
+    assert len(body_headings) == len(bodies(tables))
+    block = [t for _, t in texts[texts.index(("Heading 2", body_headings[0])):]][:8]
+    assert block[1] == f"Regional entity · IOM engagement: {las.iom_engagement}"
+    assert block[2:4] == ["Entry points", las.entry_points]
+    if pd.isna(las.recommendations):
+        assert block[4:6] == ["Recommendations", "To be completed."]
+    else:
+        assert block[4:6] == ["Recommendations", las.recommendations.split("\n")[0]]
+
+
+# --------------------------------------------------------------------------- inception report
+
+def test_inception_report_headings(internal: Path, external: Path) -> None:
+    for out in (internal, external):
+        assert headings(out / "inception_report.docx") == INCEPTION_HEADINGS
+        assert html_headings(out / "inception_report.html") == INCEPTION_HEADINGS
+
+
+def test_inception_lists_entities_and_dialogues(external: Path,
+                                                tables: dict[str, pd.DataFrame]) -> None:
+    report = external / "inception_report.docx"
+    entities = table_with_header(report, "Acronym")
+    assert [r[:2] for r in entities[1:]] == [[r.acronym, r.name_en]
+                                             for r in tables["Entities"].itertuples()]
+    dialogues = table_with_header(report, "Short name")
+    assert [r[:2] for r in dialogues[1:]] == [[r.acronym, r.name_en]
+                                              for r in tables["Dialogues"].itertuples()]
+
+
+def test_inception_workplan_and_deliverables(external: Path,
+                                             tables: dict[str, pd.DataFrame]) -> None:
+    plan = tables["Workplan"]
+    report = external / "inception_report.docx"
+    deliverables = table_with_header(report, "Deliverable")
+    expected = plan[plan.item_type == "Deliverable"].sort_values("end_date")
+    assert [r[1] for r in deliverables[1:]] == [f"{d:%Y-%m-%d}" for d in expected.end_date]
+    assert [r[1] for r in deliverables[1:]] == ["2025-09-12", "2025-09-30"]  # the ToR's dates
+    phases = table_with_header(report, "Phase")
+    inception = plan[plan.phase == "Inception"]
+    assert phases[1][:4] == ["Inception", f"{inception.start_date.min():%Y-%m-%d}",
+                             f"{inception.end_date.max():%Y-%m-%d}", str(len(inception))]
+
+
+def test_interview_calendar_counts_without_names(internal: Path, external: Path,
+                                                 tables: dict[str, pd.DataFrame]) -> None:
+    interviews = tables["Interviews"]
+    rows = table_with_header(internal / "inception_report.docx", "Body")
+    statuses = rows[0][1:-1]
+    assert rows[0][-1] == "Total"
+    assert rows[-1][0] == "Total" and rows[-1][-1] == str(len(interviews))
+    counts = interviews.status.value_counts()
+    assert rows[-1][1:-1] == [str(counts.get(s, 0) or "–") for s in statuses]
+    las = [r for r in rows if r[0] == "LAS"][0]
+    assert las[-1] == str((interviews.body_id == "ENT-LAS").sum())
+    personal = [v for c in ("interviewee", "email", "phone", "notes")
+                for v in interviews[c].dropna() if len(str(v)) > 3]
+    assert personal, "the default workbook names its interviewees (internal only)"
+    for out in (internal, external):
+        for path in (out / "inception_report.docx", out / "inception_report.html"):
+            text = all_text(path)
+            assert not [v for v in personal if str(v) in text], path
+
+
+def test_data_collection_plan(external: Path, tables: dict[str, pd.DataFrame]) -> None:
+    sources = tables["Sources"]
+    rows = table_with_header(external / "inception_report.docx", "Due date")
+    statuses = rows[0][1:-1]
+    assert rows[-1][-1] == str(len(sources))
+    counts = sources.status.value_counts()
+    assert rows[-1][1:-1] == [str(counts.get(s, 0) or "–") for s in statuses]
+    dates = sorted(f"{d:%Y-%m-%d}" for d in sources.due_date.dropna().unique())
+    labels = [r[0] for r in rows[1:-1]]
+    assert labels[:len(dates)] == dates
+    assert after_heading(external / "inception_report.docx", "Data-collection plan")[0] \
+        .startswith("Sources of the documentary review by due date")
+
+
+def test_external_inception_report_has_no_internal_value(edited: Callable[..., Path],
+                                                        tmp_path: Path) -> None:
+    book = edited({"Entities": {header_cell("Entities", "Internal notes", 2): CANARY},
+                   "Sources": {header_cell("Sources", "Internal notes", 2): CANARY},
+                   "Workplan": {header_cell("Workplan", "Internal notes", 2): CANARY}})
+    inside = build(book, tmp_path / "in", only=["mapping_report", "inception_report"],
+                   today=TODAY)
+    outside = build(book, tmp_path / "ex", only=["inception_report"], audience="external",
+                    today=TODAY)
+    assert inside.report.ok and outside.report.ok
+    assert CANARY in all_text(tmp_path / "in" / "mapping_report.docx")  # internal: shown
+    for path in outside.written:
+        assert CANARY not in all_text(path), path.name
+        assert "IOM only, not for distribution" not in all_text(path), path.name
+
+
+# --------------------------------------------------------------------------- files
+
+def test_reports_rebuild_byte_identical(internal: Path, tmp_path: Path) -> None:
+    result = build(MASTER, tmp_path, only=["mapping_report", "inception_report"], today=TODAY)
+    assert result.report.ok
+    for name in ("mapping_report.docx", "mapping_report.html", "inception_report.docx",
+                 "inception_report.html"):
+        assert (tmp_path / name).read_bytes() == (internal / name).read_bytes(), name
+
+
+def test_templates_match_the_script_that_makes_them(tmp_path: Path) -> None:
+    """templates/*.docx are what templates/make_templates.py writes, byte for byte: the script
+    is the reviewable form of the Word templates."""
+    spec = importlib.util.spec_from_file_location("make_templates",
+                                                  REPO / "templates" / "make_templates.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.main(["--out", str(tmp_path)]) == 0
+    for name in module.TEMPLATES:
+        assert (tmp_path / name).read_bytes() == (REPO / "templates" / name).read_bytes(), name
+    assert module.main(["--out", str(tmp_path)]) == 2  # never over a template without --force
+
+
+@pytest.mark.office
+def test_reports_open_in_libreoffice(internal: Path, external: Path, tmp_path: Path) -> None:
+    pdf = to_pdf(internal / "mapping_report.docx", tmp_path)
+    data = pdf.read_bytes()
+    assert re.search(rb"/MediaBox ?\[ ?0 0 841\.\d+ 595\.\d+ ?\]", data), "no landscape page"
+    assert re.search(rb"/MediaBox ?\[ ?0 0 595\.\d+ 841\.\d+ ?\]", data), "no portrait page"
+    to_pdf(external / "inception_report.docx", tmp_path)
