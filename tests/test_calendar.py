@@ -148,3 +148,42 @@ def test_calendar_follows_the_default_workbook(default_interviews: list[tuple[st
     """Guards IN_CALENDAR above: it must match the statuses of the default workbook."""
     assert sorted(i for i, s in default_interviews if s in ("Planned", "Confirmed")) \
         == IN_CALENDAR
+
+
+def test_utc_interview_is_written_in_utc(edited: Callable[..., Path], tmp_path: Path) -> None:
+    book = edited({"Interviews": {cell("Interviews", "Time zone", "INT-003"): "UTC"}})
+    path = build_calendar(book, tmp_path / "out")
+    assert b"DTSTART:20250826T100000Z" in path.read_bytes()
+    cal = icalendar.Calendar.from_ical(path.read_bytes())
+    assert "UTC" not in [str(tz["TZID"]) for tz in cal.walk("VTIMEZONE")]
+
+
+def test_zone_unknown_to_the_tz_database_gives_floating_time() -> None:
+    """A zone name the tz database does not know must not break the build: the event keeps
+    its local time without a zone, and says so."""
+    from matrixbook.audience import filter_tables
+    from matrixbook.build import BuildContext
+    from matrixbook.outputs.calendar import build_calendar as make
+    from matrixbook.validation import check_workbook
+
+    schema = load_schema()
+    tables = filter_tables(schema, check_workbook(MASTER, schema).tables, "internal")
+    interviews = tables["Interviews"]
+    interviews.loc[interviews["interview_id"] == "INT-003", "time_zone"] = "Mars/Olympus"
+    ctx = BuildContext(schema, tables, "internal", Path("."), MASTER, TODAY_DATE)
+    cal = icalendar.Calendar.from_ical(make(ctx).to_ical())
+    event = {str(e["UID"]): e for e in cal.walk("VEVENT")}[interview_uid("INT-003")]
+    assert "TZID" not in event["DTSTART"].params
+    assert event.start == datetime(2025, 8, 26, 10)
+    assert "Time zone: Mars/Olympus, which this computer's time-zone database does not know" \
+        in str(event["DESCRIPTION"])
+    assert "Mars/Olympus" not in [str(tz["TZID"]) for tz in cal.walk("VTIMEZONE")]
+
+
+@pytest.mark.xfail(strict=True, reason="schemas/vocabularies.yaml lists Europe/Geneva, which is "
+                   "not an IANA time zone (Geneva keeps Europe/Zurich's time)")
+def test_every_time_zone_of_the_list_is_an_iana_zone() -> None:
+    from zoneinfo import available_timezones
+
+    codes = load_schema().vocabulary("time_zones").codes
+    assert [z for z in codes if z not in available_timezones()] == []

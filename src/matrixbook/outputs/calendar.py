@@ -20,7 +20,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import icalendar
 import pandas as pd
@@ -64,6 +64,15 @@ def duration_of(value: Any) -> int:
 
 def ends_at(starts_at: pd.Timestamp, duration: Any) -> pd.Timestamp:
     return starts_at + timedelta(minutes=duration_of(duration))
+
+
+def known_zone(name: str) -> ZoneInfo | None:
+    """The zone, or None when the time-zone database does not know the name (the event is then
+    written in floating local time rather than failing the build)."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
 
 
 def calendar_interviews(interviews: pd.DataFrame) -> pd.DataFrame:
@@ -114,8 +123,9 @@ def build_calendar(ctx: BuildContext) -> icalendar.Calendar:
     zones: set[str] = set()
     for rec in chosen.itertuples():
         zone = time_zone_of(rec.time_zone)
-        zones.add(zone)
-        tz = ZoneInfo(zone)
+        tz = known_zone(zone)
+        if tz is not None:
+            zones.add(zone)
         body = bodies.get(rec.body_id, {})
         acronym = body.get("acronym")
         label = rec.body_id if is_missing(acronym) else acronym
@@ -126,7 +136,11 @@ def build_calendar(ctx: BuildContext) -> icalendar.Calendar:
         event.add("dtend", ends_at(rec.starts_at, rec.duration_min).to_pydatetime()
                   .replace(tzinfo=tz))
         event.add("summary", f"Interview: {label} — {rec.organisation}")
-        event.add("description", _description(rec, body))
+        description = _description(rec, body)
+        if tz is None:
+            description += (f"\nTime zone: {zone}, which this computer's time-zone database "
+                            "does not know: the time is shown as local time, without a zone.")
+        event.add("description", description)
         event.add("status", ICS_STATUS[rec.status])
         event.add("categories", ["Key-informant interview"])
         cal.add_component(event)

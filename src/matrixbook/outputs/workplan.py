@@ -19,6 +19,7 @@ interviewees' names and contacts appear only in an internal build.
 from __future__ import annotations
 
 import textwrap
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -607,15 +608,13 @@ def write_interview_counts(wb: xlsxwriter.Workbook, f: Formats, ctx: BuildContex
     ws.set_row(hdr, 26)
     number = {"num_format": '0;-0;"–"', "align": "center"}
     row = INTERVIEW_HEADER_ROWS
-    for rec in counts.itertuples(index=False):
-        values = rec._asdict()
+    for values in counts.to_dict("records"):
         flag = values["flag"]
         ws.write_string(row, 0, str(values["acronym"]), f(bold=True, text_wrap=True))
         xlsx.write_value(ws, row, 1, values["name_en"], f(text_wrap=True))
         ws.write_string(row, 2, str(values["kind"]), f())
         for c, s in enumerate(statuses, start=3):
-            ws.write_number(row, c, int(counts.loc[counts["body_id"] == values["body_id"], s]
-                                        .iloc[0]), f(**number))
+            ws.write_number(row, c, int(values[s]), f(**number))
         ws.write_number(row, 3 + len(statuses), int(values["Total"]), f(bold=True, **number))
         if flag:
             ws.write_string(row, 4 + len(statuses), flag, f(bold=True, bg_color=LATE_FILL))
@@ -667,11 +666,11 @@ def is_overdue(rec: Any, today: date | None) -> bool:
     return rec.due_date.date() < today and rec.status in STILL_TO_COLLECT
 
 
-def _collection_summary(group: pd.DataFrame, statuses: list[str]) -> str:
-    if group.empty:
+def _collection_summary(group: list[Any], statuses: list[str]) -> str:
+    if not group:
         return "no source listed yet"
-    counts = group["status"].value_counts()
-    parts = [f"{int(counts[s])} {s.lower()}" for s in statuses if s in counts.index]
+    counts = Counter(rec.status for rec in group)
+    parts = [f"{counts[s]} {s.lower()}" for s in statuses if counts[s]]
     noun = "source" if len(group) == 1 else "sources"
     return f"{len(group)} {noun}: " + ", ".join(parts)
 
@@ -694,13 +693,15 @@ def write_data_collection(wb: xlsxwriter.Workbook, f: Formats, ctx: BuildContext
     ws.set_column(flag_col, flag_col, 16)
     ws.write_string(hdr, flag_col, "Flag", f.header())
     ws.set_row(hdr, 26)
-    groups: list[tuple[str, pd.DataFrame]] = []
-    for body in ctx.bodies().itertuples():
-        label = f"{body.acronym} — {body.name_en}"
-        groups.append((label, sources[sources["body_id"] == body.body_id]))
-    general = sources[sources["body_id"].isna()]
-    if not general.empty:
-        groups.append(("General sources (not about one body)", general))
+    # One pass over the sources, in due-date order, bucketed by body (fast for large books).
+    ordered = sources.sort_values(["due_date", "source_id"], kind="stable", na_position="last")
+    by_body: dict[Any, list[Any]] = {}
+    for rec in ordered.itertuples():
+        by_body.setdefault(None if is_missing(rec.body_id) else rec.body_id, []).append(rec)
+    groups = [(f"{body.acronym} — {body.name_en}", by_body.get(body.body_id, []))
+              for body in ctx.bodies().itertuples()]
+    if by_body.get(None):
+        groups.append(("General sources (not about one body)", by_body[None]))
     row = SOURCE_HEADER_ROWS
     group_fill = {"bg_color": xlsx.TINTS["blue"], "bold": True}
     for label, group in groups:
@@ -708,14 +709,12 @@ def write_data_collection(wb: xlsxwriter.Workbook, f: Formats, ctx: BuildContext
                         f(**group_fill))
         for c in range(1, flag_col):
             ws.write_blank(row, c, None, f(**group_fill))
-        if group.empty:
+        if not group:
             ws.write_string(row, flag_col, NO_SOURCE, f(bold=True, bg_color=LATE_FILL))
         else:
             ws.write_blank(row, flag_col, None, f(**group_fill))
         row += 1
-        ordered = group.sort_values(["due_date", "source_id"], kind="stable",
-                                    na_position="last")
-        for rec in ordered.itertuples():
+        for rec in group:
             _write_source(ws, f, row, rec, today)
             row += 1
     if sources.empty and not groups:
