@@ -501,3 +501,12 @@ def test_notes_open_in_libreoffice_and_match_the_estimate(schema: Schema, extern
         pdf = to_pdf(external / f"{body_id}.docx", tmp_path)
         printed = pdf_pages(pdf)
         assert abs(printed - estimates[body_id]) <= 1, (body_id, printed, estimates[body_id])
+
+
+def test_html_twin_is_one_self_contained_file(external: Path) -> None:
+    """One file to attach to an e-mail: its style inline, nothing fetched, prints on A4."""
+    page = (external / "ENT-LAS.html").read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>\n<html lang=\"en\">")
+    assert "<style>" in page and "@page { size: A4;" in page
+    assert not re.search(r"<link\b|<script\b|<img\b|@import|url\(", page)
+    assert html_headings(external / "ENT-LAS.html")  # well formed: every tag closed
