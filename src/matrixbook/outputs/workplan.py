@@ -152,16 +152,18 @@ def _row_height(texts: Iterable[tuple[Any, float]]) -> float | None:
 class Timeline:
     """The columns of the Gantt chart: one per day (weekly=False) or per week (Mondays)."""
 
-    first: date  # a Monday
-    last: date  # a Sunday
+    first: date  # weekly: a Monday
+    last: date  # weekly: a Sunday
     weekly: bool
 
     @classmethod
     def spanning(cls, start: date, end: date) -> Timeline:
+        """Days from the plan's first to its last day; or whole weeks, Monday to Sunday."""
+        if (end - start).days + 1 <= DAILY_LIMIT_DAYS:
+            return cls(start, end, weekly=False)
         first = start - timedelta(days=start.weekday())
         last = end + timedelta(days=6 - end.weekday())
-        weekly = (last - first).days + 1 > DAILY_LIMIT_DAYS
-        return cls(first, last, weekly)
+        return cls(first, last, weekly=True)
 
     @property
     def step(self) -> int:
@@ -188,10 +190,13 @@ class Timeline:
 
 SCHEDULE_FIELDS = ("task_id", "task", "status", "start_date", "end_date", "responsible",
                    "deliverable_id")
-SCHEDULE_WIDTHS = {"task_id": 6.5, "task": 28, "status": 9, "start_date": 9,
-                   "end_date": 9, "responsible": 11, "deliverable_id": 8.5}
-NOTES_WIDTH = 21
-DAY_WIDTH, WEEKEND_WIDTH, WEEK_WIDTH = 2.2, 1.0, 5.2
+SCHEDULE_WIDTHS = {"task_id": 6.5, "task": 27, "status": 9, "start_date": 6.5,
+                   "end_date": 6.5, "responsible": 10.5, "deliverable_id": 8}
+NOTES_WIDTH = 19
+# Short dates: the year is in the timeline's month row, and every column saved is a larger
+# print on an A4 page.
+SCHEDULE_DATE = "d mmm"
+DAY_WIDTH, WEEKEND_WIDTH, WEEK_WIDTH = 2.2, 0.9, 5.2
 SCHEDULE_HEADER_ROWS = 5  # title, explanation, months, weekdays, column headers / days
 
 
@@ -337,10 +342,10 @@ def _write_schedule_rows(ws: Worksheet, f: Formats, groups: list[tuple[str, pd.D
         for c in range(1, left):
             if c == start_c:
                 ws.write_datetime(row, c, group["start_date"].min().to_pydatetime(),
-                                  f(num_format=xlsx.DATE_FORMAT, **phase_fill))
+                                  f(num_format=SCHEDULE_DATE, **phase_fill))
             elif c == end_c:
                 ws.write_datetime(row, c, group["end_date"].max().to_pydatetime(),
-                                  f(num_format=xlsx.DATE_FORMAT, **phase_fill))
+                                  f(num_format=SCHEDULE_DATE, **phase_fill))
             else:
                 ws.write_blank(row, c, None, f(**phase_fill))
         for i, day in enumerate(days):
@@ -360,7 +365,7 @@ def _write_task(ws: Worksheet, f: Formats, row: int, rec: Any, timeline: Timelin
     for c, field in enumerate(SCHEDULE_FIELDS):
         value = getattr(rec, field)
         if field in ("start_date", "end_date"):
-            xlsx.write_value(ws, row, c, value, f(num_format=xlsx.DATE_FORMAT))
+            xlsx.write_value(ws, row, c, value, f(num_format=SCHEDULE_DATE))
         elif field == "task_id" and late:
             xlsx.write_value(ws, row, c, value, f(bold=True, font_color=TODAY))
         elif field == "task":
