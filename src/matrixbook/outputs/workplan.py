@@ -40,6 +40,7 @@ from matrixbook.outputs.calendar import (
     is_missing,
     time_zone_of,
 )
+from matrixbook.schema import Sheet
 from matrixbook.validation.rules import Context as RuleContext
 from matrixbook.validation.rules import collection_period
 
@@ -110,7 +111,7 @@ def _day(value: Any) -> str:
     return pd.Timestamp(value).strftime("%Y-%m-%d")
 
 
-def _label(schema_sheet: Any, field: str) -> str:
+def _label(schema_sheet: Sheet, field: str) -> str:
     return schema_sheet.by_field[field].name
 
 
