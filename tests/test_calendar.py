@@ -180,8 +180,6 @@ def test_zone_unknown_to_the_tz_database_gives_floating_time() -> None:
     assert "Mars/Olympus" not in [str(tz["TZID"]) for tz in cal.walk("VTIMEZONE")]
 
 
-@pytest.mark.xfail(strict=True, reason="schemas/vocabularies.yaml lists Europe/Geneva, which is "
-                   "not an IANA time zone (Geneva keeps Europe/Zurich's time)")
 def test_every_time_zone_of_the_list_is_an_iana_zone() -> None:
     from zoneinfo import available_timezones
 

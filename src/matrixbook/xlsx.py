@@ -70,7 +70,7 @@ def is_blank(value: Any) -> bool:
         return True
     if isinstance(value, float) and math.isnan(value):
         return True
-    if value is pd.NaT:
+    if value is pd.NaT or value is pd.NA:
         return True
     return isinstance(value, str) and value.strip() == ""
 

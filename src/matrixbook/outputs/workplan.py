@@ -41,7 +41,6 @@ from matrixbook.outputs.calendar import (
     time_zone_of,
 )
 from matrixbook.schema import Sheet
-from matrixbook.validation.rules import Context as RuleContext
 from matrixbook.validation.rules import collection_period
 
 FILE_NAME = "workplan.xlsx"
@@ -458,7 +457,7 @@ def _acronym(bodies: dict[str, dict[str, Any]], body_id: Any) -> str:
 
 
 def _period_line(ctx: BuildContext) -> str:
-    period = collection_period(RuleContext(ctx.schema, None, ctx.tables))  # type: ignore[arg-type]
+    period = collection_period(ctx)
     if period is None:
         return "Data-collection period: not set (no Interviews phase in the Workplan sheet)."
     return (f"Data-collection period: {_day(period[0])} to {_day(period[1])} (the Interviews "

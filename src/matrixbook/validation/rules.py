@@ -70,7 +70,7 @@ def task_after_deadline(ctx: Context) -> list[Finding]:
     ends = dict(zip(t["task_id"], t["end_date"], strict=False))
     kinds = dict(zip(t["task_id"], t["item_type"], strict=False))
     out = []
-    for row, rec in t[t["deliverable_id"].notna()].iterrows():
+    for row, rec in t[t["deliverable_id"].notna() & (t["status"] != "Cancelled")].iterrows():
         target = rec.deliverable_id
         if target not in ends:
             continue  # an unknown ID is reported by the reference check
@@ -90,9 +90,13 @@ def task_after_deadline(ctx: Context) -> list[Finding]:
     return out
 
 
-def collection_period(ctx: Context) -> tuple[pd.Timestamp, pd.Timestamp] | None:
-    """The data-collection period: from the first to the last day of the Interviews phase."""
-    t = ctx.tables["Workplan"]
+def collection_period(source: Context | dict[str, pd.DataFrame] | object,
+                      ) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """The data-collection period: from the first to the last day of the Interviews phase.
+
+    `source` is anything holding the typed tables (a rule or build context), or the tables."""
+    tables = source if isinstance(source, dict) else source.tables
+    t = tables["Workplan"]
     if t.empty:
         return None
     phase = t[(t["phase"] == "Interviews") & (t["status"] != "Cancelled")]
@@ -135,8 +139,24 @@ def interview_dates(ctx: Context) -> list[Finding]:
     return out
 
 
+DEFAULT_TIME_ZONE = "Africa/Cairo"  # IOM's MENA regional office; an empty Time zone means it
+
+
+def _utc(starts: pd.Series, zones: pd.Series) -> pd.Series:
+    """Local interview times to UTC, each in its own time zone."""
+    out = pd.Series(pd.NaT, index=starts.index, dtype="datetime64[ns, UTC]")
+    for zone, idx in starts.groupby(zones.fillna(DEFAULT_TIME_ZONE)).groups.items():
+        try:
+            local = starts.loc[idx].dt.tz_localize(zone, ambiguous="NaT", nonexistent="NaT")
+        except Exception:  # an unknown zone was reported by the vocabulary check
+            local = starts.loc[idx].dt.tz_localize(DEFAULT_TIME_ZONE)
+        out.loc[idx] = local.dt.tz_convert("UTC")
+    return out
+
+
 @rule
 def interviewer_clash(ctx: Context) -> list[Finding]:
+    """Two interviews of one interviewer that overlap in real time (time zones applied)."""
     t = ctx.tables["Interviews"]
     if t.empty:
         return []
@@ -144,19 +164,24 @@ def interviewer_clash(ctx: Context) -> list[Finding]:
              & ~t["status"].isin(["Cancelled", "Declined", "Postponed"])].copy()
     if live.empty:
         return []
-    live["ends_at"] = live["starts_at"] + pd.to_timedelta(
+    live["start_utc"] = _utc(live["starts_at"], live["time_zone"])
+    live["end_utc"] = live["start_utc"] + pd.to_timedelta(
         live["duration_min"].fillna(60).astype(int), unit="m")
-    live = live.sort_values(["interviewer", "starts_at"])
+    live["who"] = live["interviewer"].str.strip().str.casefold()
+    live = live.sort_values(["who", "start_utc"], kind="stable")
+    data = ctx.book.sheets["Interviews"]
     out = []
-    for _, group in live.groupby("interviewer", sort=False):
-        rows = list(group.itertuples())
-        for prev, cur in zip(rows, rows[1:], strict=False):
-            if cur.starts_at < prev.ends_at:
-                prev_cell = ctx.finding(WARNING, "Interviews", "starts_at", prev.Index, "", "").cell
+    for _, group in live.groupby("who", sort=False):
+        latest = None  # the interview that ends last among those seen so far
+        for cur in group.itertuples():
+            if latest is not None and cur.start_utc < latest.end_utc:
+                other = data.cell("starts_at", latest.Index)
                 out.append(ctx.finding(
                     ERROR, "Interviews", "starts_at", cur.Index, "interviewer-clash",
                     f"{cur.interviewer} already has an interview at this time "
-                    f"({prev.interview_id}, {prev_cell}). Move one of them.", cur.starts_at))
+                    f"({latest.interview_id}, {other}). Move one of them.", cur.starts_at))
+            if latest is None or cur.end_utc > latest.end_utc:
+                latest = cur
     return out
 
 
