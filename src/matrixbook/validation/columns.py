@@ -34,37 +34,88 @@ def _is_text(v: Any) -> bool:
     return isinstance(v, str)
 
 
+# What pandas' infer_dtype (one pass in C, empty cells skipped) may say of a column whose every
+# non-empty cell passes the type check; any other answer (e.g. "mixed") is checked cell by cell.
+_KINDS_OK = {
+    "date": frozenset({"empty", "datetime", "date"}),
+    "integer": frozenset({"empty", "integer"}),
+    "number": frozenset({"empty", "integer", "floating", "mixed-integer-float"}),
+    "boolean": frozenset({"empty", "boolean"}),
+    "string": frozenset({"empty", "string", "integer", "floating", "mixed-integer-float"}),
+}
+_KINDS_OK["list"] = _KINDS_OK["string"]
+
+
+def _kind(s: pd.Series) -> str:
+    return pd.api.types.infer_dtype(s, skipna=True)
+
+
+def _all_true(s: pd.Series) -> pd.Series:
+    return pd.Series(True, index=s.index)
+
+
+def _all_clean(texts: list[str]) -> bool:
+    """No text with a leading or trailing space (of any kind) or a non-breaking space.
+
+    str.strip() hands back the very same object when there is nothing to strip, so comparing
+    the two lists is a pointer comparison; this is the cost of one pass in the common case."""
+    return [t.strip() for t in texts] == texts and _INNER_NBSP not in "".join(texts)
+
+
 def _ok_type(col: Column):
     """A vectorised test: is each non-empty raw cell of the declared type?"""
+    kinds_ok = _KINDS_OK[col.type]
 
     def check(s: pd.Series) -> pd.Series:
-        types = s.map(type)
-        if col.type == "date":
-            return types.isin([datetime, date, pd.Timestamp])
-        if col.type == "integer":
-            ok = types.isin([int])
-            floats = types.eq(float)
-            if floats.any():
-                vals = s[floats].astype(float)
-                ok[floats] = (vals == vals.round()).to_numpy()
-            return ok
-        if col.type == "number":
-            return types.isin([int, float])
-        if col.type == "boolean":
-            ok = types.eq(bool)
-            text = types.eq(str)
-            if text.any():
-                low = s[text].str.strip().str.casefold()
-                ok[text] = low.isin(_TRUE | _FALSE).to_numpy()
-            return ok
-        # text and lists: text, or a number typed into the cell (e.g. a code 13)
-        return ~types.isin([datetime, date, pd.Timestamp, bool])
+        kind = _kind(s)
+        if kind in kinds_ok:
+            return _all_true(s)
+        if col.type == "boolean" and kind == "string":
+            words = {str(v).strip().casefold() for v in pd.unique(s.dropna().to_numpy())}
+            if words <= _TRUE | _FALSE:
+                return _all_true(s)
+        if col.type == "integer" and kind in ("floating", "mixed-integer-float"):
+            vals = s.dropna().astype(float)
+            if (vals == vals.round()).all():
+                return _all_true(s)
+        return _ok_type_cells(col, s)
 
     return check
 
 
+def _ok_type_cells(col: Column, s: pd.Series) -> pd.Series:
+    """The type test cell by cell, for a column whose cells are not all of one kind."""
+    types = s.map(type)
+    if col.type == "date":
+        return types.isin([datetime, date, pd.Timestamp])
+    if col.type == "integer":
+        ok = types.isin([int])
+        floats = types.eq(float)
+        if floats.any():
+            vals = s[floats].astype(float)
+            ok[floats] = (vals == vals.round()).to_numpy()
+        return ok
+    if col.type == "number":
+        return types.isin([int, float])
+    if col.type == "boolean":
+        ok = types.eq(bool)
+        text = types.eq(str)
+        if text.any():
+            low = s[text].str.strip().str.casefold()
+            ok[text] = low.isin(_TRUE | _FALSE).to_numpy()
+        return ok
+    # text and lists: text, or a number typed into the cell (e.g. a code 13)
+    return ~types.isin([datetime, date, pd.Timestamp, bool])
+
+
 def _clean_spaces(s: pd.Series) -> pd.Series:
     """True where a text cell has no leading/trailing space and no non-breaking space."""
+    kind = _kind(s)
+    if kind == "string" and _all_clean(s.dropna().tolist()):
+        return _all_true(s)
+    if kind in ("empty", "datetime", "date", "integer", "floating", "mixed-integer-float",
+                "boolean"):
+        return _all_true(s)  # no text at all
     text = s.map(_is_text)
     ok = pd.Series(True, index=s.index)
     if text.any():
@@ -175,16 +226,18 @@ def raw_findings(data: SheetData) -> list[Finding]:
 def typed_frame(data: SheetData, schema: Schema, bad: set[tuple[int, str]]) -> pd.DataFrame:
     """The sheet's values in their declared types; cells that failed their type become empty."""
     frame = data.frame
+    bad_rows: dict[str, list[int]] = {}
+    for r, f in bad:
+        bad_rows.setdefault(f, []).append(r)
     out = {}
     for col in data.sheet.columns:
         if not data.has(col.field):
             out[col.field] = pd.Series([None] * len(frame), index=frame.index, dtype=object)
             continue
         s = frame[col.field]
-        bad_rows = [r for r, f in bad if f == col.field]
-        if bad_rows:
+        if col.field in bad_rows:
             s = s.copy()
-            s.loc[bad_rows] = None
+            s.loc[bad_rows[col.field]] = None
         out[col.field] = _convert(col, s, schema.separator)
     for header in data.extra_headers:
         out[header] = frame[header]
@@ -206,14 +259,36 @@ def _convert(col: Column, s: pd.Series, separator: str) -> pd.Series:
                 return None
             return str(v).strip().casefold() in _TRUE
         return s.map(to_bool).astype("boolean")
-    cleaned = s.map(_clean_text)
     if col.type == "list":
-        def split(v: Any) -> list[str]:
-            if not isinstance(v, str):
-                return []
-            return [p.strip() for p in str(v).split(separator) if p.strip()]
-        return cleaned.map(split)
-    return cleaned
+        return _split_lists(s, separator)
+    if _kind(s) == "string" and _all_clean(s.dropna().tolist()):
+        return s.astype("str")  # clean text already: what mapping _clean_text would give
+    return s.map(_clean_text)
+
+
+def _split_lists(s: pd.Series, separator: str) -> pd.Series:
+    """Each cell as its list of items (cleaned text split on the separator; [] when empty).
+
+    A list column repeats the same few cells (Sahel; West Africa) across thousands of rows, so
+    each distinct text is split once; every row still gets its own list object."""
+
+    def split(v: Any) -> tuple[str, ...]:
+        v = _clean_text(v)
+        if not isinstance(v, str):
+            return ()
+        return tuple(p.strip() for p in v.split(separator) if p.strip())
+
+    done: dict[str, tuple[str, ...]] = {}
+    out = []
+    for v in s.tolist():
+        if v.__class__ is str:
+            items = done.get(v)
+            if items is None:
+                items = done[v] = split(v)
+            out.append(list(items))
+        else:
+            out.append(list(split(v)))
+    return pd.Series(out, index=s.index, dtype=object, name=s.name)
 
 
 def _closest(value: str, allowed: tuple[str, ...], by_lower: dict[str, str]) -> str | None:
