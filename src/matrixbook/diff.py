@@ -217,17 +217,58 @@ class Comparison:
 # Comparing
 
 
+PARALLEL_BYTES = 1_000_000  # both files larger than this: each is read on its own core
+
+
 def compare(old: Path | str, new: Path | str, schema: Schema, *,
             findings: bool = True) -> Comparison:
     """Compare two versions of the workbook. Raises InputError when either cannot be read."""
     old, new = Path(old), Path(new)
-    old_book = read_book(old, schema, keep_extra_sheets=True)
-    new_book = read_book(new, schema, keep_extra_sheets=True)
+    (old_book, old_found), (new_book, new_found) = _read_both(old, new, schema, findings)
     result = compare_books(old_book, new_book)
     result.old_path, result.new_path = str(old), str(new)
     if findings:
-        result.findings = finding_changes(old, new, schema)
+        result.findings = _finding_delta(old_found, new_found, schema)
     return result
+
+
+FindingKey = tuple[str, str | None, str | None, str]  # sheet, record key, column, rule
+Side = tuple[Book, list[tuple[FindingKey, Finding]]]
+
+
+def _side(path: Path, schema: Schema, findings: bool) -> Side:
+    """One version: its sheets as read_book gives them, and its findings keyed by record."""
+    book = read_book(path, schema, keep_extra_sheets=True)
+    if not findings:
+        return book, []
+    from matrixbook.validation import check_workbook
+
+    checked = check_workbook(path, schema)
+    return book, _keyed_findings(checked.report.findings, checked.book)
+
+
+def _read_both(old: Path, new: Path, schema: Schema, findings: bool) -> tuple[Side, Side]:
+    """Read and check both versions; two large files on two cores at once.
+
+    Reading and validating are most of the time of a large comparison and the two versions
+    do not depend on each other. A forked process starts at once with everything imported;
+    where fork is not available (Windows, macOS) or the files are small, one after the other.
+    """
+    import multiprocessing
+
+    large = all(p.is_file() and p.stat().st_size > PARALLEL_BYTES for p in (old, new))
+    if not large or "fork" not in multiprocessing.get_all_start_methods():
+        return _side(old, schema, findings), _side(new, schema, findings)
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+        first = pool.submit(_side, old, schema, findings)
+        try:
+            second = _side(new, schema, findings)
+        except Exception:
+            first.result()  # a problem with OLD is told first, as when read in turn
+            raise
+        return first.result(), second
 
 
 def compare_books(old: Book, new: Book) -> Comparison:
@@ -261,8 +302,14 @@ def finding_changes(old: Path, new: Path, schema: Schema) -> list[FindingChange]
 
     old_checked = check_workbook(old, schema)
     new_checked = check_workbook(new, schema)
-    old_keyed = _keyed_findings(old_checked.report.findings, old_checked.book)
-    new_keyed = _keyed_findings(new_checked.report.findings, new_checked.book)
+    return _finding_delta(_keyed_findings(old_checked.report.findings, old_checked.book),
+                          _keyed_findings(new_checked.report.findings, new_checked.book),
+                          schema)
+
+
+def _finding_delta(old_keyed: list[tuple[FindingKey, Finding]],
+                   new_keyed: list[tuple[FindingKey, Finding]],
+                   schema: Schema) -> list[FindingChange]:
     old_count = Counter(k for k, _ in old_keyed)
     new_count = Counter(k for k, _ in new_keyed)
     out: list[FindingChange] = []
@@ -280,9 +327,6 @@ def finding_changes(old: Path, new: Path, schema: Schema) -> list[FindingChange]
     out.sort(key=lambda c: (c.status != "introduced", order.get(c.finding.sheet, len(order)),
                             c.finding.severity != ERROR, c.finding.row or 0))
     return out
-
-
-FindingKey = tuple[str, str | None, str | None, str]
 
 
 def _keyed_findings(findings: list[Finding], book: Book) -> list[tuple[FindingKey, Finding]]:

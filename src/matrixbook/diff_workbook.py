@@ -22,6 +22,7 @@ row also names its cell in plain text, so the log stands on its own when sent al
 
 from __future__ import annotations
 
+import textwrap
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -136,7 +137,7 @@ def _formats(wb: Any) -> dict[str, Any]:
                                "border_color": "#FFFFFF"}),
         "total": wb.add_format({**base, "bold": True, "top": 1, "num_format": "0"}),
         "link": wb.add_format({**base, "font_color": "#0563C1", "underline": 1}),
-        "zero": wb.add_format({**base, "num_format": "0;-0;;@", "font_color": "#999999"}),
+        "count": wb.add_format({**base, "num_format": "0;-0;;@"}),  # zero left blank
     }
     for kind, colour in FILLS.items():
         f[kind] = wb.add_format({**base, "bg_color": colour, "text_wrap": True})
@@ -165,7 +166,7 @@ def _summary_sheet(wb: Any, f: dict[str, Any], result: Comparison, tracked_name:
     keys = ["added", "removed", "records_changed", "fields_changed", "whitespace", "columns",
             "sheet", "introduced", "fixed"]
     top = 6
-    ws.set_row(top, 30)
+    ws.set_row(top, 42)
     for c, h in enumerate(headers):
         ws.write_string(top, c, h, f["head"])
     counts = result.counts()
@@ -174,7 +175,7 @@ def _summary_sheet(wb: Any, f: dict[str, Any], result: Comparison, tracked_name:
     for row, (sheet, n) in enumerate(counts.items(), start=top + 1):
         ws.write_string(row, 0, sheet, f["plain"])
         for c, k in enumerate(keys, start=1):
-            ws.write_number(row, c, n[k], f["zero"])
+            ws.write_number(row, c, n[k], f["count"])
             totals[k] += n[k]
     row += 1
     ws.write_string(row, 0, "Total" if counts else "No differences", f["total"])
@@ -183,19 +184,18 @@ def _summary_sheet(wb: Any, f: dict[str, Any], result: Comparison, tracked_name:
     row += 2
     ws.write_string(row, 0, "How to read it", f["label"])
     notes = [
-        "Records are matched by their ID, columns by their header: a record or column moved to "
-        "another place is not a change.",
-        "The Changes sheet lists each change; the link in its Cell column opens the changed "
-        f"cell in {tracked_name}, the new version with every change marked (keep both files in "
-        "the same folder). Point at a marked cell to read its old value.",
-        "The Validation sheet lists the problems the new version introduces and those it fixes "
-        "(`matrixbook validate` tells how to fix each).",
+        "Records are matched by their ID and columns by their header: a record or a column "
+        "moved to another place is not a change.",
+        "The Changes sheet lists each change. The link in its Cell column opens the cell in "
+        f"{tracked_name}, the new version with every change marked: keep both files in the "
+        "same folder. Point at a marked cell to read its old value.",
+        "The Validation sheet lists the problems the new version introduces and those it "
+        "fixes; `matrixbook validate` says how to fix each.",
     ]
-    for note in notes:
-        row += 1
-        ws.write_string(row, 0, "•", f["plain"])
-        ws.write_string(row, 1, note, f["text"])
-        ws.set_row(row, 27)
+    for note in notes:  # unwrapped lines in column A, read across the table's width
+        for line in textwrap.wrap(note, 130):
+            row += 1
+            ws.write_string(row, 0, line, f["plain"])
     row += 2
     ws.write_string(row, 0, "Colours", f["label"])
     for kind in (CHANGED, WHITESPACE, ADDED, COLUMN_RENAMED, REMOVED):
@@ -206,7 +206,7 @@ def _summary_sheet(wb: Any, f: dict[str, Any], result: Comparison, tracked_name:
         ws.write_string(row, 0, "", f[kind])
         ws.write_string(row, 1, label, f["plain"])
     ws.set_column(0, 0, 22)
-    ws.set_column(1, len(headers) - 1, 13)
+    ws.set_column(1, len(headers) - 1, 14)
     xlsx.print_setup(ws, header_rows=0, title="Changes in the master workbook")
     ws.activate()
 
@@ -220,12 +220,18 @@ def _changes_sheet(wb: Any, f: dict[str, Any], result: Comparison, tracked_name:
         ws.write_string(0, c, h, f["head"])
         ws.set_column(c, c, w)
     for r, change in enumerate(result.changes, start=1):
+        old, new = _log_text(change, change.old), _log_text(change, change.new)
+        ws.set_row(r, _row_height([(change.column, widths[2]), (old, widths[4]),
+                                   (new, widths[5])]))
         ws.write_string(r, 0, change.sheet, f["plain"])
         xlsx.write_value(ws, r, 1, change.key, f["plain"])
         xlsx.write_value(ws, r, 2, change.column, f["text"])
         ws.write_string(r, 3, LABELS[change.kind], f[change.kind])
-        _log_value(ws, r, 4, change, change.old, f)
-        _log_value(ws, r, 5, change, change.new, f)
+        for c, (value, text) in ((4, (change.old, old)), (5, (change.new, new))):
+            if text is None:
+                xlsx.write_value(ws, r, c, value, f["text"], f["date"])
+            else:
+                ws.write_string(r, c, text, f["text"])
         title = result.titles.get(change.sheet)
         if change.cell and title:
             ws.write_url(r, 6, _link(tracked_name, title, change.cell), f["link"],
@@ -239,15 +245,25 @@ def _changes_sheet(wb: Any, f: dict[str, Any], result: Comparison, tracked_name:
     xlsx.print_setup(ws, title="Changes in the master workbook")
 
 
-def _log_value(ws: Any, row: int, col: int, change: Change, value: Any,
-               f: dict[str, Any]) -> None:
+def _log_text(change: Change, value: Any) -> str | None:
+    """The text to show for a value, or None to write the value itself, typed."""
     if change.kind == WHITESPACE:  # quotes make the spaces that changed visible
-        ws.write_string(row, col, show(value, exact=True), f["text"])
-    elif isinstance(value, dict):  # a whole record: its first fields, enough to recognise it
-        text = "\n".join(f"{k}: {show(v).strip(chr(39))}" for k, v in list(value.items())[:3])
-        ws.write_string(row, col, text, f["text"])
-    else:
-        xlsx.write_value(ws, row, col, value, f["text"], f["date"])
+        return show(value, exact=True)
+    if isinstance(value, dict):  # a whole record: its first fields, enough to recognise it
+        fields = [(k, v) for k, v in value.items() if str(v) != str(change.key)][:3]
+        return "\n".join(f"{k}: {show(v).strip(chr(39))}" for k, v in fields)
+    return None
+
+
+def _row_height(texts: list[tuple[Any, float]]) -> float:
+    """Rows tall enough for their wrapped text: xlsxwriter does not fit rows itself."""
+    lines = 1
+    for text, width in texts:
+        if isinstance(text, str) and text:
+            per_line = max(int(width * 1.15), 8)
+            lines = max(lines, sum(len(textwrap.wrap(p, per_line)) or 1
+                                   for p in text.split("\n")))
+    return 13.5 * min(lines, 30)
 
 
 def _validation_sheet(wb: Any, f: dict[str, Any], result: Comparison,
@@ -260,6 +276,7 @@ def _validation_sheet(wb: Any, f: dict[str, Any], result: Comparison,
         ws.set_column(c, c, w)
     for r, fc in enumerate(result.findings, start=1):
         finding = fc.finding
+        ws.set_row(r, _row_height([(finding.message, widths[7]), (finding.column, widths[4])]))
         status = "New problem" if fc.status == "introduced" else "Fixed"
         ws.write_string(r, 0, status, f[CHANGED] if fc.status == "introduced" else f[ADDED])
         ws.write_string(r, 1, finding.severity, f["plain"])
