@@ -22,6 +22,7 @@ import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -228,11 +229,41 @@ def find_template(name: str, source: Path | None = None) -> Path:
                           "regenerates the Word templates).")
 
 
+class _Environment(jinja2.Environment):
+    """Compiles each template source once: docxtpl hands the same document XML to
+    `from_string` for every note, and compiling it is most of the cost of a note."""
+
+    _compiled: dict[str, jinja2.Template]
+
+    def from_string(self, source: str | Any, globals: Any = None,  # noqa: A002 - jinja's name
+                    template_class: Any = None) -> jinja2.Template:
+        if globals or template_class or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        cache = self.__dict__.setdefault("_compiled", {})
+        if source not in cache:
+            if len(cache) > 32:
+                cache.clear()
+            cache[source] = super().from_string(source)
+        return cache[source]
+
+
 def environment(loader: jinja2.BaseLoader | None = None) -> jinja2.Environment:
     """Autoescaped (text from the workbook can never become markup) and strict (a misspelt
     variable is an error, not a silent blank)."""
-    return jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
-                              keep_trailing_newline=True)
+    return _Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
+                        keep_trailing_newline=True)
+
+
+@lru_cache(maxsize=8)
+def _docx_environment() -> jinja2.Environment:
+    return environment()
+
+
+@lru_cache(maxsize=8)
+def _html_environment(folders: tuple[str, ...]) -> jinja2.Environment:
+    """One environment per template search path, so each HTML template compiles once a build
+    (jinja2 reloads it by itself when the file changes)."""
+    return environment(jinja2.FileSystemLoader(list(folders)))
 
 
 def _line_of(exc: BaseException, filename: str | None) -> int | None:
@@ -258,7 +289,7 @@ def render_html(name: str, context: Mapping[str, Any], target: Path,
                 source: Path | None = None) -> Path:
     """Render templates/<name> (HTML, jinja2) to `target`."""
     folders = template_folders(source)
-    env = environment(jinja2.FileSystemLoader([str(f) for f in folders]))
+    env = _html_environment(tuple(str(f) for f in folders))
     path = find_template(name, source)
     try:
         html = env.get_template(name).render(context)
@@ -293,7 +324,7 @@ def render_docx(name: str, context: Mapping[str, Any], target: Path,
     paragraphs_of = _template_paragraphs(tpl)
     _check_tags(path, paragraphs_of)
     try:
-        tpl.render(dict(context), jinja_env=environment(), autoescape=True)
+        tpl.render(dict(context), jinja_env=_docx_environment(), autoescape=True)
     except jinja2.TemplateError as exc:
         raise _docx_problem(tpl, path, exc, paragraphs_of) from None
     spread_tables(tpl.docx.element.body)

@@ -71,16 +71,35 @@ def _fact_value(schema: Schema, col: Any, value: Any, countries: dict[str, str])
     return as_text(value)
 
 
-def _rows_of(tables: dict[str, pd.DataFrame], sheet: str, body_id: str) -> pd.DataFrame:
-    t = tables.get(sheet)
-    if t is None or t.empty or "body_id" not in t:
-        return pd.DataFrame()
-    return t[t["body_id"] == body_id]
+class Lookup:
+    """The supporting rows of every body, grouped once per build: a workbook with a thousand
+    bodies and a hundred thousand policies must not be scanned once per note."""
+
+    def __init__(self, schema: Schema, tables: dict[str, pd.DataFrame]) -> None:
+        self.countries = country_names(schema)
+        self.groups: dict[str, dict[str, pd.DataFrame]] = {}
+        for sheet in ("Memberships", "Policies", "Themes"):
+            t = tables.get(sheet)
+            if t is None or t.empty or "body_id" not in t:
+                self.groups[sheet] = {}
+                continue
+            self.groups[sheet] = {str(k): g for k, g in t.groupby("body_id", sort=False)}
+        sources = tables.get("Sources")
+        self.sources: dict[str, Any] = {}
+        if sources is not None and not sources.empty:
+            for rec in sources.to_dict("records"):
+                self.sources.setdefault(as_text(rec.get("source_id")), rec)
+
+    def rows(self, sheet: str, body_id: str) -> pd.DataFrame:
+        return self.groups[sheet].get(body_id, _EMPTY)
 
 
-def _members(schema: Schema, tables: dict[str, pd.DataFrame], body_id: str,
-             countries: dict[str, str]) -> list[dict[str, str]]:
-    rows = _rows_of(tables, "Memberships", body_id)
+_EMPTY = pd.DataFrame()
+
+
+def _members(schema: Schema, lookup: Lookup, body_id: str) -> list[dict[str, str]]:
+    rows = lookup.rows("Memberships", body_id)
+    countries = lookup.countries
     if rows.empty:
         return []
     roles = list(schema.vocabulary("membership_roles").codes)
@@ -119,8 +138,8 @@ def _member_summary(members: list[dict[str, str]]) -> str:
     return ", ".join(parts)
 
 
-def _policies(tables: dict[str, pd.DataFrame], body_id: str) -> list[dict[str, str]]:
-    rows = _rows_of(tables, "Policies", body_id)
+def _policies(lookup: Lookup, body_id: str) -> list[dict[str, str]]:
+    rows = lookup.rows("Policies", body_id)
     if rows.empty:
         return []
     rows = rows.sort_values(["year_adopted", "policy_id"], na_position="last")
@@ -143,9 +162,8 @@ def _policies(tables: dict[str, pd.DataFrame], body_id: str) -> list[dict[str, s
     return out
 
 
-def _themes(schema: Schema, tables: dict[str, pd.DataFrame],
-            body_id: str) -> list[dict[str, str]]:
-    rows = _rows_of(tables, "Themes", body_id)
+def _themes(schema: Schema, lookup: Lookup, body_id: str) -> list[dict[str, str]]:
+    rows = lookup.rows("Themes", body_id)
     if rows.empty:
         return []
     order = list(schema.vocabulary("themes").codes)
@@ -155,14 +173,12 @@ def _themes(schema: Schema, tables: dict[str, pd.DataFrame],
     return out
 
 
-def _sources(tables: dict[str, pd.DataFrame], ids: Any) -> list[dict[str, str]]:
-    t = tables.get("Sources")
-    if is_blank(ids) or t is None or t.empty:
+def _sources(lookup: Lookup, ids: Any) -> list[dict[str, str]]:
+    if is_blank(ids):
         return []
-    by_id = {as_text(r.source_id): r for _, r in t.iterrows()}
     out = []
     for source_id in ids:
-        s = by_id.get(str(source_id))
+        s = lookup.sources.get(str(source_id))
         if s is None:
             continue  # an unknown ID is reported by validation; the note lists what exists
         publisher, title = as_text(s.get("publisher")), as_text(s.get("title"))
@@ -176,14 +192,15 @@ def _sources(tables: dict[str, pd.DataFrame], ids: Any) -> list[dict[str, str]]:
 
 
 def note_content(schema: Schema, tables: dict[str, pd.DataFrame], sheet_name: str,
-                 row: Any) -> dict[str, Any]:
+                 row: Any, lookup: Lookup | None = None) -> dict[str, Any]:
     """Everything a note shows about one body, as text; `tables` are audience-filtered."""
+    lookup = lookup or Lookup(schema, tables)
     sheet = schema.sheet(sheet_name)
     frame = tables[sheet_name]
     rec = frame.loc[row]
     key = sheet.key_column.field
     body_id = as_text(rec[key])
-    countries = country_names(schema)
+    countries = lookup.countries
     other_names = [{"label": c.name, "value": as_text(rec[c.field])} for c in sheet.columns
                    if c.field.startswith(_OTHER_NAMES) and c.field != "name_en"
                    and c.field in frame.columns and not is_blank(rec[c.field])]
@@ -193,7 +210,7 @@ def note_content(schema: Schema, tables: dict[str, pd.DataFrame], sheet_name: st
                 for c in sheet.columns if c.internal and c.field in frame.columns]
     sections = [{"heading": c.name, "field": c.field, "paragraphs": paragraphs(rec[c.field])}
                 for c in section_columns(sheet) if c.field in frame.columns]
-    members = _members(schema, tables, body_id, countries)
+    members = _members(schema, lookup, body_id)
     name = as_text(rec.get("name_en")) or body_id
     acronym = as_text(rec.get("acronym"))
     return {
@@ -212,9 +229,9 @@ def note_content(schema: Schema, tables: dict[str, pd.DataFrame], sheet_name: st
         "sections": sections,
         "members": members,
         "members_summary": _member_summary(members),
-        "policies": _policies(tables, body_id),
-        "themes": _themes(schema, tables, body_id),
-        "sources": _sources(tables, rec.get("source_ids")),
+        "policies": _policies(lookup, body_id),
+        "themes": _themes(schema, lookup, body_id),
+        "sources": _sources(lookup, rec.get("source_ids")),
     }
 
 
@@ -253,6 +270,7 @@ def page_estimate(content: dict[str, Any]) -> PageEstimate:
 def notes(schema: Schema, tables: dict[str, pd.DataFrame]) -> list[tuple[str, Any, dict]]:
     """(sheet, Excel row, content) of every note, entities first, in workbook order."""
     out = []
+    lookup = Lookup(schema, tables)
     for sheet_name in KINDS:
         frame = tables.get(sheet_name)
         if frame is None or frame.empty:
@@ -261,7 +279,7 @@ def notes(schema: Schema, tables: dict[str, pd.DataFrame]) -> list[tuple[str, An
         for row in frame.index:
             if is_blank(frame.at[row, key]):
                 continue
-            out.append((sheet_name, row, note_content(schema, tables, sheet_name, row)))
+            out.append((sheet_name, row, note_content(schema, tables, sheet_name, row, lookup)))
     return out
 
 
