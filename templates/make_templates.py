@@ -581,6 +581,7 @@ def mapping_report():
     section.header.is_linked_to_previous = False
     _header_footer(section, LANDSCAPE_WIDTH)
     p(doc, "The mapping matrix", "Heading 1")
+    tag(doc, "{%p if matrix %}")
     p(doc, "Relevance of each theme to each body (Themes sheet). High, Medium, Low, None; “?” not "
            "assessed yet; a dash: no row in the Themes sheet.", "Table intro")
     matrix = spread_table(doc, ("Body", "{{ r.acronym }}", 2.4),
@@ -588,6 +589,9 @@ def mapping_report():
                           "r in matrix", "c in theme_names", LANDSCAPE_WIDTH,
                           heading_style="Matrix heading")
     _cell_margins(matrix, 25, 30)
+    tag(doc, "{%p else %}")
+    todo_paragraph(doc)
+    tag(doc, "{%p endif %}")
     # back to portrait
     doc.add_section(WD_SECTION.NEW_PAGE)
     section = doc.sections[-1]
@@ -597,11 +601,15 @@ def mapping_report():
     _header_footer(section, PORTRAIT_WIDTH)
 
     p(doc, "Geographic coverage", "Heading 1")
+    tag(doc, "{%p if geography %}")
     p(doc, "Sub-regions each body covers (Geographic focus in the Entities and Dialogues "
            "sheets).", "Table intro")
     data_table(doc, [("Sub-region", "{{ g.region }}", 4.0), ("Bodies", "{{ g.count }}", 1.6),
                      ("Entities and dialogues", "{{ g.bodies }}", PORTRAIT_WIDTH - 5.6)],
                "g in geography", centred=[1])
+    tag(doc, "{%p else %}")
+    todo_paragraph(doc)
+    tag(doc, "{%p endif %}")
 
     p(doc, "Membership overlaps", "Heading 1")
     tag(doc, "{%p if overlaps %}")
@@ -630,6 +638,9 @@ def mapping_report():
     tag(doc, "{%p endfor %}")
 
     p(doc, "Key recommendations and entry points", "Heading 1")
+    tag(doc, "{%p if not bodies %}")
+    todo_paragraph(doc)
+    tag(doc, "{%p endif %}")
     tag(doc, "{%p for b in bodies %}")
     p(doc, "{{ b.display_name }}", "Heading 2")
     p(doc, "{{ b.kind }} · IOM engagement: {{ b.engagement }}", "Cover note")

@@ -24,6 +24,7 @@ from docx.enum.section import WD_ORIENT
 from conftest import MASTER, REPO, header_cell, to_pdf
 from matrixbook.api import build
 from matrixbook.build import select_outputs
+from matrixbook.newbook import write_workbook
 from matrixbook.schema import load_schema
 from test_briefs import (
     TODAY,
@@ -253,6 +254,31 @@ def test_external_inception_report_has_no_internal_value(edited: Callable[..., P
     for path in outside.written:
         assert CANARY not in all_text(path), path.name
         assert "IOM only, not for distribution" not in all_text(path), path.name
+
+
+def test_blank_workbook_gives_reports_to_complete(tmp_path: Path) -> None:
+    """A new, empty workbook already gives both reports, every part marked "To be completed"
+    rather than missing, and no note at all."""
+    book = write_workbook(tmp_path / "blank.xlsx", load_schema(), None)
+    result = build(book, tmp_path / "out", only=["briefs", "mapping_report", "inception_report"],
+                   today=TODAY)
+    assert result.report.ok
+    assert not (tmp_path / "out" / "briefs").exists()
+    mapping = tmp_path / "out" / "mapping_report.docx"
+    assert headings(mapping) == MAPPING_HEADINGS
+    for heading in ("The mapping matrix", "Geographic coverage", "Membership overlaps",
+                    "Key recommendations and entry points"):
+        assert after_heading(mapping, heading) == ["To be completed."], heading
+    texts = [(p.style.name, p.text) for p in docx.Document(str(mapping)).paragraphs if p.text]
+    themes = [i for i, (style, _) in enumerate(texts) if style == "Heading 2"][1:-1]
+    assert len(themes) == len(load_schema().vocabulary("themes").codes)
+    assert all(texts[i + 1][1] == "To be completed." for i in themes)
+    inception = tmp_path / "out" / "inception_report.docx"
+    for heading in ("Workplan", "Interview calendar", "Data-collection plan"):
+        assert after_heading(inception, heading) == ["To be completed."], heading
+    page = (tmp_path / "out" / "mapping_report.html").read_text(encoding="utf-8")
+    assert page.count('<p class="todo">To be completed.</p>') == 4 + len(
+        load_schema().vocabulary("themes").codes)
 
 
 # --------------------------------------------------------------------------- files

@@ -103,7 +103,7 @@ def _collection(schema: Schema, tables: dict[str, pd.DataFrame]) -> dict[str, An
 def report_content(ctx: BuildContext) -> dict[str, Any]:
     schema, tables = ctx.schema, ctx.tables
     bodies = ctx.bodies()
-    bodies = bodies[bodies["body_id"].map(lambda v: not is_blank(v))]
+    bodies = bodies.loc[bodies["body_id"].map(lambda v: not is_blank(v)).astype(bool)]
     sources = tables.get("Sources")
     interviews = tables.get("Interviews")
     period = collection_period(ctx)  # the same data-collection period validation checks

@@ -149,7 +149,7 @@ def _body_summaries(bodies: pd.DataFrame) -> list[dict[str, Any]]:
 
 def report_content(schema: Schema, tables: dict[str, pd.DataFrame],
                    bodies: pd.DataFrame) -> dict[str, Any]:
-    bodies = bodies[bodies["body_id"].map(lambda v: not is_blank(v))]
+    bodies = bodies.loc[bodies["body_id"].map(lambda v: not is_blank(v)).astype(bool)]
     order = theme_order(schema)
     relevance = _relevance(tables)
     known = set(bodies["body_id"].astype(str))
