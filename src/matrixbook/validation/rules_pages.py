@@ -8,9 +8,6 @@ partners receive. It is a warning, not an error: the estimate is a guide, and st
 
 from __future__ import annotations
 
-from matrixbook.audience import filter_tables
-from matrixbook.documents import LONGEST_NOTE, SHORTEST_NOTE
-from matrixbook.outputs.briefs import notes, page_estimate
 from matrixbook.report import WARNING, Finding
 from matrixbook.validation.rules import Context, rule
 
@@ -19,6 +16,11 @@ from matrixbook.validation.rules import Context, rule
 def note_length(ctx: Context) -> list[Finding]:
     if ctx.stage != "final":
         return []
+    # Imported here so that a draft `validate` does not load the document machinery.
+    from matrixbook.audience import filter_tables
+    from matrixbook.documents import LONGEST_NOTE, SHORTEST_NOTE
+    from matrixbook.outputs.briefs import notes, page_estimate
+
     tables = filter_tables(ctx.schema, ctx.tables, "external")
     out = []
     for sheet_name, row, content in notes(ctx.schema, tables):
