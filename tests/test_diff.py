@@ -11,7 +11,7 @@ import hashlib
 import json
 import shutil
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -355,7 +355,7 @@ def test_a_duplicated_id_pairs_in_order(base: Path, revise: Callable[..., Path],
         ("POL-902", "duplicate-key")]
 
 
-def test_own_sheet_without_unique_first_column_is_compared_by_row(
+def test_own_sheet_without_a_unique_first_column_is_lined_up_by_rows(
         base: Path, revise: Callable[..., Path], schema: Schema) -> None:
     def log(wb: Any) -> None:
         own = Sheet(wb[OWN_SHEET])
@@ -363,11 +363,20 @@ def test_own_sheet_without_unique_first_column_is_compared_by_row(
         own.ws.cell(2, 2, "Another body")
 
     result = compare(base, revise(log), schema)
-    assert result.flatten(["sheet", "kind", "key", "cell", "old_cell"]) == [
-        ["Contacts log", "added", None, "A2", None],
-        ["Contacts log", "added", None, "A3", None],
-        ["Contacts log", "removed", None, None, "A2"],
-        ["Contacts log", "removed", None, None, "A3"]]
+    assert result.flatten(["sheet", "kind", "key", "column", "old", "new", "cell"]) == [
+        ["Contacts log", "changed", None, "Organisation", "Test body", "Another body", "B2"],
+        ["Contacts log", "changed", None, "Contact", "C-2", "C-1", "A3"]]
+
+    def insert(wb: Any) -> None:  # a row inserted above the others, one edited
+        own = wb[OWN_SHEET]
+        own.insert_rows(2)
+        own["A2"], own["B2"] = "C-1", "A third body"
+        own["C4"] = datetime(2025, 8, 30)
+
+    result = compare(revise(log, "old.xlsx"), revise(lambda wb: (log(wb), insert(wb))), schema)
+    assert result.flatten(["kind", "column", "old", "new", "cell", "old_cell"]) == [
+        ["added", None, None, {"Contact": "C-1", "Organisation": "A third body"}, "A2", None],
+        ["changed", "Last contact", date(2025, 8, 2), date(2025, 8, 30), "C4", "C3"]]
 
 
 def test_sheets_removed_and_renamed(base: Path, revise: Callable[..., Path],

@@ -18,8 +18,11 @@ answers it the way a reviewer thinks: by record, not by row.
   of a list) has its own kind, "whitespace", so it does not hide the real edits.
 - Staff's own columns are compared by header like declared ones. Staff's own sheets have no
   declared key: when their first column is filled and unique in both versions it is used as
-  the key; otherwise their rows are compared by content, so an edited row shows as one removed
-  and one added row (a sheet without an ID has no other way to say which row is which).
+  the key. Otherwise their rows are lined up as `diff` lines up lines of text: runs of
+  unchanged rows pair up (inserting a row above the others does not shift them), an unchanged
+  row found elsewhere is a moved row (not a change), and the rows of a run that was replaced
+  pair up in order, so a row edited in place shows as changed cells; the rest are added or
+  removed. Rows with an empty key in a declared sheet are matched the same way.
 - The validation difference: findings the new version introduces and those it fixes, matched
   by (sheet, key of the record, column, rule) rather than by cell, so that a moved record does
   not make its findings new.
@@ -639,28 +642,51 @@ class _Alignment:
     @classmethod
     def _by_content(cls, o: _Table, n: _Table, pairs: list[tuple[str, str]],
                     o_rows: np.ndarray, n_rows: np.ndarray) -> _Alignment:
-        """Rows with no key: equal content pairs up; the rest are removed and added."""
+        """Rows with no key, lined up like lines of text in `diff`: unchanged runs of rows pair
+        up (so rows inserted above do not shift the rest), then an unchanged row found
+        elsewhere (a moved row), then the rows of a replaced run in order (rows edited in
+        place show as changed cells); the rest are added or removed."""
         if not pairs:  # no column in common: no row can be recognised
             empty = np.array([], dtype=int)
             return cls(empty, empty, [], n_rows, [None] * len(n_rows), o_rows,
                        [None] * len(o_rows))
         old_sig = _signatures(o, [a for a, _ in pairs], o_rows)
         new_sig = _signatures(n, [b for _, b in pairs], n_rows)
-        waiting: dict[tuple[Any, ...], list[int]] = {}
-        for pos, sig in zip(o_rows, old_sig, strict=True):
-            waiting.setdefault(sig, []).append(int(pos))
-        old_pos, new_pos, added = [], [], []
-        for pos, sig in zip(n_rows, new_sig, strict=True):
-            queue = waiting.get(sig)
-            if queue:
-                old_pos.append(queue.pop(0))
-                new_pos.append(int(pos))
+        matcher = difflib.SequenceMatcher(None, old_sig, new_sig, autojunk=False)
+        matched: list[tuple[int, int]] = []
+        runs: list[tuple[list[int], list[int]]] = []  # replaced runs: (old, new) indexes
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag == "equal":
+                matched.extend(zip(range(i1, i2), range(j1, j2), strict=True))
             else:
-                added.append(int(pos))
-        removed = sorted(p for queue in waiting.values() for p in queue)
-        return cls(np.array(old_pos, dtype=int), np.array(new_pos, dtype=int),
-                   [None] * len(old_pos), np.array(added, dtype=int), [None] * len(added),
-                   np.array(removed, dtype=int), [None] * len(removed))
+                runs.append((list(range(i1, i2)), list(range(j1, j2))))
+        waiting: dict[tuple[Any, ...], list[int]] = {}
+        for olds, _ in runs:
+            for i in olds:
+                waiting.setdefault(old_sig[i], []).append(i)
+        moved_old: set[int] = set()
+        moved_new: set[int] = set()
+        for _, news in runs:
+            for j in news:
+                queue = waiting.get(new_sig[j])
+                if queue:
+                    i = queue.pop(0)
+                    matched.append((i, j))
+                    moved_old.add(i)
+                    moved_new.add(j)
+        added: list[int] = []
+        removed: list[int] = []
+        for olds, news in runs:
+            olds = [i for i in olds if i not in moved_old]
+            news = [j for j in news if j not in moved_new]
+            matched.extend(zip(olds, news, strict=False))
+            removed.extend(olds[len(news):])
+            added.extend(news[len(olds):])
+        old_pos = np.array([o_rows[i] for i, _ in matched], dtype=int)
+        new_pos = np.array([n_rows[j] for _, j in matched], dtype=int)
+        return cls(old_pos, new_pos, [None] * len(matched),
+                   np.array([n_rows[j] for j in added], dtype=int), [None] * len(added),
+                   np.array([o_rows[i] for i in removed], dtype=int), [None] * len(removed))
 
     def agreement(self, o: _Table, n: _Table, a: str, b: str) -> float | None:
         """Share of matched records whose values in old column `a` and new column `b` agree,
@@ -967,7 +993,7 @@ def _render_text(result: Comparison, width: int) -> str:
             if c.kind in STRUCTURE_KINDS:
                 lines.append(pad + _structure_line(c))
             elif c.kind in (ADDED, REMOVED):
-                label = c.key or "(row without ID)"
+                label = c.key or "(no ID)"
                 where = f"row {c.row}" if c.kind == ADDED else f"was row {_row_of(c.old_cell)}"
                 record = c.new if c.kind == ADDED else c.old
                 head = f"{pad}{label:<{key_width}}  {c.kind} ({where})"
@@ -977,7 +1003,7 @@ def _render_text(result: Comparison, width: int) -> str:
                 record = (c.key, c.row)
                 if record != current:
                     current = record
-                    label = c.key or "(row without ID)"
+                    label = c.key or "(no ID)"
                     lines.append(f"{pad}{label:<{key_width}}  changed (row {c.row})")
                 lines.extend(_field_lines(c, width, label_width))
     if result.findings:
