@@ -447,7 +447,16 @@ def todo_paragraph(doc) -> None:
 
 
 def save(doc, path: Path) -> None:
-    """Save with fixed zip timestamps, so the same script gives the same bytes."""
+    """Save with its XML in the order Word requires and fixed zip timestamps, so the same
+    script gives the same bytes."""
+    from matrixbook.documents import schema_order
+
+    schema_order(doc.element)
+    schema_order(doc.styles.element)
+    for section in doc.sections:
+        for part in (section.header, section.footer):
+            if not part.is_linked_to_previous:
+                schema_order(part._element)
     buffer = io.BytesIO()
     doc.save(buffer)
     out = io.BytesIO()

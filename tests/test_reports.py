@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -311,3 +312,32 @@ def test_reports_open_in_libreoffice(internal: Path, external: Path, tmp_path: P
     assert re.search(rb"/MediaBox ?\[ ?0 0 841\.\d+ 595\.\d+ ?\]", data), "no landscape page"
     assert re.search(rb"/MediaBox ?\[ ?0 0 595\.\d+ 841\.\d+ ?\]", data), "no portrait page"
     to_pdf(external / "inception_report.docx", tmp_path)
+
+
+def test_word_files_keep_the_schema_order(internal: Path, tmp_path: Path) -> None:
+    """Word rejects a file whose property elements are out of order (LibreOffice does not):
+    docxtpl's cell shading is put back in order, and so is everything in the templates."""
+    from lxml import etree
+
+    from matrixbook.documents import _SEQUENCES
+
+    ns = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    result = build(MASTER, tmp_path, only=["briefs"], today=TODAY)
+    assert result.report.ok
+    files = [internal / "mapping_report.docx", internal / "inception_report.docx",
+             tmp_path / "briefs" / "ENT-LAS.docx", REPO / "templates" / "brief.docx"]
+    checked = 0
+    for path in files:
+        with zipfile.ZipFile(path) as z:
+            for name in z.namelist():
+                if not (name.startswith("word/") and name.endswith(".xml")):
+                    continue
+                root = etree.fromstring(z.read(name))
+                for parent, sequence in _SEQUENCES.items():
+                    rank = {f"{ns}{c}": i for i, c in enumerate(sequence)}
+                    for element in root.iter(f"{ns}{parent}"):
+                        ranks = [rank.get(c.tag, len(rank)) for c in element]
+                        assert ranks == sorted(ranks), (path.name, name, parent,
+                                                        [c.tag for c in element])
+                        checked += 1
+    assert checked > 1000

@@ -328,6 +328,11 @@ def render_docx(name: str, context: Mapping[str, Any], target: Path,
     except jinja2.TemplateError as exc:
         raise _docx_problem(tpl, path, exc, paragraphs_of) from None
     spread_tables(tpl.docx.element.body)
+    schema_order(tpl.docx.element.body)
+    for section in tpl.docx.sections:
+        for part in (section.header, section.footer):
+            if not part.is_linked_to_previous:
+                schema_order(part._element)
     props = tpl.docx.core_properties
     props.author = AUTHOR
     props.last_modified_by = AUTHOR
@@ -341,6 +346,47 @@ def render_docx(name: str, context: Mapping[str, Any], target: Path,
     tpl.save(buffer)
     target.write_bytes(deterministic_zip(buffer.getvalue()))
     return target
+
+
+# Child order of Word's property elements (ECMA-376, wml.xsd). Word refuses a file whose
+# elements are out of order ("unreadable content"), LibreOffice does not: docxtpl's {% cellbg %}
+# puts <w:shd> first in a cell's properties, so every rendered document is put back in order.
+_SEQUENCES = {
+    "tblPr": ("tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize",
+              "tblStyleColBandSize", "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders",
+              "shd", "tblLayout", "tblCellMar", "tblLook", "tblCaption", "tblDescription",
+              "tblPrChange"),
+    "tcPr": ("cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap",
+             "tcMar", "textDirection", "tcFitText", "vAlign", "hideMark", "headers", "cellIns",
+             "cellDel", "cellMerge", "tcPrChange"),
+    "pPr": ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl",
+            "numPr", "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens",
+            "kinsoku", "wordWrap", "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN",
+            "bidi", "adjustRightInd", "snapToGrid", "spacing", "ind", "contextualSpacing",
+            "mirrorIndents", "suppressOverlap", "jc", "textDirection", "textAlignment",
+            "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange"),
+    "rPr": ("rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike",
+            "outline", "shadow", "emboss", "imprint", "noProof", "snapToGrid", "vanish",
+            "webHidden", "color", "spacing", "w", "kern", "position", "sz", "szCs", "highlight",
+            "u", "effect", "bdr", "shd", "fitText", "vertAlign", "rtl", "cs", "em", "lang",
+            "eastAsianLayout", "specVanish", "oMath"),
+}
+
+
+def schema_order(root: Any) -> None:
+    """Put the children of every table, cell, paragraph and run property element of `root`
+    in the order the Word schema requires (unknown elements keep their place at the end)."""
+    from docx.oxml.ns import qn
+
+    for name, sequence in _SEQUENCES.items():
+        rank = {qn(f"w:{child}"): i for i, child in enumerate(sequence)}
+        for element in root.iter(qn(f"w:{name}")):
+            children = list(element)
+            ordered = sorted(children, key=lambda c: rank.get(c.tag, len(rank)))
+            if ordered != children:
+                for child in children:
+                    element.remove(child)
+                element.extend(ordered)
 
 
 def _template_paragraphs(tpl: Any) -> dict[str, list[str]]:
