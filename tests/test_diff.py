@@ -396,6 +396,20 @@ def test_sheets_removed_and_renamed(base: Path, revise: Callable[..., Path],
         ["sheet-removed", OWN_SHEET, OWN_SHEET, None]]
 
 
+def test_a_deleted_declared_sheet_fixes_nothing(base: Path, revise: Callable[..., Path],
+                                                schema: Schema) -> None:
+    """POL-901's bad language is not "fixed" by deleting the Policies sheet."""
+
+    def drop(wb: Any) -> None:
+        del wb["Policies"]
+
+    result = compare(base, revise(drop), schema)
+    assert result.flatten(["kind", "sheet"]) == [["sheet-removed", "Policies"]]
+    assert [(f.finding.sheet, f.finding.rule) for f in result.introduced] == [
+        ("Policies", "missing-sheet")]
+    assert [f for f in result.fixed if f.finding.sheet == "Policies"] == []
+
+
 def test_text_output_groups_by_sheet_and_record(base: Path, revise: Callable[..., Path],
                                                 schema: Schema) -> None:
     new = revise(the_revision)

@@ -163,7 +163,7 @@ class Comparison:
         out: dict[str, dict[str, int]] = {}
         blank = dict.fromkeys(("added", "removed", "records_changed", "fields_changed",
                                "whitespace", "columns", "sheet", "introduced", "fixed"), 0)
-        changed_records: dict[str, set[str | None]] = {}
+        changed_records: dict[str, set[Any]] = {}  # a record: its key, or its row if none
         for c in self.changes:
             n = out.setdefault(c.sheet, dict(blank))
             if c.kind == ADDED:
@@ -172,10 +172,10 @@ class Comparison:
                 n["removed"] += 1
             elif c.kind == CHANGED:
                 n["fields_changed"] += 1
-                changed_records.setdefault(c.sheet, set()).add(c.key)
+                changed_records.setdefault(c.sheet, set()).add(c.key or c.row)
             elif c.kind == WHITESPACE:
                 n["whitespace"] += 1
-                changed_records.setdefault(c.sheet, set()).add(c.key)
+                changed_records.setdefault(c.sheet, set()).add(c.key or c.row)
             elif c.kind.startswith("column-"):
                 n["columns"] += 1
             else:
@@ -231,7 +231,7 @@ def compare(old: Path | str, new: Path | str, schema: Schema, *,
     result = compare_books(old_book, new_book)
     result.old_path, result.new_path = str(old), str(new)
     if findings:
-        result.findings = _finding_delta(old_found, new_found, schema)
+        result.findings = _finding_delta(old_found, new_found, schema, set(new_book.sheets))
     return result
 
 
@@ -307,12 +307,16 @@ def finding_changes(old: Path, new: Path, schema: Schema) -> list[FindingChange]
     new_checked = check_workbook(new, schema)
     return _finding_delta(_keyed_findings(old_checked.report.findings, old_checked.book),
                           _keyed_findings(new_checked.report.findings, new_checked.book),
-                          schema)
+                          schema, set(new_checked.book.sheets))
 
 
 def _finding_delta(old_keyed: list[tuple[FindingKey, Finding]],
                    new_keyed: list[tuple[FindingKey, Finding]],
-                   schema: Schema) -> list[FindingChange]:
+                   schema: Schema, new_sheets: set[str]) -> list[FindingChange]:
+    """Matched as a multiset. A finding in a declared sheet the new version lacks (deleted,
+    renamed) is not "fixed": that sheet could not be checked; its absence is the finding."""
+    declared = {s.name for s in schema.sheets}
+    old_keyed = [(k, f) for k, f in old_keyed if f.sheet not in declared or f.sheet in new_sheets]
     old_count = Counter(k for k, _ in old_keyed)
     new_count = Counter(k for k, _ in new_keyed)
     out: list[FindingChange] = []
