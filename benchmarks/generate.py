@@ -375,14 +375,18 @@ def interviews(v: Values, sheet: Sheet, n: int) -> Records:
     """One slot per interviewer and hour inside the Interviews phase: never two at once."""
     slots = _interview_slots()
     statuses = v.codes(sheet.column("status"))
+    zones = v.codes(sheet.column("time_zone")) if "time_zone" in sheet.by_field else ()
     for i in range(n):
-        interviewer = INTERVIEWERS[i // len(slots)]
+        k = i // len(slots)
+        interviewer = INTERVIEWERS[k]
         status = statuses[i % len(statuses)]
         fixed: dict[str, Any] = {
             "interviewer": interviewer, "status": status,
             "starts_at": slots[i % len(slots)], "duration_min": INTERVIEW_MINUTES,
             "consent": True if status == "Done" else None,
         }
+        if zones:  # one time zone per interviewer: the hourly slots never overlap in UTC
+            fixed["time_zone"] = zones[k % len(zones)]
         yield v.record(sheet, i, fixed)
 
 

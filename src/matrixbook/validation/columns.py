@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -44,10 +45,35 @@ _KINDS_OK = {
     "string": frozenset({"empty", "string", "integer", "floating", "mixed-integer-float"}),
 }
 _KINDS_OK["list"] = _KINDS_OK["string"]
+# Kinds of column that hold no text at all, so no stray space either.
+_NO_TEXT = frozenset({"empty", "datetime", "date", "integer", "floating", "mixed-integer-float",
+                      "boolean"})
 
 
-def _kind(s: pd.Series) -> str:
-    return pd.api.types.infer_dtype(s, skipna=True)
+@dataclass(frozen=True)
+class Profile:
+    """What one pass over a raw column tells both passes of the checks.
+
+    At 100,000 rows each pass over a column of Python objects costs about as much as reading
+    it, so the kind of the cells and whether their text is clean are found once per column,
+    not once per check."""
+
+    kind: str  # pandas' infer_dtype of the non-empty cells: "string", "date", "mixed", ...
+    clean: bool  # no text cell with a leading/trailing or non-breaking space
+
+
+def profile(s: pd.Series) -> Profile:
+    kind = pd.api.types.infer_dtype(s, skipna=True)
+    if kind == "string":
+        clean = _all_clean([v for v in s.tolist() if v.__class__ is str])
+    else:
+        clean = kind in _NO_TEXT
+    return Profile(kind, clean)
+
+
+def profile_sheet(data: SheetData) -> dict[str, Profile]:
+    return {c.field: profile(data.frame[c.field]) for c in data.sheet.columns
+            if data.has(c.field)}
 
 
 def _all_true(s: pd.Series) -> pd.Series:
@@ -62,23 +88,24 @@ def _all_clean(texts: list[str]) -> bool:
     return [t.strip() for t in texts] == texts and _INNER_NBSP not in "".join(texts)
 
 
-def _ok_type(col: Column):
-    """A vectorised test: is each non-empty raw cell of the declared type?"""
+def _ok_type(col: Column, prof: Profile | None = None):
+    """A vectorised test: is each non-empty raw cell of the declared type? (Empty cells pass.)"""
     kinds_ok = _KINDS_OK[col.type]
 
     def check(s: pd.Series) -> pd.Series:
-        kind = _kind(s)
-        if kind in kinds_ok:
+        p = prof or profile(s)
+        if p.kind in kinds_ok:
             return _all_true(s)
-        if col.type == "boolean" and kind == "string":
-            words = {str(v).strip().casefold() for v in pd.unique(s.dropna().to_numpy())}
+        filled = s.notna()
+        if col.type == "boolean" and p.kind == "string":
+            words = {str(v).strip().casefold() for v in pd.unique(s[filled].to_numpy())}
             if words <= _TRUE | _FALSE:
                 return _all_true(s)
-        if col.type == "integer" and kind in ("floating", "mixed-integer-float"):
-            vals = s.dropna().astype(float)
+        if col.type == "integer" and p.kind in ("floating", "mixed-integer-float"):
+            vals = s[filled].astype(float)
             if (vals == vals.round()).all():
                 return _all_true(s)
-        return _ok_type_cells(col, s)
+        return _ok_type_cells(col, s) | ~filled
 
     return check
 
@@ -108,14 +135,17 @@ def _ok_type_cells(col: Column, s: pd.Series) -> pd.Series:
     return ~types.isin([datetime, date, pd.Timestamp, bool])
 
 
+def _spaces_check(prof: Profile | None = None):
+    def check(s: pd.Series) -> pd.Series:
+        if (prof or profile(s)).clean:
+            return _all_true(s)
+        return _clean_spaces(s)
+
+    return check
+
+
 def _clean_spaces(s: pd.Series) -> pd.Series:
     """True where a text cell has no leading/trailing space and no non-breaking space."""
-    kind = _kind(s)
-    if kind == "string" and _all_clean(s.dropna().tolist()):
-        return _all_true(s)
-    if kind in ("empty", "datetime", "date", "integer", "floating", "mixed-integer-float",
-                "boolean"):
-        return _all_true(s)  # no text at all
     text = s.map(_is_text)
     ok = pd.Series(True, index=s.index)
     if text.any():
@@ -125,16 +155,27 @@ def _clean_spaces(s: pd.Series) -> pd.Series:
     return ok
 
 
-def raw_schema(data: SheetData) -> pa.DataFrameSchema:
+def _check(fn, name: str) -> pa.Check:
+    """A check that sees every cell, empty ones included, and lets the empty ones pass.
+
+    Pandera's default (ignore_na) looks for empty cells and copies the column without them
+    before each check: two more passes over the column per check, for nothing here."""
+    return pa.Check(fn, name=name, ignore_na=False)
+
+
+def raw_schema(data: SheetData,
+               profiles: dict[str, Profile] | None = None) -> pa.DataFrameSchema:
+    profiles = profiles or {}
     cols = {}
     for col in data.sheet.columns:
         if not data.has(col.field):
             continue
+        prof = profiles.get(col.field)
         cols[col.field] = pa.Column(
             None, nullable=not col.required, required=False,
             checks=[
-                pa.Check(_ok_type(col), name="wrong-type"),
-                pa.Check(_clean_spaces, name="whitespace"),
+                _check(_ok_type(col, prof), "wrong-type"),
+                _check(_spaces_check(prof), "whitespace"),
             ],
         )
     return pa.DataFrameSchema(cols, strict=False, name=data.sheet.name)
@@ -142,7 +183,8 @@ def raw_schema(data: SheetData) -> pa.DataFrameSchema:
 
 def _failures(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> pd.DataFrame:
     try:
-        schema.validate(frame, lazy=True)
+        # inplace: no column is coerced, so this only spares pandera a copy of the frame
+        schema.validate(frame, lazy=True, inplace=True)
     except pa.errors.SchemaErrors as exc:
         fc = exc.failure_cases
         return fc[fc["index"].notna()]
@@ -198,9 +240,10 @@ def _type_hint(col: Column, value: Any) -> str:
     return f"'{shown}' is not text. Type it as text."
 
 
-def raw_findings(data: SheetData) -> list[Finding]:
+def raw_findings(data: SheetData,
+                 profiles: dict[str, Profile] | None = None) -> list[Finding]:
     sheet = data.sheet
-    fc = _failures(raw_schema(data), data.frame)
+    fc = _failures(raw_schema(data, profiles), data.frame)
     out = []
     for rec in fc.itertuples(index=False):
         col = sheet.by_field[rec.column]
@@ -223,9 +266,11 @@ def raw_findings(data: SheetData) -> list[Finding]:
     return out
 
 
-def typed_frame(data: SheetData, schema: Schema, bad: set[tuple[int, str]]) -> pd.DataFrame:
+def typed_frame(data: SheetData, schema: Schema, bad: set[tuple[int, str]],
+                profiles: dict[str, Profile] | None = None) -> pd.DataFrame:
     """The sheet's values in their declared types; cells that failed their type become empty."""
     frame = data.frame
+    profiles = profiles or {}
     bad_rows: dict[str, list[int]] = {}
     for r, f in bad:
         bad_rows.setdefault(f, []).append(r)
@@ -235,16 +280,19 @@ def typed_frame(data: SheetData, schema: Schema, bad: set[tuple[int, str]]) -> p
             out[col.field] = pd.Series([None] * len(frame), index=frame.index, dtype=object)
             continue
         s = frame[col.field]
+        prof = profiles.get(col.field)
         if col.field in bad_rows:
             s = s.copy()
             s.loc[bad_rows[col.field]] = None
-        out[col.field] = _convert(col, s, schema.separator)
+            prof = None  # the profile was of the cells before they were emptied
+        out[col.field] = _convert(col, s, schema.separator, prof)
     for header in data.extra_headers:
         out[header] = frame[header]
     return pd.DataFrame(out, index=frame.index)
 
 
-def _convert(col: Column, s: pd.Series, separator: str) -> pd.Series:
+def _convert(col: Column, s: pd.Series, separator: str,
+             prof: Profile | None = None) -> pd.Series:
     if col.type == "date":
         return pd.to_datetime(s, errors="coerce")
     if col.type == "integer":
@@ -261,7 +309,8 @@ def _convert(col: Column, s: pd.Series, separator: str) -> pd.Series:
         return s.map(to_bool).astype("boolean")
     if col.type == "list":
         return _split_lists(s, separator)
-    if _kind(s) == "string" and _all_clean(s.dropna().tolist()):
+    prof = prof or profile(s)
+    if prof.kind == "string" and prof.clean:
         return s.astype("str")  # clean text already: what mapping _clean_text would give
     return s.map(_clean_text)
 
@@ -278,13 +327,15 @@ def _split_lists(s: pd.Series, separator: str) -> pd.Series:
             return ()
         return tuple(p.strip() for p in v.split(separator) if p.strip())
 
+    strip = str.strip
     done: dict[str, tuple[str, ...]] = {}
     out = []
     for v in s.tolist():
         if v.__class__ is str:
             items = done.get(v)
-            if items is None:
-                items = done[v] = split(v)
+            if items is None:  # as split(v): cleaning the whole text first changes no item
+                items = done[v] = tuple(filter(None, map(strip, v.replace(
+                    _INNER_NBSP, " ").split(separator))))
             out.append(list(items))
         else:
             out.append(list(split(v)))
@@ -317,16 +368,16 @@ def typed_schema(data: SheetData, schema: Schema, keys: dict[str, set[str]]) -> 
         if col.vocabulary:
             allowed = schema.vocabulary(col.vocabulary).code_set
             name = "unknown-country" if col.vocabulary == "countries" else "vocabulary"
-            checks.append(pa.Check(_member_check(col, allowed), name=name))
+            checks.append(_check(_member_check(col, allowed), name))
         if col.regex is not None:
             rx = col.pattern
-            checks.append(pa.Check(_row_any(col, lambda s, rx=rx: s.astype(str).str.fullmatch(rx)),
-                                   name="pattern"))
+            checks.append(_check(_row_any(col, lambda s, rx=rx: s.astype(str).str.fullmatch(rx)),
+                                 "pattern"))
         if col.minimum is not None or col.maximum is not None:
-            checks.append(pa.Check(_range_check(col), name="out-of-range"))
+            checks.append(_check(_range_check(col), "out-of-range"))
         if col.references:
             known = set().union(*(keys.get(str(r), set()) for r in col.references))
-            checks.append(pa.Check(_member_check(col, known), name="unknown-reference"))
+            checks.append(_check(_member_check(col, known), "unknown-reference"))
         cols[col.field] = pa.Column(
             None, nullable=True, required=False, checks=checks,
             unique=col.unique and not col.is_list,
@@ -336,7 +387,7 @@ def typed_schema(data: SheetData, schema: Schema, keys: dict[str, set[str]]) -> 
 
 
 def _row_any(col: Column, test):
-    """Apply an item test; for lists a row passes when every item passes."""
+    """Apply an item test; for lists a row passes when every item passes. Empty cells pass."""
 
     def check(s: pd.Series) -> pd.Series:
         if col.is_list:
@@ -344,9 +395,13 @@ def _row_any(col: Column, test):
             if items.empty:
                 return pd.Series(True, index=s.index)
             ok = test(items.astype(str))
-            bad_rows = set(ok.index[~ok.to_numpy()])
-            return pd.Series([i not in bad_rows for i in s.index], index=s.index)
-        return test(s)
+            if ok.all():
+                return pd.Series(True, index=s.index)
+            return pd.Series(~s.index.isin(ok.index[~ok.to_numpy()]), index=s.index)
+        ok = test(s)
+        if ok.all():  # (skipping the empty cells, where a test may give NA)
+            return pd.Series(True, index=s.index)
+        return (ok.fillna(False) | s.isna()).astype(bool)
 
     return check
 
@@ -366,14 +421,16 @@ def _range_check(col: Column):
                 ok &= values >= pd.Timestamp(lo)
             if hi is not None:
                 ok &= values <= pd.Timestamp(hi) + pd.Timedelta(days=1)
-            return ok
-        values = pd.to_numeric(s)
-        ok = pd.Series(True, index=s.index)
-        if lo is not None:
-            ok &= values >= lo
-        if hi is not None:
-            ok &= values <= hi
-        return ok
+        else:
+            values = pd.to_numeric(s)
+            ok = pd.Series(True, index=s.index)
+            if lo is not None:
+                ok &= values >= lo
+            if hi is not None:
+                ok &= values <= hi
+        if ok.all():  # (skipping the empty cells, where a comparison gives NA)
+            return pd.Series(True, index=s.index)
+        return (ok.fillna(False) | values.isna()).astype(bool)
 
     return check
 
