@@ -49,6 +49,6 @@ def diff(old: Path, new: Path, fmt: str, out: Path | None, force: bool) -> None:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(2)
     click.echo(result.to_json() if fmt == "json" else result.to_text())
-    if written and fmt == "text":
-        click.echo("Wrote " + " and ".join(str(p) for p in written) + ".")
+    if written:  # on stderr beside JSON, so that stdout stays one JSON document
+        click.echo("Wrote " + " and ".join(str(p) for p in written) + ".", err=fmt == "json")
     sys.exit(result.exit_code)

@@ -6,7 +6,7 @@ answers it the way a reviewer thinks: by record, not by row.
 
 - Records are matched by their sheet's key (Policy ID, Entity ID...), never by row position,
   so sorting a sheet or moving a record is not a change. A key used twice is paired in order of
-  appearance; rows with an empty key are matched by their whole content.
+  appearance; rows with an empty key are lined up like the rows of a sheet without key (below).
 - Columns are matched by header, so moving a column is not a change. A header that is gone
   from one version and new in the other is a *rename* when the name is close and the column
   sits at the same place or holds the same values, or when it sits at the same place and holds
