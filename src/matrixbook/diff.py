@@ -712,9 +712,11 @@ class _Alignment:
         filled = ~(pd.isna(old_values) & pd.isna(new_values))
         if not filled.any():
             return None
+        differ = filled & (old_values != new_values)  # only these need typing to compare
         ta, tb = o.columns[a].type, n.columns[b].type
-        same = sum(_typed(x, ta, o.separator) == _typed(y, tb, n.separator)
-                   for x, y in zip(old_values[filled], new_values[filled], strict=True))
+        same = int((filled & ~differ).sum()) + sum(
+            _typed(x, ta, o.separator) == _typed(y, tb, n.separator)
+            for x, y in zip(old_values[differ], new_values[differ], strict=True))
         return same / int(filled.sum())
 
 
