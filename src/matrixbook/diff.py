@@ -38,6 +38,7 @@ import difflib
 import json
 import math
 import re
+import sys
 import textwrap
 from collections import Counter
 from dataclasses import dataclass, field
@@ -261,13 +262,14 @@ def _read_both(old: Path, new: Path, schema: Schema, findings: bool) -> tuple[Si
     """Read and check both versions; two large files on two cores at once.
 
     Reading and validating are most of the time of a large comparison and the two versions
-    do not depend on each other. A forked process starts at once with everything imported;
-    where fork is not available (Windows, macOS) or the files are small, one after the other.
+    do not depend on each other. A forked process starts at once with everything imported. On
+    Windows and macOS, where forking is missing or unsafe (a fresh process would import pandas
+    again), and for small files, one after the other.
     """
     import multiprocessing
 
     large = all(p.is_file() and p.stat().st_size > PARALLEL_BYTES for p in (old, new))
-    if not large or "fork" not in multiprocessing.get_all_start_methods():
+    if not large or not sys.platform.startswith("linux"):
         return _side(old, schema, findings), _side(new, schema, findings)
     from concurrent.futures import ProcessPoolExecutor
 
