@@ -92,5 +92,5 @@ def key_sets(schema: Schema, typed: dict[str, pd.DataFrame]) -> dict[str, set[st
     for sheet in schema.sheets:
         if sheet.key_column is not None:
             values = typed[sheet.name][sheet.key_column.field].dropna()
-            keys[f"{sheet.name}.{sheet.key}"] = set(values.astype(str))
+            keys[f"{sheet.name}.{sheet.key}"] = set(values.astype(str).tolist())
     return keys

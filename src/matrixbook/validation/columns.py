@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -65,7 +66,11 @@ class Profile:
 def profile(s: pd.Series) -> Profile:
     kind = pd.api.types.infer_dtype(s, skipna=True)
     if kind == "string":
-        clean = _all_clean([v for v in s.tolist() if v.__class__ is str])
+        texts = list(filter(None, s.tolist()))  # the text cells: drops None (and "")
+        try:
+            clean = _all_clean(texts)
+        except (AttributeError, TypeError):  # an empty cell held as NaN, not None
+            clean = _all_clean([v for v in texts if v.__class__ is str])
     else:
         clean = kind in _NO_TEXT
     return Profile(kind, clean)
@@ -85,7 +90,7 @@ def _all_clean(texts: list[str]) -> bool:
 
     str.strip() hands back the very same object when there is nothing to strip, so comparing
     the two lists is a pointer comparison; this is the cost of one pass in the common case."""
-    return [t.strip() for t in texts] == texts and _INNER_NBSP not in "".join(texts)
+    return list(map(str.strip, texts)) == texts and _INNER_NBSP not in "".join(texts)
 
 
 def _ok_type(col: Column, prof: Profile | None = None):
@@ -306,6 +311,12 @@ def _convert(col: Column, s: pd.Series, separator: str,
             if isinstance(v, float) and pd.isna(v):
                 return None
             return str(v).strip().casefold() in _TRUE
+        # a yes/no column holds a handful of distinct cells: convert each once
+        values = s.tolist()
+        if set(map(type, values)) <= {bool, str, type(None)}:  # (True == 1 in a dict)
+            done = {v: to_bool(v) for v in set(values)}
+            return pd.Series([done[v] for v in values], index=s.index, name=s.name,
+                             dtype="boolean")
         return s.map(to_bool).astype("boolean")
     if col.type == "list":
         return _split_lists(s, separator)
@@ -327,19 +338,19 @@ def _split_lists(s: pd.Series, separator: str) -> pd.Series:
             return ()
         return tuple(p.strip() for p in v.split(separator) if p.strip())
 
-    strip = str.strip
-    done: dict[str, tuple[str, ...]] = {}
-    out = []
-    for v in s.tolist():
-        if v.__class__ is str:
-            items = done.get(v)
-            if items is None:  # as split(v): cleaning the whole text first changes no item
-                items = done[v] = tuple(filter(None, map(strip, v.replace(
-                    _INNER_NBSP, " ").split(separator))))
-            out.append(list(items))
-        else:
-            out.append(list(split(v)))
-    return pd.Series(out, index=s.index, dtype=object, name=s.name)
+    codes, distinct = pd.factorize(s.to_numpy(dtype=object))  # empty cells: code -1
+    if set(map(type, distinct)) <= {str}:  # (True == 1 when hashed)
+        strip = str.strip
+        table = np.empty(len(distinct) + 1, dtype=object)
+        for i, v in enumerate(distinct):  # as split(v): cleaning the whole text changes no item
+            table[i] = tuple(filter(None, map(strip, v.replace(_INNER_NBSP, " ").split(
+                separator))))
+        table[-1] = ()
+        out = list(map(list, table[codes].tolist()))
+    else:
+        out = [list(split(v)) for v in s.tolist()]
+    return pd.Series(np.fromiter(out, dtype=object, count=len(out)), index=s.index,
+                     name=s.name)
 
 
 def _closest(value: str, allowed: tuple[str, ...], by_lower: dict[str, str]) -> str | None:
