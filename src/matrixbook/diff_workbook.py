@@ -189,8 +189,9 @@ def _summary_sheet(wb: Any, f: dict[str, Any], result: Comparison, tracked_name:
         "The Changes sheet lists each change. The link in its Cell column opens the cell in "
         f"{tracked_name}, the new version with every change marked: keep both files in the "
         "same folder. Point at a marked cell to read its old value.",
-        "The Validation sheet lists the problems the new version introduces and those it "
-        "fixes; `matrixbook validate` says how to fix each.",
+        "The Validation sheet lists the problems the new version introduces (their cells are "
+        "in the new version) and those it fixes (cells in the old version); `matrixbook "
+        "validate` says how to fix each.",
     ]
     for note in notes:  # unwrapped lines in column A, read across the table's width
         for line in textwrap.wrap(note, 130):
@@ -260,7 +261,7 @@ def _row_height(texts: list[tuple[Any, float]]) -> float:
     lines = 1
     for text, width in texts:
         if isinstance(text, str) and text:
-            per_line = max(int(width * 1.15), 8)
+            per_line = max(int(width * 1.2), 8)
             lines = max(lines, sum(len(textwrap.wrap(p, per_line)) or 1
                                    for p in text.split("\n")))
     return 13.5 * min(lines, 30)
