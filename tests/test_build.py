@@ -74,7 +74,8 @@ def test_unknown_output_name_exits_2_naming_the_choices(book: Path, tmp_path: Pa
     result = run(str(book), "--out", str(tmp_path / "out"), "--only", "matrix,matrx")
     assert result.exit_code == 2
     names = ", ".join(o.name for o in discover_outputs())
-    assert result.stderr == f"Error: Unknown output matrx; choose from {names}.\n"
+    assert result.stderr == (f"Error: Unknown output 'matrx' (did you mean 'matrix'?); choose "
+                             f"from {names}.\n")
     assert not (tmp_path / "out").exists()
 
 

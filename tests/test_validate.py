@@ -238,3 +238,24 @@ def test_exit_codes(master: Path, tmp_path: Path) -> None:
     assert missing.exit_code == 2
     assert "nope.xlsx: no such file" in missing.output
     assert "Traceback" not in missing.output
+
+
+def test_json_is_printed_even_when_the_file_cannot_be_read(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["validate", str(tmp_path / "nope.xlsx"), "--format",
+                                      "json"])
+    assert result.exit_code == 2
+    data = json.loads(result.stdout)
+    assert (data["ok"], data["errors"]) == (False, 1)
+    assert data["findings"][0]["rule"] == "cannot-run"
+    assert "nope.xlsx: no such file" in data["findings"][0]["message"]
+
+
+def test_outputs_are_readable_by_colleagues(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    path = tmp_path / "new.xlsx"
+    CliRunner().invoke(cli, ["init", str(path), "--blank"])
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask

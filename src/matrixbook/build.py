@@ -104,7 +104,11 @@ def select_outputs(only: list[str] | None, audience: str) -> tuple[list[Output],
     if only:
         unknown = [n for n in only if n not in names]
         if unknown:
-            raise UsageError(f"Unknown output {', '.join(unknown)}; choose from "
+            import difflib
+
+            hints = [f"'{n}' (did you mean '{g[0]}'?)" if (g := difflib.get_close_matches(
+                n, list(names), n=1)) else f"'{n}'" for n in unknown]
+            raise UsageError(f"Unknown output {', '.join(hints)}; choose from "
                              f"{', '.join(names)}.")
         chosen = [names[n] for n in only]
     else:

@@ -83,6 +83,10 @@ def validate(path: Path, fmt: str, annotate: Path | None, stage: str, force: boo
         if annotate is not None:
             annotate_copy(path, report, annotate, force=force)
     except MatrixbookError as exc:
+        if fmt == "json":  # programs reading stdout still get one JSON object
+            from matrixbook.report import cannot_run_json
+
+            click.echo(cannot_run_json(str(exc)))
         _fail(exc)
     order = [s.name for s in load_schema().sheets]
     click.echo(report.to_json(order) if fmt == "json" else report.to_text(order))

@@ -243,19 +243,14 @@ Side = tuple[Book, list[tuple[FindingKey, Finding]]]
 def _side(path: Path, schema: Schema, findings: bool) -> Side:
     """One version: its sheets as read_book gives them, and its findings keyed by record.
 
-    check_workbook reads the file and hands back what it read, but without the sheets the
-    schemas do not declare; only when the file has such sheets is it read a second time.
+    check_workbook reads the file once and hands back what it read, staff's own sheets included.
     """
     if not findings:
         return read_book(path, schema, keep_extra_sheets=True), []
     from matrixbook.validation import check_workbook
 
-    checked = check_workbook(path, schema)
-    book = checked.book
-    declared = {data.title for data in book.sheets.values()}
-    if any(title not in declared for title in book.sheet_titles):
-        book = read_book(path, schema, keep_extra_sheets=True)
-    return book, _keyed_findings(checked.report.findings, checked.book)
+    checked = check_workbook(path, schema, keep_extra_sheets=True)
+    return checked.book, _keyed_findings(checked.report.findings, checked.book)
 
 
 def _read_both(old: Path, new: Path, schema: Schema, findings: bool) -> tuple[Side, Side]:

@@ -21,6 +21,15 @@ def is_open_elsewhere(path: Path) -> bool:
     return lock_file(path).exists() or path.with_name(".~lock." + path.name + "#").exists()
 
 
+def _share_like_a_new_file(path: Path) -> None:
+    """mkstemp makes files private (0600); give them the permissions any new file gets, so
+    colleagues on a shared drive can open what the tool writes."""
+    umask = os.umask(0)
+    os.umask(umask)
+    with contextlib.suppress(OSError):
+        os.chmod(path, 0o666 & ~umask)
+
+
 def refuse_overwrite(path: Path, force: bool) -> None:
     if path.exists() and not force:
         raise UsageError(
@@ -45,6 +54,7 @@ def atomic_write(path: Path, *, check_open: bool = True) -> Iterator[Path]:
         raise OutputError(f"Cannot write in {path.parent}: {exc.strerror or exc}.") from exc
     os.close(fd)
     tmp = Path(tmp_name)
+    _share_like_a_new_file(tmp)
     try:
         yield tmp
         try:

@@ -111,7 +111,13 @@ class Report:
 
     def summary(self) -> str:
         e, w = len(self.errors), len(self.warnings)
-        verdict = "ready to send" if self.ok else "fix the errors before you send it"
+        if not self.ok:
+            verdict = "fix the errors before you send it"
+        elif w:
+            verdict = ("no errors, but review the warnings; before the final version run "
+                       "`matrixbook validate --stage final`")
+        else:
+            verdict = "ready to send"
         return f"{self.path}: {_plural(e, 'error')}, {_plural(w, 'warning')} — {verdict}."
 
     def to_text(self, sheet_order: list[str] | None = None, width: int = 100) -> str:
@@ -134,6 +140,13 @@ class Report:
         lines.extend(textwrap.wrap(self.summary(), width=width, break_long_words=False,
                                    break_on_hyphens=False))
         return "\n".join(lines)
+
+
+def cannot_run_json(message: str) -> str:
+    """The JSON of a run that could not read the workbook (exit status 2)."""
+    finding = Finding(ERROR, "", "cannot-run", message)
+    return json.dumps({"ok": False, "errors": 1, "warnings": 0,
+                       "findings": [finding.as_dict()]}, ensure_ascii=False, indent=2)
 
 
 def _plural(n: int, word: str) -> str:

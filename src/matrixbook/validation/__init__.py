@@ -56,13 +56,16 @@ def _no_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
-def check_workbook(path: Path, schema: Schema, *, stage: str = "draft") -> Checked:
+def check_workbook(path: Path, schema: Schema, *, stage: str = "draft",
+                   keep_extra_sheets: bool = False) -> Checked:
+    """Read and check the workbook; `keep_extra_sheets` also keeps staff's own sheets in
+    `Checked.book` (for diff)."""
     with _no_cycle_collection():
-        return _check_workbook(path, schema, stage)
+        return _check_workbook(path, schema, stage, keep_extra_sheets)
 
 
-def _check_workbook(path: Path, schema: Schema, stage: str) -> Checked:
-    book = read_book(path, schema)
+def _check_workbook(path: Path, schema: Schema, stage: str, keep_extra_sheets: bool) -> Checked:
+    book = read_book(path, schema, keep_extra_sheets=keep_extra_sheets)
     report = Report(str(path))
     report.extend(book.findings)
     typed: dict[str, pd.DataFrame] = {}
