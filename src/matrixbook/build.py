@@ -34,6 +34,11 @@ class BuildContext:
     out_dir: Path
     source: Path
     today: date | None = None
+    messages: list[str] = field(default_factory=list)  # printed by the CLI after the build
+
+    def note(self, message: str) -> None:
+        """A line for the person running the build (e.g. a note's page estimate)."""
+        self.messages.append(message)
 
     @property
     def audience_label(self) -> str:
@@ -84,7 +89,8 @@ class Output:
 class BuildResult:
     report: Report
     written: list[Path] = field(default_factory=list)
-    messages: list[str] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)  # warnings, for stderr
+    notes: list[str] = field(default_factory=list)  # what outputs report, for stdout
 
 
 def discover_outputs() -> list[Output]:
@@ -143,4 +149,5 @@ def build_outputs(path: Path, out_dir: Path, *, only: list[str] | None = None,
                        out_dir, path, today)
     for output in selected:
         result.written.extend(output.write(ctx))
+    result.notes.extend(ctx.messages)
     return result

@@ -132,6 +132,8 @@ def build(path: Path, out_dir: Path | None, only: str | None, audience: str,
         sys.exit(1)
     for written in result.written:
         click.echo(f"Wrote {written}")
+    for note in result.notes:
+        click.echo(note)
     click.echo(f"Built {len(result.written)} file(s) for the {audience} audience in {out_dir}.")
 
 
