@@ -66,6 +66,7 @@ def to_markdown(schema: Schema) -> str:
         "range for groupings and entities with no ISO code:",
         "",
     ]
-    lines += [f"- `{code}` {label}" for code, label in schema.extra_country_codes.items()]
+    lines += [f"- `{code}` {v['name']} ({v['note']})" if isinstance(v, dict) else f"- `{code}` {v}"
+              for code, v in schema.extra_country_codes.items()]
     lines.append("")
     return "\n".join(lines)

@@ -159,7 +159,9 @@ class Schema:
 
     def vocabulary(self, name: str) -> Vocabulary:
         if name == "countries":
-            return countries_vocabulary(tuple(self.extra_country_codes.items()))
+            return countries_vocabulary(tuple(
+                (code, v["name"] if isinstance(v, dict) else v)
+                for code, v in self.extra_country_codes.items()))
         return self.vocabularies[name]
 
     def allowed(self, column: Column) -> tuple[str, ...] | None:
@@ -171,12 +173,22 @@ def countries_vocabulary(extra: tuple[tuple[str, str], ...]) -> Vocabulary:
     """ISO 3166-1 alpha-3 codes from pycountry, then the extra grouping codes."""
     import pycountry
 
-    terms = [
-        Term(c.alpha_3, getattr(c, "common_name", None) or c.name) for c in pycountry.countries
-    ]
+    terms = [Term(c.alpha_3, _display_name(c)) for c in pycountry.countries]
     terms.sort(key=lambda t: t.code)
-    terms += [Term(code, label) for code, label in extra]
+    terms += [Term(code, str(label["name"] if isinstance(label, dict) else label))
+              for code, label in extra]
     return Vocabulary("countries", "ISO 3166-1 alpha-3 country codes", tuple(terms))
+
+
+def _display_name(country: Any) -> str:
+    """The name a reader expects: the common name where ISO has one, and ISO's inverted forms
+    turned round ("Palestine, State of" -> "State of Palestine")."""
+    name = getattr(country, "common_name", None) or country.name
+    if ", " in name and "(" not in name:
+        head, tail = name.split(", ", 1)
+        tail = tail.removeprefix("The ")
+        name = f"{tail} {head}"
+    return name
 
 
 def _load_yaml(path: Path) -> Any:

@@ -711,7 +711,7 @@ def write_about(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None:
                        "as S in place of the membership. Roles that ended earlier are not "
                        "shown. Totals count the bodies a country sits in."),
         ("Country codes", "ISO 3166-1 alpha-3, with these codes for parties that have none: "
-                          + "; ".join(f"{code} = {label}" for code, label
+                          + "; ".join(f"{code} = {v['name']} ({v['note']})" for code, v
                                       in ctx.schema.extra_country_codes.items()) + "."),
         ("Summary", "Bodies per theme and per sub-region, the countries that sit in the most "
                     "bodies, and the gaps: themes that no body covers at High, Medium or Low."),
