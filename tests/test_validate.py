@@ -259,3 +259,42 @@ def test_outputs_are_readable_by_colleagues(tmp_path: Path) -> None:
     umask = os.umask(0)
     os.umask(umask)
     assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask
+
+
+def test_date_typed_as_text_is_reported_once(edited) -> None:
+    interview = next(r for r in records("Interviews") if r["Date and time"])
+    cell = header_cell("Interviews", "Date and time", interview["_row"])
+    path = edited({"Interviews": {cell: "12/09/2025 10:00"}})
+    assert findings_at(path, "Interviews", cell) == [("wrong-type", "error")]
+
+
+def test_renamed_header_points_at_the_cell(tmp_path: Path) -> None:
+    wb = openpyxl.load_workbook(MASTER)
+    cell = header_cell("Entities", "Name (English)", 1)
+    wb["Entities"][cell] = "English name"
+    path = tmp_path / "renamed.xlsx"
+    wb.save(path)
+    (f,) = [f for f in validate(path).errors]
+    assert (f.rule, f.cell, f.column) == ("missing-column", cell, "Name (English)")
+    assert f"{cell} holds 'English name'" in f.message
+    assert "rename it to 'Name (English)'" in f.message
+
+
+def test_title_typed_above_the_headers_is_one_finding(tmp_path: Path) -> None:
+    wb = openpyxl.load_workbook(MASTER)
+    wb["Workplan"].insert_rows(1)
+    wb["Workplan"]["A1"] = "Consultancy workplan"
+    path = tmp_path / "title.xlsx"
+    wb.save(path)
+    (f,) = validate(path).errors
+    assert (f.sheet, f.rule, f.cell) == ("Workplan", "header-row", "A2")
+    assert f.message.startswith("The headers of 'Workplan' are in row 2, not row 1. Delete "
+                                "row 1 above them")
+
+
+def test_a_missing_sheet_does_not_flood_its_references(tmp_path: Path) -> None:
+    wb = openpyxl.load_workbook(MASTER)
+    del wb["Entities"]
+    path = tmp_path / "noentities.xlsx"
+    wb.save(path)
+    assert [(f.sheet, f.rule) for f in validate(path).errors] == [("Entities", "missing-sheet")]

@@ -111,9 +111,37 @@ def read_book(path: Path | str, schema: Schema, *, keep_extra_sheets: bool = Fal
     return Book(path, schema, sheets, titles, findings, extra)
 
 
+def _matches(sheet: Sheet, row: list[Any]) -> int:
+    wanted = {normalise_header(c.name) for c in sheet.columns}
+    return sum(1 for v in row if isinstance(v, str) and normalise_header(v) in wanted)
+
+
+def _misplaced_header(sheet: Sheet, rows: list[list[Any]]) -> int | None:
+    """The Excel row that holds the headers when it is not the declared header row (a title
+    typed above them, say); None when the declared row is the header row."""
+    header_at = sheet.header_row - 1
+    if len(rows) > header_at and _matches(sheet, rows[header_at]) * 3 >= len(sheet.columns):
+        return None
+    for i in range(min(len(rows), header_at + 11)):
+        if i != header_at and _matches(sheet, rows[i]) * 2 >= len(sheet.columns):
+            return i + 1
+    return None
+
+
 def _frame(sheet: Sheet, title: str, rows: list[list[Any]]) -> tuple[SheetData, list[Finding]]:
     findings: list[Finding] = []
     header_at = sheet.header_row - 1
+    moved = _misplaced_header(sheet, rows)
+    if moved is not None:
+        above = (f"row {sheet.header_row}" if moved == sheet.header_row + 1
+                 else f"rows {sheet.header_row} to {moved - 1}")
+        finding = Finding(
+            ERROR, sheet.name, "header-row",
+            f"The headers of '{title}' are in row {moved}, not row {sheet.header_row}. Delete "
+            f"{above} above them (keep titles and notes on a sheet of your own), so that the "
+            f"headers are in row {sheet.header_row}. The sheet was not checked further.",
+            cell=f"A{moved}", row=moved)
+        return SheetData(sheet, title, pd.DataFrame(), {}, []), [finding]
     header = rows[header_at] if len(rows) > header_at else []
     wanted = {normalise_header(c.name): c for c in sheet.columns}
     positions: dict[str, int] = {}
@@ -160,11 +188,27 @@ def _frame(sheet: Sheet, title: str, rows: list[list[Any]]) -> tuple[SheetData, 
         else:
             extra_headers.append(text)
             positions[text] = i
+    unknown_at = {positions[h]: h for h in extra_headers}
     for name in missing_names:
-        findings.append(Finding(
-            ERROR, sheet.name, "missing-column",
-            f"The column '{name}' is missing from the header row (row {sheet.header_row}). "
-            f"Add a column headed '{name}'.", column=name))
+        # Where the column would stand: just right of the declared column before it.
+        order = [c.name for c in sheet.columns]
+        before = [sheet.by_name[n].field for n in order[:order.index(name)]]
+        placed = [positions[f] for f in before if f in positions]
+        expected = (placed[-1] + 1) if placed else 0
+        there = unknown_at.get(expected)
+        if there is not None:
+            cell = f"{column_letter(expected)}{sheet.header_row}"
+            findings.append(Finding(
+                ERROR, sheet.name, "missing-column",
+                f"The column '{name}' is missing from the header row. {cell} holds '{there}', "
+                f"which the workbook does not expect: if that is this column, rename it to "
+                f"'{name}'; otherwise add a column headed '{name}'.",
+                cell=cell, row=sheet.header_row, column=name, value=there))
+        else:
+            findings.append(Finding(
+                ERROR, sheet.name, "missing-column",
+                f"The column '{name}' is missing from the header row (row {sheet.header_row}). "
+                f"Add a column headed '{name}'.", column=name))
     fields = [c.field for c in sheet.columns if c.field in positions] + extra_headers
     idx = [positions[f] for f in fields]
     body = rows[header_at + 1:]

@@ -69,30 +69,37 @@ def _check_workbook(path: Path, schema: Schema, stage: str, keep_extra_sheets: b
     report = Report(str(path))
     report.extend(book.findings)
     typed: dict[str, pd.DataFrame] = {}
+    unreadable: dict[str, set[tuple[int, str]]] = {}  # cells emptied for a wrong type
     for name, data in book.sheets.items():
         profiles = columns.profile_sheet(data)
         raw = columns.raw_findings(data, profiles)
         report.extend(raw)
         bad = {(f.row, data.sheet.by_name[f.column].field) for f in raw
                if f.rule == "wrong-type"}
+        unreadable[name] = bad
         typed[name] = columns.typed_frame(data, schema, bad, profiles)
     for sheet in schema.sheets:
         if sheet.name not in typed:
             typed[sheet.name] = pd.DataFrame({c.field: pd.Series(dtype=object)
                                               for c in sheet.columns})
-    keys = key_sets(schema, typed)
+    keys = key_sets(schema, typed, book)
     for name, data in book.sheets.items():
         report.extend(columns.typed_findings(data, typed[name], schema, keys))
-    ctx = Context(schema, book, typed, stage)
+    ctx = Context(schema, book, typed, stage, unreadable)
     for rule in RULES:
         report.extend(rule(ctx))
     return Checked(report, typed, book)
 
 
-def key_sets(schema: Schema, typed: dict[str, pd.DataFrame]) -> dict[str, set[str]]:
-    """Every ID defined by each sheet's key column: 'Entities.Entity ID' -> {...}."""
+def key_sets(schema: Schema, typed: dict[str, pd.DataFrame],
+             book: Book | None = None) -> dict[str, set[str]]:
+    """Every ID defined by each sheet's key column: 'Entities.Entity ID' -> {...}; only for
+    sheets that were read with their key column."""
     keys = {}
     for sheet in schema.sheets:
+        data = book.sheets.get(sheet.name) if book is not None else None
+        if book is not None and (data is None or not data.has(sheet.key_column.field)):
+            continue
         if sheet.key_column is not None:
             values = typed[sheet.name][sheet.key_column.field].dropna()
             keys[f"{sheet.name}.{sheet.key}"] = set(values.astype(str).tolist())

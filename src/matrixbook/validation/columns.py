@@ -386,7 +386,9 @@ def typed_schema(data: SheetData, schema: Schema, keys: dict[str, set[str]]) -> 
                                  "pattern"))
         if col.minimum is not None or col.maximum is not None:
             checks.append(_check(_range_check(col), "out-of-range"))
-        if col.references:
+        # A reference is checked only when a target sheet could be read with its key column;
+        # a missing Entities sheet is one finding, not one per row that points at it.
+        if col.references and all(str(r) in keys for r in col.references):
             known = set().union(*(keys.get(str(r), set()) for r in col.references))
             checks.append(_check(_member_check(col, known), "unknown-reference"))
         cols[col.field] = pa.Column(

@@ -9,7 +9,7 @@ rules (e.g. an output's own readiness checks) imports `rule` and is imported bel
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -24,6 +24,12 @@ class Context:
     book: Book
     tables: dict[str, pd.DataFrame]
     stage: str = "draft"
+    # (row, field) per sheet of the cells already reported as the wrong type: they read as
+    # empty here, and a rule must not report them a second time as missing.
+    unreadable: dict[str, set[tuple[int, str]]] = field(default_factory=dict)
+
+    def was_unreadable(self, sheet: str, row: int, field_name: str) -> bool:
+        return (row, field_name) in self.unreadable.get(sheet, set())
 
     def finding(self, severity: str, sheet: str, field: str | None, row: int | None, rule: str,
                 message: str, value: object = None) -> Finding:
@@ -114,6 +120,8 @@ def interview_dates(ctx: Context) -> list[Finding]:
     period = collection_period(ctx)
     scheduled = t["status"].isin(["Planned", "Confirmed", "Done"])
     for row, rec in t[scheduled & t["starts_at"].isna()].iterrows():
+        if ctx.was_unreadable("Interviews", row, "starts_at"):
+            continue
         out.append(ctx.finding(
             ERROR, "Interviews", "starts_at", row, "missing-interview-date",
             f"The interview is marked {rec.status} but has no date and time. Type when it "
