@@ -77,7 +77,8 @@ def annotate(source: Path, report: Report, out: Path, *, force: bool = False) ->
     for c in ws[1]:
         c.font = Font(bold=True, color="FFFFFF")
         c.fill = PatternFill("solid", fgColor="0033A0")
-    for r, f in enumerate(report.sorted(), start=2):
+    ordered = sorted(report.sorted(wb.sheetnames), key=lambda f: f.severity != ERROR)
+    for r, f in enumerate(ordered, start=2):
         values = [f.severity, f.sheet, f.cell or "", f.column or "",
                   _shown(json_value(f.value)), f.rule, f.message]
         for c, v in enumerate(values, start=1):
@@ -89,8 +90,13 @@ def annotate(source: Path, report: Report, out: Path, *, force: bool = False) ->
             link.font = Font(color="0563C1", underline="single")
     for letter, width in zip("ABCDEFG", (9, 14, 8, 22, 24, 22, 90), strict=True):
         ws.column_dimensions[letter].width = width
-    for row in ws.iter_rows(min_row=2, min_col=7, max_col=7):
-        row[0].alignment = Alignment(wrap_text=True, vertical="top")
+    for row in ws.iter_rows(min_row=2, max_col=7):
+        for c in row:
+            c.alignment = Alignment(wrap_text=True, vertical="top")
+        # LibreOffice does not grow rows by itself: size each row to its longest text.
+        lines = max(-(-len(str(c.value or "")) // int(w * 1.1)) for c, w in
+                    zip(row, (9, 14, 8, 22, 24, 22, 90), strict=True))
+        ws.row_dimensions[row[0].row].height = 15 * max(1, lines)
     ws.freeze_panes = "A2"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
