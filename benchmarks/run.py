@@ -1,6 +1,6 @@
 """Time matrixbook as staff run it: whole processes, side by side, interleaved.
 
-    .venv/bin/python benchmarks/run.py            # everything (about a quarter of an hour)
+    .venv/bin/python benchmarks/run.py            # everything, 3 rounds (about 20 minutes)
     .venv/bin/python benchmarks/run.py --sizes 2000 --repeat 3 --no-build
 
 Each round runs every command once, in the same order, so a slow moment of a shared machine
@@ -251,7 +251,7 @@ def markdown(tasks: list[Task], targets: list[dict[str, object]], rounds: int) -
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--repeat", type=int, default=5, help="rounds (default 5)")
+    parser.add_argument("--repeat", type=int, default=3, help="rounds (default 3)")
     parser.add_argument("--sizes", default=",".join(str(s) for s in SIZES),
                         help="policies per generated workbook, comma-separated")
     parser.add_argument("--no-build", action="store_true", help="time validate only")
