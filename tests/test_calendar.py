@@ -1,7 +1,9 @@
 """`interviews.ics`, parsed back with icalendar as Outlook or Google Calendar would read it: one
 event per planned or confirmed interview of the default workbook, UIDs that stay the same from
-build to build, explicit time zones with their VTIMEZONE, nothing that changes between two
-builds, and personal data only where the internal calendar may carry it."""
+build to build, withdrawn interviews (postponed, declined, cancelled) kept as cancelled events
+with a SEQUENCE that outranks the copy a calendar already holds, explicit time zones with their
+VTIMEZONE, nothing that changes between two builds, and personal data only where the internal
+calendar may carry it."""
 
 from __future__ import annotations
 
@@ -112,8 +114,76 @@ def test_status_decides_what_is_in_the_calendar(edited: Callable[..., Path],
         cell("Interviews", "Status", "INT-007"): "Planned",
         cell("Interviews", "Date and time", "INT-007"): datetime(2025, 9, 9, 14),
     }})
-    found = {uid.split("@")[0] for uid in events(build_calendar(book, tmp_path / "out"))}
-    assert found == set(IN_CALENDAR) - {"INT-001", "INT-009"} | {"INT-007"}
+    found = {uid.split("@")[0]: str(e["STATUS"])
+             for uid, e in events(build_calendar(book, tmp_path / "out")).items()}
+    # Done is history and leaves the calendar; Cancelled stays, as a cancelled event.
+    assert set(found) == set(IN_CALENDAR) - {"INT-009"} | {"INT-007"}
+    assert (found["INT-001"], found["INT-007"]) == ("CANCELLED", "TENTATIVE")
+
+
+def withdrawn_book(edited: Callable[..., Path]) -> Path:
+    """The default workbook after INT-001 (Confirmed) is cancelled, INT-002 (Planned) is
+    postponed with its date kept, INT-003 (Confirmed) is declined, and INT-005 (Planned) is
+    postponed with its date cleared."""
+    return edited({"Interviews": {
+        cell("Interviews", "Status", "INT-001"): "Cancelled",
+        cell("Interviews", "Status", "INT-002"): "Postponed",
+        cell("Interviews", "Status", "INT-003"): "Declined",
+        cell("Interviews", "Status", "INT-005"): "Postponed",
+        cell("Interviews", "Date and time", "INT-005"): None,
+    }})
+
+
+def test_withdrawn_interviews_become_cancelled_events(edited: Callable[..., Path],
+                                                      tmp_path: Path) -> None:
+    before = events(build_calendar(MASTER, tmp_path / "before"))
+    after = events(build_calendar(withdrawn_book(edited), tmp_path / "after"))
+    # Same UIDs, so re-importing updates the copies a calendar already holds; INT-005 has no
+    # date left and cannot be an event.
+    assert sorted(after) == sorted(u for u in before if u != interview_uid("INT-005"))
+    for iid, status in (("INT-001", "Cancelled"), ("INT-002", "Postponed"),
+                        ("INT-003", "Declined")):
+        uid = interview_uid(iid)
+        old, new = before[uid], after[uid]
+        assert str(new["STATUS"]) == "CANCELLED", iid
+        assert str(new["SUMMARY"]) == str(old["SUMMARY"]).replace("Interview:",
+                                                                  f"{status} interview:")
+        assert str(new["TRANSP"]) == "TRANSPARENT" and "TRANSP" not in old
+        assert f"Status: {status}" in str(new["DESCRIPTION"]).split("\n")
+        assert (new.start, new.end) == (old.start, old.end)
+        assert int(new["SEQUENCE"]) > int(old["SEQUENCE"]), iid  # the client takes it
+    assert str(after[interview_uid("INT-001")]["SUMMARY"]).startswith(
+        "Cancelled interview: LAS — LAS General Secretariat")
+    # The other events are untouched, byte for byte.
+    changed = [u for u in after if after[u].to_ical() != before[u].to_ical()]
+    assert sorted(changed) == [interview_uid(i) for i in ("INT-001", "INT-002", "INT-003")]
+
+
+def test_sequence_comes_from_the_build_date_and_the_status(edited: Callable[..., Path],
+                                                           tmp_path: Path) -> None:
+    # 245 days from 2025-01-01 to 2025-09-03: 3 × 245 + rank (Planned 0, Confirmed 1,
+    # withdrawn 2).
+    found = events(build_calendar(withdrawn_book(edited), tmp_path / "out"))
+    seq = {uid.split("@")[0]: int(e["SEQUENCE"]) for uid, e in found.items()}
+    assert (seq["INT-004"], seq["INT-009"], seq["INT-001"], seq["INT-002"]) == (
+        735, 736, 737, 737)
+    # A later build outranks every event of an earlier one: an interview postponed and then
+    # planned again (rank 2 to 0) still replaces the cancelled copy.
+    later = events(build_calendar(MASTER, tmp_path / "later", today=date(2025, 9, 4)))
+    assert int(later[interview_uid("INT-002")]["SEQUENCE"]) == 738 > seq["INT-002"]
+    # Without --today the rank alone: Planned 0, Confirmed 1, withdrawn 2.
+    undated = events(build_calendar(withdrawn_book(edited), tmp_path / "undated", today=None))
+    assert {uid.split("@")[0]: int(e["SEQUENCE"]) for uid, e in undated.items()
+            if uid.split("@")[0] in ("INT-001", "INT-004", "INT-009")} == {
+        "INT-001": 2, "INT-004": 0, "INT-009": 1}
+
+
+def test_withdrawn_calendar_is_byte_identical(edited: Callable[..., Path],
+                                              tmp_path: Path) -> None:
+    book = withdrawn_book(edited)
+    first = build_calendar(book, tmp_path / "a").read_bytes()
+    assert b"STATUS:CANCELLED" in first
+    assert build_calendar(book, tmp_path / "b").read_bytes() == first
 
 
 def test_empty_time_zone_and_duration(edited: Callable[..., Path], tmp_path: Path) -> None:

@@ -1,12 +1,28 @@
-"""`out/interviews.ics`: the planned and confirmed interviews as an iCalendar file (RFC 5545)
-that Outlook and Google Calendar import.
+"""`out/interviews.ics`: the interviews as an iCalendar file (RFC 5545) that Outlook and Google
+Calendar import.
 
 Why it is built the way it is:
-- Only Planned and Confirmed interviews with a date go in: they are the ones that will take
-  place at an agreed time. Done interviews are history, Requested / Not contacted ones have no
-  agreed time, Postponed / Declined / Cancelled ones will not take place as recorded.
+- Planned and Confirmed interviews with a date are events (TENTATIVE and CONFIRMED): they will
+  take place at an agreed time. Done interviews are history and Requested / Not contacted ones
+  have no agreed time, so they are left out.
+- Postponed, Declined and Cancelled interviews that still have a date are written too, as
+  *withdrawn* events: STATUS:CANCELLED, TRANSP:TRANSPARENT (the slot shows as free) and the
+  summary starts with the status ("Cancelled interview: …"). The interview may have been
+  imported while it was Planned or Confirmed; importing the newer file updates that event: a
+  client that honours STATUS removes it or shows it as cancelled, and one that does not still
+  shows the status at the start of its title and the slot as free.
+  A withdrawn interview whose Date and time cell was emptied cannot be written (an event needs
+  a start): keep its old date until the new one is known.
 - Each event's UID is derived from the Interview ID, so importing a newer file updates the
   events instead of duplicating them.
+- SEQUENCE, the revision number by which a client decides whether an update is newer than the
+  copy it holds, is derived from the build and the status, never from a counter kept between
+  builds: 3 × (days from 1 Jan 2025 to the build's `--today`, 0 without it) + the status's
+  rank (Planned 0, Confirmed 1, Postponed / Declined / Cancelled 2). So Planned → Confirmed →
+  Cancelled raises it within one day, and any change imported from a build with a later
+  `--today` (a moved interview, a postponed one planned again) outranks the older copy.
+  Build the calendar with `--today` set to the day of the build; without it, updates rely on
+  the status rank alone.
 - Nothing depends on the clock: DTSTAMP is the build's `--today` (midnight UTC) or, without
   it, the fixed creation date every generated file carries; time-zone components are added in
   sorted order. Two builds of the same workbook are byte-identical.
@@ -30,7 +46,12 @@ from matrixbook.build import BuildContext, Output
 
 FILE_NAME = "interviews.ics"
 IN_CALENDAR = ("Planned", "Confirmed")
-ICS_STATUS = {"Planned": "TENTATIVE", "Confirmed": "CONFIRMED"}
+WITHDRAWN = ("Postponed", "Declined", "Cancelled")  # written as STATUS:CANCELLED
+ICS_STATUS = {"Planned": "TENTATIVE", "Confirmed": "CONFIRMED",
+              **dict.fromkeys(WITHDRAWN, "CANCELLED")}
+STATUS_RANK = {"Planned": 0, "Confirmed": 1, **dict.fromkeys(WITHDRAWN, 2)}
+RANKS = 3  # SEQUENCE = RANKS × days since SEQUENCE_EPOCH + rank: a later build always outranks
+SEQUENCE_EPOCH = xlsx.FIXED_CREATED.date()
 UID_DOMAIN = "matrixbook.iom-mena"
 PRODID = "-//IOM MENA Regional Office//matrixbook//EN"
 CALENDAR_NAME = "IOM MENA mapping: key-informant interviews"
@@ -76,11 +97,19 @@ def known_zone(name: str) -> ZoneInfo | None:
 
 
 def calendar_interviews(interviews: pd.DataFrame) -> pd.DataFrame:
-    """The interviews that go in the calendar, in date order."""
+    """The interviews that go in the calendar, in date order: the planned and confirmed ones,
+    and the withdrawn ones (written as cancelled events), each only with a date."""
     if interviews.empty:
         return interviews
-    chosen = interviews[interviews["status"].isin(IN_CALENDAR) & interviews["starts_at"].notna()]
+    chosen = interviews[interviews["status"].isin(ICS_STATUS) & interviews["starts_at"].notna()]
     return chosen.sort_values(["starts_at", "interview_id"], kind="stable")
+
+
+def sequence(status: str, today: date | None) -> int:
+    """The event's SEQUENCE: from the build's date and the status (rule in the module
+    docstring), so it is the same in every build of the same workbook on the same day."""
+    days = max((today - SEQUENCE_EPOCH).days, 0) if today else 0
+    return RANKS * days + STATUS_RANK[status]
 
 
 def _stamp(today: date | None) -> datetime:
@@ -130,18 +159,23 @@ def build_calendar(ctx: BuildContext) -> icalendar.Calendar:
         acronym = body.get("acronym")
         label = rec.body_id if is_missing(acronym) else acronym
         event = icalendar.Event()
+        withdrawn = rec.status in WITHDRAWN
         event.add("uid", interview_uid(rec.interview_id))
         event.add("dtstamp", stamp)
+        event.add("sequence", sequence(rec.status, ctx.today))
         event.add("dtstart", rec.starts_at.to_pydatetime().replace(tzinfo=tz))
         event.add("dtend", ends_at(rec.starts_at, rec.duration_min).to_pydatetime()
                   .replace(tzinfo=tz))
-        event.add("summary", f"Interview: {label} — {rec.organisation}")
+        kind = f"{rec.status} interview" if withdrawn else "Interview"
+        event.add("summary", f"{kind}: {label} — {rec.organisation}")
         description = _description(rec, body)
         if tz is None:
             description += (f"\nTime zone: {zone}, which this computer's time-zone database "
                             "does not know: the time is shown as local time, without a zone.")
         event.add("description", description)
         event.add("status", ICS_STATUS[rec.status])
+        if withdrawn:  # the slot is free again, also in clients that ignore STATUS
+            event.add("transp", "TRANSPARENT")
         event.add("categories", ["Key-informant interview"])
         cal.add_component(event)
     _add_time_zones(cal, zones, chosen)
@@ -171,7 +205,7 @@ OUTPUT = Output(
     name="calendar",
     audience="internal",
     description="Planned and confirmed interviews as an iCalendar file (interviews.ics), "
-                "internal only",
+                "with postponed, declined and cancelled ones as cancelled events; internal only",
     write=write,
     order=25,
 )
