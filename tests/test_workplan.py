@@ -10,12 +10,16 @@ default workbook.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
+import zipfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import openpyxl
 import pytest
@@ -29,6 +33,22 @@ from matrixbook.outputs import workplan
 from matrixbook.schema import load_schema
 
 TODAY_DATE = date.fromisoformat(TODAY)
+
+
+def _checked_on() -> str:
+    """The latest Checked on of the default workbook's bodies, as the sheets print it."""
+    wb = openpyxl.load_workbook(MASTER, read_only=True)
+    days = []
+    for name in ("Entities", "Dialogues"):
+        rows = list(wb[name].iter_rows(values_only=True))
+        col = rows[0].index("Checked on")
+        days += [r[col] for r in rows[1:] if r[col]]
+    latest = max(days)
+    return f"{latest.day} {latest:%b %Y}"
+
+
+SOURCE_LINE = ("From master.xlsx · Internal version · Facts about the bodies checked up to "
+               f"{_checked_on()}")
 NOT_STARTED = "56B4E9"  # bar colour of the status Not started
 NOT_STARTED_WEEKEND = "CBE6F7"
 WEEKEND = "D9D9D9"
@@ -56,8 +76,7 @@ def cell(sheet: str, header: str, key: str) -> str:
 
 
 def day_columns(ws: Worksheet) -> dict[date, int]:
-    """Timeline column (1-based) of each day: the day row of the Schedule holds real dates
-    (weekend ones with a hidden number format, which openpyxl reads as plain numbers)."""
+    """Timeline column (1-based) of each day: the day row of the Schedule holds real dates."""
     out = {}
     for c in ws[workplan.SCHEDULE_HEADER_ROWS][len(workplan.SCHEDULE_FIELDS) + 1:]:
         value = from_excel(c.value) if isinstance(c.value, int | float) else c.value
@@ -178,10 +197,67 @@ def test_today_line_and_weekends(schedule: Worksheet) -> None:
 
 def test_without_today_no_line_and_no_late_flag(tmp_path: Path) -> None:
     out = build_only(MASTER, tmp_path / "out", ["workplan"], today=None)
-    ws = open_sheet(out / "workplan.xlsx", "Schedule")
+    wb = openpyxl.load_workbook(out / "workplan.xlsx")
+    ws = wb["Schedule"]
     assert not [n for n in notes(ws).values() if n.startswith("Late")]
     assert all(c.value != "▼ today" for c in ws[2])
-    assert ws["A2"].value.endswith("today: not given")
+    assert ws["A2"].value == (f"{SOURCE_LINE} · No today line and no Late flags: built "
+                              "without --today (add --today YYYY-MM-DD to the build command "
+                              "to get them)")
+    assert wb["Data collection"]["A3"].value.endswith(
+        "No source is flagged overdue: built without --today (add --today YYYY-MM-DD to the "
+        "build command to flag them).")
+
+
+def test_schedule_header_says_which_date_is_which(schedule: Worksheet, built: Path) -> None:
+    """The facts were checked in 2026 and the plan is in 2025: the header names each date."""
+    assert schedule["A2"].value == (f"{SOURCE_LINE} · Schedule shown as at 3 Sep 2025 "
+                                    "(--today)")
+    wb = openpyxl.load_workbook(built / "workplan.xlsx")
+    # The sheets that do not depend on today do not mention it.
+    assert wb["Interviews"]["A2"].value == SOURCE_LINE
+    assert wb["Interviews by body"]["A2"].value == SOURCE_LINE
+    assert wb["Data collection"]["A3"].value.endswith(
+        "Overdue as at 3 Sep 2025 (--today): due before that day and still to collect or "
+        "requested.")
+
+
+def test_facts_date_is_the_latest_checked_on(edited: Callable[..., Path],
+                                             tmp_path: Path) -> None:
+    where = cell("Entities", "Checked on", "ENT-GCC")
+    book = edited({"Entities": {where: datetime(2027, 1, 5)}})
+    out = build_only(book, tmp_path / "out", ["workplan"], today=date(2025, 12, 1))
+    ws = open_sheet(out / "workplan.xlsx", "Schedule")
+    assert ws["A2"].value == (f"From {book.name} · Internal version · Facts about the bodies "
+                              "checked up to 5 Jan 2027 · Schedule shown as at 1 Dec 2025 "
+                              "(--today), after it ends: no today line")
+    assert all(c.value != "▼ today" for c in ws[2])
+
+
+def column_pixels(path: Path, sheet_index: int) -> dict[int, int]:
+    """Width in pixels of each column (1-based) as stored in the file (Excel's 7-pixel
+    character: xlsxwriter stores pixels / 7)."""
+    with zipfile.ZipFile(path) as z:
+        xml = z.read(f"xl/worksheets/sheet{sheet_index}.xml").decode()
+    out = {}
+    for first, last, width in re.findall(r'<col min="(\d+)" max="(\d+)" width="([\d.]+)"', xml):
+        for c in range(int(first), int(last) + 1):
+            out[c] = round(float(width) * 7)
+    return out
+
+
+def test_weekend_columns_keep_their_day_number(schedule: Worksheet, built: Path) -> None:
+    cols = day_columns(schedule)
+    header = workplan.SCHEDULE_HEADER_ROWS
+    saturday = schedule.cell(header, cols[date(2025, 9, 6)])
+    monday = schedule.cell(header, cols[date(2025, 9, 8)])
+    assert (saturday.number_format, monday.number_format) == ("d", "d")
+    assert saturday.font.sz < monday.font.sz
+    # The timeline is no wider than when weekends had no number: 32 working days of 20
+    # pixels and 12 weekend days of 11, 772 pixels.
+    pixels = column_pixels(built / "workplan.xlsx", 1)
+    assert len(cols) == 44 and sum(pixels[c] for c in cols.values()) <= 772
+    assert pixels[cols[date(2025, 9, 6)]] < pixels[cols[date(2025, 9, 8)]]
 
 
 def test_payment_due_15_days_after_approval(edited: Callable[..., Path], tmp_path: Path) -> None:
@@ -367,11 +443,72 @@ def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
 
 
-def test_libreoffice_prints_the_schedule_on_one_page_width(built: Path, tmp_path: Path) -> None:
-    pdf = to_pdf(built / "workplan.xlsx", tmp_path)
+@pytest.fixture(scope="module")
+def printed(built: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """workplan.xlsx as LibreOffice prints it."""
+    pdf = to_pdf(built / "workplan.xlsx", tmp_path_factory.mktemp("printed"))
     if shutil.which("pdftotext") is None:
         pytest.skip("pdftotext (poppler-utils) is not installed")
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+    return pdf
+
+
+@dataclass(frozen=True)
+class Word:
+    page: int
+    text: str
+    left: float
+    top: float
+    right: float
+
+
+def printed_words(pdf: Path) -> list[Word]:
+    """Every word of the PDF with its box (points), as pdftotext -bbox finds it."""
+    xhtml = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True,
+                           text=True, check=True).stdout
+    root = ElementTree.fromstring(re.sub(r"<!DOCTYPE[^>]*>", "", xhtml))
+    ns = "{http://www.w3.org/1999/xhtml}"
+    return [Word(n, w.text or "", float(w.get("xMin", 0)), float(w.get("yMin", 0)),
+                 float(w.get("xMax", 0)))
+            for n, page in enumerate(root.iter(f"{ns}page"), start=1)
+            for w in page.iter(f"{ns}word")]
+
+
+def next_word(words: list[Word], word: Word) -> Word | None:
+    """The word printed right after `word` on the same line, if any."""
+    after = [w for w in words if w.page == word.page and abs(w.top - word.top) < 1
+             and w.left >= word.right - 0.5 and w is not word]
+    return min(after, key=lambda w: w.left, default=None)
+
+
+def test_printed_dates_keep_clear_of_the_next_column(printed: Path) -> None:
+    """A date printed against the next cell's text ("2026-11-29https://…", "22 AugIOM MENA
+    RO") reads as one word. Between a date and the next column there must be more than a
+    word space (about 1.5 points at this print scale; it was 1.1 before)."""
+    words = printed_words(printed)
+    same_text = re.compile(r"^(\d{4}|to|\(the|\(--today\)(,|:)?)$")  # "Aug 2025", "… to …"
+    gaps = []
+    for w in words:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}|Aug|Sep", w.text):
+            nxt = next_word(words, w)
+            if nxt is not None and not same_text.match(nxt.text):
+                gaps.append((round(nxt.left - w.right, 1), w.page, w.text, nxt.text))
+    assert len(gaps) > 60  # the Schedule's dates and the sources' accessed-on dates
+    assert min(gaps)[0] >= 4, min(gaps)
+
+
+def test_printed_gantt_header_numbers_every_day(printed: Path) -> None:
+    words = [w for w in printed_words(printed) if w.page == 1]
+    lines: dict[float, list[Word]] = {}
+    for w in words:
+        if w.text.isdigit():
+            lines.setdefault(round(w.top), []).append(w)
+    numbers = [[int(w.text) for w in sorted(line, key=lambda w: w.left)]
+               for line in lines.values()]
+    assert [*range(18, 32), *range(1, 31)] in numbers  # 18 Aug to 30 Sep, weekends included
+
+
+def test_libreoffice_prints_the_schedule_on_one_page_width(printed: Path) -> None:
+    text = subprocess.run(["pdftotext", "-layout", str(printed), "-"], capture_output=True,
                           text=True, check=True).stdout
     pages = text.split("\f")
     schedule = [p for p in pages if "Workplan schedule" in p]

@@ -4,13 +4,20 @@
   tool. Tasks are grouped by phase (in the order of the phase list); one column per day (or per
   week when the plan is longer than twelve weeks). Bars take the colour of the task's status,
   milestones (◆) and deliverable deadlines (★) are markers on their day, weekends are shaded and
-  narrow, and a vermilion line marks today when the build is given `--today` and it falls in
-  the plan. Without `--today` there is no today line and no late flag: the file never depends
-  on the clock, so two builds of the same workbook are byte-identical.
+  narrow (their day number in a smaller font, so the day sequence reads without gaps), and a
+  vermilion line marks today when the build is given `--today` and it falls in the plan.
+  Without `--today` there is no today line and no late flag, and the header says so and how to
+  get them: the file never depends on the clock, so two builds of the same workbook are
+  byte-identical.
 - *Interviews*: the interview calendar by date and time; *Interviews by body*: counts per body
   and per status, with the bodies that have no interview planned or held flagged.
 - *Data collection*: per body, the sources of the documentary review to collect, due dates and
   status, overdue ones flagged.
+
+Each sheet's header line names its dates: the facts about the bodies were checked up to the
+latest 'Checked on' (often long after the plan), the schedule is shown as at `--today`.
+Dates and times are centred and text sits one indent in from its column's edge, so a printed
+cell never runs into the next one.
 
 Column headers come from the schemas; the tables are already filtered for the audience, so the
 interviewees' names and contacts appear only in an internal build.
@@ -18,7 +25,7 @@ interviewees' names and contacts appear only in an internal build.
 
 from __future__ import annotations
 
-import textwrap
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -83,6 +90,15 @@ HELD_OR_SCHEDULED = ("Planned", "Confirmed", "Done")
 STILL_TO_COLLECT = ("To collect", "Requested")
 NO_INTERVIEW = "No interview yet"
 NONE_SCHEDULED = "No interview planned or held yet"
+# Left-aligned text one indent in from its column's edge: wrapped or right-aligned text in the
+# column before fills that column to its edge, and without the indent the two print as one
+# ("22 AugIOM MENA RO"). Dates and times are centred for the same reason.
+PAD = {"align": "left", "indent": 1}
+CENTRE = {"align": "center"}
+PAD_UNITS = 2  # column-width units the indent takes from the text (about 10 points)
+# Where a line of text may break: after a space, a slash or a hyphen (so a URL wraps at its
+# slashes, as LibreOffice and Excel wrap it).
+BREAKS = re.compile(r"(?<=[ /-])")
 
 
 class Formats:
@@ -126,22 +142,65 @@ def _title(ws: Worksheet, f: Formats, title: str, lines: Iterable[str]) -> int:
     return row
 
 
+def _long_date(day: date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
 def _source_line(ctx: BuildContext) -> str:
-    today = ctx.today.isoformat() if ctx.today else "not given"
-    return (f"From {ctx.source_name} (data checked {ctx.data_date}) · {ctx.audience_label} "
-            f"version · today: {today}")
+    """Where the sheet comes from. The date of the data is the latest 'Checked on' of the
+    bodies, which has nothing to do with the plan's dates: say which facts it dates."""
+    checked = ctx.data_date
+    if checked == "not recorded":
+        facts = "Date the facts about the bodies were checked: not recorded"
+    else:
+        facts = f"Facts about the bodies checked up to {_long_date(date.fromisoformat(checked))}"
+    return f"From {ctx.source_name} · {ctx.audience_label} version · {facts}"
 
 
-def _row_height(texts: Iterable[tuple[Any, float]]) -> float | None:
-    """A row height that shows wrapped text whole (Excel does not grow rows on opening)."""
+def _schedule_line(ctx: BuildContext, timeline: Timeline | None) -> str:
+    """The source line of the Schedule, with the day the chart is drawn for: the build's
+    `--today`, or plainly none (and how to get one)."""
+    if ctx.today is None:
+        when = ("No today line and no Late flags: built without --today (add --today "
+                "YYYY-MM-DD to the build command to get them)")
+    else:
+        when = f"Schedule shown as at {_long_date(ctx.today)} (--today)"
+        if timeline is not None and timeline.column_of(ctx.today) is None:
+            side = "before the plan starts" if ctx.today < timeline.first else "after it ends"
+            when += f", {side}: no today line"
+    return f"{_source_line(ctx)} · {when}"
+
+
+def line_count(text: str, chars: int) -> int:
+    """How many lines `text` takes in a cell `chars` characters wide: lines break after a
+    space, slash or hyphen; a word longer than the line is cut where it meets the edge."""
+    count = 0
+    for paragraph in text.split("\n"):
+        count += 1
+        used = 0
+        for token in BREAKS.split(paragraph):
+            size, visible = len(token), len(token.rstrip(" "))
+            if used and used + visible > chars:
+                count += 1
+                used = 0
+            while visible > chars:
+                count += 1
+                visible -= chars
+                size -= chars
+            used += size
+    return count
+
+
+def _row_height(texts: Iterable[tuple[Any, float]], padded: bool = True) -> float | None:
+    """A row height that shows wrapped text whole (Excel does not grow rows on opening).
+    `texts` are (text, column width) pairs; `padded`: the cells are indented (PAD)."""
     lines = 1
     for text, width in texts:
         if is_missing(text):
             continue
-        chars_per_line = max(int(width * 1.4), 1)  # 9-point text, columns sized for 11-point
-        needed = sum(max(1, len(textwrap.wrap(part, chars_per_line)))
-                     for part in str(text).split("\n"))
-        lines = max(lines, needed)
+        usable = width - PAD_UNITS if padded else width
+        chars_per_line = max(int(usable * 1.4), 1)  # 9-point text, columns sized for 11-point
+        lines = max(lines, line_count(str(text), chars_per_line))
     return None if lines == 1 else 11.5 * lines + 2
 
 
@@ -190,13 +249,18 @@ class Timeline:
 
 SCHEDULE_FIELDS = ("task_id", "task", "status", "start_date", "end_date", "responsible",
                    "deliverable_id")
-SCHEDULE_WIDTHS = {"task_id": 6.5, "task": 27, "status": 9, "start_date": 6.5,
-                   "end_date": 6.5, "responsible": 10.5, "deliverable_id": 8}
+SCHEDULE_WIDTHS = {"task_id": 6.5, "task": 27, "status": 10.5, "start_date": 6.5,
+                   "end_date": 6.5, "responsible": 10.5, "deliverable_id": 8.5}
 NOTES_WIDTH = 19
 # Short dates: the year is in the timeline's month row, and every column saved is a larger
 # print on an A4 page.
 SCHEDULE_DATE = "d mmm"
-DAY_WIDTH, WEEKEND_WIDTH, WEEK_WIDTH = 2.2, 0.9, 5.2
+# A weekend column is narrower but keeps its day number, in a smaller font, so the day sequence
+# reads without gaps; working days are a little narrower than before to pay for it, and the
+# timeline is no wider (32 days + 12 weekend days: 764 pixels, was 772).
+DAY_WIDTH, WEEKEND_WIDTH, WEEK_WIDTH = 2.0, 1.2, 5.2
+WEEKEND_DAY_FONT = 6.5
+CENTRED_FIELDS = ("start_date", "end_date", "deliverable_id")
 SCHEDULE_HEADER_ROWS = 5  # title, explanation, months, weekdays, column headers / days
 
 
@@ -250,27 +314,30 @@ def write_schedule(wb: xlsxwriter.Workbook, f: Formats, ctx: BuildContext) -> No
     sheet = ctx.schema.sheet("Workplan")
     groups = ordered_tasks(ctx)
     today = ctx.today
-    _title(ws, f, "Workplan schedule", [_source_line(ctx)])
+    timeline = None
+    if groups:
+        all_tasks = pd.concat([g for _, g in groups])
+        timeline = Timeline.spanning(all_tasks["start_date"].min().date(),
+                                     all_tasks["end_date"].max().date())
+    _title(ws, f, "Workplan schedule", [_schedule_line(ctx, timeline)])
     left = len(SCHEDULE_FIELDS) + 1  # + notes
     hdr = SCHEDULE_HEADER_ROWS - 1
     for c, field in enumerate(SCHEDULE_FIELDS):
         ws.set_column(c, c, SCHEDULE_WIDTHS[field])
-        ws.write_string(hdr, c, _label(sheet, field), f.header())
+        align = CENTRE if field in CENTRED_FIELDS else PAD if c else {}
+        ws.write_string(hdr, c, _label(sheet, field), f.header(**align))
     ws.set_column(left - 1, left - 1, NOTES_WIDTH)
-    ws.write_string(hdr, left - 1, "Notes", f.header())
+    ws.write_string(hdr, left - 1, "Notes", f.header(**PAD))
     for r in (2, 3):  # the left part of the timeline's month and weekday rows
         for c in range(left):
             ws.write_blank(r, c, None, f(bg_color=xlsx.IOM_BLUE))
     ws.set_row(hdr, 26)
-    if not groups:
+    if timeline is None:
         ws.write_string(SCHEDULE_HEADER_ROWS, 0, "No task with a start and end date in the "
                         "Workplan sheet yet.", f(italic=True))
         xlsx.print_setup(ws, header_rows=SCHEDULE_HEADER_ROWS, audience=ctx.audience,
                          title="Workplan schedule")
         return
-    all_tasks = pd.concat([g for _, g in groups])
-    timeline = Timeline.spanning(all_tasks["start_date"].min().date(),
-                                 all_tasks["end_date"].max().date())
     days = timeline.days
     show_today = today is not None and timeline.column_of(today) is not None
     today_col = timeline.column_of(today) if show_today and today else None
@@ -319,7 +386,9 @@ def _write_timeline_header(ws: Worksheet, f: Formats, timeline: Timeline, left: 
         else:
             ws.write_string(3, col, "MTWTFSS"[day.weekday()],
                             _timeline_format(f, timeline, i, day, today_col, **fill))
-            num_format = ";;;" if weekend else "d"
+            num_format = "d"
+        if weekend:  # the narrow weekend columns keep their day number, in a smaller font
+            fill = dict(fill, font_size=WEEKEND_DAY_FONT)
         ws.write_datetime(4, col, datetime(day.year, day.month, day.day),
                           _timeline_format(f, timeline, i, day, today_col, bold=is_today,
                                            num_format=num_format, **fill))
@@ -342,10 +411,10 @@ def _write_schedule_rows(ws: Worksheet, f: Formats, groups: list[tuple[str, pd.D
         for c in range(1, left):
             if c == start_c:
                 ws.write_datetime(row, c, group["start_date"].min().to_pydatetime(),
-                                  f(num_format=SCHEDULE_DATE, **phase_fill))
+                                  f(num_format=SCHEDULE_DATE, **CENTRE, **phase_fill))
             elif c == end_c:
                 ws.write_datetime(row, c, group["end_date"].max().to_pydatetime(),
-                                  f(num_format=SCHEDULE_DATE, **phase_fill))
+                                  f(num_format=SCHEDULE_DATE, **CENTRE, **phase_fill))
             else:
                 ws.write_blank(row, c, None, f(**phase_fill))
         for i, day in enumerate(days):
@@ -365,17 +434,21 @@ def _write_task(ws: Worksheet, f: Formats, row: int, rec: Any, timeline: Timelin
     for c, field in enumerate(SCHEDULE_FIELDS):
         value = getattr(rec, field)
         if field in ("start_date", "end_date"):
-            xlsx.write_value(ws, row, c, value, f(num_format=SCHEDULE_DATE))
+            xlsx.write_value(ws, row, c, value, f(num_format=SCHEDULE_DATE, **CENTRE))
+        elif field == "deliverable_id":
+            xlsx.write_value(ws, row, c, value, f(**CENTRE))
         elif field == "task_id" and late:
             xlsx.write_value(ws, row, c, value, f(bold=True, font_color=TODAY))
-        elif field == "task":
-            xlsx.write_value(ws, row, c, value, f(text_wrap=True))
-        else:
+        elif field == "task_id":
             xlsx.write_value(ws, row, c, value, f())
+        else:
+            xlsx.write_value(ws, row, c, value, f(text_wrap=True, **PAD))
     note = schedule_note(rec, today)
-    note_fmt = f(text_wrap=True, bold=True, bg_color=LATE_FILL) if late else f(text_wrap=True)
+    note_fmt = (f(text_wrap=True, bold=True, bg_color=LATE_FILL, **PAD) if late
+                else f(text_wrap=True, **PAD))
     xlsx.write_value(ws, row, left - 1, note, note_fmt)
-    height = _row_height([(rec.task, SCHEDULE_WIDTHS["task"]), (note, NOTES_WIDTH)])
+    height = _row_height([(rec.task, SCHEDULE_WIDTHS["task"]), (note, NOTES_WIDTH),
+                          (rec.responsible, SCHEDULE_WIDTHS["responsible"])])
     if height:
         ws.set_row(row, height)
     start, end = rec.start_date.date(), rec.end_date.date()
@@ -440,8 +513,10 @@ INTERVIEW_FIELDS = ("body_id", "organisation", "role", "contact", "mode", "statu
                     "interviewer", "topics", "interview_id")
 CONTACT_FIELDS = ("interviewee", "email", "phone")  # personal: only in internal tables
 INTERVIEW_HEADER_ROWS = 4
+TIME_ZONE_WIDTH = 14.5  # "Africa/Casablanca" on one line
+KIND_WIDTH = 19.5  # "Inter-regional dialogue" on one line
 INTERVIEW_WIDTHS = {"body_id": 9, "organisation": 20, "role": 18, "contact": 22, "mode": 9,
-                    "status": 9.5, "interviewer": 11, "topics": 20, "interview_id": 8}
+                    "status": 9.5, "interviewer": 11, "topics": 20, "interview_id": 9}
 
 
 def _bodies(ctx: BuildContext) -> dict[str, dict[str, Any]]:
@@ -480,7 +555,7 @@ def write_interviews(wb: xlsxwriter.Workbook, f: Formats, ctx: BuildContext) -> 
     fields = [fd for fd in INTERVIEW_FIELDS
               if fd in table.columns or (fd == "contact" and contacts)]
     headers: list[tuple[str, float]] = [("Date", 12.5), ("Start", 5.5), ("End", 5.5),
-                                        (_label(sheet, "time_zone"), 12)]
+                                        (_label(sheet, "time_zone"), TIME_ZONE_WIDTH)]
     for fd in fields:
         if fd == "body_id":
             label = "Body"
@@ -492,7 +567,8 @@ def write_interviews(wb: xlsxwriter.Workbook, f: Formats, ctx: BuildContext) -> 
     hdr = INTERVIEW_HEADER_ROWS - 1
     for c, (label, width) in enumerate(headers):
         ws.set_column(c, c, width)
-        ws.write_string(hdr, c, label, f.header())
+        centred = c in (1, 2) or c == len(headers) - 1  # times; the Interview ID
+        ws.write_string(hdr, c, label, f.header(**(CENTRE if centred else PAD if c else {})))
     ws.set_row(hdr, 26)
     row = INTERVIEW_HEADER_ROWS
     if table.empty:
@@ -539,11 +615,12 @@ def _write_interview(ws: Worksheet, f: Formats, row: int, rec: Any, fields: list
     base = {"bg_color": xlsx.BAND} if band else {}
     if pd.notna(rec.starts_at):
         start = rec.starts_at.to_pydatetime()
-        ws.write_datetime(row, 0, start, f(num_format="ddd d mmm yyyy", bold=True, **base))
-        ws.write_datetime(row, 1, start, f(num_format="hh:mm", **base))
+        ws.write_datetime(row, 0, start, f(num_format="ddd d mmm yyyy", bold=True,
+                                           align="left", **base))
+        ws.write_datetime(row, 1, start, f(num_format="hh:mm", **CENTRE, **base))
         ws.write_datetime(row, 2, ends_at(rec.starts_at, rec.duration_min).to_pydatetime(),
-                          f(num_format="hh:mm", **base))
-        ws.write_string(row, 3, time_zone_of(rec.time_zone), f(**base))
+                          f(num_format="hh:mm", **CENTRE, **base))
+        ws.write_string(row, 3, time_zone_of(rec.time_zone), f(text_wrap=True, **PAD, **base))
     else:
         for c in range(4):
             ws.write_blank(row, c, None, f(**base))
@@ -553,11 +630,14 @@ def _write_interview(ws: Worksheet, f: Formats, row: int, rec: Any, fields: list
             value = _acronym(bodies, value)
         if fd == "status":
             fill = INTERVIEW_STATUS_FILL.get(str(value))
-            fmt = f(bg_color=fill) if fill else f(**base)
+            fmt = f(bg_color=fill, **PAD) if fill else f(**PAD, **base)
+        elif fd == "interview_id":
+            fmt = f(**CENTRE, **base)
         else:
-            fmt = f(text_wrap=True, **base)
+            fmt = f(text_wrap=True, **PAD, **base)
         xlsx.write_value(ws, row, c, value, fmt)
-    texts = []
+    texts = [(time_zone_of(rec.time_zone), TIME_ZONE_WIDTH),
+             (_acronym(bodies, rec.body_id), INTERVIEW_WIDTHS["body_id"])]
     for fd in ("organisation", "role", "topics"):
         text = getattr(rec, fd)
         texts.append(("; ".join(text) if isinstance(text, list) else text,
@@ -604,28 +684,30 @@ def write_interview_counts(wb: xlsxwriter.Workbook, f: Formats, ctx: BuildContex
     _title(ws, f, "Interviews by body", lines)
     entities = ctx.schema.sheet("Entities")
     headers = [(_label(entities, "acronym"), 15), (_label(entities, "name_en"), 34),
-               ("Kind", 18)] + [(s, 8.5) for s in statuses] + [("Total", 7), ("Flag", 26)]
+               ("Kind", KIND_WIDTH)] + [(s, 8.5) for s in statuses] + [("Total", 7), ("Flag", 28)]
     hdr = INTERVIEW_HEADER_ROWS - 1
     for c, (label, width) in enumerate(headers):
         ws.set_column(c, c, width)
-        ws.write_string(hdr, c, label, f.header(align="center" if 3 <= c < 4 + len(statuses)
-                                                 else "left"))
+        ws.write_string(hdr, c, label, f.header(**(CENTRE if 3 <= c < 4 + len(statuses)
+                                                   else PAD if c else {})))
     ws.set_row(hdr, 26)
     number = {"num_format": '0;-0;"–"', "align": "center"}
     row = INTERVIEW_HEADER_ROWS
     for values in counts.to_dict("records"):
         flag = values["flag"]
         ws.write_string(row, 0, str(values["acronym"]), f(bold=True, text_wrap=True))
-        xlsx.write_value(ws, row, 1, values["name_en"], f(text_wrap=True))
-        ws.write_string(row, 2, str(values["kind"]), f())
+        xlsx.write_value(ws, row, 1, values["name_en"], f(text_wrap=True, **PAD))
+        ws.write_string(row, 2, str(values["kind"]), f(text_wrap=True, **PAD))
         for c, s in enumerate(statuses, start=3):
             ws.write_number(row, c, int(values[s]), f(**number))
         ws.write_number(row, 3 + len(statuses), int(values["Total"]), f(bold=True, **number))
         if flag:
-            ws.write_string(row, 4 + len(statuses), flag, f(bold=True, bg_color=LATE_FILL))
+            ws.write_string(row, 4 + len(statuses), flag, f(bold=True, bg_color=LATE_FILL,
+                                                             **PAD))
         else:
             ws.write_blank(row, 4 + len(statuses), None, f())
-        height = _row_height([(values["acronym"], 15), (values["name_en"], 34)])
+        height = max(_row_height([(values["acronym"], 15)], padded=False) or 0,
+                     _row_height([(values["name_en"], 34), (values["kind"], KIND_WIDTH)]) or 0)
         if height:
             ws.set_row(row, height)
         row += 1
@@ -661,6 +743,8 @@ SOURCE_FIELDS = ("source_id", "title", "publisher", "source_type", "status", "du
 SOURCE_WIDTHS = {"source_id": 9, "title": 40, "publisher": 20, "source_type": 15,
                  "status": 11, "due_date": 10, "accessed_on": 10, "url": 34}
 SOURCE_HEADER_ROWS = 4
+SOURCE_DATES = ("due_date", "accessed_on")
+SOURCE_FLAG_WIDTH = 19  # "No source listed yet", bold, on one line
 OVERDUE = "Overdue"
 NO_SOURCE = "No source listed yet"
 
@@ -686,17 +770,20 @@ def write_data_collection(wb: xlsxwriter.Workbook, f: Formats, ctx: BuildContext
     sources = ctx.tables["Sources"]
     statuses = list(ctx.schema.vocabulary("collection_status").codes)
     today = ctx.today
-    overdue_note = (f"Overdue: due before {today.isoformat()} and still to collect or requested."
-                    if today else "No today date given, so no source is flagged overdue.")
+    overdue_note = (f"Overdue as at {_long_date(today)} (--today): due before that day and "
+                    "still to collect or requested." if today else
+                    "No source is flagged overdue: built without --today (add --today "
+                    "YYYY-MM-DD to the build command to flag them).")
     _title(ws, f, "Data-collection calendar", [_source_line(ctx),
                                                _period_line(ctx) + " " + overdue_note])
     hdr = SOURCE_HEADER_ROWS - 1
     for c, fd in enumerate(SOURCE_FIELDS):
         ws.set_column(c, c, SOURCE_WIDTHS[fd])
-        ws.write_string(hdr, c, _label(sheet, fd), f.header())
+        align = CENTRE if fd in SOURCE_DATES else PAD if c else {}
+        ws.write_string(hdr, c, _label(sheet, fd), f.header(**align))
     flag_col = len(SOURCE_FIELDS)
-    ws.set_column(flag_col, flag_col, 16)
-    ws.write_string(hdr, flag_col, "Flag", f.header())
+    ws.set_column(flag_col, flag_col, SOURCE_FLAG_WIDTH)
+    ws.write_string(hdr, flag_col, "Flag", f.header(**PAD))
     ws.set_row(hdr, 26)
     # One pass over the sources, in due-date order, bucketed by body (fast for large books).
     ordered = sources.sort_values(["due_date", "source_id"], kind="stable", na_position="last")
@@ -715,7 +802,7 @@ def write_data_collection(wb: xlsxwriter.Workbook, f: Formats, ctx: BuildContext
         for c in range(1, flag_col):
             ws.write_blank(row, c, None, f(**group_fill))
         if not group:
-            ws.write_string(row, flag_col, NO_SOURCE, f(bold=True, bg_color=LATE_FILL))
+            ws.write_string(row, flag_col, NO_SOURCE, f(bold=True, bg_color=LATE_FILL, **PAD))
         else:
             ws.write_blank(row, flag_col, None, f(**group_fill))
         row += 1
@@ -732,18 +819,19 @@ def write_data_collection(wb: xlsxwriter.Workbook, f: Formats, ctx: BuildContext
 def _write_source(ws: Worksheet, f: Formats, row: int, rec: Any, today: date | None) -> None:
     for c, fd in enumerate(SOURCE_FIELDS):
         value = getattr(rec, fd)
-        if fd in ("due_date", "accessed_on"):
-            xlsx.write_value(ws, row, c, value, f(num_format=xlsx.DATE_FORMAT))
+        if fd in SOURCE_DATES:
+            xlsx.write_value(ws, row, c, value, f(num_format=xlsx.DATE_FORMAT, **CENTRE))
+        elif c == 0:
+            xlsx.write_value(ws, row, c, value, f())
         else:
-            xlsx.write_value(ws, row, c, value, f(text_wrap=fd in ("title", "publisher",
-                                                                   "source_type", "url")))
+            xlsx.write_value(ws, row, c, value, f(text_wrap=True, **PAD))
     flag_col = len(SOURCE_FIELDS)
     if is_overdue(rec, today):
-        ws.write_string(row, flag_col, OVERDUE, f(bold=True, bg_color=LATE_FILL))
+        ws.write_string(row, flag_col, OVERDUE, f(bold=True, bg_color=LATE_FILL, **PAD))
     else:
         ws.write_blank(row, flag_col, None, f())
     height = _row_height([(getattr(rec, fd), SOURCE_WIDTHS[fd])
-                          for fd in ("title", "publisher", "url")])
+                          for fd in ("title", "publisher", "source_type", "status", "url")])
     if height:
         ws.set_row(row, height)
 
