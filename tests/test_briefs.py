@@ -190,8 +190,13 @@ def test_cover_block(external: Path, internal: Path) -> None:
     dialogue_texts = [p.text for p in paragraphs(external / "DLG-RABAT.docx")]
     assert "Briefing note · Inter-regional dialogue" in dialogue_texts
     footer = docx.Document(str(external / "ENT-LAS.docx")).sections[0].footer.paragraphs[0].text
+    # One style of date in a document: the footer says what the cover says.
     assert footer.startswith(f"Briefing note: LAS · External · Data as of "
-                             f"{data_date:%Y-%m-%d}\tPage ")
+                             f"{long_day(data_date)}\tPage ")
+    assert facts["Checked on"] == long_day(las["checked_on"])
+    for path in (external / "ENT-LAS.docx", external / "ENT-LAS.html"):
+        text = re.sub(r"https?://\S+", "", all_text(path))
+        assert not re.search(r"\b(19|20)\d\d-\d\d-\d\d\b", text), path.name
 
 
 def test_sections_carry_the_workbook_text(external: Path) -> None:
@@ -245,18 +250,29 @@ def test_empty_tables_show_to_be_completed(tmp_path: Path) -> None:
 
 
 def test_member_state_table(external: Path) -> None:
+    """Every Memberships row of the body, with its period in words by the shared rule: the
+    Syrian suspension from and to its dates, Egypt's 1979-1989 suspension (Ended, no dates)
+    ended, never "to date"; the sentence above says who holds which role on the build date."""
     t = tables_of(MASTER)
     members = t["Memberships"][t["Memberships"]["body_id"] == "ENT-LAS"]
     rows = table_with_header(external / "ENT-LAS.docx", "Country")
-    assert rows[0] == ["Country", "Role", "Since", "Until", "Note"]
+    assert rows[0] == ["Country", "Role", "Period", "Note"]
     assert len(rows) - 1 == len(members)
     syria = members[(members["country"] == "SYR") & (members["role"] == "Suspended")].iloc[0]
-    expected = ["Syria", "Suspended", f"{syria.start_date:%Y-%m-%d}",
-                f"{syria.end_date:%Y-%m-%d}", syria.note]
+    expected = ["Syria", "Suspended",
+                f"from {long_day(syria.start_date)} to {long_day(syria.end_date)}", syria.note]
     assert expected in [r for r in rows[1:]]
+    egypt = members[(members["country"] == "EGY") & (members["role"] == "Suspended")].iloc[0]
+    assert bool(egypt.ended) and pd.isna(egypt.end_date)
+    assert ["Egypt", "Suspended (not confirmed)", "ended (date not recorded)", egypt.note] in rows
+    assert not [r for r in rows if "to date" in r[2]]
     unconfirmed = members[members["confirmed"] == False]  # noqa: E712 - a boolean column
     flagged = [r for r in rows[1:] if r[1].endswith("(not confirmed)")]
     assert len(flagged) == len(unconfirmed) > 0
+    current = members[(members["role"] == "Member") & members["end_date"].isna()]
+    intro = after_heading(external / "ENT-LAS.docx", "Member states")[0]
+    assert intro.startswith(f"On 3 September 2025: {len(current)} members and ")
+    assert "suspended" not in intro.split(".")[0]  # nobody is suspended from the LAS today
 
 
 def test_policies_and_themes_tables(external: Path) -> None:
@@ -357,14 +373,22 @@ def test_page_estimate_grows_with_words(schema: Schema) -> None:
     assert 1.5 <= after.pages - before.pages <= 2.5
 
 
-def test_page_estimate_is_printed_in_the_note(schema: Schema, external: Path) -> None:
+def test_page_estimate_is_for_staff_not_in_the_note(schema: Schema, external: Path,
+                                                    tmp_path: Path) -> None:
+    """Partners get no rate arithmetic; the person running the build gets every estimate on
+    one line after the build."""
     tables = filter_tables(schema, tables_of(MASTER), "external")
-    for _sheet, _row, content in notes(schema, tables):
-        estimate = page_estimate(content)
-        text = [p.text for p in paragraphs(external / f"{content['id']}.docx")][-1]
-        assert f"Estimated length: {estimate.summary}." in text
-        assert f"Estimated length: about {estimate.pages:g} pages" in all_text(
-            external / f"{content['id']}.html")
+    estimates = {c["id"]: page_estimate(c).pages for _, _, c in notes(schema, tables)}
+    for body_id in estimates:
+        for path in (external / f"{body_id}.docx", external / f"{body_id}.html"):
+            text = all_text(path)
+            assert "Estimated length" not in text and "words a line" not in text, path.name
+    result = build(MASTER, tmp_path, only=["briefs"], audience="external", today=TODAY)
+    [line] = [n for n in result.notes if n.startswith("Briefing notes:")]
+    low, high = min(estimates.values()), max(estimates.values())
+    assert line.startswith(f"Briefing notes: {len(estimates)} written; estimated length "
+                           f"{low:g}–{high:g} pages (target 5–10): ")
+    assert f"ENT-LAS {estimates['ENT-LAS']:g}, " in line
 
 
 def test_final_stage_warns_when_a_note_is_outside_5_to_10_pages(schema: Schema) -> None:

@@ -191,7 +191,7 @@ def test_members_on_the_adoption_date(schema: Schema, tmp_path: Path) -> None:
     memberships = [
         member(1, "ENT-TEST", "EGY"),
         member(2, "ENT-TEST", "JOR", start=datetime(2005, 1, 1)),
-        member(3, "ENT-TEST", "SDN", end=datetime(2003, 6, 30)),
+        member(3, "ENT-TEST", "SDN", end=datetime(2003, 7, 1)),  # left on 1 July 2003
         member(4, "ENT-TEST", "LBN"),
         member(5, "ENT-TEST", "LBN", "Suspended", datetime(2012, 1, 1), datetime(2014, 1, 1)),
         member(6, "ENT-TEST", "QAT", "Observer"),
@@ -203,13 +203,13 @@ def test_members_on_the_adoption_date(schema: Schema, tmp_path: Path) -> None:
         policy("POL-002", "Late", "ENT-TEST", **{"Year adopted": 2013}),
     ], memberships, [body])
     early, late = read_csv(build_climb(path, tmp_path / "o") / "climb_policies.csv")
-    # 2003-06-30: EGY, LBN, SDN (its last day); JOR not yet; QAT only an observer
+    # 2003-06-30: EGY, LBN, SDN (its last day: a role ends on its End date, as in every
+    # output); JOR not yet; QAT only an observer
     assert early["Countries covered (ISO3)"] == "EGY; LBN; SDN"
     assert early["Countries covered (basis)"] == "Members of TEST on 2003-06-30"
     # 2013-12-31: LBN suspended, SDN gone, JOR in; XEU named but never given as ISO3
     assert late["Countries covered (ISO3)"] == "EGY; JOR"
-    assert late["Countries covered"] == (
-        "Egypt; European Union (party to a dialogue as a bloc); Jordan")
+    assert late["Countries covered"] == "Egypt; European Union; Jordan"
 
 
 def test_a_suspension_without_dates_counts_the_country_and_says_so(schema: Schema,
@@ -326,10 +326,18 @@ def test_xlsx_layout_and_about_sheet(schema: Schema, tmp_path: Path) -> None:
     assert '<pane xSplit="1" ySplit="1"' in sheet
     assert '<autoFilter ref="A1:AC3"/>' in sheet
     assert 'paperSize="9"' in sheet and 'orientation="landscape"' in sheet
-    assert 'fitToHeight="0"' in sheet
+    # For import, not for paper: several pages wide at about its real size, the Record ID
+    # column and the header row repeated on each page, read across then down.
+    assert 'fitToWidth="4"' in sheet and 'fitToHeight="0"' in sheet
+    assert 'pageOrder="overThenDown"' in sheet
     assert "&amp;CExternal&amp;RPage &amp;P of &amp;N" in sheet
+    with zipfile.ZipFile(out / "climb_policies.xlsx") as z:
+        book_xml = z.read("xl/workbook.xml").decode()
+        records_xml = z.read("xl/worksheets/sheet2.xml").decode()
+    assert "'CLIMB policies'!$A:$A,'CLIMB policies'!$1:$1" in book_xml
+    assert 'orientation="portrait"' in records_xml
     wb = openpyxl.load_workbook(out / "climb_policies.xlsx")
-    assert wb.sheetnames == ["CLIMB policies", "About"]
+    assert wb.sheetnames == ["CLIMB policies", "Records", "About"]
     about = {r[0]: r[1] for r in wb["About"].iter_rows(min_row=3, values_only=True)}
     assert about["Separator"].startswith("Cells holding several values separate them with '; '")
     assert about["Unconfirmed facts"].endswith(": POL-001 (Charte).")
@@ -337,6 +345,45 @@ def test_xlsx_layout_and_about_sheet(schema: Schema, tmp_path: Path) -> None:
         ": POL-002 (Date accessed, Relevant provisions).")
     assert about["Date of data"].startswith("2025-08-20")
     assert "schemas/climb.yaml" in about["Labels"]
+    # The optional columns the records leave empty, record by record, not "None".
+    assert about["To complete"].endswith(
+        ": POL-001 (Title (English), Binding, Policy areas, Hazard onset, Hazard types, "
+        "Internal / cross-border, GCM objectives, Other frameworks, Language); POL-002 (Title "
+        "(English), Binding, Policy areas, Hazard onset, Hazard types, Internal / cross-border, "
+        "GCM objectives, Other frameworks, Language).")
+    assert about["Printing"].startswith("Print the Records sheet")
+
+
+def test_records_sheet_one_block_per_policy(schema: Schema, tmp_path: Path) -> None:
+    """Field | value, codes beside their labels, countries named with their code, an empty
+    field marked as to be completed."""
+    path = book(tmp_path, schema, [
+        policy("POL-001", "Charte maghrébine", Language="fr", **{
+            "GCM objectives": ["2", "23"], "Title (English)": "Maghreb Charter"}),
+        policy("POL-002", "Plan", **{"Relevant provisions": None})])
+    out = build_climb(path, tmp_path / "o")
+    ws = openpyxl.load_workbook(out / "climb_policies.xlsx")["Records"]
+    cells = [[c.value for c in r] for r in ws.iter_rows()]
+    first = next(i for i, r in enumerate(cells) if r[0] == "POL-001")
+    assert cells[first][1] == "Maghreb Charter"
+    block = {}
+    for r in cells[first + 1:]:
+        if r[0] is None:
+            break
+        block[r[0]] = r[1]
+    assert block["Language"] == "fr – French"
+    assert block["GCM objectives"] == (
+        "2 – Minimize the adverse drivers and structural factors that compel people to leave "
+        "their country of origin\n23 – Strengthen international cooperation and global "
+        "partnerships for safe, orderly and regular migration")
+    assert block["Countries covered"] == (
+        "Algeria (DZA); Libya (LBY); Mauritania (MRT); Morocco (MAR); Tunisia (TUN)")
+    assert block["Hazard onset"] == "To be completed before import"
+    assert block["Date accessed"] == "2025-08-20"
+    assert "Countries covered (ISO3)" not in block and "Language code" not in block
+    second = next(i for i, r in enumerate(cells) if r[0] == "POL-002")
+    assert ["Relevant provisions", "To be completed before import"] in [
+        r[:2] for r in cells[second:]]
 
 
 @pytest.mark.office
@@ -344,7 +391,46 @@ def test_libreoffice_opens_the_sheet(schema: Schema, tmp_path: Path) -> None:
     path = book(tmp_path, schema, [policy(f"POL-{i:03d}", f"Policy {i}") for i in range(1, 6)])
     out = build_climb(path, tmp_path / "o")
     pdf = to_pdf(out / "climb_policies.xlsx", tmp_path / "pdf")
-    assert pdf_pages(pdf) == 2  # the sheet fits one page wide; the About page
+    assert pdf_pages(pdf) >= 6  # the import sheet 4 pages wide, the records, the About page
+
+
+def _words(pdf: Path) -> list[list[tuple[str, float]]]:
+    """Every page's words with their height in points (pdftotext -bbox)."""
+    import shutil
+    import subprocess
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    xhtml = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True,
+                           text=True, check=True).stdout
+    pages = []
+    for page in xhtml.split("<page ")[1:]:
+        pages.append([(w, float(y1) - float(y0)) for y0, y1, w in re.findall(
+            r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>', page)])
+    return pages
+
+
+@pytest.mark.office
+def test_the_default_records_print_readably(master: Path, tmp_path: Path) -> None:
+    """Printed by LibreOffice: the import sheet and the Records sheet in type of about normal
+    size (not a third of it), and every record of the default workbook on one page."""
+    out = build_climb(master, tmp_path / "o")
+    pages = _words(to_pdf(out / "climb_policies.xlsx", tmp_path / "pdf"))
+    records = [i for i, p in enumerate(pages) if p and p[0][0] == "CLIMB" and p[1][0] ==
+               "records,"]
+    assert records, "no Records page"
+    ids = _climate_ids(master)
+    for pid in ids:
+        where = [i for i, p in enumerate(pages[:-1])  # the About page last
+                 if i >= records[0] and pid in [w for w, _ in p]]
+        assert len(where) == 1, (pid, where)  # header and fields on one page
+        page = [w for w, _ in pages[where[0]]]
+        assert page.index(pid) < page.index("accessed"), pid
+    # Words of 10 to 11 pt text print at least 8 pt tall (a third of the size, as before,
+    # would be under 4 pt).
+    sizes = [h for p in pages[:records[0]] + pages[records[0]:-1] for w, h in p
+             if w in ("Regional", "Adopted", "Policy")]
+    assert sizes and min(sizes) >= 8, sizes
 
 
 # --- the export's own checks -----------------------------------------------------------------
@@ -395,6 +481,7 @@ def test_gaps_climb_cannot_take_are_warnings_at_their_cells(schema: Schema,
     climb = sorted([f.severity, f.cell, f.rule] for f in report.findings
                    if f.rule.startswith("climb-"))
     assert climb == sorted([
+        *(["warning", policy_cell(schema, "Language", r), "climb-no-language"] for r in (2, 3, 4)),
         ["warning", policy_cell(schema, "Source URL", 3), "climb-no-source"],
         ["warning", policy_cell(schema, "Date accessed", 3), "climb-no-date-accessed"],
         ["warning", policy_cell(schema, "Relevant provisions", 3), "climb-no-provisions"],
@@ -407,9 +494,21 @@ def test_gaps_climb_cannot_take_are_warnings_at_their_cells(schema: Schema,
     assert sorted(f.rule for f in final.errors if f.rule.startswith("climb-")) == sorted([
         "climb-no-source", "climb-no-date-accessed", "climb-no-provisions",
         "climb-no-mobility-type", "climb-no-countries"])
+    # An empty Language stays a warning even for the final versions.
+    assert "climb-no-language" in {f.rule for f in final.findings if f.severity == "warning"}
     message = next(f.message for f in report.findings if f.rule == "climb-no-provisions")
     assert message.startswith("POL-002 has a Climate context, so it goes to CLIMB, but "
                               "'Relevant provisions' is empty")
+    language = next(f for f in report.findings if f.rule == "climb-no-language")
+    assert language.message.startswith("POL-001 goes to CLIMB but its Language is empty")
+
+
+def test_a_policy_with_a_language_gets_no_language_warning(schema: Schema,
+                                                          tmp_path: Path) -> None:
+    path = book(tmp_path, schema, [policy("POL-001", "Charte", Language="fr"),
+                                   policy("POL-002", "Plan")])
+    cells = [f.cell for f in validate(path).findings if f.rule == "climb-no-language"]
+    assert cells == [policy_cell(schema, "Language", 3)]
 
 
 # --- the default workbook --------------------------------------------------------------------

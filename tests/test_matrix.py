@@ -24,6 +24,7 @@ from conftest import MASTER, to_pdf
 from matrixbook.api import build
 from matrixbook.newbook import write_workbook
 from matrixbook.outputs import matrix
+from matrixbook.relevance import RELEVANCE
 from matrixbook.schema import load_schema
 
 LAS_MEMBERS = ["DZA", "BHR", "COM", "DJI", "EGY", "IRQ", "JOR", "KWT", "LBN", "LBY", "MRT", "MAR",
@@ -216,19 +217,24 @@ def test_relevance_of_known_cells(internal: Path) -> None:
 
 
 def test_relevance_is_shaded_in_the_colour_blind_safe_palette(internal: Path) -> None:
+    """The shared palette (matrixbook.relevance): tints of the Okabe-Ito blue, lighter as
+    relevance falls, the same hex colours as the mapping report and the notes."""
     ws = openpyxl.load_workbook(internal)["Matrix"]
     fills = {}
     for row in ws.iter_rows():
         for c in row:
-            if c.value in matrix.RELEVANCE_STYLE and c.row > 5:
+            if c.value in RELEVANCE and c.row > 5:
                 fills.setdefault(c.value, set()).add(c.fill.fgColor.rgb)
-    assert fills["High"] == {"FF0072B2"}  # Okabe-Ito blue
+    assert fills["High"] == {"FF4C9CC9"}
     assert fills["Medium"] == {"FF9CC3E0"}
     assert fills["Low"] == {"FFCBE6F7"}
+    assert {level: next(iter(v)) for level, v in fills.items()} == {
+        level: "FF" + RELEVANCE[level].hex for level in fills}
     assert len({next(iter(v)) for v in fills.values()}) == len(fills)
     legend_row = next(r for r in ws.iter_rows() if r[1].value == "Relevance of each theme:")
     legend = [c.value for c in legend_row]
-    assert [v for v in legend if v in matrix.RELEVANCE_STYLE] == list(matrix.RELEVANCE_STYLE)
+    assert [v for v in legend if v in RELEVANCE] == list(RELEVANCE)
+    assert "No entry" in legend
 
 
 def test_evidence_is_the_cell_comment(internal: Path) -> None:
@@ -294,7 +300,8 @@ def test_suspension_shows_on_the_date_of_the_data(internal: Path) -> None:
     g = grid(internal)
     assert g["SYR"]["LAS"] == "M"
     assert g["SOM"]["AFESD"] == "S?"  # suspended since 1993, no end date, not confirmed
-    assert g["SOM"]["Suspended"] == 1 and g["SOM"]["Bodies"] == 2
+    # Bodies counts member or participant seats only: LAS; the suspension has its own column.
+    assert g["SOM"]["Suspended"] == 1 and g["SOM"]["Member"] == 1 and g["SOM"]["Bodies"] == 1
     assert g["BRA"]["LAS"] == "O?"  # unconfirmed observer
     table = rows(internal, "Membership")
     assert table[1][0].startswith("Roles as at 2025-08-20 (the date of the data)")
@@ -312,22 +319,21 @@ def test_today_moves_the_grid(make: Builder) -> None:
     assert grid(make(today=date(2023, 5, 6)))["SYR"]["LAS"] == "S"
 
 
-def test_without_any_date_only_open_ended_roles_count() -> None:
-    """No --today and no 'Checked on' date: a role with an end date counts as over."""
-    import pandas as pd
-
-    memberships = pd.DataFrame([
-        {"body_id": "ENT-LAS", "country": "SYR", "role": "Member", "start_date": pd.NaT,
-         "end_date": pd.NaT, "ended": None, "confirmed": True},
-        {"body_id": "ENT-LAS", "country": "SYR", "role": "Suspended",
-         "start_date": pd.Timestamp("2011-11-16"), "end_date": pd.Timestamp("2023-05-07"),
-         "ended": None, "confirmed": True},
-        {"body_id": "ENT-OIC", "country": "EGY", "role": "Suspended", "start_date": pd.NaT,
-         "end_date": pd.NaT, "ended": True, "confirmed": True},
-    ])
-    seats = matrix.current_seats(memberships, None)
-    assert seats == {("SYR", "ENT-LAS"): matrix.Seat("Member", True)}
-    assert matrix.current_seats(memberships, date(2015, 1, 1))[("SYR", "ENT-LAS")].mark == "S"
+def test_without_any_date_only_open_ended_roles_count(tmp_path: Path) -> None:
+    """No --today and no 'Checked on' date: a role with an end date counts as over, and so
+    does one marked Ended (the rule itself is tested in test_memberships.py)."""
+    data = mapping_rows()
+    for sheet in ("Entities", "Dialogues"):
+        for rec in data[sheet]:
+            rec["Checked on"] = None
+    data["Memberships"].append({"Membership ID": "MEM-0999", "Body ID": "ENT-GCC",
+                                "Country": "QAT", "Role": "Suspended", "Ended": True,
+                                "Confirmed": True})
+    source = write_workbook(tmp_path / "undated.xlsx", load_schema(), data)
+    g = grid(build(source, tmp_path / "out", only=["matrix"]).written[0])
+    assert g["SYR"]["LAS"] == "M"  # the 2011-2023 suspension has an end date: over
+    assert g["QAT"]["GCC"] == "M"  # Ended, no end date: over
+    assert g["SOM"]["AFESD"] == "S?"  # open suspension
 
 
 def test_roles_are_marked_by_letter_and_colour(internal: Path) -> None:
@@ -385,10 +391,30 @@ def test_summary_bodies_per_sub_region(internal: Path) -> None:
 
 
 def test_summary_most_shared_countries(internal: Path) -> None:
-    shared = _section(rows(internal, "Summary"), "Most shared countries (top 15)")
-    assert len(shared) == 15
-    assert shared[0][0] == "Algeria (DZA)" and shared[0][1] == 4
+    """The ten countries in the most bodies (member or participant), with ties: the five
+    Maghreb states in 4 bodies, then the six Gulf states in 3 (LAS, GCC, AFESD)."""
+    table = rows(internal, "Summary")
+    shared = _section(table, "Most shared countries")
+    assert [r[0] for r in shared[:5]] == ["Algeria (DZA)", "Libya (LBY)", "Mauritania (MRT)",
+                                          "Morocco (MAR)", "Tunisia (TUN)"]
+    assert len(shared) == 11 and {r[1] for r in shared[5:]} == {3}
+    assert shared[0][1] == 4
     assert shared[0][7] == "Member: LAS, AMU, AFESD, 5+5 Dialogue"
+    note = table[next(i for i, r in enumerate(table) if r[0] == "Most shared countries") + 1][0]
+    assert note.startswith("Bodies counts the bodies in which the country is a member or "
+                           "participant on 2025-08-20; observer seats and suspensions are "
+                           "shown separately.")
+
+
+def test_summary_tables_style_only_the_columns_they_use(internal: Path) -> None:
+    """A table with three counts has no blue header over the three columns it leaves empty."""
+    ws = openpyxl.load_workbook(internal)["Summary"]
+    for title in ("Gaps: themes no body covers", "Bodies per sub-region"):
+        top = next(c.row for c in ws["A"] if c.value == title)
+        header = ws[top + 2]
+        blue = [c.column_letter for c in header if c.fill.fgColor.rgb == "FF0033A0"]
+        assert blue == ["A", "B", "C", "D", "H"], title
+        assert all(c.value for c in header if c.column_letter in blue), title
 
 
 def test_summary_gaps_are_themes_no_body_covers(internal: Path) -> None:
@@ -567,11 +593,17 @@ def test_default_workbook_membership_totals(default_internal: Path) -> None:
                      for r in recs if r["Country"] == c)]
     assert "BHR" in simple and "TUN" in simple
     for country in simple:
-        assert g[country]["Bodies"] == sum(1 for r in recs if r["Country"] == country), country
+        # Bodies: member or participant; observer seats in their own column.
+        assert g[country]["Bodies"] == sum(1 for r in recs if r["Country"] == country
+                                           and r["Role"] in ("Member", "Participant")), country
+        assert g[country]["Observer"] == sum(1 for r in recs if r["Country"] == country
+                                             and r["Role"] == "Observer"), country
     acronyms = [r["Acronym"] for r in master_records("Entities")]
     acronyms += [r["Short name"] for r in master_records("Dialogues")]
     for country, line in g.items():
-        assert line["Bodies"] == sum(1 for a in acronyms if line[a]), country
+        marks = [line[a] for a in acronyms if line[a]]
+        assert line["Bodies"] == sum(1 for m in marks if m[0] in "MP"), country
+        assert line["Bodies"] + line["Observer"] + line["Suspended"] == len(marks), country
     assert g["BHR"]["Bodies"] == 9
 
 
@@ -602,3 +634,23 @@ def test_default_external_build_has_no_internal_value(default_external: Path,
 def test_default_workbook_prints_in_libreoffice(default_external: Path, tmp_path: Path) -> None:
     pdf = to_pdf(default_external, tmp_path)
     assert len(re.findall(rb"/Type\s*/Page\b", pdf.read_bytes())) >= 5
+
+
+def test_country_names_come_from_the_schema_and_long_ones_wrap(tmp_path: Path) -> None:
+    """Names are the schema's display names (as the lead renames them, the grid follows); a
+    name longer than the Country column wraps within a taller row instead of spilling."""
+    data = mapping_rows()
+    data["Memberships"].append({"Membership ID": "MEM-0998", "Body ID": "DLG-5PLUS5",
+                                "Country": "SGS", "Role": "Observer", "Confirmed": True})
+    source = write_workbook(tmp_path / "long.xlsx", load_schema(), data)
+    out = build(source, tmp_path / "out", only=["matrix"]).written[0]
+    names = load_schema().vocabulary("countries")
+    g = grid(out)
+    assert g["PSE"]["Country"] == names.label("PSE") == "State of Palestine"
+    assert g["SGS"]["Country"] == names.label("SGS")
+    ws = openpyxl.load_workbook(out)["Membership"]
+    cell = next(c for c in ws["A"] if c.value == names.label("SGS"))
+    assert cell.alignment.wrap_text
+    assert ws.row_dimensions[cell.row].height >= 2 * matrix.LINE_HEIGHT
+    short = next(c for c in ws["A"] if c.value == "Algeria")
+    assert ws.row_dimensions[short.row].height is None  # the default height

@@ -25,6 +25,7 @@ from docx.enum.section import WD_ORIENT
 from conftest import MASTER, REPO, header_cell, to_pdf
 from matrixbook.api import build
 from matrixbook.build import select_outputs
+from matrixbook.documents import long_day
 from matrixbook.newbook import write_workbook
 from matrixbook.schema import load_schema
 from test_briefs import (
@@ -99,11 +100,11 @@ def test_matrix_of_bodies_by_theme(internal: Path, tables: dict[str, pd.DataFram
     acronyms = dict(bodies(tables))
     seen = set()
     for r in tables["Themes"].itertuples():
-        shown = "?" if r.relevance == "Not assessed" else r.relevance
-        assert cell[(acronyms[r.body_id], r.theme)] == shown, (r.body_id, r.theme)
+        # The same words as the mapping matrix: "Not assessed", not "?"
+        assert cell[(acronyms[r.body_id], r.theme)] == r.relevance, (r.body_id, r.theme)
         seen.add((acronyms[r.body_id], r.theme))
-    assert all(v == "–" for k, v in cell.items() if k not in seen)
-    assert len(seen) > 0
+    assert all(v == "" for k, v in cell.items() if k not in seen)  # no Themes row: blank
+    assert len(seen) > 0 and "Not assessed" in set(tables["Themes"].relevance)
 
 
 def test_matrix_prints_on_a_landscape_page(internal: Path) -> None:
@@ -113,13 +114,18 @@ def test_matrix_prints_on_a_landscape_page(internal: Path) -> None:
 
 
 def test_membership_overlaps(internal: Path, tables: dict[str, pd.DataFrame]) -> None:
-    """The countries in most bodies, counted here independently: Member or Participant rows
-    with no end date, minus open suspensions."""
+    """The countries in most bodies, counted here independently on the build date: Member or
+    Participant rows that have begun and not ended (an End date on or before the day, or
+    Ended marked), minus the suspensions in force. Egypt, whose old suspensions from the LAS
+    and the OIC are marked Ended, is among them."""
     m = tables["Memberships"]
-    open_rows = m[m["end_date"].isna()]
-    suspended = set(zip(open_rows[open_rows.role == "Suspended"].body_id,
-                        open_rows[open_rows.role == "Suspended"].country, strict=True))
-    active = open_rows[open_rows.role.isin(["Member", "Participant"])]
+    day = pd.Timestamp(TODAY)
+    live = m[(m.start_date.isna() | (m.start_date <= day))
+             & (m.end_date.isna() | (m.end_date > day))
+             & ~(m.ended.fillna(False).astype(bool) & m.end_date.isna())]
+    suspended = set(zip(live[live.role == "Suspended"].body_id,
+                        live[live.role == "Suspended"].country, strict=True))
+    active = live[live.role.isin(["Member", "Participant"])]
     counts: dict[str, set[str]] = {}
     for r in active.itertuples():
         if (r.body_id, r.country) not in suspended:
@@ -127,7 +133,9 @@ def test_membership_overlaps(internal: Path, tables: dict[str, pd.DataFrame]) ->
     most = max(len(v) for v in counts.values())
     leaders = sorted(c for c, v in counts.items() if len(v) == most)
     rows = table_with_header(internal / "mapping_report.docx", "Country")
-    assert rows[0] == ["Country", "Bodies", "Entities and dialogues"]
+    assert rows[0] == ["Country", "Bodies", "Member or participant in", "Observer or suspended"]
+    listed = {r[0]: int(r[1]) for r in rows[1:]}
+    assert listed["Egypt"] == len(counts["EGY"])
     names = load_schema().vocabulary("countries")
     assert rows[1][1] == str(most)
     assert rows[1][0] in [names.label(c) for c in leaders]
@@ -153,7 +161,9 @@ def test_engagement_strategy_starts_with_climate_and_data(internal: Path,
     section = page.split("<h3>Climate action and mobility</h3>")[1].split("<h3>")[0]
     assert section.count("<tr><td>") == len(climate) > 0
     order = {"High": 0, "Medium": 1, "Low": 2}
-    shown = re.findall(r"<tr><td>[^<]*</td><td>(High|Medium|Low)</td>", section)
+    shown = re.findall(r"<tr><td>[^<]*</td><td style=\"background:#[0-9A-F]{6}\">"
+                       r"(High|Medium|Low)</td>", section)
+    assert len(shown) == len(climate)
     assert shown == sorted(shown, key=order.__getitem__)
 
 
@@ -199,12 +209,13 @@ def test_inception_workplan_and_deliverables(external: Path,
     report = external / "inception_report.docx"
     deliverables = table_with_header(report, "Deliverable")
     expected = plan[plan.item_type == "Deliverable"].sort_values("end_date")
-    assert [r[1] for r in deliverables[1:]] == [f"{d:%Y-%m-%d}" for d in expected.end_date]
-    assert [r[1] for r in deliverables[1:]] == ["2025-09-12", "2025-09-30"]  # the ToR's dates
+    # Dates in the one style of documents, as on the cover.
+    assert [r[1] for r in deliverables[1:]] == [long_day(d) for d in expected.end_date]
+    assert [r[1] for r in deliverables[1:]] == ["12 September 2025", "30 September 2025"]
     phases = table_with_header(report, "Phase")
     inception = plan[plan.phase == "Inception"]
-    assert phases[1][:4] == ["Inception", f"{inception.start_date.min():%Y-%m-%d}",
-                             f"{inception.end_date.max():%Y-%m-%d}", str(len(inception))]
+    assert phases[1][:4] == ["Inception", long_day(inception.start_date.min()),
+                             long_day(inception.end_date.max()), str(len(inception))]
 
 
 def test_interview_calendar_counts_without_names(internal: Path, external: Path,
@@ -234,7 +245,7 @@ def test_data_collection_plan(external: Path, tables: dict[str, pd.DataFrame]) -
     assert rows[-1][-1] == str(len(sources))
     counts = sources.status.value_counts()
     assert rows[-1][1:-1] == [str(counts.get(s, 0) or "–") for s in statuses]
-    dates = sorted(f"{d:%Y-%m-%d}" for d in sources.due_date.dropna().unique())
+    dates = [long_day(pd.Timestamp(d)) for d in sorted(sources.due_date.dropna().unique())]
     labels = [r[0] for r in rows[1:-1]]
     assert labels[:len(dates)] == dates
     assert after_heading(external / "inception_report.docx", "Data-collection plan")[0] \

@@ -9,7 +9,8 @@ four things, and they must behave the same way in all three:
   `TemplateProblem` naming the template and the line, never a traceback;
 - write a `.docx` that is byte-identical from one build to the next (fixed zip timestamps and
   fixed core properties), and a single-file HTML twin;
-- turn workbook values (dates, lists, booleans, empty cells) into the text people read.
+- turn workbook values (dates, lists, booleans, empty cells) into the text people read, with
+  one style of date in every document: 12 September 2025 (the spreadsheets keep 2025-09-12).
 """
 
 from __future__ import annotations
@@ -66,17 +67,9 @@ def clean(text: str) -> str:
     return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
 
 
-def day(value: Any) -> str:
-    """A date as 2025-09-12 (the workbook's own format), or '' when empty."""
-    if is_blank(value):
-        return ""
-    if isinstance(value, str):
-        return value
-    return value.strftime("%Y-%m-%d")
-
-
 def long_day(value: Any) -> str:
-    """A date as people write it on a cover: 12 September 2025."""
+    """A date as people write it: 12 September 2025 (the one style of every document), or ''
+    when empty; text that is not a date is kept as it is."""
     if is_blank(value):
         return ""
     if isinstance(value, str):
@@ -85,6 +78,11 @@ def long_day(value: Any) -> str:
         except ValueError:
             return value
     return f"{value.day} {value.strftime('%B %Y')}"
+
+
+def day(value: Any) -> str:
+    """A date in a document: 12 September 2025, like the cover, never 2025-09-12 beside it."""
+    return long_day(value)
 
 
 def as_text(value: Any, separator: str = "; ") -> str:
@@ -97,10 +95,10 @@ def as_text(value: Any, separator: str = "; ") -> str:
         return separator.join(as_text(v) for v in value if not is_blank(v))
     if isinstance(value, pd.Timestamp | datetime):
         if (value.hour, value.minute) != (0, 0):
-            return value.strftime("%Y-%m-%d %H:%M")
-        return value.strftime("%Y-%m-%d")
+            return f"{long_day(value)} {value:%H:%M}"
+        return long_day(value)
     if isinstance(value, date):
-        return value.isoformat()
+        return long_day(value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return clean(str(value))
@@ -123,9 +121,11 @@ def record(frame: pd.DataFrame, row: Any) -> dict[str, Any]:
 
 
 def country_names(schema: Schema) -> dict[str, str]:
-    """ISO code -> short English name ('European Union', not the code's long description)."""
-    vocabulary = schema.vocabulary("countries")
-    return {t.code: re.sub(r"\s*\(.*\)$", "", t.label) for t in vocabulary.terms}
+    """ISO code -> the name a reader sees, from the schema's vocabulary (one place for names:
+    matrixbook.memberships.country_names)."""
+    from matrixbook.memberships import country_names as names
+
+    return names(schema)
 
 
 def words(value: Any) -> int:
@@ -555,12 +555,15 @@ def write_pair(ctx: Any, stem: str, template: str, context: Mapping[str, Any],
 
 
 def common_context(ctx: Any, title: str) -> dict[str, Any]:
-    """What every document's cover and footer show."""
+    """What every document's cover and footer show. Dates in the one style of documents
+    (`data_date` and `data_date_long` are the same; `data_date_iso` is for file names)."""
+    shown = long_day(ctx.data_date) or ctx.data_date
     return {
         "doc_title": title,
         "footer_title": title,
-        "data_date": ctx.data_date,
-        "data_date_long": long_day(ctx.data_date) or ctx.data_date,
+        "data_date": shown,
+        "data_date_long": shown,
+        "data_date_iso": ctx.data_date,
         "audience": ctx.audience,
         "audience_label": ctx.audience_label,
         "internal": ctx.audience == "internal",

@@ -13,15 +13,19 @@ and by its HTML twin; `validate --stage final` uses the same content for its pag
 from __future__ import annotations
 
 import math
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from matrixbook import memberships, relevance
 from matrixbook.build import BuildContext, Output
 from matrixbook.documents import (
     COVER_LINES,
     HEADING_LINES,
+    LONGEST_NOTE,
+    SHORTEST_NOTE,
     PageEstimate,
     as_text,
     common_context,
@@ -75,10 +79,13 @@ class Lookup:
     """The supporting rows of every body, grouped once per build: a workbook with a thousand
     bodies and a hundred thousand policies must not be scanned once per note."""
 
-    def __init__(self, schema: Schema, tables: dict[str, pd.DataFrame]) -> None:
+    def __init__(self, schema: Schema, tables: dict[str, pd.DataFrame],
+                 on: date | None = None) -> None:
         self.countries = country_names(schema)
+        self.on = on if on is not None else data_day(tables)
+        self.roster = memberships.Roster(tables.get("Memberships"))
         self.groups: dict[str, dict[str, pd.DataFrame]] = {}
-        for sheet in ("Memberships", "Policies", "Themes"):
+        for sheet in ("Policies", "Themes"):
             t = tables.get(sheet)
             if t is None or t.empty or "body_id" not in t:
                 self.groups[sheet] = {}
@@ -91,51 +98,79 @@ class Lookup:
                 self.sources.setdefault(as_text(rec.get("source_id")), rec)
 
     def rows(self, sheet: str, body_id: str) -> pd.DataFrame:
+        """The body's rows of Policies or Themes (Memberships are read through `roster`)."""
         return self.groups[sheet].get(body_id, _EMPTY)
 
 
 _EMPTY = pd.DataFrame()
 
 
-def _members(schema: Schema, lookup: Lookup, body_id: str) -> list[dict[str, str]]:
-    rows = lookup.rows("Memberships", body_id)
+def data_day(tables: dict[str, pd.DataFrame]) -> date | None:
+    """The date of the data (the latest 'Checked on'), as BuildContext.data_date reads it."""
+    days = [t["checked_on"].max() for t in (tables.get("Entities"), tables.get("Dialogues"))
+            if t is not None and "checked_on" in t and t["checked_on"].notna().any()]
+    return max(days).date() if days else None
+
+
+def _members(schema: Schema, lookup: Lookup, body_id: str) -> list[dict[str, Any]]:
+    """Every role recorded for the body, past ones included, each with its period in words
+    ("since 20 January 2024", "ended (date not recorded)") by the shared rule."""
+    by_country = lookup.roster.by_body.get(body_id, {})
     countries = lookup.countries
-    if rows.empty:
-        return []
     roles = list(schema.vocabulary("membership_roles").codes)
     out = []
-    for _, m in rows.iterrows():
-        role = as_text(m.get("role"))
-        confirmed = m.get("confirmed")
-        flagged = not is_blank(confirmed) and not bool(confirmed)
-        out.append({
-            "code": as_text(m.get("country")),
-            "country": countries.get(as_text(m.get("country")), as_text(m.get("country"))),
-            "role": role + (" (not confirmed)" if flagged else ""),
-            "since": day(m.get("start_date")) or "–",
-            "until": day(m.get("end_date")) or "to date",
-            "note": as_text(m.get("note")),
-            "confirmed": not flagged,
-            "_order": (roles.index(role) if role in roles else len(roles)),
-        })
-    out.sort(key=lambda r: (r["_order"], r["country"], r["since"]))
-    for r in out:
-        del r["_order"]
+    for rows in by_country.values():
+        for r in rows:
+            name = countries.get(r.country, r.country)
+            out.append({
+                "code": r.country,
+                "country": name,
+                "role": r.role + ("" if r.confirmed else " (not confirmed)"),
+                "period": memberships.row_period(r, day),
+                "note": r.note,
+                "confirmed": r.confirmed,
+                "current": memberships.is_current(r, lookup.on),
+                "_order": (roles.index(r.role) if r.role in roles else len(roles),
+                           memberships.sort_key(name), r.start or date.min),
+            })
+    out.sort(key=lambda m: m["_order"])
+    for m in out:
+        del m["_order"]
     return out
 
 
-def _member_summary(members: list[dict[str, str]]) -> str:
-    counts: dict[str, int] = {}
-    for m in members:
-        role = m["role"].replace(" (not confirmed)", "")
-        counts[role] = counts.get(role, 0) + 1
-    plural = {"Member": "members", "Observer": "observers", "Suspended": "suspension periods",
-              "Participant": "participants"}
-    singular = {"Member": "member", "Observer": "observer", "Suspended": "suspension period",
-                "Participant": "participant"}
-    parts = [f"{n} {(plural if n != 1 else singular).get(role, role.lower())}"
-             for role, n in counts.items()]
-    return ", ".join(parts)
+_PLURAL = {"Member": ("member", "members"), "Observer": ("observer", "observers"),
+           "Participant": ("participant", "participants"), "Suspended": ("suspended", "suspended")}
+
+
+def _member_summary(schema: Schema, lookup: Lookup, body_id: str,
+                    members: list[dict[str, Any]]) -> str:
+    """Who holds which role on the date every output reads memberships on, in one sentence,
+    then how many of the rows listed are over."""
+    if not members:
+        return ""
+    seats = [s for s in lookup.roster.seats(body_id, lookup.on) if s.role]
+    parts = []
+    for role in schema.vocabulary("membership_roles").codes:
+        held = [s for s in seats if s.role == role]
+        if not held:
+            continue
+        one, many = _PLURAL.get(role, (role.lower(), role.lower()))
+        text = f"{len(held)} {one if len(held) == 1 else many}"
+        if role == memberships.SUSPENDED:
+            text += " (" + ", ".join(lookup.countries.get(s.country, s.country)
+                                     for s in held) + ")"
+        elif doubtful := sum(1 for s in held if not s.confirmed):
+            text += f" ({doubtful} not confirmed)"
+        parts.append(text)
+    when = f"On {day(lookup.on)}" if lookup.on else "With no date to read them on"
+    listed = ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else "".join(parts)
+    sentence = f"{when}: {listed or 'no country holds a role'}."
+    past = sum(1 for m in members if not m["current"])
+    sentence += " The table lists every role recorded in the Memberships sheet"
+    sentence += (f", including {past} that {'have' if past != 1 else 'has'} ended."
+                 if past else ".")
+    return sentence
 
 
 def _policies(lookup: Lookup, body_id: str) -> list[dict[str, str]]:
@@ -167,8 +202,11 @@ def _themes(schema: Schema, lookup: Lookup, body_id: str) -> list[dict[str, str]
     if rows.empty:
         return []
     order = list(schema.vocabulary("themes").codes)
-    out = [{"theme": as_text(t.get("theme")), "relevance": as_text(t.get("relevance")),
-            "evidence": as_text(t.get("evidence"))} for _, t in rows.iterrows()]
+    out = []
+    for _, t in rows.iterrows():
+        level = relevance.level(as_text(t.get("relevance")))
+        out.append({"theme": as_text(t.get("theme")), "relevance": level.label,
+                    "fill": level.hex, "evidence": as_text(t.get("evidence"))})
     out.sort(key=lambda r: order.index(r["theme"]) if r["theme"] in order else len(order))
     return out
 
@@ -193,7 +231,9 @@ def _sources(lookup: Lookup, ids: Any) -> list[dict[str, str]]:
 
 def note_content(schema: Schema, tables: dict[str, pd.DataFrame], sheet_name: str,
                  row: Any, lookup: Lookup | None = None) -> dict[str, Any]:
-    """Everything a note shows about one body, as text; `tables` are audience-filtered."""
+    """Everything a note shows about one body, as text; `tables` are audience-filtered.
+    Memberships are read on the lookup's date (the build's --today, else the date of the
+    data), as in every other output."""
     lookup = lookup or Lookup(schema, tables)
     sheet = schema.sheet(sheet_name)
     frame = tables[sheet_name]
@@ -228,7 +268,8 @@ def note_content(schema: Schema, tables: dict[str, pd.DataFrame], sheet_name: st
         "unconfirmed": paragraphs(rec.get("unconfirmed")),
         "sections": sections,
         "members": members,
-        "members_summary": _member_summary(members),
+        "members_summary": _member_summary(schema, lookup, body_id, members),
+        "members_date": day(lookup.on),
         "policies": _policies(lookup, body_id),
         "themes": _themes(schema, lookup, body_id),
         "sources": _sources(lookup, rec.get("source_ids")),
@@ -252,8 +293,7 @@ def page_estimate(content: dict[str, Any]) -> PageEstimate:
         running += words(section["paragraphs"])
     # Each table with the words a line of its widest column holds (the template's widths).
     tables = (
-        ([[m["country"], m["role"], m["since"], m["until"], m["note"]]
-          for m in content["members"]], 7),
+        ([[m["country"], m["role"], m["period"], m["note"]] for m in content["members"]], 7),
         ([[p["title"] + " " + p["original"], p["type"], p["year"], p["status"], p["climate"]]
           for p in content["policies"]], 8),
         ([[t["theme"], t["relevance"], t["evidence"]] for t in content["themes"]], 12),
@@ -263,14 +303,16 @@ def page_estimate(content: dict[str, Any]) -> PageEstimate:
     references = [f"{s['text']} {s['url']} {s['accessed']}" for s in content["sources"]]
     body += HEADING_LINES + (text_lines(references) or 1.5)
     running += words(references)
-    body += HEADING_LINES + 4  # "About this note"
+    body += HEADING_LINES + 3  # "About this note"
     return PageEstimate(running, tuple(len(rows) for rows, _ in tables), cover, body)
 
 
-def notes(schema: Schema, tables: dict[str, pd.DataFrame]) -> list[tuple[str, Any, dict]]:
-    """(sheet, Excel row, content) of every note, entities first, in workbook order."""
+def notes(schema: Schema, tables: dict[str, pd.DataFrame],
+          on: date | None = None) -> list[tuple[str, Any, dict]]:
+    """(sheet, Excel row, content) of every note, entities first, in workbook order;
+    memberships read on `on` (default: the date of the data)."""
     out = []
-    lookup = Lookup(schema, tables)
+    lookup = Lookup(schema, tables, on)
     for sheet_name in KINDS:
         frame = tables.get(sheet_name)
         if frame is None or frame.empty:
@@ -285,14 +327,31 @@ def notes(schema: Schema, tables: dict[str, pd.DataFrame]) -> list[tuple[str, An
 
 def write(ctx: BuildContext) -> list[Path]:
     written: list[Path] = []
-    for _sheet, _row, content in notes(ctx.schema, ctx.tables):
+    estimates: list[tuple[str, float]] = []
+    on = memberships.reference_date(ctx.today, ctx.data_date)
+    for _sheet, _row, content in notes(ctx.schema, ctx.tables, on):
         title = f"Briefing note: {content['display_name']}"
         context = common_context(ctx, title)
         context["footer_title"] = f"Briefing note: {content['acronym'] or content['name']}"
         context.update(content)
-        context["estimate"] = page_estimate(content).as_dict()
+        estimate = page_estimate(content)
+        context["estimate"] = estimate.as_dict()  # for staff's own templates; not printed
+        estimates.append((content["id"], estimate.pages))
         written += write_pair(ctx, f"briefs/{content['id']}", "brief", context, title)
+    if estimates:
+        ctx.note(length_note(estimates))
     return written
+
+
+def length_note(estimates: list[tuple[str, float]]) -> str:
+    """One line for the person running the build: the page estimate of every note, which the
+    notes themselves no longer print (partners do not need the arithmetic)."""
+    pages = [p for _, p in estimates]
+    low, high = min(pages), max(pages)
+    span = f"{low:g}" if low == high else f"{low:g}–{high:g}"
+    each = ", ".join(f"{i} {p:g}" for i, p in estimates)
+    return (f"Briefing notes: {len(estimates)} written; estimated length {span} pages (target "
+            f"{SHORTEST_NOTE}–{LONGEST_NOTE}): {each}.")
 
 
 OUTPUT = Output(

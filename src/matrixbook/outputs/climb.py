@@ -16,10 +16,11 @@ cannot take (no source, no provision...) are `matrixbook validate` findings
 from __future__ import annotations
 
 import csv
+import math
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -27,9 +28,11 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from matrixbook import memberships as membership_rule
 from matrixbook import xlsx
 from matrixbook.build import BuildContext, Output
 from matrixbook.errors import OutputError
+from matrixbook.memberships import Doubt
 from matrixbook.schema import Schema, SchemaError
 
 EXPORT_TYPES = ("string", "integer", "date", "list")
@@ -178,95 +181,59 @@ def reference_date(record: Any) -> pd.Timestamp | None:
 
 
 @dataclass(frozen=True)
-class Doubt:
-    """A country counted although a Memberships row with a missing date may say otherwise."""
-
-    country: str
-    row: int  # Excel row of the Memberships row at fault
-    field: str  # the empty date: start_date or end_date
-    reason: str  # for the basis column: "the dates of its suspension are not recorded"
-
-
-@dataclass(frozen=True)
 class Members:
     countries: list[str]
     doubts: list[Doubt]
 
 
-def _applies(rec: Any, day: pd.Timestamp, suspension: bool) -> bool | None:
-    """Did this Memberships row hold on `day`? None when a missing date leaves it open.
-
-    A member row with no start date dates from the founding (or its start is not known): it
-    holds. A suspension with no start date cannot say when it began. A row marked Ended with no
-    end date cannot say when it stopped.
-    """
-    start, end = rec.start_date, rec.end_date
-    if (not is_missing(start) and start > day) or (not is_missing(end) and end < day):
-        return False
-    ended = getattr(rec, "ended", None)
-    if is_missing(end) and not is_missing(ended) and bool(ended):
-        return None
-    if suspension and is_missing(start):
-        return None
-    return True
-
-
 class Roster:
-    """The Memberships sheet grouped by body, read once: a workbook with thousands of climate
-    policies asks for the same bodies' members on the same days again and again."""
+    """Members of each body on a day, by the shared rule of matrixbook.memberships (read once:
+    a workbook with thousands of climate policies asks for the same bodies' members on the same
+    days again and again)."""
 
     def __init__(self, memberships: pd.DataFrame | None, mapping: Mapping) -> None:
         self.mapping = mapping
-        self.rows: dict[str, list[Any]] = {}
-        if memberships is not None and not memberships.empty:
-            for rec in memberships.itertuples():
-                if not is_missing(rec.body_id) and not is_missing(rec.country):
-                    self.rows.setdefault(str(rec.body_id), []).append(rec)
-        self._cache: dict[tuple[str, pd.Timestamp | None], Members] = {}
+        self.roster = membership_rule.Roster(memberships)
+        self._cache: dict[tuple[str, date | None], Members] = {}
 
-    def members_on(self, body_id: str, day: pd.Timestamp | None) -> Members:
-        key = (str(body_id), day)
+    def members_on(self, body_id: str, day: pd.Timestamp | date | None) -> Members:
+        on = membership_rule.to_day(day)
+        key = (str(body_id), on)
         if key not in self._cache:
-            self._cache[key] = _members_on(self.rows.get(str(body_id), []), day, self.mapping)
+            self._cache[key] = _members_on(self.roster, str(body_id), on, self.mapping)
         return self._cache[key]
 
 
-def _members_on(rows: list[Any], day: pd.Timestamp | None, mapping: Mapping) -> Members:
-    """Countries in one of the member roles on `day`, less those suspended then.
+def _members_on(roster: membership_rule.Roster, body_id: str, on: date | None,
+                mapping: Mapping) -> Members:
+    """Countries in one of the member roles on `on`, less those suspended then.
 
-    Where a missing date leaves it open, the country is counted (better a country to check than
-    one silently dropped) and the doubt is returned, for the export's basis column and for a
-    finding of `matrixbook validate` at the empty date. Without a day, every member counts.
+    The roles are those of the shared rule (matrixbook.memberships). Where a missing date
+    leaves it open, the CLIMB export counts the country (better a country to check than one
+    silently dropped): a membership marked Ended with no end date may still have held, a
+    suspension with a date missing may not have. The doubt is returned, for the export's basis
+    column and for a finding of `matrixbook validate` at the empty date. Without a day, every
+    country with a member role counts.
     """
-    if day is None:
-        return Members(sorted({str(r.country) for r in rows if r.role in mapping.member_roles}),
+    member, excluded = mapping.member_roles, mapping.excluded_roles
+    if on is None:
+        rows = roster.by_body.get(body_id, {})
+        return Members(sorted(c for c, rs in rows.items() if any(r.role in member for r in rs)),
                        [])
-    sure: set[str] = set()
-    perhaps: dict[str, Doubt] = {}  # members whose row ended on a date not recorded
-    suspended: set[str] = set()
-    open_suspensions: dict[str, Doubt] = {}
-    for rec in rows:
-        country = str(rec.country)
-        if rec.role in mapping.member_roles:
-            held = _applies(rec, day, suspension=False)
-            if held:
-                sure.add(country)
-            elif held is None:
-                perhaps.setdefault(country, Doubt(country, int(rec.Index), "end_date",
-                                                  "the date it left is not recorded"))
-        elif rec.role in mapping.excluded_roles:
-            held = _applies(rec, day, suspension=True)
-            if held:
-                suspended.add(country)
-            elif held is None:
-                field = "start_date" if is_missing(rec.start_date) else "end_date"
-                open_suspensions.setdefault(country, Doubt(
-                    country, int(rec.Index), field,
-                    "the dates of its suspension are not recorded"))
-    countries = sorted((sure | set(perhaps)) - suspended)
-    doubts = [d for c, d in sorted(perhaps.items()) if c not in sure and c in countries]
-    doubts += [d for c, d in sorted(open_suspensions.items()) if c in countries]
-    return Members(countries, doubts)
+    countries: list[str] = []
+    left: list[Doubt] = []  # memberships that ended on a date not recorded
+    suspended: list[Doubt] = []  # suspensions with a date missing
+    for seat in roster.seats(body_id, on):
+        holds_member = any(r in member for r in seat.held)
+        may_hold = [d for d in seat.doubts if d.role in member and not d.held]
+        if not (holds_member or may_hold) or any(r in excluded for r in seat.certain):
+            continue
+        countries.append(seat.country)
+        if not holds_member:
+            left.append(may_hold[0])
+        suspended += [d for d in seat.doubts if d.role in excluded][:1]
+    doubts = sorted(left, key=lambda d: d.country) + sorted(suspended, key=lambda d: d.country)
+    return Members(sorted(countries), doubts)
 
 
 @dataclass(frozen=True)
@@ -286,7 +253,7 @@ def coverage(record: Any, roster: Roster, acronym: str, names: dict[str, str]) -
     else:
         day = reference_date(record)
         found = roster.members_on(record.body_id, day)
-        codes, doubts = found.countries, found.doubts
+        codes, doubts = list(found.countries), found.doubts
         when = day.strftime("%Y-%m-%d") if day is not None else "any date"
         if day is not None and is_missing(getattr(record, "adoption_date", None)):
             when += " (end of the year adopted)"
@@ -295,14 +262,8 @@ def coverage(record: Any, roster: Roster, acronym: str, names: dict[str, str]) -
             basis += ": none recorded"
         for doubt in doubts:
             basis += f"; {doubt.country} counted although {doubt.reason}"
-    codes.sort(key=lambda c: (_sort_key(names.get(c, c)), c))
+    codes.sort(key=lambda c: (membership_rule.sort_key(names.get(c, c)), c))
     return Coverage(codes, basis, doubts)
-
-
-def _sort_key(name: str) -> str:
-    """Côte d'Ivoire between Congo and Croatia, as a reader expects, whatever the locale."""
-    plain = unicodedata.normalize("NFKD", name)
-    return "".join(ch for ch in plain if not unicodedata.combining(ch)).casefold()
 
 
 def labels(schema: Schema, vocabulary: str) -> dict[str, str]:
@@ -347,7 +308,7 @@ def export_frame(policies: pd.DataFrame, bodies: dict[str, dict[str, Any]],
     rows = climate_policies(policies, mapping)
     roster = Roster(memberships, mapping)
     groupings = grouping_codes(schema)
-    countries = labels(schema, "countries")
+    countries = membership_rule.country_names(schema)
     label_maps = {c.labels_of: labels(schema, c.labels_of) for c in mapping.columns
                   if c.labels_of}
     records: list[dict[str, Any]] = []
@@ -516,7 +477,7 @@ def write_csv(path: Path, frame: pd.DataFrame, mapping: Mapping) -> None:
 
 
 def write_xlsx(path: Path, frame: pd.DataFrame, ctx: BuildContext, mapping: Mapping,
-               about: list[tuple[str, str]]) -> None:
+               about: list[tuple[str, str]], names: dict[str, str] | None = None) -> None:
     import xlsxwriter
 
     # Rows are written in order, so constant memory keeps a 100,000-policy workbook small.
@@ -554,11 +515,144 @@ def write_xlsx(path: Path, frame: pd.DataFrame, ctx: BuildContext, mapping: Mapp
     ws.freeze_panes(1, 1)
     ws.autofilter(0, 0, max(len(frame), 1), len(mapping.columns) - 1)
     xlsx.print_setup(ws, header_rows=1, audience=ctx.audience, title="CLIMB import sheet")
+    # The import sheet is for import: on paper it runs several pages wide at a readable size,
+    # the Record ID repeated on each, rather than 30 columns shrunk onto one page. The Records
+    # sheet is the one to print.
+    ws.fit_to_pages(import_pages_wide(widths), 0)
+    ws.repeat_columns(0, 0)
+    ws.print_across()
+    write_records(wb, frame, ctx, mapping, names)
     _about_sheet(wb, about, ctx)
     wb.close()
 
 
-def row_height(values: Iterable[Any], widths: Iterable[float], minimum: int = 1) -> float:
+# --- the Records sheet: one block per policy, to print and read --------------------------------
+
+A4_POINTS = (595.3, 841.9)  # portrait width, height
+MARGINS = (0.4 * 72, 0.6 * 72)  # left/right and top/bottom, as xlsx.print_setup sets them
+RECORD_WIDTHS = (24, 72)  # field label, value
+RECORD_FONT, RECORD_LINE = 10, 13.0  # points: 10 pt text keeps a long record on one page
+FIRST_RECORD = 4  # row of the first record, under the title, two lines of introduction, a gap
+TO_COMPLETE = "To be completed before import"
+
+
+def _points(width: float) -> float:
+    """Points a column `width` characters wide takes in Excel (7 pixels a character, plus 5)."""
+    return int(width * 7 + 5) * 0.75
+
+
+def import_pages_wide(widths: list[float]) -> int:
+    """Pages across the import sheet prints on at about its real size, the Record ID column
+    repeated on each: a sensible print for a sheet made for import, not for paper."""
+    printable = A4_POINTS[1] - 2 * MARGINS[0]
+    first, rest = _points(widths[0]), sum(_points(w) for w in widths[1:])
+    return max(1, math.ceil(rest / (printable - first)))
+
+
+def record_fields(values: dict[str, Any], mapping: Mapping,
+                  names: dict[str, str]) -> list[tuple[str, str]]:
+    """One record as (field, value) pairs, for reading: a code and its label on one line
+    ("fr – French", "2 – Minimize the adverse drivers..."), the countries named with their
+    ISO3 code, an empty field marked as to be completed."""
+    columns = list(mapping.columns)
+    out: list[tuple[str, str]] = []
+    codes_of = {n: c for c, n in names.items()}
+    def items(label: str) -> list[str]:
+        value = values.get(label)
+        return [] if is_missing(value) else str(value).split(mapping.separator)
+
+    for i, col in enumerate(columns):
+        if col.labels_of or col.source == "countries_expanded":
+            continue
+        value = values.get(col.label)
+        label = col.label
+        if col.source == "country_names":
+            iso = set(items(_label_of(mapping, "countries_expanded")))
+            text = mapping.separator.join(
+                f"{n} ({codes_of[n]})" if codes_of.get(n) in iso else n for n in items(label))
+        elif i + 1 < len(columns) and columns[i + 1].labels_of:
+            label = label.removesuffix(" code")
+            codes = items(col.label)
+            shown = items(columns[i + 1].label)
+            text = "\n".join(f"{c} – {t}" if t and t != c else c
+                             for c, t in zip(codes, shown + [""] * len(codes), strict=False))
+        elif isinstance(value, pd.Timestamp):
+            text = value.strftime("%Y-%m-%d")
+        else:
+            text = "" if is_missing(value) else str(value)
+        out.append((label, text or TO_COMPLETE))
+    return out
+
+
+def _label_of(mapping: Mapping, source: str) -> str:
+    return next((c.label for c in mapping.columns if c.source == source and not c.labels_of),
+                "")
+
+
+def write_records(wb: Any, frame: pd.DataFrame, ctx: BuildContext, mapping: Mapping,
+                  names: dict[str, str] | None) -> None:
+    """The sheet to print: portrait, one block per policy (field | value), text wrapped, and a
+    page break before a record that would not fit on what is left of the page."""
+    ws = wb.add_worksheet("Records")
+    names = names or {}
+    widths = list(RECORD_WIDTHS)
+    ws.set_column(0, 0, widths[0])
+    ws.set_column(1, 1, widths[1])
+    border = {"border": 1, "border_color": "#D9D9D9", "valign": "top", "text_wrap": True,
+              "font_size": RECORD_FONT}
+    title = wb.add_format({"bold": True, "font_size": 14, "font_color": xlsx.IOM_BLUE})
+    note = wb.add_format({"italic": True, "font_color": "#404040"})
+    head = wb.add_format({**border, "bold": True, "font_color": xlsx.HEADER_FONT,
+                          "bg_color": xlsx.IOM_BLUE, "border_color": "#FFFFFF"})
+    label_fmt = wb.add_format({**border, "bold": True, "bg_color": xlsx.BAND})
+    value_fmt = wb.add_format(border)
+    todo_fmt = wb.add_format({**border, "italic": True, "font_color": "#9A3400",
+                              "bg_color": "#FDE2D2"})
+    ws.write_string(0, 0, "CLIMB records, one block per policy", title)
+    intro = [f"The {len(frame)} record{'s' if len(frame) != 1 else ''} of the import sheet, "
+             "field by field, to read and check before import.",
+             f"Codes stand beside their labels; an empty field reads '{TO_COMPLETE}'."]
+    for i, text in enumerate(intro, start=1):
+        ws.write_string(i, 0, text, note)  # runs on across the value column
+    capacity = (A4_POINTS[1] - 2 * MARGINS[1]) * 0.92
+    used = 4 * 15.0
+    breaks: list[int] = []
+    row = FIRST_RECORD
+    id_label = mapping.columns[0].label
+    for values in frame.to_dict("records"):
+        fields = record_fields(values, mapping, names)
+        name = next((t for lb, t in fields if lb == "Title (English)" and t != TO_COMPLETE),
+                    str(values.get(mapping.columns[1].label) or ""))
+        heights = [row_height([str(values[id_label]), name], widths, line=RECORD_LINE)]
+        heights += [row_height([lb, t], widths, line=RECORD_LINE) for lb, t in fields]
+        block = sum(heights)
+        # A record that fits on a page starts on a new page rather than run over two (the
+        # first one stays under the sheet's title).
+        if row > FIRST_RECORD and used + block > capacity and block <= capacity:
+            breaks.append(row)
+            used = 0.0
+        ws.write_string(row, 0, str(values[id_label]), head)
+        ws.write_string(row, 1, name, head)
+        ws.set_row(row, heights[0])
+        for (lb, text), height in zip(fields, heights[1:], strict=True):
+            row += 1
+            ws.write_string(row, 0, lb, label_fmt)
+            ws.write_string(row, 1, text, todo_fmt if text == TO_COMPLETE else value_fmt)
+            ws.set_row(row, height)
+        row += 2
+        used = (used + block + 15.0) % capacity if block > capacity else used + block + 15.0
+    if not len(frame):
+        ws.write_string(FIRST_RECORD, 0, "No policy with a Climate context: nothing to import.",
+                        note)
+    if breaks:
+        ws.set_h_pagebreaks(breaks)
+    xlsx.print_setup(ws, header_rows=0, audience=ctx.audience, title="CLIMB records",
+                     landscape=False)
+    ws.hide_gridlines(2)
+
+
+def row_height(values: Iterable[Any], widths: Iterable[float], minimum: int = 1,
+               line: float = 15.0) -> float:
     """Points for a row whose wrapped text fits: neither Excel nor LibreOffice grows a row
     written by xlsxwriter, so the lines are counted by wrapping the words at the column width
     (about 1.2 characters of text per width unit: right for the wide fallback fonts of
@@ -567,7 +661,7 @@ def row_height(values: Iterable[Any], widths: Iterable[float], minimum: int = 1)
     for value, width in zip(values, widths, strict=False):
         if isinstance(value, str) and value:
             lines = max(lines, wrapped_lines(value, max(int(width * 1.2) - 1, 1)))
-    return min(15.0 * lines + 3, 409.0)
+    return min(line * lines + 3, 409.0)
 
 
 def wrapped_lines(text: str, per_line: int) -> int:
@@ -615,6 +709,8 @@ def about_lines(ctx: BuildContext, frame: pd.DataFrame, rows: pd.DataFrame,
         missing = climb_gaps(rec)
         if missing:
             gaps.append(f"{rec.policy_id} ({', '.join(missing)})")
+    empty = [f"{values[mapping.columns[0].label]} ({', '.join(cols)})"
+             for values in frame.to_dict("records") if (cols := empty_optional(values, mapping))]
     n = len(frame)
     roles = " or ".join(mapping.member_roles)
     left_out = (f", leaving out those {' or '.join(mapping.excluded_roles)} on that date"
@@ -635,7 +731,9 @@ def about_lines(ctx: BuildContext, frame: pd.DataFrame, rows: pd.DataFrame,
          "codes, acronyms of the issuing bodies."),
         ("Countries covered", "As listed in the master workbook. When a policy lists none: the "
          f"countries whose role in its issuing body was {roles} on the Adoption date (else on "
-         f"31 December of the Year adopted){left_out}. The column 'Countries covered (basis)' "
+         f"31 December of the Year adopted){left_out}, read by the same rule as the mapping "
+         "matrix and the briefing notes (a role ends on its End date; one with no Start date "
+         "dates from the founding). The column 'Countries covered (basis)' "
          "says which, and names any country counted although a suspension or a departure has no "
          "date in the workbook. Groupings without an ISO code (e.g. the European Union) are "
          "named but not given as ISO3. Countries are in the order of their names."),
@@ -648,6 +746,13 @@ def about_lines(ctx: BuildContext, frame: pd.DataFrame, rows: pd.DataFrame,
          if unconfirmed else "None: every record is marked as confirmed by a source."),
         ("Gaps for CLIMB", ("Records missing what CLIMB needs (also reported by matrixbook "
          "validate): " + "; ".join(gaps) + ".") if gaps else "None."),
+        ("To complete", ("Optional CLIMB columns left empty, to be completed before import, "
+         "record by record (an empty Language is also a warning of matrixbook validate): "
+         + "; ".join(empty) + ".")
+         if empty else "None: every optional CLIMB column is filled."),
+        ("Printing", "Print the Records sheet: one block per policy, on A4 portrait. The "
+         f"import sheet '{mapping.sheet_title}' is laid out for import; it prints "
+         "several pages wide, the Record ID repeated on each."),
     ]
 
 
@@ -658,6 +763,22 @@ CLIMB_NEEDS = (
     ("provisions", "Relevant provisions"),
     ("mobility_types", "Mobility types"),
 )
+
+
+def empty_optional(values: dict[str, Any], mapping: Mapping) -> list[str]:
+    """The optional export columns a record leaves empty, named once per code and label pair
+    ("Language", not "Language code" and "Language"), leaving out what CLIMB cannot do without
+    (listed under "Gaps for CLIMB")."""
+    needed = {field for field, _ in CLIMB_NEEDS}
+    out = []
+    for col in mapping.columns:
+        if col.required or col.labels_of or col.source in needed:
+            continue
+        if is_missing(values.get(col.label)):
+            name = col.label.removesuffix(" code")
+            if name not in out:
+                out.append(name)
+    return out
 
 
 def climb_gaps(record: Any) -> list[str]:
@@ -676,9 +797,10 @@ def write(ctx: BuildContext) -> list[Path]:
     frame = check_export(frame, ctx.schema, mapping)
     rows = climate_policies(policies, mapping)
     about = about_lines(ctx, frame, rows, mapping)
+    names = membership_rule.country_names(ctx.schema)
     written = []
     with ctx.writing(f"{mapping.name}.xlsx") as tmp:
-        write_xlsx(tmp, frame, ctx, mapping, about)
+        write_xlsx(tmp, frame, ctx, mapping, about, names)
     written.append(ctx.path(f"{mapping.name}.xlsx"))
     with ctx.writing(f"{mapping.name}.csv") as tmp:
         write_csv(tmp, frame, mapping)

@@ -7,31 +7,26 @@ first, as the terms of reference ask) and the recommendations and entry points o
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from matrixbook import memberships, relevance
 from matrixbook.build import BuildContext, Output
 from matrixbook.documents import (
     as_text,
     common_context,
-    country_names,
     is_blank,
+    long_day,
     paragraphs,
     write_pair,
 )
 from matrixbook.schema import Schema
-from matrixbook.xlsx import TINTS
 
 # The focus of the terms of reference: first in every list, whatever the vocabulary's order.
 FOCUS_THEMES = ("Climate action and mobility", "Data")
-# Shading of the matrix cells: the workbooks' tints, dark text stays readable on all of them.
-RELEVANCE_FILL = {"High": TINTS["green"], "Medium": TINTS["sky"], "Low": TINTS["yellow"],
-                  "None": TINTS["grey"], "Not assessed": "#FFFFFF"}
-RELEVANCE_SHOWN = {"Not assessed": "?"}
-RANK = {"High": 0, "Medium": 1, "Low": 2}
-ACTIVE_ROLES = ("Member", "Participant")
 MOST_ROWS, LEAST_ROWS = 20, 10
 
 
@@ -52,16 +47,14 @@ def _relevance(tables: dict[str, pd.DataFrame]) -> dict[tuple[str, str], pd.Seri
 
 
 def _matrix(bodies: pd.DataFrame, order: list[str],
-            relevance: dict[tuple[str, str], pd.Series]) -> list[dict[str, Any]]:
+            levels: dict[tuple[str, str], pd.Series]) -> list[dict[str, Any]]:
     rows = []
     for _, b in bodies.iterrows():
         cells = []
         for theme in order:
-            r = relevance.get((as_text(b.body_id), theme))
-            level = as_text(r.relevance) if r is not None else ""
-            cells.append({"text": RELEVANCE_SHOWN.get(level, level) or "–",
-                          "level": level,
-                          "fill": RELEVANCE_FILL.get(level, "#FFFFFF").lstrip("#")})
+            r = levels.get((as_text(b.body_id), theme))
+            level = relevance.level(as_text(r.relevance) if r is not None else "")
+            cells.append({"text": level.label, "level": level.code, "fill": level.hex})
         rows.append({"acronym": _label(b), "id": as_text(b.body_id), "kind": b.kind,
                      "cells": cells})
     return rows
@@ -77,56 +70,44 @@ def _geography(schema: Schema, bodies: pd.DataFrame) -> list[dict[str, Any]]:
     return out
 
 
-def overlaps(schema: Schema, tables: dict[str, pd.DataFrame],
-             bodies: pd.DataFrame) -> tuple[list[dict[str, str]], str]:
-    """Countries that belong to the most bodies today, and the rule used to count them.
-
-    A country counts for a body when it is a Member or Participant with no end date and no
-    open suspension; the list keeps the ten countries in most bodies (and ties), at most 20.
-    """
-    members = tables.get("Memberships")
-    if members is None or members.empty:
-        return [], ""
-    known = set(bodies["body_id"].astype(str))
+def overlaps(schema: Schema, tables: dict[str, pd.DataFrame], bodies: pd.DataFrame,
+             on: date | None) -> tuple[list[dict[str, str]], str]:
+    """Countries in the most bodies on `on`, and the rule used to count them: the one definition
+    of matrixbook.memberships (member or participant; observer seats and suspensions shown
+    beside), the list the mapping matrix's Summary shows too."""
+    order = [as_text(b) for b in bodies["body_id"]]
     labels = {as_text(b.body_id): _label(b) for _, b in bodies.iterrows()}
-    open_rows = members[members["end_date"].isna() & members["body_id"].isin(known)]
-    suspended = {(r.body_id, r.country) for _, r in open_rows.iterrows()
-                 if r.role == "Suspended"}
-    active = open_rows[open_rows["role"].isin(ACTIVE_ROLES)]
-    per_country: dict[str, set[str]] = {}
-    for _, r in active.iterrows():
-        if (r.body_id, r.country) not in suspended:
-            per_country.setdefault(as_text(r.country), set()).add(as_text(r.body_id))
-    if not per_country:
+    roles = memberships.roles_on(tables, on)
+    ranked = memberships.tallies(roles, order, memberships.country_names(schema))
+    listed, bar = memberships.most_shared(ranked, LEAST_ROWS, MOST_ROWS)
+    if not listed:
         return [], ""
-    names = country_names(schema)
-    ranked = sorted(per_country.items(), key=lambda kv: (-len(kv[1]), names.get(kv[0], kv[0])))
-    counts = [len(v) for _, v in ranked]
-    threshold = counts[min(LEAST_ROWS, len(counts)) - 1]
-    while sum(c >= threshold for c in counts) > MOST_ROWS and threshold < counts[0]:
-        threshold += 1
-    order = {b: i for i, b in enumerate(labels)}
-    out = [{"country": names.get(code, code), "code": code, "count": str(len(ids)),
-            "bodies": ", ".join(labels[i] for i in sorted(ids, key=order.__getitem__))}
-           for code, ids in ranked if len(ids) >= threshold]
-    rule = (f"members or participants today (no end date, not suspended) of {threshold} or "
-            f"more of the {len(known)} bodies")
+    out = []
+    for t in listed:
+        other = [f"{role}: {', '.join(labels[b] for b in held)}"
+                 for role, held in t.by_role.items() if role not in memberships.SHARED_ROLES]
+        out.append({"country": t.name, "code": t.country, "count": str(t.count),
+                    "bodies": ", ".join(labels[b] for b in t.shared),
+                    "other": "; ".join(other) or "–"})
+    rule = (f"counting {memberships.shared_rule(on, long_day)}. The list keeps the countries in "
+            f"{bar} or more of the {len(order)} bodies")
     return out, rule
 
 
 def _strategy(bodies: pd.DataFrame, order: list[str],
-              relevance: dict[tuple[str, str], pd.Series]) -> list[dict[str, Any]]:
+              levels: dict[tuple[str, str], pd.Series]) -> list[dict[str, Any]]:
     out = []
     for theme in order:
         rows = []
         for _, b in bodies.iterrows():
-            r = relevance.get((as_text(b.body_id), theme))
-            if r is None or as_text(r.relevance) not in RANK:
+            r = levels.get((as_text(b.body_id), theme))
+            if r is None or as_text(r.relevance) not in relevance.COVERED:
                 continue
-            rows.append({"acronym": _label(b), "relevance": as_text(r.relevance),
-                         "evidence": as_text(r.evidence) or "–",
+            level = relevance.level(as_text(r.relevance))
+            rows.append({"acronym": _label(b), "relevance": level.label, "fill": level.hex,
+                         "level": level.code, "evidence": as_text(r.evidence) or "–",
                          "entry_points": as_text(b.get("entry_points")) or "–"})
-        rows.sort(key=lambda x: RANK[x["relevance"]])
+        rows.sort(key=lambda x: relevance.RANK[x["level"]])
         out.append({"theme": theme, "rows": rows})
     return out
 
@@ -148,14 +129,16 @@ def _body_summaries(bodies: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def report_content(schema: Schema, tables: dict[str, pd.DataFrame],
-                   bodies: pd.DataFrame) -> dict[str, Any]:
+                   bodies: pd.DataFrame, on: date | None = None) -> dict[str, Any]:
+    """Everything the report shows; `on` is the day memberships are read on (the same day as
+    the mapping matrix's)."""
     bodies = bodies.loc[bodies["body_id"].map(lambda v: not is_blank(v)).astype(bool)]
     order = theme_order(schema)
-    relevance = _relevance(tables)
+    levels = _relevance(tables)
     known = set(bodies["body_id"].astype(str))
-    assessed = [r for (body, _), r in relevance.items()
+    assessed = [r for (body, _), r in levels.items()
                 if body in known and as_text(r.relevance) not in ("", "Not assessed")]
-    overlap_rows, rule = overlaps(schema, tables, bodies)
+    overlap_rows, rule = overlaps(schema, tables, bodies, on)
     return {
         "counts": {
             "entities": int((bodies["kind"] == "Regional entity").sum()),
@@ -166,13 +149,14 @@ def report_content(schema: Schema, tables: dict[str, pd.DataFrame],
             "high": sum(as_text(r.relevance) == "High" for r in assessed),
         },
         "theme_names": order,
-        "matrix": _matrix(bodies, order, relevance),
-        "legend": [{"level": k, "fill": v.lstrip("#"), "shown": RELEVANCE_SHOWN.get(k, k)}
-                   for k, v in RELEVANCE_FILL.items()],
+        "matrix": _matrix(bodies, order, levels),
+        "legend": [{"level": lv.code, "fill": lv.hex, "shown": lv.label}
+                   for lv in relevance.RELEVANCE.values()],
+        "legend_text": relevance.legend_text(),
         "geography": _geography(schema, bodies),
         "overlaps": overlap_rows,
         "overlap_rule": rule,
-        "strategy": _strategy(bodies, order, relevance),
+        "strategy": _strategy(bodies, order, levels),
         "bodies": _body_summaries(bodies),
     }
 
@@ -181,7 +165,8 @@ def write(ctx: BuildContext) -> list[Path]:
     title = "Mapping report"
     context = common_context(ctx, title)
     context["workbook_title"] = ctx.schema.title
-    context.update(report_content(ctx.schema, ctx.tables, ctx.bodies()))
+    on = memberships.reference_date(ctx.today, ctx.data_date)
+    context.update(report_content(ctx.schema, ctx.tables, ctx.bodies(), on))
     return write_pair(ctx, "mapping_report", "mapping_report", context, title)
 
 

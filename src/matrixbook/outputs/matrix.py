@@ -20,8 +20,9 @@ from typing import Any
 
 import pandas as pd
 
-from matrixbook import xlsx
+from matrixbook import memberships, relevance, xlsx
 from matrixbook.build import BuildContext, Output
+from matrixbook.memberships import Seat, Tally
 from matrixbook.schema import Column, Schema
 
 FILE_NAME = "mapping_matrix.xlsx"
@@ -30,21 +31,9 @@ TITLE = "Mapping matrix of regional entities and inter-regional dialogues"
 # The two kinds of body, in the order the matrix groups them (labels from BuildContext.bodies()).
 GROUPS = (("Regional entity", "Regional entities"),
           ("Inter-regional dialogue", "Inter-regional dialogues"))
-
-# Relevance levels that count as "the body covers the theme"; the others (None, Not assessed)
-# and a missing Themes row do not.
-COVERED = ("High", "Medium", "Low")
-NOT_RECORDED = "No entry"
-
-# Shading of a relevance level: one hue getting lighter as relevance falls (Okabe-Ito blue), so it
-# reads for colour-blind readers; the word itself is in the cell, so it prints in black and white.
-RELEVANCE_STYLE: dict[str, dict[str, Any]] = {
-    "High": {"bg_color": xlsx.OKABE_ITO["blue"], "font_color": "#FFFFFF", "bold": True},
-    "Medium": {"bg_color": xlsx.TINTS["blue"]},
-    "Low": {"bg_color": xlsx.TINTS["sky"]},
-    "None": {"bg_color": xlsx.TINTS["grey"]},
-    "Not assessed": {"bg_color": "#FFFFFF", "font_color": "#595959", "italic": True},
-}
+# Relevance: labels and colours shared with every other output (matrixbook.relevance).
+COVERED = relevance.COVERED
+NOT_RECORDED = relevance.NO_ENTRY_NAME
 
 # Membership roles: a letter (for black-and-white prints) and a colour from the Okabe-Ito tints.
 ROLE_STYLE: dict[str, dict[str, Any]] = {
@@ -53,9 +42,6 @@ ROLE_STYLE: dict[str, dict[str, Any]] = {
     "Observer": {"bg_color": xlsx.TINTS["yellow"]},
     "Suspended": {"bg_color": xlsx.TINTS["vermillion"], "italic": True},
 }
-# When several rows of one country in one body are current, the state shown is the first here:
-# a suspension overrides the membership it suspends.
-ROLE_PRECEDENCE = ("Suspended", "Member", "Participant", "Observer")
 UNCONFIRMED_MARK = "?"
 
 FONT_SIZE = 10
@@ -63,78 +49,25 @@ FONT_SIZE = 10
 THEME_WIDTH = 8.5
 THEME_HEADER_POINTS_PER_CHAR = 7.0
 LINE_HEIGHT = 13.5  # points per wrapped line at FONT_SIZE
-TOP_COUNTRIES = 15
+COUNTRY_WIDTH = 28  # the Membership sheet's country names wrap within it
 
 
 # ---------------------------------------------------------------------------------------------
 # The facts the sheets show, computed once from the tables.
 
 
-@dataclass(frozen=True)
-class Seat:
-    """A country's current role in a body, and whether every row behind it is confirmed."""
-
-    role: str
-    confirmed: bool
-
-    @property
-    def mark(self) -> str:
-        return role_letter(self.role) + ("" if self.confirmed else UNCONFIRMED_MARK)
-
-
 def role_letter(role: str) -> str:
     return role[:1].upper()
 
 
+def mark(seat: Seat) -> str:
+    """The grid's cell: the role's letter, and '?' when a row behind it is not confirmed."""
+    return role_letter(seat.role or "") + ("" if seat.confirmed else UNCONFIRMED_MARK)
+
+
 def reference_date(ctx: BuildContext) -> date | None:
-    """The date the membership grid reflects: --today when given, else the date of the data."""
-    if ctx.today is not None:
-        return ctx.today
-    try:
-        return date.fromisoformat(ctx.data_date)
-    except ValueError:
-        return None
-
-
-def _day(value: Any) -> date | None:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    return pd.Timestamp(value).date()
-
-
-def is_current(start: Any, end: Any, on: date | None) -> bool:
-    """A role is current on `on` when it has begun and has not ended: a row with no end date, or
-    one ending after `on`. Without a date, only open-ended rows count."""
-    start_day, end_day = _day(start), _day(end)
-    if on is None:
-        return end_day is None
-    return (start_day is None or start_day <= on) and (end_day is None or end_day > on)
-
-
-def current_seats(memberships: pd.DataFrame, on: date | None) -> dict[tuple[str, str], Seat]:
-    """(country, body_id) -> the role held on `on`; a suspension hides the membership it
-    suspends. Roles that ended before `on`, start after it, or are marked as ended with no
-    date, are left out."""
-    rows: dict[tuple[str, str], list[tuple[str, bool]]] = {}
-    for rec in memberships.itertuples(index=False):
-        if _blank(rec.country) or _blank(rec.body_id) or _blank(rec.role):
-            continue
-        # "Ended" marks a role that is over although its end date is not known.
-        if _yes(getattr(rec, "ended", None)) or not is_current(rec.start_date, rec.end_date, on):
-            continue
-        rows.setdefault((str(rec.country), str(rec.body_id)), []).append(
-            (str(rec.role), _yes(rec.confirmed)))
-    seats = {}
-    for key, held in rows.items():
-        roles = [r for r, _ in held]
-        role = next((r for r in ROLE_PRECEDENCE if r in roles), sorted(roles)[0])
-        seats[key] = Seat(role, all(c for r, c in held if r == role))
-    return seats
-
-
-def _yes(value: Any) -> bool:
-    """A boolean cell (numpy, pandas or Python) that holds Yes; empty counts as No."""
-    return not _blank(value) and bool(value)
+    """The date the membership grid reflects: the same day every output reads memberships on."""
+    return memberships.reference_date(ctx.today, ctx.data_date)
 
 
 def _blank(value: Any) -> bool:
@@ -157,7 +90,7 @@ class ThemeCell:
 def theme_cells(themes: pd.DataFrame, separator: str) -> dict[tuple[str, str], ThemeCell]:
     """(body_id, theme) -> relevance and evidence. Should a body carry one theme twice, the
     strongest relevance is shown and every piece of evidence kept."""
-    order = {level: i for i, level in enumerate(RELEVANCE_STYLE)}
+    order = relevance.RANK
     grouped: dict[tuple[str, str], list[Any]] = {}
     for rec in themes.itertuples(index=False):
         if _blank(rec.body_id) or _blank(rec.theme) or _blank(rec.relevance):
@@ -165,7 +98,7 @@ def theme_cells(themes: pd.DataFrame, separator: str) -> dict[tuple[str, str], T
         grouped.setdefault((str(rec.body_id), str(rec.theme)), []).append(rec)
     cells = {}
     for key, recs in grouped.items():
-        relevance = min((str(r.relevance) for r in recs), key=lambda v: order.get(v, 99))
+        strongest = min((str(r.relevance) for r in recs), key=lambda v: order.get(v, 99))
         parts = []
         for r in recs:
             text = "" if _blank(r.evidence) else str(r.evidence).strip()
@@ -174,7 +107,7 @@ def theme_cells(themes: pd.DataFrame, separator: str) -> dict[tuple[str, str], T
                 text = (text + "\n" if text else "") + f"Sources: {separator.join(sources)}"
             if text:
                 parts.append(text)
-        cells[key] = ThemeCell(relevance, "\n\n".join(parts))
+        cells[key] = ThemeCell(strongest, "\n\n".join(parts))
     return cells
 
 
@@ -185,9 +118,15 @@ class Mapping:
     bodies: pd.DataFrame
     theme_names: list[str]
     cells: dict[tuple[str, str], ThemeCell]
-    seats: dict[tuple[str, str], Seat]
+    seats: dict[tuple[str, str], Seat]  # (country, body_id) -> role on `on`
     on: date | None
-    countries: list[str]  # sorted: most bodies first
+    ranked: list[Tally]  # every country with a role: most bodies shared first
+    shared: list[Tally]  # the most shared countries (memberships.most_shared)
+    names: dict[str, str]  # country code -> name
+
+    @property
+    def countries(self) -> list[str]:
+        return [t.country for t in self.ranked]
 
     def acronym(self, body_id: str) -> str:
         row = self.bodies[self.bodies["body_id"] == body_id]
@@ -205,13 +144,8 @@ class Mapping:
 
 
 def country_name(schema: Schema, code: str) -> str:
-    """The country's name for a cell. The extra grouping codes carry an explanation in
-    brackets in their label ("European Union (party to a dialogue as a bloc)"); the grid shows
-    the name alone, and the About sheet says what the codes are."""
-    label = schema.vocabulary("countries").label(code)
-    if code in schema.extra_country_codes:
-        return label.split(" (")[0]
-    return label
+    """The country's name for a cell, from the schema's vocabulary (memberships.country_name)."""
+    return memberships.country_name(schema, code)
 
 
 def gather(ctx: BuildContext) -> Mapping:
@@ -220,21 +154,25 @@ def gather(ctx: BuildContext) -> Mapping:
     # Entities first, then dialogues, each in workbook order.
     bodies = pd.concat([bodies.loc[bodies["kind"] == kind] for kind, _ in GROUPS],
                        ignore_index=True)
-    known = set(bodies["body_id"].astype(str))
+    order = [str(b) for b in bodies["body_id"]]
+    known = set(order)
     on = reference_date(ctx)
-    seats = {k: s for k, s in current_seats(ctx.tables["Memberships"], on).items()
-             if k[1] in known}
-    totals = Counter(c for c, _ in seats)
-    members = Counter(c for (c, _), s in seats.items() if s.role in ("Member", "Participant"))
-    countries = sorted(totals, key=lambda c: (-totals[c], -members[c],
-                                              country_name(ctx.schema, c), c))
+    roster = memberships.Roster(ctx.tables["Memberships"])
+    seats = {(s.country, s.body_id): s for s in roster.all_seats(on)
+             if s.role is not None and s.body_id in known}
+    roles = memberships.roles_on(ctx.tables, on, roster)
+    names = memberships.country_names(ctx.schema)
+    ranked = memberships.tallies(roles, order, names)
+    shared, _ = memberships.most_shared(ranked)
     return Mapping(
         bodies=bodies,
         theme_names=list(ctx.schema.vocabulary("themes").codes),
         cells=theme_cells(ctx.tables["Themes"], ctx.schema.separator + " "),
         seats=seats,
         on=on,
-        countries=countries,
+        ranked=ranked,
+        shared=shared,
+        names=names,
     )
 
 
@@ -287,12 +225,15 @@ class Formats:
         self.unwrapped = wb.add_format(base)
         self.note = wb.add_format({**base, "italic": True, "font_color": "#404040"})
         cell = {**base, "align": "center", "border": 1, "border_color": "#D9D9D9"}
-        self.relevance = {level: wb.add_format({**cell, "text_wrap": True, **style})
-                          for level, style in RELEVANCE_STYLE.items()}
+        self.relevance = {code: wb.add_format({**cell, "text_wrap": True, "bg_color": lv.fill,
+                                               "font_color": relevance.TEXT})
+                          for code, lv in relevance.RELEVANCE.items()}
         self.relevance_other = wb.add_format({**cell, "text_wrap": True})
         self.role = {role: wb.add_format({**cell, **style}) for role, style in ROLE_STYLE.items()}
         self.role_other = wb.add_format(cell)
         self.empty = wb.add_format(cell)
+        self.country = wb.add_format({**base, "text_wrap": True, "border": 1,
+                                      "border_color": "#D9D9D9", "valign": "vcenter"})
 
     def for_relevance(self, level: str) -> Any:
         return self.relevance.get(level, self.relevance_other)
@@ -423,10 +364,10 @@ def write_matrix(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None:
     # Legend under the theme columns, in the same shading as the cells.
     first_theme = next((i for i, c in enumerate(cols) if c.theme), 2)
     ws.write_string(2, 1, "Relevance of each theme:", f.legend_label)
-    legend = [*RELEVANCE_STYLE, NOT_RECORDED]
-    for j, level in enumerate(legend):
-        fmt = f.for_relevance(level) if level in RELEVANCE_STYLE else f.empty
-        ws.write_string(2, first_theme + j, level, fmt)
+    legend = [*relevance.RELEVANCE, NOT_RECORDED]
+    for j, code in enumerate(legend):
+        fmt = f.for_relevance(code) if code in relevance.RELEVANCE else f.empty
+        ws.write_string(2, first_theme + j, relevance.level(code).label or code, fmt)
     ws.write_string(2, first_theme + len(legend),
                     "A red corner marks evidence: point at the cell to read it.", f.note)
     ws.set_row(2, LINE_HEIGHT * 2 + 2)
@@ -450,8 +391,8 @@ def write_matrix(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None:
             for i, col in enumerate(cols):
                 if col.theme:
                     cell = m.cells.get((str(body["body_id"]), col.theme))
-                    level = cell.relevance if cell else ""
-                    fmt = f.for_relevance(level) if cell else f.empty
+                    level = relevance.level(cell.relevance).label if cell else ""
+                    fmt = f.for_relevance(cell.relevance) if cell else f.empty
                     xlsx.write_value(ws, row, i, level, fmt)
                     if cell and cell.evidence:
                         ws.write_comment(row, i, cell.evidence, _comment_options(cell.evidence))
@@ -481,14 +422,15 @@ def write_membership(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None
     bodies = m.bodies.to_dict("records")
     totals = ["Bodies", *roles]
     first_body = 2 + len(totals)
-    ws.set_column(0, 0, 26)
+    ws.set_column(0, 0, COUNTRY_WIDTH)
     ws.set_column(1, 1, 6)
     ws.set_column(2, first_body - 1, 5)
     ws.set_column(first_body, first_body + max(len(bodies), 1) - 1, 4.5)
     on = _date_text(m.on)
     ws.write_string(0, 0, "Membership: who sits where", f.title)
-    ws.write_string(1, 0, f"Roles {_as_at(ctx, m)}. Countries sorted by the number of bodies "
-                          f"they sit in. Audience: {ctx.audience_label}.", f.subtitle)
+    ws.write_string(1, 0, f"Roles {_as_at(ctx, m)}. Bodies counts "
+                          f"{memberships.shared_rule(m.on)}. Audience: {ctx.audience_label}.",
+                    f.subtitle)
     # Legend: the letter of each role in its own colour.
     ws.write_string(2, 0, "Legend", f.label)
     col = 2
@@ -519,20 +461,22 @@ def write_membership(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None
     longest = max([len(t) for t in totals] + [len(str(b["acronym"])) for b in bodies])
     ws.set_row(header, max(40, 6.5 * longest + 6))
     row = header + 1
-    for country in m.countries:
-        seats = m.country_seats(country)
-        ws.write_string(row, 0, country_name(ctx.schema, country), f.text)
-        ws.write_string(row, 1, country, f.text)
-        ws.write_number(row, 2, len(seats), f.total)
+    for tally in m.ranked:
+        seats = m.country_seats(tally.country)
+        name = m.names.get(tally.country, tally.country)
+        ws.write_string(row, 0, name, f.country)
+        ws.write_string(row, 1, tally.country, f.text)
+        ws.write_number(row, 2, tally.count, f.total)
         for j, role in enumerate(roles):
-            ws.write_number(row, 3 + j, sum(1 for s in seats.values() if s.role == role),
-                            f.number)
+            ws.write_number(row, 3 + j, len(tally.by_role.get(role, [])), f.number)
         for j, body in enumerate(bodies):
             seat = seats.get(str(body["body_id"]))
             if seat:
-                ws.write_string(row, first_body + j, seat.mark, f.for_role(seat.role))
+                ws.write_string(row, first_body + j, mark(seat), f.for_role(seat.role or ""))
             else:
                 ws.write_blank(row, first_body + j, None, f.empty)
+        if _lines(name, COUNTRY_WIDTH) > 1:  # a long name wraps within its row
+            ws.set_row(row, _row_height([(name, COUNTRY_WIDTH)]))
         row += 1
     last = row - 1
     ws.autofilter(header, 0, max(last, header), first_body + len(bodies) - 1)
@@ -576,10 +520,8 @@ def write_summary(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None:
         headers = [first, *counts]
         headers = [*headers, *[""] * (7 - len(headers)), listed]
         for i, h in enumerate(headers):
-            if h:
+            if h:  # a column the table does not use stays unstyled
                 ws.write_string(row, i, h, f.header)
-            else:
-                ws.write_blank(row, i, None, f.header)
         height = _row_height([(h, w) for h, w in zip(headers, widths, strict=True)])
         ws.set_row(row, height)
         pager.add(height)
@@ -588,11 +530,8 @@ def write_summary(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None:
     def line(first: str, counts: list[int], listed: str) -> None:
         nonlocal row
         ws.write_string(row, 0, first, f.bold)
-        for i in range(6):
-            if i < len(counts):
-                ws.write_number(row, 1 + i, counts[i], f.number)
-            else:
-                ws.write_blank(row, 1 + i, None, f.number)
+        for i, count in enumerate(counts):
+            ws.write_number(row, 1 + i, count, f.number)
         ws.write_string(row, 7, listed, f.text)
         height = _row_height([(first, widths[0]), (listed, widths[7])])
         ws.set_row(row, height)
@@ -604,7 +543,7 @@ def write_summary(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None:
         row += 1
         pager.add(DEFAULT_ROW)
 
-    levels = [*RELEVANCE_STYLE, NOT_RECORDED]
+    levels = [*relevance.RELEVANCE, NOT_RECORDED]
     table("Bodies per theme", "Theme", levels, "Bodies covering the theme",
           "Number of bodies at each level of relevance, and the bodies at High, Medium or Low.")
     for theme in m.theme_names:
@@ -643,21 +582,16 @@ def write_summary(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None:
     spacer()
 
     roles = list(ctx.schema.vocabulary("membership_roles").codes)
-    table(f"Most shared countries (top {TOP_COUNTRIES})", "Country", ["Bodies", *roles],
-          "Bodies, by role",
-          f"Countries sitting in the most bodies as at {_date_text(m.on)}: where the overlap, "
-          "and the room for duplication or synergy, is greatest.")
-    for country in m.countries[:TOP_COUNTRIES]:
-        seats = m.country_seats(country)
-        by_role = []
-        for role in roles:
-            held = [m.acronym(b) for b in ids if b in seats and seats[b].role == role]
-            if held:
-                by_role.append(f"{role}: {sep.join(held)}")
-        line(f"{country_name(ctx.schema, country)} ({country})",
-             [len(seats), *(sum(1 for s in seats.values() if s.role == r) for r in roles)],
+    table("Most shared countries", "Country", ["Bodies", *roles], "Bodies, by role",
+          f"Bodies counts {memberships.shared_rule(m.on)}. The ten countries in the most "
+          "bodies, and any tied with them.")
+    for tally in m.shared:
+        by_role = [f"{role}: {sep.join(m.acronym(b) for b in tally.by_role[role])}"
+                   for role in roles if tally.by_role.get(role)]
+        line(f"{m.names.get(tally.country, tally.country)} ({tally.country})",
+             [tally.count, *(len(tally.by_role.get(r, [])) for r in roles)],
              "; ".join(by_role))
-    if not m.countries:
+    if not m.shared:
         ws.write_string(row, 0, "No current membership recorded.", f.note)
         spacer()
     spacer()
@@ -698,27 +632,33 @@ def write_about(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None:
     notes = [
         ("Matrix", "One row per regional entity and per inter-regional dialogue, grouped. Each "
                    "theme column gives how strongly the body works on the theme: "
-                   + ", ".join(RELEVANCE_STYLE) + f"; '{NOT_RECORDED}' (blank) means the "
-                   "workbook has no row for that body and theme. A red corner marks a cell "
-                   "with evidence: point at it (or use Review > Show comments) to read it. The "
-                   "last columns give the sub-regions covered, IOM's level of engagement and "
-                   "the key entry points for IOM."),
+                   + relevance.legend_text() + f" (named '{NOT_RECORDED}' in the Summary). A "
+                   "red corner marks a cell with evidence: point at it (or use Review > Show "
+                   "comments) to read it. The last columns give the sub-regions covered, IOM's "
+                   "level of engagement and the key entry points for IOM."),
         ("Membership", "Countries down, bodies across. Each cell shows the role the country "
                        "holds on the membership date: "
                        + ", ".join(f"{role_letter(r)} = {r}" for r in ROLE_STYLE)
                        + f"; '{UNCONFIRMED_MARK}' after the letter means no source confirms "
-                       "it. A suspension that has no end date, or ends after that date, shows "
-                       "as S in place of the membership. Roles that ended earlier are not "
-                       "shown. Totals count the bodies a country sits in."),
+                       "it. A suspension in force on that date shows as S in place of the "
+                       "membership. Roles that ended earlier are not shown, nor those marked "
+                       "Ended whose end date is not recorded. A role with no start date is "
+                       "taken to date from the founding. Bodies counts "
+                       + memberships.shared_rule(m.on) + "; 'Countries per body' counts every "
+                       "role. The briefing notes and the "
+                       "mapping report read memberships by the same rule, on the same date."),
         ("Country codes", "ISO 3166-1 alpha-3, with these codes for parties that have none: "
                           + "; ".join(f"{code} = {v['name']} ({v['note']})" for code, v
                                       in ctx.schema.extra_country_codes.items()) + "."),
-        ("Summary", "Bodies per theme and per sub-region, the countries that sit in the most "
-                    "bodies, and the gaps: themes that no body covers at High, Medium or Low."),
+        ("Summary", "Bodies per theme and per sub-region, the countries in the most bodies "
+                    "(member or participant, as in the mapping report), and the gaps: themes "
+                    "that no body covers at High, Medium or Low."),
         ("Who may see it", audience_note),
-        ("Colours", "Colours are chosen to be read by colour-blind readers, and every shaded "
-                    "cell also carries a word or a letter, so the sheets print in black and "
-                    "white."),
+        ("Colours", "Relevance is one blue getting lighter as relevance falls (None grey, Not "
+                    "assessed white), the same colours as in the mapping report and the "
+                    "briefing notes. Colours are chosen to be read by colour-blind readers, and "
+                    "every shaded cell also carries a word or a letter, so the sheets print in "
+                    "black and white."),
         ("Regenerate", "This file is generated from the master workbook by `matrixbook "
                        "build`; edit the master workbook, not this file."),
     ]
@@ -730,9 +670,14 @@ def write_about(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None:
     row += 1
     ws.write_string(row, 0, "Relevance legend", f.section)
     row += 1
-    for level in RELEVANCE_STYLE:
-        ws.write_string(row, 0, level, f.for_relevance(level))
+    for code, lv in relevance.RELEVANCE.items():
+        ws.write_string(row, 0, lv.label, f.for_relevance(code))
+        if lv.meaning:
+            ws.write_string(row, 1, lv.meaning.capitalize(), f.plain)
         row += 1
+    ws.write_blank(row, 0, None, f.empty)
+    ws.write_string(row, 1, f"{NOT_RECORDED}: {relevance.NO_ENTRY.meaning}", f.plain)
+    row += 1
     row += 1
     ws.write_string(row, 0, "Membership legend", f.section)
     row += 1

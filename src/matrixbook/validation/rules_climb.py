@@ -14,7 +14,12 @@ The final versions (deliverable 2) are what CLIMB receives, so there every gap i
 as for the brief sections (rules.brief_sections).
 
 A policy that names hazards but has no Climate context is left out of the export: that is
-always a warning, since only staff can say whether it concerns human mobility.
+always a warning, since only staff can say whether it concerns human mobility. So is an exported
+policy with no Language: CLIMB can take the record, but not tell readers what language its text
+is in, and the export's About sheet lists it among the columns to complete before import.
+
+Who is a member on a policy's adoption date is decided by the shared rule of
+matrixbook.memberships, the one the matrix and the notes apply.
 """
 
 from __future__ import annotations
@@ -63,6 +68,12 @@ def climb_readiness(ctx: Context) -> list[Finding]:
     doubts: dict[tuple[int, str], tuple[Doubt, str, list[tuple[str, pd.Timestamp]]]] = {}
     for rec in climate_policies(policies, mapping).itertuples():
         row = rec.Index
+        if "language" in policies and is_missing(rec.language):
+            out.append(ctx.finding(
+                WARNING, "Policies", "language", row, "climb-no-language",
+                f"{rec.policy_id} goes to CLIMB but its Language is empty: CLIMB would not know "
+                "the language of the text. Pick the language of the original text (e.g. ar, "
+                "en, fr).", None))
         for field, name in CLIMB_NEEDS:
             if is_missing(getattr(rec, field, None)):
                 out.append(ctx.finding(
