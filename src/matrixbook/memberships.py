@@ -379,10 +379,11 @@ def most_shared(ranked: list[Tally], least: int = 10, most: int = 20) -> tuple[l
     return [t for t in ranked if t.count >= bar and t.count], bar
 
 
-def shared_rule(on: date | None, fmt: DayFormat = iso_day) -> str:
-    """The definition of "most shared countries", as every output states it."""
-    when = f"on {fmt(on)}" if on else "with no end date recorded"
-    return (f"the bodies in which the country is a member or participant {when}; observer "
+def shared_rule(on: date | None, fmt: DayFormat = iso_day, *, dated: bool = True) -> str:
+    """The definition of "most shared countries", as every output states it (`dated=False`
+    where the sentence before has already given the date)."""
+    when = (f" on {fmt(on)}" if on else " with no end date recorded") if dated else ""
+    return (f"the bodies in which the country is a member or participant{when}; observer "
             "seats and suspensions are shown separately")
 
 

@@ -429,8 +429,8 @@ def write_membership(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None
     on = _date_text(m.on)
     ws.write_string(0, 0, "Membership: who sits where", f.title)
     ws.write_string(1, 0, f"Roles {_as_at(ctx, m)}. Bodies counts "
-                          f"{memberships.shared_rule(m.on)}. Audience: {ctx.audience_label}.",
-                    f.subtitle)
+                          f"{memberships.shared_rule(m.on, dated=False)}. Audience: "
+                          f"{ctx.audience_label}.", f.subtitle)
     # Legend: the letter of each role in its own colour.
     ws.write_string(2, 0, "Legend", f.label)
     col = 2
