@@ -74,17 +74,29 @@ class Task:
     exits: list[int] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
-    @property
-    def median(self) -> float:
-        return statistics.median(self.walls)
+    def _ok(self, values: list[float]) -> list[float]:
+        """The samples of the runs that succeeded: a failed build stops early, and its time
+        says nothing about the build."""
+        return [v for v, e in zip(values, self.exits, strict=True) if e == 0]
 
     @property
-    def cpu(self) -> float:
-        return statistics.median(self.cpus)
+    def succeeded(self) -> int:
+        return self.exits.count(0)
 
     @property
-    def peak(self) -> float:
-        return max(self.rss_mib)
+    def median(self) -> float | None:
+        ok = self._ok(self.walls)
+        return statistics.median(ok) if ok else None
+
+    @property
+    def cpu(self) -> float | None:
+        ok = self._ok(self.cpus)
+        return statistics.median(ok) if ok else None
+
+    @property
+    def peak(self) -> float | None:
+        ok = self._ok(self.rss_mib)
+        return max(ok) if ok else None
 
 
 def matrixbook_command() -> list[str]:
@@ -197,6 +209,14 @@ def find(tasks: list[Task], key: str, size: int | str) -> Task | None:
     return next((t for t in tasks if t.key == key and t.size == size), None)
 
 
+def ratio(tasks: list[Task], task: Task | None) -> float | None:
+    """A validate time as a multiple of the bare read of the same file."""
+    f = floor_of(tasks, task.size) if task else None
+    if task is None or f is None or task.median is None or not f.median:
+        return None
+    return task.median / f.median
+
+
 def verdicts(tasks: list[Task]) -> list[dict[str, object]]:
     out = []
 
@@ -214,29 +234,32 @@ def verdicts(tasks: list[Task]) -> list[dict[str, object]]:
     default = find(tasks, "validate", "default")
     add("validate-default", default.median if default else None, "s")
     for size, name in ((20000, "validate-20000"), (100000, "validate-100000")):
-        v, f = find(tasks, "validate", size), floor_of(tasks, size)
-        add(name, v.median / f.median if v and f else None, "x floor")
+        add(name, ratio(tasks, find(tasks, "validate", size)), "x floor")
     b = find(tasks, "build (all outputs)", 20000)
-    add("build-20000", b.median if b and not any(b.exits) else None, "s")
+    add("build-20000", b.median if b else None, "s")
     v = find(tasks, "validate", 100000)
     add("memory-100000", v.peak if v else None, "MiB")
     return out
 
 
 def markdown(tasks: list[Task], targets: list[dict[str, object]], rounds: int) -> str:
-    lines = [f"Median of {rounds} interleaved rounds. CPU: user + system time of the process "
-             "(less sensitive than wall time to other work on the machine). Peak memory: its "
-             "maximum resident set size.", "",
+    lines = [f"Median of the successful runs among {rounds} interleaved rounds. x floor: wall "
+             "time over the bare calamine read of the same file. CPU: user + system time of the "
+             "process (less sensitive than wall time to other work on the machine). Peak "
+             "memory: its maximum resident set size.", "",
              "| Command | Policies | Wall, median (s) | min - max (s) | x floor | CPU (s) | "
-             "Peak memory (MiB) | Exit |",
+             "Peak memory (MiB) | Succeeded |",
              "|---|---:|---:|---:|---:|---:|---:|---|"]
     for t in tasks:
-        f = floor_of(tasks, t.size)
-        ratio = f"{t.median / f.median:.1f}" if f and f is not t else ""
+        x = ratio(tasks, t) if t.key == "validate" else None
         size = f"{t.size:,}" if isinstance(t.size, int) else t.size
-        exits = ",".join(sorted({str(e) for e in t.exits}))
-        lines.append(f"| `{t.key}` | {size} | {t.median:.2f} | {min(t.walls):.2f} - "
-                     f"{max(t.walls):.2f} | {ratio} | {t.cpu:.2f} | {t.peak:.0f} | {exits} |")
+        ok = t._ok(t.walls)
+        if t.median is None:
+            lines.append(f"| `{t.key}` | {size} | failed | | | | | 0/{len(t.exits)} |")
+            continue
+        lines.append(f"| `{t.key}` | {size} | {t.median:.2f} | {min(ok):.2f} - {max(ok):.2f} "
+                     f"| {'' if x is None else f'{x:.1f}'} | {t.cpu:.2f} | {t.peak:.0f} "
+                     f"| {t.succeeded}/{len(t.exits)} |")
     errors = [(t, e) for t in tasks for e in t.errors]
     if errors:
         lines += ["", "Commands that did not succeed:"]
@@ -274,9 +297,9 @@ def main(argv: list[str] | None = None) -> int:
         "started": started.isoformat(timespec="seconds"),
         "rounds": args.repeat,
         "machine": info,
-        "tasks": [{**{k: v for k, v in asdict(t).items()}, "median": round(t.median, 4),
-                   "cpu_median": round(t.cpu, 4),
-                   "peak_rss_mib": round(t.peak, 1)} for t in tasks],
+        "load_average_at_end": list(os.getloadavg()),
+        "tasks": [{**asdict(t), "median": t.median, "cpu_median": t.cpu,
+                   "peak_rss_mib": t.peak, "succeeded": t.succeeded} for t in tasks],
         "targets": targets,
     }
     out = args.out or RESULTS / f"{date.today().isoformat()}.json"
