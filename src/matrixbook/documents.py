@@ -33,6 +33,7 @@ import pandas as pd
 from matrixbook.errors import TemplateProblem
 from matrixbook.resources import templates_dir
 from matrixbook.schema import Schema
+from matrixbook.values import is_blank
 from matrixbook.xlsx import FIXED_CREATED
 
 # The zip timestamp and document dates every generated .docx carries (zip's epoch is 1980).
@@ -46,20 +47,6 @@ _TAGS = re.compile(r"<[^>]+>")
 
 
 # --------------------------------------------------------------------------- values as text
-
-def is_blank(value: Any) -> bool:
-    if value is None or value is pd.NaT:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    if isinstance(value, list | tuple):
-        return len(value) == 0
-    try:
-        if pd.isna(value):
-            return True
-    except (TypeError, ValueError):
-        pass
-    return isinstance(value, str) and value.strip() == ""
 
 
 def clean(text: str) -> str:

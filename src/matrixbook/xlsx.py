@@ -4,11 +4,12 @@ builds of the same data are byte-identical."""
 
 from __future__ import annotations
 
-import math
 from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
+
+from matrixbook.values import is_blank
 
 # IOM blue for headers; the Okabe-Ito palette (safe for colour-blind readers) for categories.
 IOM_BLUE = "#0033A0"
@@ -63,16 +64,6 @@ def set_properties(workbook: Any, title: str, subject: str = "") -> None:
             "created": FIXED_CREATED,
         }
     )
-
-
-def is_blank(value: Any) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    if value is pd.NaT or value is pd.NA:
-        return True
-    return isinstance(value, str) and value.strip() == ""
 
 
 def write_value(ws: Any, row: int, col: int, value: Any, fmt: Any = None,

@@ -43,6 +43,7 @@ import pandas as pd
 
 from matrixbook import xlsx
 from matrixbook.build import BuildContext, Output
+from matrixbook.values import is_blank as is_missing
 
 FILE_NAME = "interviews.ics"
 IN_CALENDAR = ("Planned", "Confirmed")
@@ -57,15 +58,6 @@ PRODID = "-//IOM MENA Regional Office//matrixbook//EN"
 CALENDAR_NAME = "IOM MENA mapping: key-informant interviews"
 DEFAULT_TIME_ZONE = "Africa/Cairo"
 DEFAULT_DURATION_MIN = 60  # the interviewer-clash rule assumes the same length
-
-
-def is_missing(value: Any) -> bool:
-    """Empty in any of the ways a typed table holds it (None, NaN, NaT, pd.NA, blank text)."""
-    if isinstance(value, list | tuple):
-        return not value
-    if isinstance(value, str):
-        return not value.strip()
-    return bool(pd.isna(value))
 
 
 def interview_uid(interview_id: str) -> str:

@@ -34,6 +34,7 @@ from matrixbook.build import BuildContext, Output
 from matrixbook.errors import OutputError
 from matrixbook.memberships import Doubt
 from matrixbook.schema import Schema, SchemaError
+from matrixbook.values import is_blank as is_missing
 
 EXPORT_TYPES = ("string", "integer", "date", "list")
 # Values computed from other sheets rather than read from a Policies field.
@@ -340,20 +341,6 @@ def export_frame(policies: pd.DataFrame, bodies: dict[str, dict[str, Any]],
             frame[col.label] = pd.Series(frame[col.label].tolist(), index=frame.index,
                                          dtype=object)
     return frame
-
-
-def is_missing(value: Any) -> bool:
-    """Empty in any of the ways a typed table says so: None, NaN, NA, NaT, blank text, []."""
-    if isinstance(value, list):
-        return not value
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    if isinstance(value, str):
-        return value.strip() == ""
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
 
 
 def _export_value(col: ExportColumn, value: Any, label_maps: dict[str, dict[str, str]],

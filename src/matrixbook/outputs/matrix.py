@@ -24,6 +24,7 @@ from matrixbook import memberships, relevance, xlsx
 from matrixbook.build import BuildContext, Output
 from matrixbook.memberships import Seat, Tally
 from matrixbook.schema import Column, Schema
+from matrixbook.values import is_blank as _blank
 
 FILE_NAME = "mapping_matrix.xlsx"
 TITLE = "Mapping matrix of regional entities and inter-regional dialogues"
@@ -68,17 +69,6 @@ def mark(seat: Seat) -> str:
 def reference_date(ctx: BuildContext) -> date | None:
     """The date the membership grid reflects: the same day every output reads memberships on."""
     return memberships.reference_date(ctx.today, ctx.data_date)
-
-
-def _blank(value: Any) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return value.strip() == ""
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
 
 
 @dataclass(frozen=True)
