@@ -155,3 +155,28 @@ def test_no_markup_or_field_from_text_in_documents(injected: Path) -> None:
         assert b"<script>" not in data, name
         assert b"HYPERLINK &quot;http://example.com" not in data, name
         assert b"w:instrText" not in data or b"example.com/x" not in data, name
+
+
+def test_an_interrupted_write_leaves_the_previous_file_whole(tmp_path: Path) -> None:
+    from matrixbook.files import atomic_write
+
+    target = tmp_path / "mapping_matrix.xlsx"
+    target.write_bytes(b"previous build")
+    with pytest.raises(RuntimeError), atomic_write(target) as tmp:
+        tmp.write_bytes(b"half of the new")
+        raise RuntimeError("power cut")
+    assert target.read_bytes() == b"previous build"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mapping_matrix.xlsx"]
+
+
+def test_validate_warns_when_the_workbook_is_open_in_excel(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from matrixbook.cli import cli
+
+    path = tmp_path / "master.xlsx"
+    path.write_bytes(MASTER.read_bytes())
+    (tmp_path / "~$master.xlsx").write_bytes(b"")
+    result = CliRunner().invoke(cli, ["validate", str(path)])
+    assert result.exit_code == 0
+    assert result.stderr.startswith(f"Warning: {path} seems to be open in Excel or LibreOffice")

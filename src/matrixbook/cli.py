@@ -88,6 +88,11 @@ def validate(path: Path, fmt: str, annotate: Path | None, stage: str, force: boo
 
             click.echo(cannot_run_json(str(exc)))
         _fail(exc)
+    from matrixbook.files import is_open_elsewhere
+
+    if is_open_elsewhere(path):
+        click.echo(f"Warning: {path} seems to be open in Excel or LibreOffice; edits not yet "
+                   "saved there were not checked.", err=True)
     order = [s.name for s in load_schema().sheets]
     click.echo(report.to_json(order) if fmt == "json" else report.to_text(order))
     if annotate is not None and fmt == "text":
