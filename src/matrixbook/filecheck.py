@@ -49,6 +49,7 @@ class SheetScan:
     far_cell: str | None = None
     last_row: int = 0
     value_cells: int = 0
+    merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
 
 
 @dataclass
@@ -251,6 +252,7 @@ def sheet_rows(workbook: Workbook, title: str) -> tuple[list[list[Any]], SheetSc
                              f"{sheet.width:,} columns is more than this tool reads. Delete the "
                              "unused rows and columns after your data, save, and run again.")
         rows = sheet.to_python(skip_empty_area=False)
+        scan.merged = list(sheet.merged_cell_ranges or [])
     except InputError:
         raise
     except Exception as exc:
@@ -259,16 +261,9 @@ def sheet_rows(workbook: Workbook, title: str) -> tuple[list[list[Any]], SheetSc
     return rows, scan
 
 
-def merged_ranges(workbook: Workbook, title: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
-    try:
-        return list(workbook.book.get_sheet_by_name(title).merged_cell_ranges or [])
-    except Exception:
-        return []
-
-
 def _short(exc: Exception) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     return text[:120]
 
 
-__all__ = ["open_workbook", "sheet_rows", "merged_ranges", "Workbook", "SheetScan"]
+__all__ = ["open_workbook", "sheet_rows", "Workbook", "SheetScan"]

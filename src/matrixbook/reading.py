@@ -9,11 +9,13 @@ header text. Structural problems (missing sheet, misspelt or duplicated header) 
 from __future__ import annotations
 
 import difflib
+import operator
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from matrixbook import filecheck
@@ -98,7 +100,7 @@ def read_book(path: Path | str, schema: Schema, *, keep_extra_sheets: bool = Fal
             data, sheet_findings = _frame(sheet, title, rows)
             sheets[sheet.name] = data
             findings.extend(sheet_findings)
-            findings.extend(_cell_problems(data, scan, filecheck.merged_ranges(workbook, title)))
+            findings.extend(_cell_problems(data, scan, scan.merged))
         extra: dict[str, pd.DataFrame] = {}
         if keep_extra_sheets:
             declared = {s.title for s in sheets.values()}
@@ -210,18 +212,36 @@ def _frame(sheet: Sheet, title: str, rows: list[list[Any]]) -> tuple[SheetData, 
                 f"The column '{name}' is missing from the header row (row {sheet.header_row}). "
                 f"Add a column headed '{name}'.", column=name))
     fields = [c.field for c in sheet.columns if c.field in positions] + extra_headers
-    idx = [positions[f] for f in fields]
-    body = rows[header_at + 1:]
-    width = max(idx) + 1 if idx else 0
-    table = [(r + [None] * (width - len(r)))[:width] if len(r) < width else r for r in body]
-    frame = pd.DataFrame(table, dtype=object) if table else pd.DataFrame(
-        columns=range(width), dtype=object)
-    frame = frame.iloc[:, idx] if idx else pd.DataFrame(index=frame.index)
-    frame.columns = fields
-    frame.index = pd.RangeIndex(sheet.header_row + 1, sheet.header_row + 1 + len(frame))
-    frame = frame.where(frame.ne(""), None) if len(frame) else frame
-    frame = frame[frame.notna().any(axis=1)] if len(frame.columns) else frame.iloc[0:0]
+    frame = _body_frame(rows[header_at + 1:], [positions[f] for f in fields], fields,
+                        first_row=sheet.header_row + 1)
     return SheetData(sheet, title, frame, positions, extra_headers), findings
+
+
+def _body_frame(body: list[list[Any]], idx: list[int], fields: list[str],
+                first_row: int) -> pd.DataFrame:
+    """The chosen columns of the data rows in one pass: fully empty rows left out, empty
+    cells as None, indexed by Excel row number."""
+    if not idx:
+        return pd.DataFrame(index=pd.Index([], dtype=int))
+    width = max(idx) + 1
+    pick = operator.itemgetter(*idx)
+    single = len(idx) == 1
+    pad = [""] * width
+    kept: list[tuple[Any, ...]] = []
+    numbers: list[int] = []
+    for n, row in enumerate(body, start=first_row):
+        if len(row) < width:
+            row = row + pad[len(row):]
+        values = (row[idx[0]],) if single else pick(row)
+        if values.count("") != len(values):
+            kept.append(values)
+            numbers.append(n)
+    if not kept:
+        return pd.DataFrame({f: pd.Series(dtype=object) for f in fields})
+    grid = np.empty((len(kept), len(idx)), dtype=object)
+    grid[:] = kept
+    grid[grid == ""] = None
+    return pd.DataFrame(grid, columns=fields, index=pd.Index(numbers, dtype=int))
 
 
 def _header_at(data: SheetData, col_index: int) -> str | None:
