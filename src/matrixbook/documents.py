@@ -296,20 +296,66 @@ def render_html(name: str, context: Mapping[str, Any], target: Path,
     return target
 
 
-def render_docx(name: str, context: Mapping[str, Any], target: Path,
-                source: Path | None = None, title: str = "") -> Path:
-    """Render templates/<name> (Word, docxtpl) to `target`, byte-identical for the same data."""
-    from docxtpl import DocxTemplate
+def _template_class() -> type:
+    """DocxTemplate that patches each XML part of the template once per build.
 
-    path = find_template(name, source)
+    docxtpl rewrites the template's XML with a dozen regular expressions (`patch_xml`) before
+    jinja2 sees it, for every note; the input is the same template XML each time, so the result
+    is kept (keyed by the XML itself, so an edited template is patched afresh)."""
+    global _TEMPLATE_CLASS
+    if _TEMPLATE_CLASS is None:
+        from docxtpl import DocxTemplate
+
+        class PatchOnce(DocxTemplate):
+            def patch_xml(self, src_xml: str) -> str:
+                patched = _PATCHED.get(src_xml)
+                if patched is None:
+                    if len(_PATCHED) > 32:
+                        _PATCHED.clear()
+                    patched = _PATCHED[src_xml] = super().patch_xml(src_xml)
+                return patched
+
+        _TEMPLATE_CLASS = PatchOnce
+    return _TEMPLATE_CLASS
+
+
+_TEMPLATE_CLASS: type | None = None
+_PATCHED: dict[str, str] = {}
+# Template file -> ((size, mtime), its bytes, its paragraphs once checked): read and checked
+# once a build, not once a note.
+_TEMPLATES: dict[Path, tuple[tuple[int, int], bytes, dict[str, list[str]]]] = {}
+
+
+def _load_template(path: Path) -> tuple[Any, dict[str, list[str]]]:
+    """A fresh DocxTemplate of `path` (docxtpl renders a document only once) and the text of
+    the template's paragraphs, its tags checked; the file is read and checked once while it
+    stays unchanged."""
+    tpl_class = _template_class()
     try:
-        tpl = DocxTemplate(str(path))
+        stat = path.stat()
+        stamp = (stat.st_size, stat.st_mtime_ns)
+        cached = _TEMPLATES.get(path)
+        if cached is None or cached[0] != stamp:
+            data = path.read_bytes()
+            tpl = tpl_class(io.BytesIO(data))
+            tpl.init_docx()
+            paragraphs_of = _template_paragraphs(tpl)
+            _check_tags(path, paragraphs_of)
+            _TEMPLATES[path] = (stamp, data, paragraphs_of)
+            return tpl, paragraphs_of
+        tpl = tpl_class(io.BytesIO(cached[1]))
         tpl.init_docx()
+        return tpl, cached[2]
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise TemplateProblem(f"Template {path} is not a Word document that can be read "
                               f"({exc}). Save it again from Word as .docx.") from None
-    paragraphs_of = _template_paragraphs(tpl)
-    _check_tags(path, paragraphs_of)
+
+
+def render_docx(name: str, context: Mapping[str, Any], target: Path,
+                source: Path | None = None, title: str = "") -> Path:
+    """Render templates/<name> (Word, docxtpl) to `target`, byte-identical for the same data."""
+    path = find_template(name, source)
+    tpl, paragraphs_of = _load_template(path)
     try:
         tpl.render(dict(context), jinja_env=_docx_environment(), autoescape=True)
     except jinja2.TemplateError as exc:
