@@ -19,6 +19,7 @@ from xlsxwriter.utility import xl_col_to_name
 
 from matrixbook.api import build, validate
 from matrixbook.newbook import write_workbook
+from matrixbook.outputs import climb
 from matrixbook.outputs.climb import (
     ClimbExportError,
     check_export,
@@ -384,6 +385,43 @@ def test_records_sheet_one_block_per_policy(schema: Schema, tmp_path: Path) -> N
     second = next(i for i, r in enumerate(cells) if r[0] == "POL-002")
     assert ["Relevant provisions", "To be completed before import"] in [
         r[:2] for r in cells[second:]]
+
+
+def test_records_sheet_stops_at_its_limit(schema: Schema, tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past RECORDS_LIMIT records the Records sheet holds the first ones and says, at its top,
+    after its last record and on the About sheet, that the rest are in the import sheet; the
+    import sheet and the CSV keep every record."""
+    monkeypatch.setattr(climb, "RECORDS_LIMIT", 2)
+    path = book(tmp_path, schema, [policy(f"POL-00{i}", f"Plan {i}") for i in (1, 2, 3)])
+    out = build_climb(path, tmp_path / "o")
+    wb = openpyxl.load_workbook(out / "climb_policies.xlsx")
+    cells = [[c.value for c in r] for r in wb["Records"].iter_rows()]
+    ids = [r[0] for r in cells if r[0] and str(r[0]).startswith("POL-")]
+    assert ids == ["POL-001", "POL-002"]
+    rest = "The other record is in the import sheet 'CLIMB policies' and the CSV file."
+    assert cells[1][0] == ("The first 2 of the 3 records of the import sheet, field by field, "
+                           "to read and check.")
+    assert cells[2][0] == rest
+    assert [r[0] for r in cells if r[0]][-1] == rest
+    about = {r[0]: r[1] for r in wb["About"].iter_rows(min_row=3, values_only=True)}
+    assert about["Printing"].endswith(
+        "The Records sheet shows the first 2 of the 3 records; the other one is in the import "
+        "sheet 'CLIMB policies' (and the CSV file), which holds every record.")
+    assert [r["Record ID"] for r in xlsx_rows(out / "climb_policies.xlsx")] == [
+        "POL-001", "POL-002", "POL-003"]
+    assert len(read_csv(out / "climb_policies.csv")) == 3
+
+
+def test_records_sheet_within_the_limit_says_nothing_of_it(schema: Schema,
+                                                           tmp_path: Path) -> None:
+    path = book(tmp_path, schema, [policy("POL-001", "Plan 1"), policy("POL-002", "Plan 2")])
+    out = build_climb(path, tmp_path / "o")
+    wb = openpyxl.load_workbook(out / "climb_policies.xlsx")
+    assert wb["Records"]["A2"].value == ("The 2 records of the import sheet, field by field, "
+                                         "to read and check before import.")
+    about = {r[0]: r[1] for r in wb["About"].iter_rows(min_row=3, values_only=True)}
+    assert about["Printing"].endswith("the Record ID repeated on each.")
 
 
 @pytest.mark.office

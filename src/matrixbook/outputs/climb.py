@@ -195,11 +195,12 @@ class Roster:
     def __init__(self, memberships: pd.DataFrame | None, mapping: Mapping) -> None:
         self.mapping = mapping
         self.roster = membership_rule.Roster(memberships)
-        self._cache: dict[tuple[str, date | None], Members] = {}
+        self._cache: dict[tuple[str, int | None], Members] = {}
 
     def members_on(self, body_id: str, day: pd.Timestamp | date | None) -> Members:
         on = membership_rule.to_day(day)
-        key = (str(body_id), on)
+        # The members change only on the body's membership dates: one answer per period.
+        key = self.roster.period(str(body_id), on)
         if key not in self._cache:
             self._cache[key] = _members_on(self.roster, str(body_id), on, self.mapping)
         return self._cache[key]
@@ -521,6 +522,21 @@ RECORD_WIDTHS = (24, 72)  # field label, value
 RECORD_FONT, RECORD_LINE = 10, 13.0  # points: 10 pt text keeps a long record on one page
 FIRST_RECORD = 4  # row of the first record, under the title, two lines of introduction, a gap
 TO_COMPLETE = "To be completed before import"
+# The Records sheet is for reading and printing: past a few hundred records nobody reads it on
+# paper, and 20,000 records of 12 rows each took most of the export's time. Beyond this many,
+# only the first are written there; every record is in the import sheet (and the CSV).
+RECORDS_LIMIT = 500
+
+
+def records_note(total: int, mapping: Mapping, limit: int | None = None) -> str | None:
+    """What the Records sheet leaves out, in words; None when it holds every record."""
+    limit = RECORDS_LIMIT if limit is None else limit
+    if total <= limit:
+        return None
+    other = "the other one is" if total - limit == 1 else f"the other {total - limit:,} are"
+    return (f"The Records sheet shows the first {limit:,} of the {total:,} records; {other} in "
+            f"the import sheet '{mapping.sheet_title}' (and the CSV file), which holds every "
+            "record.")
 
 
 def _points(width: float) -> float:
@@ -596,9 +612,20 @@ def write_records(wb: Any, frame: pd.DataFrame, ctx: BuildContext, mapping: Mapp
     todo_fmt = wb.add_format({**border, "italic": True, "font_color": "#9A3400",
                               "bg_color": "#FDE2D2"})
     ws.write_string(0, 0, "CLIMB records, one block per policy", title)
-    intro = [f"The {len(frame)} record{'s' if len(frame) != 1 else ''} of the import sheet, "
-             "field by field, to read and check before import.",
-             f"Codes stand beside their labels; an empty field reads '{TO_COMPLETE}'."]
+    total = len(frame)
+    left_out = total > RECORDS_LIMIT
+    if left_out:
+        # Short lines: a note runs on across the value column and must not pass its edge.
+        frame = frame.iloc[:RECORDS_LIMIT]
+        other = ("The other record is" if total - RECORDS_LIMIT == 1
+                 else f"The other {total - RECORDS_LIMIT:,} records are")
+        rest = f"{other} in the import sheet '{mapping.sheet_title}' and the CSV file."
+        intro = [f"The first {RECORDS_LIMIT:,} of the {total:,} records of the import sheet, "
+                 "field by field, to read and check.", rest]
+    else:
+        intro = [f"The {len(frame)} record{'s' if len(frame) != 1 else ''} of the import "
+                 "sheet, field by field, to read and check before import.",
+                 f"Codes stand beside their labels; an empty field reads '{TO_COMPLETE}'."]
     for i, text in enumerate(intro, start=1):
         ws.write_string(i, 0, text, note)  # runs on across the value column
     capacity = (A4_POINTS[1] - 2 * MARGINS[1]) * 0.92
@@ -628,6 +655,8 @@ def write_records(wb: Any, frame: pd.DataFrame, ctx: BuildContext, mapping: Mapp
             ws.set_row(row, height)
         row += 2
         used = (used + block + 15.0) % capacity if block > capacity else used + block + 15.0
+    if left_out:
+        ws.write_string(row, 0, rest, note)  # after the last record too, where a reader stops
     if not len(frame):
         ws.write_string(FIRST_RECORD, 0, "No policy with a Climate context: nothing to import.",
                         note)
@@ -739,7 +768,8 @@ def about_lines(ctx: BuildContext, frame: pd.DataFrame, rows: pd.DataFrame,
          if empty else "None: every optional CLIMB column is filled."),
         ("Printing", "Print the Records sheet: one block per policy, on A4 portrait. The "
          f"import sheet '{mapping.sheet_title}' is laid out for import; it prints "
-         "several pages wide, the Record ID repeated on each."),
+         "several pages wide, the Record ID repeated on each."
+         + (f" {note}" if (note := records_note(n, mapping)) else "")),
     ]
 
 
