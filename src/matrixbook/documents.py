@@ -321,15 +321,45 @@ def _template_class() -> type:
 
 _TEMPLATE_CLASS: type | None = None
 _PATCHED: dict[str, str] = {}
-# Template file -> ((size, mtime), its bytes, its paragraphs once checked): read and checked
-# once a build, not once a note.
-_TEMPLATES: dict[Path, tuple[tuple[int, int], bytes, dict[str, list[str]]]] = {}
+# Template file -> (size, mtime), its bytes, its paragraphs once checked, and the saved form of
+# the parts no note changes: read, checked and parsed once a build, not once a note.
+_TEMPLATES: dict[Path, tuple[tuple[int, int], bytes, dict[str, list[str]], dict[str, bytes]]] = {}
+# Parts that rendering never touches (docxtpl renders the body, headers, footers, footnotes and
+# properties): the styles alone are a third of a megabyte of XML that python-docx would parse
+# and write back for every note. After the first note they are carried as the bytes the first
+# one wrote, which is what parsing and writing them again gives.
+_UNTOUCHED = (
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml",
+)
+
+
+def _open_untouched_as_bytes(tpl: Any, saved: dict[str, bytes]) -> None:
+    """init_docx, with the untouched parts loaded as plain bytes (`saved`), not parsed."""
+    from docx.opc.part import Part, PartFactory
+
+    previous = PartFactory.part_class_selector
+
+    def select(content_type: str, reltype: str) -> type | None:
+        if content_type in _UNTOUCHED:
+            return Part
+        return previous(content_type, reltype) if previous else None
+
+    PartFactory.part_class_selector = select
+    try:
+        tpl.init_docx()
+    finally:
+        PartFactory.part_class_selector = previous
+    for part in tpl.docx.part.package.parts:
+        if part.content_type in _UNTOUCHED:
+            part._blob = saved[str(part.partname)]  # noqa: SLF001 - a plain Part's bytes
 
 
 def _load_template(path: Path) -> tuple[Any, dict[str, list[str]]]:
     """A fresh DocxTemplate of `path` (docxtpl renders a document only once) and the text of
-    the template's paragraphs, its tags checked; the file is read and checked once while it
-    stays unchanged."""
+    the template's paragraphs, its tags checked; the file is read, checked and its untouched
+    parts serialised once while it stays unchanged."""
     tpl_class = _template_class()
     try:
         stat = path.stat()
@@ -341,10 +371,12 @@ def _load_template(path: Path) -> tuple[Any, dict[str, list[str]]]:
             tpl.init_docx()
             paragraphs_of = _template_paragraphs(tpl)
             _check_tags(path, paragraphs_of)
-            _TEMPLATES[path] = (stamp, data, paragraphs_of)
+            saved = {str(p.partname): p.blob for p in tpl.docx.part.package.parts
+                     if p.content_type in _UNTOUCHED}
+            _TEMPLATES[path] = (stamp, data, paragraphs_of, saved)
             return tpl, paragraphs_of
         tpl = tpl_class(io.BytesIO(cached[1]))
-        tpl.init_docx()
+        _open_untouched_as_bytes(tpl, cached[3])
         return tpl, cached[2]
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise TemplateProblem(f"Template {path} is not a Word document that can be read "
@@ -375,10 +407,51 @@ def render_docx(name: str, context: Mapping[str, Any], target: Path,
     props.revision = 1
     if title:
         props.title = title
-    buffer = io.BytesIO()
-    tpl.save(buffer)
-    target.write_bytes(deterministic_zip(buffer.getvalue()))
+    target.write_bytes(_save_deterministic(tpl))
     return target
+
+
+class _FixedZipWriter:
+    """python-docx's physical package writer, with every entry dated and permitted as
+    `deterministic_zip` makes them: the .docx is written once, not written then re-zipped."""
+
+    def __init__(self, buffer: io.BytesIO) -> None:
+        self._zip = zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED)
+
+    def write(self, pack_uri: Any, blob: bytes) -> None:
+        info = zipfile.ZipInfo(pack_uri.membername, date_time=ZIP_TIMESTAMP)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o600 << 16
+        info.create_system = 0
+        self._zip.writestr(info, blob)
+
+    def close(self) -> None:
+        self._zip.close()
+
+
+def _save_deterministic(tpl: Any) -> bytes:
+    """The rendered document as `deterministic_zip(tpl.save(...))` would give it, byte for byte
+    (the same parts in the same order), in one pass. docxtpl's own save adds nothing here:
+    its picture and media replacements are never asked for."""
+    from docx.opc.packuri import PACKAGE_URI
+    from docx.opc.pkgwriter import PackageWriter
+
+    if tpl.pics_to_replace or tpl.crc_to_new_media or tpl.crc_to_new_embedded \
+            or tpl.zipname_to_replace:
+        buffer = io.BytesIO()
+        tpl.save(buffer)
+        return deterministic_zip(buffer.getvalue())
+    package = tpl.docx.part.package
+    parts = list(package.parts)
+    for part in parts:
+        part.before_marshal()
+    buffer = io.BytesIO()
+    writer = _FixedZipWriter(buffer)
+    PackageWriter._write_content_types_stream(writer, parts)  # noqa: SLF001 - python-docx's order
+    writer.write(PACKAGE_URI.rels_uri, package.rels.xml)
+    PackageWriter._write_parts(writer, parts)  # noqa: SLF001
+    writer.close()
+    return buffer.getvalue()
 
 
 # Child order of Word's property elements (ECMA-376, wml.xsd). Word refuses a file whose
