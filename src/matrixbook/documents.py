@@ -297,7 +297,8 @@ def render_html(name: str, context: Mapping[str, Any], target: Path,
 
 
 def _template_class() -> type:
-    """DocxTemplate that patches each XML part of the template once per build.
+    """DocxTemplate that patches each XML part of the template once per build, and skips the
+    search for tabs and breaks in a rendered part that holds none.
 
     docxtpl rewrites the template's XML with a dozen regular expressions (`patch_xml`) before
     jinja2 sees it, for every note; the input is the same template XML each time, so the result
@@ -314,6 +315,14 @@ def _template_class() -> type:
                         _PATCHED.clear()
                     patched = _PATCHED[src_xml] = super().patch_xml(src_xml)
                 return patched
+
+            def resolve_listing(self, xml: str) -> str:
+                # docxtpl turns \t \a \n \f inside text into Word's tabs, paragraphs, line
+                # and page breaks with three nested regular expressions over the whole
+                # document; without any of them its result is the XML unchanged.
+                if not any(c in xml for c in "\t\a\n\f"):
+                    return xml
+                return super().resolve_listing(xml)
 
         _TEMPLATE_CLASS = PatchOnce
     return _TEMPLATE_CLASS
