@@ -61,6 +61,37 @@ def test_a_role_holds_from_its_start_until_its_end_date() -> None:
     assert role(t, date(2010, 6, 30), "JOR") is None  # a role ends on its End date
 
 
+def test_one_roster_asked_on_many_days_answers_each_day_right() -> None:
+    """The Roster works a body out once per period between its membership dates: days in one
+    period share the answer, and each Start or End date opens a new one."""
+    t = frame({"country": "JOR", "start_date": "2005-01-01", "end_date": "2010-06-30"},
+              {"country": "EGY"},
+              {"country": "EGY", "role": "Suspended", "start_date": "2008-03-01",
+               "end_date": "2009-03-01"})
+    roster = Roster(t)
+
+    def roles(on: date) -> dict[str, str | None]:
+        return {s.country: s.role for s in roster.seats("ENT-TEST", on)}
+
+    days = [date(2004, 12, 31), date(2005, 1, 1), date(2005, 1, 2), date(2008, 2, 29),
+            date(2008, 3, 1), date(2009, 2, 28), date(2009, 3, 1), date(2010, 6, 29),
+            date(2010, 6, 30), date(2030, 1, 1)]
+    asked = {d: roles(d) for d in [*days, *reversed(days)]}  # cached answers, both orders
+    assert asked == {d: {s.country: s.role for s in Roster(t).seats("ENT-TEST", d)}
+                     for d in days}  # a fresh roster for each day
+    assert asked[date(2004, 12, 31)] == {"EGY": "Member"}
+    assert asked[date(2005, 1, 1)] == asked[date(2008, 2, 29)] == {"JOR": "Member",
+                                                                   "EGY": "Member"}
+    assert asked[date(2008, 3, 1)] == asked[date(2009, 2, 28)] == {"JOR": "Member",
+                                                                   "EGY": "Suspended"}
+    assert asked[date(2009, 3, 1)] == {"JOR": "Member", "EGY": "Member"}
+    assert asked[date(2010, 6, 30)] == asked[date(2030, 1, 1)] == {"EGY": "Member"}
+    assert roster.period("ENT-TEST", date(2005, 1, 2)) == roster.period("ENT-TEST",
+                                                                        date(2008, 2, 29))
+    assert roster.period("ENT-TEST", date(2005, 1, 1)) != roster.period("ENT-TEST",
+                                                                        date(2004, 12, 31))
+
+
 def test_no_start_date_dates_from_the_founding() -> None:
     t = frame({"country": "EGY"})
     assert role(t, date(1950, 1, 1), "EGY") == "Member"
