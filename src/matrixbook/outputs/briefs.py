@@ -37,7 +37,7 @@ from matrixbook.documents import (
     table_lines,
     text_lines,
     words,
-    write_pair,
+    write_pairs,
 )
 from matrixbook.schema import Schema, Sheet
 
@@ -333,7 +333,7 @@ def notes(schema: Schema, tables: dict[str, pd.DataFrame],
 
 
 def write(ctx: BuildContext) -> list[Path]:
-    written: list[Path] = []
+    jobs: list[tuple[str, str, dict[str, Any], str]] = []
     estimates: list[tuple[str, float]] = []
     on = memberships.reference_date(ctx.today, ctx.data_date)
     common = common_context(ctx, "")  # the same for every note: read once
@@ -345,7 +345,8 @@ def write(ctx: BuildContext) -> list[Path]:
         estimate = page_estimate(content)
         context["estimate"] = estimate.as_dict()  # for staff's own templates; not printed
         estimates.append((content["id"], estimate.pages))
-        written += write_pair(ctx, f"briefs/{content['id']}", "brief", context, title)
+        jobs.append((f"briefs/{content['id']}", "brief", context, title))
+    written = write_pairs(ctx, jobs)
     if estimates:
         ctx.note(length_note(estimates))
     return written
