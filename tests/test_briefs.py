@@ -431,7 +431,7 @@ def test_a_note_within_5_to_10_pages_gets_no_warning(edited: Callable[..., Path]
 
 def _broken_template_beside(book: Path, paragraphs_: list[str]) -> None:
     folder = book.parent / "templates"
-    folder.mkdir()
+    folder.mkdir(exist_ok=True)
     document = docx.Document()
     for text in paragraphs_:
         document.add_paragraph(text)
@@ -534,3 +534,50 @@ def test_html_twin_is_one_self_contained_file(external: Path) -> None:
     assert "<style>" in page and "@page { size: A4;" in page
     assert not re.search(r"<link\b|<script\b|<img\b|@import|url\(", page)
     assert html_headings(external / "ENT-LAS.html")  # well formed: every tag closed
+
+
+def test_large_build_in_two_processes_is_byte_identical(internal: Path, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Notes rendered by the forked workers are the files a single process writes."""
+    from matrixbook import documents
+
+    monkeypatch.setattr(documents, "PARALLEL_FROM", 2)
+    result = build(MASTER, tmp_path, only=["briefs"], audience="internal", today=TODAY)
+    assert result.report.ok
+    assert sorted(p.name for p in (tmp_path / "briefs").iterdir()) == \
+        sorted(p.name for p in internal.iterdir())
+    for path in sorted(internal.iterdir()):
+        assert (tmp_path / "briefs" / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+def test_parts_no_note_changes_are_written_as_word_saves_them(internal: Path) -> None:
+    """The styles, settings and numbering are carried from the first note to the next as bytes:
+    each note still holds exactly what python-docx writes back from the template."""
+    from matrixbook.resources import templates_dir
+
+    template = docx.Document(str(templates_dir() / "brief.docx"))
+    expected = {str(p.partname).lstrip("/"): p.blob for p in template.part.package.parts
+                if str(p.partname).rsplit("/", 1)[-1] in
+                ("styles.xml", "settings.xml", "numbering.xml")}
+    assert len(expected) == 3
+    for note in ("ENT-LAS.docx", "DLG-RABAT.docx"):
+        with zipfile.ZipFile(internal / note) as z:
+            for name, blob in expected.items():
+                assert z.read(name) == blob, (note, name)
+
+
+def test_template_edited_between_builds_is_read_again(tmp_path: Path) -> None:
+    """The template is read once a build, not once a process: a copy staff edit between two
+    builds (the same session of a tool calling matrixbook) is the one used."""
+    book = tmp_path / "master.xlsx"
+    book.write_bytes(MASTER.read_bytes())
+    texts = []
+    for first_line in ("First version", "Second version, edited in Word"):
+        _broken_template_beside(book, [first_line, "{{ name }}"])
+        out = tmp_path / first_line.split()[0]
+        result = build(book, out, only=["briefs"], audience="internal", today=TODAY)
+        assert result.report.ok, result.report.to_text()
+        texts.append([p.text for p in docx.Document(str(out / "briefs" / "ENT-LAS.docx"))
+                      .paragraphs])
+    assert texts == [["First version", "League of Arab States"],
+                     ["Second version, edited in Word", "League of Arab States"]]
