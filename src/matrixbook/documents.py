@@ -20,6 +20,7 @@ import math
 import re
 import traceback
 import zipfile
+import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -431,6 +432,26 @@ def docx_bytes(name: str, context: Mapping[str, Any], source: Path | None = None
     return _save_deterministic(tpl)
 
 
+class _Replay:
+    """A deflate compressor that hands back output computed once before."""
+
+    def __init__(self, compressed: bytes) -> None:
+        self._compressed = compressed
+
+    def compress(self, _data: bytes) -> bytes:
+        return b""
+
+    def flush(self) -> bytes:
+        return self._compressed
+
+
+# Compressed form of the parts that are the same in every document (keyed by name and bytes);
+# only parts of at least _REUSE_FROM bytes that python-docx holds as plain bytes are kept.
+_REUSE_FROM = 4096
+_DEFLATED: dict[tuple[str, bytes], bytes] = {}
+_REUSABLE: set[bytes] = set()
+
+
 class _FixedZipWriter:
     """python-docx's physical package writer, with every entry dated and permitted as
     `deterministic_zip` makes them: the .docx is written once, not written then re-zipped."""
@@ -443,7 +464,20 @@ class _FixedZipWriter:
         info.compress_type = zipfile.ZIP_DEFLATED
         info.external_attr = 0o600 << 16
         info.create_system = 0
-        self._zip.writestr(info, blob)
+        if len(blob) < _REUSE_FROM or blob not in _REUSABLE:
+            self._zip.writestr(info, blob)
+            return
+        # A part every note carries unchanged (the styles, the theme...): deflate gives the
+        # same bytes for the same input, so its compressed form is kept and replayed.
+        key = (pack_uri.membername, blob)
+        compressed = _DEFLATED.get(key)
+        if compressed is None:
+            packer = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+            compressed = _DEFLATED[key] = packer.compress(blob) + packer.flush()
+        info.file_size = len(blob)
+        with self._zip.open(info, mode="w") as dest:
+            dest._compressor = _Replay(compressed)  # noqa: SLF001 - zipfile writes the rest
+            dest.write(blob)
 
     def close(self) -> None:
         self._zip.close()
@@ -461,10 +495,17 @@ def _save_deterministic(tpl: Any) -> bytes:
         buffer = io.BytesIO()
         tpl.save(buffer)
         return deterministic_zip(buffer.getvalue())
+    from docx.opc.part import Part
+
     package = tpl.docx.part.package
     parts = list(package.parts)
     for part in parts:
         part.before_marshal()
+        if type(part) is Part and len(part.blob) >= _REUSE_FROM:  # bytes, not parsed XML
+            if len(_REUSABLE) > 64:
+                _REUSABLE.clear()
+                _DEFLATED.clear()
+            _REUSABLE.add(part.blob)
     buffer = io.BytesIO()
     writer = _FixedZipWriter(buffer)
     PackageWriter._write_content_types_stream(writer, parts)  # noqa: SLF001 - python-docx's order
