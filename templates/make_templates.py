@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import io
 import sys
-import zipfile
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -35,9 +34,10 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from matrixbook.documents import deterministic_zip
+
 HERE = Path(__file__).resolve().parent
 FIXED = datetime(2025, 1, 1)  # the same fixed date as every generated file (xlsx.FIXED_CREATED)
-ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
 
 FONT = "Arial"
 BLUE = RGBColor(0x00, 0x33, 0xA0)  # IOM blue, as in the generated workbooks
@@ -462,16 +462,7 @@ def save(doc, path: Path) -> None:
                 schema_order(part._element)
     buffer = io.BytesIO()
     doc.save(buffer)
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as src, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for item in src.infolist():
-            info = zipfile.ZipInfo(item.filename, date_time=ZIP_TIMESTAMP)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o600 << 16
-            info.create_system = 0
-            dst.writestr(info, src.read(item.filename))
-    path.write_bytes(out.getvalue())
+    path.write_bytes(deterministic_zip(buffer.getvalue()))
 
 
 # --------------------------------------------------------------------------- the templates
