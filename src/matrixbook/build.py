@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -48,7 +49,7 @@ class BuildContext:
     def source_name(self) -> str:
         return self.source.name
 
-    @property
+    @cached_property
     def data_date(self) -> str:
         """The date of the data: the latest 'Checked on' of the bodies (or 'not recorded')."""
         days = []

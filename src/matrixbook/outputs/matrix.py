@@ -15,6 +15,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -118,9 +119,16 @@ class Mapping:
     def countries(self) -> list[str]:
         return [t.country for t in self.ranked]
 
+    @cached_property
+    def _acronyms(self) -> dict[str, str]:
+        pairs = zip(self.bodies["body_id"], self.bodies["acronym"], strict=True)
+        acronyms: dict[str, str] = {}
+        for body_id, acronym in pairs:
+            acronyms.setdefault(str(body_id), str(acronym))  # the first row wins, as before
+        return acronyms
+
     def acronym(self, body_id: str) -> str:
-        row = self.bodies[self.bodies["body_id"] == body_id]
-        return str(row["acronym"].iloc[0]) if len(row) else body_id
+        return self._acronyms.get(body_id, body_id)
 
     def body_ids(self) -> list[str]:
         return [str(b) for b in self.bodies["body_id"]]
