@@ -97,24 +97,23 @@ def pdf_pages(pdf: Path) -> int:
     return len(re.findall(rb"/Type\s*/Page\b", pdf.read_bytes()))
 
 
+def _build_default(out: Path, audience: str) -> Path:
+    from datetime import date
+
+    from matrixbook.api import build
+
+    result = build(MASTER, out, audience=audience, today=date.fromisoformat(TODAY))
+    assert result.report.ok, result.report.to_text()
+    return out
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One internal build of the default workbook, shared by the output tests."""
-    from matrixbook.api import build
-
-    out = tmp_path_factory.mktemp("out")
-    result = build(MASTER, out, audience="internal",
-                   today=__import__("datetime").date.fromisoformat(TODAY))
-    assert result.report.ok, result.report.to_text()
-    return out
+    return _build_default(tmp_path_factory.mktemp("out"), "internal")
 
 
 @pytest.fixture(scope="session")
 def built_external(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from matrixbook.api import build
-
-    out = tmp_path_factory.mktemp("out-external")
-    result = build(MASTER, out, audience="external",
-                   today=__import__("datetime").date.fromisoformat(TODAY))
-    assert result.report.ok, result.report.to_text()
-    return out
+    """One external build of the default workbook."""
+    return _build_default(tmp_path_factory.mktemp("out-external"), "external")
