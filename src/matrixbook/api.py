@@ -42,9 +42,14 @@ def init_workbook(path: Path | str, *, blank: bool = False, force: bool = False)
 
 def validate(path: Path | str, *, stage: str = "draft") -> Report:
     """Check the workbook; the report holds every finding with its cell."""
-    from matrixbook.validation import check_workbook
+    from matrixbook.loading import SheetLoader
 
-    return check_workbook(Path(path), _load_schema(), stage=stage).report
+    schema = _load_schema()
+    # The sheets are parsed in a thread while pandas and pandera are imported.
+    with SheetLoader(Path(path), schema.sheet_names) as loader:
+        from matrixbook.validation import check_workbook
+
+        return check_workbook(Path(path), schema, stage=stage, loader=loader).report
 
 
 def annotate_copy(path: Path | str, report: Report, out: Path | str, *,
@@ -64,6 +69,11 @@ def available_outputs() -> list[Output]:
 def build(path: Path | str, out_dir: Path | str = "out", *, only: list[str] | None = None,
           audience: str = "internal", today: date | None = None) -> BuildResult:
     """Validate, then write each output for `audience` into `out_dir`."""
-    from matrixbook.build import build_outputs
+    from matrixbook.loading import SheetLoader
 
-    return build_outputs(Path(path), Path(out_dir), only=only, audience=audience, today=today)
+    # The sheets are parsed in a thread while pandas, pandera and the outputs are imported.
+    with SheetLoader(Path(path), _load_schema().sheet_names) as loader:
+        from matrixbook.build import build_outputs
+
+        return build_outputs(Path(path), Path(out_dir), only=only, audience=audience,
+                             today=today, loader=loader)

@@ -21,6 +21,7 @@ from matrixbook import outputs as outputs_package
 from matrixbook.audience import filter_tables
 from matrixbook.errors import UsageError
 from matrixbook.files import atomic_write, is_open_elsewhere
+from matrixbook.loading import SheetLoader
 from matrixbook.report import Report
 from matrixbook.schema import Schema, load_schema
 
@@ -133,12 +134,13 @@ def select_outputs(only: list[str] | None, audience: str) -> tuple[list[Output],
 
 
 def build_outputs(path: Path, out_dir: Path, *, only: list[str] | None = None,
-                  audience: str = "internal", today: date | None = None) -> BuildResult:
+                  audience: str = "internal", today: date | None = None,
+                  loader: SheetLoader | None = None) -> BuildResult:
     from matrixbook.validation import check_workbook
 
     schema = load_schema()
     selected, messages = select_outputs(only, audience)
-    checked = check_workbook(path, schema)
+    checked = check_workbook(path, schema, loader=loader)
     result = BuildResult(checked.report, messages=messages)
     if is_open_elsewhere(path):
         result.messages.append(

@@ -20,6 +20,7 @@ import pandas as pd
 
 from matrixbook import filecheck
 from matrixbook.errors import InputError
+from matrixbook.loading import SheetLoader, sheet_titles
 from matrixbook.report import ERROR, WARNING, Finding
 from matrixbook.schema import Schema, Sheet
 
@@ -65,51 +66,56 @@ class Book:
     extra_sheets: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
-def read_book(path: Path | str, schema: Schema, *, keep_extra_sheets: bool = False) -> Book:
-    """Open the workbook read-only and return its declared sheets as raw frames.
+def read_book(path: Path | str, schema: Schema, *, keep_extra_sheets: bool = False,
+              loader: SheetLoader | None = None) -> Book:
+    """Read the workbook (never writing to it) and return its declared sheets as raw frames.
+
+    `loader`: a SheetLoader already started on `path` (a command starts it before importing
+    pandas, so the two overlap); without one, one is started here, and calamine still parses
+    each next sheet while this builds the previous one's frame.
 
     Raises InputError (exit 2) when the file cannot be read as a workbook at all.
     """
     path = Path(path)
-    workbook = filecheck.open_workbook(path)
-    try:
-        titles = workbook.sheet_names
-        sheets: dict[str, SheetData] = {}
-        findings: list[Finding] = []
-        by_lower = {t.strip().casefold(): t for t in titles}
-        if not any(s.name.casefold() in by_lower for s in schema.sheets):
-            raise InputError(
-                f"{path} is not a matrixbook master workbook: it has none of the sheets "
-                f"{', '.join(s.name for s in schema.sheets)}. Check that you chose the right "
-                "file (the default is workbook/master.xlsx).")
-        for sheet in schema.sheets:
-            title = sheet.name if sheet.name in titles else by_lower.get(sheet.name.casefold())
-            if title is None:
-                guess = difflib.get_close_matches(sheet.name, titles, n=1, cutoff=0.6)
-                hint = (f" The sheet '{guess[0]}' is probably it: rename it to '{sheet.name}'."
-                        if guess else f" Add a sheet named '{sheet.name}' (run `matrixbook init "
-                        "--blank` for one with the right headers).")
-                findings.append(Finding(ERROR, sheet.name, "missing-sheet",
-                                        f"The workbook has no sheet '{sheet.name}'." + hint))
-                continue
-            if title != sheet.name:
-                findings.append(Finding(WARNING, title, "sheet-name",
-                                        f"The sheet '{title}' is read as '{sheet.name}'; rename "
-                                        f"it to '{sheet.name}' exactly."))
-            rows, scan = filecheck.sheet_rows(workbook, title)
-            data, sheet_findings = _frame(sheet, title, rows)
-            sheets[sheet.name] = data
-            findings.extend(sheet_findings)
-            findings.extend(_cell_problems(data, scan, scan.merged))
-        extra: dict[str, pd.DataFrame] = {}
-        if keep_extra_sheets:
-            declared = {s.title for s in sheets.values()}
-            for title in titles:
-                if title not in declared:
-                    rows, _ = filecheck.sheet_rows(workbook, title)
-                    extra[title] = _plain_frame(rows)
-    finally:
-        workbook.close()
+    if loader is None:
+        with SheetLoader(path, schema.sheet_names, extra=keep_extra_sheets) as own:
+            return read_book(path, schema, keep_extra_sheets=keep_extra_sheets, loader=own)
+    titles = loader.titles()
+    sheets: dict[str, SheetData] = {}
+    findings: list[Finding] = []
+    found = sheet_titles(schema.sheet_names, titles)
+    if not found:
+        raise InputError(
+            f"{path} is not a matrixbook master workbook: it has none of the sheets "
+            f"{', '.join(s.name for s in schema.sheets)}. Check that you chose the right "
+            "file (the default is workbook/master.xlsx).")
+    for sheet in schema.sheets:
+        title = found.get(sheet.name)
+        if title is None:
+            guess = difflib.get_close_matches(sheet.name, titles, n=1, cutoff=0.6)
+            hint = (f" The sheet '{guess[0]}' is probably it: rename it to '{sheet.name}'."
+                    if guess else f" Add a sheet named '{sheet.name}' (run `matrixbook init "
+                    "--blank` for one with the right headers).")
+            findings.append(Finding(ERROR, sheet.name, "missing-sheet",
+                                    f"The workbook has no sheet '{sheet.name}'." + hint))
+            continue
+        if title != sheet.name:
+            findings.append(Finding(WARNING, title, "sheet-name",
+                                    f"The sheet '{title}' is read as '{sheet.name}'; rename "
+                                    f"it to '{sheet.name}' exactly."))
+        rows, scan = loader.rows(title)
+        data, sheet_findings = _frame(sheet, title, rows)
+        del rows
+        sheets[sheet.name] = data
+        findings.extend(sheet_findings)
+        findings.extend(_cell_problems(data, scan, scan.merged))
+    extra: dict[str, pd.DataFrame] = {}
+    if keep_extra_sheets:
+        declared = {s.title for s in sheets.values()}
+        for title in titles:
+            if title not in declared:
+                rows, _ = loader.rows(title)
+                extra[title] = _plain_frame(rows)
     return Book(path, schema, sheets, titles, findings, extra)
 
 

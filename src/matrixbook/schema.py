@@ -154,6 +154,10 @@ class Schema:
     def by_name(self) -> dict[str, Sheet]:
         return {s.name: s for s in self.sheets}
 
+    @property
+    def sheet_names(self) -> list[str]:
+        return [s.name for s in self.sheets]
+
     def sheet(self, name: str) -> Sheet:
         return self.by_name[name]
 

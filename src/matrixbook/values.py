@@ -19,3 +19,15 @@ def is_blank(value: Any) -> bool:
         return bool(pd.isna(value))
     except (TypeError, ValueError):
         return False
+
+
+def blank_mask(column: pd.Series) -> pd.Series:
+    """is_blank of every cell of a column (True where empty), as a boolean Series.
+
+    Dates, numbers and yes/no columns are empty exactly where pandas says NA; text and list
+    columns need a look at each cell (blank text, an empty list)."""
+    if column.dtype == object:
+        return column.map(is_blank).astype(bool)
+    if pd.api.types.is_string_dtype(column.dtype):
+        return (column.isna() | column.str.strip().eq("")).fillna(True).astype(bool)
+    return column.isna()

@@ -181,6 +181,19 @@ def reference_date(record: Any) -> pd.Timestamp | None:
     return None
 
 
+def reference_dates(policies: pd.DataFrame) -> pd.Series:
+    """reference_date of every row at once; NaT where neither date nor year is known."""
+    days = pd.Series(pd.NaT, index=policies.index, dtype="datetime64[s]")
+    if "adoption_date" in policies:
+        days = pd.to_datetime(policies["adoption_date"], errors="coerce").dt.normalize()
+    if "year_adopted" in policies:
+        years = pd.to_numeric(policies["year_adopted"], errors="coerce").astype("Int64")
+        year_end = pd.to_datetime(years.astype("string") + "-12-31", format="%Y-%m-%d",
+                                  errors="coerce")
+        days = days.fillna(year_end)
+    return days
+
+
 @dataclass(frozen=True)
 class Members:
     countries: list[str]

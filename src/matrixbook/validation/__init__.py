@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from matrixbook.loading import SheetLoader
 from matrixbook.reading import Book, read_book
 from matrixbook.report import Report
 from matrixbook.schema import Schema
@@ -57,15 +58,16 @@ def _no_cycle_collection() -> Iterator[None]:
 
 
 def check_workbook(path: Path, schema: Schema, *, stage: str = "draft",
-                   keep_extra_sheets: bool = False) -> Checked:
+                   keep_extra_sheets: bool = False, loader: SheetLoader | None = None) -> Checked:
     """Read and check the workbook; `keep_extra_sheets` also keeps staff's own sheets in
-    `Checked.book` (for diff)."""
+    `Checked.book` (for diff). `loader`: the sheets already being read (see read_book)."""
     with _no_cycle_collection():
-        return _check_workbook(path, schema, stage, keep_extra_sheets)
+        return _check_workbook(path, schema, stage, keep_extra_sheets, loader)
 
 
-def _check_workbook(path: Path, schema: Schema, stage: str, keep_extra_sheets: bool) -> Checked:
-    book = read_book(path, schema, keep_extra_sheets=keep_extra_sheets)
+def _check_workbook(path: Path, schema: Schema, stage: str, keep_extra_sheets: bool,
+                    loader: SheetLoader | None) -> Checked:
+    book = read_book(path, schema, keep_extra_sheets=keep_extra_sheets, loader=loader)
     report = Report(str(path))
     report.extend(book.findings)
     typed: dict[str, pd.DataFrame] = {}

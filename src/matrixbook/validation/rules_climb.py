@@ -24,19 +24,21 @@ matrixbook.memberships, the one the matrix and the notes apply.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from matrixbook.outputs.climb import (
     CLIMB_NEEDS,
     Doubt,
+    Mapping,
     Roster,
     climate_policies,
-    is_missing,
     load_mapping,
-    reference_date,
+    reference_dates,
 )
 from matrixbook.report import ERROR, WARNING, Finding
 from matrixbook.validation.rules import Context, rule
+from matrixbook.values import blank_mask
 
 _RULE_NAMES = {
     "source_url": "climb-no-source",
@@ -62,49 +64,70 @@ def climb_readiness(ctx: Context) -> list[Finding]:
     severity = ERROR if ctx.stage == "final" else WARNING
     mapping = load_mapping(ctx.schema)
     memberships = ctx.tables.get("Memberships")
-    roster = Roster(memberships, mapping)
-    groupings = set(ctx.schema.extra_country_codes)
-    out = []
-    doubts: dict[tuple[int, str], tuple[Doubt, str, list[tuple[str, pd.Timestamp]]]] = {}
-    # Only the columns read below: itertuples() over every Policies column is most of the
-    # cost on a workbook of 100,000 policies.
-    wanted = ["policy_id", "language", *(f for f, _ in CLIMB_NEEDS), "countries", "body_id",
-              "adoption_date", "year_adopted"]
+    # Column at a time, then a loop over the rows that have something to say only: a workbook
+    # of 100,000 policies has tens of thousands of climate policies and, when it is complete,
+    # not one finding.
     selected = climate_policies(policies, mapping)
-    selected = selected[[c for c in dict.fromkeys(wanted) if c in selected.columns]]
-    for rec in selected.itertuples():
-        row = rec.Index
-        if "language" in policies and is_missing(rec.language):
+    ids = selected["policy_id"] if "policy_id" in selected else pd.Series("", index=selected.index)
+    out = []
+    if "language" in selected:
+        for row in selected.index[blank_mask(selected["language"]).to_numpy()]:
             out.append(ctx.finding(
                 WARNING, "Policies", "language", row, "climb-no-language",
-                f"{rec.policy_id} goes to CLIMB but its Language is empty: CLIMB would not know "
+                f"{ids[row]} goes to CLIMB but its Language is empty: CLIMB would not know "
                 "the language of the text. Pick the language of the original text (e.g. ar, "
                 "en, fr).", None))
-        for field, name in CLIMB_NEEDS:
-            if is_missing(getattr(rec, field, None)):
-                out.append(ctx.finding(
-                    severity, "Policies", field, row, _RULE_NAMES[field],
-                    f"{rec.policy_id} has a Climate context, so it goes to CLIMB, but "
-                    f"'{name}' is empty: CLIMB cannot take it without it. {_HOW[field]}", None))
-        listed = rec.countries if isinstance(rec.countries, list) else []
-        if listed or memberships is None or is_missing(rec.body_id):
-            continue
-        day = reference_date(rec)
-        found = roster.members_on(rec.body_id, day)
+    for field, name in CLIMB_NEEDS:
+        empty = (blank_mask(selected[field]).to_numpy() if field in selected
+                 else np.ones(len(selected), dtype=bool))
+        for row in selected.index[empty]:
+            out.append(ctx.finding(
+                severity, "Policies", field, row, _RULE_NAMES[field],
+                f"{ids[row]} has a Climate context, so it goes to CLIMB, but "
+                f"'{name}' is empty: CLIMB cannot take it without it. {_HOW[field]}", None))
+    if memberships is not None and {"countries", "body_id"} <= set(selected.columns):
+        out.extend(_members_found(ctx, selected, ids, memberships, mapping, severity))
+    out.extend(_hazards_without_context(ctx, policies, mapping))
+    return out
+
+
+def _members_found(ctx: Context, selected: pd.DataFrame, ids: pd.Series,
+                   memberships: pd.DataFrame, mapping: Mapping, severity: str) -> list[Finding]:
+    """The policies that list no countries get the members of their body on their adoption
+    date: a finding where there are none, and one at each membership whose empty date leaves
+    the answer open."""
+    listed = selected["countries"].map(lambda v: isinstance(v, list) and len(v) > 0)
+    need = selected[~listed.astype(bool).to_numpy() & ~blank_mask(selected["body_id"]).to_numpy()]
+    if need.empty:
+        return []
+    roster = Roster(memberships, mapping)
+    groupings = set(ctx.schema.extra_country_codes)
+    days = reference_dates(need)
+    out = []
+    doubts: dict[tuple[int, str], tuple[Doubt, str, list[tuple[int, str, pd.Timestamp]]]] = {}
+    # (Not DataFrame.groupby: with dropna=False, pandas 3.1 files a dated row under NaT.)
+    groups: dict[tuple[str, pd.Timestamp | None], list[int]] = {}
+    bodies = need["body_id"].astype(str)
+    for row, body, day in zip(need.index, bodies, days.tolist(), strict=True):
+        groups.setdefault((body, None if day is pd.NaT else day), []).append(row)
+    for (body, day), rows in groups.items():
+        found = roster.members_on(body, day)
         for doubt in found.doubts:
-            doubts.setdefault((doubt.row, doubt.field), (doubt, rec.body_id, []))[2].append(
-                (rec.policy_id, day))
-        members = [c for c in found.countries if c not in groupings]
-        if not members:
-            when = day.strftime("%Y-%m-%d") if day is not None else "its adoption"
+            uses = doubts.setdefault((doubt.row, doubt.field), (doubt, body, []))[2]
+            uses.extend((row, ids[row], day) for row in rows)
+        if any(c not in groupings for c in found.countries):
+            continue
+        when = day.strftime("%Y-%m-%d") if day is not None else "its adoption"
+        for row in rows:
             out.append(ctx.finding(
                 severity, "Policies", "countries", row, "climb-no-countries",
-                f"{rec.policy_id} lists no countries and the Memberships sheet has no member "
-                f"of {rec.body_id} on {when}, so CLIMB would get no country. Type the "
+                f"{ids[row]} lists no countries and the Memberships sheet has no member "
+                f"of {body} on {when}, so CLIMB would get no country. Type the "
                 "countries covered (ISO3 codes separated by ;), or add the membership rows.",
                 None))
     for (row, field), (doubt, body, uses) in sorted(doubts.items()):
-        which = ", ".join(f"{pid} (read on {day.strftime('%Y-%m-%d')})" for pid, day in uses)
+        which = ", ".join(f"{pid} (read on {day.strftime('%Y-%m-%d')})"
+                          for _, pid, day in sorted(uses, key=lambda u: u[0]))
         c = doubt.country
         if doubt.reason.startswith("the dates of its suspension"):
             what = (f"This suspension of {c} from {body} has no "
@@ -118,16 +141,26 @@ def climb_readiness(ctx: Context) -> list[Finding]:
             f"{what}, so the CLIMB export cannot tell whether {c} was a member for {which}; it "
             f"is counted. {fix} (the first of the month when only the month is known, and say "
             "so in the Note).", None))
-    hazards = policies[policies[mapping.select_field].map(lambda v: not v)]
-    hazards = hazards[[c for c in ("policy_id", "hazard_onset", "hazard_types",
-                                   mapping.select_field) if c in hazards.columns]]
-    for rec in hazards.itertuples():
-        named = [*(rec.hazard_onset or []), *(rec.hazard_types or [])]
-        if named:
-            out.append(ctx.finding(
-                WARNING, "Policies", mapping.select_field, rec.Index, "climb-no-context",
-                f"{rec.policy_id} names hazards ({'; '.join(named)}) but its Climate context "
-                "is empty, so it is left out of the CLIMB export. Pick Disasters, Adverse "
-                "effects of climate change or Environmental degradation if it concerns human "
-                "mobility in those contexts.", None))
+    return out
+
+
+def _hazards_without_context(ctx: Context, policies: pd.DataFrame,
+                             mapping: Mapping) -> list[Finding]:
+    """Policies that name hazards but have no Climate context: left out of the export."""
+    named = [f for f in ("hazard_onset", "hazard_types") if f in policies]
+    if not named or mapping.select_field not in policies:
+        return []
+    no_context = blank_mask(policies[mapping.select_field]).to_numpy()
+    some_hazard = np.zeros(len(policies), dtype=bool)
+    for f in named:
+        some_hazard |= ~blank_mask(policies[f]).to_numpy()
+    out = []
+    for rec in policies[no_context & some_hazard].itertuples():
+        hazards = [h for f in named for h in (getattr(rec, f) or [])]
+        out.append(ctx.finding(
+            WARNING, "Policies", mapping.select_field, rec.Index, "climb-no-context",
+            f"{rec.policy_id} names hazards ({'; '.join(hazards)}) but its Climate context "
+            "is empty, so it is left out of the CLIMB export. Pick Disasters, Adverse "
+            "effects of climate change or Environmental degradation if it concerns human "
+            "mobility in those contexts.", None))
     return out
