@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from matrixbook.errors import InputError
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -60,6 +62,7 @@ class Workbook:
     book: Any
     kind: str  # "xlsx" or "ods"
     parts: dict[str, str] = field(default_factory=dict)  # sheet title -> XML part in the zip
+    sizes: dict[str, int] = field(default_factory=dict)  # sheet title -> bytes of its XML
 
     @property
     def sheet_names(self) -> list[str]:
@@ -94,13 +97,13 @@ def open_workbook(path: Path) -> Workbook:
     if not head.startswith(ZIP_MAGIC):
         raise InputError(f"{path} is not an Excel workbook (it looks like a text or CSV file). "
                          "Open it in Excel and save it as Excel Workbook (.xlsx).")
-    kind, parts = _inspect_package(path)
+    kind, parts, sizes = _inspect_package(path)
     try:
         book = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own error types for every kind of bad file
         raise InputError(f"{path} cannot be read as a workbook ({_short(exc)}). Open it in Excel "
                          "or LibreOffice and save it again as .xlsx.") from exc
-    return Workbook(path, book, kind, parts)
+    return Workbook(path, book, kind, parts, sizes)
 
 
 def _is_encrypted(path: Path) -> bool:
@@ -108,7 +111,7 @@ def _is_encrypted(path: Path) -> bool:
         return ENCRYPTED_MARK in fh.read(64 << 20)
 
 
-def _inspect_package(path: Path) -> tuple[str, dict[str, str]]:
+def _inspect_package(path: Path) -> tuple[str, dict[str, str], dict[str, int]]:
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
@@ -127,7 +130,7 @@ def _inspect_package(path: Path) -> tuple[str, dict[str, str]]:
                                  f"{info.file_size // (1 << 20):,} MiB; it is not a normal "
                                  "workbook and was not opened. Save your data in a new workbook.")
         if "mimetype" in names and zf.read("mimetype").startswith(ODS_MIME):
-            return "ods", {}
+            return "ods", {}, {}
         if "xl/workbook.bin" in names:
             raise InputError(f"{path} is a binary Excel workbook (.xlsb). Open it in Excel and "
                              "save it as Excel Workbook (.xlsx).")
@@ -143,7 +146,9 @@ def _inspect_package(path: Path) -> tuple[str, dict[str, str]]:
                                      "Excel never writes; the file may be malicious and was not "
                                      "opened. Ask the sender for a clean copy.")
         try:
-            return "xlsx", _sheet_parts(zf)
+            parts = _sheet_parts(zf)
+            sizes = {i.filename: i.file_size for i in infos}
+            return "xlsx", parts, {t: sizes.get(part, 0) for t, part in parts.items()}
         except Exception as exc:
             raise InputError(f"{path}: the list of sheets cannot be read ({_short(exc)}). Open "
                              "it in Excel and save it again.") from exc
@@ -191,7 +196,23 @@ def scan_sheet(workbook: Workbook, title: str) -> SheetScan:
 
 
 def _scan_chunk(data: bytes, scan: SheetScan) -> None:
-    if b"<f" in data and len(scan.formula_cells) < 5:
+    """Look at one piece of a sheet's XML.
+
+    The common questions (how many values, any formula, any cell in a three-letter column) are
+    answered with numpy over the bytes, which runs without holding Python's lock: this scan
+    runs in the loader's thread (matrixbook.loading) while the main thread imports pandas or
+    builds a table. Only where numpy finds a candidate do the exact regular expressions run."""
+    a = np.frombuffer(data, dtype=np.uint8)
+    if len(a) < 16:
+        return
+    lt = np.flatnonzero(a[:-8] == 60)  # every "<" with room for the tag after it
+    after = a[lt + 1]
+    closing = lt[after == 47]  # "</"
+    c2, c3 = a[closing + 2], a[closing + 3]
+    scan.value_cells += int(np.count_nonzero((c2 == 118) & (c3 == 62)))  # "</v>"
+    scan.value_cells += int(np.count_nonzero((c2 == 105) & (c3 == 115)  # "</is>"
+                                             & (a[closing + 4] == 62)))
+    if len(scan.formula_cells) < 5 and np.count_nonzero(after == 102):  # "<f"
         for m in _FORMULA_NO_VALUE.finditer(data):
             start = data.rfind(b'<c r="', 0, m.start())
             ref = _CELL_REF.match(data, start) if start >= 0 else None
@@ -207,10 +228,12 @@ def _scan_chunk(data: bytes, scan: SheetScan) -> None:
             if item not in scan.error_cells:
                 scan.error_cells.append(item)
     if scan.far_cell is None:
-        m = _FAR_COLUMN.search(data)
-        if m:
-            scan.far_cell = m.group(1).decode()
-    scan.value_cells += data.count(b"</v>") + data.count(b"</is>")
+        cells = lt[(after == 99) & (a[lt + 2] == 32) & (a[lt + 3] == 114)]  # "<c r"
+        letters = a[cells + 8]  # the third character of the reference: a letter?
+        if np.count_nonzero((letters >= 65) & (letters <= 90)):
+            m = _FAR_COLUMN.search(data)
+            if m:
+                scan.far_cell = m.group(1).decode()
     end = max(data.rfind(b"</v>"), data.rfind(b"</is>"))
     if end >= 0:
         start = data.rfind(b'<c r="', 0, end)

@@ -1,4 +1,4 @@
-"""Reading the workbook's sheets in a background thread, while Python does other work.
+"""Reading the workbook's sheets in background threads, while Python does other work.
 
 python-calamine parses a sheet's XML without holding Python's lock (the GIL), so one thread can
 parse the sheets, in the order they will be needed, while the main thread imports pandas and
@@ -13,8 +13,9 @@ the same one-line message, at the same point, as if it had read the sheets one a
 
 from __future__ import annotations
 
+import queue
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -56,25 +57,29 @@ class _Slot:
 
 
 class SheetLoader:
-    """Open the workbook and read its sheets in a background thread.
+    """Open the workbook and read its sheets in background threads.
 
-    `declared`: the sheet names of the schema, read first and in that order; with
-    `extra=True` the file's other sheets follow, in file order. Use it as a context manager:
-    leaving the block stops the thread and closes the file, also when an error ends the
-    command early."""
+    `declared`: the sheet names of the schema; with `extra=True` the file's other sheets are
+    read too. The largest sheet (in a global mapping, Policies: most of the file) is read by one
+    thread and the others, in the schema's order, by a second one with its own handle on the
+    file, so the small sheets are read, turned into tables and checked while the large one is
+    still being parsed. `arrived()` hands the sheets over as they are read. Use the loader as a
+    context manager: leaving the block stops the threads and closes the file, also when an
+    error ends the command early."""
 
     def __init__(self, path: Path, declared: Sequence[str], *, extra: bool = False) -> None:
         self.path = Path(path)
         self._declared = list(declared)
         self._extra = extra
         self._opened = _Slot()
+        self.order: list[str] = []  # every sheet the loader reads: the largest, then the rest
         self._sheets: dict[str, _Slot] = {}
-        self._lock = threading.Lock()
+        self._arrivals: queue.SimpleQueue[str] = queue.SimpleQueue()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="matrixbook-sheets", daemon=True)
         self._thread.start()
 
-    # -- the thread ---------------------------------------------------------------------------
+    # -- the reading threads ------------------------------------------------------------------
     def _run(self) -> None:
         try:
             workbook = filecheck.open_workbook(self.path)
@@ -84,30 +89,59 @@ class SheetLoader:
         try:
             try:
                 titles = workbook.sheet_names
-                order = list(sheet_titles(self._declared, titles).values())
+                declared = list(sheet_titles(self._declared, titles).values())
+                largest = max(declared, key=lambda t: workbook.sizes.get(t, 0), default=None)
+                rest = [t for t in declared if t != largest]
                 if self._extra:
-                    order += [t for t in titles if t not in order]
-                with self._lock:
-                    for title in order:
-                        self._sheets[title] = _Slot()
+                    rest += [t for t in titles if t not in declared]
+                first = [largest] if largest is not None else []
+                self._sheets = {title: _Slot() for title in first + rest}
+                self.order = first + rest
             except BaseException as exc:
                 self._opened.set(error=exc)
                 return
+            second = threading.Thread(target=self._read_apart, args=(rest,),
+                                      name="matrixbook-sheets-2", daemon=True)
+            if rest:
+                second.start()
             self._opened.set(titles)
-            for title in order:
-                if self._stop.is_set():
-                    break
-                try:
-                    self._sheets[title].set(filecheck.sheet_rows(workbook, title))
-                except BaseException as exc:
-                    self._sheets[title].set(error=exc)
-                    break  # as a reading one sheet after another would have stopped
+            self._read(workbook, first)
+            if rest:
+                second.join()  # so that joining this thread waits for both
         finally:
             workbook.close()
-            with self._lock:  # anything not read (stopped early): say so, never hang
-                for slot in self._sheets.values():
-                    if not slot.ready.is_set():
-                        slot.set(error=RuntimeError("the sheet was not read"))
+
+    def _read_apart(self, titles: list[str]) -> None:
+        """Read `titles` with a handle of this thread's own (calamine reads one sheet at a
+        time per handle)."""
+        try:
+            workbook = filecheck.open_workbook(self.path)
+        except BaseException as exc:
+            for title in titles:
+                self._hand_over(title, error=exc)
+            return
+        try:
+            self._read(workbook, titles)
+        finally:
+            workbook.close()
+
+    def _read(self, workbook: filecheck.Workbook, titles: list[str]) -> None:
+        failed: BaseException | None = None
+        for title in titles:
+            if failed is not None or self._stop.is_set():
+                # not read: the main thread stops at the first error it is handed
+                self._hand_over(title, error=failed or RuntimeError("the sheet was not read"))
+                continue
+            try:
+                self._hand_over(title, filecheck.sheet_rows(workbook, title))
+            except BaseException as exc:
+                failed = exc
+                self._hand_over(title, error=exc)
+
+    def _hand_over(self, title: str, value: Any = None,
+                   error: BaseException | None = None) -> None:
+        self._sheets[title].set(value, error)
+        self._arrivals.put(title)
 
     # -- the main thread ----------------------------------------------------------------------
     def titles(self) -> list[str]:
@@ -115,12 +149,18 @@ class SheetLoader:
         opened)."""
         return self._opened.get()
 
-    def rows(self, title: str) -> tuple[Rows, filecheck.SheetScan]:
-        """The sheet's cells and what the scan found, once the thread has read them. Each
-        sheet is handed over once: the loader keeps no reference to it afterwards."""
+    def arrived(self) -> Iterator[str]:
+        """The sheets of `order` as the threads finish reading them (each once)."""
         self.titles()
-        with self._lock:
-            slot = self._sheets.get(title)
+        for _ in self.order:
+            yield self._arrivals.get()
+
+    def rows(self, title: str) -> tuple[Rows, filecheck.SheetScan]:
+        """The sheet's cells and what the scan found, once a thread has read them (raises
+        the error the reading raised). Each sheet is handed over once: the loader keeps no
+        reference to it afterwards."""
+        self.titles()
+        slot = self._sheets.get(title)
         if slot is None:
             raise KeyError(f"the sheet '{title}' was not asked for")
         try:

@@ -141,25 +141,49 @@ def read_rows(memberships: pd.DataFrame | None) -> list[Row]:
     """The usable rows of the Memberships table (body, country and role filled), in order."""
     if memberships is None or memberships.empty:
         return []
-    out = []
-    columns = set(memberships.columns)
-    for rec in memberships.itertuples():
-        body, country, role = _text(rec.body_id), _text(rec.country), _text(rec.role)
-        if not (body and country and role):
-            continue
-        out.append(Row(
-            row=int(rec.Index),
-            membership_id=_text(getattr(rec, "membership_id", "")),
-            body_id=body, country=country, role=role,
-            start=to_day(getattr(rec, "start_date", None)),
-            end=to_day(getattr(rec, "end_date", None)),
-            ended=_yes(rec.ended) if "ended" in columns else False,
-            # An empty Confirmed cell is not a "No": only an explicit No flags the row.
-            confirmed=not ("confirmed" in columns and not _blank(rec.confirmed)
-                           and not bool(rec.confirmed)),
-            note=_text(getattr(rec, "note", "")),
-        ))
-    return out
+    frame = memberships
+    # Column at a time: the Memberships sheet of a global mapping has ten thousand rows.
+    bodies, countries, roles = (_texts(frame, f) for f in ("body_id", "country", "role"))
+    ended = _yes_column(frame, "ended")
+    # An empty Confirmed cell is not a "No": only an explicit No flags the row.
+    confirmed = _yes_column(frame, "confirmed", empty=True)
+    columns = zip(frame.index.tolist(), _texts(frame, "membership_id"), bodies, countries,
+                  roles, _days(frame, "start_date"), _days(frame, "end_date"), ended.tolist(),
+                  confirmed.tolist(), _texts(frame, "note"), strict=True)
+    return [Row(row=int(row), membership_id=mid, body_id=body, country=country, role=role,
+                start=start, end=end, ended=is_ended, confirmed=is_confirmed, note=note)
+            for row, mid, body, country, role, start, end, is_ended, is_confirmed, note in columns
+            if body and country and role]
+
+
+def _texts(frame: pd.DataFrame, name: str) -> list[str]:
+    """A text column as stripped text, "" where empty (as `_text` of each cell)."""
+    if name not in frame:
+        return [""] * len(frame)
+    column = frame[name]
+    if column.dtype != object and pd.api.types.is_string_dtype(column.dtype):
+        return column.fillna("").str.strip().tolist()
+    return [_text(v) for v in column.tolist()]
+
+
+def _days(frame: pd.DataFrame, name: str) -> list[date | None]:
+    """A date column as dates, None where empty (as `to_day` of each cell)."""
+    if name not in frame:
+        return [None] * len(frame)
+    column = frame[name]
+    if pd.api.types.is_datetime64_any_dtype(column):
+        return [None if v is pd.NaT else v for v in column.dt.date.tolist()]
+    return [to_day(v) for v in column.tolist()]
+
+
+def _yes_column(frame: pd.DataFrame, name: str, *, empty: bool = False) -> pd.Series:
+    """A yes/no column as True where it holds Yes (as `_yes`), `empty` where it is empty."""
+    if name not in frame:
+        return pd.Series(empty, index=frame.index)
+    column = frame[name]
+    if isinstance(column.dtype, pd.BooleanDtype):
+        return column.fillna(empty).astype(bool)
+    return column.map(lambda v: empty if _blank(v) else _yes(v)).astype(bool)
 
 
 def _blank(value: Any) -> bool:

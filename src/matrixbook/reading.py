@@ -11,7 +11,9 @@ from __future__ import annotations
 import difflib
 import operator
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import compress
 from pathlib import Path
 from typing import Any
 
@@ -67,19 +69,23 @@ class Book:
 
 
 def read_book(path: Path | str, schema: Schema, *, keep_extra_sheets: bool = False,
-              loader: SheetLoader | None = None) -> Book:
+              loader: SheetLoader | None = None,
+              on_sheet: Callable[[SheetData], None] | None = None) -> Book:
     """Read the workbook (never writing to it) and return its declared sheets as raw frames.
 
     `loader`: a SheetLoader already started on `path` (a command starts it before importing
     pandas, so the two overlap); without one, one is started here, and calamine still parses
-    each next sheet while this builds the previous one's frame.
+    the other sheets while this builds one's frame. `on_sheet` is called with each declared
+    sheet as soon as its frame is built (in the order the sheets are read), so the caller can
+    check it while the loader still parses the others.
 
     Raises InputError (exit 2) when the file cannot be read as a workbook at all.
     """
     path = Path(path)
     if loader is None:
         with SheetLoader(path, schema.sheet_names, extra=keep_extra_sheets) as own:
-            return read_book(path, schema, keep_extra_sheets=keep_extra_sheets, loader=own)
+            return read_book(path, schema, keep_extra_sheets=keep_extra_sheets, loader=own,
+                             on_sheet=on_sheet)
     titles = loader.titles()
     sheets: dict[str, SheetData] = {}
     findings: list[Finding] = []
@@ -98,24 +104,32 @@ def read_book(path: Path | str, schema: Schema, *, keep_extra_sheets: bool = Fal
                     "--blank` for one with the right headers).")
             findings.append(Finding(ERROR, sheet.name, "missing-sheet",
                                     f"The workbook has no sheet '{sheet.name}'." + hint))
-            continue
-        if title != sheet.name:
+        elif title != sheet.name:
             findings.append(Finding(WARNING, title, "sheet-name",
                                     f"The sheet '{title}' is read as '{sheet.name}'; rename "
                                     f"it to '{sheet.name}' exactly."))
+    # In the order the loader's threads finish them; kept in the schema's order.
+    by_title = {title: schema.sheet(name) for name, title in found.items()}
+    read: dict[str, tuple[SheetData, list[Finding]]] = {}
+    extra: dict[str, pd.DataFrame] = {}
+    for title in loader.arrived():
+        sheet = by_title.get(title)
+        if sheet is None:
+            if keep_extra_sheets:
+                rows, _ = loader.rows(title)
+                extra[title] = _plain_frame(rows)
+            continue
         rows, scan = loader.rows(title)
         data, sheet_findings = _frame(sheet, title, rows)
         del rows
-        sheets[sheet.name] = data
-        findings.extend(sheet_findings)
-        findings.extend(_cell_problems(data, scan, scan.merged))
-    extra: dict[str, pd.DataFrame] = {}
-    if keep_extra_sheets:
-        declared = {s.title for s in sheets.values()}
-        for title in titles:
-            if title not in declared:
-                rows, _ = loader.rows(title)
-                extra[title] = _plain_frame(rows)
+        read[sheet.name] = data, [*sheet_findings, *_cell_problems(data, scan, scan.merged)]
+        if on_sheet is not None:
+            on_sheet(data)
+    for sheet in schema.sheets:
+        if sheet.name in read:
+            sheets[sheet.name], sheet_findings = read[sheet.name]
+            findings.extend(sheet_findings)
+    extra = {title: extra[title] for title in titles if title in extra}
     return Book(path, schema, sheets, titles, findings, extra)
 
 
@@ -230,18 +244,25 @@ def _body_frame(body: list[list[Any]], idx: list[int], fields: list[str],
     if not idx:
         return pd.DataFrame(index=pd.Index([], dtype=int))
     width = max(idx) + 1
-    pick = operator.itemgetter(*idx)
-    single = len(idx) == 1
-    pad = [""] * width
-    kept: list[tuple[Any, ...]] = []
-    numbers: list[int] = []
-    for n, row in enumerate(body, start=first_row):
-        if len(row) < width:
-            row = row + pad[len(row):]
-        values = (row[idx[0]],) if single else pick(row)
-        if values.count("") != len(values):
-            kept.append(values)
-            numbers.append(n)
+    kept: list[Any]
+    if idx == list(range(width)) and all(len(row) == width for row in body):
+        # Every column of the sheet is wanted (the usual case: calamine hands every row at
+        # the sheet's width): keep the rows themselves, no per-row Python work but the test.
+        filled = [row.count("") != width for row in body]
+        kept = list(compress(body, filled))
+        numbers = list(compress(range(first_row, first_row + len(body)), filled))
+    else:
+        pick = operator.itemgetter(*idx)
+        single = len(idx) == 1
+        pad = [""] * width
+        kept, numbers = [], []
+        for n, row in enumerate(body, start=first_row):
+            if len(row) < width:
+                row = row + pad[len(row):]
+            values = (row[idx[0]],) if single else pick(row)
+            if values.count("") != len(values):
+                kept.append(values)
+                numbers.append(n)
     if not kept:
         return pd.DataFrame({f: pd.Series(dtype=object) for f in fields})
     grid = np.empty((len(kept), len(idx)), dtype=object)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 
@@ -27,6 +28,10 @@ def blank_mask(column: pd.Series) -> pd.Series:
     Dates, numbers and yes/no columns are empty exactly where pandas says NA; text and list
     columns need a look at each cell (blank text, an empty list)."""
     if column.dtype == object:
+        values = column.to_numpy()
+        if set(map(type, values)) <= {list}:  # a list column, as typed: [] when empty
+            return pd.Series(np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+                             == 0, index=column.index)
         return column.map(is_blank).astype(bool)
     if pd.api.types.is_string_dtype(column.dtype):
         return (column.isna() | column.str.strip().eq("")).fillna(True).astype(bool)

@@ -12,8 +12,8 @@ from pathlib import Path
 import pandas as pd
 
 from matrixbook.loading import SheetLoader
-from matrixbook.reading import Book, read_book
-from matrixbook.report import Report
+from matrixbook.reading import Book, SheetData, read_book
+from matrixbook.report import Finding, Report
 from matrixbook.schema import Schema
 from matrixbook.validation import columns
 from matrixbook.validation.rules import RULES, Context
@@ -67,19 +67,28 @@ def check_workbook(path: Path, schema: Schema, *, stage: str = "draft",
 
 def _check_workbook(path: Path, schema: Schema, stage: str, keep_extra_sheets: bool,
                     loader: SheetLoader | None) -> Checked:
-    book = read_book(path, schema, keep_extra_sheets=keep_extra_sheets, loader=loader)
-    report = Report(str(path))
-    report.extend(book.findings)
     typed: dict[str, pd.DataFrame] = {}
     unreadable: dict[str, set[tuple[int, str]]] = {}  # cells emptied for a wrong type
-    for name, data in book.sheets.items():
+    raw: dict[str, list[Finding]] = {}
+
+    def check_sheet(data: SheetData) -> None:
+        """The checks of one sheet alone, run as soon as it is read (while the loader still
+        parses the others)."""
+        name = data.sheet.name
         profiles = columns.profile_sheet(data)
-        raw = columns.raw_findings(data, profiles)
-        report.extend(raw)
-        bad = {(f.row, data.sheet.by_name[f.column].field) for f in raw
+        raw[name] = columns.raw_findings(data, profiles)
+        bad = {(f.row, data.sheet.by_name[f.column].field) for f in raw[name]
                if f.rule == "wrong-type"}
         unreadable[name] = bad
         typed[name] = columns.typed_frame(data, schema, bad, profiles)
+
+    book = read_book(path, schema, keep_extra_sheets=keep_extra_sheets, loader=loader,
+                     on_sheet=check_sheet)
+    report = Report(str(path))
+    report.extend(book.findings)
+    for name in book.sheets:
+        report.extend(raw[name])
+    typed = {name: typed[name] for name in book.sheets}  # in the schema's order
     for sheet in schema.sheets:
         if sheet.name not in typed:
             typed[sheet.name] = pd.DataFrame({c.field: pd.Series(dtype=object)

@@ -13,6 +13,7 @@ import difflib
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -66,7 +67,8 @@ class Profile:
 def profile(s: pd.Series) -> Profile:
     kind = pd.api.types.infer_dtype(s, skipna=True)
     if kind == "string":
-        texts = list(filter(None, s.tolist()))  # the text cells: drops None (and "")
+        # the text cells: empty ones (NaN in a pandas text column, None otherwise) left out
+        texts = list(filter(None, s.to_numpy(dtype=object, na_value=None)))
         try:
             clean = _all_clean(texts)
         except (AttributeError, TypeError):  # an empty cell held as NaN, not None
@@ -311,12 +313,13 @@ def _convert(col: Column, s: pd.Series, separator: str,
             if isinstance(v, float) and pd.isna(v):
                 return None
             return str(v).strip().casefold() in _TRUE
-        # a yes/no column holds a handful of distinct cells: convert each once
-        values = s.tolist()
-        if set(map(type, values)) <= {bool, str, type(None)}:  # (True == 1 in a dict)
-            done = {v: to_bool(v) for v in set(values)}
-            return pd.Series([done[v] for v in values], index=s.index, name=s.name,
-                             dtype="boolean")
+        # A yes/no column holds a handful of distinct cells: convert each once. Only yes/no
+        # values and text are left here (a number was a wrong-type finding and is emptied),
+        # so no two distinct cells compare equal (as True == 1 would).
+        codes, distinct = pd.factorize(s.to_numpy(dtype=object))
+        if set(map(type, distinct)) <= {bool, str}:
+            table = np.array([*map(to_bool, distinct), None], dtype=object)
+            return pd.Series(table[codes], index=s.index, name=s.name, dtype="boolean")
         return s.map(to_bool).astype("boolean")
     if col.type == "list":
         return _split_lists(s, separator)
@@ -364,12 +367,6 @@ def _closest(value: str, allowed: tuple[str, ...], by_lower: dict[str, str]) -> 
     return guess[0] if guess else None
 
 
-def _items(s: pd.Series) -> pd.Series:
-    """Every item of a list column, indexed by its row (rows repeat)."""
-    exploded = s.explode()
-    return exploded[exploded.notna()]
-
-
 def typed_schema(data: SheetData, schema: Schema, keys: dict[str, set[str]]) -> pa.DataFrameSchema:
     cols = {}
     for col in data.sheet.columns:
@@ -400,21 +397,39 @@ def typed_schema(data: SheetData, schema: Schema, keys: dict[str, set[str]]) -> 
 
 
 def _row_any(col: Column, test):
-    """Apply an item test; for lists a row passes when every item passes. Empty cells pass."""
+    """Apply an item test; for lists a row passes when every item passes. Empty cells pass.
+
+    The test runs once per distinct value, not once per cell: a column of 100,000 cells holds
+    a few dozen codes (or, for a key, as many IDs as rows and nothing is lost)."""
 
     def check(s: pd.Series) -> pd.Series:
         if col.is_list:
-            items = _items(s)
-            if items.empty:
+            values = s.to_numpy(dtype=object)
+            try:
+                items = set(chain.from_iterable(values))
+            except TypeError:  # a cell that is not a list (none is, once typed)
+                items = set(chain.from_iterable(v for v in values if isinstance(v, list)))
+            if not items:
                 return pd.Series(True, index=s.index)
-            ok = test(items.astype(str))
+            distinct = pd.Series(list(items), dtype=object)
+            ok = test(distinct.astype(str)).fillna(False).to_numpy(dtype=bool)
             if ok.all():
                 return pd.Series(True, index=s.index)
-            return pd.Series(~s.index.isin(ok.index[~ok.to_numpy()]), index=s.index)
-        ok = test(s)
-        if ok.all():  # (skipping the empty cells, where a test may give NA)
+            bad = set(distinct[~ok])
+            return pd.Series([not isinstance(v, list) or bad.isdisjoint(v) for v in values],
+                             index=s.index)
+        if col.unique:  # a key: as many distinct values as cells
+            ok = test(s)
+            if ok.all():  # (skipping the empty cells, where a test may give NA)
+                return pd.Series(True, index=s.index)
+            return (ok.fillna(False) | s.isna()).astype(bool)
+        codes, distinct = pd.factorize(s)  # empty cells: code -1
+        if not len(distinct):
             return pd.Series(True, index=s.index)
-        return (ok.fillna(False) | s.isna()).astype(bool)
+        ok = test(pd.Series(distinct)).fillna(False).to_numpy(dtype=bool)
+        if ok.all():
+            return pd.Series(True, index=s.index)
+        return pd.Series(np.append(ok, True)[codes], index=s.index)
 
     return check
 
