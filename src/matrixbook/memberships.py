@@ -34,7 +34,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
@@ -104,6 +104,10 @@ def to_day(value: Any) -> date | None:
     """A cell as a date, or None when empty (NaT, NA, None, blank text)."""
     if value is None or value is pd.NaT or value is pd.NA:
         return None
+    if type(value) is date:  # the common cases first: asked for thousands of times
+        return value
+    if isinstance(value, datetime):  # (a pandas Timestamp is one)
+        return value.date()
     if isinstance(value, str):
         return date.fromisoformat(value[:10]) if value.strip() else None
     try:

@@ -268,7 +268,9 @@ def _body_frame(body: list[list[Any]], idx: list[int], fields: list[str],
     grid = np.empty((len(kept), len(idx)), dtype=object)
     grid[:] = kept
     grid[grid == ""] = None
-    return pd.DataFrame(grid, columns=fields, index=pd.Index(numbers, dtype=int))
+    # Kept as Python objects (object dtype): the checks look at each cell's own type, and
+    # turning every text column into pandas' str type here would be undone by the checks.
+    return pd.DataFrame(grid, columns=fields, index=pd.Index(numbers, dtype=int), dtype=object)
 
 
 def _header_at(data: SheetData, col_index: int) -> str | None:
