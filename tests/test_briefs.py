@@ -28,7 +28,7 @@ from matrixbook.api import build
 from matrixbook.audience import filter_tables
 from matrixbook.cli import cli
 from matrixbook.documents import ZIP_TIMESTAMP, PageEstimate, long_day
-from matrixbook.outputs.briefs import note_content, notes, page_estimate
+from matrixbook.outputs.briefs import length_note, note_content, notes, page_estimate
 from matrixbook.schema import Schema, load_schema
 from matrixbook.validation import check_workbook
 from matrixbook.xlsx import FIXED_CREATED
@@ -391,6 +391,46 @@ def test_page_estimate_is_for_staff_not_in_the_note(schema: Schema, external: Pa
     assert f"ENT-LAS {estimates['ENT-LAS']:g}, " in line
 
 
+def test_many_notes_get_a_short_line_naming_those_outside_the_target() -> None:
+    """A global workbook has hundreds of notes: the line gives the count, the range and the
+    notes to shorten or expand (the first ten), not every estimate."""
+    estimates = [(f"ENT-E{i:04d}", 5.0) for i in range(1, 281)]
+    assert length_note(estimates) == (
+        "Briefing notes: 280 written; estimated length 5 pages (target 5–10); every note "
+        "within it.")
+    for i in (2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24):
+        estimates[i] = (estimates[i][0], 4.5 if i < 20 else 11.0)
+    assert length_note(estimates) == (
+        "Briefing notes: 280 written; estimated length 4.5–11 pages (target 5–10); 12 outside "
+        "it: ENT-E0003 4.5, ENT-E0005 4.5, ENT-E0007 4.5, ENT-E0009 4.5, ENT-E0011 4.5, "
+        "ENT-E0013 4.5, ENT-E0015 4.5, ENT-E0017 4.5, ENT-E0019 4.5, ENT-E0021 11 and 2 more "
+        "(matrixbook validate --stage final warns at each, with what to change).")
+    # Up to twenty notes, every estimate is worth its place on the line.
+    assert length_note(estimates[:3]) == (
+        "Briefing notes: 3 written; estimated length 4.5–5 pages (target 5–10): ENT-E0001 5, "
+        "ENT-E0002 5, ENT-E0003 4.5.")
+
+
+def test_policies_table_rows_are_the_sheet_rows_in_order(schema: Schema) -> None:
+    """The instruments of every note, read once for the whole sheet, are what reading each
+    body's rows gives: by year adopted then ID, an undated one last, a policy not confirmed
+    flagged, an empty Binding as a dash."""
+    tables = filter_tables(schema, tables_of(MASTER), "external")
+    policies = tables["Policies"]
+    row = policies.index[policies["body_id"] == "ENT-LAS"][0]
+    policies.loc[row, ["year_adopted", "binding", "confirmed"]] = [None, None, False]
+    content = note_content(schema, tables, "Entities",
+                           tables["Entities"].index[tables["Entities"]["entity_id"] == "ENT-LAS"]
+                           [0])
+    own = policies[policies["body_id"] == "ENT-LAS"]
+    dated = own[own["year_adopted"].notna()].sort_values(["year_adopted", "policy_id"])
+    expected = [*dated["policy_id"], policies.at[row, "policy_id"]]
+    assert [p["id"] for p in content["policies"]] == expected
+    undated = content["policies"][-1]
+    assert (undated["year"], undated["binding"]) == ("", "–")
+    assert undated["status"] == f"{policies.at[row, 'status']} (not confirmed)"
+
+
 def test_final_stage_warns_when_a_note_is_outside_5_to_10_pages(schema: Schema) -> None:
     tables = filter_tables(schema, tables_of(MASTER), "external")
     estimates = {c["id"]: page_estimate(c).pages for _, _, c in notes(schema, tables)}
@@ -548,6 +588,56 @@ def test_large_build_in_two_processes_is_byte_identical(internal: Path, tmp_path
         sorted(p.name for p in internal.iterdir())
     for path in sorted(internal.iterdir()):
         assert (tmp_path / "briefs" / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+def test_rendering_shortcuts_give_the_files_docxtpl_and_jinja2_give(
+        internal: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """matrixbook renders notes through a DocxTemplate that patches the template once, joins
+    paragraphs by plain replacement, skips the table repair where no table needs it, and a
+    jinja2 environment that reads a dict's keys first: with docxtpl and jinja2 as they come,
+    the notes are the same, byte for byte."""
+    import jinja2
+    from docxtpl import DocxTemplate
+
+    from matrixbook import documents
+
+    monkeypatch.setattr(documents, "_TEMPLATE_CLASS", DocxTemplate)
+    monkeypatch.setattr(documents, "_TEMPLATES", {})
+    monkeypatch.setattr(documents, "_docx_environment", lambda: jinja2.Environment(
+        autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True))
+    result = build(MASTER, tmp_path, only=["briefs"], audience="internal", today=TODAY)
+    assert result.report.ok
+    for path in sorted(internal.glob("*.docx")):
+        assert (tmp_path / "briefs" / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+@pytest.mark.parametrize(("grid", "rows"), [
+    (3, [[1, 1, 1], [1, 1, 1]]),  # as drawn: nothing to mend
+    (2, [[1, 1, 1], [1, 1]]),  # a {%tc %} loop added a cell: a column more
+    (4, [[1, 1], [1, 1, 1]]),  # a loop gave fewer cells: a column less
+    (3, [[3], [1, 2]]),  # spans fill the grid: nothing to mend
+    (4, [[2, 1], [1, 1]]),  # spans counted, still a column too many
+    (2, []),  # no row at all
+])
+def test_table_repair_is_docxtpl_s_own(grid: int, rows: list[list[int]]) -> None:
+    """Where a table needs mending, docxtpl mends it; where none does, the parsed document is
+    what docxtpl's repair would have returned."""
+    from docxtpl import DocxTemplate
+    from lxml import etree
+
+    from matrixbook.documents import _template_class, find_template
+
+    def cell(span: int) -> str:
+        props = f'<w:tcPr><w:gridSpan w:val="{span}"/></w:tcPr>' if span > 1 else ""
+        return f"<w:tc>{props}<w:p><w:r><w:t>x</w:t></w:r></w:p></w:tc>"
+
+    xml = ('<w:body xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+           "<w:tbl><w:tblGrid>" + '<w:gridCol w:w="1200"/>' * grid + "</w:tblGrid>"
+           + "".join("<w:tr>" + "".join(cell(c) for c in r) + "</w:tr>" for r in rows)
+           + "</w:tbl></w:body>")
+    template = find_template("brief.docx")
+    ours = etree.tostring(_template_class()(template).fix_tables(xml))
+    assert ours == etree.tostring(DocxTemplate(template).fix_tables(xml))
 
 
 def test_parts_no_note_changes_are_written_as_word_saves_them(internal: Path) -> None:

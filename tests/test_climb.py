@@ -355,6 +355,38 @@ def test_xlsx_layout_and_about_sheet(schema: Schema, tmp_path: Path) -> None:
     assert about["Printing"].startswith("Print the Records sheet")
 
 
+def test_about_sheet_lists_twenty_records_then_says_where_the_others_are(
+        schema: Schema, tmp_path: Path) -> None:
+    """A global workbook has thousands of records to check: the About sheet stays a page to
+    read, with how many, the first twenty and where to find every one."""
+    path = book(tmp_path, schema, [
+        policy(f"POL-{i:03d}", f"Plan {i}", **{"Confirmed": False, "Source URL": None})
+        for i in range(1, 24)])
+    out = build_climb(path, tmp_path / "o")
+    wb = openpyxl.load_workbook(out / "climb_policies.xlsx")
+    about = {r[0]: r[1] for r in wb["About"].iter_rows(min_row=3, values_only=True)}
+    first = range(1, 21)
+    assert about["Unconfirmed facts"] == (
+        "23 records whose title, year or status no source confirms yet (Confirmed = No in the "
+        "master workbook), the first 20: "
+        + "; ".join(f"POL-{i:03d} (Plan {i})" for i in first)
+        + "; and 3 more: filter the Confirmed column of the Policies sheet on No to list them "
+        "all.")
+    assert about["Gaps for CLIMB"] == (
+        "23 records miss what CLIMB needs (Source URL 23 records). The first 20: "
+        + "; ".join(f"POL-{i:03d} (Source URL)" for i in first)
+        + "; and 3 more: matrixbook validate lists every one, at its cell.")
+    empty = ("Title (English), Binding, Policy areas, Hazard onset, Hazard types, Internal / "
+             "cross-border, GCM objectives, Other frameworks, Language")
+    assert about["To complete"] == (
+        "23 records leave optional CLIMB columns empty, to be completed before import ("
+        + ", ".join(f"{name} 23 records" for name in empty.split(", "))
+        + "; an empty Language is also a warning of matrixbook validate). The first 20: "
+        + "; ".join(f"POL-{i:03d} ({empty})" for i in first)
+        + "; and 3 more: filter those columns of the import sheet 'CLIMB policies' for empty "
+        "cells to list them all.")
+
+
 def test_records_sheet_one_block_per_policy(schema: Schema, tmp_path: Path) -> None:
     """Field | value, codes beside their labels, countries named with their code, an empty
     field marked as to be completed."""
@@ -492,6 +524,53 @@ def test_export_check_failure_is_a_clear_error(schema: Schema) -> None:
     assert "bug in matrixbook" in message
     assert "column 'Binding' (Policies row 7, POL-001)" in message
     assert "'Maybe'" in message
+
+
+@pytest.mark.parametrize(("label", "value", "check"), [
+    ("Countries covered (ISO3)", "DZA; XEU", "allowed values"),  # a grouping is not ISO3
+    ("Mobility types", "Migration; Flight", "allowed values"),
+    ("Countries covered", "Algeria; ", "no empty item, no stray separator"),
+    ("Issuing body", " Arab Maghreb Union", "no empty item, no stray separator"),
+])
+def test_export_check_reads_each_item_of_a_list(schema: Schema, label: str, value: str,
+                                                check: str) -> None:
+    """The export's own checks look at every item of a joined list, as before they were
+    counted once per distinct value."""
+    mapping = load_mapping(schema)
+    frame = _valid_export_frame(schema, mapping, rows=3)
+    frame.loc[8, label] = value
+    with pytest.raises(ClimbExportError) as info:
+        check_export(frame, schema, mapping)
+    message = str(info.value)
+    assert f"column '{label}' (Policies row 8, POL-002): {check}, found {value!r}" in message
+    assert "Policies row 7" not in message and "Policies row 9" not in message
+
+
+def _valid_export_frame(schema: Schema, mapping: Any, rows: int) -> pd.DataFrame:
+    """An export frame that passes its checks: every required column filled, the rest empty."""
+    valid = {"Record ID": "POL-{n:03d}", "Title (original language)": "Plan",
+             "Level": "Regional", "Issuing body": "Arab Maghreb Union",
+             "Issuing body acronym": "AMU", "Countries covered (ISO3)": "DZA; LBY",
+             "Countries covered": "Algeria; Libya",
+             "Countries covered (basis)": "Listed in the master workbook",
+             "Region": "Maghreb", "Instrument category": "Policy",
+             "Instrument type": "Strategy", "Status": "Adopted",
+             "Context": "Adverse effects of climate change", "Mobility types": "Migration",
+             "Relevant provisions": "Art. 1.", "Source URL": "https://example.org/doc"}
+    index = list(range(7, 7 + rows))
+    frame = pd.DataFrame(index=index)
+    for col in mapping.columns:
+        if col.type == "integer":
+            frame[col.label] = pd.array([2010] * rows, dtype="Int64")
+        elif col.type == "date":
+            frame[col.label] = pd.to_datetime(["2025-08-20"] * rows).as_unit("ns")
+        else:
+            text = valid.get(col.label)
+            frame[col.label] = pd.Series(
+                [text.format(n=n) if text else None for n in range(1, rows + 1)],
+                index=index, dtype=object)
+    check_export(frame, schema, mapping)  # valid as it stands
+    return frame
 
 
 def test_a_mapping_to_an_unknown_field_is_refused(schema: Schema) -> None:

@@ -219,9 +219,22 @@ def find_template(name: str, source: Path | None = None) -> Path:
 
 class _Environment(jinja2.Environment):
     """Compiles each template source once: docxtpl hands the same document XML to
-    `from_string` for every note, and compiling it is most of the cost of a note."""
+    `from_string` for every note, and compiling it is most of the cost of a note.
+
+    And reads `p.title` of a dict as its key straight away: jinja2 first asks for the
+    attribute, which a dict lacks, and an exception per lookup was a fifth of a note's
+    rendering. The answer is the same: a dict's own attributes (`items`, `keys`...) still win,
+    and a missing key still goes the usual way."""
 
     _compiled: dict[str, jinja2.Template]
+
+    def getattr(self, obj: Any, attribute: str) -> Any:  # noqa: A003 - jinja's name
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
 
     def from_string(self, source: str | Any, globals: Any = None,  # noqa: A002 - jinja's name
                     template_class: Any = None) -> jinja2.Template:
@@ -233,6 +246,9 @@ class _Environment(jinja2.Environment):
                 cache.clear()
             cache[source] = super().from_string(source)
         return cache[source]
+
+
+_DICT_ATTRIBUTES = frozenset(dir(dict))
 
 
 def environment(loader: jinja2.BaseLoader | None = None) -> jinja2.Environment:
@@ -322,6 +338,42 @@ def _template_class() -> type:
                     patched = _PATCHED[src_xml] = super().patch_xml(src_xml)
                 return patched
 
+            def render_xml_part(self, src_xml: str, part: Any, context: Any,
+                                jinja_env: Any = None) -> str:
+                if jinja_env is None:
+                    return super().render_xml_part(src_xml, part, context, jinja_env)
+                # docxtpl's own, but the two regular expressions that put each paragraph on a
+                # line of its own (so that jinja2's line numbers count paragraphs) and join
+                # them again are plain replacements: the same text, without a match object for
+                # each of the thousands of paragraphs of a note's tables.
+                src_xml = src_xml.replace("<w:p ", "\n<w:p ").replace("<w:p>", "\n<w:p>")
+                try:
+                    self.current_rendering_part = part
+                    dst_xml = jinja_env.from_string(src_xml).render(context)
+                except jinja2.TemplateError as exc:
+                    if getattr(exc, "lineno", None) is not None:
+                        first = max(exc.lineno - 4, 0)
+                        exc.docx_context = [_TAGS.sub("", x)  # type: ignore[attr-defined]
+                                            for x in src_xml.splitlines()[first:first + 7]]
+                    raise
+                dst_xml = dst_xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")
+                dst_xml = (dst_xml.replace("{_{", "{{").replace("}_}", "}}")
+                           .replace("{_%", "{%").replace("%_}", "%}"))
+                return self.resolve_listing(dst_xml)
+
+            def fix_tables(self, xml: str) -> Any:
+                # docxtpl parses the rendered document, then counts the cells of every row of
+                # every table, span by span in Python, to mend the tables whose column grid a
+                # {%tc %} loop has outgrown: two fifths of a note's rendering. The count is
+                # done here with lxml's own searches; only a document with a table to mend
+                # goes through docxtpl's repair.
+                from lxml import etree
+
+                tree = etree.fromstring(xml, parser=etree.XMLParser(recover=True))
+                if any(_grid_to_mend(t) for t in tree.iter(_W + "tbl")):
+                    return super().fix_tables(xml)
+                return tree
+
             def resolve_listing(self, xml: str) -> str:
                 # docxtpl turns \t \a \n \f inside text into Word's tabs, paragraphs, line
                 # and page breaks with three nested regular expressions over the whole
@@ -332,6 +384,42 @@ def _template_class() -> type:
 
         _TEMPLATE_CLASS = PatchOnce
     return _TEMPLATE_CLASS
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_TC, _SPAN = _W + "tc", f"{_W}tc/{_W}tcPr/{_W}gridSpan"
+
+
+@lru_cache(maxsize=1)
+def _row_searches() -> tuple[Any, Any]:
+    """Whether a table has a row with more than $n cells, or with exactly $n (lxml, compiled
+    once)."""
+    from lxml import etree
+
+    ns = {"w": _W[1:-1]}
+    return (etree.XPath("boolean(.//w:tr[count(w:tc) > $n])", namespaces=ns),
+            etree.XPath("boolean(.//w:tr[count(w:tc) = $n])", namespaces=ns))
+
+
+def _grid_to_mend(table: Any) -> bool:
+    """Whether docxtpl's fix_tables would change `table`: a row with more cells than the grid
+    has columns, or a grid with more columns than its widest row (spans counted) fills."""
+    grid = table.find(_W + "tblGrid")
+    columns = len(grid.findall(_W + "gridCol")) if grid is not None else 0
+    more, exactly = _row_searches()
+    if more(table, n=columns):
+        return True
+    if exactly(table, n=columns):
+        return False  # a row fills the grid: nothing to add, nothing to remove
+    widest = 0  # every row has fewer cells than columns: do they fill it with their spans?
+    for row in table.iter(_W + "tr"):
+        width = 0
+        for cell in row.findall(_TC):  # as docxtpl counts: the first tcPr's first gridSpan
+            props = cell.find(_W + "tcPr")
+            span = props.find(_W + "gridSpan") if props is not None else None
+            width += int(span.get(_W + "val")) if span is not None else 1
+        widest = max(widest, width)
+    return columns > widest
 
 
 _TEMPLATE_CLASS: type | None = None
@@ -388,7 +476,7 @@ def _load_template(path: Path) -> tuple[Any, dict[str, list[str]]]:
             _check_tags(path, paragraphs_of)
             saved = {str(p.partname): p.blob for p in tpl.docx.part.package.parts
                      if p.content_type in _UNTOUCHED}
-            _TEMPLATES[path] = (stamp, data, paragraphs_of, saved)
+            _TEMPLATES[path] = (stamp, _stored(data), paragraphs_of, saved)
             return tpl, paragraphs_of
         tpl = tpl_class(io.BytesIO(cached[1]))
         _open_untouched_as_bytes(tpl, cached[3])
@@ -396,6 +484,18 @@ def _load_template(path: Path) -> tuple[Any, dict[str, list[str]]]:
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise TemplateProblem(f"Template {path} is not a Word document that can be read "
                               f"({exc}). Save it again from Word as .docx.") from None
+
+
+def _stored(data: bytes) -> bytes:
+    """The same package with its parts stored, not deflated: it is opened again for every
+    document a build renders, and inflating it each time is wasted (what is written is
+    deflated afresh either way)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as dst:
+        for item in src.infolist():
+            dst.writestr(item.filename, src.read(item.filename))
+    return out.getvalue()
 
 
 def render_docx(name: str, context: Mapping[str, Any], target: Path,
@@ -542,18 +642,30 @@ _SEQUENCES = {
 
 def schema_order(root: Any) -> None:
     """Put the children of every table, cell, paragraph and run property element of `root`
-    in the order the Word schema requires (unknown elements keep their place at the end)."""
-    from docx.oxml.ns import qn
+    in the order the Word schema requires (unknown elements keep their place at the end).
 
-    for name, sequence in _SEQUENCES.items():
-        rank = {qn(f"w:{child}"): i for i, child in enumerate(sequence)}
-        for element in root.iter(qn(f"w:{name}")):
+    An element with a single child, most of those of a note's long tables, is in order as it
+    stands: it is passed over without a sort."""
+    for tag, rank in _schema_ranks().items():
+        last = len(rank)
+        for element in root.iter(tag):
+            if len(element) < 2:
+                continue
             children = list(element)
-            ordered = sorted(children, key=lambda c: rank.get(c.tag, len(rank)))
+            ordered = sorted(children, key=lambda c: rank.get(c.tag, last))
             if ordered != children:
                 for child in children:
                     element.remove(child)
                 element.extend(ordered)
+
+
+@lru_cache(maxsize=1)
+def _schema_ranks() -> dict[str, dict[str, int]]:
+    """Qualified tag of each property element -> {qualified child tag: place in _SEQUENCES}."""
+    from docx.oxml.ns import qn
+
+    return {qn(f"w:{name}"): {qn(f"w:{child}"): i for i, child in enumerate(sequence)}
+            for name, sequence in _SEQUENCES.items()}
 
 
 def _template_paragraphs(tpl: Any) -> dict[str, list[str]]:

@@ -28,6 +28,7 @@ from matrixbook.documents import (
     SHORTEST_NOTE,
     PageEstimate,
     as_text,
+    clean,
     common_context,
     country_names,
     day,
@@ -85,12 +86,13 @@ class Lookup:
         self.on = on if on is not None else data_day(tables)
         self.roster = memberships.Roster(tables.get("Memberships"))
         self.groups: dict[str, dict[str, pd.DataFrame]] = {}
-        for sheet in ("Policies", "Themes"):
+        for sheet in ("Themes",):  # Policies: self.policies, read once into the notes' rows
             t = tables.get(sheet)
             if t is None or t.empty or "body_id" not in t:
                 self.groups[sheet] = {}
                 continue
             self.groups[sheet] = {str(k): g for k, g in t.groupby("body_id", sort=False)}
+        self.policies = _policy_rows(tables.get("Policies"))
         sources = tables.get("Sources")
         self.sources: dict[str, Any] = {}
         if sources is not None and not sources.empty:
@@ -98,7 +100,8 @@ class Lookup:
                 self.sources.setdefault(as_text(rec.get("source_id")), rec)
 
     def rows(self, sheet: str, body_id: str) -> pd.DataFrame:
-        """The body's rows of Policies or Themes (Memberships are read through `roster`)."""
+        """The body's rows of Themes (Memberships are read through `roster`, Policies are in
+        `policies`, as the rows of the note's table)."""
         return self.groups[sheet].get(body_id, _EMPTY)
 
 
@@ -174,26 +177,61 @@ def _member_summary(schema: Schema, lookup: Lookup, body_id: str,
 
 
 def _policies(lookup: Lookup, body_id: str) -> list[dict[str, str]]:
-    rows = lookup.rows("Policies", body_id)
-    if rows.empty:
-        return []
-    rows = rows.sort_values(["year_adopted", "policy_id"], na_position="last")
-    out = []
-    for p in _records(rows):
-        english = as_text(p.get("title_en"))
-        original = as_text(p.get("title"))
-        flagged = not is_blank(p.get("confirmed")) and not bool(p.get("confirmed"))
-        out.append({
-            "id": as_text(p.get("policy_id")),
+    """The body's instruments, by year adopted then ID (undated last), as the note shows them."""
+    return [dict(p) for p in lookup.policies.get(body_id, [])]
+
+
+_POLICY_TEXT = {"id": "policy_id", "english": "title_en", "original": "title",
+                "type": "instrument_type", "year": "year_adopted", "status": "status",
+                "binding": "binding", "themes": "themes", "climate": "climate_context"}
+
+
+def _policy_rows(policies: pd.DataFrame | None) -> dict[str, list[dict[str, str]]]:
+    """Every policy as the note's table row, grouped by body: the whole sheet sorted once and
+    each column turned into text at once (a column holds few distinct values: a vocabulary, a
+    year), rather than row by row for each of a thousand notes."""
+    if policies is None or policies.empty or "body_id" not in policies:
+        return {}
+    keys = [c for c in ("year_adopted", "policy_id") if c in policies]
+    rows = policies.sort_values(keys, na_position="last") if keys else policies
+    texts = {name: (column_texts(rows[field]) if field in rows else [""] * len(rows))
+             for name, field in _POLICY_TEXT.items()}
+    confirmed = (rows["confirmed"].tolist() if "confirmed" in rows else [None] * len(rows))
+    out: dict[str, list[dict[str, str]]] = {}
+    for i, body in enumerate(rows["body_id"].tolist()):
+        if is_blank(body):
+            continue
+        english, original = texts["english"][i], texts["original"][i]
+        flagged = not is_blank(confirmed[i]) and not bool(confirmed[i])
+        out.setdefault(str(body), []).append({
+            "id": texts["id"][i],
             "title": english or original,
             "original": original if english and english != original else "",
-            "type": as_text(p.get("instrument_type")),
-            "year": as_text(p.get("year_adopted")),
-            "status": as_text(p.get("status")) + (" (not confirmed)" if flagged else ""),
-            "binding": as_text(p.get("binding")) or "–",
-            "themes": as_text(p.get("themes")),
-            "climate": as_text(p.get("climate_context")),
+            "type": texts["type"][i],
+            "year": texts["year"][i],
+            "status": texts["status"][i] + (" (not confirmed)" if flagged else ""),
+            "binding": texts["binding"][i] or "–",
+            "themes": texts["themes"][i],
+            "climate": texts["climate"][i],
         })
+    return out
+
+
+def column_texts(column: pd.Series) -> list[str]:
+    """as_text of every cell of a column, each distinct value converted once."""
+    done: dict[Any, str] = {}
+    out = []
+    for value in column.tolist():
+        # The type is part of the key: True and 1 are equal keys but read "Yes" and "1".
+        key = (type(value), tuple(value) if isinstance(value, list) else value)
+        try:
+            out.append(done[key])
+        except KeyError:
+            # Text is as_text's commonest case: clean() alone (it strips, so blank gives '').
+            text = clean(value) if value.__class__ is str else as_text(value)
+            out.append(done.setdefault(key, text))
+        except TypeError:  # a value that cannot be a key
+            out.append(as_text(value))
     return out
 
 
@@ -352,15 +390,32 @@ def write(ctx: BuildContext) -> list[Path]:
     return written
 
 
+# Up to this many notes, the line after the build gives every note's estimate; beyond, only
+# the notes outside the target length, the first OUTSIDE_SHOWN of them: a line of 280
+# estimates is read by nobody.
+EVERY_NOTE_UP_TO = 20
+OUTSIDE_SHOWN = 10
+
+
 def length_note(estimates: list[tuple[str, float]]) -> str:
-    """One line for the person running the build: the page estimate of every note, which the
-    notes themselves no longer print (partners do not need the arithmetic)."""
+    """One line for the person running the build: how long the notes will print, which the
+    notes themselves no longer say (partners do not need the arithmetic). Every estimate when
+    there are few notes; else the count, the range and the notes to shorten or expand."""
     pages = [p for _, p in estimates]
     low, high = min(pages), max(pages)
     span = f"{low:g}" if low == high else f"{low:g}–{high:g}"
-    each = ", ".join(f"{i} {p:g}" for i, p in estimates)
-    return (f"Briefing notes: {len(estimates)} written; estimated length {span} pages (target "
-            f"{SHORTEST_NOTE}–{LONGEST_NOTE}): {each}.")
+    head = (f"Briefing notes: {len(estimates):,} written; estimated length {span} pages "
+            f"(target {SHORTEST_NOTE}–{LONGEST_NOTE})")
+    if len(estimates) <= EVERY_NOTE_UP_TO:
+        return f"{head}: " + ", ".join(f"{i} {p:g}" for i, p in estimates) + "."
+    outside = [(i, p) for i, p in estimates if not SHORTEST_NOTE <= p <= LONGEST_NOTE]
+    if not outside:
+        return f"{head}; every note within it."
+    shown = ", ".join(f"{i} {p:g}" for i, p in outside[:OUTSIDE_SHOWN])
+    if len(outside) > OUTSIDE_SHOWN:
+        shown += f" and {len(outside) - OUTSIDE_SHOWN:,} more"
+    return (f"{head}; {len(outside):,} outside it: {shown} (matrixbook validate --stage final "
+            "warns at each, with what to change).")
 
 
 OUTPUT = Output(

@@ -20,7 +20,7 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,7 @@ from matrixbook.build import BuildContext, Output
 from matrixbook.errors import OutputError
 from matrixbook.memberships import Doubt
 from matrixbook.schema import Schema, SchemaError
+from matrixbook.values import blank_mask
 from matrixbook.values import is_blank as is_missing
 
 EXPORT_TYPES = ("string", "integer", "date", "list")
@@ -166,8 +167,7 @@ def climate_policies(policies: pd.DataFrame, mapping: Mapping) -> pd.DataFrame:
     """The Policies rows CLIMB is about: a non-empty Climate context (or the declared field)."""
     if policies.empty or mapping.select_field not in policies:
         return policies.iloc[0:0]
-    keep = policies[mapping.select_field].map(lambda v: isinstance(v, list) and len(v) > 0)
-    return policies[keep.astype(bool)]
+    return policies[~blank_mask(policies[mapping.select_field]).to_numpy()]
 
 
 def reference_date(record: Any) -> pd.Timestamp | None:
@@ -260,25 +260,59 @@ class Coverage:
 
 def coverage(record: Any, roster: Roster, acronym: str, names: dict[str, str]) -> Coverage:
     """The countries a policy covers: its own list, else its body's members on adoption."""
-    listed = record.countries if isinstance(record.countries, list) else []
+    day = reference_date(record)
+    dated = not is_missing(getattr(record, "adoption_date", None))
+    return _coverage(record.countries, str(record.body_id), day, dated, roster, acronym,
+                     _NameOrder(names))
+
+
+class _NameOrder:
+    """Countries in the order of their names (Côte d'Ivoire between Congo and Croatia), each
+    name's sort key computed once and each list of codes sorted once a build: thousands of
+    policies share a few hundred member lists."""
+
+    def __init__(self, names: dict[str, str]) -> None:
+        self.names = names
+        self._keys: dict[str, tuple[str, str]] = {}
+        self._sorted: dict[tuple[str, ...], list[str]] = {}
+
+    def key(self, code: str) -> tuple[str, str]:
+        found = self._keys.get(code)
+        if found is None:
+            found = self._keys[code] = (membership_rule.sort_key(self.names.get(code, code)),
+                                        code)
+        return found
+
+    def sort(self, codes: list[str]) -> list[str]:
+        """A new list, sorted (the caller may keep or change it)."""
+        key = tuple(codes)
+        found = self._sorted.get(key)
+        if found is None:
+            found = self._sorted[key] = sorted(codes, key=self.key)
+        return list(found)
+
+
+def _coverage(listed: Any, body_id: str, day: pd.Timestamp | None, dated: bool,
+              roster: Roster, acronym: str, order: _NameOrder) -> Coverage:
+    """coverage() from its parts: the policy's own countries, its body, the day membership is
+    read on (reference_date) and whether that day is the Adoption date itself."""
+    listed = listed if isinstance(listed, list) else []
     doubts: list[Doubt] = []
     if listed:
         codes = list(dict.fromkeys(str(c) for c in listed))
         basis = "Listed in the master workbook"
     else:
-        day = reference_date(record)
-        found = roster.members_on(record.body_id, day)
+        found = roster.members_on(body_id, day)
         codes, doubts = list(found.countries), found.doubts
         when = day.strftime("%Y-%m-%d") if day is not None else "any date"
-        if day is not None and is_missing(getattr(record, "adoption_date", None)):
+        if day is not None and not dated:
             when += " (end of the year adopted)"
         basis = f"Members of {acronym} on {when}"
         if not codes:
             basis += ": none recorded"
         for doubt in doubts:
             basis += f"; {doubt.country} counted although {doubt.reason}"
-    codes.sort(key=lambda c: (membership_rule.sort_key(names.get(c, c)), c))
-    return Coverage(codes, basis, doubts)
+    return Coverage(order.sort(codes), basis, doubts)
 
 
 def labels(schema: Schema, vocabulary: str) -> dict[str, str]:
@@ -319,42 +353,84 @@ def export_frame(policies: pd.DataFrame, bodies: dict[str, dict[str, Any]],
     """One row per climate policy, one column per export label; lists already joined.
 
     The index stays the Excel row number of the Policies sheet, so a check can name the row.
+    Built a column at a time: a column holds few distinct values (a vocabulary, a body's
+    members), so each distinct value is turned into its export text once.
     """
     rows = climate_policies(policies, mapping)
-    roster = Roster(memberships, mapping)
-    groupings = grouping_codes(schema)
-    countries = membership_rule.country_names(schema)
+    derived = _derived_columns(rows, bodies, Roster(memberships, mapping), schema, mapping)
     label_maps = {c.labels_of: labels(schema, c.labels_of) for c in mapping.columns
                   if c.labels_of}
-    records: list[dict[str, Any]] = []
-    for rec in rows.itertuples():
-        body = bodies.get(str(rec.body_id), {})
-        acronym = body.get("acronym") or rec.body_id
-        cover = coverage(rec, roster, acronym, countries)
-        regions = [mapping.regions.get(f, f) for f in body.get("focus", [])]
-        derived = {
-            "issuing_body": _text(body.get("name")),
-            "issuing_body_acronym": _text(body.get("acronym")),
-            "countries_expanded": [c for c in cover.codes if c not in groupings],
-            "country_names": [countries.get(c, c) for c in cover.codes],
-            "countries_basis": cover.basis,
-            "region": list(dict.fromkeys(regions)),
-        }
-        row: dict[str, Any] = {}
-        for col in mapping.columns:
-            value = derived[col.source] if col.source in DERIVED else getattr(rec, col.source)
-            row[col.label] = _export_value(col, value, label_maps, mapping)
-        records.append(row)
-    frame = pd.DataFrame(records, columns=mapping.labels, index=rows.index)
+    data: dict[str, Any] = {}
     for col in mapping.columns:
-        if col.type == "integer":
-            frame[col.label] = pd.array(frame[col.label].tolist(), dtype="Int64")
-        elif col.type == "date":
-            frame[col.label] = pd.to_datetime(frame[col.label].tolist()).as_unit("ns")
+        if col.source in DERIVED:
+            values = derived[col.source]
+        elif col.source in rows:
+            values = rows[col.source].tolist()
         else:
-            frame[col.label] = pd.Series(frame[col.label].tolist(), index=frame.index,
-                                         dtype=object)
+            values = [None] * len(rows)
+        data[col.label] = _export_column(col, values, label_maps, mapping)
+    frame = pd.DataFrame(index=rows.index)
+    for col in mapping.columns:
+        values = data[col.label]
+        if col.type == "integer":
+            frame[col.label] = pd.array(values, dtype="Int64")
+        elif col.type == "date":
+            frame[col.label] = pd.to_datetime(values).as_unit("ns")
+        else:
+            frame[col.label] = pd.Series(values, index=frame.index, dtype=object)
     return frame
+
+
+def _derived_columns(rows: pd.DataFrame, bodies: dict[str, dict[str, Any]], roster: Roster,
+                     schema: Schema, mapping: Mapping) -> dict[str, list[Any]]:
+    """The values computed from other sheets (DERIVED), one list per source, in row order."""
+    groupings = grouping_codes(schema)
+    countries = membership_rule.country_names(schema)
+    order = _NameOrder(countries)
+    days = reference_dates(rows) if len(rows) else pd.Series([], dtype="datetime64[ns]")
+    dated = (~blank_mask(rows["adoption_date"]) if "adoption_date" in rows
+             else pd.Series(False, index=rows.index))
+    listed = rows["countries"].tolist() if "countries" in rows else [None] * len(rows)
+    out: dict[str, list[Any]] = {source: [] for source in DERIVED}
+    shown: dict[tuple[str, ...], tuple[list[str], list[str]]] = {}
+    regions_of: dict[str, list[str]] = {}
+    for body_id, own, day, on_adoption in zip(rows["body_id"].tolist(), listed,
+                                              days.tolist(), dated.tolist(), strict=True):
+        body = bodies.get(str(body_id), {})
+        acronym = body.get("acronym") or body_id
+        day = None if day is None or day is pd.NaT else pd.Timestamp(day)
+        cover = _coverage(own, str(body_id), day, bool(on_adoption), roster, acronym, order)
+        key = tuple(cover.codes)
+        if key not in shown:
+            shown[key] = ([c for c in cover.codes if c not in groupings],
+                          [countries.get(c, c) for c in cover.codes])
+        if str(body_id) not in regions_of:
+            regions = [mapping.regions.get(f, f) for f in body.get("focus", [])]
+            regions_of[str(body_id)] = list(dict.fromkeys(regions))
+        out["issuing_body"].append(_text(body.get("name")))
+        out["issuing_body_acronym"].append(_text(body.get("acronym")))
+        out["countries_expanded"].append(shown[key][0])
+        out["country_names"].append(shown[key][1])
+        out["countries_basis"].append(cover.basis)
+        out["region"].append(regions_of[str(body_id)])
+    return out
+
+
+def _export_column(col: ExportColumn, values: list[Any], label_maps: dict[str, dict[str, str]],
+                   mapping: Mapping) -> list[Any]:
+    """_export_value of every value of a column, each distinct value converted once."""
+    done: dict[Any, Any] = {}
+    out = []
+    for value in values:
+        # The type is part of the key: True, 1 and 1.0 are equal keys but export differently.
+        key = (type(value), tuple(value) if isinstance(value, list) else value)
+        try:
+            out.append(done[key])
+        except KeyError:
+            out.append(done.setdefault(key, _export_value(col, value, label_maps, mapping)))
+        except TypeError:  # a value that cannot be a key
+            out.append(_export_value(col, value, label_maps, mapping))
+    return out
 
 
 def _export_value(col: ExportColumn, value: Any, label_maps: dict[str, dict[str, str]],
@@ -388,15 +464,13 @@ def export_schema(schema: Schema, mapping: Mapping) -> pa.DataFrameSchema:
         checks = []
         allowed = _allowed(col, schema)
         if allowed is not None:
-            checks.append(pa.Check(_each(col, mapping, lambda v, a=allowed: v in a),
-                                   element_wise=True, name="allowed values"))
+            checks.append(_each(col, mapping, lambda v, a=allowed: v in a, "allowed values"))
         if col.pattern:
             rx = re.compile(col.pattern)
-            checks.append(pa.Check(_each(col, mapping, lambda v, rx=rx: bool(rx.fullmatch(v))),
-                                   element_wise=True, name=f"pattern {col.pattern}"))
+            checks.append(_each(col, mapping, lambda v, rx=rx: bool(rx.fullmatch(v)),
+                                f"pattern {col.pattern}"))
         if col.type in ("string", "list"):
-            checks.append(pa.Check(_each(col, mapping, _clean_item), element_wise=True,
-                                   name="no empty item, no stray separator"))
+            checks.append(_each(col, mapping, _clean_item, "no empty item, no stray separator"))
         if col.minimum is not None:
             checks.append(pa.Check.ge(col.minimum))
         if col.maximum is not None:
@@ -416,16 +490,30 @@ def _allowed(col: ExportColumn, schema: Schema) -> frozenset[str] | None:
     return None
 
 
-def _each(col: ExportColumn, mapping: Mapping, test: Any) -> Any:
-    """An element check: the value itself, or each item of a joined list."""
+def _each(col: ExportColumn, mapping: Mapping, test: Any, name: str) -> pa.Check:
+    """A check of the value itself, or of each item of a joined list, that an empty cell
+    passes (whether it may be empty is the column's `nullable`).
 
-    def check(value: Any) -> bool:
+    Each distinct value is tested once and the answer spread back over the column: the export
+    of a global workbook has tens of thousands of rows but few distinct values per column. The
+    empty cells are left in (ignore_na=False): pandera would otherwise copy the column without
+    them before every check."""
+
+    def passes(value: Any) -> bool:
         if not isinstance(value, str):
             return False
         items = value.split(mapping.separator) if col.type == "list" else [value]
         return all(test(i) for i in items)
 
-    return check
+    def check(column: pd.Series) -> pd.Series:
+        codes, uniques = pd.factorize(column, use_na_sentinel=True)
+        answers = np.fromiter((passes(u) for u in uniques), dtype=bool, count=len(uniques))
+        ok = np.ones(len(column), dtype=bool)  # an empty cell (code -1) passes
+        found = codes >= 0
+        ok[found] = answers[codes[found]]
+        return pd.Series(ok, index=column.index)
+
+    return pa.Check(check, name=name, ignore_na=False)
 
 
 def _clean_item(item: str) -> bool:
@@ -467,18 +555,57 @@ def csv_cell(value: Any, guard: tuple[str, ...]) -> str:
     return neutralise(str(value), guard)
 
 
-def write_csv(path: Path, frame: pd.DataFrame, mapping: Mapping) -> None:
+def write_csv(path: Path, frame: pd.DataFrame, mapping: Mapping,
+              cells: list[list[Any]] | None = None) -> None:
     """UTF-8 with a byte-order mark (Excel then reads the accents and Arabic right), CRLF
-    line ends, quotes only where needed, injection guard on every cell."""
+    line ends, quotes only where needed, injection guard on every cell (csv_cell, a column at
+    a time)."""
+    guard = mapping.csv_guard
+    columns = []
+    for values in cells if cells is not None else export_cells(frame, mapping):
+        column = []
+        for value in values:
+            if value is None:
+                column.append("")
+            elif isinstance(value, datetime):
+                column.append(value.strftime("%Y-%m-%d"))
+            else:
+                column.append(neutralise(str(value), guard))
+        columns.append(column)
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\r\n")
-        writer.writerow([neutralise(label, mapping.csv_guard) for label in frame.columns])
-        for values in frame.itertuples(index=False, name=None):
-            writer.writerow([csv_cell(v, mapping.csv_guard) for v in values])
+        writer.writerow([neutralise(label, guard) for label in frame.columns])
+        writer.writerows(zip(*columns, strict=True))
+
+
+def export_cells(frame: pd.DataFrame, mapping: Mapping) -> list[list[Any]]:
+    """Each column of the export as the values a writer takes: None where the cell is empty
+    (is_blank), else an int (integer columns), a datetime (date columns) or a str."""
+    columns = []
+    for col, label in zip(mapping.columns, frame.columns, strict=True):
+        series = frame[label]
+        if col.type in ("integer", "date"):
+            convert = int if col.type == "integer" else _datetime
+            columns.append([None if empty else convert(v) for v, empty
+                            in zip(series.tolist(), series.isna().tolist(), strict=True)])
+            continue
+        column: list[Any] = []
+        for value in series.tolist():
+            if value.__class__ is str:  # nearly every cell: no need for is_blank's checks
+                column.append(value if value.strip() else None)
+            else:
+                column.append(None if is_missing(value) else str(value))
+        columns.append(column)
+    return columns
+
+
+def _datetime(value: Any) -> datetime:
+    return pd.Timestamp(value).to_pydatetime()
 
 
 def write_xlsx(path: Path, frame: pd.DataFrame, ctx: BuildContext, mapping: Mapping,
-               about: list[tuple[str, str]], names: dict[str, str] | None = None) -> None:
+               about: list[tuple[str, str]], names: dict[str, str] | None = None,
+               cells: list[list[Any]] | None = None) -> None:
     import xlsxwriter
 
     # Rows are written in order, so constant memory keeps a 100,000-policy workbook small.
@@ -501,18 +628,19 @@ def write_xlsx(path: Path, frame: pd.DataFrame, ctx: BuildContext, mapping: Mapp
     ws.set_row(0, row_height(mapping.labels, widths, minimum=3))
     kinds = [col.type for col in mapping.columns]
     formats = [{"date": day, "integer": plain}.get(kind, wrap) for kind in kinds]
-    for r, values in enumerate(frame.itertuples(index=False, name=None), start=1):
-        ws.set_row(r, row_height(values, widths))
+    # Typed writers only: text stays text, never a formula.
+    writers = [{"date": ws.write_datetime, "integer": ws.write_number}.get(kind, ws.write_string)
+               for kind in kinds]
+    columns = cells if cells is not None else export_cells(frame, mapping)
+    heights = row_heights(columns, widths)
+    blank = ws.write_blank
+    for r, (height, *values) in enumerate(zip(heights, *columns, strict=True), start=1):
+        ws.set_row(r, height)
         for c, value in enumerate(values):
-            fmt = formats[c]
-            if is_missing(value):
-                ws.write_blank(r, c, None, fmt)
-            elif kinds[c] == "integer":
-                ws.write_number(r, c, int(value), fmt)
-            elif kinds[c] == "date":
-                ws.write_datetime(r, c, pd.Timestamp(value).to_pydatetime(), fmt)
+            if value is None:
+                blank(r, c, None, formats[c])
             else:
-                ws.write_string(r, c, str(value), fmt)  # text stays text, never a formula
+                writers[c](r, c, value, formats[c])
     ws.freeze_panes(1, 1)
     ws.autofilter(0, 0, max(len(frame), 1), len(mapping.columns) - 1)
     xlsx.print_setup(ws, header_rows=1, audience=ctx.audience, title="CLIMB import sheet")
@@ -689,12 +817,44 @@ def row_height(values: Iterable[Any], widths: Iterable[float], minimum: int = 1,
     lines = minimum
     for value, width in zip(values, widths, strict=False):
         if isinstance(value, str) and value:
-            lines = max(lines, wrapped_lines(value, max(int(width * 1.2) - 1, 1)))
+            lines = max(lines, wrapped_lines(value, _per_line(width)))
+    return _height(lines, line)
+
+
+def row_heights(columns: list[list[Any]], widths: list[float], minimum: int = 1,
+                line: float = 15.0) -> list[float]:
+    """row_height of every row, from the columns (lists of equal length) rather than the rows:
+    each distinct text of a column is wrapped once."""
+    rows = len(columns[0]) if columns else 0
+    lines = np.full(rows, minimum, dtype=np.int64)
+    for values, width in zip(columns, widths, strict=False):
+        per_line = _per_line(width)
+        counted: dict[str, int] = {}
+
+        def count(value: Any, per_line: int = per_line, counted: dict[str, int] = counted) -> int:
+            if not (isinstance(value, str) and value):
+                return 1
+            found = counted.get(value)
+            if found is None:
+                found = counted[value] = wrapped_lines(value, per_line)
+            return found
+
+        np.maximum(lines, np.fromiter(map(count, values), dtype=np.int64, count=rows), out=lines)
+    return [_height(n, line) for n in lines.tolist()]
+
+
+def _per_line(width: float) -> int:
+    return max(int(width * 1.2) - 1, 1)
+
+
+def _height(lines: int, line: float) -> float:
     return min(line * lines + 3, 409.0)
 
 
 def wrapped_lines(text: str, per_line: int) -> int:
     """How many lines `text` takes when wrapped at spaces, long words broken."""
+    if len(text) <= per_line and "\n" not in text:
+        return 1  # short text: one line, whatever its words
     total = 0
     for paragraph in text.split("\n"):
         count, used = 1, 0
@@ -731,15 +891,6 @@ def about_lines(ctx: BuildContext, frame: pd.DataFrame, rows: pd.DataFrame,
     """What a reader needs to trust the sheet: where it comes from, how it is coded, and which
     records still carry unconfirmed facts or gaps."""
     sep = mapping.separator
-    unconfirmed = [f"{r.policy_id} ({r.title})" for r in rows.itertuples()
-                   if "confirmed" in rows and not is_missing(r.confirmed) and not r.confirmed]
-    gaps = []
-    for rec in rows.itertuples():
-        missing = climb_gaps(rec)
-        if missing:
-            gaps.append(f"{rec.policy_id} ({', '.join(missing)})")
-    empty = [f"{values[mapping.columns[0].label]} ({', '.join(cols)})"
-             for values in frame.to_dict("records") if (cols := empty_optional(values, mapping))]
     n = len(frame)
     roles = " or ".join(mapping.member_roles)
     left_out = (f", leaving out those {' or '.join(mapping.excluded_roles)} on that date"
@@ -770,15 +921,9 @@ def about_lines(ctx: BuildContext, frame: pd.DataFrame, rows: pd.DataFrame,
          "A cell that begins with =, +, -, @, a tab or a carriage return starts with a single "
          "quote ' there, so that no spreadsheet runs it as a formula; remove that quote if the "
          "text is imported elsewhere."),
-        ("Unconfirmed facts", ("Records whose title, year or status no source confirms yet "
-         "(Confirmed = No in the master workbook): " + "; ".join(unconfirmed) + ".")
-         if unconfirmed else "None: every record is marked as confirmed by a source."),
-        ("Gaps for CLIMB", ("Records missing what CLIMB needs (also reported by matrixbook "
-         "validate): " + "; ".join(gaps) + ".") if gaps else "None."),
-        ("To complete", ("Optional CLIMB columns left empty, to be completed before import, "
-         "record by record (an empty Language is also a warning of matrixbook validate): "
-         + "; ".join(empty) + ".")
-         if empty else "None: every optional CLIMB column is filled."),
+        ("Unconfirmed facts", _unconfirmed_text(rows)),
+        ("Gaps for CLIMB", _gaps_text(rows)),
+        ("To complete", _to_complete_text(frame, mapping)),
         ("Printing", "Print the Records sheet: one block per policy, on A4 portrait. The "
          f"import sheet '{mapping.sheet_title}' is laid out for import; it prints "
          "several pages wide, the Record ID repeated on each."
@@ -795,29 +940,89 @@ CLIMB_NEEDS = (
 )
 
 
-def empty_optional(values: dict[str, Any], mapping: Mapping) -> list[str]:
-    """The optional export columns a record leaves empty, named once per code and label pair
-    ("Language", not "Language code" and "Language"), leaving out what CLIMB cannot do without
-    (listed under "Gaps for CLIMB")."""
+# The About sheet lists the records behind each of its remarks up to this many: it is read and
+# printed, and a global workbook may have thousands of them (one cell holds at most 32,767
+# characters). Beyond, it gives the count, the first ones and where to find the rest.
+ABOUT_LIST_LIMIT = 20
+
+
+def _listed(items: list[str], rest: str, limit: int = ABOUT_LIST_LIMIT) -> str:
+    """`items` joined; past `limit`, the first ones and how many more, and where they are."""
+    if len(items) <= limit:
+        return "; ".join(items) + "."
+    return (f"{'; '.join(items[:limit])}; and {len(items) - limit:,} more: {rest}.")
+
+
+def _counted(counts: dict[str, int]) -> str:
+    """'Language 1,200 records, Hazard types 1 record', in the order given."""
+    return ", ".join(f"{name} {k:,} record{'s' if k != 1 else ''}"
+                     for name, k in counts.items() if k)
+
+
+def _unconfirmed_text(rows: pd.DataFrame) -> str:
+    if "confirmed" not in rows:
+        return "None: every record is marked as confirmed by a source."
+    found = [f"{pid} ({title})" for pid, title, confirmed
+             in zip(rows["policy_id"], rows["title"], rows["confirmed"], strict=True)
+             if not is_missing(confirmed) and not confirmed]
+    what = ("whose title, year or status no source confirms yet (Confirmed = No in the master "
+            "workbook)")
+    if not found:
+        return "None: every record is marked as confirmed by a source."
+    if len(found) <= ABOUT_LIST_LIMIT:
+        return f"Records {what}: {_listed(found, '')}"
+    return (f"{len(found):,} records {what}, the first {ABOUT_LIST_LIMIT}: "
+            + _listed(found, "filter the Confirmed column of the Policies sheet on No to list "
+                      "them all"))
+
+
+def _gaps_text(rows: pd.DataFrame) -> str:
+    """The records missing what CLIMB needs (CLIMB_NEEDS), each with the names of its gaps."""
+    empty = {name: (blank_mask(rows[field]).to_numpy() if field in rows
+                    else np.ones(len(rows), dtype=bool)) for field, name in CLIMB_NEEDS}
+    ids = rows["policy_id"].tolist() if "policy_id" in rows else [""] * len(rows)
+    found = [f"{ids[i]} ({', '.join(n for n, e in empty.items() if e[i])})"
+             for i in np.flatnonzero(np.logical_or.reduce(list(empty.values())))] \
+        if len(rows) else []
+    if not found:
+        return "None."
+    if len(found) <= ABOUT_LIST_LIMIT:
+        return ("Records missing what CLIMB needs (also reported by matrixbook validate): "
+                + _listed(found, ""))
+    counts = _counted({name: int(e.sum()) for name, e in empty.items()})
+    return (f"{len(found):,} records miss what CLIMB needs ({counts}). The first "
+            f"{ABOUT_LIST_LIMIT}: " + _listed(found, "matrixbook validate lists every one, at "
+                                          "its cell"))
+
+
+def _to_complete_text(frame: pd.DataFrame, mapping: Mapping) -> str:
+    """The optional export columns each record leaves empty, named once per code and label
+    pair ("Language", not "Language code" and "Language"), leaving out what CLIMB cannot do
+    without (listed under "Gaps for CLIMB")."""
     needed = {field for field, _ in CLIMB_NEEDS}
-    out = []
+    empty: dict[str, np.ndarray] = {}
     for col in mapping.columns:
-        if col.required or col.labels_of or col.source in needed:
+        if col.required or col.labels_of or col.source in needed or col.label not in frame:
             continue
-        if is_missing(values.get(col.label)):
-            name = col.label.removesuffix(" code")
-            if name not in out:
-                out.append(name)
-    return out
-
-
-def climb_gaps(record: Any) -> list[str]:
-    """The names of the fields CLIMB needs that `record` leaves empty."""
-    missing = []
-    for field, name in CLIMB_NEEDS:
-        if is_missing(getattr(record, field, None)):
-            missing.append(name)
-    return missing
+        name = col.label.removesuffix(" code")
+        mask = blank_mask(frame[col.label]).to_numpy()
+        empty[name] = empty[name] | mask if name in empty else mask
+    ids = frame[mapping.columns[0].label].tolist() if len(frame.columns) else []
+    found = [f"{ids[i]} ({', '.join(n for n, e in empty.items() if e[i])})"
+             for i in np.flatnonzero(np.logical_or.reduce(list(empty.values())))] \
+        if empty and len(frame) else []
+    if not found:
+        return "None: every optional CLIMB column is filled."
+    if len(found) <= ABOUT_LIST_LIMIT:
+        return ("Optional CLIMB columns left empty, to be completed before import, record by "
+                "record (an empty Language is also a warning of matrixbook validate): "
+                + _listed(found, ""))
+    counts = _counted({name: int(e.sum()) for name, e in empty.items()})
+    return (f"{len(found):,} records leave optional CLIMB columns empty, to be completed before "
+            f"import ({counts}; an empty Language is also a warning of matrixbook validate). "
+            f"The first {ABOUT_LIST_LIMIT}: " + _listed(
+                found, f"filter those columns of the import sheet '{mapping.sheet_title}' for "
+                "empty cells to list them all"))
 
 
 def write(ctx: BuildContext) -> list[Path]:
@@ -828,12 +1033,13 @@ def write(ctx: BuildContext) -> list[Path]:
     rows = climate_policies(policies, mapping)
     about = about_lines(ctx, frame, rows, mapping)
     names = membership_rule.country_names(ctx.schema)
+    cells = export_cells(frame, mapping)
     written = []
     with ctx.writing(f"{mapping.name}.xlsx") as tmp:
-        write_xlsx(tmp, frame, ctx, mapping, about, names)
+        write_xlsx(tmp, frame, ctx, mapping, about, names, cells)
     written.append(ctx.path(f"{mapping.name}.xlsx"))
     with ctx.writing(f"{mapping.name}.csv") as tmp:
-        write_csv(tmp, frame, mapping)
+        write_csv(tmp, frame, mapping, cells)
     written.append(ctx.path(f"{mapping.name}.csv"))
     return written
 
