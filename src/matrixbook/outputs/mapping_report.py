@@ -35,36 +35,42 @@ def theme_order(schema: Schema) -> list[str]:
     return [t for t in FOCUS_THEMES if t in codes] + [t for t in codes if t not in FOCUS_THEMES]
 
 
-def _label(body: pd.Series) -> str:
+def _label(body: dict[str, Any]) -> str:
     return as_text(body.get("acronym")) or as_text(body.get("body_id"))
 
 
-def _relevance(tables: dict[str, pd.DataFrame]) -> dict[tuple[str, str], pd.Series]:
+def _rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The rows of a frame as dicts: what iterrows gives, without a Series a row (a global
+    workbook has a thousand bodies and thousands of theme rows)."""
+    return frame.to_dict("records")
+
+
+def _relevance(tables: dict[str, pd.DataFrame]) -> dict[tuple[str, str], dict[str, Any]]:
     themes = tables.get("Themes")
     if themes is None or themes.empty:
         return {}
-    return {(as_text(r.body_id), as_text(r.theme)): r for _, r in themes.iterrows()}
+    return {(as_text(r["body_id"]), as_text(r["theme"])): r for r in _rows(themes)}
 
 
-def _matrix(bodies: pd.DataFrame, order: list[str],
-            levels: dict[tuple[str, str], pd.Series]) -> list[dict[str, Any]]:
+def _matrix(bodies: list[dict[str, Any]], order: list[str],
+            levels: dict[tuple[str, str], dict[str, Any]]) -> list[dict[str, Any]]:
     rows = []
-    for _, b in bodies.iterrows():
+    for b in bodies:
         cells = []
         for theme in order:
-            r = levels.get((as_text(b.body_id), theme))
-            level = relevance.level(as_text(r.relevance) if r is not None else "")
+            r = levels.get((as_text(b["body_id"]), theme))
+            level = relevance.level(as_text(r["relevance"]) if r is not None else "")
             cells.append({"text": level.label, "level": level.code, "fill": level.hex})
-        rows.append({"acronym": _label(b), "id": as_text(b.body_id), "kind": b.kind,
+        rows.append({"acronym": _label(b), "id": as_text(b["body_id"]), "kind": b["kind"],
                      "cells": cells})
     return rows
 
 
-def _geography(schema: Schema, bodies: pd.DataFrame) -> list[dict[str, Any]]:
+def _geography(schema: Schema, bodies: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
     for region in schema.vocabulary("geographic_focus").codes:
-        hits = [_label(b) for _, b in bodies.iterrows()
-                if isinstance(b.get("geographic_focus"), list) and region in b.geographic_focus]
+        hits = [_label(b) for b in bodies
+                if isinstance(b.get("geographic_focus"), list) and region in b["geographic_focus"]]
         if hits:
             out.append({"region": region, "count": str(len(hits)), "bodies": ", ".join(hits)})
     return out
@@ -76,7 +82,7 @@ def overlaps(schema: Schema, tables: dict[str, pd.DataFrame], bodies: pd.DataFra
     of matrixbook.memberships (member or participant; observer seats and suspensions shown
     beside), the list the mapping matrix's Summary shows too."""
     order = [as_text(b) for b in bodies["body_id"]]
-    labels = {as_text(b.body_id): _label(b) for _, b in bodies.iterrows()}
+    labels = {as_text(b["body_id"]): _label(b) for b in _rows(bodies)}
     roles = memberships.roles_on(tables, on)
     ranked = memberships.tallies(roles, order, memberships.country_names(schema))
     listed, bar = memberships.most_shared(ranked, LEAST_ROWS, MOST_ROWS)
@@ -94,32 +100,32 @@ def overlaps(schema: Schema, tables: dict[str, pd.DataFrame], bodies: pd.DataFra
     return out, rule
 
 
-def _strategy(bodies: pd.DataFrame, order: list[str],
-              levels: dict[tuple[str, str], pd.Series]) -> list[dict[str, Any]]:
+def _strategy(bodies: list[dict[str, Any]], order: list[str],
+              levels: dict[tuple[str, str], dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
     for theme in order:
         rows = []
-        for _, b in bodies.iterrows():
-            r = levels.get((as_text(b.body_id), theme))
-            if r is None or as_text(r.relevance) not in relevance.COVERED:
+        for b in bodies:
+            r = levels.get((as_text(b["body_id"]), theme))
+            if r is None or as_text(r["relevance"]) not in relevance.COVERED:
                 continue
-            level = relevance.level(as_text(r.relevance))
+            level = relevance.level(as_text(r["relevance"]))
             rows.append({"acronym": _label(b), "relevance": level.label, "fill": level.hex,
-                         "level": level.code, "evidence": as_text(r.evidence) or "–",
+                         "level": level.code, "evidence": as_text(r.get("evidence")) or "–",
                          "entry_points": as_text(b.get("entry_points")) or "–"})
         rows.sort(key=lambda x: relevance.RANK[x["level"]])
         out.append({"theme": theme, "rows": rows})
     return out
 
 
-def _body_summaries(bodies: pd.DataFrame) -> list[dict[str, Any]]:
+def _body_summaries(bodies: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
-    for _, b in bodies.iterrows():
+    for b in bodies:
         item = {k: as_text(v) for k, v in b.items() if isinstance(k, str)}
         name, acronym = as_text(b.get("name_en")), _label(b)
         item.update({
             "display_name": f"{acronym}: {name}" if name and name != acronym else acronym,
-            "kind": b.kind,
+            "kind": b["kind"],
             "engagement": as_text(b.get("iom_engagement")) or "not recorded",
             "entry_points": as_text(b.get("entry_points")),
             "recommendations": paragraphs(b.get("recommendations")),
@@ -137,8 +143,9 @@ def report_content(schema: Schema, tables: dict[str, pd.DataFrame],
     levels = _relevance(tables)
     known = set(bodies["body_id"].astype(str))
     assessed = [r for (body, _), r in levels.items()
-                if body in known and as_text(r.relevance) not in ("", "Not assessed")]
+                if body in known and as_text(r["relevance"]) not in ("", "Not assessed")]
     overlap_rows, rule = overlaps(schema, tables, bodies, on)
+    rows = _rows(bodies)
     return {
         "counts": {
             "entities": int((bodies["kind"] == "Regional entity").sum()),
@@ -146,18 +153,18 @@ def report_content(schema: Schema, tables: dict[str, pd.DataFrame],
             "themes": len(order),
             "cells": len(bodies) * len(order),
             "assessed": len(assessed),
-            "high": sum(as_text(r.relevance) == "High" for r in assessed),
+            "high": sum(as_text(r["relevance"]) == "High" for r in assessed),
         },
         "theme_names": order,
-        "matrix": _matrix(bodies, order, levels),
+        "matrix": _matrix(rows, order, levels),
         "legend": [{"level": lv.code, "fill": lv.hex, "shown": lv.label}
                    for lv in relevance.RELEVANCE.values()],
         "legend_text": relevance.legend_text(),
-        "geography": _geography(schema, bodies),
+        "geography": _geography(schema, rows),
         "overlaps": overlap_rows,
         "overlap_rule": rule,
-        "strategy": _strategy(bodies, order, levels),
-        "bodies": _body_summaries(bodies),
+        "strategy": _strategy(rows, order, levels),
+        "bodies": _body_summaries(rows),
     }
 
 

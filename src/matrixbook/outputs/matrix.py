@@ -134,7 +134,18 @@ class Mapping:
         return [str(b) for b in self.bodies["body_id"]]
 
     def country_seats(self, country: str) -> dict[str, Seat]:
-        return {b: s for (c, b), s in self.seats.items() if c == country}
+        return self._seats_by_country.get(country, {})
+
+    @cached_property
+    def _seats_by_country(self) -> dict[str, dict[str, Seat]]:
+        """Country -> {body_id: seat}, indexed once: the grid asks for every country."""
+        by_country: dict[str, dict[str, Seat]] = {}
+        for (country, body), seat in self.seats.items():
+            by_country.setdefault(country, {})[body] = seat
+        return by_country
+
+    def countries_per_body(self) -> Counter[str]:
+        return Counter(body for _, body in self.seats)
 
     def relevance(self, body_id: str, theme: str) -> str:
         cell = self.cells.get((body_id, theme))
@@ -481,9 +492,9 @@ def write_membership(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None
     # Per-body totals, below the filtered range so sorting the grid leaves them in place.
     row += 1
     ws.write_string(row, 0, "Countries per body", f.label)
+    per_body = m.countries_per_body()
     for j, body in enumerate(bodies):
-        n = sum(1 for (_, b) in m.seats if b == str(body["body_id"]))
-        ws.write_number(row, first_body + j, n, f.total)
+        ws.write_number(row, first_body + j, per_body[str(body["body_id"])], f.total)
     if not m.countries:
         ws.write_string(header + 1, 0, "No current membership recorded.", f.note)
     ws.freeze_panes(header + 1, 2)
