@@ -16,8 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from matrixbook.errors import InputError
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -202,6 +200,8 @@ def _scan_chunk(data: bytes, scan: SheetScan) -> None:
     answered with numpy over the bytes, which runs without holding Python's lock: this scan
     runs in the loader's thread (matrixbook.loading) while the main thread imports pandas or
     builds a table. Only where numpy finds a candidate do the exact regular expressions run."""
+    import numpy as np  # here, so that it is imported by the loader's thread, not before it
+
     a = np.frombuffer(data, dtype=np.uint8)
     if len(a) < 16:
         return

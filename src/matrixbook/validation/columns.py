@@ -67,11 +67,12 @@ class Profile:
 def profile(s: pd.Series) -> Profile:
     kind = pd.api.types.infer_dtype(s, skipna=True)
     if kind == "string":
-        # the text cells: empty ones (NaN in a pandas text column, None otherwise) left out
-        texts = list(filter(None, s.to_numpy(dtype=object, na_value=None)))
+        # the text cells: empty ones (None as read, NaN in a pandas text column) left out
+        cells = s.to_numpy() if s.dtype == object else s.to_numpy(dtype=object, na_value=None)
+        texts = list(filter(None, cells))
         try:
             clean = _all_clean(texts)
-        except (AttributeError, TypeError):  # an empty cell held as NaN, not None
+        except (AttributeError, TypeError):  # an empty cell held as NaN, or a number
             clean = _all_clean([v for v in texts if v.__class__ is str])
     else:
         clean = kind in _NO_TEXT
