@@ -23,6 +23,7 @@ import pandera.pandas as pa
 from matrixbook.reading import SheetData, column_letter
 from matrixbook.report import ERROR, WARNING, Finding
 from matrixbook.schema import Column, Schema
+from matrixbook.values import Items
 
 _EDGE_SPACE = re.compile(r"^[\s\u00a0]|[\s\u00a0]$")
 _INNER_NBSP = "\u00a0"
@@ -334,27 +335,28 @@ def _split_lists(s: pd.Series, separator: str) -> pd.Series:
     """Each cell as its list of items (cleaned text split on the separator; [] when empty).
 
     A list column repeats the same few cells (Sahel; West Africa) across thousands of rows, so
-    each distinct text is split once; every row still gets its own list object."""
+    each distinct text is split once, and the rows that hold the same text share one read-only
+    list (values.Items): a hundred thousand rows cost a few hundred lists, not a hundred
+    thousand."""
 
-    def split(v: Any) -> tuple[str, ...]:
+    def split(v: Any) -> Items:
         v = _clean_text(v)
         if not isinstance(v, str):
-            return ()
-        return tuple(p.strip() for p in v.split(separator) if p.strip())
+            return Items()
+        return Items(p.strip() for p in v.split(separator) if p.strip())
 
     codes, distinct = pd.factorize(s.to_numpy(dtype=object))  # empty cells: code -1
+    table = np.empty(len(distinct) + 1, dtype=object)
     if set(map(type, distinct)) <= {str}:  # (True == 1 when hashed)
         strip = str.strip
-        table = np.empty(len(distinct) + 1, dtype=object)
         for i, v in enumerate(distinct):  # as split(v): cleaning the whole text changes no item
-            table[i] = tuple(filter(None, map(strip, v.replace(_INNER_NBSP, " ").split(
+            table[i] = Items(filter(None, map(strip, v.replace(_INNER_NBSP, " ").split(
                 separator))))
-        table[-1] = ()
-        out = list(map(list, table[codes].tolist()))
     else:
-        out = [list(split(v)) for v in s.tolist()]
-    return pd.Series(np.fromiter(out, dtype=object, count=len(out)), index=s.index,
-                     name=s.name)
+        for i, v in enumerate(distinct):
+            table[i] = split(v)
+    table[-1] = Items()
+    return pd.Series(table[codes], index=s.index, name=s.name)
 
 
 def _closest(value: str, allowed: tuple[str, ...], by_lower: dict[str, str]) -> str | None:
