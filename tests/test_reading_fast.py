@@ -3,6 +3,8 @@ cells, whatever order the loader's threads read the sheets in."""
 
 from __future__ import annotations
 
+import json
+import pickle
 from datetime import datetime
 from pathlib import Path
 
@@ -104,3 +106,16 @@ def test_yes_no_cells_convert_once_each(schema: Schema) -> None:
                       dtype=object)
     assert _convert(col, cells, schema.separator).tolist() == [
         True, False, True, pd.NA, True, False, True, pd.NA]
+
+
+def test_rows_with_the_same_list_text_share_one_read_only_list(schema: Schema) -> None:
+    col = schema.sheet("Policies").by_name["Countries covered"]
+    cells = pd.Series(["MAR; TUN", None, "MAR;TUN ", "EGY", "MAR; TUN"], dtype=object)
+    typed = _convert(col, cells, schema.separator)
+    assert typed.tolist() == [["MAR", "TUN"], [], ["MAR", "TUN"], ["EGY"], ["MAR", "TUN"]]
+    assert typed[0] is typed[4]  # one object for one text
+    with pytest.raises(TypeError, match="copy them with list"):
+        typed[0].append("DZA")
+    assert typed[4] == ["MAR", "TUN"]
+    assert pickle.loads(pickle.dumps(typed[0])) == ["MAR", "TUN"]
+    assert isinstance(typed[0], list) and json.dumps(typed[0]) == '["MAR", "TUN"]'
