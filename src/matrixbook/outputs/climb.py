@@ -896,7 +896,7 @@ def about_lines(ctx: BuildContext, frame: pd.DataFrame, rows: pd.DataFrame,
     left_out = (f", leaving out those {' or '.join(mapping.excluded_roles)} on that date"
                 if mapping.excluded_roles else "")
     return [
-        ("Source", f"Master workbook {ctx.source_name}, sheet Policies: the {n} "
+        ("Source", f"Master workbook {ctx.source_name}, sheet Policies: the {n:,} "
          f"record{'s' if n != 1 else ''} whose Climate context is not empty (human mobility in "
          "the context of disasters, climate change or environmental degradation)."),
         ("Date of data", ctx.data_date + " (the latest 'Checked on' date of the entities and "
