@@ -27,6 +27,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from matrixbook.memberships import to_day
 from matrixbook.outputs.climb import (
     CLIMB_NEEDS,
     Doubt,
@@ -96,29 +97,33 @@ def _members_found(ctx: Context, selected: pd.DataFrame, ids: pd.Series,
     """The policies that list no countries get the members of their body on their adoption
     date: a finding where there are none, and one at each membership whose empty date leaves
     the answer open."""
-    listed = selected["countries"].map(lambda v: isinstance(v, list) and len(v) > 0)
-    need = selected[~listed.astype(bool).to_numpy() & ~blank_mask(selected["body_id"]).to_numpy()]
+    listed = ~blank_mask(selected["countries"]).to_numpy()
+    need = selected[~listed & ~blank_mask(selected["body_id"]).to_numpy()]
     if need.empty:
         return []
     roster = Roster(memberships, mapping)
+    period = roster.roster.period
     groupings = set(ctx.schema.extra_country_codes)
     days = reference_dates(need)
     out = []
     doubts: dict[tuple[int, str], tuple[Doubt, str, list[tuple[int, str, pd.Timestamp]]]] = {}
+    # The members of a body change only on its membership dates: the policies are grouped by
+    # the period between two of them, and the rule is asked once per period, not per policy.
     # (Not DataFrame.groupby: with dropna=False, pandas 3.1 files a dated row under NaT.)
-    groups: dict[tuple[str, pd.Timestamp | None], list[int]] = {}
+    groups: dict[tuple[str, int | None], list[tuple[int, pd.Timestamp | None]]] = {}
     bodies = need["body_id"].astype(str)
     for row, body, day in zip(need.index, bodies, days.tolist(), strict=True):
-        groups.setdefault((body, None if day is pd.NaT else day), []).append(row)
-    for (body, day), rows in groups.items():
-        found = roster.members_on(body, day)
+        day = None if day is pd.NaT else day
+        groups.setdefault(period(body, to_day(day)), []).append((row, day))
+    for (body, _), policies in groups.items():
+        found = roster.members_on(body, policies[0][1])
         for doubt in found.doubts:
             uses = doubts.setdefault((doubt.row, doubt.field), (doubt, body, []))[2]
-            uses.extend((row, ids[row], day) for row in rows)
+            uses.extend((row, ids[row], day) for row, day in policies)
         if any(c not in groupings for c in found.countries):
             continue
-        when = day.strftime("%Y-%m-%d") if day is not None else "its adoption"
-        for row in rows:
+        for row, day in policies:
+            when = day.strftime("%Y-%m-%d") if day is not None else "its adoption"
             out.append(ctx.finding(
                 severity, "Policies", "countries", row, "climb-no-countries",
                 f"{ids[row]} lists no countries and the Memberships sheet has no member "
