@@ -591,50 +591,66 @@ def test_large_build_in_two_processes_is_byte_identical(internal: Path, tmp_path
 
 
 def test_rendering_shortcuts_give_the_files_docxtpl_and_jinja2_give(
-        internal: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """matrixbook renders notes through a DocxTemplate that patches the template once, joins
-    paragraphs by plain replacement, skips the table repair where no table needs it, and a
-    jinja2 environment that reads a dict's keys first: with docxtpl and jinja2 as they come,
-    the notes are the same, byte for byte."""
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """matrixbook renders Word files through a DocxTemplate that patches the template once,
+    joins paragraphs by plain replacement and mends only the tables that need it, and a jinja2
+    environment that reads a dict's keys first: with docxtpl and jinja2 as they come, the notes
+    and the reports (whose count tables docxtpl mends) are the same, byte for byte."""
     import jinja2
     from docxtpl import DocxTemplate
 
     from matrixbook import documents
 
+    outputs = ["briefs", "inception_report", "mapping_report"]
+    ours = build(MASTER, tmp_path / "ours", only=outputs, audience="internal", today=TODAY)
     monkeypatch.setattr(documents, "_TEMPLATE_CLASS", DocxTemplate)
     monkeypatch.setattr(documents, "_TEMPLATES", {})
     monkeypatch.setattr(documents, "_docx_environment", lambda: jinja2.Environment(
         autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True))
-    result = build(MASTER, tmp_path, only=["briefs"], audience="internal", today=TODAY)
-    assert result.report.ok
-    for path in sorted(internal.glob("*.docx")):
-        assert (tmp_path / "briefs" / path.name).read_bytes() == path.read_bytes(), path.name
+    plain = build(MASTER, tmp_path / "plain", only=outputs, audience="internal", today=TODAY)
+    assert ours.report.ok and plain.report.ok
+    words = [p for p in ours.written if p.suffix == ".docx"]
+    assert len(words) == len(body_ids()["Entities"]) + len(body_ids()["Dialogues"]) + 2
+    for path in words:
+        again = tmp_path / "plain" / path.relative_to(tmp_path / "ours")
+        assert again.read_bytes() == path.read_bytes(), path.name
 
 
-@pytest.mark.parametrize(("grid", "rows"), [
-    (3, [[1, 1, 1], [1, 1, 1]]),  # as drawn: nothing to mend
-    (2, [[1, 1, 1], [1, 1]]),  # a {%tc %} loop added a cell: a column more
-    (4, [[1, 1], [1, 1, 1]]),  # a loop gave fewer cells: a column less
-    (3, [[3], [1, 2]]),  # spans fill the grid: nothing to mend
-    (4, [[2, 1], [1, 1]]),  # spans counted, still a column too many
-    (2, []),  # no row at all
+def _table(grid: list[int | None], rows: list[list[int]], nested: str = "") -> str:
+    """A w:tbl: grid column widths (None: no width), rows of cells given by their span."""
+    def cell(span: int) -> str:
+        props = f'<w:tcPr><w:gridSpan w:val="{span}"/></w:tcPr>' if span > 1 else ""
+        return f"<w:tc>{props}<w:p><w:r><w:t>x</w:t></w:r></w:p>{nested}</w:tc>"
+
+    cols = "".join(f'<w:gridCol w:w="{w}"/>' if w is not None else "<w:gridCol/>"
+                   for w in grid)
+    return (f"<w:tbl><w:tblGrid>{cols}</w:tblGrid>"
+            + "".join("<w:tr>" + "".join(cell(c) for c in r) + "</w:tr>" for r in rows)
+            + "</w:tbl>")
+
+
+@pytest.mark.parametrize("tables", [
+    [_table([1200] * 3, [[1, 1, 1], [1, 1, 1]])],  # as drawn: nothing to mend
+    [_table([1200, 2400], [[1, 1, 1], [1, 1]])],  # a {%tc %} loop added a cell: a column more
+    [_table([1000, 1100, 1200, 1300], [[1, 1], [1, 1, 1]])],  # a column less, widths shared
+    [_table([1200] * 3, [[3], [1, 2]])],  # spans fill the grid: nothing to mend
+    [_table([1200] * 4, [[2, 1], [1, 1]])],  # spans counted, still a column too many
+    [_table([None, None], [[1, 1, 1]])],  # no widths: no column added, as docxtpl does
+    [_table([1200] * 2, [])],  # no row at all
+    [_table([1200] * 2, [[1, 1]], nested=_table([900] * 3, [[1, 1]]))],  # nested, mended
+    [_table([1200] * 3, [[1, 1]], nested=_table([900], [[1, 1, 1, 1]])),
+     _table([500] * 2, [[1, 1, 1]])],  # both levels and a second table
 ])
-def test_table_repair_is_docxtpl_s_own(grid: int, rows: list[list[int]]) -> None:
-    """Where a table needs mending, docxtpl mends it; where none does, the parsed document is
-    what docxtpl's repair would have returned."""
+def test_table_repair_is_docxtpl_s_own(tables: list[str]) -> None:
+    """Where a table needs mending, it is mended as docxtpl mends it; where none does, the
+    parsed document is what docxtpl's repair would have returned."""
     from docxtpl import DocxTemplate
     from lxml import etree
 
     from matrixbook.documents import _template_class, find_template
 
-    def cell(span: int) -> str:
-        props = f'<w:tcPr><w:gridSpan w:val="{span}"/></w:tcPr>' if span > 1 else ""
-        return f"<w:tc>{props}<w:p><w:r><w:t>x</w:t></w:r></w:p></w:tc>"
-
     xml = ('<w:body xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
-           "<w:tbl><w:tblGrid>" + '<w:gridCol w:w="1200"/>' * grid + "</w:tblGrid>"
-           + "".join("<w:tr>" + "".join(cell(c) for c in r) + "</w:tr>" for r in rows)
-           + "</w:tbl></w:body>")
+           + "".join(tables) + "</w:body>")
     template = find_template("brief.docx")
     ours = etree.tostring(_template_class()(template).fix_tables(xml))
     assert ours == etree.tostring(DocxTemplate(template).fix_tables(xml))

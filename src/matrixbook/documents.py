@@ -364,14 +364,15 @@ def _template_class() -> type:
             def fix_tables(self, xml: str) -> Any:
                 # docxtpl parses the rendered document, then counts the cells of every row of
                 # every table, span by span in Python, to mend the tables whose column grid a
-                # {%tc %} loop has outgrown: two fifths of a note's rendering. The count is
-                # done here with lxml's own searches; only a document with a table to mend
-                # goes through docxtpl's repair.
+                # {%tc %} loop has outgrown: two fifths of a note's rendering. Here the count
+                # is done with lxml's own searches, and only a table that needs it is mended,
+                # by docxtpl's own steps (_mend_table).
                 from lxml import etree
 
                 tree = etree.fromstring(xml, parser=etree.XMLParser(recover=True))
-                if any(_grid_to_mend(t) for t in tree.iter(_W + "tbl")):
-                    return super().fix_tables(xml)
+                for table in tree.iter(_W + "tbl"):
+                    if _grid_to_mend(table):
+                        _mend_table(table)
                 return tree
 
             def resolve_listing(self, xml: str) -> str:
@@ -420,6 +421,55 @@ def _grid_to_mend(table: Any) -> bool:
             width += int(span.get(_W + "val")) if span is not None else 1
         widest = max(widest, width)
     return columns > widest
+
+
+def _mend_table(t: Any) -> None:
+    """docxtpl's repair of one table (DocxTemplate.fix_tables, docxtpl 0.20.2, step for step):
+    columns added to the grid for a row with more cells than it has, the widths scaled to keep
+    the table's; then columns beyond what the widest row fills (spans counted) removed, their
+    width shared among the others. It reads the table's own grid and rows (nested ones too, as
+    docxtpl does) and changes its grid only."""
+    from lxml import etree
+
+    ns = _W
+    grid = t.find(ns + "tblGrid")
+    columns = grid.findall(ns + "gridCol")
+    to_add = 0
+    for r in t.iter(ns + "tr"):
+        cells = r.findall(ns + "tc")
+        if len(columns) + to_add < len(cells):
+            to_add = len(cells) - len(columns)
+    if to_add > 0:
+        width = 0.0
+        for c in columns:
+            if c.get(ns + "w") is not None:
+                width += float(c.get(ns + "w"))
+        if width > 0:
+            old_average = width / len(columns)
+            new_average = width / (len(columns) + to_add)
+            for c in columns:
+                c.set(ns + "w", str(int(float(c.get(ns + "w")) * new_average / old_average)))
+            for _ in range(to_add):
+                etree.SubElement(grid, ns + "gridCol", {ns + "w": str(int(new_average))})
+    columns = grid.findall(ns + "gridCol")
+    widest = 0
+    for r in t.iter(ns + "tr"):
+        width_in_cells = 0
+        for cell in r.findall(ns + "tc"):
+            props = cell.find(ns + "tcPr")
+            span = None if props is None else props.find(ns + "gridSpan")
+            width_in_cells += int(span.get(ns + "val")) if span is not None else 1
+        widest = max(widest, width_in_cells)
+    to_remove = len(columns) - widest
+    if to_remove > 0:
+        removed = 0.0
+        for c in columns[-to_remove:]:
+            removed += float(c.get(ns + "w"))
+            grid.remove(c)
+        left = grid.findall(ns + "gridCol")
+        extra = int(removed / len(left)) if left else 0
+        for c in left:
+            c.set(ns + "w", str(int(float(c.get(ns + "w")) + extra)))
 
 
 _TEMPLATE_CLASS: type | None = None
