@@ -946,11 +946,20 @@ CLIMB_NEEDS = (
 ABOUT_LIST_LIMIT = 20
 
 
-def _listed(items: list[str], rest: str, limit: int = ABOUT_LIST_LIMIT) -> str:
-    """`items` joined; past `limit`, the first ones and how many more, and where they are."""
+def _listed(items: list[str], rest: str = "", limit: int = ABOUT_LIST_LIMIT) -> str:
+    """`items` joined; past `limit`, the first ones, how many more and `rest`: where they are."""
     if len(items) <= limit:
         return "; ".join(items) + "."
-    return (f"{'; '.join(items[:limit])}; and {len(items) - limit:,} more: {rest}.")
+    return f"{'; '.join(items[:limit])}; and {len(items) - limit:,} more: {rest}."
+
+
+def _per_record(ids: list[Any], empty: dict[str, np.ndarray]) -> list[str]:
+    """'POL-001 (Source URL, Relevant provisions)' for each record with an empty field, in
+    order; `empty` maps each field's name to where it is empty."""
+    if not empty or not ids:
+        return []
+    found = np.flatnonzero(np.logical_or.reduce(list(empty.values())))
+    return [f"{ids[i]} ({', '.join(n for n, e in empty.items() if e[i])})" for i in found]
 
 
 def _counted(counts: dict[str, int]) -> str:
@@ -970,7 +979,7 @@ def _unconfirmed_text(rows: pd.DataFrame) -> str:
     if not found:
         return "None: every record is marked as confirmed by a source."
     if len(found) <= ABOUT_LIST_LIMIT:
-        return f"Records {what}: {_listed(found, '')}"
+        return f"Records {what}: {_listed(found)}"
     return (f"{len(found):,} records {what}, the first {ABOUT_LIST_LIMIT}: "
             + _listed(found, "filter the Confirmed column of the Policies sheet on No to list "
                       "them all"))
@@ -981,14 +990,12 @@ def _gaps_text(rows: pd.DataFrame) -> str:
     empty = {name: (blank_mask(rows[field]).to_numpy() if field in rows
                     else np.ones(len(rows), dtype=bool)) for field, name in CLIMB_NEEDS}
     ids = rows["policy_id"].tolist() if "policy_id" in rows else [""] * len(rows)
-    found = [f"{ids[i]} ({', '.join(n for n, e in empty.items() if e[i])})"
-             for i in np.flatnonzero(np.logical_or.reduce(list(empty.values())))] \
-        if len(rows) else []
+    found = _per_record(ids, empty)
     if not found:
         return "None."
     if len(found) <= ABOUT_LIST_LIMIT:
         return ("Records missing what CLIMB needs (also reported by matrixbook validate): "
-                + _listed(found, ""))
+                + _listed(found))
     counts = _counted({name: int(e.sum()) for name, e in empty.items()})
     return (f"{len(found):,} records miss what CLIMB needs ({counts}). The first "
             f"{ABOUT_LIST_LIMIT}: " + _listed(found, "matrixbook validate lists every one, at "
@@ -1008,15 +1015,13 @@ def _to_complete_text(frame: pd.DataFrame, mapping: Mapping) -> str:
         mask = blank_mask(frame[col.label]).to_numpy()
         empty[name] = empty[name] | mask if name in empty else mask
     ids = frame[mapping.columns[0].label].tolist() if len(frame.columns) else []
-    found = [f"{ids[i]} ({', '.join(n for n, e in empty.items() if e[i])})"
-             for i in np.flatnonzero(np.logical_or.reduce(list(empty.values())))] \
-        if empty and len(frame) else []
+    found = _per_record(ids, empty)
     if not found:
         return "None: every optional CLIMB column is filled."
     if len(found) <= ABOUT_LIST_LIMIT:
         return ("Optional CLIMB columns left empty, to be completed before import, record by "
                 "record (an empty Language is also a warning of matrixbook validate): "
-                + _listed(found, ""))
+                + _listed(found))
     counts = _counted({name: int(e.sum()) for name, e in empty.items()})
     return (f"{len(found):,} records leave optional CLIMB columns empty, to be completed before "
             f"import ({counts}; an empty Language is also a warning of matrixbook validate). "
