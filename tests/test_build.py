@@ -162,3 +162,16 @@ def test_not_a_workbook_exits_2_without_traceback(tmp_path: Path) -> None:
     assert "notes.xlsx" in result.stderr
     assert "Traceback" not in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_a_folder_of_many_files_is_one_line_of_the_build_output() -> None:
+    from matrixbook.cli import _written_lines
+
+    notes = [Path("out/briefs") / f"ENT-{n:03d}.{ext}" for n in range(1, 7)
+             for ext in ("docx", "html")]
+    assert _written_lines([Path("out/matrix.xlsx"), *notes, Path("out/x/one.ics")]) == [
+        f"Wrote {Path('out/matrix.xlsx')}",
+        f"Wrote 12 files (.docx, .html) in {Path('out/briefs')}{os.sep}",
+        f"Wrote {Path('out/x/one.ics')}",
+    ]
+    assert _written_lines(notes[:10]) == [f"Wrote {p}" for p in notes[:10]]

@@ -3,6 +3,7 @@ function, renders its result. Heavy imports happen inside the commands so --help
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -135,11 +136,27 @@ def build(path: Path, out_dir: Path | None, only: str | None, audience: str,
         click.echo("Nothing was built: fix the errors above, then run `matrixbook build` again.",
                    err=True)
         sys.exit(1)
-    for written in result.written:
-        click.echo(f"Wrote {written}")
+    for line in _written_lines(result.written):
+        click.echo(line)
     for note in result.notes:
         click.echo(note)
     click.echo(f"Built {len(result.written)} file(s) for the {audience} audience in {out_dir}.")
+
+
+def _written_lines(written: list[Path], per_folder: int = 10) -> list[str]:
+    """One line per file written; a folder that got more than `per_folder` files (the
+    briefing notes of a large mapping) is one line with its count, not hundreds."""
+    by_folder: dict[Path, list[Path]] = {}
+    for path in written:
+        by_folder.setdefault(Path(path).parent, []).append(Path(path))
+    lines = []
+    for folder, paths in by_folder.items():
+        if len(paths) > per_folder:
+            kinds = sorted({p.suffix for p in paths})
+            lines.append(f"Wrote {len(paths)} files ({', '.join(kinds)}) in {folder}{os.sep}")
+        else:
+            lines.extend(f"Wrote {p}" for p in paths)
+    return lines
 
 
 @cli.command()
