@@ -76,6 +76,7 @@ class SheetLoader:
         self._sheets: dict[str, _Slot] = {}
         self._arrivals: queue.SimpleQueue[str] = queue.SimpleQueue()
         self._stop = threading.Event()
+        self._taking = threading.Event()  # the main thread has started taking sheets
         self._thread = threading.Thread(target=self._run, name="matrixbook-sheets", daemon=True)
         self._thread.start()
 
@@ -113,7 +114,9 @@ class SheetLoader:
 
     def _read_apart(self, titles: list[str]) -> None:
         """Read `titles` with a handle of this thread's own (calamine reads one sheet at a
-        time per handle)."""
+        time per handle), once the main thread starts taking sheets: until then it is busy
+        importing pandas and pandera, and a third busy thread on two cores would slow it."""
+        self._taking.wait()
         try:
             workbook = filecheck.open_workbook(self.path)
         except BaseException as exc:
@@ -152,6 +155,7 @@ class SheetLoader:
     def arrived(self) -> Iterator[str]:
         """The sheets of `order` as the threads finish reading them (each once)."""
         self.titles()
+        self._taking.set()
         for _ in self.order:
             yield self._arrivals.get()
 
@@ -160,6 +164,7 @@ class SheetLoader:
         the error the reading raised). Each sheet is handed over once: the loader keeps no
         reference to it afterwards."""
         self.titles()
+        self._taking.set()
         slot = self._sheets.get(title)
         if slot is None:
             raise KeyError(f"the sheet '{title}' was not asked for")
@@ -170,6 +175,7 @@ class SheetLoader:
 
     def close(self) -> None:
         self._stop.set()
+        self._taking.set()
         self._thread.join()
 
     def __enter__(self) -> SheetLoader:
