@@ -16,6 +16,7 @@ import pandas as pd
 from matrixbook.reading import Book
 from matrixbook.report import ERROR, WARNING, Finding
 from matrixbook.schema import Schema
+from matrixbook.values import is_blank
 
 
 @dataclass
@@ -211,8 +212,10 @@ def brief_sections(ctx: Context) -> list[Finding]:
             missing = [c for c in sections if empty.at[row, c.field]]
             listed = ", ".join(f"'{c.name}' ({data.cell(c.field, row)})" for c in missing)
             noun = "1 section is" if len(missing) == 1 else f"{len(missing)} sections are"
+            whose = (f"row {row} (no {sheet.key_column.name} yet)" if is_blank(t.at[row, key])
+                     else t.at[row, key])
             out.append(ctx.finding(
                 severity, sheet_name, missing[0].field, row, "empty-section",
-                f"In the brief of {t.at[row, key]}, {noun} empty: {listed}. Write them "
+                f"In the brief of {whose}, {noun} empty: {listed}. Write them "
                 "before the final version; until then the note shows 'To be completed'.", None))
     return out
