@@ -119,3 +119,14 @@ def test_rows_with_the_same_list_text_share_one_read_only_list(schema: Schema) -
     assert typed[4] == ["MAR", "TUN"]
     assert pickle.loads(pickle.dumps(typed[0])) == ["MAR", "TUN"]
     assert isinstance(typed[0], list) and json.dumps(typed[0]) == '["MAR", "TUN"]'
+
+
+def test_a_climate_policy_without_its_id_is_named_by_its_row(schema: Schema,
+                                                            tmp_path: Path) -> None:
+    path = book(tmp_path, schema, [policy("POL-001", "Plan"),
+                                   policy(None, "Sans ID", Language=None)])
+    messages = [f.message for f in validate(path).findings
+                if f.rule == "climb-no-language" and f.row == 3]
+    assert messages == [
+        "The policy in row 3 goes to CLIMB but its Language is empty: CLIMB would not know "
+        "the language of the text. Pick the language of the original text (e.g. ar, en, fr)."]

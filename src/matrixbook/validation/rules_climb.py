@@ -69,13 +69,17 @@ def climb_readiness(ctx: Context) -> list[Finding]:
     # of 100,000 policies has tens of thousands of climate policies and, when it is complete,
     # not one finding.
     selected = climate_policies(policies, mapping)
-    ids = selected["policy_id"] if "policy_id" in selected else pd.Series("", index=selected.index)
+    # How a message names the policy: its ID, or its row while the ID is still empty.
+    ids = (selected["policy_id"].astype(object) if "policy_id" in selected
+           else pd.Series(None, index=selected.index, dtype=object))
+    no_id = blank_mask(ids).to_numpy()
+    ids = ids.where(~no_id, [f"the policy in row {row}" for row in selected.index])
     out = []
     if "language" in selected:
         for row in selected.index[blank_mask(selected["language"]).to_numpy()]:
             out.append(ctx.finding(
                 WARNING, "Policies", "language", row, "climb-no-language",
-                f"{ids[row]} goes to CLIMB but its Language is empty: CLIMB would not know "
+                f"{_first(ids[row])} goes to CLIMB but its Language is empty: CLIMB would not know "
                 "the language of the text. Pick the language of the original text (e.g. ar, "
                 "en, fr).", None))
     for field, name in CLIMB_NEEDS:
@@ -84,12 +88,17 @@ def climb_readiness(ctx: Context) -> list[Finding]:
         for row in selected.index[empty]:
             out.append(ctx.finding(
                 severity, "Policies", field, row, _RULE_NAMES[field],
-                f"{ids[row]} has a Climate context, so it goes to CLIMB, but "
+                f"{_first(ids[row])} has a Climate context, so it goes to CLIMB, but "
                 f"'{name}' is empty: CLIMB cannot take it without it. {_HOW[field]}", None))
     if memberships is not None and {"countries", "body_id"} <= set(selected.columns):
         out.extend(_members_found(ctx, selected, ids, memberships, mapping, severity))
     out.extend(_hazards_without_context(ctx, policies, mapping))
     return out
+
+
+def _first(name: str) -> str:
+    """A policy's name at the start of a sentence."""
+    return name[:1].upper() + name[1:]
 
 
 def _members_found(ctx: Context, selected: pd.DataFrame, ids: pd.Series,
@@ -126,7 +135,7 @@ def _members_found(ctx: Context, selected: pd.DataFrame, ids: pd.Series,
             when = day.strftime("%Y-%m-%d") if day is not None else "its adoption"
             out.append(ctx.finding(
                 severity, "Policies", "countries", row, "climb-no-countries",
-                f"{ids[row]} lists no countries and the Memberships sheet has no member "
+                f"{_first(ids[row])} lists no countries and the Memberships sheet has no member "
                 f"of {body} on {when}, so CLIMB would get no country. Type the "
                 "countries covered (ISO3 codes separated by ;), or add the membership rows.",
                 None))
