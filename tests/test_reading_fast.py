@@ -130,3 +130,15 @@ def test_a_climate_policy_without_its_id_is_named_by_its_row(schema: Schema,
     assert messages == [
         "The policy in row 3 goes to CLIMB but its Language is empty: CLIMB would not know "
         "the language of the text. Pick the language of the original text (e.g. ar, en, fr)."]
+
+
+def test_the_reading_threads_have_ended_once_the_book_is_read(schema: Schema,
+                                                              master: Path) -> None:
+    """build forks worker processes for the notes after reading: no reading thread may still
+    run then."""
+    import threading
+
+    with SheetLoader(master, schema.sheet_names) as loader:
+        read_book(master, schema, loader=loader)
+        running = [t.name for t in threading.enumerate() if t.name.startswith("matrixbook")]
+        assert running == []

@@ -125,6 +125,9 @@ def read_book(path: Path | str, schema: Schema, *, keep_extra_sheets: bool = Fal
         read[sheet.name] = data, [*sheet_findings, *_cell_problems(data, scan, scan.merged)]
         if on_sheet is not None:
             on_sheet(data)
+    # Every sheet is in: the reading threads end here, before anything else runs (the briefing
+    # notes fork worker processes later, which must not happen while a thread holds a lock).
+    loader.close()
     for sheet in schema.sheets:
         if sheet.name in read:
             sheets[sheet.name], sheet_findings = read[sheet.name]
