@@ -132,12 +132,18 @@ def test_a_climate_policy_without_its_id_is_named_by_its_row(schema: Schema,
         "the language of the text. Pick the language of the original text (e.g. ar, en, fr)."]
 
 
-def test_the_reading_threads_have_ended_once_the_book_is_read(schema: Schema,
-                                                              master: Path) -> None:
+def test_the_reading_threads_have_ended_once_the_book_is_read(
+        schema: Schema, master: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """build forks worker processes for the notes after reading: no reading thread may still
-    run then."""
+    run then (here a slow close of the file keeps them busy after the last sheet)."""
     import threading
+    import time
 
+    from matrixbook import filecheck
+
+    close = filecheck.Workbook.close
+    monkeypatch.setattr(filecheck.Workbook, "close",
+                        lambda self: (time.sleep(0.3), close(self))[1])
     with SheetLoader(master, schema.sheet_names) as loader:
         read_book(master, schema, loader=loader)
         running = [t.name for t in threading.enumerate() if t.name.startswith("matrixbook")]
