@@ -148,3 +148,59 @@ def test_the_reading_threads_have_ended_once_the_book_is_read(
         read_book(master, schema, loader=loader)
         running = [t.name for t in threading.enumerate() if t.name.startswith("matrixbook")]
         assert running == []
+
+
+def test_of_two_sheets_that_cannot_be_read_the_first_in_the_schema_is_told(
+        master: Path, tmp_path: Path) -> None:
+    """Memberships, the largest sheet of the default workbook, is read first and apart; its
+    error must not hide the one of Entities, which comes before it."""
+    path = tmp_path / "two.xlsx"
+    wb = openpyxl.load_workbook(master)
+    wb["Entities"]["O3"] = "=1+1"  # openpyxl saves a formula without its value
+    wb["Memberships"]["I3"] = "=2+2"
+    wb.save(path)
+    for _ in range(3):  # whatever thread finishes first
+        with pytest.raises(InputError, match=r"the sheet 'Entities' has formulas saved"):
+            validate(path)
+
+
+def test_a_reading_thread_that_cannot_start_is_an_error_not_a_hang(
+        schema: Schema, master: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    start = threading.Thread.start
+
+    def refuse(self: threading.Thread) -> None:
+        if self.name == "matrixbook-sheets-2":
+            raise RuntimeError("can't start new thread")
+        start(self)
+
+    monkeypatch.setattr(threading.Thread, "start", refuse)
+    loader = SheetLoader(master, schema.sheet_names)
+    with pytest.raises(RuntimeError, match="can't start new thread"):
+        loader.titles()
+    loader.close()
+
+
+def test_an_error_ends_the_command_without_waiting_for_a_long_parse(
+        schema: Schema, master: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl+C or an error in the main thread: the loader does not wait for the parse of a
+    large sheet (which calamine cannot interrupt) before the command ends."""
+    import time
+
+    from matrixbook import filecheck
+
+    rows = filecheck.sheet_rows
+    monkeypatch.setattr(filecheck, "sheet_rows",
+                        lambda wb, title: (time.sleep(3), rows(wb, title))[1])
+    began = time.monotonic()
+    with pytest.raises(KeyboardInterrupt), SheetLoader(master, schema.sheet_names) as loader:
+        loader.titles()
+        raise KeyboardInterrupt
+    assert time.monotonic() - began < 1.5
+
+
+def test_a_loader_for_other_sheets_is_refused(schema: Schema, master: Path) -> None:
+    with SheetLoader(master, schema.sheet_names[:2]) as loader, pytest.raises(
+            ValueError, match="started for other sheets"):
+        read_book(master, schema, loader=loader)

@@ -1,14 +1,15 @@
 """Reading the workbook's sheets in background threads, while Python does other work.
 
-python-calamine parses a sheet's XML without holding Python's lock (the GIL), so one thread can
-parse the sheets, in the order they will be needed, while the main thread imports pandas and
-pandera or turns the previous sheet into a table. On a 20,000-policy workbook the parse alone
+python-calamine parses a sheet's XML without holding Python's lock (the GIL), so two threads
+can parse the sheets while the main thread imports pandas and pandera or checks the sheets
+already read. On a 20,000-policy workbook the parse alone
 takes about as long as those imports (see benchmarks/README.md).
 
 This module imports neither pandas nor pandera: a command starts the loader first and imports
 them after. Every error the reading raises (an InputError naming the file and what to do) is
 raised again in the main thread, when the sheet it concerns is asked for, so a command reports
-the same one-line message, at the same point, as if it had read the sheets one after another.
+the same one-line message as if it had read the sheets one after another (when two sheets
+fail, the first in the schema's order: `first_error`).
 """
 
 from __future__ import annotations
@@ -35,6 +36,13 @@ def sheet_titles(declared: Sequence[str], titles: Sequence[str]) -> dict[str, st
         if title is not None:
             found[name] = title
     return found
+
+
+class NotRead(RuntimeError):
+    """A sheet left unread because the reading stopped before it (an earlier error)."""
+
+    def __init__(self, title: str) -> None:
+        super().__init__(f"the sheet '{title}' was not read")
 
 
 class _Slot:
@@ -69,8 +77,8 @@ class SheetLoader:
 
     def __init__(self, path: Path, declared: Sequence[str], *, extra: bool = False) -> None:
         self.path = Path(path)
-        self._declared = list(declared)
-        self._extra = extra
+        self.declared = list(declared)
+        self.extra = extra
         self._opened = _Slot()
         self.order: list[str] = []  # every sheet the loader reads: the largest, then the rest
         self._sheets: dict[str, _Slot] = {}
@@ -82,29 +90,28 @@ class SheetLoader:
 
     # -- the reading threads ------------------------------------------------------------------
     def _run(self) -> None:
+        workbook: filecheck.Workbook | None = None
         try:
             workbook = filecheck.open_workbook(self.path)
-        except BaseException as exc:  # handed to the main thread, raised there
-            self._opened.set(error=exc)
-            return
-        try:
-            try:
-                titles = workbook.sheet_names
-                declared = list(sheet_titles(self._declared, titles).values())
-                largest = max(declared, key=lambda t: workbook.sizes.get(t, 0), default=None)
-                rest = [t for t in declared if t != largest]
-                if self._extra:
-                    rest += [t for t in titles if t not in declared]
-                first = [largest] if largest is not None else []
-                self._sheets = {title: _Slot() for title in first + rest}
-                self.order = first + rest
-            except BaseException as exc:
-                self._opened.set(error=exc)
-                return
+            titles = workbook.sheet_names
+            declared = list(sheet_titles(self.declared, titles).values())
+            largest = max(declared, key=lambda t: workbook.sizes.get(t, 0), default=None)
+            rest = [t for t in declared if t != largest]
+            if self.extra:
+                rest += [t for t in titles if t not in declared]
+            first = [largest] if largest is not None else []
+            self._sheets = {title: _Slot() for title in first + rest}
+            self.order = first + rest
             second = threading.Thread(target=self._read_apart, args=(rest,),
                                       name="matrixbook-sheets-2", daemon=True)
             if rest:
                 second.start()
+        except BaseException as exc:  # handed to the main thread, raised there
+            self._opened.set(error=exc)
+            if workbook is not None:
+                workbook.close()
+            return
+        try:
             self._opened.set(titles)
             self._read(workbook, first)
             if rest:
@@ -117,11 +124,16 @@ class SheetLoader:
         time per handle), once the main thread starts taking sheets: until then it is busy
         importing pandas and pandera, and a third busy thread on two cores would slow it."""
         self._taking.wait()
+        if self._stop.is_set():
+            for title in titles:
+                self._hand_over(title, error=NotRead(title))
+            return
         try:
             workbook = filecheck.open_workbook(self.path)
         except BaseException as exc:
-            for title in titles:
-                self._hand_over(title, error=exc)
+            self._hand_over(titles[0], error=exc)
+            for title in titles[1:]:
+                self._hand_over(title, error=NotRead(title))
             return
         try:
             self._read(workbook, titles)
@@ -129,16 +141,16 @@ class SheetLoader:
             workbook.close()
 
     def _read(self, workbook: filecheck.Workbook, titles: list[str]) -> None:
-        failed: BaseException | None = None
+        stopped = False
         for title in titles:
-            if failed is not None or self._stop.is_set():
-                # not read: the main thread stops at the first error it is handed
-                self._hand_over(title, error=failed or RuntimeError("the sheet was not read"))
+            if stopped or self._stop.is_set():
+                # as reading one sheet after another would have: nothing after an error
+                self._hand_over(title, error=NotRead(title))
                 continue
             try:
                 self._hand_over(title, filecheck.sheet_rows(workbook, title))
             except BaseException as exc:
-                failed = exc
+                stopped = True
                 self._hand_over(title, error=exc)
 
     def _hand_over(self, title: str, value: Any = None,
@@ -173,7 +185,21 @@ class SheetLoader:
         finally:
             slot.value = None
 
+    def first_error(self, titles: Sequence[str]) -> BaseException | None:
+        """The error of the first of `titles` (in that order) whose reading failed, waiting
+        for each: what reading them one after another would have stopped at."""
+        for title in titles:
+            slot = self._sheets.get(title)
+            if slot is None:
+                continue
+            slot.ready.wait()
+            slot.value = None
+            if slot.error is not None and not isinstance(slot.error, NotRead):
+                return slot.error
+        return None
+
     def close(self) -> None:
+        """Stop after the sheet being read (calamine cannot be interrupted) and wait."""
         self._stop.set()
         self._taking.set()
         self._thread.join()
@@ -181,8 +207,14 @@ class SheetLoader:
     def __enter__(self) -> SheetLoader:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            # An error or Ctrl+C ends the command: tell the threads to stop, without waiting
+            # for a large sheet's parse to finish (they end with the process).
+            self._stop.set()
+            self._taking.set()
 
 
 __all__ = ["SheetLoader", "sheet_titles"]

@@ -86,6 +86,8 @@ def read_book(path: Path | str, schema: Schema, *, keep_extra_sheets: bool = Fal
         with SheetLoader(path, schema.sheet_names, extra=keep_extra_sheets) as own:
             return read_book(path, schema, keep_extra_sheets=keep_extra_sheets, loader=own,
                              on_sheet=on_sheet)
+    if loader.declared != schema.sheet_names or loader.extra != keep_extra_sheets:
+        raise ValueError("read_book: the loader was started for other sheets")
     titles = loader.titles()
     sheets: dict[str, SheetData] = {}
     findings: list[Finding] = []
@@ -119,7 +121,14 @@ def read_book(path: Path | str, schema: Schema, *, keep_extra_sheets: bool = Fal
                 rows, _ = loader.rows(title)
                 extra[title] = _plain_frame(rows)
             continue
-        rows, scan = loader.rows(title)
+        try:
+            rows, scan = loader.rows(title)
+        except Exception as exc:
+            # Two sheets that cannot be read: the first in the schema's order is told, as
+            # when the sheets were read one after another.
+            earlier = [found[s.name] for s in schema.sheets[:schema.sheets.index(sheet)]
+                       if s.name in found and s.name not in read]
+            raise (loader.first_error(earlier) or exc) from None
         data, sheet_findings = _frame(sheet, title, rows)
         del rows
         read[sheet.name] = data, [*sheet_findings, *_cell_problems(data, scan, scan.merged)]
