@@ -72,8 +72,8 @@ class SheetLoader:
     thread and the others, in the schema's order, by a second one with its own handle on the
     file, so the small sheets are read, turned into tables and checked while the large one is
     still being parsed. `arrived()` hands the sheets over as they are read. Use the loader as a
-    context manager: leaving the block stops the threads and closes the file, also when an
-    error ends the command early."""
+    context manager: leaving the block waits for the threads to stop and close the file; leaving
+    it on an error (or Ctrl+C) only tells them to stop, so the command ends at once."""
 
     def __init__(self, path: Path, declared: Sequence[str], *, extra: bool = False) -> None:
         self.path = Path(path)
