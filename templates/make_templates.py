@@ -518,11 +518,12 @@ def brief():
     tag(doc, "{%p if policies %}")
     p(doc, "Regional instruments adopted by the {{ kind_word }} on migration, climate change "
            "and disasters (Policies sheet).", "Table intro")
+    # Climate context wide enough for "Environmental degradation" to wrap between words.
     data_table(doc, [("Instrument", "{{ pol.title }}{% if pol.original %} ({{ pol.original }})"
-                                    "{% endif %}", 6.6),
-                     ("Type", "{{ pol.type }}", 3.2), ("Year", "{{ pol.year }}", 1.3),
-                     ("Status", "{{ pol.status }}", 2.4), ("Binding", "{{ pol.binding }}", 1.5),
-                     ("Climate context", "{{ pol.climate }}", PORTRAIT_WIDTH - 15.0)],
+                                    "{% endif %}", 5.8),
+                     ("Type", "{{ pol.type }}", 2.9), ("Year", "{{ pol.year }}", 1.2),
+                     ("Status", "{{ pol.status }}", 2.3), ("Binding", "{{ pol.binding }}", 1.5),
+                     ("Climate context", "{{ pol.climate }}", PORTRAIT_WIDTH - 13.7)],
                "pol in policies")
     tag(doc, "{%p else %}")
     todo_paragraph(doc)

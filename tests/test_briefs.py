@@ -27,7 +27,7 @@ from conftest import MASTER, header_cell, pdf_pages, to_pdf
 from matrixbook.api import build
 from matrixbook.audience import filter_tables
 from matrixbook.cli import cli
-from matrixbook.documents import ZIP_TIMESTAMP, PageEstimate, long_day
+from matrixbook.documents import ZIP_TIMESTAMP, PageEstimate, long_day, table_lines
 from matrixbook.outputs.briefs import length_note, note_content, notes, page_estimate
 from matrixbook.schema import Schema, load_schema
 from matrixbook.validation import check_workbook
@@ -360,6 +360,15 @@ def test_page_estimate_rate() -> None:
     assert PageEstimate(0, (), cover_lines=30, body_lines=52 * 3).pages == 4.0
     assert PageEstimate(0, (), cover_lines=30, body_lines=52 * 3 + 1).pages == 4.5
     assert PageEstimate(0, (), cover_lines=70, body_lines=52 * 3).pages == 5.0
+
+
+def test_a_narrow_column_of_long_words_makes_its_row_taller() -> None:
+    """The policies' Climate context holds 3 words a line, the Instrument column 7: a row is
+    as tall as its tallest cell at its own column's rate."""
+    climate = "Adverse effects of climate change; Environmental degradation"  # 7 words
+    row = ["Kampala Ministerial Declaration", "Declaration", "2022", "Adopted", climate]
+    assert table_lines([row], (7, 3, 1, 2, 3)) == 3 + 3 * 0.85  # the climate cell: 3 lines
+    assert table_lines([row], 8) == 3 + 1 * 0.85  # one rate for all: one line, too short
 
 
 def test_page_estimate_grows_with_words(schema: Schema) -> None:

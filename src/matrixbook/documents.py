@@ -21,7 +21,7 @@ import re
 import traceback
 import zipfile
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -148,12 +148,17 @@ def text_lines(texts: Iterable[str], words_per_line: int = WORDS_PER_LINE) -> fl
 
 
 def table_lines(rows: Iterable[Iterable[str]],
-                words_per_line: int = CELL_WORDS_PER_LINE) -> float:
-    """Lines a table fills: a row is as tall as its longest cell (`words_per_line`: how many
-    words the widest text column holds on a line)."""
+                words_per_line: int | Sequence[int] = CELL_WORDS_PER_LINE) -> float:
+    """Lines a table fills: a row is as tall as its tallest cell. `words_per_line`: how many
+    words a column holds on a line, one figure for every column or one per column (a narrow
+    column of long words, such as Climate context, wraps sooner than the widest one)."""
     total = float(TABLE_LINES)
     for row in rows:
-        tallest = max((math.ceil(words(c) / words_per_line) for c in row), default=1)
+        cells = list(row)
+        per_line = ([words_per_line] * len(cells) if isinstance(words_per_line, int)
+                    else list(words_per_line))
+        tallest = max((math.ceil(words(c) / n) for c, n in zip(cells, per_line, strict=False)),
+                      default=1)
         total += max(tallest, 1) * TABLE_LINE
     return total
 

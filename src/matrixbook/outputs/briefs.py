@@ -339,8 +339,9 @@ def page_estimate(content: dict[str, Any]) -> PageEstimate:
     # Each table with the words a line of its widest column holds (the template's widths).
     tables = (
         ([[m["country"], m["role"], m["period"], m["note"]] for m in content["members"]], 7),
+        # (the policies' columns each hold their own words a line: the template's widths)
         ([[p["title"] + " " + p["original"], p["type"], p["year"], p["status"], p["climate"]]
-          for p in content["policies"]], 8),
+          for p in content["policies"]], (7, 3, 1, 2, 3)),
         ([[t["theme"], t["relevance"], t["evidence"]] for t in content["themes"]], 12),
     )
     for rows, per_line in tables:
