@@ -214,6 +214,23 @@ def test_an_empty_section_of_a_body_without_its_id_names_the_row(edited) -> None
     assert "nan" not in found.message
 
 
+def test_a_column_typed_the_wrong_way_is_one_entry_in_the_text(edited) -> None:
+    """Thousands of rows with the same mistake print as one entry naming the cells; the JSON
+    still has every cell."""
+    letters = header_cell("Policies", "Language", 2)[:-1]
+    rows = range(2, 12)
+    path = edited({"Policies": {f"{letters}{r}": "English" for r in rows if r != 7}})
+    text = CliRunner().invoke(cli, ["validate", str(path)]).output
+    [entry] = [line for line in text.splitlines() if "'English'" in line]
+    assert entry.startswith(f"  {letters}2:{letters}6, {letters}8:{letters}11 error   "
+                            "'English' is not an allowed value for Language.")
+    assert "(The same in 9 cells.)" in text
+    found = json.loads(CliRunner().invoke(cli, ["validate", str(path), "--format",
+                                                "json"]).output)["findings"]
+    assert sorted(f["row"] for f in found if f["value"] == "English") == [
+        r for r in rows if r != 7]
+
+
 def test_json_output_follows_the_contract(edited) -> None:
     cell = header_cell("Themes", "Relevance", 2)
     path = edited({"Themes": {cell: "Hgh"}})

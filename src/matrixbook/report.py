@@ -121,18 +121,27 @@ class Report:
         return f"{self.path}: {_plural(e, 'error')}, {_plural(w, 'warning')} — {verdict}."
 
     def to_text(self, sheet_order: list[str] | None = None, width: int = 100) -> str:
+        """The findings sheet by sheet, in row order. The same finding in many cells of one
+        column (a whole column typed the wrong way) is one entry naming the cells, not one
+        line per row: a global workbook would print thousands. (JSON and --annotate keep
+        every cell.)"""
         lines: list[str] = []
         current = None
-        for f in self.sorted(sheet_order):
+        for f, cells in _grouped(self.sorted(sheet_order)):
             if f.sheet != current:
                 current = f.sheet
                 if lines:
                     lines.append("")
                 lines.append(f"{f.sheet}")
-            place = f.cell or "-"
+            place = _cell_ranges(cells) if len(cells) >= GROUP_FROM else (f.cell or "-")
+            message = (f"{f.message} (The same in {len(cells):,} cells.)"
+                       if len(cells) >= GROUP_FROM else f.message)
             label = "error  " if f.severity == ERROR else "warning"
             head = f"  {place:<7} {label} "
-            body = textwrap.wrap(f.message, width=width - len(head)) or [""]
+            if len(head) > width // 2:  # a long list of cells: the message on the next line
+                lines.append(head.rstrip())
+                head = " " * 18
+            body = textwrap.wrap(message, width=width - len(head)) or [""]
             lines.append(head + body[0])
             lines.extend(" " * len(head) + more for more in body[1:])
         if lines:
@@ -147,6 +156,37 @@ def cannot_run_json(message: str) -> str:
     finding = Finding(ERROR, "", "cannot-run", message)
     return json.dumps({"ok": False, "errors": 1, "warnings": 0,
                        "findings": [finding.as_dict()]}, ensure_ascii=False, indent=2)
+
+
+GROUP_FROM = 3  # identical findings in a column printed as one entry from this many cells
+MAX_RANGES = 4  # cell ranges named in such an entry before "and N more"
+
+
+def _grouped(findings: list[Finding]) -> list[tuple[Finding, list[str]]]:
+    """Findings with the same sheet, column, severity, rule and message, as (the first of
+    them, every cell), in the order of their first cell."""
+    groups: dict[tuple[Any, ...], tuple[Finding, list[str]]] = {}
+    for f in findings:
+        letters = "".join(ch for ch in (f.cell or "") if ch.isalpha())
+        key = (f.sheet, letters, f.severity, f.rule, f.message) if f.cell else (id(f),)
+        groups.setdefault(key, (f, []))[1].append(f.cell or "-")
+    return list(groups.values())
+
+
+def _cell_ranges(cells: list[str]) -> str:
+    """D2, D3, D4, D7 -> 'D2:D4, D7': runs of consecutive rows as ranges."""
+    letters = "".join(ch for ch in cells[0] if ch.isalpha())
+    rows = [int(c[len(letters):]) for c in cells]
+    runs: list[tuple[int, int]] = []
+    for r in rows:
+        if runs and r == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], r)
+        else:
+            runs.append((r, r))
+    shown = [f"{letters}{a}" if a == b else f"{letters}{a}:{letters}{b}"
+             for a, b in runs[:MAX_RANGES]]
+    more = len(runs) - MAX_RANGES
+    return ", ".join(shown) + (f" and {more:,} more" if more > 0 else "")
 
 
 def _plural(n: int, word: str) -> str:
