@@ -130,20 +130,21 @@ def schema() -> Schema:
     return load_schema()
 
 
-@pytest.fixture(scope="module")
-def internal(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("briefs-internal")
-    result = build(MASTER, out, only=["briefs"], audience="internal", today=TODAY)
+def _built_notes(tmp_path_factory: pytest.TempPathFactory, audience: str) -> Path:
+    out = tmp_path_factory.mktemp(f"briefs-{audience}")
+    result = build(MASTER, out, only=["briefs"], audience=audience, today=TODAY)
     assert result.report.ok, result.report.to_text()
     return out / "briefs"
+
+
+@pytest.fixture(scope="module")
+def internal(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _built_notes(tmp_path_factory, "internal")
 
 
 @pytest.fixture(scope="module")
 def external(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("briefs-external")
-    result = build(MASTER, out, only=["briefs"], audience="external", today=TODAY)
-    assert result.report.ok, result.report.to_text()
-    return out / "briefs"
+    return _built_notes(tmp_path_factory, "external")
 
 
 # --------------------------------------------------------------------------- the notes

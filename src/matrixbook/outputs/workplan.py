@@ -56,20 +56,11 @@ DAILY_LIMIT_DAYS = 84  # up to twelve weeks: one column per day; longer: one per
 WEEKEND = (5, 6)  # Saturday, Sunday
 FONT = 9
 
-STATUS_BAR = {
-    "Not started": xlsx.OKABE_ITO["sky"],
-    "In progress": xlsx.OKABE_ITO["blue"],
-    "Done": xlsx.OKABE_ITO["green"],
-    "On hold": xlsx.OKABE_ITO["orange"],
-    "Cancelled": xlsx.OKABE_ITO["grey"],
-}
-STATUS_BAR_WEEKEND = {
-    "Not started": xlsx.TINTS["sky"],
-    "In progress": xlsx.TINTS["blue"],
-    "Done": xlsx.TINTS["green"],
-    "On hold": xlsx.TINTS["orange"],
-    "Cancelled": xlsx.TINTS["grey"],
-}
+# Each task status's colour: the full colour on working days, its tint on weekends.
+STATUS_COLOUR = {"Not started": "sky", "In progress": "blue", "Done": "green",
+                 "On hold": "orange", "Cancelled": "grey"}
+STATUS_BAR = {status: xlsx.OKABE_ITO[c] for status, c in STATUS_COLOUR.items()}
+STATUS_BAR_WEEKEND = {status: xlsx.TINTS[c] for status, c in STATUS_COLOUR.items()}
 MARKERS = {"Milestone": "◆", "Deliverable": "★"}
 WEEKEND_FILL = "#D9D9D9"
 TODAY = xlsx.OKABE_ITO["vermillion"]
