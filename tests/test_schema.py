@@ -23,7 +23,7 @@ def test_schema_json_follows_the_contract() -> None:
     assert data["version"] == "1.0.0"
     names = [s["name"] for s in data["sheets"]]
     assert names == ["Entities", "Dialogues", "Memberships", "Themes", "Policies", "Interviews",
-                     "Workplan", "Sources"]
+                     "Workplan", "Sources", "Recommendations", "Strategy", "Review"]
     for sheet in data["sheets"]:
         assert list(sheet) == ["name", "key", "header_row", "columns"]
         assert sheet["header_row"] == 1

@@ -1,5 +1,6 @@
 """The one audience filter every output goes through: an external build never sees a column
-declared internal (internal notes, focal points, interviewee names, contacts, interview notes)."""
+declared internal (internal notes, focal points, interviewee names, contacts, interview notes),
+nor a row its sheet keeps internal (a recommendation not marked Shareable)."""
 
 from __future__ import annotations
 
@@ -23,5 +24,9 @@ def filter_tables(schema: Schema, tables: dict[str, pd.DataFrame],
     out = {}
     for sheet in schema.sheets:
         keep = [c.field for c in sheet.columns_for("external")]
-        out[sheet.name] = tables[sheet.name][keep].copy()
+        frame = tables[sheet.name]
+        if sheet.external_rows and sheet.external_rows in frame:
+            shared = frame[sheet.external_rows].map(lambda v: v is True or v == 1)
+            frame = frame[shared.astype(bool)]
+        out[sheet.name] = frame[keep].copy()
     return out

@@ -37,6 +37,9 @@ def to_markdown(schema: Schema) -> str:
     for sheet in schema.sheets:
         lines += [f"## {sheet.name}", "", sheet.description, ""]
         lines += [f"Key: **{sheet.key}**." if sheet.key else "No key.", ""]
+        if sheet.external_rows:
+            lines += [f"External outputs carry only the rows whose "
+                      f"**{sheet.by_field[sheet.external_rows].name}** is Yes.", ""]
         lines += [
             "| Column | Type | Required | Unique | Allowed values | References | Audience "
             "| Description |",

@@ -110,6 +110,8 @@ class Sheet:
     key: str | None
     columns: tuple[Column, ...]
     header_row: int = 1
+    # A boolean column: external outputs carry only the rows where it is Yes (Shareable).
+    external_rows: str | None = None
 
     @cached_property
     def by_name(self) -> dict[str, Column]:
@@ -269,7 +271,8 @@ def _load_schema(directory: str) -> Schema:
         raw = _load_yaml(root / "sheets" / f"{stem}.yaml")
         cols = tuple(_column(raw["name"], c) for c in raw["columns"])
         sheets.append(
-            Sheet(raw["name"], raw.get("description", ""), raw.get("key"), cols, header_row)
+            Sheet(raw["name"], raw.get("description", ""), raw.get("key"), cols, header_row,
+                  raw.get("external_rows"))
         )
     extra = {k: v for k, v in book.items() if k not in {"version", "title", "separator", "sheets"}}
     for path in sorted(root.glob("*.yaml")):
@@ -295,6 +298,10 @@ def _cross_check(schema: Schema) -> None:
             raise SchemaError(f"{sheet.name}: duplicated column name")
         if sheet.key and sheet.key not in sheet.by_name:
             raise SchemaError(f"{sheet.name}: key {sheet.key!r} is not a column")
+        if sheet.external_rows and (sheet.external_rows not in sheet.by_field
+                                    or sheet.by_field[sheet.external_rows].type != "boolean"):
+            raise SchemaError(f"{sheet.name}: external_rows {sheet.external_rows!r} is not a "
+                              "boolean column")
         for col in sheet.columns:
             vocab = col.vocabulary
             if vocab and vocab != "countries" and vocab not in schema.vocabularies:
