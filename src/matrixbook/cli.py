@@ -72,7 +72,9 @@ def init(path: Path, blank: bool, force: bool) -> None:
               help="Also write a copy of the workbook with every bad cell marked.")
 @click.option("--stage", type=click.Choice(["draft", "final"]), default="draft",
               show_default=True,
-              help="final: empty brief sections and notes outside 5-10 pages become errors.")
+              help="final: empty brief sections, Open comments, Draft recommendations and "
+                   "bodies without a recommendation become errors; notes outside 5-10 pages "
+                   "warn.")
 @click.option("--force", is_flag=True, help="Replace the --annotate file if it exists.")
 def validate(path: Path, fmt: str, annotate: Path | None, stage: str, force: bool) -> None:
     """Check the workbook and say, cell by cell, what to fix."""

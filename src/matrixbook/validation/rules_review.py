@@ -1,0 +1,125 @@
+"""The review round: what `validate --stage final` requires before the final versions go out.
+
+The terms of reference make the second deliverable "the final versions ... after review": so at
+the final stage no comment of the Review sheet may still be Open, no recommendation (nor section
+of the strategy) may still be a Draft, and every entity and dialogue needs at least one
+recommendation (its briefing note lists them). In a draft, a body with no recommendation is a
+warning; the rest waits for the final stage.
+
+The per-body "Recommendations" column of Entities and Dialogues is retired (the Recommendations
+sheet is the one source of truth): text left in it is no longer read, and is said so.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from matrixbook.reading import normalise_header
+from matrixbook.report import ERROR, WARNING, Finding
+from matrixbook.validation.rules import Context, rule
+from matrixbook.values import is_blank
+
+BRIEF_SECTION = "Recommendations for IOM's strategic positioning"
+RETIRED_COLUMN = "Recommendations"
+
+
+@rule
+def open_comments(ctx: Context) -> list[Finding]:
+    if ctx.stage != "final":
+        return []
+    t = ctx.tables["Review"]
+    if t.empty:
+        return []
+    out = []
+    for row, rec in t[t["status"] == "Open"].iterrows():
+        about = as_words(rec.deliverable, rec.body_id)
+        out.append(ctx.finding(
+            ERROR, "Review", "status", row, "open-comment",
+            f"Comment {rec.comment_id} on {about} is still Open. Write the response and set "
+            "Status to Addressed or Declined before the final version.", rec.status))
+    return out
+
+
+def as_words(deliverable: object, body_id: object) -> str:
+    what = "the " + str(deliverable) if not is_blank(deliverable) else "a deliverable"
+    return what + (f" of {body_id}" if not is_blank(body_id) else "")
+
+
+@rule
+def draft_rows(ctx: Context) -> list[Finding]:
+    """Recommendations and strategy sections still in Draft at the final stage."""
+    if ctx.stage != "final":
+        return []
+    out = []
+    for sheet, key, noun in (("Recommendations", "recommendation_id", "recommendation"),
+                             ("Strategy", "section_id", "strategy section")):
+        t = ctx.tables[sheet]
+        if t.empty:
+            continue
+        for row, rec in t[t["status"] == "Draft"].iterrows():
+            out.append(ctx.finding(
+                ERROR, sheet, "status", row, "draft-in-final",
+                f"The {noun} {rec[key]} is still a Draft. Review it and set Status to Reviewed "
+                "or Final before the final version.", rec.status))
+    return out
+
+
+def bodies_named(recommendations: pd.DataFrame) -> set[str]:
+    """Every body ID named in the Bodies of a recommendation."""
+    named: set[str] = set()
+    if recommendations.empty or "body_ids" not in recommendations:
+        return named
+    for ids in recommendations["body_ids"].dropna():
+        named.update(str(i) for i in ids)
+    return named
+
+
+@rule
+def body_without_recommendation(ctx: Context) -> list[Finding]:
+    if "Recommendations" not in ctx.book.sheets:
+        return []  # a missing sheet is reported once, by the reader
+    severity = ERROR if ctx.stage == "final" else WARNING
+    named = bodies_named(ctx.tables["Recommendations"])
+    out = []
+    for sheet_name in ("Entities", "Dialogues"):
+        sheet = ctx.schema.sheet(sheet_name)
+        key = sheet.key_column.field
+        t = ctx.tables[sheet_name]
+        if t.empty or sheet_name not in ctx.book.sheets:
+            continue
+        for row, body_id in t[key].items():
+            if is_blank(body_id) or str(body_id) in named:
+                continue
+            out.append(ctx.finding(
+                severity, sheet_name, key, row, "no-recommendation",
+                f"No recommendation names {body_id} yet. Add a row to the Recommendations sheet "
+                f"with {body_id} in Bodies before the final version; until then its briefing "
+                f"note shows 'To be completed' under '{BRIEF_SECTION}'.", body_id))
+    return out
+
+
+@rule
+def retired_recommendations_column(ctx: Context) -> list[Finding]:
+    """Text in the old per-body Recommendations column would silently vanish from the notes."""
+    severity = ERROR if ctx.stage == "final" else WARNING
+    out = []
+    for sheet_name in ("Entities", "Dialogues"):
+        data = ctx.book.sheets.get(sheet_name)
+        if data is None:
+            continue
+        key = data.sheet.key_column.field
+        for header in data.extra_headers:
+            if normalise_header(header) != normalise_header(RETIRED_COLUMN):
+                continue
+            for row, text in data.frame[header].items():
+                if is_blank(text):
+                    continue
+                body_id = data.frame.at[row, key] if data.has(key) else None
+                whose = body_id if not is_blank(body_id) else f"row {row}"
+                out.append(Finding(
+                    severity, sheet_name, "retired-column",
+                    f"The column '{header}' is no longer read: the briefing notes and the "
+                    "mapping report take their recommendations from the Recommendations sheet. "
+                    f"Move this text into rows there (Bodies: {whose}), then clear the cell.",
+                    data.cell(header, row), row, header, str(text)[:60]))
+    return out

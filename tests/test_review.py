@@ -1,0 +1,91 @@
+"""The review round (issue 15): `validate --stage final` refuses an Open comment, a Draft
+recommendation or strategy section, and a body no recommendation names; the retired per-body
+Recommendations column is said to be no longer read. Each planted at a known cell."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from conftest import MASTER, header_cell
+from matrixbook.api import validate
+from matrixbook.cli import cli
+
+
+def final(path: Path) -> list[dict]:
+    result = CliRunner().invoke(cli, ["validate", str(path), "--stage", "final", "--format",
+                                      "json"])
+    assert result.exit_code == 1, result.output
+    return json.loads(result.stdout)["findings"]
+
+
+def test_an_open_comment_is_an_error_at_the_final_stage_only(edited) -> None:
+    status = header_cell("Review", "Status", 2)  # REV-001, Open in the default workbook
+    findings = [f for f in final(MASTER) if f["rule"] == "open-comment"]
+    assert findings == [{
+        "severity": "error", "sheet": "Review", "cell": status, "row": 2, "column": "Status",
+        "value": "Open", "rule": "open-comment",
+        "message": "Comment REV-001 on the Mapping report is still Open. Write the response and "
+                   "set Status to Addressed or Declined before the final version."}]
+    assert not [f for f in validate(MASTER).findings if f.rule == "open-comment"]
+    addressed = edited({"Review": {status: "Addressed"}})
+    assert not [f for f in final(addressed) if f["rule"] == "open-comment"]
+
+
+def test_a_draft_recommendation_is_an_error_at_the_final_stage(edited) -> None:
+    status = header_cell("Recommendations", "Status", 2)
+    drafts = [f for f in final(MASTER) if f["rule"] == "draft-in-final"
+              and f["sheet"] == "Recommendations"]
+    assert [f["cell"] for f in drafts][0] == status
+    assert drafts[0]["message"] == (
+        "The recommendation REC-001 is still a Draft. Review it and set Status to Reviewed or "
+        "Final before the final version.")
+    reviewed = edited({"Recommendations": {status: "Reviewed"}})
+    cells = [f["cell"] for f in final(reviewed) if f["rule"] == "draft-in-final"]
+    assert status not in cells and header_cell("Recommendations", "Status", 3) in cells
+    assert not [f for f in validate(MASTER).findings if f.rule == "draft-in-final"]
+
+
+def test_a_body_without_recommendation_warns_in_a_draft_and_is_an_error_at_final(edited) -> None:
+    key = header_cell("Entities", "Entity ID", 2)  # ENT-LAS
+    book = edited({"Recommendations": {header_cell("Recommendations", "Bodies", 2):
+                                       "ENT-GCC; DLG-RABAT"}})
+    draft = {(f.sheet, f.cell): f for f in validate(book).findings
+             if f.rule == "no-recommendation"}
+    assert draft[("Entities", key)].severity == "warning"
+    assert draft[("Entities", key)].message == (
+        "No recommendation names ENT-LAS yet. Add a row to the Recommendations sheet with "
+        "ENT-LAS in Bodies before the final version; until then its briefing note shows "
+        "'To be completed' under 'Recommendations for IOM's strategic positioning'.")
+    assert ("Entities", header_cell("Entities", "Entity ID", 3)) not in draft  # ENT-GCC named
+    assert ("Dialogues", header_cell("Dialogues", "Dialogue ID", 3)) not in draft  # DLG-RABAT
+    at_final = [f for f in final(book) if f["rule"] == "no-recommendation"]
+    assert {f["severity"] for f in at_final} == {"error"}
+    assert len(at_final) == len(draft)
+
+
+def test_an_unknown_evidence_id_is_reported_at_its_cell(edited) -> None:
+    cell = header_cell("Recommendations", "Evidence", 2)
+    book = edited({"Recommendations": {cell: "THM-0002; POL-999"}})
+    (f,) = [f for f in validate(book).findings if f.cell == cell and f.sheet == "Recommendations"]
+    assert f.rule == "unknown-reference" and f.severity == "error"
+    assert "'POL-999' is not an ID defined in the Themes sheet or the Policies sheet or the " \
+           "Interviews sheet." in f.message
+
+
+def test_text_left_in_the_retired_recommendations_column_is_reported(tmp_path: Path) -> None:
+    import openpyxl
+
+    wb = openpyxl.load_workbook(MASTER)
+    ws = wb["Entities"]
+    col = ws.max_column + 1
+    ws.cell(1, col, "Recommendations")
+    ws.cell(2, col, "Engage the ARCP secretariat.")
+    path = tmp_path / "old.xlsx"
+    wb.save(path)
+    (f,) = [f for f in validate(path).findings if f.rule == "retired-column"]
+    assert (f.severity, f.sheet, f.row, f.column) == ("warning", "Entities", 2, "Recommendations")
+    assert f.message.startswith("The column 'Recommendations' is no longer read")
+    assert "(Bodies: ENT-LAS)" in f.message
