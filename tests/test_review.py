@@ -89,3 +89,57 @@ def test_text_left_in_the_retired_recommendations_column_is_reported(tmp_path: P
     assert (f.severity, f.sheet, f.row, f.column) == ("warning", "Entities", 2, "Recommendations")
     assert f.message.startswith("The column 'Recommendations' is no longer read")
     assert "(Bodies: ENT-LAS)" in f.message
+
+
+# --------------------------------------------------------------------------- briefs
+
+HEADING = "Recommendations for IOM's strategic positioning"
+
+
+def _section(path: Path, heading: str = HEADING) -> list[str]:
+    import docx
+
+    out: list[str] = []
+    inside = False
+    for p in docx.Document(str(path)).paragraphs:
+        if p.style.name.startswith("Heading"):
+            if inside:
+                break
+            inside = p.text == heading
+            continue
+        if inside and p.text:
+            out.append(p.text)
+    return out
+
+
+def test_a_brief_lists_the_recommendations_that_name_its_body(edited, tmp_path: Path) -> None:
+    """REC-001 names ENT-LAS (internal), REC-002 names ENT-LAS and DLG-RABAT and is Shareable:
+    the LAS note lists both, High priority first, in an internal build; only REC-002 in an
+    external one; a body no recommendation names shows 'To be completed'."""
+    from datetime import date
+
+    from matrixbook.api import build
+
+    c = lambda header, row: header_cell("Recommendations", header, row)  # noqa: E731
+    book = edited({"Recommendations": {c("Bodies", 2): "ENT-LAS", c("Priority", 2): "Medium",
+                                       c("Bodies", 3): "ENT-LAS; DLG-RABAT",
+                                       c("Shareable", 3): True}})
+    for audience in ("internal", "external"):
+        out = tmp_path / audience
+        result = build(book, out, only=["briefs"], audience=audience, today=date(2025, 9, 3))
+        assert result.report.ok, result.report.to_text()
+        las = _section(out / "briefs" / "ENT-LAS.docx")
+        rabat = _section(out / "briefs" / "DLG-RABAT.docx")
+        assert las[0].endswith("(REC-002, Draft)") and rabat == las[:1]
+        assert las[0].startswith("Propose a regional policy dialogue on climate change")
+        assert "Entry point: The ministerial and senior officials' meetings of the dialogues " \
+               "concerned. Policy dialogue; High priority; Medium term (1–3 years)." in las[0]
+        if audience == "internal":
+            assert len(las) == 2 and las[1].endswith("(REC-001, Draft)")
+            assert las[1].startswith("Propose to the secretariats of the regional entities")
+        else:
+            assert len(las) == 1
+        assert _section(out / "briefs" / "ENT-GCC.docx") == ["To be completed."]
+        html = (out / "briefs" / "ENT-LAS.html").read_text(encoding="utf-8")
+        assert ("(REC-001, Draft)" in html) == (audience == "internal")
+        assert "(REC-002, Draft)" in html

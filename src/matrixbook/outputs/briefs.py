@@ -4,7 +4,9 @@ The sections of a note are the columns of Entities / Dialogues declared `section
 schemas/, in their declared order, headed by the column name: adding a section to a note means
 adding a column to the schema, never editing a list here. The rest of the note comes from the
 supporting sheets: members (Memberships), instruments (Policies), themes (Themes) and numbered
-references (Sources, through the body's `source_ids`).
+references (Sources, through the body's `source_ids`). One section is not a column: "Recommendations
+for IOM's strategic positioning" lists the rows of the Recommendations sheet that name the body
+(one source of truth with the mapping report), placed after the section RECOMMENDATIONS_AFTER.
 
 The content is built once as plain data (`note_content`) and rendered twice, by the Word template
 and by its HTML twin; `validate --stage final` uses the same content for its page estimate.
@@ -20,6 +22,7 @@ from typing import Any
 import pandas as pd
 
 from matrixbook import memberships, relevance
+from matrixbook import recommendations as recs
 from matrixbook.build import BuildContext, Output
 from matrixbook.documents import (
     COVER_LINES,
@@ -50,6 +53,8 @@ KIND_WORDS = {"Entities": "entity", "Dialogues": "dialogue"}
 _PLACED = {"acronym", "name_en", "unconfirmed", "source_ids"}
 _OTHER_NAMES = ("name_", "acronym_")
 TITLE_WORDS_PER_LINE, TITLE_LINE = 5, 2.6  # the name on the cover, in 26 pt
+RECOMMENDATIONS_HEADING = "Recommendations for IOM's strategic positioning"
+RECOMMENDATIONS_AFTER = "opportunities"  # the section it follows (else it comes last)
 
 
 def section_columns(sheet: Sheet) -> list[Any]:
@@ -93,6 +98,7 @@ class Lookup:
                 continue
             self.groups[sheet] = {str(k): g for k, g in t.groupby("body_id", sort=False)}
         self.policies = _policy_rows(tables.get("Policies"))
+        self.recommendations = recs.by_body(recs.read(tables.get("Recommendations")))
         sources = tables.get("Sources")
         self.sources: dict[str, Any] = {}
         if sources is not None and not sources.empty:
@@ -295,6 +301,7 @@ def note_content(schema: Schema, tables: dict[str, pd.DataFrame], sheet_name: st
                 for c in sheet.columns if c.internal and c.field in frame.columns]
     sections = [{"heading": c.name, "field": c.field, "paragraphs": paragraphs(rec[c.field])}
                 for c in section_columns(sheet) if c.field in frame.columns]
+    _insert_recommendations(sections, lookup.recommendations.get(body_id, []))
     members = _members(schema, lookup, body_id)
     name = as_text(rec.get("name_en")) or body_id
     acronym = as_text(rec.get("acronym"))
@@ -319,6 +326,17 @@ def note_content(schema: Schema, tables: dict[str, pd.DataFrame], sheet_name: st
         "themes": _themes(schema, lookup, body_id),
         "sources": _sources(lookup, rec.get("source_ids")),
     }
+
+
+def _insert_recommendations(sections: list[dict[str, Any]],
+                            rows: list[recs.Recommendation]) -> None:
+    """The recommendations section, after the section it follows in every note."""
+    section = {"heading": RECOMMENDATIONS_HEADING, "field": "recommendations",
+               "paragraphs": [r.sentence for r in rows]}
+    fields = [s["field"] for s in sections]
+    at = (fields.index(RECOMMENDATIONS_AFTER) + 1 if RECOMMENDATIONS_AFTER in fields
+          else len(sections))
+    sections.insert(at, section)
 
 
 def page_estimate(content: dict[str, Any]) -> PageEstimate:

@@ -1,0 +1,119 @@
+"""The recommendations of the Recommendations sheet as every output reads them: in one order
+(priority, then ID), grouped by the bodies they name, each as the plain text a document prints.
+
+One source of truth: the briefing notes, the mapping report and validation all read the
+recommendations through here, so a recommendation reads the same wherever it appears.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from matrixbook.values import is_blank
+
+PRIORITY_ORDER = ("High", "Medium", "Low")
+
+
+def _text(value: Any) -> str:
+    if is_blank(value):
+        return ""
+    if isinstance(value, (list, tuple)):
+        return "; ".join(str(v) for v in value)
+    return str(value).strip()
+
+
+def _ids(value: Any) -> tuple[str, ...]:
+    if is_blank(value):
+        return ()
+    items = value if isinstance(value, (list, tuple)) else [value]
+    return tuple(str(v).strip() for v in items if not is_blank(v))
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    id: str
+    text: str
+    bodies: tuple[str, ...]
+    themes: tuple[str, ...]
+    entry_point: str
+    modality: str
+    priority: str
+    timeframe: str
+    rationale: str
+    evidence: tuple[str, ...]
+    gcm: tuple[str, ...]
+    sdgs: tuple[str, ...]
+    frameworks: tuple[str, ...]
+    status: str
+    shareable: bool
+    sources: tuple[str, ...]
+    internal_notes: str = ""
+
+    @property
+    def regional(self) -> bool:
+        return not self.bodies
+
+    @property
+    def sort_key(self) -> tuple[int, str]:
+        rank = (PRIORITY_ORDER.index(self.priority) if self.priority in PRIORITY_ORDER
+                else len(PRIORITY_ORDER))
+        return rank, self.id
+
+    @property
+    def how(self) -> str:
+        """Modality, priority and timeframe in a few words: 'Policy dialogue; High priority;
+        Medium term (1–3 years)'."""
+        parts = [self.modality, f"{self.priority} priority" if self.priority else "",
+                 self.timeframe]
+        return "; ".join(p for p in parts if p)
+
+    @property
+    def sentence(self) -> str:
+        """The recommendation as one paragraph of a note: what, where, how, and its ID (with
+        its status while it is not Final)."""
+        text = self.text.rstrip()
+        if text and text[-1] not in ".!?":
+            text += "."
+        if self.entry_point:
+            text += f" Entry point: {self.entry_point.rstrip('.')}."
+        if self.how:
+            text += f" {self.how}."
+        tag = self.id if self.status in ("", "Final") else f"{self.id}, {self.status}"
+        return f"{text} ({tag})"
+
+
+def read(frame: pd.DataFrame | None) -> list[Recommendation]:
+    """Every recommendation with an ID, by priority (High first) then ID."""
+    if frame is None or frame.empty or "recommendation_id" not in frame:
+        return []
+    out = []
+    for rec in frame.to_dict("records"):
+        rid = _text(rec.get("recommendation_id"))
+        if not rid:
+            continue
+        shareable = rec.get("shareable")
+        out.append(Recommendation(
+            id=rid, text=_text(rec.get("recommendation")), bodies=_ids(rec.get("body_ids")),
+            themes=_ids(rec.get("themes")), entry_point=_text(rec.get("entry_point")),
+            modality=_text(rec.get("modality")), priority=_text(rec.get("priority")),
+            timeframe=_text(rec.get("timeframe")), rationale=_text(rec.get("rationale")),
+            evidence=_ids(rec.get("evidence_ids")), gcm=_ids(rec.get("gcm_objectives")),
+            sdgs=_ids(rec.get("sdgs")), frameworks=_ids(rec.get("iom_frameworks")),
+            status=_text(rec.get("status")),
+            shareable=not is_blank(shareable) and bool(shareable),
+            sources=_ids(rec.get("source_ids")),
+            internal_notes=_text(rec.get("internal_notes"))))
+    out.sort(key=lambda r: r.sort_key)
+    return out
+
+
+def by_body(recommendations: list[Recommendation]) -> dict[str, list[Recommendation]]:
+    """The recommendations naming each body, in the shared order."""
+    out: dict[str, list[Recommendation]] = {}
+    for r in recommendations:
+        for body in dict.fromkeys(r.bodies):
+            out.setdefault(body, []).append(r)
+    return out
