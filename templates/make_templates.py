@@ -558,38 +558,65 @@ def brief():
     return doc
 
 
-def mapping_report():
-    doc = new_document("Mapping report", "Regional entities and dialogues: matrix, overlaps, "
-                                         "engagement strategy")
-    cover(doc, "Mapping report · Internal", "Mapping of regional entities and inter-regional "
-                                             "migration dialogues",
-          "Matrix by theme and geography, membership overlaps and the regional engagement "
-          "strategy for IOM",
-          [("Date of the data", "{{ data_date_long }}"),
-           ("Audience", "{{ audience_label }}{% if internal %}: for IOM staff only, not for "
-                        "distribution{% endif %}"),
-           ("Coverage", "{{ counts.entities }} regional entities, {{ counts.dialogues }} "
-                        "dialogues, {{ counts.themes }} themes")])
-    p(doc, "Summary", "Heading 1")
-    p(doc, "This report maps {{ counts.entities }} regional entities and {{ counts.dialogues }} "
-           "inter-regional dialogues by theme and by geography, from the master workbook. "
-           "{{ counts.assessed }} of the {{ counts.cells }} body-theme pairs have been assessed; "
-           "{{ counts.high }} are of high relevance.")
-    p(doc, "Themes", "Heading 2")
-    p(doc, "“Climate action and mobility” and “Data” are the focus of the terms of reference "
-           "and come first in every part of this report.")
-
-    # The matrix: a landscape section of its own, right after the cover and summary.
+def _landscape_section(doc) -> None:
     doc.add_section(WD_SECTION.NEW_PAGE)
     section = doc.sections[-1]
     _page(section, landscape=True)
     section.footer.is_linked_to_previous = False
     section.header.is_linked_to_previous = False
     _header_footer(section, LANDSCAPE_WIDTH)
+
+
+def _portrait_section(doc) -> None:
+    doc.add_section(WD_SECTION.NEW_PAGE)
+    section = doc.sections[-1]
+    _page(section)
+    section.footer.is_linked_to_previous = False
+    section.header.is_linked_to_previous = False
+    _header_footer(section, PORTRAIT_WIDTH)
+
+
+def _relevance_table(doc, loop: str) -> None:
+    # Relevance wide enough for its header to hold on one line.
+    data_table(doc, [("Body", "{{ b.acronym }}", 2.2),
+                     ("Relevance", "{% cellbg b.fill %}{{ b.relevance }}", 2.2),
+                     ("Evidence", "{{ b.evidence }}", 6.1),
+                     ("Entry points", "{{ b.entry_points }}", PORTRAIT_WIDTH - 10.5)], loop)
+
+
+def mapping_report():
+    doc = new_document("Mapping report", "Regional entities and dialogues: matrix, climate "
+                                         "action and mobility, data, engagement strategy")
+    cover(doc, "Mapping report · Internal", "Mapping of regional entities and inter-regional "
+                                             "migration dialogues",
+          "Matrix by theme and geography, climate action and mobility, data, and the regional "
+          "engagement strategy for IOM",
+          [("Date of the data", "{{ data_date_long }}"),
+           ("Audience", "{{ audience_label }}{% if internal %}: for IOM staff only, not for "
+                        "distribution{% endif %}"),
+           ("Coverage", "{{ counts.entities }} regional entities, {{ counts.dialogues }} "
+                        "dialogues, {{ counts.themes }} themes")])
+    p(doc, "Executive summary", "Heading 1")
+    tag(doc, "{%p for para in summary.paragraphs %}")
+    p(doc, "{{ para }}")
+    tag(doc, "{%p endfor %}")
+    p(doc, "{{ summary.recommendations_intro }}")
+    tag(doc, "{%p for r in summary.high %}")
+    p(doc, "{{ r.line }}", "List Bullet")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p if summary.review_note %}")
+    p(doc, "{{ summary.review_note }}")
+    tag(doc, "{%p endif %}")
+    p(doc, "“Climate action and mobility” and “Data” are the focus of the terms of reference "
+           "and come first in every part of this report.")
+
+    # The matrix: a landscape section of its own, right after the summary.
+    _landscape_section(doc)
     p(doc, "The mapping matrix", "Heading 1")
     tag(doc, "{%p if matrix %}")
-    p(doc, "Relevance of each theme to each body (Themes sheet): {{ legend_text }}. The colours "
-           "are those of the mapping matrix and the briefing notes.", "Table intro")
+    p(doc, "Relevance of each theme to each body, from the evidence of the mapping: "
+           "{{ legend_text }}. The colours are those of the mapping matrix and the briefing "
+           "notes.", "Table intro")
     matrix = spread_table(doc, ("Body", "{{ r.acronym }}", 2.4),
                           ("{{ c }}", "{{ c.text }}", "c.fill", "r.cells"),
                           "r in matrix", "c in theme_names", LANDSCAPE_WIDTH,
@@ -598,18 +625,11 @@ def mapping_report():
     tag(doc, "{%p else %}")
     todo_paragraph(doc)
     tag(doc, "{%p endif %}")
-    # back to portrait
-    doc.add_section(WD_SECTION.NEW_PAGE)
-    section = doc.sections[-1]
-    _page(section)
-    section.footer.is_linked_to_previous = False
-    section.header.is_linked_to_previous = False
-    _header_footer(section, PORTRAIT_WIDTH)
+    _portrait_section(doc)
 
     p(doc, "Geographic coverage", "Heading 1")
     tag(doc, "{%p if geography %}")
-    p(doc, "Sub-regions each body covers (Geographic focus in the Entities and Dialogues "
-           "sheets).", "Table intro")
+    p(doc, "Sub-regions each body covers.", "Table intro")
     data_table(doc, [("Sub-region", "{{ g.region }}", 4.0), ("Bodies", "{{ g.count }}", 1.6),
                      ("Entities and dialogues", "{{ g.bodies }}", PORTRAIT_WIDTH - 5.6)],
                "g in geography", centred=[1])
@@ -628,52 +648,114 @@ def mapping_report():
     todo_paragraph(doc)
     tag(doc, "{%p endif %}")
 
+    # Climate action and mobility, then data: one section each, as the terms of reference ask.
+    tag(doc, "{%p for f in focus %}")
+    p(doc, "{{ f.theme }}", "Heading 1")
+    p(doc, "{{ f.intro }}")
+    p(doc, "Bodies and evidence", "Heading 2")
+    tag(doc, "{%p if f.rows %}")
+    _relevance_table(doc, "b in f.rows")
+    tag(doc, "{%p else %}")
+    p(doc, "No body is yet shown to work on this theme.")
+    tag(doc, "{%p endif %}")
+    p(doc, "Instruments", "Heading 2")
+    tag(doc, "{%p if f.policies %}")
+    data_table(doc, [("Instrument", "{{ pol.title }}", 6.4), ("Body", "{{ pol.body }}", 2.6),
+                     ("Year", "{{ pol.year }}", 1.2), ("Status", "{{ pol.status }}", 2.6),
+                     ("Climate context", "{{ pol.climate }}", PORTRAIT_WIDTH - 12.8)],
+               "pol in f.policies")
+    tag(doc, "{%p else %}")
+    p(doc, "No regional instrument on this theme has been found so far.")
+    tag(doc, "{%p endif %}")
+    p(doc, "Recommendations", "Heading 2")
+    tag(doc, "{%p if f.recommendations %}")
+    data_table(doc, [("ID", "{{ r.id }}", 1.7), ("Recommendation", "{{ r.text }}", 9.3),
+                     ("Bodies", "{{ r.bodies }}", 3.8),
+                     ("Priority", "{{ r.priority }}", PORTRAIT_WIDTH - 14.8)],
+               "r in f.recommendations")
+    tag(doc, "{%p else %}")
+    p(doc, "No recommendation on this theme yet.")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p endfor %}")
 
-    p(doc, "Engagement strategy by theme", "Heading 1")
-    p(doc, "For each theme, the bodies where it matters most, the evidence and where IOM can "
-           "engage (Key entry points).")
+    p(doc, "Other thematic areas", "Heading 1")
+    p(doc, "For each other theme, the bodies that work on it, the evidence and where IOM can "
+           "engage.")
     tag(doc, "{%p for th in strategy %}")
     p(doc, "{{ th.theme }}", "Heading 2")
     tag(doc, "{%p if th.rows %}")
-    data_table(doc, [("Body", "{{ b.acronym }}", 2.2),
-                     ("Relevance", "{% cellbg b.fill %}{{ b.relevance }}", 1.9),
-                     ("Evidence", "{{ b.evidence }}", 6.2),
-                     ("Entry points", "{{ b.entry_points }}", PORTRAIT_WIDTH - 10.3)],
-               "b in th.rows")
+    _relevance_table(doc, "b in th.rows")
     tag(doc, "{%p else %}")
-    todo_paragraph(doc)
+    p(doc, "No body is yet shown to work on this theme.")
     tag(doc, "{%p endif %}")
     tag(doc, "{%p endfor %}")
 
-    p(doc, "Key recommendations and entry points", "Heading 1")
-    tag(doc, "{%p if not bodies %}")
-    todo_paragraph(doc)
-    tag(doc, "{%p endif %}")
-    tag(doc, "{%p for b in bodies %}")
-    p(doc, "{{ b.display_name }}", "Heading 2")
-    p(doc, "{{ b.kind }} · IOM engagement: {{ b.engagement }}", "Cover note")
-    p(doc, "Entry points", "Box title")
-    tag(doc, "{%p if b.entry_points %}")
-    p(doc, "{{ b.entry_points }}")
-    tag(doc, "{%p else %}")
-    todo_paragraph(doc)
-    tag(doc, "{%p endif %}")
-    p(doc, "Recommendations", "Box title")
-    tag(doc, "{%p for para in b.recommendations %}")
+    p(doc, "Regional engagement strategy", "Heading 1")
+    tag(doc, "{%p for s in engagement %}")
+    p(doc, "{{ s.heading }}", "Heading 2")
+    tag(doc, "{%p for para in s.paragraphs %}")
     p(doc, "{{ para }}")
     tag(doc, "{%p endfor %}")
-    tag(doc, "{%p if not b.recommendations %}")
-    todo_paragraph(doc)
-    tag(doc, "{%p endif %}")
-    tag(doc, "{%p if b.internal_notes is defined and b.internal_notes %}")
-    p(doc, "Internal notes: {{ b.internal_notes }}", "Cover note")
+    tag(doc, "{%p if s.recommendations %}")
+    p(doc, "Draws on {{ s.recommendations }}.", "Cover note")
     tag(doc, "{%p endif %}")
     tag(doc, "{%p endfor %}")
+    tag(doc, "{%p if not engagement %}")
+    todo_paragraph(doc)
+    tag(doc, "{%p endif %}")
+
+    p(doc, "Entry points by body", "Heading 1")
+    tag(doc, "{%p if entry_points %}")
+    p(doc, "Where IOM can engage each body, its engagement with IOM so far, and the "
+           "recommendations that name it.", "Table intro")
+    data_table(doc, [("Body", "{{ b.acronym }}", 2.4), ("IOM engagement", "{{ b.engagement }}",
+                                                        2.6),
+                     ("Key entry points", "{{ b.entry_points }}", 9.0),
+                     ("Recommendations", "{{ b.recommendations }}", PORTRAIT_WIDTH - 14.0)],
+               "b in entry_points")
+    tag(doc, "{%p else %}")
+    todo_paragraph(doc)
+    tag(doc, "{%p endif %}")
+
+    # The recommendations and their alignment: wide tables, on landscape pages.
+    _landscape_section(doc)
+    p(doc, "Key recommendations and entry points", "Heading 1")
+    tag(doc, "{%p for g in priorities %}")
+    p(doc, "{{ g.title }}", "Heading 2")
+    data_table(doc, [("ID", "{{ r.id }}", 1.7),
+                     ("Recommendation", "{{ r.text }}{% if r.rationale %} Why: "
+                                        "{{ r.rationale }}{% endif %}{% if r.evidence %} "
+                                        "Evidence: {{ r.evidence }}.{% endif %}"
+                                        "{% if r.internal_notes %} Internal notes: "
+                                        "{{ r.internal_notes }}{% endif %}", 9.6),
+                     ("Bodies", "{{ r.bodies }}", 3.0), ("Entry point", "{{ r.entry_point }}",
+                                                         4.6),
+                     ("Modality", "{{ r.modality }}", 3.0),
+                     ("Timeframe", "{{ r.timeframe }}", 2.8),
+                     ("Status", "{{ r.status }}", LANDSCAPE_WIDTH - 24.7)], "r in g.rows")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p if not priorities %}")
+    todo_paragraph(doc)
+    tag(doc, "{%p endif %}")
+
+    p(doc, "Alignment with the GCM, the SDGs and IOM's frameworks", "Heading 1")
+    tag(doc, "{%p if recommendations %}")
+    data_table(doc, [("ID", "{{ r.id }}", 1.7), ("Recommendation", "{{ r.text }}", 11.0),
+                     ("GCM objectives", "{{ r.gcm }}", 2.4), ("SDGs", "{{ r.sdgs }}", 1.6),
+                     ("IOM and global frameworks", "{{ r.frameworks }}",
+                      LANDSCAPE_WIDTH - 16.7)], "r in recommendations")
+    tag(doc, "{%p for line in alignment_totals %}")
+    p(doc, "{{ line }}")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p else %}")
+    todo_paragraph(doc)
+    tag(doc, "{%p endif %}")
 
     p(doc, "About this report", "Heading 2")
-    p(doc, "Prepared by IOM from the master workbook of the mapping, with data as of "
-           "{{ data_date }}.{% if internal %} Generated by matrixbook from {{ source_name }}: "
-           "edit the workbook, not this document, and build again.{% endif %}", "Cover note")
+    p(doc, "Prepared by IOM from the sources and interviews of the mapping, with data as of "
+           "{{ data_date }}.{% if internal %} How this document is produced: it is generated "
+           "from the mapping's master record ({{ source_name }}); edit the record, not this "
+           "document, and rebuild it.{% endif %}", "Cover note")
     return doc
 
 

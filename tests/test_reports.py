@@ -38,8 +38,11 @@ from test_briefs import (
     tables_of,
 )
 
-MAPPING_HEADINGS = ["Summary", "The mapping matrix", "Geographic coverage", "Membership overlaps",
-                    "Engagement strategy by theme", "Key recommendations and entry points"]
+MAPPING_HEADINGS = ["Executive summary", "The mapping matrix", "Geographic coverage",
+                    "Membership overlaps", "Climate action and mobility", "Data",
+                    "Other thematic areas", "Regional engagement strategy", "Entry points by body",
+                    "Key recommendations and entry points",
+                    "Alignment with the GCM, the SDGs and IOM's frameworks"]
 INCEPTION_HEADINGS = ["Purpose", "Methodology", "Entities and dialogues covered", "Workplan",
                       "Interview calendar", "Data-collection plan"]
 CANARY = "CANARY-REPORT-2c81aa-internal-only"
@@ -110,7 +113,7 @@ def test_matrix_of_bodies_by_theme(internal: Path, tables: dict[str, pd.DataFram
 def test_matrix_prints_on_a_landscape_page(internal: Path) -> None:
     sections = docx.Document(str(internal / "mapping_report.docx")).sections
     assert [s.orientation for s in sections] == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE,
-                                                 WD_ORIENT.PORTRAIT]
+                                                 WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE]
 
 
 def test_membership_overlaps(internal: Path, tables: dict[str, pd.DataFrame]) -> None:
@@ -147,41 +150,105 @@ def test_membership_overlaps(internal: Path, tables: dict[str, pd.DataFrame]) ->
     assert [int(r[1]) for r in rows[1:]] == sorted((int(r[1]) for r in rows[1:]), reverse=True)
 
 
-def test_engagement_strategy_starts_with_climate_and_data(internal: Path,
-                                                          tables: dict[str, pd.DataFrame]
-                                                          ) -> None:
-    document = docx.Document(str(internal / "mapping_report.docx"))
-    texts = [(p.style.name, p.text) for p in document.paragraphs]
-    start = texts.index(("Heading 1", "Engagement strategy by theme"))
-    themes = [t for s, t in texts[start + 1:] if s == "Heading 2"][:2]
-    assert themes == ["Climate action and mobility", "Data"]
-    climate = tables["Themes"][(tables["Themes"].theme == "Climate action and mobility")
-                               & tables["Themes"].relevance.isin(["High", "Medium", "Low"])]
+def test_climate_and_data_sections_list_the_bodies_that_work_on_them(
+        internal: Path, tables: dict[str, pd.DataFrame]) -> None:
     page = (internal / "mapping_report.html").read_text(encoding="utf-8")
-    section = page.split("<h3>Climate action and mobility</h3>")[1].split("<h3>")[0]
-    assert section.count("<tr><td>") == len(climate) > 0
     order = {"High": 0, "Medium": 1, "Low": 2}
-    shown = re.findall(r"<tr><td>[^<]*</td><td style=\"background:#[0-9A-F]{6}\">"
-                       r"(High|Medium|Low)</td>", section)
-    assert len(shown) == len(climate)
-    assert shown == sorted(shown, key=order.__getitem__)
+    for theme in ("Climate action and mobility", "Data"):
+        section = page.split(f"<h2>{theme}</h2>")[1].split("<h2>")[0]
+        bodies_part = section.split("<h3>Instruments</h3>")[0]
+        worked = tables["Themes"][(tables["Themes"].theme == theme)
+                                  & tables["Themes"].relevance.isin(["High", "Medium", "Low"])]
+        shown = re.findall(r"<tr><td>[^<]*</td><td style=\"background:#[0-9A-F]{6}\">"
+                           r"(High|Medium|Low)</td>", bodies_part)
+        assert len(shown) == len(worked)
+        assert shown == sorted(shown, key=order.__getitem__)
+        if not len(worked):
+            assert "No body is yet shown to work on this theme." in bodies_part
+    climate = page.split("<h2>Climate action and mobility</h2>")[1].split("<h2>")[0]
+    with_context = tables["Policies"][tables["Policies"].climate_context.map(
+        lambda v: isinstance(v, list) and bool(v))]
+    assert len(with_context) > 0
+    for title in with_context.title:
+        assert title.replace("&", "&amp;").replace("'", "&#39;") in climate
 
 
-def test_recommendations_per_body(internal: Path, tables: dict[str, pd.DataFrame]) -> None:
+def test_executive_summary_is_written_from_the_data(internal: Path,
+                                                    tables: dict[str, pd.DataFrame]) -> None:
+    summary = after_heading(internal / "mapping_report.docx", "Executive summary")
+    text = " ".join(summary)
+    assert "To be completed" not in text and "{{" not in text
+    n_ent, n_dlg = len(tables["Entities"]), len(tables["Dialogues"])
+    assert summary[0].startswith(f"The mapping covers {n_ent} regional entities and {n_dlg} "
+                                 "inter-regional dialogues")
+    assert f"{len(tables['Policies'])} regional instruments" in summary[0]
+    themes = tables["Themes"]
+    high = themes[themes.relevance == "High"]
+    assert f"{len(high)} pairs are of high relevance" in text
+    assessed = themes[~themes.relevance.isin(["Not assessed"])]
+    assert summary[1].startswith(f"{len(assessed)} of the ")
+    assert "Gaps:" in text
+    recs = tables["Recommendations"]
+    top = recs[recs.priority == "High"]
+    assert f"{len(top)} of them High priority" in text
+    for rid, words in zip(top.recommendation_id, top.recommendation, strict=True):
+        assert [s for s in summary if s.startswith(words) and s.endswith(f"{rid})")], rid
+
+
+def test_every_recommendation_appears_in_the_report(internal: Path,
+                                                    tables: dict[str, pd.DataFrame]) -> None:
+    """By priority in the key recommendations, once in the alignment table, and by ID beside
+    every body it names in the entry points."""
+    recs = tables["Recommendations"]
+    assert len(recs) > 0
+    report = internal / "mapping_report.docx"
+    tables_seen = [[[c.text for c in r.cells] for r in t.rows]
+                   for t in docx.Document(str(report)).tables]
+    key = [r for t in tables_seen if t[0][:3] == ["ID", "Recommendation", "Bodies"]
+           and "Modality" in t[0] for r in t[1:]]
+    alignment = table_with_header(report, "ID")  # the first: a focus theme's, or the key one
+    alignment = [t for t in tables_seen if "GCM objectives" in t[0]][0]
+    acronyms = dict(bodies(tables))
+    for rec in recs.itertuples():
+        (row,) = [r for r in key if r[0] == rec.recommendation_id]
+        assert row[1].startswith(rec.recommendation)
+        named = rec.body_ids if isinstance(rec.body_ids, list) else []
+        assert row[2] == (", ".join(acronyms[b] for b in named) or "Regional")
+        (line,) = [r for r in alignment[1:] if r[0] == rec.recommendation_id]
+        assert line[2] == (", ".join(rec.gcm_objectives) if isinstance(rec.gcm_objectives, list)
+                           else "–")
+        for body in named:
+            entry = [r for r in table_with_header(report, "Body") if r[0] == acronyms[body]]
+            assert entry and rec.recommendation_id in entry[-1][-1]
+    priorities = [p.text for p in docx.Document(str(report)).paragraphs
+                  if p.style.name == "Heading 2" and p.text.endswith("priority")]
+    assert priorities == sorted(priorities, key=["High priority", "Medium priority",
+                                                 "Low priority"].index)
+
+
+def test_regional_engagement_strategy_follows_the_section_ids(
+        internal: Path, tables: dict[str, pd.DataFrame]) -> None:
     document = docx.Document(str(internal / "mapping_report.docx"))
     texts = [(p.style.name, p.text) for p in document.paragraphs]
-    start = texts.index(("Heading 1", "Key recommendations and entry points"))
-    body_headings = [t for s, t in texts[start + 1:] if s == "Heading 2"][:-1]  # About
-    las = tables["Entities"].set_index("entity_id").loc["ENT-LAS"]
-    assert body_headings[0] == f"LAS: {las.name_en}"
-    assert len(body_headings) == len(bodies(tables))
-    block = [t for _, t in texts[texts.index(("Heading 2", body_headings[0])):]][:8]
-    assert block[1] == f"Regional entity · IOM engagement: {las.iom_engagement}"
-    assert block[2:4] == ["Entry points", las.entry_points]
-    if pd.isna(las.recommendations):
-        assert block[4:6] == ["Recommendations", "To be completed."]
-    else:
-        assert block[4:6] == ["Recommendations", las.recommendations.split("\n")[0]]
+    start = texts.index(("Heading 1", "Regional engagement strategy"))
+    end = texts.index(("Heading 1", "Entry points by body"))
+    headings2 = [t for s, t in texts[start:end] if s == "Heading 2"]
+    strategy = tables["Strategy"].sort_values("section_id")
+    assert headings2 == list(strategy.section)
+    first = strategy.text.iloc[0].split("\n")[0]
+    assert first in [t for _, t in texts[start:end]]
+
+
+def test_report_speaks_of_the_mapping_not_of_the_tool(internal: Path) -> None:
+    """What a reader sees names no sheet and no tool, except the one line of the internal
+    annex that says how the document is produced."""
+    document = docx.Document(str(internal / "mapping_report.docx"))
+    texts = [p.text for p in document.paragraphs]
+    texts += [c.text for t in document.tables for r in t.rows for c in r.cells]
+    about = texts.index("About this report")
+    seen = " ".join(texts[:about])
+    assert " sheet" not in seen.lower() and "matrixbook" not in seen.lower()
+    assert "workbook" not in seen.lower()
 
 
 # --------------------------------------------------------------------------- inception report
@@ -256,7 +323,9 @@ def test_external_inception_report_has_no_internal_value(edited: Callable[..., P
                                                         tmp_path: Path) -> None:
     book = edited({"Entities": {header_cell("Entities", "Internal notes", 2): CANARY},
                    "Sources": {header_cell("Sources", "Internal notes", 2): CANARY},
-                   "Workplan": {header_cell("Workplan", "Internal notes", 2): CANARY}})
+                   "Workplan": {header_cell("Workplan", "Internal notes", 2): CANARY},
+                   "Recommendations": {header_cell("Recommendations", "Internal notes", 2):
+                                       CANARY}})
     inside = build(book, tmp_path / "in", only=["mapping_report", "inception_report"],
                    today=TODAY)
     outside = build(book, tmp_path / "ex", only=["inception_report"], audience="external",
@@ -279,18 +348,19 @@ def test_blank_workbook_gives_reports_to_complete(tmp_path: Path) -> None:
     mapping = tmp_path / "out" / "mapping_report.docx"
     assert headings(mapping) == MAPPING_HEADINGS
     for heading in ("The mapping matrix", "Geographic coverage", "Membership overlaps",
-                    "Key recommendations and entry points"):
+                    "Regional engagement strategy", "Entry points by body",
+                    "Key recommendations and entry points",
+                    "Alignment with the GCM, the SDGs and IOM's frameworks"):
         assert after_heading(mapping, heading) == ["To be completed."], heading
-    texts = [(p.style.name, p.text) for p in docx.Document(str(mapping)).paragraphs if p.text]
-    themes = [i for i, (style, _) in enumerate(texts) if style == "Heading 2"][1:-1]
-    assert len(themes) == len(load_schema().vocabulary("themes").codes)
-    assert all(texts[i + 1][1] == "To be completed." for i in themes)
+    summary = " ".join(after_heading(mapping, "Executive summary"))
+    assert "To be completed" not in summary
+    assert summary.startswith("The mapping covers 0 regional entities and 0 inter-regional")
+    assert "No recommendation has been recorded yet." in summary
     inception = tmp_path / "out" / "inception_report.docx"
     for heading in ("Workplan", "Interview calendar", "Data-collection plan"):
         assert after_heading(inception, heading) == ["To be completed."], heading
     page = (tmp_path / "out" / "mapping_report.html").read_text(encoding="utf-8")
-    assert page.count('<p class="todo">To be completed.</p>') == 4 + len(
-        load_schema().vocabulary("themes").codes)
+    assert page.count('<p class="todo">To be completed.</p>') == 7
 
 
 # --------------------------------------------------------------------------- files

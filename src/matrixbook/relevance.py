@@ -59,8 +59,9 @@ def level(code: str | None) -> Level:
     return RELEVANCE.get(code) or Level(code, code, "#FFFFFF", False, "")
 
 
-def legend_text() -> str:
-    """The legend in words, for an About page or a table's introduction."""
+def legend_text(no_entry: str = NO_ENTRY.meaning) -> str:
+    """The legend in words, for an About page or a table's introduction; `no_entry` says what
+    a blank cell means in the reader's words."""
     parts = [f"{lv.label} ({lv.meaning})" if lv.meaning else lv.label
              for lv in RELEVANCE.values()]
-    return ", ".join(parts) + f"; a blank cell: {NO_ENTRY.meaning}"
+    return ", ".join(parts) + f"; a blank cell: {no_entry}"
