@@ -4,9 +4,11 @@ builds of the same data are byte-identical."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from matrixbook.values import is_blank
@@ -101,3 +103,64 @@ def print_setup(ws: Any, *, header_rows: int = 1, audience: str | None = None,
 
 def _footer_escape(text: str) -> str:
     return text.replace("&", "&&")
+
+
+def row_height(values: Iterable[Any], widths: Iterable[float], minimum: int = 1,
+               line: float = 15.0) -> float:
+    """Points for a row whose wrapped text fits: neither Excel nor LibreOffice grows a row
+    written by xlsxwriter, so the lines are counted by wrapping the words at the column width
+    (about 1.2 characters of text per width unit: right for the wide fallback fonts of
+    LibreOffice, a little loose in Calibri)."""
+    lines = minimum
+    for value, width in zip(values, widths, strict=False):
+        if isinstance(value, str) and value:
+            lines = max(lines, wrapped_lines(value, _per_line(width)))
+    return _height(lines, line)
+
+
+def row_heights(columns: list[list[Any]], widths: list[float], minimum: int = 1,
+                line: float = 15.0) -> list[float]:
+    """row_height of every row, from the columns (lists of equal length) rather than the rows:
+    each distinct text of a column is wrapped once."""
+    rows = len(columns[0]) if columns else 0
+    lines = np.full(rows, minimum, dtype=np.int64)
+    for values, width in zip(columns, widths, strict=False):
+        per_line = _per_line(width)
+        counted: dict[str, int] = {}
+
+        def count(value: Any, per_line: int = per_line, counted: dict[str, int] = counted) -> int:
+            if not (isinstance(value, str) and value):
+                return 1
+            found = counted.get(value)
+            if found is None:
+                found = counted[value] = wrapped_lines(value, per_line)
+            return found
+
+        np.maximum(lines, np.fromiter(map(count, values), dtype=np.int64, count=rows), out=lines)
+    return [_height(n, line) for n in lines.tolist()]
+
+
+def _per_line(width: float) -> int:
+    return max(int(width * 1.2) - 1, 1)
+
+
+def _height(lines: int, line: float) -> float:
+    return min(line * lines + 3, 409.0)
+
+
+def wrapped_lines(text: str, per_line: int) -> int:
+    """How many lines `text` takes when wrapped at spaces, long words broken."""
+    if len(text) <= per_line and "\n" not in text:
+        return 1  # short text: one line, whatever its words
+    total = 0
+    for paragraph in text.split("\n"):
+        count, used = 1, 0
+        for word in paragraph.split():
+            size = len(word)
+            if used and used + 1 + size > per_line:
+                count, used = count + 1, 0
+            used = used + 1 + size if used else size
+            while used > per_line:
+                count, used = count + 1, used - per_line
+        total += count
+    return total
