@@ -143,3 +143,28 @@ def test_a_brief_lists_the_recommendations_that_name_its_body(edited, tmp_path: 
         html = (out / "briefs" / "ENT-LAS.html").read_text(encoding="utf-8")
         assert ("(REC-001, Draft)" in html) == (audience == "internal")
         assert "(REC-002, Draft)" in html
+
+
+def test_every_recommendation_of_the_default_workbook_is_in_the_briefs_it_names(
+        tmp_path: Path) -> None:
+    """Each recommendation naming a body is in that body's internal note (the mapping report
+    holds every one: tests/test_reports.py); a Shareable one in its external note too."""
+    from datetime import date
+
+    from matrixbook.api import build
+    from test_briefs import tables_of
+
+    recs = tables_of(MASTER)["Recommendations"]
+    assert len(recs) > 0
+    for audience in ("internal", "external"):
+        result = build(MASTER, tmp_path / audience, only=["briefs"], audience=audience,
+                       today=date(2025, 9, 3))
+        assert result.report.ok
+    for rec in recs.itertuples():
+        for body in rec.body_ids if isinstance(rec.body_ids, list) else []:
+            for audience in ("internal", "external"):
+                shown = _section(tmp_path / audience / "briefs" / f"{body}.docx")
+                mine = [p for p in shown if p.startswith(rec.recommendation.rstrip("."))
+                        and f"({rec.recommendation_id}" in p]
+                expected = audience == "internal" or rec.shareable is True
+                assert bool(mine) == expected, (rec.recommendation_id, body, audience)
