@@ -710,8 +710,8 @@ def mapping_report():
            "recommendations that name it.", "Table intro")
     data_table(doc, [("Body", "{{ b.acronym }}", 2.4), ("IOM engagement", "{{ b.engagement }}",
                                                         2.6),
-                     ("Key entry points", "{{ b.entry_points }}", 9.0),
-                     ("Recommendations", "{{ b.recommendations }}", PORTRAIT_WIDTH - 14.0)],
+                     ("Key entry points", "{{ b.entry_points }}", 8.2),
+                     ("Recommendations", "{{ b.recommendations }}", PORTRAIT_WIDTH - 13.2)],
                "b in entry_points")
     tag(doc, "{%p else %}")
     todo_paragraph(doc)
@@ -740,10 +740,14 @@ def mapping_report():
 
     p(doc, "Alignment with the GCM, the SDGs and IOM's frameworks", "Heading 1")
     tag(doc, "{%p if recommendations %}")
+    p(doc, "Each recommendation with the objectives of the Global Compact for Migration, the "
+           "Sustainable Development Goals and the IOM and global frameworks it serves.",
+      "Table intro")
     data_table(doc, [("ID", "{{ r.id }}", 1.7), ("Recommendation", "{{ r.text }}", 11.0),
                      ("GCM objectives", "{{ r.gcm }}", 2.4), ("SDGs", "{{ r.sdgs }}", 1.6),
                      ("IOM and global frameworks", "{{ r.frameworks }}",
                       LANDSCAPE_WIDTH - 16.7)], "r in recommendations")
+    p(doc, "")
     tag(doc, "{%p for line in alignment_totals %}")
     p(doc, "{{ line }}")
     tag(doc, "{%p endfor %}")

@@ -168,3 +168,20 @@ def test_every_recommendation_of_the_default_workbook_is_in_the_briefs_it_names(
                         and f"({rec.recommendation_id}" in p]
                 expected = audience == "internal" or rec.shareable is True
                 assert bool(mine) == expected, (rec.recommendation_id, body, audience)
+
+
+def test_a_workbook_from_before_the_review_sheets_is_told_to_add_them(tmp_path: Path) -> None:
+    """A workbook made before Recommendations, Strategy and Review existed: each missing sheet
+    is named, and the Interviews sheet is never offered as the Review sheet."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(MASTER)
+    for name in ("Recommendations", "Strategy", "Review"):
+        del wb[name]
+    path = tmp_path / "old.xlsx"
+    wb.save(path)
+    missing = {f.sheet: f.message for f in validate(path).findings if f.rule == "missing-sheet"}
+    assert set(missing) == {"Recommendations", "Strategy", "Review"}
+    assert missing["Review"] == ("The workbook has no sheet 'Review'. Add a sheet named "
+                                 "'Review' (run `matrixbook init --blank` for one with the "
+                                 "right headers).")

@@ -100,7 +100,10 @@ def read_book(path: Path | str, schema: Schema, *, keep_extra_sheets: bool = Fal
     for sheet in schema.sheets:
         title = found.get(sheet.name)
         if title is None:
-            guess = difflib.get_close_matches(sheet.name, titles, n=1, cutoff=0.6)
+            # Never suggest renaming a sheet that is already read as another one
+            # (Interviews is close to Review, but it is the Interviews sheet).
+            spare = [t for t in titles if t not in found.values()]
+            guess = difflib.get_close_matches(sheet.name, spare, n=1, cutoff=0.6)
             hint = (f" The sheet '{guess[0]}' is probably it: rename it to '{sheet.name}'."
                     if guess else f" Add a sheet named '{sheet.name}' (run `matrixbook init "
                     "--blank` for one with the right headers).")

@@ -225,8 +225,10 @@ def _focus_sections(schema: Schema, tables: dict[str, pd.DataFrame],
         if missing:
             parts.append(f"Not yet assessed for {_count(len(missing), 'body', 'bodies')}: "
                          f"{', '.join(missing)}.")
-        parts.append(f"{_count(len(policies), 'instrument')} and "
-                     f"{_count(len(tagged), 'recommendation')} concern it.")
+        said = _join([_count(len(policies), "instrument") if policies else "",
+                      _count(len(tagged), "recommendation") if tagged else ""])
+        parts.append(f"{said} concern{'s' if len(policies) + len(tagged) == 1 else ''} it."
+                     if said else "No instrument or recommendation concerns it yet.")
         out.append({"theme": theme, "intro": " ".join(parts), "rows": rows,
                     "unassessed": ", ".join(missing), "policies": policies,
                     "recommendations": tagged})
@@ -277,7 +279,8 @@ def _alignment_totals(schema: Schema, items: list[recs.Recommendation]) -> list[
                 counts[code] = counts.get(code, 0) + 1
         codes = [c for c in schema.vocabulary(vocab).codes if c in counts]
         if codes:
-            lines.append(f"{title}: " + "; ".join(f"{c} ({counts[c]})" for c in codes) + ".")
+            lines.append(f"{title} served (number of recommendations): "
+                         + "; ".join(f"{c} ({counts[c]})" for c in codes) + ".")
         else:
             lines.append(f"{title}: none named yet.")
     return lines
