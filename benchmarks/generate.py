@@ -114,7 +114,8 @@ def sizes(schema: Schema, policies: int) -> dict[str, int]:
     Proportions of a global mapping: one entity per 100 policies and one dialogue per 250 (at
     least the 9 entities and 7 dialogues of the default mapping), 12 member countries and 6
     themes per body, one source per 10 policies, one interview per 20, one workplan row per
-    200 (at least 12).
+    200 (at least 12), one recommendation per body, one strategy section per section of the
+    vocabulary, one review comment per 100 policies (at least 10).
     """
     entities = max(9, policies // 100)
     dialogues = max(7, policies // 250)
@@ -128,6 +129,9 @@ def sizes(schema: Schema, policies: int) -> dict[str, int]:
         "Interviews": max(10, policies // 20),
         "Workplan": max(12, policies // 200),
         "Sources": max(20, policies // 10),
+        "Recommendations": bodies,  # every body named (several a row past the pattern's 999)
+        "Strategy": len(schema.vocabulary("strategy_sections").codes),
+        "Review": max(10, policies // 100),
     }
     out = {}
     for sheet in schema.sheets:
@@ -397,6 +401,22 @@ def sources(v: Values, sheet: Sheet, n: int) -> Records:
         yield v.record(sheet, i, {"title": f"Synthetic source document {i + 1}"})
 
 
+def recommendations(v: Values, sheet: Sheet, n: int) -> Records:
+    """Every body named by a recommendation: the i-th names the bodies i, i + n, i + 2n...
+    (no body without one, which validate would warn about)."""
+    body_ids = v.ids["Entities"] + v.ids["Dialogues"]
+    for i in range(n):
+        named = body_ids[i::n]
+        yield v.record(sheet, i, {"body_ids": v.sep.join(named),
+                                  "recommendation": f"Synthetic recommendation {i + 1}."})
+
+
+def strategy(v: Values, sheet: Sheet, n: int) -> Records:
+    sections = v.codes(sheet.column("section"))
+    for i in range(n):
+        yield v.record(sheet, i, {"section": sections[i % len(sections)]})
+
+
 def records(schema: Schema, counts: dict[str, int], seed: int) -> Iterator[
         tuple[Sheet, Records]]:
     rng = random.Random(seed)
@@ -414,6 +434,9 @@ def records(schema: Schema, counts: dict[str, int], seed: int) -> Iterator[
         "Interviews": lambda s: interviews(v, s, counts[s.name]),
         "Workplan": lambda s: workplan(v, s, counts[s.name]),
         "Sources": lambda s: sources(v, s, counts[s.name]),
+        "Recommendations": lambda s: recommendations(v, s, counts[s.name]),
+        "Strategy": lambda s: strategy(v, s, counts[s.name]),
+        "Review": lambda s: (v.record(s, i, {}) for i in range(counts[s.name])),
     }
     for sheet in schema.sheets:
         if sheet.name not in makers:

@@ -75,6 +75,8 @@ def test_sizes_are_capped_by_what_each_pattern_allows(schema: Schema,
     assert counts["Themes"] == 8400
     assert counts["Interviews"] == 999  # INT-[0-9]{3}
     assert counts["Sources"] == 9999  # SRC-[0-9]{3,4}
+    assert counts["Recommendations"] == 999  # REC-[0-9]{3}: several bodies a row
+    assert counts["Review"] == 999  # REV-[0-9]{3}
 
 
 def test_same_size_and_seed_give_the_same_bytes(generate: ModuleType, small: Path,

@@ -119,6 +119,17 @@ def _join(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
+# A summary names at most this many bodies in a list, then says how many more: a global mapping
+# of a thousand bodies must not turn one sentence into a page.
+LISTED = 12
+
+
+def _listed(names: list[str], limit: int = LISTED) -> str:
+    if len(names) <= limit:
+        return ", ".join(names)
+    return ", ".join(names[:limit]) + f" and {len(names) - limit:,} more"
+
+
 def _theme_rows(bodies: list[dict[str, Any]], theme: str,
                 levels: dict[tuple[str, str], dict[str, Any]]) -> list[dict[str, Any]]:
     """The bodies that work on `theme` (High, Medium or Low), most relevant first."""
@@ -224,7 +235,7 @@ def _focus_sections(schema: Schema, tables: dict[str, pd.DataFrame],
                  "No body is yet shown to work on the theme in the evidence gathered."]
         if missing:
             parts.append(f"Not yet assessed for {_count(len(missing), 'body', 'bodies')}: "
-                         f"{', '.join(missing)}.")
+                         f"{_listed(missing)}.")
         said = _join([_count(len(policies), "instrument") if policies else "",
                       _count(len(tagged), "recommendation") if tagged else ""])
         parts.append(f"{said} concern{'s' if len(policies) + len(tagged) == 1 else ''} it."
@@ -328,8 +339,9 @@ def _summary(counts: dict[str, int], bodies: list[dict[str, Any]], order: list[s
             if r is not None and as_text(r["relevance"]) == "High":
                 high.setdefault(_label(b), []).append(theme)
     if high:
-        pairs = "; ".join(f"{body} ({', '.join(t for t in themes)})"
-                          for body, themes in high.items())
+        shown = [f"{body} ({', '.join(themes)})" for body, themes in high.items()]
+        pairs = "; ".join(shown[:LISTED]) + (
+            f"; and {len(shown) - LISTED:,} more bodies" if len(shown) > LISTED else "")
         high_text = (f"{_count(counts['high'], 'pair is', 'pairs are')} of high relevance: "
                      f"{pairs}.")
     else:
@@ -353,13 +365,13 @@ def _summary(counts: dict[str, int], bodies: list[dict[str, Any]], order: list[s
     others = [t for t in untouched if t not in FOCUS_THEMES]
     if others:
         gaps.append(f"no body is yet shown to work on {_count(len(others), 'other theme')} "
-                    f"({', '.join(others)})")
+                    f"({_listed(others)})")
     named = {b for r in items for b in r.bodies}
     without = [_label(b) for b in bodies if as_text(b["body_id"]) not in named]
     if without:
         gaps.append(f"{_count(len(without), 'body has', 'bodies have')} no recommendation "
                     f"of {'its' if len(without) == 1 else 'their'} own yet "
-                    f"({', '.join(without)})")
+                    f"({_listed(without)})")
     gaps_text = ("Gaps: " + "; ".join(gaps) + ".") if gaps else (
         "Every body is assessed on both focus themes and has a recommendation of its own.")
     top = [r for r in items if r.priority == "High"]

@@ -124,11 +124,18 @@ def counts(ctx: BuildContext) -> tuple[list[str], list[tuple[str, list[int], int
     records = [] if policies.empty else [p for p in policies.to_dict("records")
                                          if not is_blank(p.get("policy_id"))]
     bodies = _bodies(ctx)
+    tally: dict[str, list[int]] = {}  # body -> instruments per theme, then in all
+    column = {theme: i for i, theme in enumerate(themes)}
+    for p in records:
+        row = tally.setdefault(_text(p.get("body_id")) or "", [0] * (len(themes) + 1))
+        row[-1] += 1
+        for theme in set(_items(p.get("themes"))):
+            if theme in column:
+                row[column[theme]] += 1
     by_body: list[tuple[str, list[int], int]] = []
     for body_id, body in bodies.items():
-        own = [p for p in records if _text(p.get("body_id")) == body_id]
-        per_theme = [sum(1 for p in own if theme in _items(p.get("themes"))) for theme in themes]
-        by_body.append((body["acronym"], per_theme, len(own)))
+        row = tally.get(body_id, [0] * (len(themes) + 1))
+        by_body.append((body["acronym"], row[:-1], row[-1]))
     years: dict[int, list[int]] = {}
     for p in records:
         year = p.get("year_adopted")
