@@ -35,9 +35,10 @@ def _about(wb: Any, ws: Any, schema: Schema, seeded: bool) -> None:
     lines: list[tuple[str, str, Any]] = [
         ("Purpose", "The single master record of the mapping: regional entities, inter-regional "
          "dialogues, their memberships and themes, regional policies (and the climate-mobility "
-         "instruments that feed IOM's CLIMB database), key-informant interviews, the workplan "
-         "and the sources of the documentary review. Every deliverable is regenerated from it "
-         "with `matrixbook build`.", wrap),
+         "instruments that feed IOM's CLIMB database), key-informant interviews, the workplan, "
+         "the sources of the documentary review, the recommendations and the regional "
+         "engagement strategy, and the comments of the review round. Every deliverable is "
+         "regenerated from it with `matrixbook build`.", wrap),
         ("Schema version", schema.version, wrap),
         ("Contents", "Seeded with the entities and dialogues of the terms of reference."
          if seeded else "Blank: headers only.", wrap),
