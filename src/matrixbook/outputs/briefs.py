@@ -32,6 +32,7 @@ from matrixbook.documents import (
     common_context,
     country_names,
     day,
+    document_properties,
     is_blank,
     paragraphs,
     record,
@@ -170,7 +171,7 @@ def _member_summary(schema: Schema, lookup: Lookup, body_id: str,
     listed = ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else "".join(parts)
     sentence = f"{when}: {listed or 'no country holds a role'}."
     past = sum(1 for m in members if not m["current"])
-    sentence += " The table lists every role recorded in the Memberships sheet"
+    sentence += " The table lists every role recorded in the mapping"
     sentence += (f", including {past} that {'have' if past != 1 else 'has'} ended."
                  if past else ".")
     return sentence
@@ -377,8 +378,12 @@ def write(ctx: BuildContext) -> list[Path]:
     on = memberships.reference_date(ctx.today, ctx.data_date)
     common = common_context(ctx, "")  # the same for every note: read once
     for _sheet, _row, content in notes(ctx.schema, ctx.tables, on):
-        title = f"Briefing note: {content['display_name']}"
+        title = f"Briefing note: {content['name']}"
         context = dict(common, doc_title=title, footer_title=title)
+        context["properties"] = document_properties(
+            ctx, f"{content['kind']}: {content['display_name']}. Mandate, governance, "
+                 "policies, climate action and mobility, data, and entry points for IOM.",
+            [content["acronym"], content["kind"].lower()], "Briefing note")
         context["footer_title"] = f"Briefing note: {content['acronym'] or content['name']}"
         context.update(content)
         estimate = page_estimate(content)

@@ -421,7 +421,7 @@ def write_matrix(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None:
 
 def _comment_options(text: str) -> dict[str, Any]:
     lines = _lines(text, 48)
-    return {"author": "matrixbook", "x_scale": 2.5, "y_scale": max(1.0, lines / 3.5),
+    return {"author": "IOM", "x_scale": 2.5, "y_scale": max(1.0, lines / 3.5),
             "font_size": 9}
 
 
@@ -668,8 +668,8 @@ def write_about(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None:
                     "briefing notes. Colours are chosen to be read by colour-blind readers, and "
                     "every shaded cell also carries a word or a letter, so the sheets print in "
                     "black and white."),
-        ("Regenerate", "This file is generated from the master workbook by `matrixbook "
-                       "build`; edit the master workbook, not this file."),
+        ("Regenerate", "This file is generated from the master workbook of the mapping: "
+                       "corrections go into the master workbook, not into this file."),
     ]
     for label, text in notes:
         ws.write_string(row, 0, label, f.label)
