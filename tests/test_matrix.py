@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import html
 import re
+import shutil
+import subprocess
 import zipfile
 from collections.abc import Callable
 from datetime import date, datetime
@@ -19,6 +21,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from openpyxl.utils import get_column_letter
 
 from conftest import MASTER, to_pdf
 from matrixbook.api import build
@@ -187,11 +190,19 @@ def grid(path: Path) -> dict[str, dict[str, Any]]:
 # --- Matrix ------------------------------------------------------------------------------------
 
 
-def test_every_body_has_one_row_under_its_group(internal: Path) -> None:
+def test_every_body_has_one_row_entities_first(internal: Path) -> None:
+    """Every row under the header is a body (issue 16, item 10: the filter covers bodies only):
+    its kind in the Kind column, entities first, a blue rule above the first dialogue."""
     table = rows(internal, "Matrix")
-    firsts = [r[0] for r in table[header_row(table, "Body") + 1:]]
-    assert firsts == ["Regional entities (4)", "LAS", "GCC", "AMU", "AFESD",
-                      "Inter-regional dialogues (1)", "5+5 Dialogue"]
+    h = header_row(table, "Body")
+    kind = table[h].index("Kind")
+    assert [(r[0], r[kind]) for r in table[h + 1:]] == [
+        ("LAS", "Regional entity"), ("GCC", "Regional entity"), ("AMU", "Regional entity"),
+        ("AFESD", "Regional entity"), ("5+5 Dialogue", "Inter-regional dialogue")]
+    ws = openpyxl.load_workbook(internal)["Matrix"]
+    assert ws.auto_filter.ref == f"A{h + 1}:{get_column_letter(len(table[h]))}{len(table)}"
+    assert ws.cell(len(table), 1).border.top.style == "medium"
+    assert ws.cell(len(table) - 1, 1).border.top.style != "medium"
 
 
 def test_themes_come_in_vocabulary_order_climate_and_data_first(internal: Path) -> None:
@@ -441,7 +452,7 @@ def test_blank_workbook_builds_empty_sheets(tmp_path: Path) -> None:
     source = write_workbook(tmp_path / "blank.xlsx", load_schema(), None)
     out = build(source, tmp_path / "out", only=["matrix"]).written[0]
     firsts = [r[0] for r in rows(out, "Matrix")[5:]]
-    assert firsts == ["Regional entities (0)", "Inter-regional dialogues (0)"]
+    assert firsts == ["No entity or dialogue recorded yet."]
     assert "No current membership recorded." in [r[0] for r in rows(out, "Membership")]
     about = {r[0]: r[1] for r in rows(out, "About") if r[0]}
     assert about["Date of the data"].startswith("not recorded")
@@ -469,13 +480,20 @@ def test_every_sheet_prints_a4_landscape_one_page_wide_with_footer(internal: Pat
         xml = _xml(internal, f"xl/worksheets/sheet{i}.xml")
         setup = re.search(r"<pageSetup [^>]*/>", xml).group(0)
         assert 'paperSize="9"' in setup and 'orientation="landscape"' in setup
+        if i == 1:  # the Matrix: a fixed, readable scale, its page breaks honoured
+            assert int(_attribute(setup, "scale", "100")) >= matrix.SMALLEST_SCALE
+            assert "fitToPage" not in xml and 'pageOrder="overThenDown"' in setup
+            footer = re.search(r"<oddFooter>(.*?)</oddFooter>", xml).group(1)
+            assert "&amp;CInternal" in footer and "Page &amp;P of &amp;N" in footer
+            continue
         # ECMA-376 defaults fitToWidth to 1, and xlsxwriter leaves a default attribute out.
         assert _attribute(setup, "fitToWidth", "1") == "1"
         assert _attribute(setup, "fitToHeight", "1") == "0"  # as many pages down as needed
         assert '<pageSetUpPr fitToPage="1"/>' in xml
         footer = re.search(r"<oddFooter>(.*?)</oddFooter>", xml).group(1)
         assert "&amp;CInternal" in footer and "Page &amp;P of &amp;N" in footer
-    assert "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"0\">Matrix!$5:$5" in book
+    assert ("<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"0\">Matrix!$A:$B,"
+            "Matrix!$5:$5") in book
     assert "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"1\">Membership!$5:$5" in book
 
 
@@ -544,8 +562,7 @@ def test_default_workbook_every_body_present(default_internal: Path) -> None:
     assert len(entities) == 9 and len(dialogues) == 8
     table = rows(default_internal, "Matrix")
     firsts = [r[0] for r in table[header_row(table, "Body") + 1:]]
-    assert firsts == ["Regional entities (9)", *entities, "Inter-regional dialogues (8)",
-                      *dialogues]
+    assert firsts == [*entities, *dialogues]
 
 
 def test_default_workbook_known_cells(default_internal: Path) -> None:
@@ -654,3 +671,62 @@ def test_country_names_come_from_the_schema_and_long_ones_wrap(tmp_path: Path) -
     assert ws.row_dimensions[cell.row].height >= 2 * matrix.LINE_HEIGHT
     short = next(c for c in ws["A"] if c.value == "Algeria")
     assert ws.row_dimensions[short.row].height is None  # the default height
+
+
+# --- The printed Matrix (issue 16, item 2) -------------------------------------------------------
+
+
+def _words(pdf: Path) -> list[list[tuple[str, float, float, float]]]:
+    """(word, left, top, height) of every word on each page of `pdf` (pdftotext -bbox)."""
+    xml = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True,
+                         capture_output=True, text=True).stdout
+    pattern = (r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">'
+               r"([^<]*)</word>")
+    return [[(html.unescape(m[4]), float(m[0]), float(m[1]), float(m[3]) - float(m[1]))
+             for m in re.findall(pattern, page)] for page in xml.split("<page ")[1:]]
+
+
+def _height_of_ten_points(tmp_path: Path) -> float:
+    """What pdftotext measures for 10-point text printed at 100 % by the same office suite."""
+    import xlsxwriter
+
+    book = tmp_path / "ten.xlsx"
+    wb = xlsxwriter.Workbook(str(book))
+    ws = wb.add_worksheet()
+    ws.write_string(0, 0, "Calibration", wb.add_format({"font_size": 10}))
+    ws.set_print_scale(100)
+    wb.close()
+    (word,) = [w for w in _words(to_pdf(book, tmp_path / "ten"))[0] if w[0] == "Calibration"]
+    return word[3] / 10
+
+
+@pytest.mark.office
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+@pytest.mark.parametrize("audience", ["external", "internal"])
+def test_printed_matrix_is_readable(make: Builder, audience: str, tmp_path: Path) -> None:
+    """The Matrix printed by LibreOffice: body text at least 8 points as printed (it was 5),
+    the legend on the page of the first bodies, every page with at least three bodies, the
+    dialogues from the top of a page, the header and body columns on every page."""
+    book = make(audience, today=TODAY, source=MASTER)
+    table = rows(book, "Matrix")
+    h = header_row(table, "Body")
+    kind = table[h].index("Kind")
+    first_words = [r[0].split()[0] for r in table[h + 1:]]
+    first_dialogue = next(r[0].split()[0] for r in table[h + 1:]
+                          if r[kind] == "Inter-regional dialogue")
+    pdf = to_pdf(book, tmp_path)
+    per_point = _height_of_ten_points(tmp_path)
+    pages = [p for p in _words(pdf) if {"Body", "Name"} <= {w[0] for w in p}]
+    assert pages  # the Matrix's pages: its header row and first columns repeat on each
+    sizes = [w[3] / per_point for p in pages for w in p
+             if w[0] in {"League", "assessed", "High", "Medium", "Low", *first_words}]
+    assert sizes and min(sizes) >= 8.0, min(sizes)
+    assert {"Relevance", first_words[0]} <= {w[0] for w in pages[0]}  # legend with data
+    tops = []
+    for page in pages:
+        name_x = next(w[1] for w in page if w[0] == "Name")
+        bodies = [w for w in sorted(page, key=lambda w: w[2])
+                  if w[1] < name_x and w[0] in first_words]
+        assert len(bodies) >= 3, [w[0] for w in bodies]
+        tops.append(bodies[0][0])
+    assert first_dialogue in tops
