@@ -396,8 +396,8 @@ def test_summary_bodies_per_theme(internal: Path) -> None:
 def test_summary_bodies_per_sub_region(internal: Path) -> None:
     by_region = {r[0]: r for r in _section(rows(internal, "Summary"), "Bodies per sub-region")}
     assert by_region["Maghreb"][1:4] == [1, 1, 2]
-    assert by_region["Maghreb"][7] == "AMU, 5+5 Dialogue"
-    assert by_region["MENA-wide"][7] == "LAS, AFESD"
+    assert by_region["Maghreb"][4] == "AMU, 5+5 Dialogue"
+    assert by_region["MENA-wide"][4] == "LAS, AFESD"
     assert by_region["Sahel"][3] == 0
 
 
@@ -410,22 +410,28 @@ def test_summary_most_shared_countries(internal: Path) -> None:
                                           "Morocco (MAR)", "Tunisia (TUN)"]
     assert len(shared) == 11 and {r[1] for r in shared[5:]} == {3}
     assert shared[0][1] == 4
-    assert shared[0][7] == "Member: LAS, AMU, AFESD, 5+5 Dialogue"
+    assert shared[0][6] == "Member: LAS, AMU, AFESD, 5+5 Dialogue"
     note = table[next(i for i, r in enumerate(table) if r[0] == "Most shared countries") + 1][0]
     assert note.startswith("Bodies counts the bodies in which the country is a member or "
                            "participant on 2025-08-20; observer seats and suspensions are "
                            "shown separately.")
 
 
-def test_summary_tables_style_only_the_columns_they_use(internal: Path) -> None:
-    """A table with three counts has no blue header over the three columns it leaves empty."""
+def test_summary_tables_have_no_empty_columns(internal: Path) -> None:
+    """Issue 16, item 10: a table with three counts lists its bodies right after them, over
+    the columns it does not use, not three empty columns away."""
     ws = openpyxl.load_workbook(internal)["Summary"]
-    for title in ("Gaps: themes no body covers", "Bodies per sub-region"):
+    merged = {str(r) for r in ws.merged_cells.ranges}
+    for title, listed in (("Gaps: themes no body covers", "Bodies still to assess on the theme"),
+                          ("Bodies per sub-region", "Bodies")):
         top = next(c.row for c in ws["A"] if c.value == title)
-        header = ws[top + 2]
-        blue = [c.column_letter for c in header if c.fill.fgColor.rgb == "FF0033A0"]
-        assert blue == ["A", "B", "C", "D", "H"], title
-        assert all(c.value for c in header if c.column_letter in blue), title
+        header = [c.value for c in ws[top + 2]]
+        assert header[:5] == [header[0], *header[1:4], listed], title
+        assert all(header[:5]), title
+        for r in range(top + 2, top + 5):
+            assert f"E{r}:H{r}" in merged, (title, r)
+    top = next(c.row for c in ws["A"] if c.value == "Bodies per theme")
+    assert [c.value for c in ws[top + 2]][7] == "Bodies covering the theme"
 
 
 def test_summary_gaps_are_themes_no_body_covers(internal: Path) -> None:
@@ -437,7 +443,7 @@ def test_summary_gaps_are_themes_no_body_covers(internal: Path) -> None:
     assert gaps[0] == "Data"  # only "Not assessed": not covered
     # Theme, None, Not assessed, No entry, then the bodies still to assess.
     assert gap_rows[0][1:4] == [0, 2, 3]
-    assert gap_rows[0][7] == "Not assessed: AFESD, 5+5 Dialogue; No entry: LAS, GCC, AMU"
+    assert gap_rows[0][4] == "Not assessed: AFESD, 5+5 Dialogue; No entry: LAS, GCC, AMU"
 
 
 def test_about_says_source_date_and_audience(internal: Path, book: Path) -> None:

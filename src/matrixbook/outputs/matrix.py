@@ -636,22 +636,33 @@ def write_summary(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None:
         ws.write_string(row + 1, 0, note, f.note)
         row += 2
         headers = [first, *counts]
-        headers = [*headers, *[""] * (7 - len(headers)), listed]
         for i, h in enumerate(headers):
-            if h:  # a column the table does not use stays unstyled
-                ws.write_string(row, i, h, f.header)
-        height = _row_height([(h, w) for h, w in zip(headers, widths, strict=True)])
+            ws.write_string(row, i, h, f.header)
+        _listed(row, len(counts), listed, f.header)
+        height = _row_height([*((h, w) for h, w in zip(headers, widths, strict=False)),
+                              (listed, _list_width(len(counts)))])
         ws.set_row(row, height)
         pager.add(height)
         row += 1
+
+    def _list_width(counts: int) -> float:
+        return sum(widths[1 + counts:])
+
+    def _listed(at: int, counts: int, text: str, fmt: Any) -> None:
+        """The list column right after the counts: a table with fewer counts than the widest
+        spreads its list over the columns it leaves, so no empty column sits between."""
+        first_col = 1 + counts
+        if first_col < len(widths) - 1:
+            ws.merge_range(at, first_col, at, len(widths) - 1, "", fmt)
+        ws.write_string(at, first_col, text, fmt)  # typed: text never becomes a formula
 
     def line(first: str, counts: list[int], listed: str) -> None:
         nonlocal row
         ws.write_string(row, 0, first, f.bold)
         for i, count in enumerate(counts):
             ws.write_number(row, 1 + i, count, f.number)
-        ws.write_string(row, 7, listed, f.text)
-        height = _row_height([(first, widths[0]), (listed, widths[7])])
+        _listed(row, len(counts), listed, f.text)
+        height = _row_height([(first, widths[0]), (listed, _list_width(len(counts)))])
         ws.set_row(row, height)
         pager.add(height)
         row += 1
