@@ -759,7 +759,8 @@ def write_about(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None:
                      "External: columns for IOM staff only (focal points, internal notes) are "
                      "left out. This copy may be shared with partners.")
     notes = [
-        ("Matrix", "One row per regional entity and per inter-regional dialogue, grouped. Each "
+        ("Matrix", "One row per regional entity, then per inter-regional dialogue (the Kind "
+                   "column says which; filter or sort on any column). Each "
                    "theme column gives how strongly the body works on the theme: "
                    + relevance.legend_text() + f" (named '{NOT_RECORDED}' in the Summary). A "
                    "red corner marks a cell with evidence: point at it (or use Review > Show "
@@ -815,6 +816,7 @@ def write_about(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None:
         ws.write_string(row, 1, role, f.plain)
         row += 1
     _setup(ws, ctx, "About the mapping matrix", repeat=None)
+    ws.fit_to_pages(1, 1)  # one page: its legends never left alone on a page of their own
 
 
 def write(ctx: BuildContext) -> list[Path]:
