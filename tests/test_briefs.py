@@ -271,7 +271,7 @@ def test_member_state_table(external: Path) -> None:
     assert len(flagged) == len(unconfirmed) > 0
     current = members[(members["role"] == "Member") & members["end_date"].isna()]
     intro = after_heading(external / "ENT-LAS.docx", "Member states")[0]
-    assert intro.startswith(f"On 3 September 2025: {len(current)} members and ")
+    assert intro.startswith(f"On 3 September 2025: {len(current)} member states and ")
     assert "suspended" not in intro.split(".")[0]  # nobody is suspended from the LAS today
 
 

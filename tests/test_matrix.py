@@ -359,14 +359,17 @@ def test_roles_are_marked_by_letter_and_colour(internal: Path) -> None:
     assert len({next(iter(v)) for v in fills.values()}) == 3
 
 
-def test_countries_per_body_row(internal: Path) -> None:
+def test_states_per_body_row(internal: Path) -> None:
     table = rows(internal, "Membership")
     h = header_row(table, "Country")
-    per_body = dict(zip(table[h], next(r for r in table if r[0] == "Countries per body"),
-                        strict=True))
+    per_body = dict(zip(table[h], next(r for r in table
+                                       if r[0] == "States per body (every role)"), strict=True))
     assert per_body["LAS"] == 22 + 7
     assert per_body["GCC"] == 6
     assert per_body["5+5 Dialogue"] == 10
+    organisations = dict(zip(table[h], next(
+        r for r in table if r[0] == "Organisations per body (every role)"), strict=True))
+    assert organisations["LAS"] == 0
 
 
 # --- Summary and About --------------------------------------------------------------------------

@@ -122,6 +122,7 @@ class Mapping:
     ranked: list[Tally]  # every country with a role: most bodies shared first
     shared: list[Tally]  # the most shared countries (memberships.most_shared)
     names: dict[str, str]  # country code -> name
+    organisations: frozenset[str] = frozenset()  # codes of organisations, not states
 
     @property
     def countries(self) -> list[str]:
@@ -155,6 +156,14 @@ class Mapping:
     def countries_per_body(self) -> Counter[str]:
         return Counter(body for _, body in self.seats)
 
+    def states_per_body(self) -> Counter[str]:
+        """Seats of every role held by states (organisations such as the EU counted apart)."""
+        return Counter(body for country, body in self.seats
+                       if country not in self.organisations)
+
+    def organisations_per_body(self) -> Counter[str]:
+        return Counter(body for country, body in self.seats if country in self.organisations)
+
     def relevance(self, body_id: str, theme: str) -> str:
         cell = self.cells.get((body_id, theme))
         return cell.relevance if cell else NOT_RECORDED
@@ -179,8 +188,13 @@ def gather(ctx: BuildContext) -> Mapping:
              if s.role is not None and s.body_id in known}
     roles = memberships.roles_on(ctx.tables, on, roster)
     names = memberships.country_names(ctx.schema)
+    organisations = memberships.organisations(ctx.schema)
+    for code in organisations:  # the grid says which rows are organisations, not states
+        if code in names:
+            names[code] = f"{names[code]} ({memberships.ORGANISATION})"
     ranked = memberships.tallies(roles, order, names)
-    shared, _ = memberships.most_shared(ranked)
+    # The most shared *countries*: an organisation (the EU) is not one.
+    shared, _ = memberships.most_shared([t for t in ranked if t.country not in organisations])
     return Mapping(
         bodies=bodies,
         theme_names=list(ctx.schema.vocabulary("themes").codes),
@@ -190,6 +204,7 @@ def gather(ctx: BuildContext) -> Mapping:
         ranked=ranked,
         shared=shared,
         names=names,
+        organisations=organisations,
     )
 
 
@@ -600,10 +615,13 @@ def write_membership(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None
     ws.autofilter(header, 0, max(last, header), first_body + len(bodies) - 1)
     # Per-body totals, below the filtered range so sorting the grid leaves them in place.
     row += 1
-    ws.write_string(row, 0, "Countries per body", f.label)
-    per_body = m.countries_per_body()
-    for j, body in enumerate(bodies):
-        ws.write_number(row, first_body + j, per_body[str(body["body_id"])], f.total)
+    for label, per_body in (("States per body (every role)", m.states_per_body()),
+                            ("Organisations per body (every role)",
+                             m.organisations_per_body())):
+        ws.write_string(row, 0, label, f.label)
+        for j, body in enumerate(bodies):
+            ws.write_number(row, first_body + j, per_body[str(body["body_id"])], f.total)
+        row += 1
     if not m.countries:
         ws.write_string(header + 1, 0, "No current membership recorded.", f.note)
     ws.freeze_panes(header + 1, 2)
@@ -774,8 +792,11 @@ def write_about(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None:
                        "membership. Roles that ended earlier are not shown, nor those marked "
                        "Ended whose end date is not recorded. A role with no start date is "
                        "taken to date from the founding. Bodies counts "
-                       + memberships.shared_rule(m.on) + "; 'Countries per body' counts every "
-                       "role. The briefing notes and the "
+                       + memberships.shared_rule(m.on) + ". Organisations that take part "
+                       "as a bloc (the European Union) are marked '(organisation)', are not "
+                       "among the most shared countries and are counted apart from states: "
+                       "'States per body' and 'Organisations per body' count every role. The "
+                       "briefing notes and the "
                        "mapping report read memberships by the same rule, on the same date."),
         ("Country codes", "ISO 3166-1 alpha-3, with these codes for parties that have none: "
                           + "; ".join(f"{code} = {v['name']} ({v['note']})" for code, v
