@@ -141,6 +141,29 @@ def test_bars_fill_exactly_the_days_of_the_task(schedule: Worksheet) -> None:
     assert fill(schedule, row, cols[date(2025, 9, 6)]) == WEEKEND  # Saturday after the bar
 
 
+def test_deadlines_are_labelled_lines_down_the_whole_chart(schedule: Worksheet) -> None:
+    """Issue 16, item 9: each deliverable's deadline is a line down every row of the chart at
+    the end of its day, named above the chart; the Deliverable column names the deliverable."""
+    cols, rows = day_columns(schedule), task_rows(schedule)
+    header = workplan.SCHEDULE_HEADER_ROWS
+    last = max(rows.values())
+    for day, name in ((date(2025, 9, 12), "Deliverable 1"), (date(2025, 9, 30),
+                                                              "Deliverable 2")):
+        col = cols[day]
+        assert schedule.cell(2, col).value == f"{name} due ▼"
+        lines = {schedule.cell(r, col).border.right.style for r in range(3, last + 1)}
+        assert lines == {"thick"}, (day, lines)
+        assert schedule.cell(header + 1, col + 1).border.right.style != "thick"
+    others = {schedule.cell(r, cols[date(2025, 9, 11)]).border.right.style
+              for r in range(3, last + 1)}
+    assert "thick" not in others
+    column = workplan.SCHEDULE_FIELDS.index("deliverable_id") + 1
+    shown = {tid: schedule.cell(r, column).value for tid, r in rows.items()}
+    assert shown["WP-01"] == shown["WP-10"] == "Deliverable 1"
+    assert shown["WP-14"] == shown["WP-16"] == "Deliverable 2"
+    assert not [v for v in shown.values() if str(v).startswith("WP-")]
+
+
 def test_milestone_and_both_deliverables_are_markers_on_their_day(schedule: Worksheet) -> None:
     cols, rows = day_columns(schedule), task_rows(schedule)
     marks = {tid: {d: schedule.cell(r, c).value for d, c in cols.items()
