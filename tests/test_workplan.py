@@ -22,6 +22,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 import openpyxl
+import pandas as pd
 import pytest
 from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.worksheet import Worksheet
@@ -31,6 +32,7 @@ from matrixbook.api import build, validate
 from matrixbook.newbook import write_workbook
 from matrixbook.outputs import workplan
 from matrixbook.schema import load_schema
+from matrixbook.validation import check_workbook
 
 TODAY_DATE = date.fromisoformat(TODAY)
 
@@ -366,8 +368,7 @@ def test_names_and_contacts_only_in_the_internal_build(built: Path,
     assert not [t for t in texts if "example.org" in t or "Placeholder" in t
                 or "+00 000" in t]
     headers = [c.value for c in external["Interviews"][workplan.INTERVIEW_HEADER_ROWS]]
-    assert headers == ["Date", "Start", "End", "Time zone", "Body", "Organisation", "Role",
-                       "Mode", "Status", "Interviewer", "Topics", "Interview ID"]
+    assert headers == ["Week", "Body", "Interviews", "Mode", "Status"]
     assert external["Schedule"]["A2"].value.startswith("From master.xlsx")
     assert "External version" in external["Schedule"]["A2"].value
 
@@ -635,3 +636,26 @@ def test_clash_with_a_long_interview_two_places_before(edited: Callable[..., Pat
     }})
     assert findings(book, "interviewer-clash") == [
         ["Interviews", cell("Interviews", "Date and time", "INT-002")], ["Interviews", third]]
+
+
+def test_external_calendar_is_per_week_and_body(built_external: Path) -> None:
+    """Issue 16, item 11: the external calendar never shows one interviewee's organisation,
+    role and exact time: interviews per week and body, with their count, modes and statuses."""
+    interviews = check_workbook(MASTER, load_schema()).tables["Interviews"]
+    external = openpyxl.load_workbook(built_external / "workplan.xlsx")
+    ws = external["Interviews"]
+    rows = table(ws, workplan.INTERVIEW_HEADER_ROWS)
+    rows = [r for r in rows if r["Week"]]
+    assert sum(r["Interviews"] for r in rows) == len(interviews)
+    las = interviews[interviews.body_id == "ENT-LAS"]
+    first = las.starts_at.min()
+    monday = (first - pd.Timedelta(days=first.weekday())).date()
+    las_rows = [r for r in rows if r["Body"] == "LAS"]
+    assert las_rows[0]["Week"] == f"Week of {monday.day} {monday:%b %Y}"
+    assert sum(r["Interviews"] for r in las_rows) == len(las)
+    texts = [str(c.value) for sheet in external.worksheets for row in sheet.iter_rows()
+             for c in row if c.value is not None]
+    for value in interviews.organisation.tolist() + interviews.role.tolist():
+        assert not [t for t in texts if value in t], value
+    assert not [c.value for row in ws.iter_rows() for c in row
+                if isinstance(c.value, datetime) and (c.value.hour or c.value.minute)]

@@ -39,6 +39,7 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
+from matrixbook import interviews as interview_calendar
 from matrixbook import xlsx
 from matrixbook.build import BuildContext, Output
 from matrixbook.outputs.calendar import (
@@ -569,7 +570,55 @@ def _period_line(ctx: BuildContext) -> str:
             "phase of the workplan).")
 
 
+WEEK_WIDTHS = (22, 14, 11, 30, 34)  # Week, Body, Interviews, Mode, Status
+
+
+def write_interview_weeks(wb: xlsxwriter.Workbook, f: Formats, ctx: BuildContext) -> None:
+    """The external calendar: interviews per week and body, with their count, modes and
+    statuses; never one interview's organisation, role or time, which together can name the
+    person interviewed."""
+    ws = wb.add_worksheet("Interviews")
+    table = ctx.tables["Interviews"]
+    bodies = _bodies(ctx)
+    lines = [_source_line(ctx),
+             "Interviews per week and body, with how they are held. Interviewees are not "
+             "named, nor any one interview's organisation, role or time. " + _period_line(ctx)]
+    _title(ws, f, "Interview calendar", lines)
+    hdr = INTERVIEW_HEADER_ROWS - 1
+    for c, (label, width) in enumerate(zip(("Week", "Body", "Interviews", "Mode", "Status"),
+                                           WEEK_WIDTHS, strict=True)):
+        ws.set_column(c, c, width)
+        ws.write_string(hdr, c, label, f.header(**(CENTRE if c == 2 else PAD if c else {})))
+    ws.set_row(hdr, 26)
+    row = INTERVIEW_HEADER_ROWS
+    weeks = interview_calendar.per_week(
+        table, list(bodies), ctx.schema.vocabulary("interview_modes").codes,
+        ctx.schema.vocabulary("interview_status").codes)
+    if not weeks:
+        ws.write_string(row, 0, "No interview recorded yet.", f(italic=True))
+    band, previous = False, None
+    for w in weeks:
+        if w.week != previous:
+            band, previous = not band, w.week
+        base = {"bg_color": xlsx.BAND} if band else {}
+        label = f"Week of {_long_date(w.week)}" if w.week else "Not yet scheduled"
+        ws.write_string(row, 0, label, f(bold=True, **base))
+        ws.write_string(row, 1, _acronym(bodies, w.body_id), f(**PAD, **base))
+        ws.write_number(row, 2, w.count, f(**CENTRE, **base))
+        ws.write_string(row, 3, w.modes_text(), f(text_wrap=True, **PAD, **base))
+        ws.write_string(row, 4, w.statuses_text(), f(text_wrap=True, **PAD, **base))
+        row += 1
+    ws.freeze_panes(INTERVIEW_HEADER_ROWS, 0)
+    if row > INTERVIEW_HEADER_ROWS:
+        ws.autofilter(hdr, 0, row - 1, len(WEEK_WIDTHS) - 1)
+    xlsx.print_setup(ws, header_rows=INTERVIEW_HEADER_ROWS, audience=ctx.audience,
+                     title="Interview calendar", landscape=False)
+
+
 def write_interviews(wb: xlsxwriter.Workbook, f: Formats, ctx: BuildContext) -> None:
+    if ctx.audience != "internal":
+        write_interview_weeks(wb, f, ctx)
+        return
     ws = wb.add_worksheet("Interviews")
     sheet = ctx.schema.sheet("Interviews")
     table = ctx.tables["Interviews"]
