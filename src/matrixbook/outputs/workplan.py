@@ -570,7 +570,7 @@ def _period_line(ctx: BuildContext) -> str:
             "phase of the workplan).")
 
 
-WEEK_WIDTHS = (22, 14, 11, 30, 34)  # Week, Body, Interviews, Mode, Status
+WEEK_WIDTHS = (22, 19, 11, 30, 34)  # Week, Body, Interviews, Mode, Status
 
 
 def write_interview_weeks(wb: xlsxwriter.Workbook, f: Formats, ctx: BuildContext) -> None:
@@ -581,8 +581,8 @@ def write_interview_weeks(wb: xlsxwriter.Workbook, f: Formats, ctx: BuildContext
     table = ctx.tables["Interviews"]
     bodies = _bodies(ctx)
     lines = [_source_line(ctx),
-             "Interviews per week and body, with how they are held. Interviewees are not "
-             "named, nor any one interview's organisation, role or time. " + _period_line(ctx)]
+             "Per week and body: no interviewee, organisation, role or time is shown. "
+             + _period_line(ctx).replace(" (the Interviews phase of the workplan)", "")]
     _title(ws, f, "Interview calendar", lines)
     hdr = INTERVIEW_HEADER_ROWS - 1
     for c, (label, width) in enumerate(zip(("Week", "Body", "Interviews", "Mode", "Status"),
@@ -611,8 +611,9 @@ def write_interview_weeks(wb: xlsxwriter.Workbook, f: Formats, ctx: BuildContext
     ws.freeze_panes(INTERVIEW_HEADER_ROWS, 0)
     if row > INTERVIEW_HEADER_ROWS:
         ws.autofilter(hdr, 0, row - 1, len(WEEK_WIDTHS) - 1)
+    ws.print_area(0, 0, max(row - 1, INTERVIEW_HEADER_ROWS), len(WEEK_WIDTHS) - 1)
     xlsx.print_setup(ws, header_rows=INTERVIEW_HEADER_ROWS, audience=ctx.audience,
-                     title="Interview calendar", landscape=False)
+                     title="Interview calendar")
 
 
 def write_interviews(wb: xlsxwriter.Workbook, f: Formats, ctx: BuildContext) -> None:
