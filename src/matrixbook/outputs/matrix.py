@@ -401,7 +401,7 @@ def matrix_columns(ctx: BuildContext, mapping: Mapping) -> list[MatrixColumn]:
     for c in internal:
         unique.setdefault(c.field, c)
     for c in unique.values():
-        cols.append(MatrixColumn(c.name, min(c.width, 30), c.field, internal=True))
+        cols.append(MatrixColumn(c.name, min(c.width * 1.2, 48), c.field, internal=True))
     return cols
 
 
