@@ -253,7 +253,8 @@ def test_empty_tables_show_to_be_completed(tmp_path: Path) -> None:
 def test_member_state_table(external: Path) -> None:
     """Every Memberships row of the body, with its period in words by the shared rule: the
     Syrian and Egyptian suspensions from and to their dates, an ended suspension without
-    dates (Afghanistan in the OIC) "ended", never "to date"; the sentence above says who holds which role on the build date."""
+    dates (Afghanistan in the OIC) "ended", never "to date"; the sentence above says who
+    holds which role on the build date."""
     t = tables_of(MASTER)
     members = t["Memberships"][t["Memberships"]["body_id"] == "ENT-LAS"]
     rows = table_with_header(external / "ENT-LAS.docx", "Country")
@@ -265,8 +266,8 @@ def test_member_state_table(external: Path) -> None:
     assert expected in [r for r in rows[1:]]
     # Egypt's 1979-1989 suspension has sourced dates since issue 17 (SRC-1013, SRC-1014):
     egypt = members[(members["country"] == "EGY") & (members["role"] == "Suspended")].iloc[0]
-    assert ["Egypt", "Suspended", f"from {long_day(egypt.start_date)} to {long_day(egypt.end_date)}",
-            egypt.note] in rows
+    period = f"from {long_day(egypt.start_date)} to {long_day(egypt.end_date)}"
+    assert ["Egypt", "Suspended", period, egypt.note] in rows
     # an ended suspension without dates (Afghanistan in the OIC, 1980-1989) reads "ended"
     oic = t["Memberships"][t["Memberships"]["body_id"] == "ENT-OIC"]
     afghanistan = oic[(oic["country"] == "AFG") & (oic["role"] == "Suspended")].iloc[0]
