@@ -159,11 +159,15 @@ def test_one_note_per_entity_and_dialogue(internal: Path, external: Path) -> Non
 
 def test_every_note_has_every_section_heading_of_its_kind(schema: Schema, external: Path) -> None:
     """Entity notes and dialogue notes have different sections: the schema's `section: true`
-    columns, in their order, headed by the column name."""
+    columns, in their order, headed by the column name; the recommendations (from the
+    Recommendations sheet) after Opportunities / Thematic areas to widen collaboration."""
     ids = body_ids()
     for sheet_name, kind_ids in ids.items():
         sections = [c.name for c in schema.sheet(sheet_name).columns if c.section]
         assert "Climate action and mobility" in sections and "Data" in sections
+        after = schema.sheet(sheet_name).column("opportunities").name
+        sections.insert(sections.index(after) + 1,
+                        "Recommendations for IOM's strategic positioning")
         for body_id in kind_ids:
             assert headings(external / f"{body_id}.docx") == sections + TAIL, body_id
             assert html_headings(external / f"{body_id}.html") == sections + TAIL, body_id

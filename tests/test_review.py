@@ -132,11 +132,11 @@ def test_a_brief_lists_the_recommendations_that_name_its_body(edited, tmp_path: 
         rabat = _section(out / "briefs" / "DLG-RABAT.docx")
         assert las[0].endswith("(REC-002, Draft)") and rabat == las[:1]
         assert las[0].startswith("Propose a regional policy dialogue on climate change")
-        assert "Entry point: The ministerial and senior officials' meetings of the dialogues " \
+        assert "Entry point: The ministerial and senior officials' meetings of the bodies " \
                "concerned. Policy dialogue; High priority; Medium term (1–3 years)." in las[0]
         if audience == "internal":
             assert len(las) == 2 and las[1].endswith("(REC-001, Draft)")
-            assert las[1].startswith("Propose to the secretariats of the regional entities")
+            assert las[1].startswith("Propose a regional exchange on migration data")
         else:
             assert len(las) == 1
         assert _section(out / "briefs" / "ENT-GCC.docx") == ["To be completed."]
