@@ -417,6 +417,13 @@ def strategy(v: Values, sheet: Sheet, n: int) -> Records:
         yield v.record(sheet, i, {"section": sections[i % len(sections)]})
 
 
+def review(v: Values, sheet: Sheet, n: int) -> Records:
+    """Comments from a handful of synthetic reviewers (the column is internal: filled always,
+    so a small workbook still has it)."""
+    for i in range(n):
+        yield v.record(sheet, i, {"reviewer": f"Synthetic reviewer {i % 5 + 1}"})
+
+
 def records(schema: Schema, counts: dict[str, int], seed: int) -> Iterator[
         tuple[Sheet, Records]]:
     rng = random.Random(seed)
@@ -436,7 +443,7 @@ def records(schema: Schema, counts: dict[str, int], seed: int) -> Iterator[
         "Sources": lambda s: sources(v, s, counts[s.name]),
         "Recommendations": lambda s: recommendations(v, s, counts[s.name]),
         "Strategy": lambda s: strategy(v, s, counts[s.name]),
-        "Review": lambda s: (v.record(s, i, {}) for i in range(counts[s.name])),
+        "Review": lambda s: review(v, s, counts[s.name]),
     }
     for sheet in schema.sheets:
         if sheet.name not in makers:

@@ -767,5 +767,5 @@ def test_default_workbook_prints_compactly(master: Path, tmp_path: Path) -> None
     out = build_climb(master, tmp_path / "o")
     pages = _words(to_pdf(out / "climb_policies.xlsx", tmp_path / "pdf"))
     records = len(_climate_ids(master))
-    assert records == 5
+    assert records == 6  # POL-001 joined the CLIMB rows with the research of issue 17
     assert len(pages) <= 4 + records + 1, len(pages)  # 4 pages across, the records, About

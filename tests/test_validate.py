@@ -208,7 +208,8 @@ def test_empty_brief_section_is_a_warning_then_an_error_at_final_stage(edited) -
 
 
 def test_an_empty_section_of_a_body_without_its_id_names_the_row(edited) -> None:
-    path = edited({"Entities": {header_cell("Entities", "Entity ID", 3): None}})
+    path = edited({"Entities": {header_cell("Entities", "Entity ID", 3): None,
+                                header_cell("Entities", "Data", 3): None}})
     [found] = [f for f in validate(path).findings
                if f.rule == "empty-section" and f.sheet == "Entities" and f.row == 3]
     assert found.message.startswith("In the brief of row 3 (no Entity ID yet), ")

@@ -325,7 +325,8 @@ def _summary(counts: dict[str, int], bodies: list[dict[str, Any]], order: list[s
     for theme in FOCUS_THEMES:
         if theme in order:
             done = len(bodies) - len(_unassessed(bodies, theme, levels))
-            focus.append(f"{theme.lower()} for {done:,} of the {len(bodies):,} bodies"
+            focus.append(f"{theme.lower()} for all {done:,} bodies" if done == len(bodies)
+                         else f"{theme.lower()} for {done:,} of the {len(bodies):,} bodies"
                          if done else f"{theme.lower()} for none yet")
     coverage = (f"{counts['assessed']:,} of the {counts['cells']:,} pairs of a body and a theme "
                 f"have been assessed ({share}%)"
