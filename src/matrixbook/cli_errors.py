@@ -18,6 +18,9 @@ INTERRUPTED_MESSAGE = "Interrupted (Ctrl+C): the command stopped and no file was
 
 
 def cannot_run(ctx: click.Context, message: str) -> None:
+    # A library's half-written file, closed as the program ends, may complain once more
+    # ("Exception ignored in ..."): the one line below already said what happened.
+    sys.unraisablehook = lambda _unraisable: None
     if ctx.params.get("fmt") == "json":  # programs reading stdout still get one JSON object
         from matrixbook.report import cannot_run_json
 
@@ -35,7 +38,8 @@ class SafeCommand(click.Command):
         except MatrixbookError as exc:
             cannot_run(ctx, str(exc))
         except KeyboardInterrupt:
-            click.echo("", err=True)
+            sys.unraisablehook = lambda _unraisable: None
+            click.echo("", err=True)  # after the ^C the terminal shows
             click.echo(INTERRUPTED_MESSAGE, err=True)
             sys.exit(INTERRUPTED)
         except (click.exceptions.Exit, click.ClickException, SystemExit):

@@ -5,6 +5,8 @@ Each becomes exit status 2 at the command line ("the command could not run"), ne
 
 from __future__ import annotations
 
+import os
+
 
 class MatrixbookError(Exception):
     """Base: the message is meant for a person."""
@@ -34,12 +36,25 @@ def os_error_of(exc: BaseException) -> OSError | None:
     while current is not None and id(current) not in seen:
         if isinstance(current, OSError):
             return current
+        from_lxml = _lxml_io_error(current)
+        if from_lxml is not None:
+            return from_lxml
         seen.add(id(current))
         wrapped = [a for a in getattr(current, "args", ()) if isinstance(a, OSError)]
         if wrapped:
             return wrapped[0]
         current = current.__cause__ or current.__context__
     return None
+
+
+def _lxml_io_error(exc: BaseException) -> OSError | None:
+    """lxml (under openpyxl) reports a failed write as SerialisationError('IO_EFBIG')."""
+    import errno
+    import re
+
+    m = re.fullmatch(r"IO_(E[A-Z]+)", str(exc).strip())
+    code = getattr(errno, m.group(1), None) if m else None
+    return OSError(code, os.strerror(code)) if code is not None else None
 
 
 def describe_os_error(exc: OSError, path: object = None) -> str:
