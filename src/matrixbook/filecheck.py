@@ -100,8 +100,12 @@ def open_workbook(path: Path) -> Workbook:
         raise InputError(f"{path} is in an old Excel format (Excel 2.x to 4.0, .xls). Open it "
                          "in Excel or LibreOffice and save it as Excel Workbook (.xlsx).")
     if not head.startswith(ZIP_MAGIC):
-        raise InputError(f"{path} is not an Excel workbook (it looks like a text or CSV file). "
-                         "Open it in Excel and save it as Excel Workbook (.xlsx).")
+        with path.open("rb") as fh:
+            start = fh.read(4096)
+        looks = ("it looks like a text or CSV file" if b"\x00" not in start
+                 else "it is in a format this tool does not read")
+        raise InputError(f"{path} is not an Excel workbook ({looks}). Open it in Excel and save "
+                         "it as Excel Workbook (.xlsx).")
     kind, parts, sizes = _inspect_package(path)
     try:
         book = CalamineWorkbook.from_path(str(path))
