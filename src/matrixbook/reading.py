@@ -50,6 +50,7 @@ class SheetData:
     frame: pd.DataFrame  # index: Excel row numbers; columns: fields, then extra headers
     positions: dict[str, int]  # field or extra header -> 0-based column index in the file
     extra_headers: list[str] = field(default_factory=list)
+    source: Path | None = None  # the file it was read from
 
     def cell(self, field_or_header: str, row: int) -> str:
         return f"{column_letter(self.positions[field_or_header])}{row}"
@@ -130,6 +131,7 @@ def read_book(path: Path | str, schema: Schema, *, keep_extra_sheets: bool = Fal
                        if s.name in found and s.name not in read]
             raise (loader.first_error(earlier) or exc) from None
         data, sheet_findings = _frame(sheet, title, rows)
+        data.source = path
         del rows
         read[sheet.name] = data, [*sheet_findings, *_cell_problems(data, scan, scan.merged)]
         if on_sheet is not None:

@@ -315,23 +315,48 @@ def raw_findings(data: SheetData,
 
 
 def _too_long(data: SheetData, profiles: dict[str, Profile]) -> list[Finding]:
+    """Cells over Excel's limit. python-calamine cuts an .xlsx cell at the limit as it reads
+    it, so a cell read at exactly 32,767 characters is measured again in the file itself."""
     out = []
     for field_name, prof in profiles.items():
-        if prof.longest <= EXCEL_CELL_LIMIT:
+        if prof.longest < EXCEL_CELL_LIMIT:
             continue
         col = data.sheet.by_field[field_name]
-        values = data.frame[field_name]
-        for row, text in values.items():
-            if text.__class__ is not str or len(text) <= EXCEL_CELL_LIMIT:
+        for row, text in data.frame[field_name].items():
+            if text.__class__ is not str or len(text) < EXCEL_CELL_LIMIT:
                 continue
             n = len(text)
+            if n == EXCEL_CELL_LIMIT:
+                n = _length_in_file(data, field_name, int(row))
+                if n is not None and n <= EXCEL_CELL_LIMIT:
+                    continue  # exactly at the limit: Excel keeps it whole
+            size = f"{n:,} characters" if n else f"at least {EXCEL_CELL_LIMIT:,} characters"
+            shorten = (f"Shorten it by {n - EXCEL_CELL_LIMIT:,} characters" if n
+                       else f"Shorten it to {EXCEL_CELL_LIMIT:,} characters or fewer")
             out.append(Finding(
                 ERROR, data.sheet.name, "cell-too-long",
-                f"The cell holds {n:,} characters; Excel keeps at most {EXCEL_CELL_LIMIT:,} in "
-                f"a cell and cuts the rest. Shorten it by {n - EXCEL_CELL_LIMIT:,} characters "
-                "(or keep the long text in a document and give its link here).",
+                f"The cell holds {size}; Excel keeps at most {EXCEL_CELL_LIMIT:,} in a cell "
+                f"and cuts the rest. {shorten} (or keep the long text in a document and give "
+                "its link here).",
                 data.cell(field_name, int(row)), int(row), col.name, _brief(text)))
     return out
+
+
+def _length_in_file(data: SheetData, field_name: str, row: int) -> int | None:
+    """The cell's length as the .xlsx file holds it (None when it cannot be told)."""
+    if data.source is None or data.source.suffix.lower() not in (".xlsx", ".xlsm"):
+        return None
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(data.source, read_only=True, data_only=True)
+        try:
+            value = wb[data.title].cell(row=row, column=data.positions[field_name] + 1).value
+        finally:
+            wb.close()
+    except Exception:  # the file was read once already; a second reader's trouble is no finding
+        return None
+    return len(value) if isinstance(value, str) else None
 
 
 def typed_frame(data: SheetData, schema: Schema, bad: set[tuple[int, str]],
