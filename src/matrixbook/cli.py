@@ -50,7 +50,7 @@ def cli() -> None:
     deliverable from it.
 
     PATH defaults to workbook/master.xlsx. Exit status: 0 valid or built, 1 the workbook has
-    errors, 2 the command could not run.
+    errors, 2 the command could not run, 130 interrupted (Ctrl+C; no file replaced).
     """
 
 
