@@ -321,3 +321,23 @@ def test_a_cell_over_excels_limit_is_an_error_at_its_cell(edited, tmp_path: Path
     built = run("build", str(path), "--out", str(out), "--only", "climb")
     assert built.exit_code == 1
     assert not out.exists()  # nothing cut short: nothing written
+
+
+def test_diff_that_cannot_run_prints_the_json_and_exit_2(tmp_path: Path) -> None:
+    missing = tmp_path / "nope.xlsx"
+    result = run("diff", str(MASTER), str(missing), "--format", "json")
+    line = check_plain(result, True)
+    assert result.exit_code == 2
+    assert line.startswith(f"Error: {missing}: no such file.")
+    assert json.loads(result.stdout)["findings"][0]["message"] == line[len("Error: "):]
+
+
+def test_diff_out_with_an_ods_is_refused_before_any_work(tmp_path: Path) -> None:
+    new = tmp_path / "master.ods"
+    shutil.copyfile(DATA / "issues.ods", new)
+    out = tmp_path / "CHANGES.xlsx"
+    line = check_plain(run("diff", str(MASTER), str(new), "--out", str(out)), False)
+    assert line == (f"Error: --out marks the changed cells in a copy of {new}, which needs it "
+                    "saved as an Excel workbook (.xlsx). Save it as .xlsx and compare that, or "
+                    "run diff without --out.")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["master.ods"]
