@@ -87,8 +87,8 @@ def table_with_header(path: Path, first: str) -> list[list[str]]:
 
 def all_text(path: Path) -> str:
     """Every character of every part of a .docx (document, headers, footers, properties), or
-    of an HTML file."""
-    if path.suffix == ".html":
+    of an HTML file (or the build's manifest)."""
+    if path.suffix in (".html", ".json"):
         return path.read_text(encoding="utf-8")
     with zipfile.ZipFile(path) as z:
         return "".join(z.read(n).decode("utf-8", "replace") for n in z.namelist()
