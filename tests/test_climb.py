@@ -763,9 +763,10 @@ def test_about_never_says_none_above_what_is_left_to_complete(master: Path,
 @pytest.mark.office
 def test_default_workbook_prints_compactly(master: Path, tmp_path: Path) -> None:
     """Issue 16, item 5: the five records of the default workbook printed on 14 pages (the
-    import sheet eight of them): now the import sheet one page tall, a page per record."""
+    import sheet eight of them): now the import sheet one page tall, a page per record
+    (six records since issue 17 made POL-001, the Arab DRR strategy, a CLIMB instrument)."""
     out = build_climb(master, tmp_path / "o")
     pages = _words(to_pdf(out / "climb_policies.xlsx", tmp_path / "pdf"))
     records = len(_climate_ids(master))
-    assert records == 6  # POL-001 joined the CLIMB rows with the research of issue 17
+    assert records == 6
     assert len(pages) <= 4 + records + 1, len(pages)  # 4 pages across, the records, About

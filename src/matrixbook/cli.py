@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from matrixbook.errors import MatrixbookError
+from matrixbook.cli_errors import SafeGroup
 
 DEFAULT_WORKBOOK = "workbook/master.xlsx"
 
@@ -34,19 +34,23 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> date
                                  "e.g. 2025-09-01.") from None
 
 
-def _fail(exc: MatrixbookError) -> None:
-    click.echo(f"Error: {exc}", err=True)
-    sys.exit(2)
+def _folder(ctx: click.Context, param: click.Parameter, value: str | None) -> Path | None:
+    if value is None:
+        return None
+    if not value.strip():
+        raise click.BadParameter("give a folder name, e.g. --out out; an empty name is not "
+                                 "taken as the current folder.")
+    return Path(value)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=SafeGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="matrixbook")
 def cli() -> None:
     """Keep the IOM MENA mapping in one master Excel workbook, check it, and regenerate every
     deliverable from it.
 
     PATH defaults to workbook/master.xlsx. Exit status: 0 valid or built, 1 the workbook has
-    errors, 2 the command could not run.
+    errors, 2 the command could not run, 130 interrupted (Ctrl+C; no file replaced).
     """
 
 
@@ -58,10 +62,7 @@ def init(path: Path, blank: bool, force: bool) -> None:
     """Write a new master workbook with drop-downs and help (seeded by default)."""
     from matrixbook.api import init_workbook
 
-    try:
-        written = init_workbook(path, blank=blank, force=force)
-    except MatrixbookError as exc:
-        _fail(exc)
+    written = init_workbook(path, blank=blank, force=force)
     click.echo(f"Wrote {written} ({'blank' if blank else 'seeded'}).")
 
 
@@ -81,16 +82,9 @@ def validate(path: Path, fmt: str, annotate: Path | None, stage: str, force: boo
     from matrixbook.api import annotate_copy, load_schema
     from matrixbook.api import validate as run_validate
 
-    try:
-        report = run_validate(path, stage=stage)
-        if annotate is not None:
-            annotate_copy(path, report, annotate, force=force)
-    except MatrixbookError as exc:
-        if fmt == "json":  # programs reading stdout still get one JSON object
-            from matrixbook.report import cannot_run_json
-
-            click.echo(cannot_run_json(str(exc)))
-        _fail(exc)
+    report = run_validate(path, stage=stage)
+    if annotate is not None:
+        annotate_copy(path, report, annotate, force=force)
     from matrixbook.files import is_open_elsewhere
 
     if is_open_elsewhere(path):
@@ -105,7 +99,7 @@ def validate(path: Path, fmt: str, annotate: Path | None, stage: str, force: boo
 
 @cli.command()
 @workbook_argument
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--out", "out_dir", callback=_folder, metavar="DIR",
               help="Folder for the outputs [default: out/, or out/external/ for an external "
                    "build].")
 @click.option("--only", help="Comma-separated output names to build (see --list).")
@@ -114,8 +108,11 @@ def validate(path: Path, fmt: str, annotate: Path | None, stage: str, force: boo
 @click.option("--today", callback=_date, metavar="YYYY-MM-DD",
               help="Date taken as today in schedules, so outputs are reproducible.")
 @click.option("--list", "list_outputs", is_flag=True, help="List the outputs and stop.")
+@click.option("--force", is_flag=True,
+              help="Also replace outputs edited since the last build and files in the folder "
+                   "that matrixbook did not write (never the workbook itself).")
 def build(path: Path, out_dir: Path | None, only: str | None, audience: str,
-          today: date | None, list_outputs: bool) -> None:
+          today: date | None, list_outputs: bool, force: bool) -> None:
     """Regenerate the deliverables from the workbook."""
     from matrixbook.api import available_outputs
     from matrixbook.api import build as run_build
@@ -127,10 +124,8 @@ def build(path: Path, out_dir: Path | None, only: str | None, audience: str,
     names = [n.strip() for n in only.split(",") if n.strip()] if only else None
     if out_dir is None:
         out_dir = Path("out") if audience == "internal" else Path("out") / "external"
-    try:
-        result = run_build(path, out_dir, only=names, audience=audience, today=today)
-    except MatrixbookError as exc:
-        _fail(exc)
+    result = run_build(path, out_dir, only=names, audience=audience, today=today,
+                       force=force)
     for warning in result.messages:
         click.echo(warning, err=True)
     if not result.report.ok:

@@ -146,8 +146,16 @@ class Report:
             lines.extend(" " * len(head) + more for more in body[1:])
         if lines:
             lines.append("")
-        lines.extend(textwrap.wrap(self.summary(), width=width, break_long_words=False,
-                                   break_on_hyphens=False))
+        # The path is as long as the person's folders make it: it never decides where the
+        # verdict breaks (a line break inside it wherever the path ends).
+        summary = self.summary()
+        if len(summary) <= width:
+            lines.append(summary)
+        else:
+            counts, verdict = summary.split(" — ", 1)
+            lines.append(counts + " —")
+            lines.extend(textwrap.wrap(verdict, width=width, break_long_words=False,
+                                       break_on_hyphens=False))
         return "\n".join(lines)
 
 
