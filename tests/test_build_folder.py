@@ -146,11 +146,12 @@ def test_an_external_build_removes_the_internal_files_and_nothing_else(
     result = run("build", str(MASTER), "--out", str(out), "--audience", "external",
                  "--today", TODAY)
     assert result.exit_code == 0, result.output
-    assert (f"Removed 3 file(s) an earlier build wrote that this external build does not: "
+    assert (f"Removed 4 file(s) an earlier build wrote that this external build does not: "
             f"{out / 'interviews.ics'}, {out / 'mapping_report.docx'}, "
-            f"{out / 'mapping_report.html'}.") in result.stdout
+            f"{out / 'mapping_report.html'}, {out / 'review_log.xlsx'}.") in result.stdout
     left = files(out)
     assert "interviews.ics" not in left and "mapping_report.html" not in left
+    assert "review_log.xlsx" not in left
     assert left["partners.txt"] and left["briefs/my-draft.docx"]
     data = manifest(out)
     assert {e["audience"] for e in data["files"].values()} == {"external"}
