@@ -688,10 +688,11 @@ def test_default_kampala_declaration(default_rows: dict[str, dict[str, str]]) ->
         "Kampala Ministerial Declaration on Migration, Environment and Climate Change")]
     assert row["Issuing body acronym"] == "RMFM"
     assert row["Context"] == "Adverse effects of climate change; Environmental degradation"
-    # Signed by states, not issued by the RMFM: the 15 signatories listed by IOM (issue 17
-    # correction, source SRC-2117), not the RMFM's members
+    # Signed by states, not issued by the RMFM: the ten signatories IOM names in the report of
+    # the first Expert Working Group (source SRC-2117), not the RMFM's members; IOM also
+    # says 11 and 15 without a list, so the row is Confirmed = No (fact-check, 4 Dec 2026)
     assert row["Countries covered (ISO3)"] == (
-        "DZA; BDI; COD; DJI; EGY; ETH; KEN; RWA; SEN; SOM; SSD; SDN; TZA; UGA; ZMB")
+        "BDI; DJI; ETH; KEN; RWA; SEN; SOM; SSD; TZA; UGA")
     assert row["Countries covered (basis)"] == "Listed in the master workbook"
     assert row["Binding"] == "No"
     assert row["GCM objectives"] == "2; 23"
