@@ -115,7 +115,7 @@ def validate(path: Path, fmt: str, annotate: Path | None, stage: str, force: boo
 def build(path: Path, out_dir: Path | None, only: str | None, audience: str,
           today: date | None, list_outputs: bool) -> None:
     """Regenerate the deliverables from the workbook."""
-    from matrixbook.api import available_outputs
+    from matrixbook.api import available_outputs, load_schema
     from matrixbook.api import build as run_build
 
     if list_outputs:
@@ -132,7 +132,8 @@ def build(path: Path, out_dir: Path | None, only: str | None, audience: str,
     for warning in result.messages:
         click.echo(warning, err=True)
     if not result.report.ok:
-        click.echo(result.report.to_text(), err=True)
+        order = [s.name for s in load_schema().sheets]  # the order of `validate`
+        click.echo(result.report.to_text(order), err=True)
         click.echo("Nothing was built: fix the errors above, then run `matrixbook build` again.",
                    err=True)
         sys.exit(1)

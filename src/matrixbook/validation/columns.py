@@ -505,7 +505,7 @@ def _typed_message(data: SheetData, schema: Schema, col: Column, check: str, row
                         f"'{_brief(value)}' is used twice, in {data.cell(col.field, first)} "
                         f"and {cell}; "
                         f"each {col.name} must be unique. Give one of them another value.",
-                        cell, row, col.name, value)]
+                        cell, row, col.name, value, also=(data.cell(col.field, first),))]
     if check in ("vocabulary", "unknown-country"):
         vocab = schema.vocabulary(col.vocabulary)
         found = []

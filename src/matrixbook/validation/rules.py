@@ -33,11 +33,15 @@ class Context:
         return (row, field_name) in self.unreadable.get(sheet, set())
 
     def finding(self, severity: str, sheet: str, field: str | None, row: int | None, rule: str,
-                message: str, value: object = None) -> Finding:
+                message: str, value: object = None, *, also: tuple[str, ...] = (),
+                group: str | None = None, item: str | None = None) -> Finding:
+        """A finding at the cell of `field` in `row`; see Finding for `also`, `group` and
+        `item`."""
         data = self.book.sheets.get(sheet)
         column = self.schema.sheet(sheet).by_field[field].name if field else None
         cell = data.cell(field, row) if (data and field and row and data.has(field)) else None
-        return Finding(severity, sheet, rule, message, cell, row, column, value)
+        return Finding(severity, sheet, rule, message, cell, row, column, value, also, group,
+                       item)
 
 
 Rule = Callable[[Context], list[Finding]]
@@ -188,7 +192,8 @@ def interviewer_clash(ctx: Context) -> list[Finding]:
                 out.append(ctx.finding(
                     ERROR, "Interviews", "starts_at", cur.Index, "interviewer-clash",
                     f"{cur.interviewer} already has an interview at this time "
-                    f"({latest.interview_id}, {other}). Move one of them.", cur.starts_at))
+                    f"({latest.interview_id}, {other}). Move one of them.", cur.starts_at,
+                    also=(other,)))
             if latest is None or cur.end_utc > latest.end_utc:
                 latest = cur
     return out
@@ -196,7 +201,8 @@ def interviewer_clash(ctx: Context) -> list[Finding]:
 
 @rule
 def brief_sections(ctx: Context) -> list[Finding]:
-    """One finding per body listing its empty brief sections, at the first empty cell."""
+    """One finding per body listing its empty brief sections, at the first empty cell and
+    naming the others; in the text, the bodies of a sheet with empty sections are one entry."""
     severity = ERROR if ctx.stage == "final" else WARNING
     out = []
     for sheet_name in ("Entities", "Dialogues"):
@@ -214,8 +220,15 @@ def brief_sections(ctx: Context) -> list[Finding]:
             noun = "1 section is" if len(missing) == 1 else f"{len(missing)} sections are"
             whose = (f"row {row} (no {sheet.key_column.name} yet)" if is_blank(t.at[row, key])
                      else t.at[row, key])
+            cells = tuple(data.cell(c.field, row) for c in missing)
             out.append(ctx.finding(
                 severity, sheet_name, missing[0].field, row, "empty-section",
                 f"In the brief of {whose}, {noun} empty: {listed}. Write them "
-                "before the final version; until then the note shows 'To be completed'.", None))
+                "before the final version; until then the note shows 'To be completed'.", None,
+                also=cells,
+                group=(f"In the briefs of {{n}} {sheet_name.lower()}, sections are empty: "
+                       "{items}. Write them before the final version; until then the notes "
+                       "show 'To be completed' (the cells are marked by `matrixbook validate "
+                       "--annotate OUT.xlsx`)."),
+                item=f"{whose} ({', '.join(cells)})"))
     return out
