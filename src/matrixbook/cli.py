@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from matrixbook.errors import MatrixbookError
+from matrixbook.errors import MatrixbookError, UsageError
 
 DEFAULT_WORKBOOK = "workbook/master.xlsx"
 
@@ -53,11 +53,36 @@ def cli() -> None:
 @cli.command()
 @workbook_argument
 @click.option("--blank", is_flag=True, help="Headers only, no seed data.")
-@click.option("--force", is_flag=True, help="Replace PATH if it exists.")
-def init(path: Path, blank: bool, force: bool) -> None:
+@click.option("--force", is_flag=True, help="Replace PATH (or the --out file) if it exists.")
+@click.option("--repair-lists", "repair", type=click.Path(dir_okay=False, path_type=Path),
+              metavar="MINE.xlsx",
+              help="Rebuild the drop-down lists of an existing workbook into a copy (--out); "
+                   "its data is not touched.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), metavar="NEW.xlsx",
+              help="With --repair-lists: the copy to write.")
+def init(path: Path, blank: bool, force: bool, repair: Path | None, out: Path | None) -> None:
     """Write a new master workbook with drop-downs and help (seeded by default)."""
-    from matrixbook.api import init_workbook
+    from matrixbook.api import init_workbook, repair_lists
 
+    if repair is None and out is not None:
+        _fail(UsageError("--out goes with --repair-lists MINE.xlsx; a new workbook is written "
+                         "to PATH."))
+    if repair is not None:
+        if out is None:
+            _fail(UsageError(f"Add --out NEW.xlsx: the repaired copy is written to a new file, "
+                             f"never over {repair}."))
+        if blank:
+            _fail(UsageError("--blank makes a new workbook; --repair-lists keeps your data. "
+                             "Use one or the other."))
+        try:
+            done = repair_lists(repair, out, force=force)
+        except MatrixbookError as exc:
+            _fail(exc)
+        again = " (its old Lists sheet replaced)" if done.replaced else ""
+        click.echo(f"Wrote {done.path}: a copy of {repair} with its drop-down lists rebuilt"
+                   f"{again} and the checks of {done.columns} columns written again; every cell of "
+                   f"your data as it was. Open it, then use it in place of {repair.name}.")
+        return
     try:
         written = init_workbook(path, blank=blank, force=force)
     except MatrixbookError as exc:
@@ -74,13 +99,17 @@ def init(path: Path, blank: bool, force: bool) -> None:
               show_default=True,
               help="final: empty brief sections and notes outside 5-10 pages become errors.")
 @click.option("--force", is_flag=True, help="Replace the --annotate file if it exists.")
-def validate(path: Path, fmt: str, annotate: Path | None, stage: str, force: bool) -> None:
+@click.option("--today", callback=_date, metavar="YYYY-MM-DD",
+              help="Date taken as today when statuses are checked (an interview still Planned "
+                   "after its date) [default: today's date].")
+def validate(path: Path, fmt: str, annotate: Path | None, stage: str, force: bool,
+             today: date | None) -> None:
     """Check the workbook and say, cell by cell, what to fix."""
     from matrixbook.api import annotate_copy, load_schema
     from matrixbook.api import validate as run_validate
 
     try:
-        report = run_validate(path, stage=stage)
+        report = run_validate(path, stage=stage, today=today)
         if annotate is not None:
             annotate_copy(path, report, annotate, force=force)
     except MatrixbookError as exc:

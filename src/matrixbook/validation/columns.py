@@ -300,6 +300,8 @@ def typed_frame(data: SheetData, schema: Schema, bad: set[tuple[int, str]],
             s.loc[bad_rows[col.field]] = None
             prof = None  # the profile was of the cells before they were emptied
         out[col.field] = _convert(col, s, schema.separator, prof)
+        if col.vocabulary == "countries":
+            out[col.field] = _choices_as_codes(out[col.field], schema)
     for header in data.extra_headers:
         out[header] = frame[header]
     return pd.DataFrame(out, index=frame.index)
@@ -334,6 +336,32 @@ def _convert(col: Column, s: pd.Series, separator: str,
     if prof.kind == "string" and prof.clean:
         return s.astype("str")  # clean text already: what mapping _clean_text would give
     return s.map(_clean_text)
+
+
+def _choices_as_codes(s: pd.Series, schema: Schema) -> pd.Series:
+    """Country cells picked from the drop-down ('SAU — Saudi Arabia') read as their code, so
+    that checks and outputs see SAU. Only cells with a space can be such a choice; each
+    distinct cell (a shared list of items counts once) is looked at once."""
+    vocab = schema.vocabulary("countries")
+    seen: dict[Any, Any] = {}
+
+    def code(v: Any) -> Any:
+        key = id(v) if isinstance(v, list) else v
+        if key not in seen:
+            if isinstance(v, str) and " " in v:
+                seen[key] = vocab.code_of_choice(v) or v
+            elif isinstance(v, list) and any(" " in item for item in v):
+                seen[key] = Items(vocab.code_of_choice(item) or item for item in v)
+            else:
+                seen[key] = v
+        return seen[key]
+
+    spaced = s.map(lambda v: isinstance(v, str | list) and " " in str(v))
+    if not spaced.any():
+        return s
+    out = s.astype(object).copy()
+    out[spaced] = s[spaced].map(code)
+    return out
 
 
 def _split_lists(s: pd.Series, separator: str) -> pd.Series:
@@ -514,7 +542,14 @@ def _typed_message(data: SheetData, schema: Schema, col: Column, check: str, row
             if check == "unknown-country":
                 hint = (f" Did you mean '{guess}' ({vocab.label(guess)})?" if guess else "")
                 msg = (f"'{_brief(item)}' is not an ISO 3166-1 alpha-3 country code.{hint} Type a "
-                       "three-letter code such as MAR, EGY or SAU.")
+                       "three-letter code such as MAR, EGY or SAU, or pick the country from "
+                       "the list.")
+                code = item.strip()[:3].upper()
+                choice = re.fullmatch(r"\s*\w{3}\s+[\u2014\u2013-]\s+.+", item)
+                if code in vocab.code_set and choice:
+                    msg = (f"'{_brief(item)}' mixes two countries: {code} is "
+                           f"{vocab.label(code)}. Pick the country from the list, or type "
+                           "its three-letter code alone.")
             else:
                 if guess:
                     hint = f" Did you mean '{guess}'?"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 import pandas as pd
 
@@ -28,6 +29,9 @@ class Context:
     # (row, field) per sheet of the cells already reported as the wrong type: they read as
     # empty here, and a rule must not report them a second time as missing.
     unreadable: dict[str, set[tuple[int, str]]] = field(default_factory=dict)
+    # The date taken as today by the rules about statuses left behind; None: those rules
+    # do not run (a build checks the data, not the calendar).
+    today: date | None = None
 
     def was_unreadable(self, sheet: str, row: int, field_name: str) -> bool:
         return (row, field_name) in self.unreadable.get(sheet, set())
