@@ -146,7 +146,8 @@ def _openpyxl_validation(options: dict[str, Any]) -> Any:
         if isinstance(value, list):
             return '"' + ",".join(value) + '"'
         if isinstance(value, datetime | date):
-            return str(to_excel(value))
+            serial = to_excel(value)
+            return str(int(serial)) if float(serial).is_integer() else str(serial)
         return str(value).removeprefix("=")
 
     kind = options.get("validate")
