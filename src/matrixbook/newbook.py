@@ -52,11 +52,15 @@ def _about(wb: Any, ws: Any, schema: Schema, seeded: bool) -> None:
          "ID once it is used: other sheets refer to it.", wrap),
         ("Drop-down lists", "Click a cell to see what to type; pick from the drop-down list where "
          "there is one. Cells that hold several values separate them with "
-         f"'{schema.separator}' (e.g. Gulf{schema.separator} Mashreq).", wrap),
+         f"'{schema.separator}' (e.g. Gulf{schema.separator} Mashreq). Body ID cells list every "
+         "entity and dialogue ID, including rows you add. The lists live on a hidden sheet, "
+         f"'{LISTS_SHEET}': do not delete it (if it is gone, `matrixbook init --repair-lists` "
+         "rebuilds it into a copy of the workbook).", wrap),
         ("Dates", "Type dates as real dates, e.g. 2025-09-12 (year-month-day). Text that looks "
          "like a date is reported, never guessed.", wrap),
-        ("Countries", "ISO 3166-1 alpha-3 codes (MAR, EGY, SAU...). XEU stands for the European "
-         "Union as a party, XSA for the Sahrawi Arab Democratic Republic.", wrap),
+        ("Countries", "ISO 3166-1 alpha-3 codes (MAR, EGY, SAU...): pick a country from the list "
+         "(SAU \u2014 Saudi Arabia) or type its code; both read as the code. XEU stands for the "
+         "European Union as a party, XSA for the Sahrawi Arab Democratic Republic.", wrap),
         ("Unconfirmed facts", "A fact no source confirms is marked: Confirmed = No, or listed in "
          "the 'Unconfirmed facts' column. Never present it as confirmed.", wrap),
         ("Personal data", "Interviewee names, e-mails, phones and interview notes are internal: "

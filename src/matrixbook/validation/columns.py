@@ -340,28 +340,30 @@ def _convert(col: Column, s: pd.Series, separator: str,
 
 def _choices_as_codes(s: pd.Series, schema: Schema) -> pd.Series:
     """Country cells picked from the drop-down ('SAU — Saudi Arabia') read as their code, so
-    that checks and outputs see SAU. Only cells with a space can be such a choice; each
-    distinct cell (a shared list of items counts once) is looked at once."""
+    that checks and outputs see SAU. Each distinct cell is looked at once (rows with the same
+    text share one list of items), and only one with a space can be such a choice."""
     vocab = schema.vocabulary("countries")
-    seen: dict[Any, Any] = {}
 
     def code(v: Any) -> Any:
-        key = id(v) if isinstance(v, list) else v
-        if key not in seen:
-            if isinstance(v, str) and " " in v:
-                seen[key] = vocab.code_of_choice(v) or v
-            elif isinstance(v, list) and any(" " in item for item in v):
-                seen[key] = Items(vocab.code_of_choice(item) or item for item in v)
-            else:
-                seen[key] = v
-        return seen[key]
+        if isinstance(v, str):
+            return (vocab.code_of_choice(v) or v) if " " in v else v
+        if isinstance(v, list) and any(" " in item for item in v):
+            return Items(vocab.code_of_choice(item) or item for item in v)
+        return v
 
-    spaced = s.map(lambda v: isinstance(v, str | list) and " " in str(v))
-    if not spaced.any():
+    values = s.to_numpy(dtype=object)
+    if len(values) and isinstance(next((v for v in values if v is not None), None), list):
+        distinct = {id(v): v for v in values}
+        fixed = {k: code(v) for k, v in distinct.items()}
+        if all(fixed[k] is distinct[k] for k in fixed):
+            return s
+        return pd.Series([fixed[id(v)] for v in values], index=s.index, name=s.name,
+                         dtype=object)
+    codes, uniques = pd.factorize(values)
+    table = np.array([*map(code, uniques), None], dtype=object)
+    if all(a is b for a, b in zip(table[:-1], uniques, strict=True)):
         return s
-    out = s.astype(object).copy()
-    out[spaced] = s[spaced].map(code)
-    return out
+    return pd.Series(table[codes], index=s.index, name=s.name, dtype=object)
 
 
 def _split_lists(s: pd.Series, separator: str) -> pd.Series:
