@@ -98,17 +98,13 @@ def build_lists(schema: Schema, sources: dict[str, IdSource]) -> Lists:
 def _nth_id(parts: list[IdSource], i: int) -> str:
     """The i-th non-empty ID across `parts` in order, or empty text: an array formula that
     skips empty rows (SMALL over the row numbers of the filled cells)."""
+    counts = [f"COUNTA({p.range})" for p in parts]
     expr = '""'
-    before: list[str] = []
-    # Built from the last part outwards: IF(i <= ids up to this part, INDEX(...), <next>).
-    pieces = []
-    for p in parts:
-        offset = "+".join(before) if before else "0"
-        pieces.append((p, offset))
-        before.append(f"COUNTA({p.range})")
-    for p, offset in reversed(pieces):
-        k = f"{i}-({offset})" if offset != "0" else str(i)
-        upto = f"{offset}+COUNTA({p.range})" if offset != "0" else f"COUNTA({p.range})"
+    # From the last part outwards: IF(i <= the IDs up to this part, the one in it, <next>).
+    for n in range(len(parts) - 1, -1, -1):
+        p, before = parts[n], "+".join(counts[:n])
+        k = f"{i}-({before})" if before else str(i)
+        upto = "+".join(counts[:n + 1])
         pick = (f"INDEX({p.range},SMALL(IF({p.range}<>\"\",ROW({p.range})-{p.first - 1}),"
                 f"{k}))")
         expr = f"IF({i}<={upto},{pick},{expr})"

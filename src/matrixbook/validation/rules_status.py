@@ -35,7 +35,9 @@ def stale_status(ctx: Context) -> list[Finding]:
             vocab = ctx.schema.vocabulary(col.vocabulary)
             pending = vocab.pending_codes
             last_pending = max(vocab.codes.index(c) for c in pending)
-            after = [c for c in vocab.codes[last_pending + 1:]]
+            # What to type instead: the statuses that follow the pending ones in the list.
+            after = (list(vocab.codes[last_pending + 1:])
+                     or [c for c in vocab.codes if c not in pending])
             until = sheet.by_field[col.pending_until]
             dates = t[col.pending_until]
             late = t[t[col.field].isin(pending) & dates.notna()
