@@ -17,6 +17,17 @@ if ! command -v soffice >/dev/null 2>&1; then
   fi
 fi
 
+if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then
+  echo "Installing Chromium (headless) to render the HTML twins in tests..." >&2
+  if [ "$(id -u)" = "0" ]; then SUDO=""; else SUDO="sudo"; fi
+  if ! { $SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq \
+         && DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=600 install \
+              -y -qq --no-install-recommends chromium >/dev/null; }; then
+    echo "WARNING: Chromium could not be installed: the tests that render the HTML twins in" \
+         "a browser will be SKIPPED." >&2
+  fi
+fi
+
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
 .venv/bin/python -m pip install -q -e '.[test]'

@@ -31,7 +31,6 @@ from matrixbook.documents import ZIP_TIMESTAMP, PageEstimate, long_day, table_li
 from matrixbook.outputs.briefs import length_note, note_content, notes, page_estimate
 from matrixbook.schema import Schema, load_schema
 from matrixbook.validation import check_workbook
-from matrixbook.xlsx import FIXED_CREATED
 
 TODAY = date(2025, 9, 3)
 # Headings every note has after its sections, in order (the template's own).
@@ -272,7 +271,7 @@ def test_member_state_table(external: Path) -> None:
     assert len(flagged) == len(unconfirmed) > 0
     current = members[(members["role"] == "Member") & members["end_date"].isna()]
     intro = after_heading(external / "ENT-LAS.docx", "Member states")[0]
-    assert intro.startswith(f"On 3 September 2025: {len(current)} members and ")
+    assert intro.startswith(f"On 3 September 2025: {len(current)} member states and ")
     assert "suspended" not in intro.split(".")[0]  # nobody is suspended from the LAS today
 
 
@@ -561,8 +560,11 @@ def test_docx_has_fixed_dates(internal: Path) -> None:
         assert {i.date_time for i in z.infolist()} == {ZIP_TIMESTAMP}
         assert z.testzip() is None
     props = docx.Document(str(note)).core_properties
-    assert props.created == props.modified == FIXED_CREATED.replace(tzinfo=props.created.tzinfo)
-    assert props.title == "Briefing note: League of Arab States (LAS)"
+    # Dated the day of the data (the latest 'Checked on'), not the day of the build.
+    checked = max(tables_of(MASTER)[s]["checked_on"].max() for s in ("Entities", "Dialogues"))
+    assert props.created == props.modified == checked.to_pydatetime().replace(
+        tzinfo=props.created.tzinfo)
+    assert props.title == "Briefing note: League of Arab States"
 
 
 @pytest.mark.office

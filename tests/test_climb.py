@@ -342,12 +342,12 @@ def test_xlsx_layout_and_about_sheet(schema: Schema, tmp_path: Path) -> None:
     about = {r[0]: r[1] for r in wb["About"].iter_rows(min_row=3, values_only=True)}
     assert about["Separator"].startswith("Cells holding several values separate them with '; '")
     assert about["Unconfirmed facts"].endswith(": POL-001 (Charte).")
-    assert about["Gaps for CLIMB"].endswith(
+    assert about["Required by CLIMB"].endswith(
         ": POL-002 (Date accessed, Relevant provisions).")
     assert about["Date of data"].startswith("2025-08-20")
     assert "schemas/climb.yaml" in about["Labels"]
     # The optional columns the records leave empty, record by record, not "None".
-    assert about["To complete"].endswith(
+    assert about["Optional, to complete"].endswith(
         ": POL-001 (Title (English), Binding, Policy areas, Hazard onset, Hazard types, "
         "Internal / cross-border, GCM objectives, Other frameworks, Language); POL-002 (Title "
         "(English), Binding, Policy areas, Hazard onset, Hazard types, Internal / cross-border, "
@@ -372,13 +372,13 @@ def test_about_sheet_lists_twenty_records_then_says_where_the_others_are(
         + "; ".join(f"POL-{i:03d} (Plan {i})" for i in first)
         + "; and 3 more: filter the Confirmed column of the Policies sheet on No to list them "
         "all.")
-    assert about["Gaps for CLIMB"] == (
+    assert about["Required by CLIMB"] == (
         "23 records miss what CLIMB needs (Source URL 23 records). The first 20: "
         + "; ".join(f"POL-{i:03d} (Source URL)" for i in first)
         + "; and 3 more: matrixbook validate lists every one, at its cell.")
     empty = ("Title (English), Binding, Policy areas, Hazard onset, Hazard types, Internal / "
              "cross-border, GCM objectives, Other frameworks, Language")
-    assert about["To complete"] == (
+    assert about["Optional, to complete"] == (
         "23 records leave optional CLIMB columns empty, to be completed before import ("
         + ", ".join(f"{name} 23 records" for name in empty.split(", "))
         + "; an empty Language is also a warning of matrixbook validate). The first 20: "
@@ -453,7 +453,7 @@ def test_records_sheet_within_the_limit_says_nothing_of_it(schema: Schema,
     assert wb["Records"]["A2"].value == ("The 2 records of the import sheet, field by field, "
                                          "to read and check before import.")
     about = {r[0]: r[1] for r in wb["About"].iter_rows(min_row=3, values_only=True)}
-    assert about["Printing"].endswith("the Record ID repeated on each.")
+    assert about["Printing"].endswith("(the Records sheet shows all of it).")
 
 
 @pytest.mark.office
@@ -716,3 +716,55 @@ def test_default_amu_charter_with_a_climate_context(master: Path, edited: Any,
     assert charter["Countries covered"] == "Algeria; Libya; Mauritania; Morocco; Tunisia"
     assert charter["Issuing body acronym"] == "AMU"
     assert charter["Region"] == "Maghreb"
+
+
+def test_unconfirmed_members_are_marked_in_countries_covered(master: Path,
+                                                             tmp_path: Path) -> None:
+    """Issue 16, item 4: POL-024 (Rabat Process) covers the members of the Rabat Process on its
+    adoption, the United Kingdom among them although no source confirms its membership: the
+    list of names says so beside it, and the basis names the code, in the sheet and the CSV."""
+    out = build_climb(master, tmp_path / "o")
+    ws = openpyxl.load_workbook(out / "climb_policies.xlsx")["CLIMB policies"]
+    rows = list(ws.values)
+    record = dict(zip(rows[0], next(r for r in rows if r[0] == "POL-024"), strict=True))
+    names = record["Countries covered"].split("; ")
+    assert "United Kingdom (not confirmed)" in names and "United Kingdom" not in names
+    assert "France" in names  # a confirmed member carries no mark
+    assert "GBR" in record["Countries covered (ISO3)"].split("; ")  # codes stay valid ISO3
+    assert record["Countries covered (basis)"].endswith(
+        "; membership not confirmed by a source: GBR")
+    with (out / "climb_policies.csv").open(encoding="utf-8-sig", newline="") as f:
+        csv_row = next(r for r in csv.DictReader(f) if r["Record ID"] == "POL-024")
+    assert "United Kingdom (not confirmed)" in csv_row["Countries covered"].split("; ")
+    records = list(openpyxl.load_workbook(out / "climb_policies.xlsx")["Records"].values)
+    start = next(i for i, r in enumerate(records) if r[0] == "POL-024")
+    covered = next(r[1] for r in records[start:] if r[0] == "Countries covered")
+    assert "United Kingdom (not confirmed)" in covered
+
+
+def test_about_never_says_none_above_what_is_left_to_complete(master: Path,
+                                                              tmp_path: Path) -> None:
+    """Issue 16, item 5: 'Gaps for CLIMB: None.' sat above 'To complete: POL-024 (...)'. What
+    CLIMB requires and what is optional are named as such."""
+    out = build_climb(master, tmp_path / "o")
+    wb = openpyxl.load_workbook(out / "climb_policies.xlsx")
+    about = {r[0]: r[1] for r in wb["About"].iter_rows(min_row=3, values_only=True)}
+    assert about["Required by CLIMB"] == (
+        "Every record has Source URL, Date accessed, Relevant provisions and Mobility types: "
+        "what CLIMB cannot take a record without.")
+    assert about["Optional, to complete"].startswith("Optional CLIMB columns left empty")
+    assert "POL-024 (" in about["Optional, to complete"]
+    assert not any(str(v).startswith("None") for v in about.values())
+    assert wb["Records"].print_area == "'Records'!$A$1:$B$" + str(wb["Records"].max_row) \
+        or wb["Records"].print_area.startswith("'Records'!$A$1:$B$")
+
+
+@pytest.mark.office
+def test_default_workbook_prints_compactly(master: Path, tmp_path: Path) -> None:
+    """Issue 16, item 5: the five records of the default workbook printed on 14 pages (the
+    import sheet eight of them): now the import sheet one page tall, a page per record."""
+    out = build_climb(master, tmp_path / "o")
+    pages = _words(to_pdf(out / "climb_policies.xlsx", tmp_path / "pdf"))
+    records = len(_climate_ids(master))
+    assert records == 5
+    assert len(pages) <= 4 + records + 1, len(pages)  # 4 pages across, the records, About

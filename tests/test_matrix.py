@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import html
 import re
+import shutil
+import subprocess
 import zipfile
 from collections.abc import Callable
 from datetime import date, datetime
@@ -19,6 +21,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from openpyxl.utils import get_column_letter
 
 from conftest import MASTER, to_pdf
 from matrixbook.api import build
@@ -187,11 +190,19 @@ def grid(path: Path) -> dict[str, dict[str, Any]]:
 # --- Matrix ------------------------------------------------------------------------------------
 
 
-def test_every_body_has_one_row_under_its_group(internal: Path) -> None:
+def test_every_body_has_one_row_entities_first(internal: Path) -> None:
+    """Every row under the header is a body (issue 16, item 10: the filter covers bodies only):
+    its kind in the Kind column, entities first, a blue rule above the first dialogue."""
     table = rows(internal, "Matrix")
-    firsts = [r[0] for r in table[header_row(table, "Body") + 1:]]
-    assert firsts == ["Regional entities (4)", "LAS", "GCC", "AMU", "AFESD",
-                      "Inter-regional dialogues (1)", "5+5 Dialogue"]
+    h = header_row(table, "Body")
+    kind = table[h].index("Kind")
+    assert [(r[0], r[kind]) for r in table[h + 1:]] == [
+        ("LAS", "Regional entity"), ("GCC", "Regional entity"), ("AMU", "Regional entity"),
+        ("AFESD", "Regional entity"), ("5+5 Dialogue", "Inter-regional dialogue")]
+    ws = openpyxl.load_workbook(internal)["Matrix"]
+    assert ws.auto_filter.ref == f"A{h + 1}:{get_column_letter(len(table[h]))}{len(table)}"
+    assert ws.cell(len(table), 1).border.top.style == "medium"
+    assert ws.cell(len(table) - 1, 1).border.top.style != "medium"
 
 
 def test_themes_come_in_vocabulary_order_climate_and_data_first(internal: Path) -> None:
@@ -348,14 +359,17 @@ def test_roles_are_marked_by_letter_and_colour(internal: Path) -> None:
     assert len({next(iter(v)) for v in fills.values()}) == 3
 
 
-def test_countries_per_body_row(internal: Path) -> None:
+def test_states_per_body_row(internal: Path) -> None:
     table = rows(internal, "Membership")
     h = header_row(table, "Country")
-    per_body = dict(zip(table[h], next(r for r in table if r[0] == "Countries per body"),
-                        strict=True))
+    per_body = dict(zip(table[h], next(r for r in table
+                                       if r[0] == "States per body (every role)"), strict=True))
     assert per_body["LAS"] == 22 + 7
     assert per_body["GCC"] == 6
     assert per_body["5+5 Dialogue"] == 10
+    organisations = dict(zip(table[h], next(
+        r for r in table if r[0] == "Organisations per body (every role)"), strict=True))
+    assert organisations["LAS"] == 0
 
 
 # --- Summary and About --------------------------------------------------------------------------
@@ -385,8 +399,8 @@ def test_summary_bodies_per_theme(internal: Path) -> None:
 def test_summary_bodies_per_sub_region(internal: Path) -> None:
     by_region = {r[0]: r for r in _section(rows(internal, "Summary"), "Bodies per sub-region")}
     assert by_region["Maghreb"][1:4] == [1, 1, 2]
-    assert by_region["Maghreb"][7] == "AMU, 5+5 Dialogue"
-    assert by_region["MENA-wide"][7] == "LAS, AFESD"
+    assert by_region["Maghreb"][4] == "AMU, 5+5 Dialogue"
+    assert by_region["MENA-wide"][4] == "LAS, AFESD"
     assert by_region["Sahel"][3] == 0
 
 
@@ -399,22 +413,28 @@ def test_summary_most_shared_countries(internal: Path) -> None:
                                           "Morocco (MAR)", "Tunisia (TUN)"]
     assert len(shared) == 11 and {r[1] for r in shared[5:]} == {3}
     assert shared[0][1] == 4
-    assert shared[0][7] == "Member: LAS, AMU, AFESD, 5+5 Dialogue"
+    assert shared[0][6] == "Member: LAS, AMU, AFESD, 5+5 Dialogue"
     note = table[next(i for i, r in enumerate(table) if r[0] == "Most shared countries") + 1][0]
     assert note.startswith("Bodies counts the bodies in which the country is a member or "
                            "participant on 2025-08-20; observer seats and suspensions are "
                            "shown separately.")
 
 
-def test_summary_tables_style_only_the_columns_they_use(internal: Path) -> None:
-    """A table with three counts has no blue header over the three columns it leaves empty."""
+def test_summary_tables_have_no_empty_columns(internal: Path) -> None:
+    """Issue 16, item 10: a table with three counts lists its bodies right after them, over
+    the columns it does not use, not three empty columns away."""
     ws = openpyxl.load_workbook(internal)["Summary"]
-    for title in ("Gaps: themes no body covers", "Bodies per sub-region"):
+    merged = {str(r) for r in ws.merged_cells.ranges}
+    for title, listed in (("Gaps: themes no body covers", "Bodies still to assess on the theme"),
+                          ("Bodies per sub-region", "Bodies")):
         top = next(c.row for c in ws["A"] if c.value == title)
-        header = ws[top + 2]
-        blue = [c.column_letter for c in header if c.fill.fgColor.rgb == "FF0033A0"]
-        assert blue == ["A", "B", "C", "D", "H"], title
-        assert all(c.value for c in header if c.column_letter in blue), title
+        header = [c.value for c in ws[top + 2]]
+        assert header[:5] == [header[0], *header[1:4], listed], title
+        assert all(header[:5]), title
+        for r in range(top + 2, top + 5):
+            assert f"E{r}:H{r}" in merged, (title, r)
+    top = next(c.row for c in ws["A"] if c.value == "Bodies per theme")
+    assert [c.value for c in ws[top + 2]][7] == "Bodies covering the theme"
 
 
 def test_summary_gaps_are_themes_no_body_covers(internal: Path) -> None:
@@ -426,7 +446,7 @@ def test_summary_gaps_are_themes_no_body_covers(internal: Path) -> None:
     assert gaps[0] == "Data"  # only "Not assessed": not covered
     # Theme, None, Not assessed, No entry, then the bodies still to assess.
     assert gap_rows[0][1:4] == [0, 2, 3]
-    assert gap_rows[0][7] == "Not assessed: AFESD, 5+5 Dialogue; No entry: LAS, GCC, AMU"
+    assert gap_rows[0][4] == "Not assessed: AFESD, 5+5 Dialogue; No entry: LAS, GCC, AMU"
 
 
 def test_about_says_source_date_and_audience(internal: Path, book: Path) -> None:
@@ -441,7 +461,7 @@ def test_blank_workbook_builds_empty_sheets(tmp_path: Path) -> None:
     source = write_workbook(tmp_path / "blank.xlsx", load_schema(), None)
     out = build(source, tmp_path / "out", only=["matrix"]).written[0]
     firsts = [r[0] for r in rows(out, "Matrix")[5:]]
-    assert firsts == ["Regional entities (0)", "Inter-regional dialogues (0)"]
+    assert firsts == ["No entity or dialogue recorded yet."]
     assert "No current membership recorded." in [r[0] for r in rows(out, "Membership")]
     about = {r[0]: r[1] for r in rows(out, "About") if r[0]}
     assert about["Date of the data"].startswith("not recorded")
@@ -469,13 +489,21 @@ def test_every_sheet_prints_a4_landscape_one_page_wide_with_footer(internal: Pat
         xml = _xml(internal, f"xl/worksheets/sheet{i}.xml")
         setup = re.search(r"<pageSetup [^>]*/>", xml).group(0)
         assert 'paperSize="9"' in setup and 'orientation="landscape"' in setup
+        if i == 1:  # the Matrix: a fixed, readable scale, its page breaks honoured
+            assert int(_attribute(setup, "scale", "100")) >= matrix.SMALLEST_SCALE
+            assert "fitToPage" not in xml and 'pageOrder="overThenDown"' in setup
+            footer = re.search(r"<oddFooter>(.*?)</oddFooter>", xml).group(1)
+            assert "&amp;CInternal" in footer and "Page &amp;P of &amp;N" in footer
+            continue
         # ECMA-376 defaults fitToWidth to 1, and xlsxwriter leaves a default attribute out.
         assert _attribute(setup, "fitToWidth", "1") == "1"
-        assert _attribute(setup, "fitToHeight", "1") == "0"  # as many pages down as needed
+        # As many pages down as needed; About on one page, its legends never left alone.
+        assert _attribute(setup, "fitToHeight", "1") == ("1" if i == 4 else "0")
         assert '<pageSetUpPr fitToPage="1"/>' in xml
         footer = re.search(r"<oddFooter>(.*?)</oddFooter>", xml).group(1)
         assert "&amp;CInternal" in footer and "Page &amp;P of &amp;N" in footer
-    assert "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"0\">Matrix!$5:$5" in book
+    assert ("<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"0\">Matrix!$A:$B,"
+            "Matrix!$5:$5") in book
     assert "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"1\">Membership!$5:$5" in book
 
 
@@ -544,8 +572,7 @@ def test_default_workbook_every_body_present(default_internal: Path) -> None:
     assert len(entities) == 9 and len(dialogues) == 8
     table = rows(default_internal, "Matrix")
     firsts = [r[0] for r in table[header_row(table, "Body") + 1:]]
-    assert firsts == ["Regional entities (9)", *entities, "Inter-regional dialogues (8)",
-                      *dialogues]
+    assert firsts == [*entities, *dialogues]
 
 
 def test_default_workbook_known_cells(default_internal: Path) -> None:
@@ -654,3 +681,62 @@ def test_country_names_come_from_the_schema_and_long_ones_wrap(tmp_path: Path) -
     assert ws.row_dimensions[cell.row].height >= 2 * matrix.LINE_HEIGHT
     short = next(c for c in ws["A"] if c.value == "Algeria")
     assert ws.row_dimensions[short.row].height is None  # the default height
+
+
+# --- The printed Matrix (issue 16, item 2) -------------------------------------------------------
+
+
+def _words(pdf: Path) -> list[list[tuple[str, float, float, float]]]:
+    """(word, left, top, height) of every word on each page of `pdf` (pdftotext -bbox)."""
+    xml = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True,
+                         capture_output=True, text=True).stdout
+    pattern = (r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">'
+               r"([^<]*)</word>")
+    return [[(html.unescape(m[4]), float(m[0]), float(m[1]), float(m[3]) - float(m[1]))
+             for m in re.findall(pattern, page)] for page in xml.split("<page ")[1:]]
+
+
+def _height_of_ten_points(tmp_path: Path) -> float:
+    """What pdftotext measures for 10-point text printed at 100 % by the same office suite."""
+    import xlsxwriter
+
+    book = tmp_path / "ten.xlsx"
+    wb = xlsxwriter.Workbook(str(book))
+    ws = wb.add_worksheet()
+    ws.write_string(0, 0, "Calibration", wb.add_format({"font_size": 10}))
+    ws.set_print_scale(100)
+    wb.close()
+    (word,) = [w for w in _words(to_pdf(book, tmp_path / "ten"))[0] if w[0] == "Calibration"]
+    return word[3] / 10
+
+
+@pytest.mark.office
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+@pytest.mark.parametrize("audience", ["external", "internal"])
+def test_printed_matrix_is_readable(make: Builder, audience: str, tmp_path: Path) -> None:
+    """The Matrix printed by LibreOffice: body text at least 8 points as printed (it was 5),
+    the legend on the page of the first bodies, every page with at least three bodies, the
+    dialogues from the top of a page, the header and body columns on every page."""
+    book = make(audience, today=TODAY, source=MASTER)
+    table = rows(book, "Matrix")
+    h = header_row(table, "Body")
+    kind = table[h].index("Kind")
+    first_words = [r[0].split()[0] for r in table[h + 1:]]
+    first_dialogue = next(r[0].split()[0] for r in table[h + 1:]
+                          if r[kind] == "Inter-regional dialogue")
+    pdf = to_pdf(book, tmp_path)
+    per_point = _height_of_ten_points(tmp_path)
+    pages = [p for p in _words(pdf) if {"Body", "Name"} <= {w[0] for w in p}]
+    assert pages  # the Matrix's pages: its header row and first columns repeat on each
+    sizes = [w[3] / per_point for p in pages for w in p
+             if w[0] in {"League", "assessed", "High", "Medium", "Low", *first_words}]
+    assert sizes and min(sizes) >= 8.0, min(sizes)
+    assert {"Relevance", first_words[0]} <= {w[0] for w in pages[0]}  # legend with data
+    tops = []
+    for page in pages:
+        name_x = next(w[1] for w in page if w[0] == "Name")
+        bodies = [w for w in sorted(page, key=lambda w: w[2])
+                  if w[1] < name_x and w[0] in first_words]
+        assert len(bodies) >= 3, [w[0] for w in bodies]
+        tops.append(bodies[0][0])
+    assert first_dialogue in tops

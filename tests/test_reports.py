@@ -207,7 +207,9 @@ def test_inception_workplan_and_deliverables(external: Path,
                                              tables: dict[str, pd.DataFrame]) -> None:
     plan = tables["Workplan"]
     report = external / "inception_report.docx"
-    deliverables = table_with_header(report, "Deliverable")
+    deliverables = [t for t in docx.Document(str(report)).tables
+                    if [c.text for c in t.rows[0].cells][:2] == ["Deliverable", "Due"]]
+    deliverables = [[c.text for c in r.cells] for r in deliverables[0].rows]
     expected = plan[plan.item_type == "Deliverable"].sort_values("end_date")
     # Dates in the one style of documents, as on the cover.
     assert [r[1] for r in deliverables[1:]] == [long_day(d) for d in expected.end_date]
@@ -218,24 +220,58 @@ def test_inception_workplan_and_deliverables(external: Path,
                              long_day(inception.end_date.max()), str(len(inception))]
 
 
-def test_interview_calendar_counts_without_names(internal: Path, external: Path,
-                                                 tables: dict[str, pd.DataFrame]) -> None:
+def test_interview_calendar_by_week_and_body(internal: Path, external: Path,
+                                             tables: dict[str, pd.DataFrame]) -> None:
+    """Issue 16, items 8 and 11: the calendar is a table. Everyone sees interviews per week and
+    body (count, modes, statuses); only an internal build lists each interview with its date,
+    time, organisation and interviewee; no build shows e-mails, phones or notes."""
     interviews = tables["Interviews"]
-    rows = table_with_header(internal / "inception_report.docx", "Body")
-    statuses = rows[0][1:-1]
-    assert rows[0][-1] == "Total"
-    assert rows[-1][0] == "Total" and rows[-1][-1] == str(len(interviews))
-    counts = interviews.status.value_counts()
-    assert rows[-1][1:-1] == [str(counts.get(s, 0) or "–") for s in statuses]
-    las = [r for r in rows if r[0] == "LAS"][0]
-    assert las[-1] == str((interviews.body_id == "ENT-LAS").sum())
-    personal = [v for c in ("interviewee", "email", "phone", "notes")
+    rows = table_with_header(external / "inception_report.docx", "Week")
+    assert rows[0] == ["Week", "Body", "Interviews", "Mode", "Status"]
+    assert sum(int(r[2]) for r in rows[1:]) == len(interviews)
+    las = interviews[interviews.body_id == "ENT-LAS"]
+    week = las.starts_at.min() - pd.Timedelta(days=las.starts_at.min().weekday())
+    las_rows = [r for r in rows if r[1] == "LAS"]
+    assert las_rows[0][0] == f"Week of {long_day(week)}"
+    assert sum(int(r[2]) for r in las_rows) == len(las)
+    modes = las["mode"].value_counts()
+    if len(las_rows) == 1 and len(modes) > 1:
+        assert las_rows[0][3] == ", ".join(f"{m} {modes[m]}" for m in sorted(
+            modes.index, key=list(load_schema().vocabulary("interview_modes").codes).index))
+    external_text = all_text(external / "inception_report.docx")
+    for value in interviews.organisation.tolist() + interviews.role.tolist():
+        assert value not in external_text
+    assert "10:00" not in external_text
+    listed = table_with_header(internal / "inception_report.docx", "Date")
+    assert listed[0] == ["Date", "Time", "Body", "Organisation", "Interviewee and role", "Mode",
+                         "Status"]
+    assert len(listed) == len(interviews) + 1
+    first = interviews.sort_values(["starts_at", "interview_id"]).iloc[0]
+    assert listed[1][:4] == [long_day(first.starts_at), f"{first.starts_at:%H:%M}",
+                             dict(bodies(tables))[first.body_id], first.organisation]
+    assert listed[1][4].startswith(first.interviewee)
+    personal = [v for c in ("email", "phone", "notes")
                 for v in interviews[c].dropna() if len(str(v)) > 3]
-    assert personal, "the default workbook names its interviewees (internal only)"
+    names = [v for v in interviews.interviewee.dropna() if len(str(v)) > 3]
+    assert personal and names, "the default workbook names its interviewees (internal only)"
     for out in (internal, external):
         for path in (out / "inception_report.docx", out / "inception_report.html"):
             text = all_text(path)
             assert not [v for v in personal if str(v) in text], path
+            assert bool([v for v in names if str(v) in text]) == (out == internal), path
+
+
+def test_inception_title_block(external: Path) -> None:
+    """Issue 16, item 8: a title block, not a blank cover page: the deliverable, its due date,
+    the version and the date of the data, then the report starts on the same page."""
+    document = docx.Document(str(external / "inception_report.docx"))
+    block = {r.cells[0].text: r.cells[1].text for r in document.tables[0].rows}
+    assert block["Deliverable"] == "Deliverable 1 of 2, due 12 September 2025"
+    assert block["Version"] == "Draft for review by IOM (not started)"
+    assert block["Date of the data"] and block["Audience"] == "External"
+    texts = [p for p in document.paragraphs if p.text]
+    assert not any(p.paragraph_format.page_break_before for p in document.paragraphs[:12])
+    assert [p.text for p in texts if p.style.name == "Heading 1"][0] == "Purpose"
 
 
 def test_data_collection_plan(external: Path, tables: dict[str, pd.DataFrame]) -> None:

@@ -22,6 +22,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 import openpyxl
+import pandas as pd
 import pytest
 from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.worksheet import Worksheet
@@ -31,6 +32,7 @@ from matrixbook.api import build, validate
 from matrixbook.newbook import write_workbook
 from matrixbook.outputs import workplan
 from matrixbook.schema import load_schema
+from matrixbook.validation import check_workbook
 
 TODAY_DATE = date.fromisoformat(TODAY)
 
@@ -139,6 +141,29 @@ def test_bars_fill_exactly_the_days_of_the_task(schedule: Worksheet) -> None:
     assert fill(schedule, row, cols[date(2025, 8, 19)]) is None
     assert fill(schedule, row, cols[date(2025, 9, 8)]) is None
     assert fill(schedule, row, cols[date(2025, 9, 6)]) == WEEKEND  # Saturday after the bar
+
+
+def test_deadlines_are_labelled_lines_down_the_whole_chart(schedule: Worksheet) -> None:
+    """Issue 16, item 9: each deliverable's deadline is a line down every row of the chart at
+    the end of its day, named above the chart; the Deliverable column names the deliverable."""
+    cols, rows = day_columns(schedule), task_rows(schedule)
+    header = workplan.SCHEDULE_HEADER_ROWS
+    last = max(rows.values())
+    for day, name in ((date(2025, 9, 12), "Deliverable 1"), (date(2025, 9, 30),
+                                                              "Deliverable 2")):
+        col = cols[day]
+        assert schedule.cell(2, col).value == f"{name} due ▼"
+        lines = {schedule.cell(r, col).border.right.style for r in range(3, last + 1)}
+        assert lines == {"thick"}, (day, lines)
+        assert schedule.cell(header + 1, col + 1).border.right.style != "thick"
+    others = {schedule.cell(r, cols[date(2025, 9, 11)]).border.right.style
+              for r in range(3, last + 1)}
+    assert "thick" not in others
+    column = workplan.SCHEDULE_FIELDS.index("deliverable_id") + 1
+    shown = {tid: schedule.cell(r, column).value for tid, r in rows.items()}
+    assert shown["WP-01"] == shown["WP-10"] == "Deliverable 1"
+    assert shown["WP-14"] == shown["WP-16"] == "Deliverable 2"
+    assert not [v for v in shown.values() if str(v).startswith("WP-")]
 
 
 def test_milestone_and_both_deliverables_are_markers_on_their_day(schedule: Worksheet) -> None:
@@ -343,8 +368,7 @@ def test_names_and_contacts_only_in_the_internal_build(built: Path,
     assert not [t for t in texts if "example.org" in t or "Placeholder" in t
                 or "+00 000" in t]
     headers = [c.value for c in external["Interviews"][workplan.INTERVIEW_HEADER_ROWS]]
-    assert headers == ["Date", "Start", "End", "Time zone", "Body", "Organisation", "Role",
-                       "Mode", "Status", "Interviewer", "Topics", "Interview ID"]
+    assert headers == ["Week", "Body", "Interviews", "Mode", "Status"]
     assert external["Schedule"]["A2"].value.startswith("From master.xlsx")
     assert "External version" in external["Schedule"]["A2"].value
 
@@ -612,3 +636,26 @@ def test_clash_with_a_long_interview_two_places_before(edited: Callable[..., Pat
     }})
     assert findings(book, "interviewer-clash") == [
         ["Interviews", cell("Interviews", "Date and time", "INT-002")], ["Interviews", third]]
+
+
+def test_external_calendar_is_per_week_and_body(built_external: Path) -> None:
+    """Issue 16, item 11: the external calendar never shows one interviewee's organisation,
+    role and exact time: interviews per week and body, with their count, modes and statuses."""
+    interviews = check_workbook(MASTER, load_schema()).tables["Interviews"]
+    external = openpyxl.load_workbook(built_external / "workplan.xlsx")
+    ws = external["Interviews"]
+    rows = table(ws, workplan.INTERVIEW_HEADER_ROWS)
+    rows = [r for r in rows if r["Week"]]
+    assert sum(r["Interviews"] for r in rows) == len(interviews)
+    las = interviews[interviews.body_id == "ENT-LAS"]
+    first = las.starts_at.min()
+    monday = (first - pd.Timedelta(days=first.weekday())).date()
+    las_rows = [r for r in rows if r["Body"] == "LAS"]
+    assert las_rows[0]["Week"] == f"Week of {monday.day} {monday:%b %Y}"
+    assert sum(r["Interviews"] for r in las_rows) == len(las)
+    texts = [str(c.value) for sheet in external.worksheets for row in sheet.iter_rows()
+             for c in row if c.value is not None]
+    for value in interviews.organisation.tolist() + interviews.role.tolist():
+        assert not [t for t in texts if value in t], value
+    assert not [c.value for row in ws.iter_rows() for c in row
+                if isinstance(c.value, datetime) and (c.value.hour or c.value.minute)]

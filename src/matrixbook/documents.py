@@ -575,16 +575,51 @@ def docx_bytes(name: str, context: Mapping[str, Any], source: Path | None = None
         for part in (section.header, section.footer):
             if not part.is_linked_to_previous:
                 schema_order(part._element)
-    props = tpl.docx.core_properties
-    props.author = AUTHOR
-    props.last_modified_by = AUTHOR
-    props.created = FIXED_CREATED
-    props.modified = FIXED_CREATED
-    props.last_printed = FIXED_CREATED
-    props.revision = 1
-    if title:
-        props.title = title
+    set_properties(tpl.docx, title, context.get("properties") or {})
     return _save_deterministic(tpl)
+
+
+def set_properties(document: Any, title: str, properties: Mapping[str, str]) -> None:
+    """Word's document properties (File > Info): the document's own title, subject, author,
+    company, language and keywords, dated the day of the data, so a partner who opens them
+    reads about the mapping, never about the template it came from; the same data gives the
+    same bytes."""
+    props = document.core_properties
+    author = properties.get("author", AUTHOR)
+    props.author = author
+    props.last_modified_by = author
+    props.title = title or properties.get("title", "")
+    props.subject = properties.get("subject", "")
+    props.keywords = properties.get("keywords", "")
+    props.category = properties.get("category", "")
+    props.comments = properties.get("comments", "")
+    props.language = properties.get("language", "")
+    when = _data_datetime(properties.get("date", ""))
+    props.created = props.modified = props.last_printed = when
+    props.revision = 1
+    company = properties.get("company", "")
+    for part in document.part.package.parts:
+        if str(part.partname) == "/docProps/app.xml":
+            _set_company(part, company)
+
+
+def _data_datetime(text: str) -> datetime:
+    """The date of the data (2025-09-12) as the documents' created and modified time; the fixed
+    date of every generated file when the data carries none."""
+    try:
+        return datetime.fromisoformat(text[:10])
+    except ValueError:
+        return FIXED_CREATED
+
+
+def _set_company(part: Any, company: str) -> None:
+    """The Company of docProps/app.xml (python-docx reads only the core properties)."""
+    from xml.sax.saxutils import escape
+
+    blob = part.blob.decode("utf-8")
+    value = f"<Company>{escape(company)}</Company>" if company else "<Company/>"
+    blob = re.sub(r"<Company>.*?</Company>|<Company/>", value, blob, flags=re.S)
+    part._blob = blob.encode("utf-8")  # noqa: SLF001 - a plain Part's bytes
 
 
 class _Replay:
@@ -948,7 +983,9 @@ def common_context(ctx: Any, title: str) -> dict[str, Any]:
     """What every document's cover and footer show. Dates in the one style of documents
     (`data_date` and `data_date_long` are the same; `data_date_iso` is for file names)."""
     shown = long_day(ctx.data_date) or ctx.data_date
+    publisher = ctx.schema.publisher
     return {
+        "properties": document_properties(ctx, title),
         "doc_title": title,
         "footer_title": title,
         "data_date": shown,
@@ -958,6 +995,17 @@ def common_context(ctx: Any, title: str) -> dict[str, Any]:
         "audience_label": ctx.audience_label,
         "internal": ctx.audience == "internal",
         "source_name": ctx.source_name,
-        "organisation": "International Organization for Migration (IOM)",
-        "office": "Regional Office for the Middle East and North Africa",
+        "organisation": publisher.organisation,
+        "office": publisher.office,
     }
+
+
+def document_properties(ctx: Any, subject: str, keywords: Sequence[str] = (),
+                        category: str = "") -> dict[str, str]:
+    """What `set_properties` writes into a document: from the schema's publisher and the date
+    of the data (`subject` and `keywords` say what the document is about)."""
+    publisher = ctx.schema.publisher
+    words_ = [publisher.keywords, *(k for k in keywords if k)]
+    return {"subject": subject, "author": publisher.author, "company": publisher.company,
+            "language": publisher.language, "keywords": "; ".join(w for w in words_ if w),
+            "category": category, "comments": "", "date": str(ctx.data_date)}

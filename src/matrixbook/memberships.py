@@ -372,6 +372,25 @@ def country_names(schema: Any) -> dict[str, str]:
             for t in vocabulary.terms}
 
 
+def organisations(schema: Any) -> frozenset[str]:
+    """Codes that stand for an organisation, not a state (the EU in a dialogue): declared
+    `organisation: true` in schemas/workbook.yaml. Every output counts them apart from
+    states and says which is which."""
+    return frozenset(code for code, v in schema.extra_country_codes.items()
+                     if isinstance(v, dict) and v.get("organisation"))
+
+
+def states_and_organisations(codes: Iterable[str], organisation_codes: frozenset[str]
+                             ) -> tuple[list[str], list[str]]:
+    """`codes` split into states and organisations, each in the order given."""
+    codes = list(codes)
+    return ([c for c in codes if c not in organisation_codes],
+            [c for c in codes if c in organisation_codes])
+
+
+ORGANISATION = "organisation"  # the word after an organisation's name in a list of members
+
+
 # --------------------------------------------------------------------------- most shared
 
 

@@ -202,6 +202,27 @@ class Schema:
     def allowed(self, column: Column) -> tuple[str, ...] | None:
         return self.vocabulary(column.vocabulary).codes if column.vocabulary else None
 
+    @cached_property
+    def publisher(self) -> Publisher:
+        """Who the deliverables are from (workbook.yaml's `publisher`)."""
+        declared = self.extra.get("publisher") or {}
+        return Publisher(**{k: str(v) for k, v in declared.items()
+                            if k in Publisher.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class Publisher:
+    """The organisation every deliverable names: on covers and page headers, and as the
+    author, company and language of each file's properties. Declared once, in
+    schemas/workbook.yaml; these defaults hold when a schema of one's own leaves it out."""
+
+    organisation: str = "International Organization for Migration (IOM)"
+    company: str = "International Organization for Migration"
+    office: str = "Regional Office for the Middle East and North Africa"
+    author: str = "IOM MENA Regional Office"
+    language: str = "en-GB"
+    keywords: str = "IOM; migration"
+
 
 @lru_cache(maxsize=4)
 def countries_vocabulary(extra: tuple[tuple[str, str], ...]) -> Vocabulary:

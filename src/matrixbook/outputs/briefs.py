@@ -32,6 +32,7 @@ from matrixbook.documents import (
     common_context,
     country_names,
     day,
+    document_properties,
     is_blank,
     paragraphs,
     record,
@@ -121,10 +122,13 @@ def _members(schema: Schema, lookup: Lookup, body_id: str) -> list[dict[str, Any
     by_country = lookup.roster.by_body.get(body_id, {})
     countries = lookup.countries
     roles = list(schema.vocabulary("membership_roles").codes)
+    bodies_not_states = memberships.organisations(schema)
     out = []
     for rows in by_country.values():
         for r in rows:
             name = countries.get(r.country, r.country)
+            if r.country in bodies_not_states:
+                name = f"{name} ({memberships.ORGANISATION})"
             out.append({
                 "code": r.country,
                 "country": name,
@@ -142,8 +146,18 @@ def _members(schema: Schema, lookup: Lookup, body_id: str) -> list[dict[str, Any
     return out
 
 
-_PLURAL = {"Member": ("member", "members"), "Observer": ("observer", "observers"),
-           "Participant": ("participant", "participants"), "Suspended": ("suspended", "suspended")}
+# How a count of states or organisations names their role: "55 member states".
+_ADJECTIVE = {"Member": "member", "Observer": "observer", "Participant": "participating",
+              "Suspended": "suspended"}
+NAMED_UP_TO = 3  # unconfirmed seats named in the sentence; beyond, counted
+
+
+def _not_confirmed(seats: list[Any], lookup: Lookup) -> str:
+    """"1 not confirmed: United Kingdom", or the count alone when there are many."""
+    text = f"{len(seats)} not confirmed"
+    if len(seats) <= NAMED_UP_TO:
+        text += ": " + ", ".join(lookup.countries.get(s.country, s.country) for s in seats)
+    return text
 
 
 def _member_summary(schema: Schema, lookup: Lookup, body_id: str,
@@ -153,24 +167,34 @@ def _member_summary(schema: Schema, lookup: Lookup, body_id: str,
     if not members:
         return ""
     seats = [s for s in lookup.roster.seats(body_id, lookup.on) if s.role]
+    bodies_not_states = memberships.organisations(schema)
     parts = []
     for role in schema.vocabulary("membership_roles").codes:
         held = [s for s in seats if s.role == role]
         if not held:
             continue
-        one, many = _PLURAL.get(role, (role.lower(), role.lower()))
-        text = f"{len(held)} {one if len(held) == 1 else many}"
-        if role == memberships.SUSPENDED:
-            text += " (" + ", ".join(lookup.countries.get(s.country, s.country)
-                                     for s in held) + ")"
-        elif doubtful := sum(1 for s in held if not s.confirmed):
-            text += f" ({doubtful} not confirmed)"
-        parts.append(text)
+        states = [s for s in held if s.country not in bodies_not_states]
+        others = [s for s in held if s.country in bodies_not_states]
+        adjective = _ADJECTIVE.get(role, role.lower())
+        if states:
+            text = f"{len(states)} {adjective} state{'s' if len(states) != 1 else ''}"
+            if role == memberships.SUSPENDED:
+                text += " (" + ", ".join(lookup.countries.get(s.country, s.country)
+                                         for s in states) + ")"
+            elif doubtful := [s for s in states if not s.confirmed]:
+                text += f" ({_not_confirmed(doubtful, lookup)})"
+            parts.append(text)
+        if others:
+            text = (f"{len(others)} {adjective} organisation{'s' if len(others) != 1 else ''} ("
+                    + ", ".join(lookup.countries.get(s.country, s.country)
+                                + ("" if s.confirmed else ", not confirmed") for s in others)
+                    + ")")
+            parts.append(text)
     when = f"On {day(lookup.on)}" if lookup.on else "With no date to read them on"
     listed = ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else "".join(parts)
     sentence = f"{when}: {listed or 'no country holds a role'}."
     past = sum(1 for m in members if not m["current"])
-    sentence += " The table lists every role recorded in the Memberships sheet"
+    sentence += " The table lists every role recorded in the mapping"
     sentence += (f", including {past} that {'have' if past != 1 else 'has'} ended."
                  if past else ".")
     return sentence
@@ -377,8 +401,12 @@ def write(ctx: BuildContext) -> list[Path]:
     on = memberships.reference_date(ctx.today, ctx.data_date)
     common = common_context(ctx, "")  # the same for every note: read once
     for _sheet, _row, content in notes(ctx.schema, ctx.tables, on):
-        title = f"Briefing note: {content['display_name']}"
+        title = f"Briefing note: {content['name']}"
         context = dict(common, doc_title=title, footer_title=title)
+        context["properties"] = document_properties(
+            ctx, f"{content['kind']}: {content['display_name']}. Mandate, governance, "
+                 "policies, climate action and mobility, data, and entry points for IOM.",
+            [content["acronym"], content["kind"].lower()], "Briefing note")
         context["footer_title"] = f"Briefing note: {content['acronym'] or content['name']}"
         context.update(content)
         estimate = page_estimate(content)

@@ -194,10 +194,15 @@ def reference_dates(policies: pd.DataFrame) -> pd.Series:
     return days
 
 
+IMPORT_ROW_LINES = 6  # lines shown of a long cell of the import sheet
+UNCONFIRMED = " (not confirmed)"  # after a country name whose membership no source confirms
+
+
 @dataclass(frozen=True)
 class Members:
     countries: list[str]
     doubts: list[Doubt]
+    unconfirmed: tuple[str, ...] = ()  # countries whose member role no source confirms
 
 
 class Roster:
@@ -233,9 +238,12 @@ def _members_on(roster: membership_rule.Roster, body_id: str, on: date | None,
     member, excluded = mapping.member_roles, mapping.excluded_roles
     if on is None:
         rows = roster.by_body.get(body_id, {})
-        return Members(sorted(c for c, rs in rows.items() if any(r.role in member for r in rs)),
-                       [])
+        held = {c: [r for r in rs if r.role in member] for c, rs in rows.items()}
+        return Members(sorted(c for c, rs in held.items() if rs), [],
+                       tuple(sorted(c for c, rs in held.items()
+                                    if rs and not all(r.confirmed for r in rs))))
     countries: list[str] = []
+    unconfirmed: list[str] = []
     left: list[Doubt] = []  # memberships that ended on a date not recorded
     suspended: list[Doubt] = []  # suspensions with a date missing
     for seat in roster.seats(body_id, on):
@@ -244,11 +252,13 @@ def _members_on(roster: membership_rule.Roster, body_id: str, on: date | None,
         if not (holds_member or may_hold) or any(r in excluded for r in seat.certain):
             continue
         countries.append(seat.country)
+        if not seat.confirmed:
+            unconfirmed.append(seat.country)
         if not holds_member:
             left.append(may_hold[0])
         suspended += [d for d in seat.doubts if d.role in excluded][:1]
     doubts = sorted(left, key=lambda d: d.country) + sorted(suspended, key=lambda d: d.country)
-    return Members(sorted(countries), doubts)
+    return Members(sorted(countries), doubts, tuple(sorted(unconfirmed)))
 
 
 @dataclass(frozen=True)
@@ -256,6 +266,7 @@ class Coverage:
     codes: list[str]  # every code, grouping codes included, in the order of their names
     basis: str
     doubts: list[Doubt]
+    unconfirmed: tuple[str, ...] = ()  # codes whose membership no source confirms
 
 
 def coverage(record: Any, roster: Roster, acronym: str, names: dict[str, str]) -> Coverage:
@@ -298,12 +309,14 @@ def _coverage(listed: Any, body_id: str, day: pd.Timestamp | None, dated: bool,
     read on (reference_date) and whether that day is the Adoption date itself."""
     listed = listed if isinstance(listed, list) else []
     doubts: list[Doubt] = []
+    unconfirmed: tuple[str, ...] = ()
     if listed:
         codes = list(dict.fromkeys(str(c) for c in listed))
         basis = "Listed in the master workbook"
     else:
         found = roster.members_on(body_id, day)
         codes, doubts = list(found.countries), found.doubts
+        unconfirmed = found.unconfirmed
         when = day.strftime("%Y-%m-%d") if day is not None else "any date"
         if day is not None and not dated:
             when += " (end of the year adopted)"
@@ -312,7 +325,9 @@ def _coverage(listed: Any, body_id: str, day: pd.Timestamp | None, dated: bool,
             basis += ": none recorded"
         for doubt in doubts:
             basis += f"; {doubt.country} counted although {doubt.reason}"
-    return Coverage(order.sort(codes), basis, doubts)
+        if unconfirmed:
+            basis += f"; membership not confirmed by a source: {', '.join(unconfirmed)}"
+    return Coverage(order.sort(codes), basis, doubts, unconfirmed)
 
 
 def labels(schema: Schema, vocabulary: str) -> dict[str, str]:
@@ -400,10 +415,12 @@ def _derived_columns(rows: pd.DataFrame, bodies: dict[str, dict[str, Any]], rost
         acronym = body.get("acronym") or body_id
         day = None if day is None or day is pd.NaT else pd.Timestamp(day)
         cover = _coverage(own, str(body_id), day, bool(on_adoption), roster, acronym, order)
-        key = tuple(cover.codes)
+        key = (*cover.codes, "?", *cover.unconfirmed)
         if key not in shown:
+            doubtful = set(cover.unconfirmed)
             shown[key] = ([c for c in cover.codes if c not in groupings],
-                          [countries.get(c, c) for c in cover.codes])
+                          [countries.get(c, c) + (UNCONFIRMED if c in doubtful else "")
+                           for c in cover.codes])
         if str(body_id) not in regions_of:
             regions = [mapping.regions.get(f, f) for f in body.get("focus", [])]
             regions_of[str(body_id)] = list(dict.fromkeys(regions))
@@ -632,7 +649,9 @@ def write_xlsx(path: Path, frame: pd.DataFrame, ctx: BuildContext, mapping: Mapp
     writers = [{"date": ws.write_datetime, "integer": ws.write_number}.get(kind, ws.write_string)
                for kind in kinds]
     columns = cells if cells is not None else export_cells(frame, mapping)
-    heights = row_heights(columns, widths)
+    # At most a few lines a row: a record's full text is in its cells and on the Records sheet;
+    # a row as tall as a list of 57 countries would print two records a page.
+    heights = [min(h, IMPORT_ROW_LINES * 15.0) for h in row_heights(columns, widths)]
     blank = ws.write_blank
     for r, (height, *values) in enumerate(zip(heights, *columns, strict=True), start=1):
         ws.set_row(r, height)
@@ -803,6 +822,7 @@ def write_records(wb: Any, frame: pd.DataFrame, ctx: BuildContext, mapping: Mapp
                         note)
     if breaks:
         ws.set_h_pagebreaks(breaks)
+    ws.print_area(0, 0, max(row, FIRST_RECORD), 1)  # the two columns, not notes running on
     xlsx.print_setup(ws, header_rows=0, audience=ctx.audience, title="CLIMB records",
                      landscape=False)
     ws.hide_gridlines(2)
@@ -921,12 +941,13 @@ def about_lines(ctx: BuildContext, frame: pd.DataFrame, rows: pd.DataFrame,
          "A cell that begins with =, +, -, @, a tab or a carriage return starts with a single "
          "quote ' there, so that no spreadsheet runs it as a formula; remove that quote if the "
          "text is imported elsewhere."),
-        ("Unconfirmed facts", _unconfirmed_text(rows)),
-        ("Gaps for CLIMB", _gaps_text(rows)),
-        ("To complete", _to_complete_text(frame, mapping)),
+        ("Unconfirmed facts", _unconfirmed_text(rows) + _unconfirmed_members_text(frame)),
+        ("Required by CLIMB", _gaps_text(rows)),
+        ("Optional, to complete", _to_complete_text(frame, mapping)),
         ("Printing", "Print the Records sheet: one block per policy, on A4 portrait. The "
          f"import sheet '{mapping.sheet_title}' is laid out for import; it prints "
-         "several pages wide, the Record ID repeated on each."
+         "several pages wide, the Record ID repeated on each, and shows the first "
+         f"{IMPORT_ROW_LINES} lines of a long cell (the Records sheet shows all of it)."
          + (f" {note}" if (note := records_note(n, mapping)) else "")),
     ]
 
@@ -970,19 +991,36 @@ def _counted(counts: dict[str, int]) -> str:
 
 def _unconfirmed_text(rows: pd.DataFrame) -> str:
     if "confirmed" not in rows:
-        return "None: every record is marked as confirmed by a source."
+        return "Every record is marked as confirmed by a source."
     found = [f"{pid} ({title})" for pid, title, confirmed
              in zip(rows["policy_id"], rows["title"], rows["confirmed"], strict=True)
              if not is_missing(confirmed) and not confirmed]
     what = ("whose title, year or status no source confirms yet (Confirmed = No in the master "
             "workbook)")
     if not found:
-        return "None: every record is marked as confirmed by a source."
+        return "Every record is marked as confirmed by a source."
     if len(found) <= ABOUT_LIST_LIMIT:
         return f"Records {what}: {_listed(found)}"
     return (f"{len(found):,} records {what}, the first {ABOUT_LIST_LIMIT}: "
             + _listed(found, "filter the Confirmed column of the Policies sheet on No to list "
                       "them all"))
+
+
+def _unconfirmed_members_text(frame: pd.DataFrame) -> str:
+    """The records whose countries covered include a member no source confirms (from the basis
+    column, which names them), as a sentence to follow the unconfirmed records."""
+    basis = "Countries covered (basis)"
+    if basis not in frame or "Record ID" not in frame:
+        return ""
+    marker = "; membership not confirmed by a source: "
+    found = [f"{rid} ({text.split(marker, 1)[1]})"
+             for rid, text in zip(frame["Record ID"], frame[basis], strict=True)
+             if isinstance(text, str) and marker in text]
+    if not found:
+        return ""
+    return (" Countries covered that no source confirms as members, marked '(not confirmed)' "
+            "in the list of names: " + _listed(found, "see the column 'Countries covered "
+                                                      "(basis)'"))
 
 
 def _gaps_text(rows: pd.DataFrame) -> str:
@@ -992,7 +1030,9 @@ def _gaps_text(rows: pd.DataFrame) -> str:
     ids = rows["policy_id"].tolist() if "policy_id" in rows else [""] * len(rows)
     found = _per_record(ids, empty)
     if not found:
-        return "None."
+        names = [name for _, name in CLIMB_NEEDS]
+        return (f"Every record has {', '.join(names[:-1])} and {names[-1]}: what CLIMB cannot "
+                "take a record without.")
     if len(found) <= ABOUT_LIST_LIMIT:
         return ("Records missing what CLIMB needs (also reported by matrixbook validate): "
                 + _listed(found))
@@ -1005,7 +1045,7 @@ def _gaps_text(rows: pd.DataFrame) -> str:
 def _to_complete_text(frame: pd.DataFrame, mapping: Mapping) -> str:
     """The optional export columns each record leaves empty, named once per code and label
     pair ("Language", not "Language code" and "Language"), leaving out what CLIMB cannot do
-    without (listed under "Gaps for CLIMB")."""
+    without (listed under "Required by CLIMB")."""
     needed = {field for field, _ in CLIMB_NEEDS}
     empty: dict[str, np.ndarray] = {}
     for col in mapping.columns:
@@ -1017,7 +1057,7 @@ def _to_complete_text(frame: pd.DataFrame, mapping: Mapping) -> str:
     ids = frame[mapping.columns[0].label].tolist() if len(frame.columns) else []
     found = _per_record(ids, empty)
     if not found:
-        return "None: every optional CLIMB column is filled."
+        return "Every optional CLIMB column is filled."
     if len(found) <= ABOUT_LIST_LIMIT:
         return ("Optional CLIMB columns left empty, to be completed before import, record by "
                 "record (an empty Language is also a warning of matrixbook validate): "

@@ -13,8 +13,16 @@ from typing import Any
 
 import pandas as pd
 
+from matrixbook import interviews as calendar
 from matrixbook.build import BuildContext, Output
-from matrixbook.documents import as_text, common_context, day, is_blank, write_pair
+from matrixbook.documents import (
+    as_text,
+    common_context,
+    day,
+    document_properties,
+    is_blank,
+    write_pair,
+)
 from matrixbook.schema import Schema
 from matrixbook.validation.rules import collection_period
 
@@ -55,6 +63,50 @@ def _deliverables(plan: pd.DataFrame) -> list[dict[str, str]]:
     return [{"id": as_text(r.task_id), "task": as_text(r.task), "due": day(r.end_date),
              "status": as_text(r.status), "approved": day(r.get("approval_date")) or "–"}
             for _, r in rows.iterrows()]
+
+
+def _this_deliverable(deliverables: list[dict[str, str]]) -> dict[str, str] | None:
+    """The deliverable the inception report is part of: the one whose task names the inception
+    report, else the first due; with its number (1 = first due) and version."""
+    if not deliverables:
+        return None
+    numbered = [dict(d, number=str(i), of=str(len(deliverables)))
+                for i, d in enumerate(deliverables, start=1)]
+    chosen = next((d for d in numbered if "inception" in d["task"].lower()), numbered[0])
+    approved = chosen["approved"] != "–"
+    chosen["version"] = (f"Final, approved by IOM on {chosen['approved']}" if approved
+                         else f"Draft for review by IOM ({chosen['status'].lower()})")
+    return chosen
+
+
+def _calendar(ctx: BuildContext, bodies: pd.DataFrame) -> dict[str, Any]:
+    """The interview calendar: per week and body (count, modes) for everyone; every interview
+    (date, time, body, organisation, mode, status, and who) in an internal build only."""
+    table = ctx.tables.get("Interviews")
+    schema = ctx.schema
+    ids = [str(b) for b in bodies["body_id"]]
+    acronyms = {str(b["body_id"]): as_text(b.get("acronym")) or str(b["body_id"])
+                for b in bodies.to_dict("records")}
+    weeks = calendar.per_week(table, ids, schema.vocabulary("interview_modes").codes,
+                              schema.vocabulary("interview_status").codes)
+    rows = [{"week": f"Week of {day(w.week)}" if w.week else "Not yet scheduled",
+             "body": acronyms.get(w.body_id, w.body_id or "–"), "count": str(w.count),
+             "modes": w.modes_text(), "statuses": w.statuses_text()} for w in weeks]
+    listed: list[dict[str, str]] = []
+    if ctx.audience == "internal" and table is not None and not table.empty:
+        ordered = table.sort_values(["starts_at", "interview_id"], na_position="last",
+                                    kind="stable")
+        for r in ordered.to_dict("records"):
+            start = r.get("starts_at")
+            who = ", ".join(as_text(r.get(k)) for k in ("interviewee", "role")
+                            if as_text(r.get(k)))
+            listed.append({
+                "date": day(start) if not is_blank(start) else "Not yet scheduled",
+                "time": "" if is_blank(start) else f"{pd.Timestamp(start):%H:%M}",
+                "body": acronyms.get(str(r.get("body_id")), as_text(r.get("body_id"))),
+                "organisation": as_text(r.get("organisation")), "who": who,
+                "mode": as_text(r.get("mode")), "status": as_text(r.get("status"))})
+    return {"calendar_weeks": rows, "calendar_interviews": listed}
 
 
 def _count_table(frame: pd.DataFrame, keys: list[Any], rows: list[tuple[str, Any]],
@@ -121,6 +173,7 @@ def report_content(ctx: BuildContext) -> dict[str, Any]:
     entities = _body_rows(schema, tables.get("Entities"), "entity_id", "entity_type")
     dialogues = _body_rows(schema, tables.get("Dialogues"), "dialogue_id", "dialogue_type")
     interview_counts = _interviews(schema, tables, bodies)
+    deliverables = _deliverables(tables.get("Workplan"))
     collection_counts = _collection(schema, tables)
     return {
         "counts": {
@@ -136,7 +189,9 @@ def report_content(ctx: BuildContext) -> dict[str, Any]:
         "entities": entities,
         "dialogues": dialogues,
         "phases": _phases(schema, tables.get("Workplan")),
-        "deliverables": _deliverables(tables.get("Workplan")),
+        "deliverables": deliverables,
+        "deliverable": _this_deliverable(deliverables),
+        **_calendar(ctx, bodies),
         "interviews": interview_counts["rows"],
         "interview_statuses": interview_counts["columns"],
         "interview_totals": interview_counts["totals"],
@@ -149,6 +204,10 @@ def report_content(ctx: BuildContext) -> dict[str, Any]:
 def write(ctx: BuildContext) -> list[Path]:
     title = "Inception report"
     context = common_context(ctx, title)
+    context["properties"] = document_properties(
+        ctx, "Inception report (deliverable 1) of the mapping of regional entities and "
+             "inter-regional migration dialogues: methodology, scope, workplan, interview "
+             "calendar and data-collection plan.", ["inception report"], "Inception report")
     context.update(report_content(ctx))
     return write_pair(ctx, "inception_report", "inception_report", context, title)
 

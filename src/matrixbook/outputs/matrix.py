@@ -48,8 +48,16 @@ UNCONFIRMED_MARK = "?"
 
 FONT_SIZE = 10
 # Theme columns are narrow, under headers turned 90 degrees, so the matrix prints large.
-THEME_WIDTH = 8.5
-THEME_HEADER_POINTS_PER_CHAR = 7.0
+THEME_WIDTH = 7
+BODY_WIDTH, NAME_WIDTH = 8, 16
+ENTRY_POINTS_WIDTH = 44  # the widest text: wide, so its rows stay short
+KIND_WIDTH = 19.5  # "Inter-regional dialogue" on one line
+# The Matrix prints at a fixed scale, never shrunk below this (text of FONT_SIZE points prints
+# at FONT_SIZE * scale / 100, at least 8 points); a page holds the body and name columns and
+# every theme column, the other columns follow on the next page across.
+SMALLEST_SCALE = 80
+THEME_HEADER_POINTS_PER_CHAR = 7.5
+THEME_HEADER_LINES = 3  # theme headers read bottom-up on up to three lines
 LINE_HEIGHT = 13.5  # points per wrapped line at FONT_SIZE
 COUNTRY_WIDTH = 28  # the Membership sheet's country names wrap within it
 
@@ -114,6 +122,7 @@ class Mapping:
     ranked: list[Tally]  # every country with a role: most bodies shared first
     shared: list[Tally]  # the most shared countries (memberships.most_shared)
     names: dict[str, str]  # country code -> name
+    organisations: frozenset[str] = frozenset()  # codes of organisations, not states
 
     @property
     def countries(self) -> list[str]:
@@ -147,6 +156,14 @@ class Mapping:
     def countries_per_body(self) -> Counter[str]:
         return Counter(body for _, body in self.seats)
 
+    def states_per_body(self) -> Counter[str]:
+        """Seats of every role held by states (organisations such as the EU counted apart)."""
+        return Counter(body for country, body in self.seats
+                       if country not in self.organisations)
+
+    def organisations_per_body(self) -> Counter[str]:
+        return Counter(body for country, body in self.seats if country in self.organisations)
+
     def relevance(self, body_id: str, theme: str) -> str:
         cell = self.cells.get((body_id, theme))
         return cell.relevance if cell else NOT_RECORDED
@@ -171,8 +188,13 @@ def gather(ctx: BuildContext) -> Mapping:
              if s.role is not None and s.body_id in known}
     roles = memberships.roles_on(ctx.tables, on, roster)
     names = memberships.country_names(ctx.schema)
+    organisations = memberships.organisations(ctx.schema)
+    for code in organisations:  # the grid says which rows are organisations, not states
+        if code in names:
+            names[code] = f"{names[code]} ({memberships.ORGANISATION})"
     ranked = memberships.tallies(roles, order, names)
-    shared, _ = memberships.most_shared(ranked)
+    # The most shared *countries*: an organisation (the EU) is not one.
+    shared, _ = memberships.most_shared([t for t in ranked if t.country not in organisations])
     return Mapping(
         bodies=bodies,
         theme_names=list(ctx.schema.vocabulary("themes").codes),
@@ -182,6 +204,7 @@ def gather(ctx: BuildContext) -> Mapping:
         ranked=ranked,
         shared=shared,
         names=names,
+        organisations=organisations,
     )
 
 
@@ -225,6 +248,11 @@ class Formats:
                                    "border_color": "#D9D9D9"})
         self.bold = wb.add_format({**base, "text_wrap": True, "bold": True, "border": 1,
                                    "border_color": "#D9D9D9"})
+        rule = {"top": 2, "top_color": xlsx.IOM_BLUE}
+        self.first_text = wb.add_format({**base, "text_wrap": True, "border": 1,
+                                         "border_color": "#D9D9D9", **rule})
+        self.first_bold = wb.add_format({**base, "text_wrap": True, "bold": True, "border": 1,
+                                         "border_color": "#D9D9D9", **rule})
         self.number = wb.add_format({**base, "align": "center", "border": 1,
                                      "border_color": "#D9D9D9"})
         self.total = wb.add_format({**base, "align": "center", "bold": True, "border": 1,
@@ -255,7 +283,21 @@ def _lines(text: str, width: float) -> int:
     """How many lines `text` wraps to in a column `width` characters wide (an estimate: Excel
     does not size rows of generated files itself, and LibreOffice does not always)."""
     chars = max(int(width * 1.25) - 1, 4)
-    return sum(max(1, math.ceil(len(part) / chars)) for part in str(text).split("\n"))
+    return sum(_wrapped(part, chars) for part in str(text).split("\n"))
+
+
+def _wrapped(text: str, chars: int) -> int:
+    """Lines of `text` wrapped between words at `chars` characters a line."""
+    lines, used = 1, 0
+    for word in text.split():
+        if used and used + 1 + len(word) > chars:
+            lines += 1
+            used = 0
+        used += len(word) + (1 if used else 0)
+        while used > chars:  # a word longer than the line breaks inside
+            lines += 1
+            used -= chars
+    return lines
 
 
 def _row_height(values: list[tuple[str, float]], minimum: int = 1) -> float:
@@ -345,18 +387,21 @@ def matrix_columns(ctx: BuildContext, mapping: Mapping) -> list[MatrixColumn]:
     columns under their declared headers, then (internal builds only, because the external
     tables no longer hold them) the internal columns."""
     entities = ctx.schema.sheet("Entities")
-    cols = [MatrixColumn("Body", 11, "acronym"), MatrixColumn("Name", 24, "name_en")]
+    cols = [MatrixColumn("Body", BODY_WIDTH, "acronym"),
+            MatrixColumn("Name", NAME_WIDTH, "name_en")]
     cols += [MatrixColumn(t, THEME_WIDTH, theme=t) for t in mapping.theme_names]
     for name in ("geographic_focus", "iom_engagement", "entry_points"):
         c = entities.column(name)
-        cols.append(MatrixColumn(c.name, min(c.width * 0.8, 34), c.field))
+        width = ENTRY_POINTS_WIDTH if name == "entry_points" else min(c.width * 0.8, 34)
+        cols.append(MatrixColumn(c.name, width, c.field))
+    cols.append(MatrixColumn("Kind", KIND_WIDTH, "kind"))
     internal = [c for s in ("Entities", "Dialogues") for c in ctx.schema.sheet(s).columns
                 if c.internal and c.field in mapping.bodies.columns]
     unique: dict[str, Column] = {}
     for c in internal:
         unique.setdefault(c.field, c)
     for c in unique.values():
-        cols.append(MatrixColumn(c.name, min(c.width, 30), c.field, internal=True))
+        cols.append(MatrixColumn(c.name, min(c.width * 1.2, 48), c.field, internal=True))
     return cols
 
 
@@ -387,15 +432,17 @@ def write_matrix(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None:
         ws.write_string(header, i, col.header, fmt)
     longest = max([len(c.header) for c in cols if c.theme], default=10)
     ws.set_row(header, max(_row_height([(c.header, c.width) for c in cols if not c.theme]),
-                           THEME_HEADER_POINTS_PER_CHAR * math.ceil(longest / 2) + 8))
+                           THEME_HEADER_POINTS_PER_CHAR * math.ceil(longest / THEME_HEADER_LINES)
+                           + 8))
     row = header + 1
-    for kind, label in GROUPS:
+    heights: list[float] = []
+    firsts: list[int] = []  # row of the first body of each kind
+    for kind, _label in GROUPS:
         group = m.bodies.loc[m.bodies["kind"] == kind]
-        ws.write_string(row, 0, f"{label} ({len(group)})", f.group)
-        for i in range(1, len(cols)):
-            ws.write_blank(row, i, None, f.group)
-        row += 1
+        first = True
         for body in group.to_dict("records"):
+            if first:
+                firsts.append(row)
             sized = []
             for i, col in enumerate(cols):
                 if col.theme:
@@ -408,20 +455,97 @@ def write_matrix(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None:
                     sized.append((level, col.width))
                     continue
                 text = _text(body.get(col.field), sep)
-                xlsx.write_value(ws, row, i, text, f.bold if col.field == "acronym" else f.text)
+                fmt = f.bold if col.field == "acronym" else f.text
+                if first and firsts[:-1]:  # a rule between entities and dialogues
+                    fmt = f.first_bold if col.field == "acronym" else f.first_text
+                xlsx.write_value(ws, row, i, text, fmt)
                 sized.append((text, col.width))
-            ws.set_row(row, _row_height(sized))
+            height = _row_height(sized)
+            ws.set_row(row, height)
+            heights.append(height)
             row += 1
+            first = False
+    if row == header + 1:
+        ws.write_string(row, 0, "No entity or dialogue recorded yet.", f.note)
     last = row - 1
+    # The filter covers the header and the bodies' rows only: every row under it is a body.
     ws.autofilter(header, 0, max(last, header), len(cols) - 1)
     ws.freeze_panes(header + 1, 2)
     _setup(ws, ctx, f"Mapping matrix, data as of {ctx.data_date}", repeat=header)
+    _matrix_pages(ws, cols, header, heights, firsts)
     ws.activate()
+
+
+def _pixels(width: float) -> int:
+    """A column's width in pixels, as Excel draws it (LibreOffice prints a pixel as a point,
+    a third wider than Excel: the scale is set for LibreOffice, so Excel has room to spare)."""
+    return int(width * 7 + 5)
+
+
+def matrix_scale(cols: list[MatrixColumn]) -> int:
+    """The print scale at which the body, name and theme columns fill one page across."""
+    first_page = sum(_pixels(c.width) for c in cols if c.theme or c.field in ("acronym",
+                                                                              "name_en"))
+    printable = A4_LANDSCAPE[0] - 2 * MARGINS[0]
+    return max(SMALLEST_SCALE, min(100, int(100 * printable / first_page)))
+
+
+def _matrix_pages(ws: Any, cols: list[MatrixColumn], header: int, heights: list[float],
+                  firsts: list[int]) -> None:
+    """Print the Matrix at a readable fixed scale (Excel ignores page breaks in a sheet fitted
+    to the page, and fitting 20 columns to one page prints 5-point text): the body and name
+    columns and the header row repeated on every page; the themes on the first page across,
+    the other columns after them; a page break before the dialogues when they do not fit under
+    the entities, and never inside a body's row."""
+    scale = matrix_scale(cols)
+    ws.fit_to_pages(1, 0)  # print_setup's, undone by the scale below (xlsxwriter: one or other)
+    ws.set_print_scale(scale)
+    ws.repeat_columns(0, 1)
+    ws.print_across()
+    printable_w = (A4_LANDSCAPE[0] - 2 * MARGINS[0]) * 100 / scale
+    repeated = _pixels(cols[0].width) + _pixels(cols[1].width)
+    used, v_breaks = 0, []
+    for i, col in enumerate(cols):
+        width = _pixels(col.width)
+        after_themes = i > 0 and cols[i - 1].theme is not None and col.theme is None
+        if i > 1 and (used + width > printable_w or after_themes):
+            v_breaks.append(i)
+            used = repeated
+        used += width
+    if v_breaks:
+        ws.set_v_pagebreaks(v_breaks)
+    printable_h = (A4_LANDSCAPE[1] - 2 * MARGINS[1]) * 100 / scale * 0.97
+    top = header + 1  # title, subtitle, legend and header rows on the first page
+    header_height = ws.row_sizes.get(header, [DEFAULT_ROW])[0]
+    used_h = sum(ws.row_sizes.get(r, [DEFAULT_ROW])[0] for r in range(top))
+    h_breaks = []
+    group_ends = [*(f - top for f in firsts[1:]), len(heights)]
+    start = 0
+    for end in group_ends:  # each kind of body: on pages of its own when it does not fit
+        group = sum(heights[start:end])
+        room = printable_h - header_height
+        if start and used_h + group > printable_h:
+            h_breaks.append(top + start)
+            used_h = header_height
+        # A kind that needs several pages is shared evenly among them: no page of two rows.
+        pages = math.ceil((used_h - header_height + group) / room) if group else 1
+        share = (used_h - header_height + group) / max(pages, 1)
+        on_page = used_h - header_height
+        for r in range(start, end):
+            full = used_h + heights[r] > printable_h
+            if used_h > header_height and (full or (pages > 1 and on_page >= share)):
+                h_breaks.append(top + r)
+                used_h, on_page = header_height, 0.0
+            used_h += heights[r]
+            on_page += heights[r]
+        start = end
+    if h_breaks:
+        ws.set_h_pagebreaks(h_breaks)
 
 
 def _comment_options(text: str) -> dict[str, Any]:
     lines = _lines(text, 48)
-    return {"author": "matrixbook", "x_scale": 2.5, "y_scale": max(1.0, lines / 3.5),
+    return {"author": "IOM", "x_scale": 2.5, "y_scale": max(1.0, lines / 3.5),
             "font_size": 9}
 
 
@@ -491,10 +615,13 @@ def write_membership(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None
     ws.autofilter(header, 0, max(last, header), first_body + len(bodies) - 1)
     # Per-body totals, below the filtered range so sorting the grid leaves them in place.
     row += 1
-    ws.write_string(row, 0, "Countries per body", f.label)
-    per_body = m.countries_per_body()
-    for j, body in enumerate(bodies):
-        ws.write_number(row, first_body + j, per_body[str(body["body_id"])], f.total)
+    for label, per_body in (("States per body (every role)", m.states_per_body()),
+                            ("Organisations per body (every role)",
+                             m.organisations_per_body())):
+        ws.write_string(row, 0, label, f.label)
+        for j, body in enumerate(bodies):
+            ws.write_number(row, first_body + j, per_body[str(body["body_id"])], f.total)
+        row += 1
     if not m.countries:
         ws.write_string(header + 1, 0, "No current membership recorded.", f.note)
     ws.freeze_panes(header + 1, 2)
@@ -527,22 +654,33 @@ def write_summary(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None:
         ws.write_string(row + 1, 0, note, f.note)
         row += 2
         headers = [first, *counts]
-        headers = [*headers, *[""] * (7 - len(headers)), listed]
         for i, h in enumerate(headers):
-            if h:  # a column the table does not use stays unstyled
-                ws.write_string(row, i, h, f.header)
-        height = _row_height([(h, w) for h, w in zip(headers, widths, strict=True)])
+            ws.write_string(row, i, h, f.header)
+        _listed(row, len(counts), listed, f.header)
+        height = _row_height([*((h, w) for h, w in zip(headers, widths, strict=False)),
+                              (listed, _list_width(len(counts)))])
         ws.set_row(row, height)
         pager.add(height)
         row += 1
+
+    def _list_width(counts: int) -> float:
+        return sum(widths[1 + counts:])
+
+    def _listed(at: int, counts: int, text: str, fmt: Any) -> None:
+        """The list column right after the counts: a table with fewer counts than the widest
+        spreads its list over the columns it leaves, so no empty column sits between."""
+        first_col = 1 + counts
+        if first_col < len(widths) - 1:
+            ws.merge_range(at, first_col, at, len(widths) - 1, "", fmt)
+        ws.write_string(at, first_col, text, fmt)  # typed: text never becomes a formula
 
     def line(first: str, counts: list[int], listed: str) -> None:
         nonlocal row
         ws.write_string(row, 0, first, f.bold)
         for i, count in enumerate(counts):
             ws.write_number(row, 1 + i, count, f.number)
-        ws.write_string(row, 7, listed, f.text)
-        height = _row_height([(first, widths[0]), (listed, widths[7])])
+        _listed(row, len(counts), listed, f.text)
+        height = _row_height([(first, widths[0]), (listed, _list_width(len(counts)))])
         ws.set_row(row, height)
         pager.add(height)
         row += 1
@@ -639,7 +777,8 @@ def write_about(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None:
                      "External: columns for IOM staff only (focal points, internal notes) are "
                      "left out. This copy may be shared with partners.")
     notes = [
-        ("Matrix", "One row per regional entity and per inter-regional dialogue, grouped. Each "
+        ("Matrix", "One row per regional entity, then per inter-regional dialogue (the Kind "
+                   "column says which; filter or sort on any column). Each "
                    "theme column gives how strongly the body works on the theme: "
                    + relevance.legend_text() + f" (named '{NOT_RECORDED}' in the Summary). A "
                    "red corner marks a cell with evidence: point at it (or use Review > Show "
@@ -653,8 +792,11 @@ def write_about(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None:
                        "membership. Roles that ended earlier are not shown, nor those marked "
                        "Ended whose end date is not recorded. A role with no start date is "
                        "taken to date from the founding. Bodies counts "
-                       + memberships.shared_rule(m.on) + "; 'Countries per body' counts every "
-                       "role. The briefing notes and the "
+                       + memberships.shared_rule(m.on) + ". Organisations that take part "
+                       "as a bloc (the European Union) are marked '(organisation)', are not "
+                       "among the most shared countries and are counted apart from states: "
+                       "'States per body' and 'Organisations per body' count every role. The "
+                       "briefing notes and the "
                        "mapping report read memberships by the same rule, on the same date."),
         ("Country codes", "ISO 3166-1 alpha-3, with these codes for parties that have none: "
                           + "; ".join(f"{code} = {v['name']} ({v['note']})" for code, v
@@ -668,8 +810,8 @@ def write_about(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None:
                     "briefing notes. Colours are chosen to be read by colour-blind readers, and "
                     "every shaded cell also carries a word or a letter, so the sheets print in "
                     "black and white."),
-        ("Regenerate", "This file is generated from the master workbook by `matrixbook "
-                       "build`; edit the master workbook, not this file."),
+        ("Regenerate", "This file is generated from the master workbook of the mapping: "
+                       "corrections go into the master workbook, not into this file."),
     ]
     for label, text in notes:
         ws.write_string(row, 0, label, f.label)
@@ -695,6 +837,7 @@ def write_about(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None:
         ws.write_string(row, 1, role, f.plain)
         row += 1
     _setup(ws, ctx, "About the mapping matrix", repeat=None)
+    ws.fit_to_pages(1, 1)  # one page: its legends never left alone on a page of their own
 
 
 def write(ctx: BuildContext) -> list[Path]:

@@ -25,6 +25,7 @@ interviewees' names and contacts appear only in an internal build.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -38,6 +39,7 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
+from matrixbook import interviews as interview_calendar
 from matrixbook import xlsx
 from matrixbook.build import BuildContext, Output
 from matrixbook.outputs.calendar import (
@@ -64,6 +66,7 @@ STATUS_BAR_WEEKEND = {status: xlsx.TINTS[c] for status, c in STATUS_COLOUR.items
 MARKERS = {"Milestone": "◆", "Deliverable": "★"}
 WEEKEND_FILL = "#D9D9D9"
 TODAY = xlsx.OKABE_ITO["vermillion"]
+DEADLINE = xlsx.OKABE_ITO["purple"]  # the deliverables' deadlines, down the whole chart
 LATE_FILL = xlsx.TINTS["vermillion"]
 WEEK_LINE = "#A6A6A6"
 # White edges above and below a bar, so the bars of consecutive tasks do not merge into a block.
@@ -205,6 +208,7 @@ class Timeline:
     first: date  # weekly: a Monday
     last: date  # weekly: a Sunday
     weekly: bool
+    deadlines: tuple[int, ...] = ()  # columns of the deliverables' deadlines
 
     @classmethod
     def spanning(cls, start: date, end: date) -> Timeline:
@@ -310,6 +314,12 @@ def write_schedule(wb: xlsxwriter.Workbook, f: Formats, ctx: BuildContext) -> No
         all_tasks = pd.concat([g for _, g in groups])
         timeline = Timeline.spanning(all_tasks["start_date"].min().date(),
                                      all_tasks["end_date"].max().date())
+        names = deliverable_names(all_tasks)
+        due = {str(r.task_id): r.end_date.date() for r in all_tasks.itertuples()
+               if str(r.task_id) in names}
+        columns = {timeline.column_of(d): t for t, d in due.items()}
+        timeline = dataclasses.replace(timeline, deadlines=tuple(sorted(
+            c for c in columns if c is not None)))
     _title(ws, f, "Workplan schedule", [_schedule_line(ctx, timeline)])
     left = len(SCHEDULE_FIELDS) + 1  # + notes
     hdr = SCHEDULE_HEADER_ROWS - 1
@@ -332,8 +342,9 @@ def write_schedule(wb: xlsxwriter.Workbook, f: Formats, ctx: BuildContext) -> No
     days = timeline.days
     show_today = today is not None and timeline.column_of(today) is not None
     today_col = timeline.column_of(today) if show_today and today else None
-    last_row = _write_schedule_rows(ws, f, groups, timeline, left, today, today_col)
-    _write_timeline_header(ws, f, timeline, left, today_col, last_row)
+    last_row = _write_schedule_rows(ws, f, groups, timeline, left, today, today_col, names)
+    labels = {c: f"{names[t]} due ▼" for c, t in columns.items() if c is not None}
+    _write_timeline_header(ws, f, timeline, left, today_col, last_row, labels)
     ws.freeze_panes(SCHEDULE_HEADER_ROWS, 2)
     legend_end = _write_legend(ws, f, last_row + 2, today_col is not None, timeline.weekly)
     ws.print_area(0, 0, legend_end, left + len(days) - 1)
@@ -348,11 +359,25 @@ def _timeline_format(f: Formats, timeline: Timeline, i: int, day: date, today_co
         props.update(left=5, left_color=TODAY)
     elif (day.day <= 7) if timeline.weekly else (day.weekday() == 0):
         props.update(left=1, left_color=WEEK_LINE)  # weekly: a line at each new month
+    if i in timeline.deadlines:  # a deadline: a line down the chart at the end of its day
+        props.update(right=5, right_color=DEADLINE)
     return f(align="center", valign="vcenter", **props)
 
 
+def deliverable_names(plan: pd.DataFrame) -> dict[str, str]:
+    """Task ID of each deliverable -> "Deliverable 1", "Deliverable 2"... numbered in the
+    order of their deadlines, as the terms of reference number them."""
+    if plan is None or plan.empty or "item_type" not in plan:
+        return {}
+    rows = plan[plan["item_type"] == "Deliverable"].sort_values(["end_date", "task_id"],
+                                                                 kind="stable")
+    return {str(t): f"Deliverable {i}" for i, t in enumerate(rows["task_id"], start=1)}
+
+
 def _write_timeline_header(ws: Worksheet, f: Formats, timeline: Timeline, left: int,
-                           today_col: int | None, last_row: int) -> None:
+                           today_col: int | None, last_row: int,
+                           deadline_labels: dict[int, str] | None = None) -> None:
+    deadline_labels = deadline_labels or {}
     blue = {"bg_color": xlsx.IOM_BLUE, "font_color": xlsx.HEADER_FONT, "font_size": 8}
     for i, day in enumerate(timeline.days):
         col = left + i
@@ -362,10 +387,11 @@ def _write_timeline_header(ws: Worksheet, f: Formats, timeline: Timeline, left: 
         else:
             ws.set_column(col, col, WEEKEND_WIDTH if weekend else DAY_WIDTH)
         first_of_month = (day.day <= timeline.step) or i == 0
+        month = dict(blue, right=5, right_color=DEADLINE) if i in timeline.deadlines else blue
         if first_of_month:  # text, not a date: a date would show ### in a narrow column
-            ws.write_string(2, col, day.strftime("%b %Y"), f(bold=True, align="left", **blue))
+            ws.write_string(2, col, day.strftime("%b %Y"), f(bold=True, align="left", **month))
         else:
-            ws.write_blank(2, col, None, f(**blue))
+            ws.write_blank(2, col, None, f(**month))
         fill = dict(blue, bg_color="#4A6FC0") if weekend else blue
         is_today = today_col == i
         if is_today:
@@ -386,11 +412,15 @@ def _write_timeline_header(ws: Worksheet, f: Formats, timeline: Timeline, left: 
     if today_col is not None:
         ws.write_string(1, left + today_col, "▼ today",
                         f(bold=True, font_color=TODAY, font_size=8))
+    for col, label in deadline_labels.items():  # right-aligned: it ends at its line
+        if col != today_col:
+            ws.write_string(1, left + col, label, f(bold=True, font_color=DEADLINE,
+                                                    font_size=8, align="right"))
 
 
 def _write_schedule_rows(ws: Worksheet, f: Formats, groups: list[tuple[str, pd.DataFrame]],
                          timeline: Timeline, left: int, today: date | None,
-                         today_col: int | None) -> int:
+                         today_col: int | None, names: dict[str, str] | None = None) -> int:
     days = timeline.days
     row = SCHEDULE_HEADER_ROWS
     phase_fill = {"bg_color": xlsx.BAND, "bold": True, "font_color": xlsx.IOM_BLUE,
@@ -414,20 +444,26 @@ def _write_schedule_rows(ws: Worksheet, f: Formats, groups: list[tuple[str, pd.D
                 top_color=xlsx.TINTS["blue"]))
         row += 1
         for rec in group.itertuples():
-            _write_task(ws, f, row, rec, timeline, left, today, today_col)
+            _write_task(ws, f, row, rec, timeline, left, today, today_col, names or {})
             row += 1
     return row - 1
 
 
 def _write_task(ws: Worksheet, f: Formats, row: int, rec: Any, timeline: Timeline, left: int,
-                today: date | None, today_col: int | None) -> None:
+                today: date | None, today_col: int | None,
+                names: dict[str, str] | None = None) -> None:
     late = is_late(rec, today)
+    names = names or {}
     for c, field in enumerate(SCHEDULE_FIELDS):
         value = getattr(rec, field)
         if field in ("start_date", "end_date"):
             xlsx.write_value(ws, row, c, value, f(num_format=SCHEDULE_DATE, **CENTRE))
         elif field == "deliverable_id":
-            xlsx.write_value(ws, row, c, value, f(**CENTRE))
+            # The deliverable by its name ("Deliverable 1"), not its task ID; a deliverable's
+            # own row names itself.
+            own = names.get(str(rec.task_id))
+            shown = own or (names.get(str(value), value) if not is_missing(value) else value)
+            xlsx.write_value(ws, row, c, shown, f(text_wrap=True, **CENTRE))
         elif field == "task_id" and late:
             xlsx.write_value(ws, row, c, value, f(bold=True, font_color=TODAY))
         elif field == "task_id":
@@ -485,6 +521,10 @@ def _write_legend(ws: Worksheet, f: Formats, row: int, with_today: bool, weekly:
         ws.write_blank(row, 0, None, f(bg_color=WEEKEND_FILL))
         ws.write_string(row, 1, "Weekend (Saturday and Sunday)", f())
         row += 1
+    ws.write_blank(row, 0, None, f(right=5, right_color=DEADLINE))
+    ws.write_string(row, 1, "Deadline of a deliverable: a line down the chart at the end of "
+                    "its day, named above the chart", f())
+    row += 1
     if with_today:
         ws.write_blank(row, 0, None, f(left=5, left_color=TODAY))
         ws.write_string(row, 1, "Today (in a weekly chart: its week)" if weekly else "Today",
@@ -530,7 +570,56 @@ def _period_line(ctx: BuildContext) -> str:
             "phase of the workplan).")
 
 
+WEEK_WIDTHS = (22, 19, 11, 30, 34)  # Week, Body, Interviews, Mode, Status
+
+
+def write_interview_weeks(wb: xlsxwriter.Workbook, f: Formats, ctx: BuildContext) -> None:
+    """The external calendar: interviews per week and body, with their count, modes and
+    statuses; never one interview's organisation, role or time, which together can name the
+    person interviewed."""
+    ws = wb.add_worksheet("Interviews")
+    table = ctx.tables["Interviews"]
+    bodies = _bodies(ctx)
+    lines = [_source_line(ctx),
+             "Per week and body: no interviewee, organisation, role or time is shown. "
+             + _period_line(ctx).replace(" (the Interviews phase of the workplan)", "")]
+    _title(ws, f, "Interview calendar", lines)
+    hdr = INTERVIEW_HEADER_ROWS - 1
+    for c, (label, width) in enumerate(zip(("Week", "Body", "Interviews", "Mode", "Status"),
+                                           WEEK_WIDTHS, strict=True)):
+        ws.set_column(c, c, width)
+        ws.write_string(hdr, c, label, f.header(**(CENTRE if c == 2 else PAD if c else {})))
+    ws.set_row(hdr, 26)
+    row = INTERVIEW_HEADER_ROWS
+    weeks = interview_calendar.per_week(
+        table, list(bodies), ctx.schema.vocabulary("interview_modes").codes,
+        ctx.schema.vocabulary("interview_status").codes)
+    if not weeks:
+        ws.write_string(row, 0, "No interview recorded yet.", f(italic=True))
+    band, previous = False, None
+    for w in weeks:
+        if w.week != previous:
+            band, previous = not band, w.week
+        base = {"bg_color": xlsx.BAND} if band else {}
+        label = f"Week of {_long_date(w.week)}" if w.week else "Not yet scheduled"
+        ws.write_string(row, 0, label, f(bold=True, **base))
+        ws.write_string(row, 1, _acronym(bodies, w.body_id), f(**PAD, **base))
+        ws.write_number(row, 2, w.count, f(**CENTRE, **base))
+        ws.write_string(row, 3, w.modes_text(), f(text_wrap=True, **PAD, **base))
+        ws.write_string(row, 4, w.statuses_text(), f(text_wrap=True, **PAD, **base))
+        row += 1
+    ws.freeze_panes(INTERVIEW_HEADER_ROWS, 0)
+    if row > INTERVIEW_HEADER_ROWS:
+        ws.autofilter(hdr, 0, row - 1, len(WEEK_WIDTHS) - 1)
+    ws.print_area(0, 0, max(row - 1, INTERVIEW_HEADER_ROWS), len(WEEK_WIDTHS) - 1)
+    xlsx.print_setup(ws, header_rows=INTERVIEW_HEADER_ROWS, audience=ctx.audience,
+                     title="Interview calendar")
+
+
 def write_interviews(wb: xlsxwriter.Workbook, f: Formats, ctx: BuildContext) -> None:
+    if ctx.audience != "internal":
+        write_interview_weeks(wb, f, ctx)
+        return
     ws = wb.add_worksheet("Interviews")
     sheet = ctx.schema.sheet("Interviews")
     table = ctx.tables["Interviews"]
