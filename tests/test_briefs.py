@@ -251,8 +251,9 @@ def test_empty_tables_show_to_be_completed(tmp_path: Path) -> None:
 
 def test_member_state_table(external: Path) -> None:
     """Every Memberships row of the body, with its period in words by the shared rule: the
-    Syrian suspension from and to its dates, Egypt's 1979-1989 suspension (Ended, no dates)
-    ended, never "to date"; the sentence above says who holds which role on the build date."""
+    Syrian and Egyptian suspensions from and to their dates, an ended suspension without
+    dates (Afghanistan in the OIC) "ended", never "to date"; the sentence above says who
+    holds which role on the build date."""
     t = tables_of(MASTER)
     members = t["Memberships"][t["Memberships"]["body_id"] == "ENT-LAS"]
     rows = table_with_header(external / "ENT-LAS.docx", "Country")
@@ -262,9 +263,16 @@ def test_member_state_table(external: Path) -> None:
     expected = ["Syria", "Suspended",
                 f"from {long_day(syria.start_date)} to {long_day(syria.end_date)}", syria.note]
     assert expected in [r for r in rows[1:]]
+    # Egypt's 1979-1989 suspension has sourced dates since issue 17 (SRC-1013, SRC-1014):
     egypt = members[(members["country"] == "EGY") & (members["role"] == "Suspended")].iloc[0]
-    assert bool(egypt.ended) and pd.isna(egypt.end_date)
-    assert ["Egypt", "Suspended (not confirmed)", "ended (date not recorded)", egypt.note] in rows
+    period = f"from {long_day(egypt.start_date)} to {long_day(egypt.end_date)}"
+    assert ["Egypt", "Suspended", period, egypt.note] in rows
+    # an ended suspension without dates (Afghanistan in the OIC, 1980-1989) reads "ended"
+    oic = t["Memberships"][t["Memberships"]["body_id"] == "ENT-OIC"]
+    afghanistan = oic[(oic["country"] == "AFG") & (oic["role"] == "Suspended")].iloc[0]
+    assert bool(afghanistan.ended) and pd.isna(afghanistan.end_date)
+    oic_rows = table_with_header(external / "ENT-OIC.docx", "Country")
+    assert ["Afghanistan", "Suspended", "ended (date not recorded)", afghanistan.note] in oic_rows
     assert not [r for r in rows if "to date" in r[2]]
     unconfirmed = members[members["confirmed"] == False]  # noqa: E712 - a boolean column
     flagged = [r for r in rows[1:] if r[1].endswith("(not confirmed)")]
@@ -462,18 +470,24 @@ def test_final_stage_warns_when_a_note_is_outside_5_to_10_pages(schema: Schema) 
 
 
 def test_a_note_within_5_to_10_pages_gets_no_warning(edited: Callable[..., Path]) -> None:
-    text = " ".join(["Regional cooperation on migration."] * 300)  # about 1,200 words
-    book = edited({"Entities": {header_cell("Entities", name, 2): text
-                                for name in ("Collaboration with IOM", "Opportunities",
-                                             "Recommendations")}})
+    """A short note (ENT-AMU emptied of its sections) warns; the same note lengthened into the
+    5-10 page range (ENT-GCC with about 1,200 more words) does not."""
+    text = " ".join(["Regional cooperation on migration."] * 100)  # about 400 words
+    sections = ("Mandate", "Governance and coverage", "Migration and climate policies",
+                "Collaboration with IOM", "Collaboration with UN entities", "Opportunities",
+                "Climate action and mobility", "Data")
+    book = edited({"Entities": {
+        **{header_cell("Entities", name, 3): text
+           for name in ("Collaboration with IOM", "Opportunities", "Recommendations")},
+        **{header_cell("Entities", name, 5): "" for name in sections}}})
     result = CliRunner().invoke(cli, ["validate", str(book), "--stage", "final",
                                       "--format", "json"])
     import json
 
     messages = [f["message"] for f in json.loads(result.stdout)["findings"]
                 if f["rule"] == "note-length"]
-    assert not [m for m in messages if "ENT-LAS " in m]
-    assert [m for m in messages if "ENT-GCC " in m]  # the others still warn
+    assert not [m for m in messages if "ENT-GCC " in m]
+    assert [m for m in messages if "ENT-AMU " in m]  # the emptied note still warns
 
 
 # --------------------------------------------------------------------------- templates

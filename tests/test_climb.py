@@ -675,12 +675,11 @@ def test_default_igad_protocol(default_rows: dict[str, dict[str, str]]) -> None:
     assert row["Mobility types"] == "Migration; Displacement"
     assert row["Internal / cross-border"] == "Cross-border"
     assert row["GCM objectives"] == "2; 5; 23"
-    # IGAD's eight states; Sudan's suspension began in 2024, after the protocol; Eritrea's
-    # suspension has no dates in the workbook, so Eritrea is counted and the basis says so
-    assert row["Countries covered (ISO3)"] == "DJI; ERI; ETH; KEN; SOM; SSD; SDN; UGA"
-    assert row["Countries covered (basis)"] == (
-        "Members of IGAD-RCP on 2020-12-31 (end of the year adopted); ERI counted although the "
-        "dates of its suspension are not recorded")
+    # The IGAD states active when the protocol was endorsed (February 2020), listed in the
+    # workbook: Eritrea was self-suspended from IGAD from April 2007 to 12 June 2023
+    # (issue 17 correction, sources SRC-2100 and SRC-2103)
+    assert row["Countries covered (ISO3)"] == "DJI; ETH; KEN; SOM; SSD; SDN; UGA"
+    assert row["Countries covered (basis)"] == "Listed in the master workbook"
     assert row["Source URL"].startswith("https://")
 
 
@@ -689,9 +688,11 @@ def test_default_kampala_declaration(default_rows: dict[str, dict[str, str]]) ->
         "Kampala Ministerial Declaration on Migration, Environment and Climate Change")]
     assert row["Issuing body acronym"] == "RMFM"
     assert row["Context"] == "Adverse effects of climate change; Environmental degradation"
+    # Signed by states, not issued by the RMFM: the 15 signatories listed by IOM (issue 17
+    # correction, source SRC-2117), not the RMFM's members
     assert row["Countries covered (ISO3)"] == (
-        "BDI; DJI; ERI; ETH; KEN; RWA; SOM; SSD; SDN; TZA; UGA")
-    assert row["Countries covered (basis)"] == "Members of RMFM on 2022-07-29"
+        "DZA; BDI; COD; DJI; EGY; ETH; KEN; RWA; SEN; SOM; SSD; SDN; TZA; UGA; ZMB")
+    assert row["Countries covered (basis)"] == "Listed in the master workbook"
     assert row["Binding"] == "No"
     assert row["GCM objectives"] == "2; 23"
     assert row["GCM objectives (labels)"].startswith("Minimize the adverse drivers")

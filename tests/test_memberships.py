@@ -199,7 +199,7 @@ def tables() -> dict[str, pd.DataFrame]:
 
 
 ENDED_SUSPENSIONS = {"MEM-0006": ("ENT-LAS", "EGY"), "MEM-0040": ("ENT-OIC", "AFG"),
-                     "MEM-0055": ("ENT-OIC", "EGY"), "MEM-0427": ("DLG-IGAD-RCP", "ERI")}
+                     "MEM-0055": ("ENT-OIC", "EGY")}
 
 
 def test_default_workbook_ended_suspensions_are_past(tables: dict[str, pd.DataFrame]) -> None:
@@ -207,9 +207,16 @@ def test_default_workbook_ended_suspensions_are_past(tables: dict[str, pd.DataFr
     for mid, (body, country) in ENDED_SUSPENSIONS.items():
         row = m.loc[mid]
         assert (row.body_id, row.country, row.role) == (body, country, "Suspended"), mid
-        assert bool(row.ended) and pd.isna(row.end_date), mid
+        # Ended, with no end date or (since issue 17, Egypt's sourced dates) a past one
+        assert bool(row.ended), mid
+        assert pd.isna(row.end_date) or row.end_date < pd.Timestamp(TODAY), mid
+    # Eritrea's self-suspension from IGAD ended when it resumed its seat on 12 June 2023
+    # (issue 17 correction, sources SRC-2100 and SRC-2103); its start (April 2007) is a month only
+    eri = m.loc["MEM-0427"]
+    assert (eri.body_id, eri.country, eri.role) == ("DLG-IGAD-RCP", "ERI", "Suspended")
+    assert pd.Timestamp(eri.end_date).date() == date(2023, 6, 12) and pd.isna(eri.start_date)
     found = roles_on(tables, TODAY)
-    for body, country in ENDED_SUSPENSIONS.values():
+    for body, country in [*ENDED_SUSPENSIONS.values(), ("DLG-IGAD-RCP", "ERI")]:
         hit = found[(found.body_id == body) & (found.country == country)]
         assert list(hit.role) == ["Member"], (body, country)
     sudan = found[(found.body_id == "DLG-IGAD-RCP") & (found.country == "SDN")]
@@ -247,10 +254,10 @@ def test_egypt_in_the_las_reads_the_same_everywhere(out: Path) -> None:
     members = _table(out / "briefs" / "ENT-LAS.docx", "Country")
     assert members[0] == ["Country", "Role", "Period", "Note"]
     suspension = next(r for r in members if r[0] == "Egypt" and r[1].startswith("Suspended"))
-    assert suspension[2] == "ended (date not recorded)"
+    assert suspension[2] == "from 31 March 1979 to 21 May 1989"  # sourced dates (issue 17)
     assert "to date" not in " ".join(" ".join(r) for r in members)
     igad = _table(out / "briefs" / "DLG-IGAD-RCP.docx", "Country")
-    assert ["Eritrea", "Suspended", "ended (date not recorded)"] in [r[:3] for r in igad]
+    assert ["Eritrea", "Suspended", "until 12 June 2023"] in [r[:3] for r in igad]
     assert ["Sudan", "Suspended", "since 20 January 2024"] in [r[:3] for r in igad]
     overlaps = _table(out / "mapping_report.docx", "Country")
     assert "Egypt" in [r[0] for r in overlaps]
@@ -305,7 +312,7 @@ def test_relevance_looks_the_same_in_every_output(out: Path) -> None:
         if text in RELEVANCE:
             assert shd.get(qn("w:fill")).upper() == RELEVANCE[text].hex, text
             shaded += 1
-    assert shaded == 4  # the LAS's four Themes rows
+    assert shaded == 14  # the LAS's Themes rows: one per theme since issue 17
     expected = {level: RELEVANCE[level].hex for level in xlsx_fills}
     assert xlsx_fills == expected and set(expected) >= {"High", "Medium", "Low"}
     assert {k: v for k, v in word_fills.items() if k in expected} == expected
@@ -317,15 +324,23 @@ def test_relevance_looks_the_same_in_every_output(out: Path) -> None:
     assert "Not assessed" in {c for r in matrix_table for c in r}
 
 
-def test_climb_reads_members_by_the_same_rule(out: Path) -> None:
-    """On 2020-12-31 Eritrea's suspension from IGAD (2007-2023, no dates in the workbook) may
-    have held: the export counts Eritrea and says why; Sudan's 2024 suspension had not begun."""
+def test_climb_reads_members_by_the_same_rule(out: Path,
+                                             tables: dict[str, pd.DataFrame]) -> None:
+    """The IGAD Free Movement Protocol (endorsed February 2020) lists its countries in the
+    workbook: the IGAD states other than Eritrea, self-suspended from April 2007 to 12 June 2023
+    (issue 17 correction, sources SRC-2100 and SRC-2103). The membership rule agrees: on
+    2020-12-31 Eritrea holds a suspension and Sudan's 2024 suspension has not begun."""
     import csv
 
     with (out / "climb_policies.csv").open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    protocol = next(r for r in rows if r["Issuing body acronym"] == "IGAD-RCP")
-    assert "ERI" in protocol["Countries covered (ISO3)"].split("; ")
-    assert "SDN" in protocol["Countries covered (ISO3)"].split("; ")
-    assert protocol["Countries covered (basis)"].endswith(
-        "ERI counted although the dates of its suspension are not recorded")
+    protocol = next(r for r in rows if r["Title (original language)"].startswith(
+        "IGAD Protocol on Free Movement of Persons"))
+    assert protocol["Issuing body acronym"] == "IGAD-RCP"
+    assert protocol["Countries covered (ISO3)"].split("; ") == [
+        "DJI", "ETH", "KEN", "SOM", "SSD", "SDN", "UGA"]
+    assert protocol["Countries covered (basis)"] == "Listed in the master workbook"
+    on_day = roles_on(tables, date(2020, 12, 31))
+    igad = on_day[on_day.body_id == "DLG-IGAD-RCP"].set_index("country")
+    assert igad.loc["ERI", "role"] == "Suspended"
+    assert igad.loc["SDN", "role"] == "Member"
