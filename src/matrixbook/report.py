@@ -160,7 +160,9 @@ class Report:
                 if len(head) > width // 2:  # a long list of cells: the message on the next line
                     lines.append(head.rstrip())
                     head = " " * 18
-                body = textwrap.wrap(message, width=width - len(head)) or [""]
+                # IDs (ENT-OIC) and cell ranges never split at their hyphen or colon.
+                body = textwrap.wrap(message, width=width - len(head), break_on_hyphens=False,
+                                     break_long_words=False) or [""]
                 lines.append(head + body[0])
                 lines.extend(" " * len(head) + more for more in body[1:])
         return "\n".join(lines)
