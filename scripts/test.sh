@@ -32,4 +32,8 @@ python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
 .venv/bin/python -m pip install -q -e '.[test]'
 .venv/bin/ruff check .
-.venv/bin/python -m pytest "$@"
+# pytest's temporary folder given a short name on purpose: messages that print a path must
+# not depend on how long it is (as on a fresh machine, /tmp/pytest-of-you/pytest-0).
+basetemp=$(mktemp -d /tmp/p.XXXX)
+trap 'rm -rf "$basetemp"' EXIT
+.venv/bin/python -m pytest --basetemp="$basetemp" "$@"

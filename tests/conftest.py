@@ -69,8 +69,27 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
+_RUNNING: list[pytest.Item] = []
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """The test being set up (before its fixtures), so that to_pdf can insist on its
+    `office` marker."""
+    _RUNNING[:] = [item]
+
+
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    _RUNNING.clear()
+
+
 def to_pdf(path: Path, out_dir: Path) -> Path:
-    """Open `path` in LibreOffice (headless) and print it to PDF; fail if it cannot."""
+    """Open `path` in LibreOffice (headless) and print it to PDF; fail if it cannot.
+
+    Only a test marked `office` may start LibreOffice, so that `-m "not office"` runs without
+    it: an unmarked test that gets here fails."""
+    node = _RUNNING[0] if _RUNNING else None
+    assert node is None or node.get_closest_marker("office") is not None, (
+        f"{node.nodeid} starts LibreOffice: mark it @pytest.mark.office")
     exe = soffice()
     if exe is None:
         message = ("LibreOffice (soffice) is not installed, so generated files were NOT opened "

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import openpyxl
+import pytest
 from click.testing import CliRunner
 
 from conftest import header_cell, to_pdf
@@ -74,6 +75,7 @@ def test_text_in_findings_never_becomes_a_formula(edited, tmp_path: Path) -> Non
     assert values and all(c.data_type == "s" for c in values)
 
 
+@pytest.mark.office
 def test_annotated_copy_opens_in_libreoffice(edited, tmp_path: Path) -> None:
     cell = header_cell("Themes", "Relevance", 2)
     source = edited({"Themes": {cell: "Hgh"}})

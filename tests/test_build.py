@@ -67,7 +67,8 @@ def test_only_picks_outputs_and_prints_what_it_wrote(book: Path, tmp_path: Path)
     assert result.exit_code == 0, result.output
     assert result.stdout == (f"Wrote {out / 'mapping_matrix.xlsx'}\n"
                              f"Built 1 file(s) for the internal audience in {out}.\n")
-    assert sorted(p.name for p in out.iterdir()) == ["mapping_matrix.xlsx"]
+    assert sorted(p.name for p in out.iterdir()) == [".matrixbook-manifest.json",
+                                                     "mapping_matrix.xlsx"]
 
 
 def test_unknown_output_name_exits_2_naming_the_choices(book: Path, tmp_path: Path) -> None:
@@ -122,7 +123,8 @@ def test_output_open_in_excel_is_left_alone(book: Path, tmp_path: Path, lock: st
                              "run the command again.\n")
     assert "Traceback" not in result.output
     assert target.read_bytes() == before
-    assert sorted(p.name for p in out.iterdir()) == sorted(["mapping_matrix.xlsx", lock])
+    assert sorted(p.name for p in out.iterdir()) == sorted([".matrixbook-manifest.json",
+                                                            "mapping_matrix.xlsx", lock])
 
 
 def test_source_open_in_excel_only_warns(book: Path, tmp_path: Path) -> None:

@@ -505,6 +505,7 @@ def next_word(words: list[Word], word: Word) -> Word | None:
     return min(after, key=lambda w: w.left, default=None)
 
 
+@pytest.mark.office
 def test_printed_dates_keep_clear_of_the_next_column(printed: Path) -> None:
     """A date printed against the next cell's text ("2026-11-29https://…", "22 AugIOM MENA
     RO") reads as one word. Between a date and the next column there must be more than a
@@ -521,6 +522,7 @@ def test_printed_dates_keep_clear_of_the_next_column(printed: Path) -> None:
     assert min(gaps)[0] >= 4, min(gaps)
 
 
+@pytest.mark.office
 def test_printed_gantt_header_numbers_every_day(printed: Path) -> None:
     words = [w for w in printed_words(printed) if w.page == 1]
     lines: dict[float, list[Word]] = {}
@@ -532,6 +534,7 @@ def test_printed_gantt_header_numbers_every_day(printed: Path) -> None:
     assert [*range(18, 32), *range(1, 31)] in numbers  # 18 Aug to 30 Sep, weekends included
 
 
+@pytest.mark.office
 def test_libreoffice_prints_the_schedule_on_one_page_width(printed: Path) -> None:
     text = subprocess.run(["pdftotext", "-layout", str(printed), "-"], capture_output=True,
                           text=True, check=True).stdout

@@ -78,8 +78,10 @@ def available_outputs() -> list[Output]:
 
 
 def build(path: Path | str, out_dir: Path | str = "out", *, only: list[str] | None = None,
-          audience: str = "internal", today: date | None = None) -> BuildResult:
-    """Validate, then write each output for `audience` into `out_dir`."""
+          audience: str = "internal", today: date | None = None,
+          force: bool = False) -> BuildResult:
+    """Validate, then write each output for `audience` into `out_dir` (all of them or, when
+    one fails, none; see matrixbook.outfolder for what the build owns in the folder)."""
     from matrixbook.loading import SheetLoader
 
     # The sheets are parsed in a thread while pandas, pandera and the outputs are imported.
@@ -87,4 +89,4 @@ def build(path: Path | str, out_dir: Path | str = "out", *, only: list[str] | No
         from matrixbook.build import build_outputs
 
         return build_outputs(Path(path), Path(out_dir), only=only, audience=audience,
-                             today=today, loader=loader)
+                             today=today, loader=loader, force=force)

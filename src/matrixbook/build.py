@@ -20,9 +20,10 @@ import pandas as pd
 
 from matrixbook import outputs as outputs_package
 from matrixbook.audience import filter_tables
-from matrixbook.errors import UsageError
-from matrixbook.files import atomic_write, is_open_elsewhere
+from matrixbook.errors import OutputError, UsageError, describe_os_error, os_error_of
+from matrixbook.files import is_open_elsewhere
 from matrixbook.loading import SheetLoader
+from matrixbook.outfolder import OutputFolder
 from matrixbook.report import Report
 from matrixbook.schema import Schema, load_schema
 
@@ -38,6 +39,8 @@ class BuildContext:
     source: Path
     today: date | None = None
     messages: list[str] = field(default_factory=list)  # printed by the CLI after the build
+    folder: OutputFolder | None = None  # where files are staged until the whole set is done
+    output: str = ""  # the output being written
 
     def note(self, message: str) -> None:
         """A line for the person running the build (e.g. a note's page estimate)."""
@@ -66,9 +69,18 @@ class BuildContext:
 
     @contextmanager
     def writing(self, name: str) -> Iterator[Path]:
-        """A temporary path to write `name` to; renamed into place when the block succeeds."""
-        with atomic_write(self.path(name)) as tmp:
-            yield tmp
+        """The path to write `name` to: in the folder's staging area, moved into place with
+        every other output once all of them are written."""
+        if self.folder is None:
+            raise RuntimeError("BuildContext.writing outside a build's output folder")
+        staged = self.folder.staged(name, self.output)
+        try:
+            yield staged
+        except Exception as exc:
+            os_error = os_error_of(exc)
+            if os_error is None:
+                raise
+            raise OutputError(describe_os_error(os_error, self.path(name))) from exc
 
     def bodies(self) -> pd.DataFrame:
         """Entities then dialogues, one frame with `body_id`, `kind` and the shared columns."""
@@ -136,7 +148,7 @@ def select_outputs(only: list[str] | None, audience: str) -> tuple[list[Output],
 
 def build_outputs(path: Path, out_dir: Path, *, only: list[str] | None = None,
                   audience: str = "internal", today: date | None = None,
-                  loader: SheetLoader | None = None) -> BuildResult:
+                  loader: SheetLoader | None = None, force: bool = False) -> BuildResult:
     from matrixbook.validation import check_workbook
 
     schema = load_schema()
@@ -155,9 +167,16 @@ def build_outputs(path: Path, out_dir: Path, *, only: list[str] | None = None,
     # so that each of its full collections does not walk their millions of cells again.
     gc.freeze()
     try:
-        for output in selected:
-            result.written.extend(output.write(ctx))
+        with OutputFolder(out_dir, path, audience, force=force) as folder:
+            ctx.folder = folder
+            for output in selected:
+                ctx.output = output.name
+                result.written.extend(output.write(ctx))
+            removed = folder.commit([o.name for o in selected])
     finally:
         gc.unfreeze()
     result.notes.extend(ctx.messages)
+    if removed:
+        result.notes.append(f"Removed {len(removed)} file(s) an earlier build wrote that this "
+                            f"{audience} build does not: {', '.join(str(p) for p in removed)}.")
     return result

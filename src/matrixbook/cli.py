@@ -10,7 +10,8 @@ from pathlib import Path
 
 import click
 
-from matrixbook.errors import MatrixbookError, UsageError
+from matrixbook.cli_errors import SafeGroup
+from matrixbook.errors import UsageError
 
 DEFAULT_WORKBOOK = "workbook/master.xlsx"
 
@@ -34,19 +35,23 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> date
                                  "e.g. 2025-09-01.") from None
 
 
-def _fail(exc: MatrixbookError) -> None:
-    click.echo(f"Error: {exc}", err=True)
-    sys.exit(2)
+def _folder(ctx: click.Context, param: click.Parameter, value: str | None) -> Path | None:
+    if value is None:
+        return None
+    if not value.strip():
+        raise click.BadParameter("give a folder name, e.g. --out out; an empty name is not "
+                                 "taken as the current folder.")
+    return Path(value)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=SafeGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="matrixbook")
 def cli() -> None:
     """Keep the IOM MENA mapping in one master Excel workbook, check it, and regenerate every
     deliverable from it.
 
     PATH defaults to workbook/master.xlsx. Exit status: 0 valid or built, 1 the workbook has
-    errors, 2 the command could not run.
+    errors, 2 the command could not run, 130 interrupted (Ctrl+C; no file replaced).
     """
 
 
@@ -65,28 +70,22 @@ def init(path: Path, blank: bool, force: bool, repair: Path | None, out: Path | 
     from matrixbook.api import init_workbook, repair_lists
 
     if repair is None and out is not None:
-        _fail(UsageError("--out goes with --repair-lists MINE.xlsx; a new workbook is written "
-                         "to PATH."))
+        raise UsageError("--out goes with --repair-lists MINE.xlsx; a new workbook is written "
+                         "to PATH.")
     if repair is not None:
         if out is None:
-            _fail(UsageError(f"Add --out NEW.xlsx: the repaired copy is written to a new file, "
-                             f"never over {repair}."))
+            raise UsageError(f"Add --out NEW.xlsx: the repaired copy is written to a new file, "
+                             f"never over {repair}.")
         if blank:
-            _fail(UsageError("--blank makes a new workbook; --repair-lists keeps your data. "
-                             "Use one or the other."))
-        try:
-            done = repair_lists(repair, out, force=force)
-        except MatrixbookError as exc:
-            _fail(exc)
+            raise UsageError("--blank makes a new workbook; --repair-lists keeps your data. "
+                             "Use one or the other.")
+        done = repair_lists(repair, out, force=force)
         again = " (its old Lists sheet replaced)" if done.replaced else ""
         click.echo(f"Wrote {done.path}: a copy of {repair} with its drop-down lists rebuilt"
-                   f"{again} and the checks of {done.columns} columns written again; every cell of "
-                   f"your data as it was. Open it, then use it in place of {repair.name}.")
+                   f"{again} and the checks of {done.columns} columns written again; every cell "
+                   f"of your data as it was. Open it, then use it in place of {repair.name}.")
         return
-    try:
-        written = init_workbook(path, blank=blank, force=force)
-    except MatrixbookError as exc:
-        _fail(exc)
+    written = init_workbook(path, blank=blank, force=force)
     click.echo(f"Wrote {written} ({'blank' if blank else 'seeded'}).")
 
 
@@ -108,16 +107,9 @@ def validate(path: Path, fmt: str, annotate: Path | None, stage: str, force: boo
     from matrixbook.api import annotate_copy, load_schema
     from matrixbook.api import validate as run_validate
 
-    try:
-        report = run_validate(path, stage=stage, today=today)
-        if annotate is not None:
-            annotate_copy(path, report, annotate, force=force)
-    except MatrixbookError as exc:
-        if fmt == "json":  # programs reading stdout still get one JSON object
-            from matrixbook.report import cannot_run_json
-
-            click.echo(cannot_run_json(str(exc)))
-        _fail(exc)
+    report = run_validate(path, stage=stage, today=today)
+    if annotate is not None:
+        annotate_copy(path, report, annotate, force=force)
     from matrixbook.files import is_open_elsewhere
 
     if is_open_elsewhere(path):
@@ -132,7 +124,7 @@ def validate(path: Path, fmt: str, annotate: Path | None, stage: str, force: boo
 
 @cli.command()
 @workbook_argument
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--out", "out_dir", callback=_folder, metavar="DIR",
               help="Folder for the outputs [default: out/, or out/external/ for an external "
                    "build].")
 @click.option("--only", help="Comma-separated output names to build (see --list).")
@@ -141,8 +133,11 @@ def validate(path: Path, fmt: str, annotate: Path | None, stage: str, force: boo
 @click.option("--today", callback=_date, metavar="YYYY-MM-DD",
               help="Date taken as today in schedules, so outputs are reproducible.")
 @click.option("--list", "list_outputs", is_flag=True, help="List the outputs and stop.")
+@click.option("--force", is_flag=True,
+              help="Also replace outputs edited since the last build and files in the folder "
+                   "that matrixbook did not write (never the workbook itself).")
 def build(path: Path, out_dir: Path | None, only: str | None, audience: str,
-          today: date | None, list_outputs: bool) -> None:
+          today: date | None, list_outputs: bool, force: bool) -> None:
     """Regenerate the deliverables from the workbook."""
     from matrixbook.api import available_outputs, load_schema
     from matrixbook.api import build as run_build
@@ -154,10 +149,8 @@ def build(path: Path, out_dir: Path | None, only: str | None, audience: str,
     names = [n.strip() for n in only.split(",") if n.strip()] if only else None
     if out_dir is None:
         out_dir = Path("out") if audience == "internal" else Path("out") / "external"
-    try:
-        result = run_build(path, out_dir, only=names, audience=audience, today=today)
-    except MatrixbookError as exc:
-        _fail(exc)
+    result = run_build(path, out_dir, only=names, audience=audience, today=today,
+                       force=force)
     for warning in result.messages:
         click.echo(warning, err=True)
     if not result.report.ok:

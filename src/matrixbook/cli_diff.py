@@ -13,10 +13,10 @@ from pathlib import Path
 
 import click
 
-from matrixbook.errors import MatrixbookError
+from matrixbook.cli_errors import SafeCommand
 
 
-@click.command()
+@click.command(cls=SafeCommand)
 @click.argument("old", type=click.Path(path_type=Path), metavar="OLD.xlsx")
 @click.argument("new", type=click.Path(path_type=Path), metavar="NEW.xlsx")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
@@ -35,19 +35,15 @@ def diff(old: Path, new: Path, fmt: str, out: Path | None, force: bool) -> None:
     from matrixbook.schema import load_schema
 
     written: list[Path] = []
-    try:
-        if out is not None:
-            from matrixbook.diff_workbook import check_targets
+    if out is not None:
+        from matrixbook.diff_workbook import check_targets
 
-            check_targets(out, old, new, force=force)
-        result = compare(old, new, load_schema())
-        if out is not None:
-            from matrixbook.diff_workbook import write_changes
+        check_targets(out, old, new, force=force)
+    result = compare(old, new, load_schema())
+    if out is not None:
+        from matrixbook.diff_workbook import write_changes
 
-            written = write_changes(result, out, force=force)
-    except MatrixbookError as exc:
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(2)
+        written = write_changes(result, out, force=force)
     click.echo(result.to_json() if fmt == "json" else result.to_text())
     if written:  # on stderr beside JSON, so that stdout stays one JSON document
         click.echo("Wrote " + " and ".join(str(p) for p in written) + ".", err=fmt == "json")

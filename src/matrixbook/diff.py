@@ -253,6 +253,13 @@ def _side(path: Path, schema: Schema, findings: bool) -> Side:
     return checked.book, _keyed_findings(checked.report.findings, checked.book)
 
 
+def _ignore_ctrl_c() -> None:
+    """The reading worker ignores Ctrl+C: the command stops and says so in one line."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _read_both(old: Path, new: Path, schema: Schema, findings: bool) -> tuple[Side, Side]:
     """Read and check both versions; two large files on two cores at once.
 
@@ -268,7 +275,8 @@ def _read_both(old: Path, new: Path, schema: Schema, findings: bool) -> tuple[Si
         return _side(old, schema, findings), _side(new, schema, findings)
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"),
+                             initializer=_ignore_ctrl_c) as pool:
         first = pool.submit(_side, old, schema, findings)
         try:
             second = _side(new, schema, findings)

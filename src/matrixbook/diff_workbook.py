@@ -85,6 +85,10 @@ def check_targets(out: Path, old: Path, new: Path, *, force: bool = False) -> No
     """Refuse, before any work, an --out that would replace an input or an existing file."""
     if out.suffix.lower() != ".xlsx":
         raise UsageError(f"--out {out}: give a file name ending in .xlsx, e.g. changes.xlsx.")
+    if new.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise UsageError(f"--out marks the changed cells in a copy of {new}, which needs it "
+                         "saved as an Excel workbook (.xlsx). Save it as .xlsx and compare that, "
+                         "or run diff without --out.")
     inputs = {_resolved(old): old, _resolved(new): new}
     for target in (out, tracked_path(out, new)):
         if _resolved(target) in inputs:
@@ -98,8 +102,14 @@ def write_changes(result: Comparison, out: Path, *, force: bool = False) -> list
     old, new = Path(result.old_path), Path(result.new_path)
     check_targets(out, old, new, force=force)
     tracked = tracked_path(out, new)
-    write_log(result, out, tracked.name)
-    write_tracked(result, tracked)
+    existed = tracked.exists()
+    write_tracked(result, tracked)  # first: openpyxl is the likelier of the two to fail
+    try:
+        write_log(result, out, tracked.name)
+    except BaseException:
+        if not existed:  # never one file of the pair without the other
+            tracked.unlink(missing_ok=True)
+        raise
     return [out, tracked]
 
 

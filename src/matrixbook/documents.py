@@ -931,6 +931,14 @@ _JOBS: list[tuple[str, str, Mapping[str, Any], str]] = []
 _JOB_SOURCE: list[Path | None] = [None]
 
 
+def _leave_ctrl_c_to_parent() -> None:
+    """A worker ignores Ctrl+C: the build itself stops, says so in one line and replaces
+    nothing; a worker's own traceback would only bury that line."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _render_job(index: int) -> tuple[bytes, str]:
     """One document pair, in a worker forked with the jobs in memory (nothing is pickled
     but the index and the result)."""
@@ -963,7 +971,8 @@ def write_pairs(ctx: Any, jobs: list[tuple[str, str, Mapping[str, Any], str]]) -
     _JOBS[:] = jobs
     _JOB_SOURCE[0] = ctx.source
     try:
-        with ProcessPoolExecutor(WORKERS, mp_context=multiprocessing.get_context("fork")) as pool:
+        with ProcessPoolExecutor(WORKERS, mp_context=multiprocessing.get_context("fork"),
+                                 initializer=_leave_ctrl_c_to_parent) as pool:
             for i, (docx, html) in zip(rest, pool.map(_render_job, rest, chunksize=4),
                                        strict=True):
                 stem = jobs[i][0]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,9 @@ ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTED_MARK = "EncryptedPackage".encode("utf-16-le")
 ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
+OLD_BIFF_MAGIC = (b"\x09\x00", b"\x09\x02", b"\x09\x04")  # Excel 2.x, 3.0 and 4.0 files
+DAMAGED_ZIP = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, KeyError,
+               ValueError)
 
 MAX_PART_BYTES = 1 << 30  # one XML part of a workbook: 1 GiB uncompressed at most
 MAX_TOTAL_BYTES = 2 << 30  # the whole package
@@ -92,15 +96,22 @@ def open_workbook(path: Path) -> Workbook:
                              "save a copy and check that copy.")
         raise InputError(f"{path} is in the old Excel 97-2003 format (.xls). Open it in Excel or "
                          "LibreOffice and save it as Excel Workbook (.xlsx).")
+    if head[:2] in OLD_BIFF_MAGIC:
+        raise InputError(f"{path} is in an old Excel format (Excel 2.x to 4.0, .xls). Open it "
+                         "in Excel or LibreOffice and save it as Excel Workbook (.xlsx).")
     if not head.startswith(ZIP_MAGIC):
-        raise InputError(f"{path} is not an Excel workbook (it looks like a text or CSV file). "
-                         "Open it in Excel and save it as Excel Workbook (.xlsx).")
+        with path.open("rb") as fh:
+            start = fh.read(4096)
+        looks = ("it looks like a text or CSV file" if b"\x00" not in start
+                 else "it is in a format this tool does not read")
+        raise InputError(f"{path} is not an Excel workbook ({looks}). Open it in Excel and save "
+                         "it as Excel Workbook (.xlsx).")
     kind, parts, sizes = _inspect_package(path)
     try:
         book = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own error types for every kind of bad file
-        raise InputError(f"{path} cannot be read as a workbook ({_short(exc)}). Open it in Excel "
-                         "or LibreOffice and save it again as .xlsx.") from exc
+        raise InputError(f"{path} cannot be read as a workbook ({_plain(exc)}). Open it in "
+                         "Excel or LibreOffice and save it again as .xlsx.") from exc
     return Workbook(path, book, kind, parts, sizes)
 
 
@@ -116,40 +127,57 @@ def _inspect_package(path: Path) -> tuple[str, dict[str, str], dict[str, int]]:
         raise InputError(f"{path} is incomplete or damaged (perhaps a download that did not "
                          "finish). Download or copy it again, or open it in Excel and save it "
                          "again.") from exc
-    with zf:
-        names = set(zf.namelist())
-        infos = zf.infolist()
-        total = sum(i.file_size for i in infos)
-        for info in infos:
-            ratio = info.file_size / max(info.compress_size, 1)
-            if (info.file_size > MAX_PART_BYTES or total > MAX_TOTAL_BYTES
-                    or (info.file_size > RATIO_FROM and ratio > MAX_RATIO)):
-                raise InputError(f"{path} holds a part ({info.filename}) that would expand to "
-                                 f"{info.file_size // (1 << 20):,} MiB; it is not a normal "
-                                 "workbook and was not opened. Save your data in a new workbook.")
-        if "mimetype" in names and zf.read("mimetype").startswith(ODS_MIME):
-            return "ods", {}, {}
-        if "xl/workbook.bin" in names:
-            raise InputError(f"{path} is a binary Excel workbook (.xlsb). Open it in Excel and "
-                             "save it as Excel Workbook (.xlsx).")
-        if "xl/workbook.xml" not in names:
-            raise InputError(f"{path} is a zip file but not an Excel workbook. Open it in Excel "
-                             "and save it as Excel Workbook (.xlsx).")
-        for name in sorted(names):
-            if name.endswith((".xml", ".rels")):
-                with zf.open(name) as part:
-                    start = part.read(4096)
-                if b"<!DOCTYPE" in start or b"<!ENTITY" in start:
-                    raise InputError(f"{path} contains XML entity declarations ({name}), which "
-                                     "Excel never writes; the file may be malicious and was not "
-                                     "opened. Ask the sender for a clean copy.")
-        try:
-            parts = _sheet_parts(zf)
-            sizes = {i.filename: i.file_size for i in infos}
-            return "xlsx", parts, {t: sizes.get(part, 0) for t, part in parts.items()}
-        except Exception as exc:
-            raise InputError(f"{path}: the list of sheets cannot be read ({_short(exc)}). Open "
-                             "it in Excel and save it again.") from exc
+    try:
+        with zf:
+            return _inspect_parts(path, zf)
+    except DAMAGED_ZIP as exc:
+        raise InputError(_damaged(path)) from exc
+
+
+def _damaged(path: Path) -> str:
+    return (f"{path} is incomplete or damaged (perhaps a download that did not finish). "
+            "Download or copy it again, or open it in Excel and save it again.")
+
+
+def _inspect_parts(path: Path, zf: zipfile.ZipFile) -> tuple[str, dict[str, str], dict[str, int]]:
+    names = set(zf.namelist())
+    infos = zf.infolist()
+    total = sum(i.file_size for i in infos)
+    for info in infos:
+        ratio = info.file_size / max(info.compress_size, 1)
+        if (info.file_size > MAX_PART_BYTES or total > MAX_TOTAL_BYTES
+                or (info.file_size > RATIO_FROM and ratio > MAX_RATIO)):
+            raise InputError(f"{path} holds a part ({info.filename}) that would expand to "
+                             f"{info.file_size // (1 << 20):,} MiB; it is not a normal "
+                             "workbook and was not opened. Save your data in a new workbook.")
+    if "mimetype" in names and zf.read("mimetype").startswith(ODS_MIME):
+        if ("META-INF/manifest.xml" in names
+                and b"encryption-data" in zf.read("META-INF/manifest.xml")):
+            raise InputError(f"{path} is password-protected. Open it in LibreOffice, save "
+                             "a copy without the password (File > Save As, with 'Save with "
+                             "password' unticked) and check that copy.")
+        return "ods", {}, {}
+    if "xl/workbook.bin" in names:
+        raise InputError(f"{path} is a binary Excel workbook (.xlsb). Open it in Excel and "
+                         "save it as Excel Workbook (.xlsx).")
+    if "xl/workbook.xml" not in names:
+        raise InputError(f"{path} is a zip file but not an Excel workbook. Open it in Excel "
+                         "and save it as Excel Workbook (.xlsx).")
+    for name in sorted(names):
+        if name.endswith((".xml", ".rels")):
+            with zf.open(name) as part:
+                start = part.read(4096)
+            if b"<!DOCTYPE" in start or b"<!ENTITY" in start:
+                raise InputError(f"{path} contains XML entity declarations ({name}), which "
+                                 "Excel never writes; the file may be malicious and was not "
+                                 "opened. Ask the sender for a clean copy.")
+    try:
+        parts = _sheet_parts(zf)
+        sizes = {i.filename: i.file_size for i in infos}
+        return "xlsx", parts, {t: sizes.get(part, 0) for t, part in parts.items()}
+    except Exception as exc:
+        raise InputError(f"{path}: the list of sheets cannot be read ({_plain(exc)}). "
+                         "Open it in Excel and save it again.") from exc
 
 
 def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
@@ -173,10 +201,21 @@ def scan_sheet(workbook: Workbook, title: str) -> SheetScan:
     if workbook.kind != "xlsx" or not part:
         return scan
     try:
-        zf = zipfile.ZipFile(workbook.path)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise InputError(f"{workbook.path} cannot be read ({_short(exc)}).") from exc
-    with zf, zf.open(part) as stream:
+        with zipfile.ZipFile(workbook.path) as zf:
+            if part not in zf.NameToInfo:
+                raise InputError(f"{workbook.path}: the sheet '{title}' is listed in the "
+                                 "workbook but its contents are missing from the file; it is "
+                                 "damaged. Open it in Excel or LibreOffice and save it again, "
+                                 "or use an earlier copy.")
+            _stream_sheet(workbook, title, zf, part, scan)
+    except DAMAGED_ZIP as exc:
+        raise InputError(_damaged(workbook.path)) from exc
+    return scan
+
+
+def _stream_sheet(workbook: Workbook, title: str, zf: zipfile.ZipFile, part: str,
+                 scan: SheetScan) -> None:
+    with zf.open(part) as stream:
         tail = b""
         read = 0
         while True:
@@ -190,7 +229,6 @@ def scan_sheet(workbook: Workbook, title: str) -> SheetScan:
             data = tail + chunk
             _scan_chunk(data, scan)
             tail = data[-512:]
-    return scan
 
 
 def _scan_chunk(data: bytes, scan: SheetScan) -> None:
@@ -279,14 +317,23 @@ def sheet_rows(workbook: Workbook, title: str) -> tuple[list[list[Any]], SheetSc
     except InputError:
         raise
     except Exception as exc:
-        raise InputError(f"{workbook.path}: the sheet '{title}' cannot be read ({_short(exc)}). "
-                         "Open the workbook in Excel or LibreOffice and save it again.") from exc
+        raise InputError(f"{workbook.path}: the sheet '{title}' cannot be read "
+                         f"({_plain(exc)}). Open the workbook in Excel or LibreOffice and save "
+                         "it again.") from exc
     return rows, scan
 
 
-def _short(exc: Exception) -> str:
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return text[:120]
+def _plain(exc: Exception) -> str:
+    """What a reader's error means, in plain words: its own text ("Expecting 'table-cell',
+    found 'Text(BytesText…'") means nothing to staff and is never shown."""
+    text = str(exc).casefold()
+    if "cell limit" in text or "too many" in text or "memory" in text:
+        return "it declares far more cells than it holds"
+    if "password" in text or "encrypt" in text:
+        return "it is password-protected; save a copy without the password"
+    if "zip" in text or "crc" in text or "eof" in text or "truncat" in text:
+        return "the file is damaged or incomplete"
+    return "its contents are not laid out as Excel or LibreOffice save them"
 
 
 __all__ = ["open_workbook", "sheet_rows", "Workbook", "SheetScan"]

@@ -9,7 +9,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from matrixbook.errors import OutputError, UsageError
+from matrixbook.errors import OutputError, UsageError, describe_os_error, os_error_of
 
 
 def lock_file(path: Path) -> Path:
@@ -56,7 +56,13 @@ def atomic_write(path: Path, *, check_open: bool = True) -> Iterator[Path]:
     tmp = Path(tmp_name)
     _share_like_a_new_file(tmp)
     try:
-        yield tmp
+        try:
+            yield tmp
+        except Exception as exc:  # the disk full, a file size limit: said with the file's name
+            os_error = os_error_of(exc)
+            if os_error is None:
+                raise
+            raise OutputError(describe_os_error(os_error, path)) from exc
         try:
             os.replace(tmp, path)
         except PermissionError as exc:

@@ -50,6 +50,7 @@ class SheetData:
     frame: pd.DataFrame  # index: Excel row numbers; columns: fields, then extra headers
     positions: dict[str, int]  # field or extra header -> 0-based column index in the file
     extra_headers: list[str] = field(default_factory=list)
+    source: Path | None = None  # the file it was read from
 
     def cell(self, field_or_header: str, row: int) -> str:
         return f"{column_letter(self.positions[field_or_header])}{row}"
@@ -130,6 +131,7 @@ def read_book(path: Path | str, schema: Schema, *, keep_extra_sheets: bool = Fal
                        if s.name in found and s.name not in read]
             raise (loader.first_error(earlier) or exc) from None
         data, sheet_findings = _frame(sheet, title, rows)
+        data.source = path
         del rows
         read[sheet.name] = data, [*sheet_findings, *_cell_problems(data, scan, scan.merged)]
         if on_sheet is not None:
@@ -220,8 +222,9 @@ def _frame(sheet: Sheet, title: str, rows: list[list[Any]]) -> tuple[SheetData, 
                 cell=cell, row=sheet.header_row, column=text, value=text))
             missing_names.remove(guess[0])
         else:
-            extra_headers.append(text)
-            positions[text] = i
+            key = _distinct(text, i, positions)
+            extra_headers.append(key)
+            positions[key] = i
     unknown_at = {positions[h]: h for h in extra_headers}
     for name in missing_names:
         # Where the column would stand: just right of the declared column before it.
@@ -244,17 +247,36 @@ def _frame(sheet: Sheet, title: str, rows: list[list[Any]]) -> tuple[SheetData, 
                 f"The column '{name}' is missing from the header row (row {sheet.header_row}). "
                 f"Add a column headed '{name}'.", column=name))
     fields = [c.field for c in sheet.columns if c.field in positions] + extra_headers
-    frame = _body_frame(rows[header_at + 1:], [positions[f] for f in fields], fields,
-                        first_row=sheet.header_row + 1)
+    frame, blank_rows = _body_frame(rows[header_at + 1:], [positions[f] for f in fields],
+                                    fields, first_row=sheet.header_row + 1)
+    for n in blank_rows:
+        findings.append(Finding(
+            WARNING, sheet.name, "blank-row",
+            f"Row {n} holds only spaces, so it is read as an empty row. Delete the row (or "
+            "clear its cells) so that it does not look like a record.", cell=f"A{n}", row=n))
     return SheetData(sheet, title, frame, positions, extra_headers), findings
 
 
+def _distinct(text: str, index: int, taken: dict[str, int] | set[str]) -> str:
+    """A staff column's name, told apart from an earlier column with the same header text
+    (common in real files): the second 'Notes', in column F, is 'Notes (F)'."""
+    if text not in taken:
+        return text
+    return f"{text} ({column_letter(index)})"
+
+
+def _only_spaces(row: Any) -> bool:
+    """Every cell empty or spaces (stops at the first real value, usually the row's ID)."""
+    return all(v.__class__ is str and not v.strip() for v in row)
+
+
 def _body_frame(body: list[list[Any]], idx: list[int], fields: list[str],
-                first_row: int) -> pd.DataFrame:
+                first_row: int) -> tuple[pd.DataFrame, list[int]]:
     """The chosen columns of the data rows in one pass: fully empty rows left out, empty
-    cells as None, indexed by Excel row number."""
+    cells as None, indexed by Excel row number; and the Excel rows left out because they
+    hold only spaces."""
     if not idx:
-        return pd.DataFrame(index=pd.Index([], dtype=int))
+        return pd.DataFrame(index=pd.Index([], dtype=int)), []
     width = max(idx) + 1
     kept: list[Any]
     if idx == list(range(width)) and all(len(row) == width for row in body):
@@ -275,14 +297,20 @@ def _body_frame(body: list[list[Any]], idx: list[int], fields: list[str],
             if values.count("") != len(values):
                 kept.append(values)
                 numbers.append(n)
+    blank = [n for n, values in zip(numbers, kept, strict=True) if _only_spaces(values)]
+    if blank:
+        gone = set(blank)
+        pairs = [(n, v) for n, v in zip(numbers, kept, strict=True) if n not in gone]
+        numbers, kept = [n for n, _ in pairs], [v for _, v in pairs]
     if not kept:
-        return pd.DataFrame({f: pd.Series(dtype=object) for f in fields})
+        return pd.DataFrame({f: pd.Series(dtype=object) for f in fields}), blank
     grid = np.empty((len(kept), len(idx)), dtype=object)
     grid[:] = kept
     grid[grid == ""] = None
     # Kept as Python objects (object dtype): the checks look at each cell's own type, and
     # turning every text column into pandas' str type here would be undone by the checks.
-    return pd.DataFrame(grid, columns=fields, index=pd.Index(numbers, dtype=int), dtype=object)
+    return (pd.DataFrame(grid, columns=fields, index=pd.Index(numbers, dtype=int), dtype=object),
+            blank)
 
 
 def _header_at(data: SheetData, col_index: int) -> str | None:
@@ -320,8 +348,10 @@ def _cell_problems(data: SheetData, scan: filecheck.SheetScan,
 def _plain_frame(rows: list[list[Any]]) -> pd.DataFrame:
     if not rows:
         return pd.DataFrame()
-    header = [str(h) if h not in (None, "") else f"({column_letter(i)})"
-              for i, h in enumerate(rows[0])]
+    header: list[str] = []
+    for i, h in enumerate(rows[0]):
+        text = str(h) if h not in (None, "") else f"({column_letter(i)})"
+        header.append(_distinct(text, i, set(header)))
     frame = pd.DataFrame(rows[1:], columns=header, dtype=object)
     frame.index = pd.RangeIndex(2, 2 + len(frame))
     return frame.where(frame.ne(""), None)

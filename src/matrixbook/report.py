@@ -141,6 +141,8 @@ class Report:
         after record in the same words (empty brief sections) is one entry naming the records:
         a global workbook would print thousands of lines and bury its errors. (JSON and
         --annotate keep every finding.)"""
+        # One line, never wrapped: the path is as long as the person's folders make it, and
+        # it never decides where the verdict breaks.
         lines = [self.summary()]
         findings = self.sorted(sheet_order)
         for severity, title in ((ERROR, "Errors"), (WARNING, "Warnings")):

@@ -63,21 +63,31 @@ class Profile:
 
     kind: str  # pandas' infer_dtype of the non-empty cells: "string", "date", "mixed", ...
     clean: bool  # no text cell with a leading/trailing or non-breaking space
+    longest: int = 0  # characters in the longest text cell
+
+
+# Excel keeps at most this many characters in a cell and cuts the rest: a longer cell (saved by
+# LibreOffice or a program) is an error at its cell, never cut silently in an output.
+EXCEL_CELL_LIMIT = 32_767
 
 
 def profile(s: pd.Series) -> Profile:
     kind = pd.api.types.infer_dtype(s, skipna=True)
-    if kind == "string":
-        # the text cells: empty ones (None as read, NaN in a pandas text column) left out
-        cells = s.to_numpy() if s.dtype == object else s.to_numpy(dtype=object, na_value=None)
-        texts = list(filter(None, cells))
-        try:
-            clean = _all_clean(texts)
-        except (AttributeError, TypeError):  # an empty cell held as NaN, or a number
-            clean = _all_clean([v for v in texts if v.__class__ is str])
-    else:
-        clean = kind in _NO_TEXT
-    return Profile(kind, clean)
+    if kind in _NO_TEXT:
+        return Profile(kind, True)
+    # the text cells: empty ones (None as read, NaN in a pandas text column) left out
+    cells = s.to_numpy() if s.dtype == object else s.to_numpy(dtype=object, na_value=None)
+    texts = list(filter(None, cells))
+    try:
+        if kind != "string":
+            raise TypeError
+        clean = _all_clean(texts)
+        longest = max(map(len, texts), default=0)
+    except (AttributeError, TypeError):  # an empty cell held as NaN, or a number
+        texts = [v for v in texts if v.__class__ is str]
+        clean = _all_clean(texts) if kind == "string" else False
+        longest = max(map(len, texts), default=0)
+    return Profile(kind, clean, longest)
 
 
 def profile_sheet(data: SheetData) -> dict[str, Profile]:
@@ -224,6 +234,31 @@ def _clean_text(v: Any) -> Any:
     return text or None
 
 
+def _day_month_hint(shown: str, a: str, b: str, y: str, example: str) -> str:
+    """The real dates a text date like 18/08/2025 can mean: both readings when both exist,
+    the one that exists otherwise (there is no month 18)."""
+    import datetime as dt
+
+    year = int(y if len(y) == 4 else "20" + y)
+    readings = []
+    for day, month in ((int(a), int(b)), (int(b), int(a))):
+        try:
+            readings.append((dt.date(year, month, day), day, month))
+        except ValueError:
+            continue
+    if len(readings) == 2 and readings[0][0] != readings[1][0]:
+        (first, d1, m1), (second, d2, m2) = readings
+        return (f"'{shown}' is text, not a date, and it is ambiguous. Type it as a real date: "
+                f"{first.isoformat()} if you mean day {d1} of month {m1}, or "
+                f"{second.isoformat()} if you mean month {m2} day {d2}.")
+    if readings:
+        day = readings[0][0]
+        return (f"'{shown}' is text, not a date. Type it as a real date: {day.isoformat()} "
+                f"(day {readings[0][1]} of month {readings[0][2]}).")
+    return (f"'{shown}' is text, not a date, and no such day exists. Type the date as a real "
+            f"date, e.g. {example}.")
+
+
 def _type_hint(col: Column, value: Any) -> str:
     shown = _brief(value)
     if col.type == "date":
@@ -231,12 +266,7 @@ def _type_hint(col: Column, value: Any) -> str:
         if isinstance(value, str):
             m = _DAY_FIRST.match(value)
             if m:
-                a, b, y = m.groups()
-                y = y if len(y) == 4 else "20" + y
-                return (f"'{shown}' is text, not a date, and it is ambiguous. Type it as a real "
-                        f"date: {y}-{int(b):02d}-{int(a):02d} if you mean day {int(a)} of month "
-                        f"{int(b)}, or {y}-{int(a):02d}-{int(b):02d} if you mean month {int(a)} "
-                        f"day {int(b)}.")
+                return _day_month_hint(shown, *m.groups(), example)
             return f"'{shown}' is text, not a date. Type the date as a real date, e.g. {example}."
         if isinstance(value, bool):
             return f"'{shown}' is a yes/no value, not a date. Type a date, e.g. {example}."
@@ -258,7 +288,7 @@ def raw_findings(data: SheetData,
                  profiles: dict[str, Profile] | None = None) -> list[Finding]:
     sheet = data.sheet
     fc = _failures(raw_schema(data, profiles), data.frame)
-    out = []
+    out = _too_long(data, profiles or profile_sheet(data))
     for rec in fc.itertuples(index=False):
         col = sheet.by_field[rec.column]
         row = int(rec.index)
@@ -271,13 +301,62 @@ def raw_findings(data: SheetData,
             out.append(Finding(ERROR, sheet.name, "wrong-type", _type_hint(col, value),
                                cell, row, col.name, value))
         elif rec.check == "whitespace":
-            cleaned = _brief(_clean_text(value))
+            text = _clean_text(value)
+            cleaned = _brief(text)
             what = ("a non-breaking space" if _INNER_NBSP in str(value)
                     else "spaces before or after the text")
-            out.append(Finding(WARNING, sheet.name, "whitespace",
-                               f"The cell holds {what}; it is read as '{cleaned}'. "
-                               f"Retype it as '{cleaned}'.", cell, row, col.name, value))
+            message = (f"The cell holds {what}; it is read as '{cleaned}'. Retype it as "
+                       f"'{cleaned}'." if text is not None else
+                       "The cell holds only spaces, so it is read as empty. Clear it (select "
+                       "it and press Delete) or type the value.")
+            out.append(Finding(WARNING, sheet.name, "whitespace", message, cell, row, col.name,
+                               value))
     return out
+
+
+def _too_long(data: SheetData, profiles: dict[str, Profile]) -> list[Finding]:
+    """Cells over Excel's limit. python-calamine cuts an .xlsx cell at the limit as it reads
+    it, so a cell read at exactly 32,767 characters is measured again in the file itself."""
+    out = []
+    for field_name, prof in profiles.items():
+        if prof.longest < EXCEL_CELL_LIMIT:
+            continue
+        col = data.sheet.by_field[field_name]
+        for row, text in data.frame[field_name].items():
+            if text.__class__ is not str or len(text) < EXCEL_CELL_LIMIT:
+                continue
+            n = len(text)
+            if n == EXCEL_CELL_LIMIT:
+                n = _length_in_file(data, field_name, int(row))
+                if n is not None and n <= EXCEL_CELL_LIMIT:
+                    continue  # exactly at the limit: Excel keeps it whole
+            size = f"{n:,} characters" if n else f"at least {EXCEL_CELL_LIMIT:,} characters"
+            shorten = (f"Shorten it by {n - EXCEL_CELL_LIMIT:,} characters" if n
+                       else f"Shorten it to {EXCEL_CELL_LIMIT:,} characters or fewer")
+            out.append(Finding(
+                ERROR, data.sheet.name, "cell-too-long",
+                f"The cell holds {size}; Excel keeps at most {EXCEL_CELL_LIMIT:,} in a cell "
+                f"and cuts the rest. {shorten} (or keep the long text in a document and give "
+                "its link here).",
+                data.cell(field_name, int(row)), int(row), col.name, _brief(text)))
+    return out
+
+
+def _length_in_file(data: SheetData, field_name: str, row: int) -> int | None:
+    """The cell's length as the .xlsx file holds it (None when it cannot be told)."""
+    if data.source is None or data.source.suffix.lower() not in (".xlsx", ".xlsm"):
+        return None
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(data.source, read_only=True, data_only=True)
+        try:
+            value = wb[data.title].cell(row=row, column=data.positions[field_name] + 1).value
+        finally:
+            wb.close()
+    except Exception:  # the file was read once already; a second reader's trouble is no finding
+        return None
+    return len(value) if isinstance(value, str) else None
 
 
 def typed_frame(data: SheetData, schema: Schema, bad: set[tuple[int, str]],
