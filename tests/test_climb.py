@@ -688,10 +688,11 @@ def test_default_kampala_declaration(default_rows: dict[str, dict[str, str]]) ->
         "Kampala Ministerial Declaration on Migration, Environment and Climate Change")]
     assert row["Issuing body acronym"] == "RMFM"
     assert row["Context"] == "Adverse effects of climate change; Environmental degradation"
-    # Signed by states, not issued by the RMFM: the 15 signatories listed by IOM (issue 17
-    # correction, source SRC-2117), not the RMFM's members
+    # Signed by states, not issued by the RMFM: the ten signatories IOM names in the report of
+    # the first Expert Working Group (source SRC-2117), not the RMFM's members; IOM also
+    # says 11 and 15 without a list, so the row is Confirmed = No (fact-check, 4 Dec 2026)
     assert row["Countries covered (ISO3)"] == (
-        "DZA; BDI; COD; DJI; EGY; ETH; KEN; RWA; SEN; SOM; SSD; SDN; TZA; UGA; ZMB")
+        "BDI; DJI; ETH; KEN; RWA; SEN; SOM; SSD; TZA; UGA")
     assert row["Countries covered (basis)"] == "Listed in the master workbook"
     assert row["Binding"] == "No"
     assert row["GCM objectives"] == "2; 23"
@@ -763,9 +764,10 @@ def test_about_never_says_none_above_what_is_left_to_complete(master: Path,
 @pytest.mark.office
 def test_default_workbook_prints_compactly(master: Path, tmp_path: Path) -> None:
     """Issue 16, item 5: the five records of the default workbook printed on 14 pages (the
-    import sheet eight of them): now the import sheet one page tall, a page per record."""
+    import sheet eight of them): now the import sheet one page tall, a page per record
+    (six records since issue 17 made POL-001, the Arab DRR strategy, a CLIMB instrument)."""
     out = build_climb(master, tmp_path / "o")
     pages = _words(to_pdf(out / "climb_policies.xlsx", tmp_path / "pdf"))
     records = len(_climate_ids(master))
-    assert records == 5
+    assert records == 6
     assert len(pages) <= 4 + records + 1, len(pages)  # 4 pages across, the records, About
