@@ -82,3 +82,36 @@ def test_annotated_copy_opens_in_libreoffice(edited, tmp_path: Path) -> None:
     out = tmp_path / "checked.xlsx"
     CliRunner().invoke(cli, ["validate", str(source), "--annotate", str(out)])
     to_pdf(out, tmp_path)
+
+
+def test_every_cell_a_finding_names_is_marked(edited, tmp_path: Path) -> None:
+    """'5 sections are empty: R2, S2, T2, U2, W2' marks all five cells, not only R2; a clash
+    of two interviews marks both."""
+    import re
+
+    from matrixbook.api import validate
+
+    data = header_cell("Entities", "Data", 2)
+    source = edited({"Entities": {data: None}})
+    out = tmp_path / "checked.xlsx"
+    CliRunner().invoke(cli, ["validate", str(source), "--annotate", str(out)])
+    (finding,) = [f for f in validate(source).findings
+                  if f.rule == "empty-section" and f.sheet == "Entities" and f.row == 2]
+    named = re.findall(r"\(([A-Z]+[0-9]+)\)", finding.message)
+    assert data in named and len(named) >= 2
+    ws = openpyxl.load_workbook(out)["Entities"]
+    for ref in named:
+        assert ws[ref].fill.fgColor.rgb.endswith("FFEB9C"), ref
+        assert ws[ref].comment.text == f"WARNING: {finding.message}", ref
+
+
+def test_both_cells_of_a_duplicate_id_are_marked(edited, tmp_path: Path) -> None:
+    first, second = header_cell("Policies", "Policy ID", 2), header_cell("Policies", "Policy ID", 3)
+    value = openpyxl.load_workbook(edited({}))["Policies"][first].value
+    source = edited({"Policies": {second: value}}, name="dup.xlsx")
+    out = tmp_path / "checked.xlsx"
+    CliRunner().invoke(cli, ["validate", str(source), "--annotate", str(out)])
+    ws = openpyxl.load_workbook(out)["Policies"]
+    for ref in (first, second):
+        assert ws[ref].fill.fgColor.rgb.endswith("FFC7CE"), ref
+        assert f"is used twice, in {first} and {second}" in ws[ref].comment.text

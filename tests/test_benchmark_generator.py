@@ -37,10 +37,15 @@ def small(generate: ModuleType, tmp_path_factory: pytest.TempPathFactory) -> Pat
 
 
 def test_generated_workbook_has_no_error_and_no_warning(small: Path) -> None:
-    result = CliRunner().invoke(cli, ["validate", str(small), "--format", "json"])
+    # The generator draws due dates at random over the years, whatever the status: checked
+    # as of a day before them all (statuses against the calendar: test_workbook_editing.py).
+    result = CliRunner().invoke(cli, ["validate", str(small), "--format", "json", "--today",
+                                      "2000-01-01"])
     data = json.loads(result.output)
-    assert (result.exit_code, data["errors"], data["warnings"]) == (0, 0, 0), \
-        data["findings"][:5]
+    # It writes the data alone, without the hidden sheet of drop-down lists, which is said.
+    found = [f for f in data["findings"] if f["rule"] != "no-lists-sheet"]
+    assert [f["rule"] for f in data["findings"] if f not in found] == ["no-lists-sheet"]
+    assert (result.exit_code, data["errors"], found) == (0, 0, []), found[:5]
 
 
 def test_every_declared_sheet_and_column_is_filled(small: Path, schema: Schema,

@@ -208,8 +208,7 @@ def test_empty_brief_section_is_a_warning_then_an_error_at_final_stage(edited) -
 
 
 def test_an_empty_section_of_a_body_without_its_id_names_the_row(edited) -> None:
-    path = edited({"Entities": {header_cell("Entities", "Entity ID", 3): None,
-                                header_cell("Entities", "Data", 3): None}})
+    path = edited({"Entities": {header_cell("Entities", "Entity ID", 3): None}})
     [found] = [f for f in validate(path).findings
                if f.rule == "empty-section" and f.sheet == "Entities" and f.row == 3]
     assert found.message.startswith("In the brief of row 3 (no Entity ID yet), ")
@@ -254,9 +253,66 @@ def test_text_output_names_sheet_cell_and_what_to_type(edited) -> None:
     assert result.exit_code == 1
     assert f"\nThemes\n  {cell:<7} error   'Hgh' is not an allowed value for Relevance. " \
            "Did you mean 'High'?" in result.output
-    # (the last line wraps where the path's length puts it)
-    assert " ".join(result.output.split()).endswith("fix the errors before you send it.")
+    assert result.output.splitlines()[0].endswith("fix the errors before you send it.")
     assert max(len(line) for line in result.output.splitlines() if str(path) not in line) <= 100
+
+
+def test_text_output_puts_the_summary_then_errors_then_warnings(edited) -> None:
+    """One error in a workbook with many warnings: the summary is the first line, the error
+    comes next, and the empty brief sections of all entities are one entry naming them."""
+    cell = header_cell("Themes", "Relevance", 2)
+    path = edited({"Themes": {cell: "Hgh"}})
+    report = validate(path)
+    warnings = len(report.warnings)
+    lines = CliRunner().invoke(cli, ["validate", str(path)]).output.splitlines()
+    assert lines[:6] == [
+        f"{path}: 1 error, {warnings} warnings — fix the errors before you send it.",
+        "",
+        "Errors (1)",
+        "Themes",
+        f"  {cell:<7} error   'Hgh' is not an allowed value for Relevance. Did you mean "
+        "'High'?",
+        "",
+    ]
+    assert lines[6:8] == [f"Warnings ({warnings})", "Entities"]
+    briefs = [f for f in report.warnings if f.rule == "empty-section" and f.sheet == "Entities"]
+    assert len(briefs) >= 3
+    first = briefs[0]
+    assert lines[8].startswith(f"  {len(briefs)} rows  warning In the briefs of {len(briefs)} "
+                               f"entities, sections are empty: {first.item}")
+    assert first.item == f"ENT-LAS ({', '.join(first.cells)})"
+    entry = " ".join(line.strip() for line in lines[8:lines.index("", 8)])
+    for f in briefs:  # every entity named, once, with its cells
+        assert entry.count(f"{f.item};") + entry.count(f"{f.item}.") == 1
+    assert sum("In the brief" in line for line in lines) == 2  # entities, dialogues
+
+
+def test_json_keeps_every_finding_errors_first(edited) -> None:
+    cell = header_cell("Themes", "Relevance", 2)
+    path = edited({"Themes": {cell: "Hgh"}})
+    data = json.loads(CliRunner().invoke(cli, ["validate", str(path), "--format",
+                                               "json"]).output)
+    found = data["findings"]
+    assert len(found) == data["errors"] + data["warnings"] == len(validate(path).findings)
+    assert [f["severity"] for f in found] == ["error"] + ["warning"] * data["warnings"]
+    assert found[0]["cell"] == cell
+    briefs = [f for f in found if f["rule"] == "empty-section"]
+    assert [f["sheet"] for f in briefs] == sorted((f["sheet"] for f in briefs),
+                                                  key=["Entities", "Dialogues"].index)
+    assert [f["row"] for f in briefs if f["sheet"] == "Entities"] == sorted(
+        f["row"] for f in briefs if f["sheet"] == "Entities")
+
+
+def test_a_failed_build_prints_findings_as_validate_does(edited, tmp_path: Path) -> None:
+    cell = header_cell("Themes", "Relevance", 2)
+    path = edited({"Themes": {cell: "Hgh"}, "Entities": {header_cell("Entities", "Acronym", 3):
+                                                          "GCC "}})
+    # (before any status is out of date: build does not look at the calendar)
+    shown = CliRunner().invoke(cli, ["validate", str(path), "--today", "2025-08-01"]).output
+    built = CliRunner().invoke(cli, ["build", str(path), "--out", str(tmp_path / "out")])
+    assert built.exit_code == 1
+    assert shown in built.output
+    assert built.output.index("Errors (1)") < built.output.index("Warnings (")
 
 
 def test_exit_codes(master: Path, tmp_path: Path) -> None:

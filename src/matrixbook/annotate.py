@@ -53,8 +53,9 @@ def annotate(source: Path, report: Report, out: Path, *, force: bool = False) ->
 
     by_cell: dict[tuple[str, str], list[Finding]] = defaultdict(list)
     for f in report.findings:
-        if f.cell and f.sheet.casefold() in titles:
-            by_cell[(titles[f.sheet.casefold()], f.cell)].append(f)
+        if f.sheet.casefold() in titles:
+            for ref in f.cells:  # its own cell and every other cell its message names
+                by_cell[(titles[f.sheet.casefold()], ref)].append(f)
     fills = {ERROR: PatternFill("solid", fgColor=ERROR_FILL),
              "warning": PatternFill("solid", fgColor=WARNING_FILL)}
     for (title, ref), findings in by_cell.items():

@@ -11,6 +11,7 @@ from matrixbook.schema import load_schema as _load_schema
 
 if TYPE_CHECKING:
     from matrixbook.build import BuildResult, Output
+    from matrixbook.repair import Repaired
     from matrixbook.report import Report
 
 
@@ -40,8 +41,17 @@ def init_workbook(path: Path | str, *, blank: bool = False, force: bool = False)
     return path
 
 
-def validate(path: Path | str, *, stage: str = "draft") -> Report:
-    """Check the workbook; the report holds every finding with its cell."""
+def repair_lists(path: Path | str, out: Path | str, *, force: bool = False) -> Repaired:
+    """A copy of the workbook at `out` with its drop-down lists rebuilt; its data unchanged."""
+    from matrixbook.repair import repair_lists as _repair
+
+    return _repair(Path(path), Path(out), _load_schema(), force=force)
+
+
+def validate(path: Path | str, *, stage: str = "draft", today: date | None = None) -> Report:
+    """Check the workbook; the report holds every finding with its cell. `today` (default:
+    the computer's date) is the date statuses are checked against (an interview still
+    Planned after its date...)."""
     from matrixbook.loading import SheetLoader
 
     schema = _load_schema()
@@ -49,7 +59,8 @@ def validate(path: Path | str, *, stage: str = "draft") -> Report:
     with SheetLoader(Path(path), schema.sheet_names) as loader:
         from matrixbook.validation import check_workbook
 
-        return check_workbook(Path(path), schema, stage=stage, loader=loader).report
+        return check_workbook(Path(path), schema, stage=stage, loader=loader,
+                              today=today or date.today()).report
 
 
 def annotate_copy(path: Path | str, report: Report, out: Path | str, *,

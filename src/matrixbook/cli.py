@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from matrixbook.cli_errors import SafeGroup
+from matrixbook.errors import UsageError
 
 DEFAULT_WORKBOOK = "workbook/master.xlsx"
 
@@ -57,11 +58,33 @@ def cli() -> None:
 @cli.command()
 @workbook_argument
 @click.option("--blank", is_flag=True, help="Headers only, no seed data.")
-@click.option("--force", is_flag=True, help="Replace PATH if it exists.")
-def init(path: Path, blank: bool, force: bool) -> None:
+@click.option("--force", is_flag=True, help="Replace PATH (or the --out file) if it exists.")
+@click.option("--repair-lists", "repair", type=click.Path(dir_okay=False, path_type=Path),
+              metavar="MINE.xlsx",
+              help="Rebuild the drop-down lists of an existing workbook into a copy (--out); "
+                   "its data is not touched.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), metavar="NEW.xlsx",
+              help="With --repair-lists: the copy to write.")
+def init(path: Path, blank: bool, force: bool, repair: Path | None, out: Path | None) -> None:
     """Write a new master workbook with drop-downs and help (seeded by default)."""
-    from matrixbook.api import init_workbook
+    from matrixbook.api import init_workbook, repair_lists
 
+    if repair is None and out is not None:
+        raise UsageError("--out goes with --repair-lists MINE.xlsx; a new workbook is written "
+                         "to PATH.")
+    if repair is not None:
+        if out is None:
+            raise UsageError(f"Add --out NEW.xlsx: the repaired copy is written to a new file, "
+                             f"never over {repair}.")
+        if blank:
+            raise UsageError("--blank makes a new workbook; --repair-lists keeps your data. "
+                             "Use one or the other.")
+        done = repair_lists(repair, out, force=force)
+        again = " (its old Lists sheet replaced)" if done.replaced else ""
+        click.echo(f"Wrote {done.path}: a copy of {repair} with its drop-down lists rebuilt"
+                   f"{again} and the checks of {done.columns} columns written again; every cell "
+                   f"of your data as it was. Open it, then use it in place of {repair.name}.")
+        return
     written = init_workbook(path, blank=blank, force=force)
     click.echo(f"Wrote {written} ({'blank' if blank else 'seeded'}).")
 
@@ -77,12 +100,16 @@ def init(path: Path, blank: bool, force: bool) -> None:
                    "bodies without a recommendation become errors; notes outside 5-10 pages "
                    "warn.")
 @click.option("--force", is_flag=True, help="Replace the --annotate file if it exists.")
-def validate(path: Path, fmt: str, annotate: Path | None, stage: str, force: bool) -> None:
+@click.option("--today", callback=_date, metavar="YYYY-MM-DD",
+              help="Date taken as today when statuses are checked (an interview still Planned "
+                   "after its date) [default: today's date].")
+def validate(path: Path, fmt: str, annotate: Path | None, stage: str, force: bool,
+             today: date | None) -> None:
     """Check the workbook and say, cell by cell, what to fix."""
     from matrixbook.api import annotate_copy, load_schema
     from matrixbook.api import validate as run_validate
 
-    report = run_validate(path, stage=stage)
+    report = run_validate(path, stage=stage, today=today)
     if annotate is not None:
         annotate_copy(path, report, annotate, force=force)
     from matrixbook.files import is_open_elsewhere
@@ -114,7 +141,7 @@ def validate(path: Path, fmt: str, annotate: Path | None, stage: str, force: boo
 def build(path: Path, out_dir: Path | None, only: str | None, audience: str,
           today: date | None, list_outputs: bool, force: bool) -> None:
     """Regenerate the deliverables from the workbook."""
-    from matrixbook.api import available_outputs
+    from matrixbook.api import available_outputs, load_schema
     from matrixbook.api import build as run_build
 
     if list_outputs:
@@ -129,7 +156,8 @@ def build(path: Path, out_dir: Path | None, only: str | None, audience: str,
     for warning in result.messages:
         click.echo(warning, err=True)
     if not result.report.ok:
-        click.echo(result.report.to_text(), err=True)
+        order = [s.name for s in load_schema().sheets]  # the order of `validate`
+        click.echo(result.report.to_text(order), err=True)
         click.echo("Nothing was built: fix the errors above, then run `matrixbook build` again.",
                    err=True)
         sys.exit(1)

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from matrixbook import filecheck
+from matrixbook.schema import LISTS_SHEET
 
 Rows = list[list[Any]]
 
@@ -97,8 +98,9 @@ class SheetLoader:
             declared = list(sheet_titles(self.declared, titles).values())
             largest = max(declared, key=lambda t: workbook.sizes.get(t, 0), default=None)
             rest = [t for t in declared if t != largest]
-            if self.extra:
-                rest += [t for t in titles if t not in declared]
+            if self.extra:  # staff's own sheets; never the hidden drop-down lists (formulas)
+                rest += [t for t in titles if t not in declared
+                         and t.casefold() != LISTS_SHEET.casefold()]
             first = [largest] if largest is not None else []
             self._sheets = {title: _Slot() for title in first + rest}
             self.order = first + rest

@@ -7,16 +7,18 @@ from typing import Any
 
 from matrixbook import xlsx
 from matrixbook.files import atomic_write, refuse_overwrite
-from matrixbook.schema import Column, Schema, Sheet
+from matrixbook.lists import IdSource, Lists, build_lists, drop_down_source
+from matrixbook.schema import LISTS_SHEET, Column, Schema, Sheet
 
 EMPTY_ROWS_WITH_CHECKS = 500
-LISTS_SHEET = "Lists"
 
 
-def _input_message(col: Column, schema: Schema) -> dict[str, Any]:
+def input_message(col: Column, schema: Schema) -> dict[str, Any]:
     message = col.description
     if col.required:
         message = "Required. " + message
+    if col.vocabulary == "countries" and not col.is_list:
+        message += " Pick it from the list (e.g. SAU \u2014 Saudi Arabia) or type the code alone."
     if col.is_list and col.vocabulary and col.vocabulary != "countries":
         codes = schema.vocabulary(col.vocabulary).codes
         if len(", ".join(codes)) + len(message) < 240:
@@ -51,11 +53,15 @@ def _about(wb: Any, ws: Any, schema: Schema, seeded: bool) -> None:
          "ID once it is used: other sheets refer to it.", wrap),
         ("Drop-down lists", "Click a cell to see what to type; pick from the drop-down list where "
          "there is one. Cells that hold several values separate them with "
-         f"'{schema.separator}' (e.g. Gulf{schema.separator} Mashreq).", wrap),
+         f"'{schema.separator}' (e.g. Gulf{schema.separator} Mashreq). Body ID cells list every "
+         "entity and dialogue ID, including rows you add. The lists live on a hidden sheet, "
+         f"'{LISTS_SHEET}': do not delete it (if it is gone, `matrixbook init --repair-lists` "
+         "rebuilds it into a copy of the workbook).", wrap),
         ("Dates", "Type dates as real dates, e.g. 2025-09-12 (year-month-day). Text that looks "
          "like a date is reported, never guessed.", wrap),
-        ("Countries", "ISO 3166-1 alpha-3 codes (MAR, EGY, SAU...). XEU stands for the European "
-         "Union as a party, XSA for the Sahrawi Arab Democratic Republic.", wrap),
+        ("Countries", "ISO 3166-1 alpha-3 codes (MAR, EGY, SAU...): pick a country from the list "
+         "(SAU \u2014 Saudi Arabia) or type its code; both read as the code. XEU stands for the "
+         "European Union as a party, XSA for the Sahrawi Arab Democratic Republic.", wrap),
         ("Unconfirmed facts", "A fact no source confirms is marked: Confirmed = No, or listed in "
          "the 'Unconfirmed facts' column. Never present it as confirmed.", wrap),
         ("Personal data", "Interviewee names, e-mails, phones and interview notes are internal: "
@@ -78,38 +84,36 @@ def _about(wb: Any, ws: Any, schema: Schema, seeded: bool) -> None:
     xlsx.print_setup(ws, header_rows=0, title=schema.title, landscape=False)
 
 
-def _vocabulary_names(schema: Schema) -> list[str]:
-    return list(schema.vocabularies) + ["countries"]
-
-
-def _list_ranges(schema: Schema) -> dict[str, str]:
-    """Range formulas into the hidden Lists sheet, one column per vocabulary."""
-    ranges = {}
-    for i, name in enumerate(_vocabulary_names(schema)):
-        letter = _col_letter(i)
-        n = len(schema.vocabulary(name).codes)
-        ranges[name] = f"={LISTS_SHEET}!${letter}$2:${letter}${n + 1}"
-    return ranges
-
-
-def _write_lists(wb: Any, schema: Schema) -> None:
-    """Long vocabularies live on a hidden sheet, not inline in each validation."""
+def _write_lists(wb: Any, lists: Lists) -> None:
+    """Long vocabularies and the ID lists live on a hidden sheet, not inline in each
+    validation."""
     ws = wb.add_worksheet(LISTS_SHEET)
-    for i, name in enumerate(_vocabulary_names(schema)):
-        ws.write_string(0, i, name)
-        for j, code in enumerate(schema.vocabulary(name).codes, start=1):
-            ws.write_string(j, i, code)
+    for i, column in enumerate(lists.columns):
+        ws.write_string(0, i, column.header)
+        for j, value in enumerate(column.values, start=1):
+            ws.write_string(j, i, value)
+        for j, formula in enumerate(column.formulas, start=1):
+            ws.write_array_formula(j, i, j, i, formula, None, "")
+    for name, formula in lists.names.items():
+        wb.define_name(name, formula)
     ws.hide()
 
 
-def _col_letter(index: int) -> str:
+def _id_sources(schema: Schema, rows: dict[str, list[dict[str, Any]]]) -> dict[str, IdSource]:
+    """Where each key column stands in a new workbook, over every row that has checks."""
     from xlsxwriter.utility import xl_col_to_name
 
-    return xl_col_to_name(index)
+    sources = {}
+    for sheet in schema.sheets:
+        if sheet.key_column is not None:
+            letter = xl_col_to_name(sheet.columns.index(sheet.key_column))
+            last = max(len(rows.get(sheet.name, [])), 1) + EMPTY_ROWS_WITH_CHECKS + 1
+            sources[sheet.name] = IdSource(sheet.name, letter, 2, last)
+    return sources
 
 
 def _data_sheet(wb: Any, sheet: Sheet, schema: Schema, rows: list[dict[str, Any]],
-                ranges: dict[str, str], formats: dict[str, Any]) -> None:
+                lists: Lists, formats: dict[str, Any]) -> None:
     ws = wb.add_worksheet(sheet.name)
     last = max(len(rows), 1) + EMPTY_ROWS_WITH_CHECKS
     for c, col in enumerate(sheet.columns):
@@ -124,8 +128,8 @@ def _data_sheet(wb: Any, sheet: Sheet, schema: Schema, rows: list[dict[str, Any]
         ws.set_column(c, c, col.width, cell_fmt)
         for r, record in enumerate(rows, start=1):
             xlsx.write_value(ws, r, c, record.get(col.name), cell_fmt, cell_fmt)
-        options = _validation(col, schema, ranges)
-        options.update(_input_message(col, schema))
+        options = validation_options(col, lists)
+        options.update(input_message(col, schema))
         ws.data_validation(1, c, last, c, options)
     ws.freeze_panes(1, 1)
     ws.autofilter(0, 0, max(len(rows), 1), len(sheet.columns) - 1)
@@ -133,14 +137,31 @@ def _data_sheet(wb: Any, sheet: Sheet, schema: Schema, rows: list[dict[str, Any]
     xlsx.print_setup(ws, header_rows=1, title=sheet.name)
 
 
-def _validation(col: Column, schema: Schema, ranges: dict[str, str]) -> dict[str, Any]:
+def validation_options(col: Column, lists: Lists) -> dict[str, Any]:
+    """The data validation of a column, as xlsxwriter options (repair.py turns them into
+    openpyxl's)."""
     if col.type == "boolean":
         return {"validate": "list", "source": ["Yes", "No"],
                 "error_message": "Choose Yes or No."}
-    if col.vocabulary and not col.is_list:
-        return {"validate": "list", "source": ranges[col.vocabulary],
+    source = drop_down_source(col, lists)
+    if col.vocabulary == "countries" and source:
+        # The list shows "SAU — Saudi Arabia"; the code alone (SAU) is as good.
+        return {"validate": "list", "source": source, "error_type": "information",
+                "error_title": "Not in the list",
+                "error_message": "Pick the country from the list, or type its ISO 3166-1 "
+                                 "alpha-3 code (e.g. SAU). An unknown code is reported by "
+                                 "matrixbook validate."}
+    if col.vocabulary and source:
+        return {"validate": "list", "source": source,
                 "error_title": "Not in the list",
                 "error_message": f"Choose a value from the list for {col.name}."[:255]}
+    if col.references and source:
+        # A warning, not a stop: an ID typed before its row exists is reported by validate.
+        where = " or ".join(r.sheet for r in col.references)
+        return {"validate": "list", "source": source, "error_type": "warning",
+                "error_title": "Not a known ID",
+                "error_message": f"This is not an ID of {where} yet. Pick one from the list, "
+                                 f"or add its row on {where} first."[:255]}
     if col.type == "integer":
         return {"validate": "integer", "criteria": "between",
                 "minimum": col.minimum if col.minimum is not None else -(10**9),
@@ -180,10 +201,10 @@ def write_workbook(path: Path, schema: Schema, rows: dict[str, list[dict[str, An
         }
         about = wb.add_worksheet("About")
         _about(wb, about, schema, seeded=rows is not None)
-        ranges = _list_ranges(schema)
+        lists = build_lists(schema, _id_sources(schema, rows or {}))
         for sheet in schema.sheets:
-            _data_sheet(wb, sheet, schema, (rows or {}).get(sheet.name, []), ranges, formats)
-        _write_lists(wb, schema)
+            _data_sheet(wb, sheet, schema, (rows or {}).get(sheet.name, []), lists, formats)
+        _write_lists(wb, lists)
         about.activate()
         wb.close()
     return path

@@ -203,7 +203,7 @@ def _frame(sheet: Sheet, title: str, rows: list[list[Any]]) -> tuple[SheetData, 
                 ERROR, sheet.name, "duplicate-header",
                 f"The header '{col.name}' appears twice, in {first} and {cell}; the column in "
                 f"{cell} is not read. Delete it or give it another name.",
-                cell=cell, row=sheet.header_row, column=col.name, value=text))
+                cell=cell, row=sheet.header_row, column=col.name, value=text, also=(first,)))
             continue
         if text != col.name:
             findings.append(Finding(

@@ -25,6 +25,12 @@ class Finding:
     row: int | None = None
     column: str | None = None
     value: Any = None
+    # Not in the JSON contract: other cells the message names (each is marked by --annotate),
+    # and, for a finding that repeats record after record in the same words, the text of the
+    # one entry they collapse into ("{n}" and "{items}" filled in) and this record's item.
+    also: tuple[str, ...] = ()
+    group: str | None = None
+    item: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -35,6 +41,12 @@ class Finding:
     @property
     def where(self) -> str:
         return f"{self.sheet}!{self.cell}" if self.cell else self.sheet
+
+    @property
+    def cells(self) -> list[str]:
+        """Every cell the finding names: its own, then the others its message names."""
+        own = [self.cell] if self.cell else []
+        return own + [c for c in self.also if c != self.cell]
 
 
 def json_value(value: Any) -> Any:
@@ -87,11 +99,13 @@ class Report:
         return 0 if self.ok else 1
 
     def sorted(self, sheet_order: list[str] | None = None) -> list[Finding]:
+        """Errors first, then warnings; each in the order of the sheets in the schema (staff's
+        own sheets after them), then by row and column."""
         order = {name: i for i, name in enumerate(sheet_order or [])}
         return sorted(
             self.findings,
-            key=lambda f: (order.get(f.sheet, len(order)), f.sheet, f.row or 0,
-                           _col_index(f.cell), f.rule),
+            key=lambda f: (f.severity != ERROR, order.get(f.sheet, len(order)), f.sheet,
+                           f.row or 0, _col_index(f.cell), f.rule),
         )
 
     def flatten(self, keys: list[str]) -> list[list[Any]]:
@@ -121,41 +135,38 @@ class Report:
         return f"{self.path}: {_plural(e, 'error')}, {_plural(w, 'warning')} — {verdict}."
 
     def to_text(self, sheet_order: list[str] | None = None, width: int = 100) -> str:
-        """The findings sheet by sheet, in row order. The same finding in many cells of one
-        column (a whole column typed the wrong way) is one entry naming the cells, not one
-        line per row: a global workbook would print thousands. (JSON and --annotate keep
-        every cell.)"""
-        lines: list[str] = []
-        current = None
-        for f, cells in _grouped(self.sorted(sheet_order)):
-            if f.sheet != current:
-                current = f.sheet
-                if lines:
-                    lines.append("")
-                lines.append(f"{f.sheet}")
-            place = _cell_ranges(cells) if len(cells) >= GROUP_FROM else (f.cell or "-")
-            message = (f"{f.message} (The same in {len(cells):,} cells.)"
-                       if len(cells) >= GROUP_FROM else f.message)
-            label = "error  " if f.severity == ERROR else "warning"
-            head = f"  {place:<7} {label} "
-            if len(head) > width // 2:  # a long list of cells: the message on the next line
-                lines.append(head.rstrip())
-                head = " " * 18
-            body = textwrap.wrap(message, width=width - len(head)) or [""]
-            lines.append(head + body[0])
-            lines.extend(" " * len(head) + more for more in body[1:])
-        if lines:
-            lines.append("")
-        # The path is as long as the person's folders make it: it never decides where the
-        # verdict breaks (a line break inside it wherever the path ends).
-        summary = self.summary()
-        if len(summary) <= width:
-            lines.append(summary)
-        else:
-            counts, verdict = summary.split(" — ", 1)
-            lines.append(counts + " —")
-            lines.extend(textwrap.wrap(verdict, width=width, break_long_words=False,
-                                       break_on_hyphens=False))
+        """The summary on the first line, then the errors, then the warnings, each sheet by
+        sheet in row order. The same finding in many cells of one column (a whole column
+        typed the wrong way) is one entry naming the cells, and a finding that repeats record
+        after record in the same words (empty brief sections) is one entry naming the records:
+        a global workbook would print thousands of lines and bury its errors. (JSON and
+        --annotate keep every finding.)"""
+        # One line, never wrapped: the path is as long as the person's folders make it, and
+        # it never decides where the verdict breaks.
+        lines = [self.summary()]
+        findings = self.sorted(sheet_order)
+        for severity, title in ((ERROR, "Errors"), (WARNING, "Warnings")):
+            of_kind = [f for f in findings if f.severity == severity]
+            if not of_kind:
+                continue
+            lines += ["", f"{title} ({len(of_kind):,})"]
+            current = None
+            for place, f, message in _entries(of_kind):
+                if f.sheet != current:
+                    if current is not None:
+                        lines.append("")
+                    current = f.sheet
+                    lines.append(f"{f.sheet or '(workbook)'}")
+                label = "error  " if f.severity == ERROR else "warning"
+                head = f"  {place:<7} {label} "
+                if len(head) > width // 2:  # a long list of cells: the message on the next line
+                    lines.append(head.rstrip())
+                    head = " " * 18
+                # IDs (ENT-OIC) and cell ranges never split at their hyphen or colon.
+                body = textwrap.wrap(message, width=width - len(head), break_on_hyphens=False,
+                                     break_long_words=False) or [""]
+                lines.append(head + body[0])
+                lines.extend(" " * len(head) + more for more in body[1:])
         return "\n".join(lines)
 
 
@@ -166,19 +177,52 @@ def cannot_run_json(message: str) -> str:
                        "findings": [finding.as_dict()]}, ensure_ascii=False, indent=2)
 
 
-GROUP_FROM = 3  # identical findings in a column printed as one entry from this many cells
+GROUP_FROM = 3  # identical findings printed as one entry from this many cells or records
 MAX_RANGES = 4  # cell ranges named in such an entry before "and N more"
+MAX_ITEMS = 20  # records named in such an entry before "and N more"
 
 
-def _grouped(findings: list[Finding]) -> list[tuple[Finding, list[str]]]:
-    """Findings with the same sheet, column, severity, rule and message, as (the first of
-    them, every cell), in the order of their first cell."""
-    groups: dict[tuple[Any, ...], tuple[Finding, list[str]]] = {}
+def _entries(findings: list[Finding]) -> list[tuple[str, Finding, str]]:
+    """The text entries of `findings` (already in order) as (place, first finding, message).
+
+    Findings with the same sheet, column, severity, rule and message are one entry naming
+    their cells; findings of one rule that share a `group` text in a sheet, when there are at
+    least GROUP_FROM of them, are one entry naming their records. Each entry stands where its
+    first finding stands."""
+    def group_key(f: Finding) -> tuple[Any, ...]:
+        return (f.sheet, f.severity, f.rule, f.group)
+
+    sizes: dict[tuple[Any, ...], int] = {}
     for f in findings:
-        letters = "".join(ch for ch in (f.cell or "") if ch.isalpha())
-        key = (f.sheet, letters, f.severity, f.rule, f.message) if f.cell else (id(f),)
-        groups.setdefault(key, (f, []))[1].append(f.cell or "-")
-    return list(groups.values())
+        if f.group:
+            sizes[group_key(f)] = sizes.get(group_key(f), 0) + 1
+    groups: dict[tuple[Any, ...], list[Finding]] = {}
+    for f in findings:
+        if f.group and sizes[group_key(f)] >= GROUP_FROM:
+            key: tuple[Any, ...] = ("records", *group_key(f))
+        elif f.cell:
+            letters = "".join(ch for ch in f.cell if ch.isalpha())
+            key = ("cells", f.sheet, letters, f.severity, f.rule, f.message)
+        else:
+            key = ("one", id(f))
+        groups.setdefault(key, []).append(f)
+    out = []
+    for key, members in groups.items():
+        first = members[0]
+        if key[0] == "records":
+            items = [m.item or m.where for m in members]
+            shown = "; ".join(items[:MAX_ITEMS])
+            if len(items) > MAX_ITEMS:
+                shown += f"; and {len(items) - MAX_ITEMS:,} more"
+            message = first.group.replace("{n}", f"{len(members):,}").replace("{items}", shown)
+            out.append((f"{len(members):,} rows", first, message))
+        elif len(members) >= GROUP_FROM:
+            cells = [m.cell or "-" for m in members]
+            out.append((_cell_ranges(cells), first,
+                        f"{first.message} (The same in {len(cells):,} cells.)"))
+        else:
+            out.extend((m.cell or "-", m, m.message) for m in members)
+    return out
 
 
 def _cell_ranges(cells: list[str]) -> str:

@@ -29,6 +29,15 @@ class SchemaError(Exception):
 class Term:
     code: str
     label: str
+    # A status that says the work is still ahead (Planned, Not started, Requested): once the
+    # date its column names (Column.pending_until) has passed, `validate` asks for an update.
+    pending: bool = False
+
+
+# A drop-down choice that shows the name beside the code: "SAU — Saudi Arabia".
+CHOICE_DASH = " \u2014 "
+_CHOICE = re.compile(r"\s*([A-Za-z]{3})\s+[\u2014\u2013-]\s+(.+?)\s*")
+LISTS_SHEET = "Lists"  # the hidden sheet of a master workbook that holds its drop-down lists
 
 
 @dataclass(frozen=True)
@@ -55,6 +64,26 @@ class Vocabulary:
 
     def label(self, code: str) -> str:
         return self.labels.get(code, code)
+
+    @property
+    def pending_codes(self) -> tuple[str, ...]:
+        return tuple(t.code for t in self.terms if t.pending)
+
+    def choice(self, code: str) -> str:
+        """How a drop-down shows a code with its name: 'SAU — Saudi Arabia'."""
+        return f"{code}{CHOICE_DASH}{self.label(code)}"
+
+    def code_of_choice(self, text: str) -> str | None:
+        """The code of a drop-down choice ('SAU — Saudi Arabia', any dash, any case), or None
+        when `text` is not one (the name must be the code's own: 'SAU — Egypt' is not)."""
+        m = _CHOICE.fullmatch(text)
+        if m is None:
+            return None
+        code = m.group(1).upper()
+        if code not in self.code_set:
+            return None
+        same = " ".join(m.group(2).split()).casefold() == self.label(code).casefold()
+        return code if same else None
 
 
 @dataclass(frozen=True)
@@ -85,6 +114,8 @@ class Column:
     maximum: Any = None
     width: float = 14
     example: str | None = None
+    # A status column: the date column (field) after which a pending status is out of date.
+    pending_until: str | None = None
 
     @property
     def is_list(self) -> bool:
@@ -255,6 +286,7 @@ def _column(sheet: str, raw: dict[str, Any]) -> Column:
             maximum=_bound(raw.get("max")),
             width=float(raw.get("width", 14)),
             example=raw.get("example"),
+            pending_until=raw.get("pending_until"),
         )
     except KeyError as exc:
         raise SchemaError(f"{sheet}: a column lacks {exc}") from exc
@@ -282,7 +314,8 @@ def _load_schema(directory: str) -> Schema:
         terms = []
         for v in body["values"]:
             if isinstance(v, dict):
-                terms.append(Term(str(v["code"]), str(v["label"])))
+                terms.append(Term(str(v["code"]), str(v.get("label", v["code"])),
+                                  bool(v.get("pending", False))))
             else:
                 terms.append(Term(str(v), str(v)))
         vocabularies[name] = Vocabulary(name, body.get("description", ""), tuple(terms))
@@ -327,6 +360,14 @@ def _cross_check(schema: Schema) -> None:
             vocab = col.vocabulary
             if vocab and vocab != "countries" and vocab not in schema.vocabularies:
                 raise SchemaError(f"{sheet.name}.{col.name}: no vocabulary {col.vocabulary!r}")
+            if col.pending_until:
+                until = sheet.by_field.get(col.pending_until)
+                if until is None or until.type != "date" or not vocab or vocab == "countries":
+                    raise SchemaError(f"{sheet.name}.{col.name}: pending_until must name a date "
+                                      "column of the sheet, on a column with a vocabulary")
+                if not schema.vocabulary(vocab).pending_codes:
+                    raise SchemaError(f"{sheet.name}.{col.name}: pending_until, but no term of "
+                                      f"{vocab!r} is marked pending")
             for ref in col.references:
                 target = schema.by_name.get(ref.sheet)
                 if target is None or ref.column not in target.by_name:

@@ -7,6 +7,7 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -58,15 +59,17 @@ def _no_cycle_collection() -> Iterator[None]:
 
 
 def check_workbook(path: Path, schema: Schema, *, stage: str = "draft",
-                   keep_extra_sheets: bool = False, loader: SheetLoader | None = None) -> Checked:
+                   keep_extra_sheets: bool = False, loader: SheetLoader | None = None,
+                   today: date | None = None) -> Checked:
     """Read and check the workbook; `keep_extra_sheets` also keeps staff's own sheets in
-    `Checked.book` (for diff). `loader`: the sheets already being read (see read_book)."""
+    `Checked.book` (for diff). `loader`: the sheets already being read (see read_book).
+    `today`: also warn on statuses its date has left behind (validate gives it)."""
     with _no_cycle_collection():
-        return _check_workbook(path, schema, stage, keep_extra_sheets, loader)
+        return _check_workbook(path, schema, stage, keep_extra_sheets, loader, today)
 
 
 def _check_workbook(path: Path, schema: Schema, stage: str, keep_extra_sheets: bool,
-                    loader: SheetLoader | None) -> Checked:
+                    loader: SheetLoader | None, today: date | None = None) -> Checked:
     typed: dict[str, pd.DataFrame] = {}
     unreadable: dict[str, set[tuple[int, str]]] = {}  # cells emptied for a wrong type
     raw: dict[str, list[Finding]] = {}
@@ -96,7 +99,7 @@ def _check_workbook(path: Path, schema: Schema, stage: str, keep_extra_sheets: b
     keys = key_sets(schema, typed, book)
     for name, data in book.sheets.items():
         report.extend(columns.typed_findings(data, typed[name], schema, keys))
-    ctx = Context(schema, book, typed, stage, unreadable)
+    ctx = Context(schema, book, typed, stage, unreadable, today)
     for rule in RULES:
         report.extend(rule(ctx))
     return Checked(report, typed, book)

@@ -379,6 +379,8 @@ def typed_frame(data: SheetData, schema: Schema, bad: set[tuple[int, str]],
             s.loc[bad_rows[col.field]] = None
             prof = None  # the profile was of the cells before they were emptied
         out[col.field] = _convert(col, s, schema.separator, prof)
+        if col.vocabulary == "countries":
+            out[col.field] = _choices_as_codes(out[col.field], schema)
     for header in data.extra_headers:
         out[header] = frame[header]
     return pd.DataFrame(out, index=frame.index)
@@ -413,6 +415,34 @@ def _convert(col: Column, s: pd.Series, separator: str,
     if prof.kind == "string" and prof.clean:
         return s.astype("str")  # clean text already: what mapping _clean_text would give
     return s.map(_clean_text)
+
+
+def _choices_as_codes(s: pd.Series, schema: Schema) -> pd.Series:
+    """Country cells picked from the drop-down ('SAU — Saudi Arabia') read as their code, so
+    that checks and outputs see SAU. Each distinct cell is looked at once (rows with the same
+    text share one list of items), and only one with a space can be such a choice."""
+    vocab = schema.vocabulary("countries")
+
+    def code(v: Any) -> Any:
+        if isinstance(v, str):
+            return (vocab.code_of_choice(v) or v) if " " in v else v
+        if isinstance(v, list) and any(" " in item for item in v):
+            return Items(vocab.code_of_choice(item) or item for item in v)
+        return v
+
+    values = s.to_numpy(dtype=object)
+    if len(values) and isinstance(next((v for v in values if v is not None), None), list):
+        distinct = {id(v): v for v in values}
+        fixed = {k: code(v) for k, v in distinct.items()}
+        if all(fixed[k] is distinct[k] for k in fixed):
+            return s
+        return pd.Series([fixed[id(v)] for v in values], index=s.index, name=s.name,
+                         dtype=object)
+    codes, uniques = pd.factorize(values)
+    table = np.array([*map(code, uniques), None], dtype=object)
+    if all(a is b for a, b in zip(table[:-1], uniques, strict=True)):
+        return s
+    return pd.Series(table[codes], index=s.index, name=s.name, dtype=object)
 
 
 def _split_lists(s: pd.Series, separator: str) -> pd.Series:
@@ -584,7 +614,7 @@ def _typed_message(data: SheetData, schema: Schema, col: Column, check: str, row
                         f"'{_brief(value)}' is used twice, in {data.cell(col.field, first)} "
                         f"and {cell}; "
                         f"each {col.name} must be unique. Give one of them another value.",
-                        cell, row, col.name, value)]
+                        cell, row, col.name, value, also=(data.cell(col.field, first),))]
     if check in ("vocabulary", "unknown-country"):
         vocab = schema.vocabulary(col.vocabulary)
         found = []
@@ -593,7 +623,14 @@ def _typed_message(data: SheetData, schema: Schema, col: Column, check: str, row
             if check == "unknown-country":
                 hint = (f" Did you mean '{guess}' ({vocab.label(guess)})?" if guess else "")
                 msg = (f"'{_brief(item)}' is not an ISO 3166-1 alpha-3 country code.{hint} Type a "
-                       "three-letter code such as MAR, EGY or SAU.")
+                       "three-letter code such as MAR, EGY or SAU, or pick the country from "
+                       "the list.")
+                code = item.strip()[:3].upper()
+                choice = re.fullmatch(r"\s*\w{3}\s+[\u2014\u2013-]\s+.+", item)
+                if code in vocab.code_set and choice:
+                    msg = (f"'{_brief(item)}' mixes two countries: {code} is "
+                           f"{vocab.label(code)}. Pick the country from the list, or type "
+                           "its three-letter code alone.")
             else:
                 if guess:
                     hint = f" Did you mean '{guess}'?"

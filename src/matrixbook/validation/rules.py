@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 import pandas as pd
 
@@ -28,16 +29,23 @@ class Context:
     # (row, field) per sheet of the cells already reported as the wrong type: they read as
     # empty here, and a rule must not report them a second time as missing.
     unreadable: dict[str, set[tuple[int, str]]] = field(default_factory=dict)
+    # The date taken as today by the rules about statuses left behind; None: those rules
+    # do not run (a build checks the data, not the calendar).
+    today: date | None = None
 
     def was_unreadable(self, sheet: str, row: int, field_name: str) -> bool:
         return (row, field_name) in self.unreadable.get(sheet, set())
 
     def finding(self, severity: str, sheet: str, field: str | None, row: int | None, rule: str,
-                message: str, value: object = None) -> Finding:
+                message: str, value: object = None, *, also: tuple[str, ...] = (),
+                group: str | None = None, item: str | None = None) -> Finding:
+        """A finding at the cell of `field` in `row`; see Finding for `also`, `group` and
+        `item`."""
         data = self.book.sheets.get(sheet)
         column = self.schema.sheet(sheet).by_field[field].name if field else None
         cell = data.cell(field, row) if (data and field and row and data.has(field)) else None
-        return Finding(severity, sheet, rule, message, cell, row, column, value)
+        return Finding(severity, sheet, rule, message, cell, row, column, value, also, group,
+                       item)
 
 
 Rule = Callable[[Context], list[Finding]]
@@ -188,7 +196,8 @@ def interviewer_clash(ctx: Context) -> list[Finding]:
                 out.append(ctx.finding(
                     ERROR, "Interviews", "starts_at", cur.Index, "interviewer-clash",
                     f"{cur.interviewer} already has an interview at this time "
-                    f"({latest.interview_id}, {other}). Move one of them.", cur.starts_at))
+                    f"({latest.interview_id}, {other}). Move one of them.", cur.starts_at,
+                    also=(other,)))
             if latest is None or cur.end_utc > latest.end_utc:
                 latest = cur
     return out
@@ -196,7 +205,8 @@ def interviewer_clash(ctx: Context) -> list[Finding]:
 
 @rule
 def brief_sections(ctx: Context) -> list[Finding]:
-    """One finding per body listing its empty brief sections, at the first empty cell."""
+    """One finding per body listing its empty brief sections, at the first empty cell and
+    naming the others; in the text, the bodies of a sheet with empty sections are one entry."""
     severity = ERROR if ctx.stage == "final" else WARNING
     out = []
     for sheet_name in ("Entities", "Dialogues"):
@@ -214,8 +224,15 @@ def brief_sections(ctx: Context) -> list[Finding]:
             noun = "1 section is" if len(missing) == 1 else f"{len(missing)} sections are"
             whose = (f"row {row} (no {sheet.key_column.name} yet)" if is_blank(t.at[row, key])
                      else t.at[row, key])
+            cells = tuple(data.cell(c.field, row) for c in missing)
             out.append(ctx.finding(
                 severity, sheet_name, missing[0].field, row, "empty-section",
                 f"In the brief of {whose}, {noun} empty: {listed}. Write them "
-                "before the final version; until then the note shows 'To be completed'.", None))
+                "before the final version; until then the note shows 'To be completed'.", None,
+                also=cells,
+                group=(f"In the briefs of {{n}} {sheet_name.lower()}, sections are empty: "
+                       "{items}. Write them before the final version; until then the notes "
+                       "show 'To be completed' (the cells are marked by `matrixbook validate "
+                       "--annotate OUT.xlsx`)."),
+                item=f"{whose} ({', '.join(cells)})"))
     return out

@@ -81,7 +81,11 @@ def climb_readiness(ctx: Context) -> list[Finding]:
                 WARNING, "Policies", "language", row, "climb-no-language",
                 f"{_first(ids[row])} goes to CLIMB but its Language is empty: CLIMB would not know "
                 "the language of the text. Pick the language of the original text (e.g. ar, "
-                "en, fr).", None))
+                "en, fr).", None,
+                group=("{n} policies go to CLIMB but their Language is empty: {items}. CLIMB "
+                       "would not know the language of the texts. Pick the language of each "
+                       "original text (e.g. ar, en, fr)."),
+                item=f"{ids[row]} ({ctx.book.sheets['Policies'].cell('language', row)})"))
     for field, name in CLIMB_NEEDS:
         empty = (blank_mask(selected[field]).to_numpy() if field in selected
                  else np.ones(len(selected), dtype=bool))
@@ -89,11 +93,22 @@ def climb_readiness(ctx: Context) -> list[Finding]:
             out.append(ctx.finding(
                 severity, "Policies", field, row, _RULE_NAMES[field],
                 f"{_first(ids[row])} has a Climate context, so it goes to CLIMB, but "
-                f"'{name}' is empty: CLIMB cannot take it without it. {_HOW[field]}", None))
+                f"'{name}' is empty: CLIMB cannot take it without it. {_HOW[field]}", None,
+                group=(f"{{n}} policies have a Climate context, so they go to CLIMB, but their "
+                       f"'{name}' is empty: {{items}}. CLIMB cannot take them without it. "
+                       f"{_HOW[field]}"),
+                item=_item(ctx, ids[row], field, row)))
     if memberships is not None and {"countries", "body_id"} <= set(selected.columns):
         out.extend(_members_found(ctx, selected, ids, memberships, mapping, severity))
     out.extend(_hazards_without_context(ctx, policies, mapping))
     return out
+
+
+def _item(ctx: Context, name: str, field: str, row: int) -> str:
+    """How a grouped entry names one policy: its ID and the cell to fill in."""
+    data = ctx.book.sheets.get("Policies")
+    cell = data.cell(field, row) if data is not None and data.has(field) else None
+    return f"{name} ({cell})" if cell else str(name)
 
 
 def _first(name: str) -> str:
