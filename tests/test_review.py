@@ -40,7 +40,7 @@ def test_a_draft_recommendation_is_an_error_at_the_final_stage(edited) -> None:
               and f["sheet"] == "Recommendations"]
     assert [f["cell"] for f in drafts][0] == status
     assert drafts[0]["message"] == (
-        "The recommendation REC-001 is still a Draft. Review it and set Status to Reviewed or "
+        "The recommendation REC-101 is still a Draft. Review it and set Status to Reviewed or "
         "Final before the final version.")
     reviewed = edited({"Recommendations": {status: "Reviewed"}})
     cells = [f["cell"] for f in final(reviewed) if f["rule"] == "draft-in-final"]
@@ -49,18 +49,20 @@ def test_a_draft_recommendation_is_an_error_at_the_final_stage(edited) -> None:
 
 
 def test_a_body_without_recommendation_warns_in_a_draft_and_is_an_error_at_final(edited) -> None:
-    key = header_cell("Entities", "Entity ID", 2)  # ENT-LAS
-    book = edited({"Recommendations": {header_cell("Recommendations", "Bodies", 2):
-                                       "ENT-GCC; DLG-RABAT"}})
+    """REC-107 and REC-108 are the two recommendations naming ENT-AMU: readdressed to ENT-GCC
+    and DLG-RABAT, they leave ENT-AMU with none."""
+    key = header_cell("Entities", "Entity ID", 5)  # ENT-AMU
+    bodies = lambda row: header_cell("Recommendations", "Bodies", row)  # noqa: E731
+    book = edited({"Recommendations": {bodies(8): "ENT-GCC; DLG-RABAT", bodies(9): "ENT-GCC"}})
     draft = {(f.sheet, f.cell): f for f in validate(book).findings
              if f.rule == "no-recommendation"}
+    assert set(draft) == {("Entities", key)}
     assert draft[("Entities", key)].severity == "warning"
     assert draft[("Entities", key)].message == (
-        "No recommendation names ENT-LAS yet. Add a row to the Recommendations sheet with "
-        "ENT-LAS in Bodies before the final version; until then its briefing note shows "
+        "No recommendation names ENT-AMU yet. Add a row to the Recommendations sheet with "
+        "ENT-AMU in Bodies before the final version; until then its briefing note shows "
         "'To be completed' under 'Recommendations for IOM's strategic positioning'.")
-    assert ("Entities", header_cell("Entities", "Entity ID", 3)) not in draft  # ENT-GCC named
-    assert ("Dialogues", header_cell("Dialogues", "Dialogue ID", 3)) not in draft  # DLG-RABAT
+    assert not [f for f in validate(MASTER).findings if f.rule == "no-recommendation"]
     at_final = [f for f in final(book) if f["rule"] == "no-recommendation"]
     assert {f["severity"] for f in at_final} == {"error"}
     assert len(at_final) == len(draft)
