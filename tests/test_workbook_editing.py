@@ -79,8 +79,10 @@ def test_a_choice_naming_another_country_is_an_error(edited) -> None:
 def test_every_body_id_column_has_the_list_of_all_bodies(master: Path, schema) -> None:
     wb = openpyxl.load_workbook(master)
     names = {n: d.attr_text for n, d in wb.defined_names.items()}
+    letter = openpyxl.utils.get_column_letter(
+        [c.value for c in wb["Lists"][1]].index(BODY_LIST) + 1)
     assert names["Entities_Dialogues_IDs"] == (
-        "OFFSET(Lists!$AE$2,0,0,MAX(1,COUNTA(Entities!$A$2:$A$510)"
+        f"OFFSET(Lists!${letter}$2,0,0,MAX(1,COUNTA(Entities!$A$2:$A$510)"
         "+COUNTA(Dialogues!$A$2:$A$509)),1)")
     for sheet in ("Memberships", "Themes", "Policies", "Interviews", "Sources"):
         cell = header_cell(sheet, "Body ID", 2)
