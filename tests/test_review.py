@@ -115,36 +115,37 @@ def _section(path: Path, heading: str = HEADING) -> list[str]:
 
 
 def test_a_brief_lists_the_recommendations_that_name_its_body(edited, tmp_path: Path) -> None:
-    """REC-001 names ENT-LAS (internal), REC-002 names ENT-LAS and DLG-RABAT and is Shareable:
-    the LAS note lists both, High priority first, in an internal build; only REC-002 in an
-    external one; a body no recommendation names shows 'To be completed'."""
+    """REC-107 names ENT-AMU (internal, Medium); REC-108, made High, Shareable and addressed to
+    ENT-AMU and DLG-5PLUS5, comes first in both notes; only REC-108 in an external AMU note;
+    ENT-ACDC-RCC-NA, whose two recommendations (REC-115, REC-116) are made regional, shows
+    'To be completed'."""
     from datetime import date
 
     from matrixbook.api import build
 
     c = lambda header, row: header_cell("Recommendations", header, row)  # noqa: E731
-    book = edited({"Recommendations": {c("Bodies", 2): "ENT-LAS", c("Priority", 2): "Medium",
-                                       c("Bodies", 3): "ENT-LAS; DLG-RABAT",
-                                       c("Shareable", 3): True}})
+    book = edited({"Recommendations": {c("Bodies", 9): "ENT-AMU; DLG-5PLUS5",
+                                       c("Priority", 9): "High", c("Shareable", 9): True,
+                                       c("Bodies", 16): None, c("Bodies", 17): None}})
     for audience in ("internal", "external"):
         out = tmp_path / audience
         result = build(book, out, only=["briefs"], audience=audience, today=date(2025, 9, 3))
         assert result.report.ok, result.report.to_text()
-        las = _section(out / "briefs" / "ENT-LAS.docx")
-        rabat = _section(out / "briefs" / "DLG-RABAT.docx")
-        assert las[0].endswith("(REC-002, Draft)") and rabat == las[:1]
-        assert las[0].startswith("Propose a regional policy dialogue on climate change")
-        assert "Entry point: The ministerial and senior officials' meetings of the bodies " \
-               "concerned. Policy dialogue; High priority; Medium term (1–3 years)." in las[0]
+        amu = _section(out / "briefs" / "ENT-AMU.docx")
+        five = _section(out / "briefs" / "DLG-5PLUS5.docx")
+        assert amu[0].endswith("(REC-108, Draft)") and five[0] == amu[0]
+        assert amu[0].startswith("Propose a technical exchange with the Permanent Maghreb")
+        assert "Research and knowledge exchange; High priority; Medium term (1–3 years)." \
+            in amu[0]
         if audience == "internal":
-            assert len(las) == 2 and las[1].endswith("(REC-001, Draft)")
-            assert las[1].startswith("Propose a regional exchange on migration data")
+            assert len(amu) == 2 and amu[1].endswith("(REC-107, Draft)")
+            assert amu[1].startswith("Offer the AMU General Secretariat technical support")
         else:
-            assert len(las) == 1
-        assert _section(out / "briefs" / "ENT-GCC.docx") == ["To be completed."]
-        html = (out / "briefs" / "ENT-LAS.html").read_text(encoding="utf-8")
-        assert ("(REC-001, Draft)" in html) == (audience == "internal")
-        assert "(REC-002, Draft)" in html
+            assert len(amu) == 1
+        assert _section(out / "briefs" / "ENT-ACDC-RCC-NA.docx") == ["To be completed."]
+        html = (out / "briefs" / "ENT-AMU.html").read_text(encoding="utf-8")
+        assert ("(REC-107, Draft)" in html) == (audience == "internal")
+        assert "(REC-108, Draft)" in html
 
 
 def test_every_recommendation_of_the_default_workbook_is_in_the_briefs_it_names(
