@@ -40,7 +40,7 @@ def test_a_draft_recommendation_is_an_error_at_the_final_stage(edited) -> None:
               and f["sheet"] == "Recommendations"]
     assert [f["cell"] for f in drafts][0] == status
     assert drafts[0]["message"] == (
-        "The recommendation REC-001 is still a Draft. Review it and set Status to Reviewed or "
+        "The recommendation REC-101 is still a Draft. Review it and set Status to Reviewed or "
         "Final before the final version.")
     reviewed = edited({"Recommendations": {status: "Reviewed"}})
     cells = [f["cell"] for f in final(reviewed) if f["rule"] == "draft-in-final"]
@@ -49,18 +49,20 @@ def test_a_draft_recommendation_is_an_error_at_the_final_stage(edited) -> None:
 
 
 def test_a_body_without_recommendation_warns_in_a_draft_and_is_an_error_at_final(edited) -> None:
-    key = header_cell("Entities", "Entity ID", 2)  # ENT-LAS
-    book = edited({"Recommendations": {header_cell("Recommendations", "Bodies", 2):
-                                       "ENT-GCC; DLG-RABAT"}})
+    """REC-107 and REC-108 are the two recommendations naming ENT-AMU: readdressed to ENT-GCC
+    and DLG-RABAT, they leave ENT-AMU with none."""
+    key = header_cell("Entities", "Entity ID", 5)  # ENT-AMU
+    bodies = lambda row: header_cell("Recommendations", "Bodies", row)  # noqa: E731
+    book = edited({"Recommendations": {bodies(8): "ENT-GCC; DLG-RABAT", bodies(9): "ENT-GCC"}})
     draft = {(f.sheet, f.cell): f for f in validate(book).findings
              if f.rule == "no-recommendation"}
+    assert set(draft) == {("Entities", key)}
     assert draft[("Entities", key)].severity == "warning"
     assert draft[("Entities", key)].message == (
-        "No recommendation names ENT-LAS yet. Add a row to the Recommendations sheet with "
-        "ENT-LAS in Bodies before the final version; until then its briefing note shows "
+        "No recommendation names ENT-AMU yet. Add a row to the Recommendations sheet with "
+        "ENT-AMU in Bodies before the final version; until then its briefing note shows "
         "'To be completed' under 'Recommendations for IOM's strategic positioning'.")
-    assert ("Entities", header_cell("Entities", "Entity ID", 3)) not in draft  # ENT-GCC named
-    assert ("Dialogues", header_cell("Dialogues", "Dialogue ID", 3)) not in draft  # DLG-RABAT
+    assert not [f for f in validate(MASTER).findings if f.rule == "no-recommendation"]
     at_final = [f for f in final(book) if f["rule"] == "no-recommendation"]
     assert {f["severity"] for f in at_final} == {"error"}
     assert len(at_final) == len(draft)
@@ -113,36 +115,37 @@ def _section(path: Path, heading: str = HEADING) -> list[str]:
 
 
 def test_a_brief_lists_the_recommendations_that_name_its_body(edited, tmp_path: Path) -> None:
-    """REC-001 names ENT-LAS (internal), REC-002 names ENT-LAS and DLG-RABAT and is Shareable:
-    the LAS note lists both, High priority first, in an internal build; only REC-002 in an
-    external one; a body no recommendation names shows 'To be completed'."""
+    """REC-107 names ENT-AMU (internal, Medium); REC-108, made High, Shareable and addressed to
+    ENT-AMU and DLG-5PLUS5, comes first in both notes; only REC-108 in an external AMU note;
+    ENT-ACDC-RCC-NA, whose two recommendations (REC-115, REC-116) are made regional, shows
+    'To be completed'."""
     from datetime import date
 
     from matrixbook.api import build
 
     c = lambda header, row: header_cell("Recommendations", header, row)  # noqa: E731
-    book = edited({"Recommendations": {c("Bodies", 2): "ENT-LAS", c("Priority", 2): "Medium",
-                                       c("Bodies", 3): "ENT-LAS; DLG-RABAT",
-                                       c("Shareable", 3): True}})
+    book = edited({"Recommendations": {c("Bodies", 9): "ENT-AMU; DLG-5PLUS5",
+                                       c("Priority", 9): "High", c("Shareable", 9): True,
+                                       c("Bodies", 16): None, c("Bodies", 17): None}})
     for audience in ("internal", "external"):
         out = tmp_path / audience
         result = build(book, out, only=["briefs"], audience=audience, today=date(2025, 9, 3))
         assert result.report.ok, result.report.to_text()
-        las = _section(out / "briefs" / "ENT-LAS.docx")
-        rabat = _section(out / "briefs" / "DLG-RABAT.docx")
-        assert las[0].endswith("(REC-002, Draft)") and rabat == las[:1]
-        assert las[0].startswith("Propose a regional policy dialogue on climate change")
-        assert "Entry point: The ministerial and senior officials' meetings of the bodies " \
-               "concerned. Policy dialogue; High priority; Medium term (1–3 years)." in las[0]
+        amu = _section(out / "briefs" / "ENT-AMU.docx")
+        five = _section(out / "briefs" / "DLG-5PLUS5.docx")
+        assert amu[0].endswith("(REC-108, Draft)") and five[0] == amu[0]
+        assert amu[0].startswith("Propose a technical exchange with the Permanent Maghreb")
+        assert "Research and knowledge exchange; High priority; Medium term (1–3 years)." \
+            in amu[0]
         if audience == "internal":
-            assert len(las) == 2 and las[1].endswith("(REC-001, Draft)")
-            assert las[1].startswith("Propose a regional exchange on migration data")
+            assert len(amu) == 2 and amu[1].endswith("(REC-107, Draft)")
+            assert amu[1].startswith("Offer the AMU General Secretariat technical support")
         else:
-            assert len(las) == 1
-        assert _section(out / "briefs" / "ENT-GCC.docx") == ["To be completed."]
-        html = (out / "briefs" / "ENT-LAS.html").read_text(encoding="utf-8")
-        assert ("(REC-001, Draft)" in html) == (audience == "internal")
-        assert "(REC-002, Draft)" in html
+            assert len(amu) == 1
+        assert _section(out / "briefs" / "ENT-ACDC-RCC-NA.docx") == ["To be completed."]
+        html = (out / "briefs" / "ENT-AMU.html").read_text(encoding="utf-8")
+        assert ("(REC-107, Draft)" in html) == (audience == "internal")
+        assert "(REC-108, Draft)" in html
 
 
 def test_every_recommendation_of_the_default_workbook_is_in_the_briefs_it_names(

@@ -421,15 +421,18 @@ def collection_rows(path: Path) -> list[dict[str, Any]]:
 def test_data_collection_per_body_with_due_dates_and_overdue(built: Path) -> None:
     rows = collection_rows(built / "workplan.xlsx")
     ids = [r["Source ID"] for r in rows]
-    # 29 LAS sources since issue 17 (20 added on 2026-12-04, all collected)
-    las = ids.index("LAS — League of Arab States · 29 sources: 3 to collect, 26 collected")
+    # 32 LAS sources: 29 since issue 17 and three of the regional layer (SRC-3024, 3025, 3034)
+    las = ids.index("LAS — League of Arab States · 32 sources: 3 to collect, 29 collected")
     assert ids[las + 1:las + 4] == ["SRC-092", "SRC-093", "SRC-094"]  # by due date
     due = {r["Source ID"]: r["Due date"] for r in rows}
     assert due["SRC-092"] == datetime(2025, 8, 29)
     overdue = [r["Source ID"] for r in rows if r["Flag"] == "Overdue"]
     assert overdue == ["SRC-092", "SRC-093"]  # SRC-094 is due today, not overdue
     groups = [i for i in ids if not i.startswith("SRC-")]
-    assert len(groups) == 17 and groups[0].startswith("LAS — ")
+    # one group per body, then the regional and global sources of no body
+    assert len(groups) == 18 and groups[0].startswith("LAS — ")
+    assert groups[-1] == "General sources (not about one body) · 36 sources: 3 to collect, "\
+                         "33 collected"
 
 
 def test_body_without_sources_is_flagged(edited: Callable[..., Path], tmp_path: Path) -> None:

@@ -26,14 +26,15 @@ def init_workbook(path: Path | str, *, blank: bool = False, force: bool = False)
     from matrixbook.files import atomic_write, refuse_overwrite
     from matrixbook.newbook import write_workbook
     from matrixbook.resources import default_workbook, seed_dir
-    from matrixbook.seed import load_seed
+    from matrixbook.seed import load_about, load_seed
 
     schema = _load_schema()
     path = Path(path)
     if blank:
         return write_workbook(path, schema, None, force=force)
     if seed_dir().is_dir():
-        return write_workbook(path, schema, load_seed(seed_dir(), schema), force=force)
+        return write_workbook(path, schema, load_seed(seed_dir(), schema), force=force,
+                              about=load_about(seed_dir()))
     # An installed wheel carries the default workbook itself, not its seed.
     refuse_overwrite(path, force)
     with atomic_write(path) as tmp:

@@ -26,7 +26,8 @@ def input_message(col: Column, schema: Schema) -> dict[str, Any]:
     return {"input_title": col.name[:32], "input_message": message[:255]}
 
 
-def _about(wb: Any, ws: Any, schema: Schema, seeded: bool) -> None:
+def _about(wb: Any, ws: Any, schema: Schema, seeded: bool,
+           about: list[tuple[str, str]] | None = None) -> None:
     title = wb.add_format({"bold": True, "font_size": 16, "font_color": xlsx.IOM_BLUE})
     head = wb.add_format({"bold": True, "font_size": 11, "font_color": xlsx.IOM_BLUE})
     wrap = wb.add_format({"text_wrap": True, "valign": "top"})
@@ -42,8 +43,9 @@ def _about(wb: Any, ws: Any, schema: Schema, seeded: bool) -> None:
          "engagement strategy, and the comments of the review round. Every deliverable is "
          "regenerated from it with `matrixbook build`.", wrap),
         ("Schema version", schema.version, wrap),
-        ("Contents", "Seeded with the entities and dialogues of the terms of reference."
-         if seeded else "Blank: headers only.", wrap),
+        *([(label, text, wrap) for label, text in about] if seeded and about else
+          [("Contents", "Seeded with the entities and dialogues of the terms of reference."
+            if seeded else "Blank: headers only.", wrap)]),
         ("", "", wrap),
         ("How to fill it", "", head),
         ("One row per record", "Each sheet holds one kind of record, one per row, under one "
@@ -177,8 +179,9 @@ def validation_options(col: Column, lists: Lists) -> dict[str, Any]:
 
 
 def write_workbook(path: Path, schema: Schema, rows: dict[str, list[dict[str, Any]]] | None,
-                   *, force: bool = False) -> Path:
-    """Write a master workbook at `path`; `rows=None` gives headers only."""
+                   *, force: bool = False, about: list[tuple[str, str]] | None = None) -> Path:
+    """Write a master workbook at `path`; `rows=None` gives headers only. `about`: the lines the
+    About sheet says about a seeded workbook (the seed's about.yaml)."""
     import xlsxwriter
 
     path = Path(path)
@@ -199,13 +202,13 @@ def write_workbook(path: Path, schema: Schema, rows: dict[str, list[dict[str, An
             "date": wb.add_format({"valign": "top", "num_format": xlsx.DATE_FORMAT}),
             "datetime": wb.add_format({"valign": "top", "num_format": xlsx.DATETIME_FORMAT}),
         }
-        about = wb.add_worksheet("About")
-        _about(wb, about, schema, seeded=rows is not None)
+        about_ws = wb.add_worksheet("About")
+        _about(wb, about_ws, schema, seeded=rows is not None, about=about)
         lists = build_lists(schema, _id_sources(schema, rows or {}))
         for sheet in schema.sheets:
             _data_sheet(wb, sheet, schema, (rows or {}).get(sheet.name, []), lists, formats)
         _write_lists(wb, lists)
-        about.activate()
+        about_ws.activate()
         wb.close()
     return path
 

@@ -47,3 +47,13 @@ def load_seed(directory: Path, schema: Schema) -> dict[str, list[dict[str, Any]]
                 records.append({k: _convert(sheet.by_name[k], v) for k, v in raw.items()})
         rows[sheet.name] = records
     return rows
+
+
+def load_about(directory: Path) -> list[tuple[str, str]]:
+    """The lines the About sheet of the default workbook says about it (about.yaml in the seed
+    directory): (label, text) pairs; none when the file is absent."""
+    path = directory / "about.yaml"
+    if not path.exists():
+        return []
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return [(str(line["label"]), str(line["text"])) for line in data.get("lines") or []]
