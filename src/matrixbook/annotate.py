@@ -11,8 +11,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from matrixbook.errors import InputError, UsageError
-from matrixbook.files import atomic_write, refuse_overwrite
+from matrixbook.errors import UsageError
+from matrixbook.files import atomic_write, open_for_copy, refuse_overwrite
 from matrixbook.report import ERROR, Finding, Report, json_value
 
 ERROR_FILL = "FFC7CE"
@@ -28,7 +28,6 @@ def _text(cell: Any, value: Any) -> None:
 
 
 def annotate(source: Path, report: Report, out: Path, *, force: bool = False) -> Path:
-    import openpyxl
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font, PatternFill
 
@@ -42,13 +41,7 @@ def annotate(source: Path, report: Report, out: Path, *, force: bool = False) ->
     if out.suffix.lower() not in (".xlsx", ".xlsm"):
         raise UsageError(f"--annotate writes an Excel workbook: end the name with .xlsx "
                          f"(not {out.name}).")
-    # Macros are carried over only into a macro-enabled copy; they never run here.
-    keep_vba = source.suffix.lower() == ".xlsm" and out.suffix.lower() == ".xlsm"
-    try:
-        wb = openpyxl.load_workbook(source, keep_vba=keep_vba, rich_text=False)
-    except Exception as exc:
-        raise InputError(f"{source} cannot be opened for annotation ({exc}). Open it in Excel, "
-                         "save it again, and run again.") from exc
+    wb = open_for_copy(source, out, " for annotation")
     titles = {t.casefold(): t for t in wb.sheetnames}
 
     by_cell: dict[tuple[str, str], list[Finding]] = defaultdict(list)

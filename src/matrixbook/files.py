@@ -8,8 +8,9 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
-from matrixbook.errors import OutputError, UsageError, describe_os_error, os_error_of
+from matrixbook.errors import InputError, OutputError, UsageError, describe_os_error, os_error_of
 
 
 def lock_file(path: Path) -> Path:
@@ -75,3 +76,17 @@ def atomic_write(path: Path, *, check_open: bool = True) -> Iterator[Path]:
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
+
+
+def open_for_copy(source: Path, out: Path, purpose: str = "") -> Any:
+    """The user's workbook in openpyxl, to write a marked or repaired copy of it (annotate,
+    repair-lists). Macros are carried over only into a macro-enabled copy; they never run here.
+    `purpose` ends the "cannot be opened" message (e.g. " for annotation")."""
+    import openpyxl
+
+    keep_vba = source.suffix.lower() == ".xlsm" and out.suffix.lower() == ".xlsm"
+    try:
+        return openpyxl.load_workbook(source, keep_vba=keep_vba, rich_text=False)
+    except Exception as exc:
+        raise InputError(f"{source} cannot be opened{purpose} ({exc}). Open it in Excel, save "
+                         "it again, and run again.") from exc

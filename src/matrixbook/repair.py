@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from matrixbook.errors import InputError, UsageError
-from matrixbook.files import atomic_write, refuse_overwrite
+from matrixbook.files import atomic_write, open_for_copy, refuse_overwrite
 from matrixbook.lists import IdSource, build_lists
 from matrixbook.newbook import EMPTY_ROWS_WITH_CHECKS, input_message, validation_options
 from matrixbook.reading import column_letter, normalise_header
@@ -32,7 +32,6 @@ class Repaired:
 
 
 def repair_lists(source: Path, out: Path, schema: Schema, *, force: bool = False) -> Repaired:
-    import openpyxl
 
     if not source.exists():
         raise InputError(f"{source}: no such file. Give the path of your workbook.")
@@ -44,12 +43,7 @@ def repair_lists(source: Path, out: Path, schema: Schema, *, force: bool = False
             raise UsageError(f"--repair-lists reads and writes Excel workbooks (.xlsx); "
                              f"{path.name} is not one.")
     refuse_overwrite(out, force)
-    keep_vba = source.suffix.lower() == ".xlsm" and out.suffix.lower() == ".xlsm"
-    try:
-        wb = openpyxl.load_workbook(source, keep_vba=keep_vba, rich_text=False)
-    except Exception as exc:
-        raise InputError(f"{source} cannot be opened ({exc}). Open it in Excel, save it "
-                         "again, and run again.") from exc
+    wb = open_for_copy(source, out)
     titles = {t.casefold(): t for t in wb.sheetnames}
     replaced = LISTS_SHEET.casefold() in titles
     if replaced:
