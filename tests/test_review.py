@@ -188,3 +188,25 @@ def test_a_workbook_from_before_the_review_sheets_is_told_to_add_them(tmp_path: 
     assert missing["Review"] == ("The workbook has no sheet 'Review'. Add a sheet named "
                                  "'Review' (run `matrixbook init --blank` for one with the "
                                  "right headers).")
+
+
+def test_an_empty_shareable_cell_keeps_a_recommendation_out_of_external_outputs(
+        edited, tmp_path: Path) -> None:
+    """Shareable left empty on REC-108 (a staff member who has not decided yet): the external
+    build runs and leaves REC-108 out; the internal build keeps it."""
+    from datetime import date
+
+    import openpyxl
+
+    from matrixbook.api import build
+
+    c = lambda header, row: header_cell("Recommendations", header, row)  # noqa: E731
+    book = edited({"Recommendations": {c("Bodies", 9): "ENT-AMU", c("Shareable", 9): None}})
+    for audience in ("internal", "external"):
+        out = tmp_path / audience
+        result = build(book, out, only=["policy_database", "matrix", "briefs"],
+                       audience=audience, today=date(2025, 9, 3))
+        assert result.report.ok, result.report.to_text()
+        html = (out / "briefs" / "ENT-AMU.html").read_text(encoding="utf-8")
+        assert ("(REC-108, Draft)" in html) == (audience == "internal")
+    assert openpyxl.load_workbook(book)["Recommendations"][c("Shareable", 9)].value is None

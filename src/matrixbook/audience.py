@@ -26,7 +26,9 @@ def filter_tables(schema: Schema, tables: dict[str, pd.DataFrame],
         keep = [c.field for c in sheet.columns_for("external")]
         frame = tables[sheet.name]
         if sheet.external_rows and sheet.external_rows in frame:
-            shared = frame[sheet.external_rows].map(lambda v: v is True or v == 1)
-            frame = frame[shared.astype(bool)]
+            # An empty Shareable cell keeps the row internal (pandas' NA is neither True nor 1).
+            shared = [v is True or (v is not pd.NA and v == 1)
+                      for v in frame[sheet.external_rows].tolist()]
+            frame = frame[shared]
         out[sheet.name] = frame[keep].copy()
     return out
