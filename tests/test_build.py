@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from matrixbook.build import discover_outputs
 from matrixbook.cli import cli
 from matrixbook.newbook import write_workbook
+from matrixbook.outputs import discover_outputs
 from matrixbook.schema import load_schema
 from test_matrix import mapping_rows, write_mapping_book
 

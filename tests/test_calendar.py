@@ -232,7 +232,7 @@ def test_zone_unknown_to_the_tz_database_gives_floating_time() -> None:
     """A zone name the tz database does not know must not break the build: the event keeps
     its local time without a zone, and says so."""
     from matrixbook.audience import filter_tables
-    from matrixbook.build import BuildContext
+    from matrixbook.model.context import BuildContext
     from matrixbook.outputs.calendar import build_calendar as make
     from matrixbook.validation import check_workbook
 

@@ -25,9 +25,9 @@ from openpyxl.utils import get_column_letter
 
 from conftest import MASTER, to_pdf
 from matrixbook.api import build
+from matrixbook.model.relevance import RELEVANCE
 from matrixbook.newbook import write_workbook
 from matrixbook.outputs import matrix
-from matrixbook.relevance import RELEVANCE
 from matrixbook.schema import load_schema
 
 LAS_MEMBERS = ["DZA", "BHR", "COM", "DJI", "EGY", "IRQ", "JOR", "KWT", "LBN", "LBY", "MRT", "MAR",
@@ -228,7 +228,7 @@ def test_relevance_of_known_cells(internal: Path) -> None:
 
 
 def test_relevance_is_shaded_in_the_colour_blind_safe_palette(internal: Path) -> None:
-    """The shared palette (matrixbook.relevance): tints of the Okabe-Ito blue, lighter as
+    """The shared palette (matrixbook.model.relevance): tints of the Okabe-Ito blue, lighter as
     relevance falls, the same hex colours as the mapping report and the notes."""
     ws = openpyxl.load_workbook(internal)["Matrix"]
     fills = {}

@@ -1,4 +1,4 @@
-"""The one rule of who holds which role in which body on a date (matrixbook.memberships), and
+"""The one rule of who holds which role in which body on a date (matrixbook.model.memberships), and
 the outputs that must agree because they all use it: the mapping matrix, the briefing notes,
 the mapping report and the CLIMB export.
 
@@ -19,11 +19,11 @@ import pandas as pd
 import pytest
 
 from conftest import MASTER
-from matrixbook import memberships
 from matrixbook.api import build
 from matrixbook.documents import long_day
-from matrixbook.memberships import Roster, period, roles_on
-from matrixbook.relevance import RELEVANCE
+from matrixbook.model import memberships
+from matrixbook.model.memberships import Roster, period, roles_on
+from matrixbook.model.relevance import RELEVANCE
 from matrixbook.schema import load_schema
 from matrixbook.validation import check_workbook
 

@@ -415,10 +415,10 @@ def test_reports_rebuild_byte_identical(internal: Path, tmp_path: Path) -> None:
 
 
 def test_templates_match_the_script_that_makes_them(tmp_path: Path) -> None:
-    """templates/*.docx are what templates/make_templates.py writes, byte for byte: the script
+    """templates/*.docx are what scripts/make_templates.py writes, byte for byte: the script
     is the reviewable form of the Word templates."""
     spec = importlib.util.spec_from_file_location("make_templates",
-                                                  REPO / "templates" / "make_templates.py")
+                                                  REPO / "scripts" / "make_templates.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     assert module.main(["--out", str(tmp_path)]) == 0

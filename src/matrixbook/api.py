@@ -10,7 +10,8 @@ from matrixbook.schema import Schema
 from matrixbook.schema import load_schema as _load_schema
 
 if TYPE_CHECKING:
-    from matrixbook.build import BuildResult, Output
+    from matrixbook.build import BuildResult
+    from matrixbook.outputs import Output
     from matrixbook.repair import Repaired
     from matrixbook.report import Report
 
@@ -73,7 +74,7 @@ def annotate_copy(path: Path | str, report: Report, out: Path | str, *,
 
 
 def available_outputs() -> list[Output]:
-    from matrixbook.build import discover_outputs
+    from matrixbook.outputs import discover_outputs
 
     return discover_outputs()
 

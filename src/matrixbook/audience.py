@@ -29,6 +29,6 @@ def filter_tables(schema: Schema, tables: dict[str, pd.DataFrame],
             # An empty Shareable cell keeps the row internal (pandas' NA is neither True nor 1).
             shared = [v is True or (v is not pd.NA and v == 1)
                       for v in frame[sheet.external_rows].tolist()]
-            frame = frame[shared]
+            frame = frame[pd.Series(shared, index=frame.index, dtype=bool)]
         out[sheet.name] = frame[keep].copy()
     return out

@@ -110,8 +110,8 @@ def record(frame: pd.DataFrame, row: Any) -> dict[str, Any]:
 
 def country_names(schema: Schema) -> dict[str, str]:
     """ISO code -> the name a reader sees, from the schema's vocabulary (one place for names:
-    matrixbook.memberships.country_names)."""
-    from matrixbook.memberships import country_names as names
+    matrixbook.model.memberships.country_names)."""
+    from matrixbook.model.memberships import country_names as names
 
     return names(schema)
 
@@ -218,7 +218,7 @@ def find_template(name: str, source: Path | None = None) -> Path:
         if (folder / name).is_file():
             return folder / name
     raise TemplateProblem(f"The template {name} is missing from {templates_dir()}; reinstall "
-                          "matrixbook or restore the file (templates/make_templates.py "
+                          "matrixbook or restore the file (scripts/make_templates.py "
                           "regenerates the Word templates).")
 
 

@@ -1,1 +1,31 @@
-"""One module per output; each defines OUTPUT = matrixbook.build.Output(...)."""
+"""One module (or package) per output; each defines `OUTPUT = Output(...)`: its name, its
+audience and one function that writes its files. Adding an output means adding a module."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from matrixbook.model.context import BuildContext
+
+
+@dataclass(frozen=True)
+class Output:
+    name: str
+    audience: str  # "external": built for both audiences; "internal": internal builds only
+    description: str
+    write: Callable[[BuildContext], list[Path]]
+    order: int = 50
+
+
+def discover_outputs() -> list[Output]:
+    found = []
+    for info in pkgutil.iter_modules(__path__):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        output = getattr(module, "OUTPUT", None)
+        if isinstance(output, Output):
+            found.append(output)
+    return sorted(found, key=lambda o: (o.order, o.name))

@@ -21,9 +21,6 @@ from typing import Any
 
 import pandas as pd
 
-from matrixbook import memberships, relevance
-from matrixbook import recommendations as recs
-from matrixbook.build import BuildContext, Output
 from matrixbook.documents import (
     COVER_LINES,
     HEADING_LINES,
@@ -44,6 +41,10 @@ from matrixbook.documents import (
     words,
     write_pairs,
 )
+from matrixbook.model import memberships, relevance
+from matrixbook.model import recommendations as recs
+from matrixbook.model.context import BuildContext
+from matrixbook.outputs import Output
 from matrixbook.schema import Schema, Sheet
 
 # Sheet of each kind of body, and how a note names its kind (the same words as ctx.bodies()).

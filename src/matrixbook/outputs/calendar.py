@@ -42,7 +42,8 @@ import icalendar
 import pandas as pd
 
 from matrixbook import xlsx
-from matrixbook.build import BuildContext, Output
+from matrixbook.model.context import BuildContext
+from matrixbook.outputs import Output
 from matrixbook.values import is_blank as is_missing
 
 FILE_NAME = "interviews.ics"

@@ -28,11 +28,12 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from matrixbook import memberships as membership_rule
 from matrixbook import xlsx
-from matrixbook.build import BuildContext, Output
 from matrixbook.errors import OutputError
-from matrixbook.memberships import Doubt
+from matrixbook.model import memberships as membership_rule
+from matrixbook.model.context import BuildContext
+from matrixbook.model.memberships import Doubt
+from matrixbook.outputs import Output
 from matrixbook.schema import Schema, SchemaError
 from matrixbook.values import blank_mask
 from matrixbook.values import is_blank as is_missing
@@ -207,7 +208,7 @@ class Members:
 
 
 class Roster:
-    """Members of each body on a day, by the shared rule of matrixbook.memberships (read once:
+    """Members of each body on a day, by the shared rule of matrixbook.model.memberships (read once:
     a workbook with thousands of climate policies asks for the same bodies' members on the same
     days again and again)."""
 
@@ -229,7 +230,7 @@ def _members_on(roster: membership_rule.Roster, body_id: str, on: date | None,
                 mapping: Mapping) -> Members:
     """Countries in one of the member roles on `on`, less those suspended then.
 
-    The roles are those of the shared rule (matrixbook.memberships). Where a missing date
+    The roles are those of the shared rule (matrixbook.model.memberships). Where a missing date
     leaves it open, the CLIMB export counts the country (better a country to check than one
     silently dropped): a membership marked Ended with no end date may still have held, a
     suspension with a date missing may not have. The doubt is returned, for the export's basis

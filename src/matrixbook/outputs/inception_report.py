@@ -13,8 +13,6 @@ from typing import Any
 
 import pandas as pd
 
-from matrixbook import interviews as calendar
-from matrixbook.build import BuildContext, Output
 from matrixbook.documents import (
     as_text,
     common_context,
@@ -23,6 +21,9 @@ from matrixbook.documents import (
     is_blank,
     write_pair,
 )
+from matrixbook.model import interviews as calendar
+from matrixbook.model.context import BuildContext
+from matrixbook.outputs import Output
 from matrixbook.schema import Schema
 from matrixbook.validation.rules import collection_period
 

@@ -8,7 +8,7 @@ assessed, their relevance and evidence, the instruments and the recommendations 
 the other themes; the regional engagement strategy (Strategy rows); the entry points of every
 body; the key recommendations by priority and their alignment with the GCM, the SDGs and IOM's
 frameworks. Recommendations come from the Recommendations sheet through
-matrixbook.recommendations, the same reading as the briefing notes.
+matrixbook.model.recommendations, the same reading as the briefing notes.
 """
 
 from __future__ import annotations
@@ -19,9 +19,6 @@ from typing import Any
 
 import pandas as pd
 
-from matrixbook import memberships, relevance
-from matrixbook import recommendations as recs
-from matrixbook.build import BuildContext, Output
 from matrixbook.documents import (
     as_text,
     common_context,
@@ -30,6 +27,10 @@ from matrixbook.documents import (
     paragraphs,
     write_pair,
 )
+from matrixbook.model import memberships, relevance
+from matrixbook.model import recommendations as recs
+from matrixbook.model.context import BuildContext
+from matrixbook.outputs import Output
 from matrixbook.schema import Schema
 
 # The focus of the terms of reference: first in every list, whatever the vocabulary's order.
@@ -86,7 +87,7 @@ def _geography(schema: Schema, bodies: list[dict[str, Any]]) -> list[dict[str, A
 def overlaps(schema: Schema, tables: dict[str, pd.DataFrame], bodies: pd.DataFrame,
              on: date | None) -> tuple[list[dict[str, str]], str]:
     """Countries in the most bodies on `on`, and the rule used to count them: the one definition
-    of matrixbook.memberships (member or participant; observer seats and suspensions shown
+    of matrixbook.model.memberships (member or participant; observer seats and suspensions shown
     beside), the list the mapping matrix's Summary shows too."""
     order = [as_text(b) for b in bodies["body_id"]]
     labels = {as_text(b["body_id"]): _label(b) for b in _rows(bodies)}

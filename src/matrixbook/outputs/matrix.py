@@ -21,9 +21,11 @@ from typing import Any
 
 import pandas as pd
 
-from matrixbook import memberships, relevance, xlsx
-from matrixbook.build import BuildContext, Output
-from matrixbook.memberships import Seat, Tally
+from matrixbook import xlsx
+from matrixbook.model import memberships, relevance
+from matrixbook.model.context import BuildContext
+from matrixbook.model.memberships import Seat, Tally
+from matrixbook.outputs import Output
 from matrixbook.schema import Column, Schema
 from matrixbook.values import is_blank as _blank
 
@@ -33,7 +35,7 @@ TITLE = "Mapping matrix of regional entities and inter-regional dialogues"
 # The two kinds of body, in the order the matrix groups them (labels from BuildContext.bodies()).
 GROUPS = (("Regional entity", "Regional entities"),
           ("Inter-regional dialogue", "Inter-regional dialogues"))
-# Relevance: labels and colours shared with every other output (matrixbook.relevance).
+# Relevance: labels and colours shared with every other output (matrixbook.model.relevance).
 COVERED = relevance.COVERED
 NOT_RECORDED = relevance.NO_ENTRY_NAME
 

@@ -17,8 +17,10 @@ from typing import Any
 
 import pandas as pd
 
-from matrixbook import memberships, xlsx
-from matrixbook.build import BuildContext, Output
+from matrixbook import xlsx
+from matrixbook.model import memberships
+from matrixbook.model.context import BuildContext
+from matrixbook.outputs import Output
 from matrixbook.values import is_blank
 
 TITLE = "Regional policy database"

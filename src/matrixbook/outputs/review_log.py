@@ -14,7 +14,8 @@ from typing import Any
 import pandas as pd
 
 from matrixbook import xlsx
-from matrixbook.build import BuildContext, Output
+from matrixbook.model.context import BuildContext
+from matrixbook.outputs import Output
 from matrixbook.values import is_blank
 
 TITLE = "Review log"

@@ -39,9 +39,10 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
-from matrixbook import interviews as interview_calendar
 from matrixbook import xlsx
-from matrixbook.build import BuildContext, Output
+from matrixbook.model import interviews as interview_calendar
+from matrixbook.model.context import BuildContext
+from matrixbook.outputs import Output
 from matrixbook.outputs.calendar import (
     DEFAULT_DURATION_MIN,
     DEFAULT_TIME_ZONE,

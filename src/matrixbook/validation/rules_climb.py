@@ -19,7 +19,7 @@ policy with no Language: CLIMB can take the record, but not tell readers what la
 is in, and the export's About sheet lists it among the columns to complete before import.
 
 Who is a member on a policy's adoption date is decided by the shared rule of
-matrixbook.memberships, the one the matrix and the notes apply.
+matrixbook.model.memberships, the one the matrix and the notes apply.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from matrixbook.memberships import to_day
+from matrixbook.model.memberships import to_day
 from matrixbook.outputs.climb import (
     CLIMB_NEEDS,
     Doubt,

@@ -8,9 +8,9 @@ reviewable form of the templates; running it gives byte-identical files, so `git
 Staff who restyle a template in Word do not need this script: see templates/README.md (put the
 edited copy in a `templates/` folder beside the master workbook).
 
-    python templates/make_templates.py            # refuses to overwrite existing templates
-    python templates/make_templates.py --force    # regenerate them
-    python templates/make_templates.py --out DIR  # write elsewhere (e.g. to compare)
+    python scripts/make_templates.py            # refuses to overwrite existing templates
+    python scripts/make_templates.py --force    # regenerate them
+    python scripts/make_templates.py --out DIR  # write elsewhere (e.g. to compare)
 
 The jinja2 tags follow docxtpl: {{ x }} in a run, {%p ... %} for a paragraph-level tag (the
 whole paragraph is replaced by the tag), {%tr ... %} for a table row, {%tc ... %} for a table
@@ -36,7 +36,7 @@ from docx.shared import Cm, Pt, RGBColor
 
 from matrixbook.documents import deterministic_zip
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parent.parent / "templates"  # where the templates live
 FIXED = datetime(2025, 1, 1)  # the same fixed date as every generated file (xlsx.FIXED_CREATED)
 
 FONT = "Arial"
