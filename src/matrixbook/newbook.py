@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from matrixbook import xlsx
 from matrixbook.files import atomic_write, refuse_overwrite
 from matrixbook.lists import IdSource, Lists, build_lists, drop_down_source
@@ -172,8 +174,8 @@ def validation_options(col: Column, lists: Lists) -> dict[str, Any]:
     if col.type == "date":
         example = "2025-08-26 10:00" if col.time else "2025-09-12"
         return {"validate": "date", "criteria": "between",
-                "minimum": xlsx.pd.Timestamp(col.minimum).to_pydatetime(),
-                "maximum": xlsx.pd.Timestamp(col.maximum).to_pydatetime(),
+                "minimum": pd.Timestamp(col.minimum).to_pydatetime(),
+                "maximum": pd.Timestamp(col.maximum).to_pydatetime(),
                 "error_message": f"Type a real date, e.g. {example}."}
     return {"validate": "any"}
 
