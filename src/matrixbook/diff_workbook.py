@@ -73,6 +73,9 @@ LABELS = {
     SHEET_RENAMED: "Sheet renamed",
 }
 AUTHOR = "matrixbook"
+# Row heights of the log: 10-point Calibri, wrapped as Python's textwrap wraps, 30 lines at most.
+SIZING = xlsx.Sizing(chars_per_unit=1.2, spare=0, fewest=8, line=13.5, extra=0, most_lines=30,
+                     most_points=None, wrap=xlsx.TEXTWRAP)
 
 
 def tracked_path(out: Path, new: Path) -> Path:
@@ -268,13 +271,7 @@ def _log_text(change: Change, value: Any) -> str | None:
 
 def _row_height(texts: list[tuple[Any, float]]) -> float:
     """Rows tall enough for their wrapped text: xlsxwriter does not fit rows itself."""
-    lines = 1
-    for text, width in texts:
-        if isinstance(text, str) and text:
-            per_line = max(int(width * 1.2), 8)
-            lines = max(lines, sum(len(textwrap.wrap(p, per_line)) or 1
-                                   for p in text.split("\n")))
-    return 13.5 * min(lines, 30)
+    return SIZING.row_height(texts)
 
 
 def _validation_sheet(wb: Any, f: dict[str, Any], result: Comparison,

@@ -61,6 +61,9 @@ SMALLEST_SCALE = 80
 THEME_HEADER_POINTS_PER_CHAR = 7.5
 THEME_HEADER_LINES = 3  # theme headers read bottom-up on up to three lines
 LINE_HEIGHT = 13.5  # points per wrapped line at FONT_SIZE
+# Row heights: about 1.25 characters of FONT_SIZE text per width unit.
+SIZING = xlsx.Sizing(chars_per_unit=1.25, spare=1, fewest=4, line=LINE_HEIGHT, extra=2,
+                     most_points=None)
 COUNTRY_WIDTH = 28  # the Membership sheet's country names wrap within it
 
 
@@ -282,29 +285,12 @@ class Formats:
 
 
 def _lines(text: str, width: float) -> int:
-    """How many lines `text` wraps to in a column `width` characters wide (an estimate: Excel
-    does not size rows of generated files itself, and LibreOffice does not always)."""
-    chars = max(int(width * 1.25) - 1, 4)
-    return sum(_wrapped(part, chars) for part in str(text).split("\n"))
-
-
-def _wrapped(text: str, chars: int) -> int:
-    """Lines of `text` wrapped between words at `chars` characters a line."""
-    lines, used = 1, 0
-    for word in text.split():
-        if used and used + 1 + len(word) > chars:
-            lines += 1
-            used = 0
-        used += len(word) + (1 if used else 0)
-        while used > chars:  # a word longer than the line breaks inside
-            lines += 1
-            used -= chars
-    return lines
+    """How many lines `text` wraps to in a column `width` characters wide."""
+    return SIZING.lines_of(text, width)
 
 
 def _row_height(values: list[tuple[str, float]], minimum: int = 1) -> float:
-    lines = max([minimum] + [_lines(v, w) for v, w in values if v])
-    return LINE_HEIGHT * lines + 2
+    return SIZING.row_height(values, minimum)
 
 
 def _text(value: Any, separator: str) -> str:

@@ -26,7 +26,6 @@ interviewees' names and contacts appear only in an internal build.
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -90,10 +89,12 @@ NONE_SCHEDULED = "No interview planned or held yet"
 # ("22 AugIOM MENA RO"). Dates and times are centred for the same reason.
 PAD = {"align": "left", "indent": 1}
 CENTRE = {"align": "center"}
-PAD_UNITS = 2  # column-width units the indent takes from the text (about 10 points)
-# Where a line of text may break: after a space, a slash or a hyphen (so a URL wraps at its
-# slashes, as LibreOffice and Excel wrap it).
-BREAKS = re.compile(r"(?<=[ /-])")
+# Row heights: 9-point text in columns sized for 11-point (1.4 characters a width unit), the
+# indent taking 2 units (about 10 points); lines break after a space, a slash or a hyphen (so a
+# URL wraps at its slashes, as LibreOffice and Excel wrap it).
+SIZING = xlsx.Sizing(chars_per_unit=1.4, spare=0, indent=2, line=11.5, extra=2,
+                     most_points=None, wrap=xlsx.BREAKS)
+UNPADDED = dataclasses.replace(SIZING, indent=0)
 
 
 class Formats:
@@ -166,37 +167,12 @@ def _schedule_line(ctx: BuildContext, timeline: Timeline | None) -> str:
     return f"{_source_line(ctx)} · {when}"
 
 
-def line_count(text: str, chars: int) -> int:
-    """How many lines `text` takes in a cell `chars` characters wide: lines break after a
-    space, slash or hyphen; a word longer than the line is cut where it meets the edge."""
-    count = 0
-    for paragraph in text.split("\n"):
-        count += 1
-        used = 0
-        for token in BREAKS.split(paragraph):
-            size, visible = len(token), len(token.rstrip(" "))
-            if used and used + visible > chars:
-                count += 1
-                used = 0
-            while visible > chars:
-                count += 1
-                visible -= chars
-                size -= chars
-            used += size
-    return count
-
-
 def _row_height(texts: Iterable[tuple[Any, float]], padded: bool = True) -> float | None:
-    """A row height that shows wrapped text whole (Excel does not grow rows on opening).
+    """A row height that shows wrapped text whole, or None for one line (the default height).
     `texts` are (text, column width) pairs; `padded`: the cells are indented (PAD)."""
-    lines = 1
-    for text, width in texts:
-        if is_missing(text):
-            continue
-        usable = width - PAD_UNITS if padded else width
-        chars_per_line = max(int(usable * 1.4), 1)  # 9-point text, columns sized for 11-point
-        lines = max(lines, line_count(str(text), chars_per_line))
-    return None if lines == 1 else 11.5 * lines + 2
+    sizing = SIZING if padded else UNPADDED
+    lines = sizing.lines([(str(text), width) for text, width in texts if not is_missing(text)])
+    return None if lines == 1 else sizing.height(lines)
 
 
 # --------------------------------------------------------------------------- Schedule

@@ -3,7 +3,17 @@
 properties so two builds of the same data are byte-identical."""
 
 from matrixbook.xlsx.formats import EDGE, HEADER, NOTE, TITLE, Formats
-from matrixbook.xlsx.heights import KIT, Sizing, count_lines, row_height, row_heights, wrapped_lines
+from matrixbook.xlsx.heights import (
+    BREAKS,
+    KIT,
+    TEXTWRAP,
+    WORDS,
+    Sizing,
+    count_lines,
+    row_height,
+    row_heights,
+    wrapped_lines,
+)
 from matrixbook.xlsx.letters import column_letter
 from matrixbook.xlsx.pages import (
     A4_LANDSCAPE,
@@ -24,9 +34,9 @@ from matrixbook.xlsx.workbook import (
 )
 
 __all__ = [
-    "A4_LANDSCAPE", "BAND", "DATETIME_FORMAT", "DATE_FORMAT", "DEFAULT_ROW", "EDGE",
+    "A4_LANDSCAPE", "BAND", "BREAKS", "DATETIME_FORMAT", "DATE_FORMAT", "DEFAULT_ROW", "EDGE",
     "FIXED_CREATED", "GRID", "HEADER", "HEADER_FONT", "IOM_BLUE", "KIT", "MARGINS", "NOTE",
-    "NOTE_TEXT", "OKABE_ITO", "TINTS", "TITLE", "Formats", "Pager", "Sizing", "column_letter",
-    "column_pixels", "count_lines", "print_setup", "row_height", "row_heights",
-    "set_properties", "workbook_options", "wrapped_lines", "write_value",
+    "NOTE_TEXT", "OKABE_ITO", "TEXTWRAP", "TINTS", "TITLE", "WORDS", "Formats", "Pager",
+    "Sizing", "column_letter", "column_pixels", "count_lines", "print_setup", "row_height",
+    "row_heights", "set_properties", "workbook_options", "wrapped_lines", "write_value",
 ]
