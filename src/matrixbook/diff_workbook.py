@@ -145,9 +145,7 @@ def _formats(wb: Any) -> dict[str, Any]:
         "plain": wb.add_format(base),
         "number": wb.add_format({**base, "num_format": "0"}),
         "date": wb.add_format({**base, "num_format": xlsx.DATE_FORMAT, "align": "left"}),
-        "head": wb.add_format({**base, "bold": True, "font_color": xlsx.HEADER_FONT,
-                               "bg_color": xlsx.IOM_BLUE, "text_wrap": True, "border": 1,
-                               "border_color": "#FFFFFF"}),
+        "head": wb.add_format({**xlsx.HEADER, **base}),
         "total": wb.add_format({**base, "bold": True, "top": 1, "num_format": "0"}),
         "link": wb.add_format({**base, "font_color": "#0563C1", "underline": 1}),
         "count": wb.add_format({**base, "num_format": "0;-0;;@"}),  # zero left blank

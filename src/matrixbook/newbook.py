@@ -11,6 +11,7 @@ from matrixbook import xlsx
 from matrixbook.files import atomic_write, refuse_overwrite
 from matrixbook.lists import IdSource, Lists, build_lists, drop_down_source
 from matrixbook.schema import LISTS_SHEET, Column, Schema, Sheet
+from matrixbook.xlsx import column_letter
 
 EMPTY_ROWS_WITH_CHECKS = 500
 
@@ -105,12 +106,10 @@ def _write_lists(wb: Any, lists: Lists) -> None:
 
 def _id_sources(schema: Schema, rows: dict[str, list[dict[str, Any]]]) -> dict[str, IdSource]:
     """Where each key column stands in a new workbook, over every row that has checks."""
-    from xlsxwriter.utility import xl_col_to_name
-
     sources = {}
     for sheet in schema.sheets:
         if sheet.key_column is not None:
-            letter = xl_col_to_name(sheet.columns.index(sheet.key_column))
+            letter = column_letter(sheet.columns.index(sheet.key_column))
             last = max(len(rows.get(sheet.name, [])), 1) + EMPTY_ROWS_WITH_CHECKS + 1
             sources[sheet.name] = IdSource(sheet.name, letter, 2, last)
     return sources

@@ -156,8 +156,7 @@ def _matrix_pages(ws: Any, cols: list[MatrixColumn], header: int, heights: list[
     the other columns after them; a page break before the dialogues when they do not fit under
     the entities, and never inside a body's row."""
     scale = matrix_scale(cols)
-    ws.fit_to_pages(1, 0)  # print_setup's, undone by the scale below (xlsxwriter: one or other)
-    ws.set_print_scale(scale)
+    ws.set_print_scale(scale)  # in place of print_setup's fit to one page wide
     ws.repeat_columns(0, 1)
     ws.print_across()
     printable_w = (xlsx.A4_LANDSCAPE[0] - 2 * xlsx.MARGINS[0]) * 100 / scale
