@@ -12,7 +12,6 @@ from matrixbook.xlsx.heights import (
     count_lines,
     row_height,
     row_heights,
-    wrapped_lines,
 )
 from matrixbook.xlsx.letters import column_letter
 from matrixbook.xlsx.pages import (
@@ -38,5 +37,5 @@ __all__ = [
     "FIXED_CREATED", "GRID", "HEADER", "HEADER_FONT", "IOM_BLUE", "KIT", "MARGINS", "NOTE",
     "NOTE_TEXT", "OKABE_ITO", "TEXTWRAP", "TINTS", "TITLE", "WORDS", "Formats", "Pager",
     "Sizing", "column_letter", "column_pixels", "count_lines", "print_setup", "row_height",
-    "row_heights", "set_properties", "workbook_options", "wrapped_lines", "write_value",
+    "row_heights", "set_properties", "workbook_options", "write_value",
 ]

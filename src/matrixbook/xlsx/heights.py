@@ -87,11 +87,6 @@ def count_lines(text: str, per_line: int, wrap: str = WORDS) -> int:
     return total
 
 
-def wrapped_lines(text: str, per_line: int) -> int:
-    """How many lines `text` takes when wrapped between words."""
-    return count_lines(text, per_line)
-
-
 def row_height(values: Iterable[Any], widths: Iterable[float], minimum: int = 1,
                line: float = 15.0) -> float:
     """Points for a row whose wrapped text fits, the values in columns of `widths`."""
