@@ -48,12 +48,11 @@ def field_label(schema_sheet: Sheet, field: str) -> str:
 
 def sheet_title(ws: Worksheet, f: xlsx.Formats, title: str, lines: Iterable[str]) -> int:
     """Title and explanatory lines at the top of a sheet; returns the next free row."""
-    ws.write_string(0, 0, title, f(bold=True, font_size=14, font_color=xlsx.IOM_BLUE,
-                                   valign="vcenter"))
+    ws.write_string(0, 0, title, f(**xlsx.TITLE, valign="vcenter"))
     ws.set_row(0, 22)
     row = 1
     for line in lines:
-        ws.write_string(row, 0, line, f(italic=True, font_color="#404040"))
+        ws.write_string(row, 0, line, f(**xlsx.NOTE))
         row += 1
     return row
 
