@@ -25,9 +25,10 @@ def neutralise(text: str, guard: tuple[str, ...]) -> str:
 
 
 def csv_cell(value: Any, guard: tuple[str, ...]) -> str:
+    """One CSV cell: empty, a date as YYYY-MM-DD, else text with the formula guard."""
     if is_missing(value):
         return ""
-    if isinstance(value, pd.Timestamp):
+    if isinstance(value, datetime):  # pd.Timestamp too
         return value.strftime("%Y-%m-%d")
     return neutralise(str(value), guard)
 
@@ -38,17 +39,8 @@ def write_csv(path: Path, frame: pd.DataFrame, mapping: ClimbMapping,
     line ends, quotes only where needed, injection guard on every cell (csv_cell, a column at
     a time)."""
     guard = mapping.csv_guard
-    columns = []
-    for values in cells if cells is not None else export_cells(frame, mapping):
-        column = []
-        for value in values:
-            if value is None:
-                column.append("")
-            elif isinstance(value, datetime):
-                column.append(value.strftime("%Y-%m-%d"))
-            else:
-                column.append(neutralise(str(value), guard))
-        columns.append(column)
+    columns = [[csv_cell(value, guard) for value in values]
+               for values in (cells if cells is not None else export_cells(frame, mapping))]
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\r\n")
         writer.writerow([neutralise(label, guard) for label in frame.columns])
