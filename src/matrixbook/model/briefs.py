@@ -118,7 +118,7 @@ def _members(schema: Schema, lookup: Lookup, body_id: str) -> list[dict[str, Any
     countries = lookup.countries
     roles = list(schema.vocabulary("membership_roles").codes)
     bodies_not_states = memberships.organisations(schema)
-    out = []
+    out: list[dict[str, Any]] = []
     for rows in by_country.values():
         for r in rows:
             name = countries.get(r.country, r.country)
@@ -278,7 +278,7 @@ def _themes(schema: Schema, lookup: Lookup, body_id: str) -> list[dict[str, str]
 def _sources(lookup: Lookup, ids: Any) -> list[dict[str, str]]:
     if is_blank(ids):
         return []
-    out = []
+    out: list[dict[str, str]] = []
     for source_id in ids:
         s = lookup.sources.get(str(source_id))
         if s is None:

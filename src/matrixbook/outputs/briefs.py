@@ -15,6 +15,7 @@ uses the same content for its page estimate.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,7 @@ from matrixbook.outputs import Output
 
 
 def write(ctx: BuildContext) -> list[Path]:
-    jobs: list[tuple[str, str, dict[str, Any], str]] = []
+    jobs: list[tuple[str, str, Mapping[str, Any], str]] = []
     estimates: list[tuple[str, float]] = []
     on = memberships.reference_date(ctx.today, ctx.data_date)
     common = common_context(ctx, "")  # the same for every note: read once

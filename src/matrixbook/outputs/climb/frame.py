@@ -26,12 +26,6 @@ class ClimbExportError(OutputError):
     """The export failed its own checks: a bug in matrixbook, never a problem of the data."""
 
 
-def labels(schema: Schema, vocabulary: str) -> dict[str, str]:
-    """Code -> label of a vocabulary, as a dict: Vocabulary.label scans the terms each time, and
-    an export of thousands of rows asks for thousands of labels."""
-    return {t.code: t.label for t in schema.vocabulary(vocabulary).terms}
-
-
 def grouping_codes(schema: Schema) -> frozenset[str]:
     """Codes of workbook.yaml beside ISO 3166-1 (XEU...): named in the export, never as ISO3."""
     return frozenset(schema.extra_country_codes)
@@ -42,7 +36,7 @@ def grouping_codes(schema: Schema) -> frozenset[str]:
 
 def bodies_of(ctx: BuildContext) -> dict[str, dict[str, Any]]:
     frame = ctx.bodies()
-    out = {}
+    out: dict[str, dict[str, Any]] = {}
     for rec in frame.itertuples(index=False):
         out[str(rec.body_id)] = {
             "name": rec.name_en, "acronym": rec.acronym,
@@ -69,7 +63,7 @@ def export_frame(policies: pd.DataFrame, bodies: dict[str, dict[str, Any]],
     """
     rows = climate_policies(policies, mapping)
     derived = _derived_columns(rows, bodies, MemberLookup(memberships, mapping), schema, mapping)
-    label_maps = {c.labels_of: labels(schema, c.labels_of) for c in mapping.columns
+    label_maps = {c.labels_of: schema.vocabulary(c.labels_of).labels for c in mapping.columns
                   if c.labels_of}
     data: dict[str, Any] = {}
     for col in mapping.columns:
