@@ -13,8 +13,8 @@ from xlsxwriter.worksheet import Worksheet
 
 from matrixbook import xlsx
 from matrixbook.model.context import BuildContext
+from matrixbook.model.periods import collection_period
 from matrixbook.schema import Sheet
-from matrixbook.validation.rules import collection_period
 from matrixbook.values import is_blank as is_missing
 
 FONT = 9
