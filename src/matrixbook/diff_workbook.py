@@ -73,6 +73,9 @@ LABELS = {
     SHEET_RENAMED: "Sheet renamed",
 }
 AUTHOR = "matrixbook"
+# Row heights of the log: 10-point Calibri, wrapped as Python's textwrap wraps, 30 lines at most.
+SIZING = xlsx.Sizing(chars_per_unit=1.2, spare=0, fewest=8, line=13.5, extra=0, most_lines=30,
+                     most_points=None, wrap=xlsx.TEXTWRAP)
 
 
 def tracked_path(out: Path, new: Path) -> Path:
@@ -142,9 +145,7 @@ def _formats(wb: Any) -> dict[str, Any]:
         "plain": wb.add_format(base),
         "number": wb.add_format({**base, "num_format": "0"}),
         "date": wb.add_format({**base, "num_format": xlsx.DATE_FORMAT, "align": "left"}),
-        "head": wb.add_format({**base, "bold": True, "font_color": xlsx.HEADER_FONT,
-                               "bg_color": xlsx.IOM_BLUE, "text_wrap": True, "border": 1,
-                               "border_color": "#FFFFFF"}),
+        "head": wb.add_format({**xlsx.HEADER, **base}),
         "total": wb.add_format({**base, "bold": True, "top": 1, "num_format": "0"}),
         "link": wb.add_format({**base, "font_color": "#0563C1", "underline": 1}),
         "count": wb.add_format({**base, "num_format": "0;-0;;@"}),  # zero left blank
@@ -268,13 +269,7 @@ def _log_text(change: Change, value: Any) -> str | None:
 
 def _row_height(texts: list[tuple[Any, float]]) -> float:
     """Rows tall enough for their wrapped text: xlsxwriter does not fit rows itself."""
-    lines = 1
-    for text, width in texts:
-        if isinstance(text, str) and text:
-            per_line = max(int(width * 1.2), 8)
-            lines = max(lines, sum(len(textwrap.wrap(p, per_line)) or 1
-                                   for p in text.split("\n")))
-    return 13.5 * min(lines, 30)
+    return SIZING.row_height(texts)
 
 
 def _validation_sheet(wb: Any, f: dict[str, Any], result: Comparison,

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from matrixbook.schema import LISTS_SHEET, Column, Reference, Schema
+from matrixbook.xlsx.letters import column_letter
 
 
 @dataclass(frozen=True)
@@ -67,8 +68,6 @@ def id_list_name(refs: tuple[Reference, ...]) -> str:
 def build_lists(schema: Schema, sources: dict[str, IdSource]) -> Lists:
     """The Lists sheet for a workbook whose key columns stand where `sources` says (by sheet
     name); a referenced sheet missing from `sources` adds no IDs."""
-    from xlsxwriter.utility import xl_col_to_name
-
     columns: list[ListColumn] = []
     ranges: dict[str, str] = {}
     names: dict[str, str] = {}
@@ -76,12 +75,12 @@ def build_lists(schema: Schema, sources: dict[str, IdSource]) -> Lists:
         vocab = schema.vocabulary(name)
         values = ([vocab.choice(c) for c in vocab.codes] if name == "countries"
                   else list(vocab.codes))
-        letter = xl_col_to_name(len(columns))
+        letter = column_letter(len(columns))
         ranges[name] = f"={LISTS_SHEET}!${letter}$2:${letter}${len(values) + 1}"
         columns.append(ListColumn(name, values))
     for refs in reference_sets(schema):
         parts = [sources[r.sheet] for r in refs if r.sheet in sources]
-        letter = xl_col_to_name(len(columns))
+        letter = column_letter(len(columns))
         size = sum(p.last - p.first + 1 for p in parts)
         counts = [f"COUNTA({p.range})" for p in parts]
         formulas = [_nth_id(parts, i) for i in range(1, size + 1)]

@@ -5,10 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from matrixbook import xlsx
 from matrixbook.files import atomic_write, refuse_overwrite
 from matrixbook.lists import IdSource, Lists, build_lists, drop_down_source
 from matrixbook.schema import LISTS_SHEET, Column, Schema, Sheet
+from matrixbook.xlsx import column_letter
 
 EMPTY_ROWS_WITH_CHECKS = 500
 
@@ -103,12 +106,10 @@ def _write_lists(wb: Any, lists: Lists) -> None:
 
 def _id_sources(schema: Schema, rows: dict[str, list[dict[str, Any]]]) -> dict[str, IdSource]:
     """Where each key column stands in a new workbook, over every row that has checks."""
-    from xlsxwriter.utility import xl_col_to_name
-
     sources = {}
     for sheet in schema.sheets:
         if sheet.key_column is not None:
-            letter = xl_col_to_name(sheet.columns.index(sheet.key_column))
+            letter = column_letter(sheet.columns.index(sheet.key_column))
             last = max(len(rows.get(sheet.name, [])), 1) + EMPTY_ROWS_WITH_CHECKS + 1
             sources[sheet.name] = IdSource(sheet.name, letter, 2, last)
     return sources
@@ -172,8 +173,8 @@ def validation_options(col: Column, lists: Lists) -> dict[str, Any]:
     if col.type == "date":
         example = "2025-08-26 10:00" if col.time else "2025-09-12"
         return {"validate": "date", "criteria": "between",
-                "minimum": xlsx.pd.Timestamp(col.minimum).to_pydatetime(),
-                "maximum": xlsx.pd.Timestamp(col.maximum).to_pydatetime(),
+                "minimum": pd.Timestamp(col.minimum).to_pydatetime(),
+                "maximum": pd.Timestamp(col.maximum).to_pydatetime(),
                 "error_message": f"Type a real date, e.g. {example}."}
     return {"validate": "any"}
 

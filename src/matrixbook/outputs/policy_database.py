@@ -164,25 +164,20 @@ def write(ctx: BuildContext) -> list[Path]:
 
 
 def _formats(wb: Any) -> dict[str, Any]:
-    edge = {"border": 1, "border_color": "#D9D9D9", "valign": "top"}
-    return {
-        "header": wb.add_format({"bold": True, "font_color": xlsx.HEADER_FONT,
-                                 "bg_color": xlsx.IOM_BLUE, "text_wrap": True,
-                                 "valign": "vcenter", "border": 1,
-                                 "border_color": "#FFFFFF"}),
-        "text": wb.add_format({**edge, "text_wrap": True}),
-        "number": wb.add_format({**edge, "align": "center"}),
-        "date": wb.add_format({**edge, "num_format": xlsx.DATE_FORMAT}),
-        "url": wb.add_format({**edge, "text_wrap": True, "font_color": xlsx.OKABE_ITO["blue"],
-                              "underline": 1}),
-        "title": wb.add_format({"bold": True, "font_size": 14, "font_color": xlsx.IOM_BLUE}),
-        "note": wb.add_format({"italic": True, "font_color": "#595959", "valign": "top"}),
-        "total": wb.add_format({**edge, "bold": True, "bg_color": xlsx.BAND,
-                                "align": "center"}),
-        "total_label": wb.add_format({**edge, "bold": True, "bg_color": xlsx.BAND}),
-        "band": wb.add_format({**edge, "align": "center", "bg_color": xlsx.TINTS["sky"]}),
-        "zero": wb.add_format({**edge, "align": "center", "font_color": "#A6A6A6"}),
-    }
+    edge = xlsx.EDGE
+    return xlsx.Formats(wb).named({
+        "header": xlsx.HEADER,
+        "text": {**edge, "text_wrap": True},
+        "number": {**edge, "align": "center"},
+        "date": {**edge, "num_format": xlsx.DATE_FORMAT},
+        "url": {**edge, "text_wrap": True, "font_color": xlsx.OKABE_ITO["blue"], "underline": 1},
+        "title": xlsx.TITLE,
+        "note": {"italic": True, "font_color": "#595959", "valign": "top"},
+        "total": {**edge, "bold": True, "bg_color": xlsx.BAND, "align": "center"},
+        "total_label": {**edge, "bold": True, "bg_color": xlsx.BAND},
+        "band": {**edge, "align": "center", "bg_color": xlsx.TINTS["sky"]},
+        "zero": {**edge, "align": "center", "font_color": "#A6A6A6"},
+    })
 
 
 def _database_sheet(wb: Any, ctx: BuildContext, rows: list[list[Any]]) -> None:
@@ -262,8 +257,8 @@ def _counts_sheet(wb: Any, ctx: BuildContext) -> None:
     ws.write_number(r, 1, sum(n for _, n, _ in by_year), f["total"])
     ws.write_number(r, 2, sum(c for _, _, c in by_year), f["total"])
     ws.freeze_panes(head + 1, 1)
-    xlsx.print_setup(ws, header_rows=0, audience=ctx.audience, title=f"{TITLE}: counts")
-    ws.repeat_rows(head, head)
+    xlsx.print_setup(ws, header_rows=0, audience=ctx.audience, title=f"{TITLE}: counts",
+                     repeat_row=head)
 
 
 OUTPUT = Output(

@@ -73,27 +73,22 @@ def write(ctx: BuildContext) -> list[Path]:
         wb = xlsxwriter.Workbook(str(tmp), xlsx.workbook_options())
         xlsx.set_properties(wb, TITLE, "Comments from IOM and stakeholders on the deliverables, "
                             "with the responses")
-        edge = {"border": 1, "border_color": "#D9D9D9", "valign": "top"}
-        f = {
-            "title": wb.add_format({"bold": True, "font_size": 14, "font_color": xlsx.IOM_BLUE}),
-            "header": wb.add_format({"bold": True, "font_color": xlsx.HEADER_FONT,
-                                     "bg_color": xlsx.IOM_BLUE, "text_wrap": True,
-                                     "valign": "vcenter", "border": 1,
-                                     "border_color": "#FFFFFF"}),
-            "group": wb.add_format({"bold": True, "bg_color": xlsx.BAND, "border": 1,
-                                    "border_color": "#D9D9D9"}),
-            "text": wb.add_format({**edge, "text_wrap": True}),
-            "date": wb.add_format({**edge, "num_format": xlsx.DATE_FORMAT}),
-            "number": wb.add_format({**edge, "align": "center"}),
-            "total": wb.add_format({**edge, "bold": True, "align": "center",
-                                    "bg_color": xlsx.BAND}),
-            "total_label": wb.add_format({**edge, "bold": True, "bg_color": xlsx.BAND}),
-        }
-        fills = {s: wb.add_format({**edge, "bold": True,
-                                   "bg_color": STATUS_FILL.get(s, "#FFFFFF")})
+        edge = xlsx.EDGE
+        kit = xlsx.Formats(wb)
+        f = kit.named({
+            "title": xlsx.TITLE,
+            "header": xlsx.HEADER,
+            "group": {"bold": True, "bg_color": xlsx.BAND, "border": 1, "border_color": xlsx.GRID},
+            "text": {**edge, "text_wrap": True},
+            "date": {**edge, "num_format": xlsx.DATE_FORMAT},
+            "number": {**edge, "align": "center"},
+            "total": {**edge, "bold": True, "align": "center", "bg_color": xlsx.BAND},
+            "total_label": {**edge, "bold": True, "bg_color": xlsx.BAND},
+        })
+        fills = {s: kit.exact({**edge, "bold": True, "bg_color": STATUS_FILL.get(s, "#FFFFFF")})
                  for s in statuses}
-        counts_fills = {s: wb.add_format({**edge, "bold": True, "align": "center",
-                                          "bg_color": STATUS_FILL.get(s, "#FFFFFF")})
+        counts_fills = {s: kit.exact({**edge, "bold": True, "align": "center",
+                                      "bg_color": STATUS_FILL.get(s, "#FFFFFF")})
                         for s in statuses}
         _counts_sheet(wb, ctx, groups, statuses, f, counts_fills)
         ws = wb.add_worksheet("Comments")
@@ -130,8 +125,7 @@ def write(ctx: BuildContext) -> list[Path]:
             ws.merge_range(r, 0, r, len(COLUMNS) - 1, "No comment has been recorded yet.",
                            f["text"])
         ws.freeze_panes(head + 1, 1)
-        xlsx.print_setup(ws, header_rows=0, audience=ctx.audience, title=TITLE)
-        ws.repeat_rows(head, head)
+        xlsx.print_setup(ws, header_rows=0, audience=ctx.audience, title=TITLE, repeat_row=head)
         wb.close()
     return [ctx.path(FILE)]
 

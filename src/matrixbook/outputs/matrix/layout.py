@@ -1,0 +1,148 @@
+"""What the four sheets of the mapping matrix share: sizes, formats (as data), row heights,
+date lines and page set-up."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from xlsxwriter.format import Format
+
+from matrixbook import xlsx
+from matrixbook.model import relevance
+from matrixbook.model.context import BuildContext
+from matrixbook.outputs.matrix.data import ROLE_STYLE, Mapping
+from matrixbook.values import is_blank as _blank
+
+TITLE = "Mapping matrix of regional entities and inter-regional dialogues"
+FONT_SIZE = 10
+# Theme columns are narrow, under headers turned 90 degrees, so the matrix prints large.
+THEME_WIDTH = 7
+BODY_WIDTH, NAME_WIDTH = 8, 16
+ENTRY_POINTS_WIDTH = 44  # the widest text: wide, so its rows stay short
+KIND_WIDTH = 19.5  # "Inter-regional dialogue" on one line
+# The Matrix prints at a fixed scale, never shrunk below this (text of FONT_SIZE points prints
+# at FONT_SIZE * scale / 100, at least 8 points); a page holds the body and name columns and
+# every theme column, the other columns follow on the next page across.
+SMALLEST_SCALE = 80
+THEME_HEADER_POINTS_PER_CHAR = 7.5
+THEME_HEADER_LINES = 3  # theme headers read bottom-up on up to three lines
+LINE_HEIGHT = 13.5  # points per wrapped line at FONT_SIZE
+# Row heights: about 1.25 characters of FONT_SIZE text per width unit.
+SIZING = xlsx.Sizing(chars_per_unit=1.25, spare=1, fewest=4, line=LINE_HEIGHT, extra=2,
+                     most_points=None)
+COUNTRY_WIDTH = 28  # the Membership sheet's country names wrap within it
+
+
+BASE = {"font_size": FONT_SIZE, "valign": "top"}
+GRID_EDGE = {"border": 1, "border_color": xlsx.GRID}
+WHITE_EDGE = {"border": 1, "border_color": "#FFFFFF"}
+ON_BLUE = {"bold": True, "font_color": xlsx.HEADER_FONT, "bg_color": xlsx.IOM_BLUE}
+CELL = {**BASE, "align": "center", **GRID_EDGE}
+RULE = {"top": 2, "top_color": xlsx.IOM_BLUE}  # between the entities and the dialogues
+# The workbook's named formats, as data.
+STYLES: dict[str, dict[str, Any]] = {
+    "title": xlsx.TITLE,
+    "subtitle": {"font_size": FONT_SIZE, **xlsx.NOTE},
+    "section": {"bold": True, "font_size": 12, "font_color": xlsx.IOM_BLUE},
+    "header": {**BASE, **xlsx.HEADER, "valign": "bottom"},
+    "header_rotated": {**BASE, **ON_BLUE, "rotation": 90, "align": "center",
+                       "valign": "bottom", **WHITE_EDGE},
+    # Theme headers read bottom-up, on up to three lines, so theme columns can stay narrow.
+    "header_theme": {**BASE, **ON_BLUE, "rotation": 90, "text_wrap": True, "align": "center",
+                     "valign": "vcenter", **WHITE_EDGE},
+    "legend_label": {**BASE, "bold": True, "align": "right"},
+    "header_internal": {**BASE, "bold": True, "text_wrap": True, "valign": "bottom",
+                        "bg_color": xlsx.TINTS["orange"], **WHITE_EDGE},
+    "group": {**BASE, "bold": True, "font_color": xlsx.IOM_BLUE, "bg_color": xlsx.BAND,
+              "top": 1, "top_color": xlsx.IOM_BLUE},
+    "text": {**BASE, "text_wrap": True, **GRID_EDGE},
+    "bold": {**BASE, "text_wrap": True, "bold": True, **GRID_EDGE},
+    "first_text": {**BASE, "text_wrap": True, **GRID_EDGE, **RULE},
+    "first_bold": {**BASE, "text_wrap": True, "bold": True, **GRID_EDGE, **RULE},
+    "number": CELL,
+    "total": {**CELL, "bold": True, "bg_color": xlsx.BAND},
+    "label": {**BASE, "bold": True, "text_wrap": True},
+    "plain": {**BASE, "text_wrap": True},
+    "unwrapped": BASE,
+    "note": {**BASE, **xlsx.NOTE},
+    "empty": CELL,
+    "country": {**BASE, "text_wrap": True, **GRID_EDGE, "valign": "vcenter"},
+}
+
+
+class Formats:
+    """Every cell format of the workbook, made once: the named ones of STYLES, and one per
+    relevance level and per membership role."""
+
+    title: Format
+    subtitle: Format
+    section: Format
+    header: Format
+    header_rotated: Format
+    header_theme: Format
+    legend_label: Format
+    header_internal: Format
+    group: Format
+    text: Format
+    bold: Format
+    first_text: Format
+    first_bold: Format
+    number: Format
+    total: Format
+    label: Format
+    plain: Format
+    unwrapped: Format
+    note: Format
+    empty: Format
+    country: Format
+
+    def __init__(self, wb: Any) -> None:
+        self.kit = xlsx.Formats(wb)
+        for name, format_ in self.kit.named(STYLES).items():
+            setattr(self, name, format_)
+        self.relevance = {code: self.kit.exact({**CELL, "text_wrap": True, "bg_color": lv.fill,
+                                            "font_color": relevance.TEXT})
+                          for code, lv in relevance.RELEVANCE.items()}
+        self.relevance_other = self.kit.exact({**CELL, "text_wrap": True})
+        self.role = {role: self.kit.exact({**CELL, **style}) for role, style in ROLE_STYLE.items()}
+
+    def for_relevance(self, level: str) -> Format:
+        return self.relevance.get(level, self.relevance_other)
+
+    def for_role(self, role: str) -> Format:
+        return self.role.get(role, self.kit.exact(CELL))
+
+def text_lines(text: str, width: float) -> int:
+    """How many lines `text` wraps to in a column `width` characters wide."""
+    return SIZING.lines_of(text, width)
+
+
+def row_height(values: list[tuple[str, float]], minimum: int = 1) -> float:
+    return SIZING.row_height(values, minimum)
+
+
+def cell_text(value: Any, separator: str) -> str:
+    if isinstance(value, list):
+        return separator.join(str(v) for v in value)
+    return "" if _blank(value) else str(value)
+
+
+def as_at(ctx: BuildContext, m: Mapping) -> str:
+    """Which date the membership grid reflects, and where that date comes from."""
+    if m.on is None:
+        return ("with no date to reflect (no --today and no 'Checked on' date): only roles "
+                "with no end date are shown")
+    since = "the date given to the build" if ctx.today else "the date of the data"
+    return f"as at {m.on.isoformat()} ({since})"
+
+
+def date_text(on: date | None) -> str:
+    return on.isoformat() if on else "not recorded"
+
+
+def setup(ws: Any, ctx: BuildContext, footer: str, *, repeat: int | None,
+          landscape: bool = True) -> None:
+    """The kit's page set-up, the `repeat` row repeated on every page, no gridlines."""
+    xlsx.print_setup(ws, header_rows=0, audience=ctx.audience, title=footer,
+                     landscape=landscape, repeat_row=repeat, gridlines=False)

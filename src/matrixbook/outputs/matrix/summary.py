@@ -1,0 +1,144 @@
+"""The *Summary* sheet: bodies per theme and per sub-region, the themes no body covers and the
+most shared countries."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from matrixbook import xlsx
+from matrixbook.model import memberships, relevance
+from matrixbook.model.context import BuildContext
+from matrixbook.outputs.matrix.data import (
+    COVERED,
+    GROUPS,
+    NOT_RECORDED,
+    Mapping,
+)
+from matrixbook.outputs.matrix.layout import (
+    LINE_HEIGHT,
+    Formats,
+    date_text,
+    row_height,
+    setup,
+)
+
+
+def write_summary(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None:
+    """Four small tables stacked on one sheet, each with its own header row; the last column
+    of each names the bodies or countries behind the counts. The gaps follow the themes they
+    are about; the long list of shared countries comes last."""
+    ws = wb.add_worksheet("Summary")
+    sep = ", "
+    widths = [34, 11, 11, 11, 11, 11, 11, 62]
+    for i, w in enumerate(widths):
+        ws.set_column(i, i, w)
+    ws.write_string(0, 0, "Summary of the mapping", f.title)
+    ws.write_string(1, 0, f"Data as of {ctx.data_date}; memberships as at {date_text(m.on)}. "
+                          f"Audience: {ctx.audience_label}.", f.subtitle)
+    row = 3
+    ids = m.body_ids()
+    pager = xlsx.Pager(widths)
+    pager.add(3 * xlsx.DEFAULT_ROW)
+
+    def table(title: str, first: str, counts: list[str], listed: str, note: str) -> None:
+        """Section title, a note, then a header: first column, counts in B..G, list in H."""
+        nonlocal row
+        pager.keep_together(row, 2 * xlsx.DEFAULT_ROW + 2 * LINE_HEIGHT + 4 * 2 * LINE_HEIGHT)
+        pager.add(2 * xlsx.DEFAULT_ROW)
+        ws.write_string(row, 0, title, f.section)
+        ws.write_string(row + 1, 0, note, f.note)
+        row += 2
+        headers = [first, *counts]
+        for i, h in enumerate(headers):
+            ws.write_string(row, i, h, f.header)
+        _listed(row, len(counts), listed, f.header)
+        height = row_height([*((h, w) for h, w in zip(headers, widths, strict=False)),
+                              (listed, _list_width(len(counts)))])
+        ws.set_row(row, height)
+        pager.add(height)
+        row += 1
+
+    def _list_width(counts: int) -> float:
+        return sum(widths[1 + counts:])
+
+    def _listed(at: int, counts: int, text: str, fmt: Any) -> None:
+        """The list column right after the counts: a table with fewer counts than the widest
+        spreads its list over the columns it leaves, so no empty column sits between."""
+        first_col = 1 + counts
+        if first_col < len(widths) - 1:
+            ws.merge_range(at, first_col, at, len(widths) - 1, "", fmt)
+        ws.write_string(at, first_col, text, fmt)  # typed: text never becomes a formula
+
+    def line(first: str, counts: list[int], listed: str) -> None:
+        nonlocal row
+        ws.write_string(row, 0, first, f.bold)
+        for i, count in enumerate(counts):
+            ws.write_number(row, 1 + i, count, f.number)
+        _listed(row, len(counts), listed, f.text)
+        height = row_height([(first, widths[0]), (listed, _list_width(len(counts)))])
+        ws.set_row(row, height)
+        pager.add(height)
+        row += 1
+
+    def spacer() -> None:
+        nonlocal row
+        row += 1
+        pager.add(xlsx.DEFAULT_ROW)
+
+    levels = [*relevance.RELEVANCE, NOT_RECORDED]
+    table("Bodies per theme", "Theme", levels, "Bodies covering the theme",
+          "Number of bodies at each level of relevance, and the bodies at High, Medium or Low.")
+    for theme in m.theme_names:
+        counts = Counter(m.relevance(b, theme) for b in ids)
+        covering = "; ".join(
+            f"{lv}: {sep.join(m.acronym(b) for b in ids if m.relevance(b, theme) == lv)}"
+            for lv in COVERED if counts[lv])
+        line(theme, [counts[lv] for lv in levels], covering or "None")
+    spacer()
+
+    gaps = [t for t in m.theme_names if not any(m.relevance(b, t) in COVERED for b in ids)]
+    uncovered = ["None", "Not assessed", NOT_RECORDED]
+    table("Gaps: themes no body covers", "Theme", uncovered, "Bodies still to assess on the theme",
+          "Themes with no body at High, Medium or Low relevance.")
+    for theme in gaps:
+        counts = Counter(m.relevance(b, theme) for b in ids)
+        pending = [f"{lv}: {sep.join(m.acronym(b) for b in ids if m.relevance(b, theme) == lv)}"
+                   if counts[lv] < len(ids) else f"{lv}: all {len(ids)} bodies"
+                   for lv in ("Not assessed", NOT_RECORDED) if counts[lv]]
+        line(theme, [counts[lv] for lv in uncovered], "; ".join(pending) or "None")
+    if not gaps:
+        ws.write_string(row, 0, "None: every theme is covered by at least one body.", f.plain)
+        spacer()
+    spacer()
+
+    kinds = [label for _, label in GROUPS]
+    table("Bodies per sub-region", "Sub-region", [*kinds, "Total"], "Bodies",
+          "From the geographic focus of each body; a body covering several sub-regions counts "
+          "in each.")
+    for region in ctx.schema.vocabulary("geographic_focus").codes:
+        inside = m.bodies.loc[m.bodies["geographic_focus"].map(
+            lambda v, r=region: isinstance(v, list) and r in v).astype(bool)]
+        per_kind = Counter(inside["kind"])
+        line(region, [*(per_kind[kind] for kind, _ in GROUPS), len(inside)],
+             sep.join(str(a) for a in inside["acronym"]) or "None")
+    spacer()
+
+    roles = list(ctx.schema.vocabulary("membership_roles").codes)
+    table("Most shared countries", "Country", ["Bodies", *roles], "Bodies, by role",
+          f"Bodies counts {memberships.shared_rule(m.on)}. The ten countries in the most "
+          "bodies, and any tied with them.")
+    for tally in m.shared:
+        by_role = [f"{role}: {sep.join(m.acronym(b) for b in tally.by_role[role])}"
+                   for role in roles if tally.by_role.get(role)]
+        line(f"{m.names.get(tally.country, tally.country)} ({tally.country})",
+             [tally.count, *(len(tally.by_role.get(r, [])) for r in roles)],
+             "; ".join(by_role))
+    if not m.shared:
+        ws.write_string(row, 0, "No current membership recorded.", f.note)
+        spacer()
+    spacer()
+
+    if pager.breaks:
+        ws.set_h_pagebreaks(pager.breaks)
+    setup(ws, ctx, f"Mapping matrix summary, data as of {ctx.data_date}", repeat=None)

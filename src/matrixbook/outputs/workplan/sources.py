@@ -1,0 +1,125 @@
+"""The *Data collection* sheet: per body, the sources of the documentary review to collect,
+their due dates and status, overdue ones flagged."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from typing import Any
+
+import pandas as pd
+import xlsxwriter
+from xlsxwriter.worksheet import Worksheet
+
+from matrixbook import xlsx
+from matrixbook.model.context import BuildContext
+from matrixbook.outputs.workplan.common import (
+    CENTRE,
+    LATE_FILL,
+    PAD,
+    field_label,
+    long_date,
+    period_line,
+    row_height,
+    sheet_title,
+    source_line,
+)
+from matrixbook.values import is_blank as is_missing
+
+STILL_TO_COLLECT = ("To collect", "Requested")
+SOURCE_FIELDS = ("source_id", "title", "publisher", "source_type", "status", "due_date",
+                 "accessed_on", "url")
+SOURCE_WIDTHS = {"source_id": 9, "title": 40, "publisher": 20, "source_type": 15,
+                 "status": 11, "due_date": 10, "accessed_on": 10, "url": 34}
+SOURCE_HEADER_ROWS = 4
+SOURCE_DATES = ("due_date", "accessed_on")
+SOURCE_FLAG_WIDTH = 19  # "No source listed yet", bold, on one line
+OVERDUE = "Overdue"
+NO_SOURCE = "No source listed yet"
+
+
+def is_overdue(rec: Any, today: date | None) -> bool:
+    if today is None or pd.isna(rec.due_date):
+        return False
+    return rec.due_date.date() < today and rec.status in STILL_TO_COLLECT
+
+
+def _collection_summary(group: list[Any], statuses: list[str]) -> str:
+    if not group:
+        return "no source listed yet"
+    counts = Counter(rec.status for rec in group)
+    parts = [f"{counts[s]} {s.lower()}" for s in statuses if counts[s]]
+    noun = "source" if len(group) == 1 else "sources"
+    return f"{len(group)} {noun}: " + ", ".join(parts)
+
+
+def write_data_collection(wb: xlsxwriter.Workbook, f: xlsx.Formats, ctx: BuildContext) -> None:
+    ws = wb.add_worksheet("Data collection")
+    sheet = ctx.schema.sheet("Sources")
+    sources = ctx.tables["Sources"]
+    statuses = list(ctx.schema.vocabulary("collection_status").codes)
+    today = ctx.today
+    overdue_note = (f"Overdue as at {long_date(today)} (--today): due before that day and "
+                    "still to collect or requested." if today else
+                    "No source is flagged overdue: built without --today (add --today "
+                    "YYYY-MM-DD to the build command to flag them).")
+    sheet_title(ws, f, "Data-collection calendar", [source_line(ctx),
+                                               period_line(ctx) + " " + overdue_note])
+    hdr = SOURCE_HEADER_ROWS - 1
+    for c, fd in enumerate(SOURCE_FIELDS):
+        ws.set_column(c, c, SOURCE_WIDTHS[fd])
+        align = CENTRE if fd in SOURCE_DATES else PAD if c else {}
+        ws.write_string(hdr, c, field_label(sheet, fd), f.header(**align))
+    flag_col = len(SOURCE_FIELDS)
+    ws.set_column(flag_col, flag_col, SOURCE_FLAG_WIDTH)
+    ws.write_string(hdr, flag_col, "Flag", f.header(**PAD))
+    ws.set_row(hdr, 26)
+    # One pass over the sources, in due-date order, bucketed by body (fast for large books).
+    ordered = sources.sort_values(["due_date", "source_id"], kind="stable", na_position="last")
+    by_body: dict[Any, list[Any]] = {}
+    for rec in ordered.itertuples():
+        by_body.setdefault(None if is_missing(rec.body_id) else rec.body_id, []).append(rec)
+    groups = [(f"{body.acronym} — {body.name_en}", by_body.get(body.body_id, []))
+              for body in ctx.bodies().itertuples()]
+    if by_body.get(None):
+        groups.append(("General sources (not about one body)", by_body[None]))
+    row = SOURCE_HEADER_ROWS
+    group_fill = {"bg_color": xlsx.TINTS["blue"], "bold": True}
+    for label, group in groups:
+        ws.write_string(row, 0, f"{label} · {_collection_summary(group, statuses)}",
+                        f(**group_fill))
+        for c in range(1, flag_col):
+            ws.write_blank(row, c, None, f(**group_fill))
+        if not group:
+            ws.write_string(row, flag_col, NO_SOURCE, f(bold=True, bg_color=LATE_FILL, **PAD))
+        else:
+            ws.write_blank(row, flag_col, None, f(**group_fill))
+        row += 1
+        for rec in group:
+            _write_source(ws, f, row, rec, today)
+            row += 1
+    if sources.empty and not groups:
+        ws.write_string(row, 0, "No source in the Sources sheet yet.", f(italic=True))
+    ws.freeze_panes(SOURCE_HEADER_ROWS, 0)
+    xlsx.print_setup(ws, header_rows=SOURCE_HEADER_ROWS, audience=ctx.audience,
+                     title="Data-collection calendar")
+
+
+def _write_source(ws: Worksheet, f: xlsx.Formats, row: int, rec: Any, today: date | None) -> None:
+    for c, fd in enumerate(SOURCE_FIELDS):
+        value = getattr(rec, fd)
+        if fd in SOURCE_DATES:
+            xlsx.write_value(ws, row, c, value, f(num_format=xlsx.DATE_FORMAT, **CENTRE))
+        elif c == 0:
+            xlsx.write_value(ws, row, c, value, f())
+        else:
+            xlsx.write_value(ws, row, c, value, f(text_wrap=True, **PAD))
+    flag_col = len(SOURCE_FIELDS)
+    if is_overdue(rec, today):
+        ws.write_string(row, flag_col, OVERDUE, f(bold=True, bg_color=LATE_FILL, **PAD))
+    else:
+        ws.write_blank(row, flag_col, None, f())
+    height = row_height([(getattr(rec, fd), SOURCE_WIDTHS[fd])
+                          for fd in ("title", "publisher", "source_type", "status", "url")])
+    if height:
+        ws.set_row(row, height)
