@@ -21,7 +21,17 @@ import pandas as pd
 import pandera.pandas as pa
 
 from matrixbook.reading import SheetData, column_letter
-from matrixbook.report import ERROR, WARNING, Finding
+from matrixbook.report import Finding, rule_of
+from matrixbook.report.catalogue import (
+    CELL_TOO_LONG,
+    DUPLICATE_KEY,
+    OUT_OF_RANGE,
+    PATTERN,
+    REQUIRED,
+    UNKNOWN_REFERENCE,
+    WHITESPACE,
+    WRONG_TYPE,
+)
 from matrixbook.schema import Column, Schema
 from matrixbook.values import Items
 
@@ -295,10 +305,10 @@ def raw_findings(data: SheetData,
         cell = data.cell(col.field, row)
         value = data.frame.at[row, col.field]
         if rec.check == "not_nullable":
-            out.append(Finding(ERROR, sheet.name, "required", f"{col.name} is required: "
+            out.append(REQUIRED.at(sheet.name, f"{col.name} is required: "
                                f"{col.description}", cell, row, col.name, None))
         elif rec.check == "wrong-type":
-            out.append(Finding(ERROR, sheet.name, "wrong-type", _type_hint(col, value),
+            out.append(WRONG_TYPE.at(sheet.name, _type_hint(col, value),
                                cell, row, col.name, value))
         elif rec.check == "whitespace":
             text = _clean_text(value)
@@ -309,7 +319,7 @@ def raw_findings(data: SheetData,
                        f"'{cleaned}'." if text is not None else
                        "The cell holds only spaces, so it is read as empty. Clear it (select "
                        "it and press Delete) or type the value.")
-            out.append(Finding(WARNING, sheet.name, "whitespace", message, cell, row, col.name,
+            out.append(WHITESPACE.at(sheet.name, message, cell, row, col.name,
                                value))
     return out
 
@@ -333,8 +343,8 @@ def _too_long(data: SheetData, profiles: dict[str, Profile]) -> list[Finding]:
             size = f"{n:,} characters" if n else f"at least {EXCEL_CELL_LIMIT:,} characters"
             shorten = (f"Shorten it by {n - EXCEL_CELL_LIMIT:,} characters" if n
                        else f"Shorten it to {EXCEL_CELL_LIMIT:,} characters or fewer")
-            out.append(Finding(
-                ERROR, data.sheet.name, "cell-too-long",
+            out.append(CELL_TOO_LONG.at(
+                data.sheet.name,
                 f"The cell holds {size}; Excel keeps at most {EXCEL_CELL_LIMIT:,} in a cell "
                 f"and cuts the rest. {shorten} (or keep the long text in a document and give "
                 "its link here).",
@@ -610,8 +620,8 @@ def _typed_message(data: SheetData, schema: Schema, col: Column, check: str, row
     if check == "field_uniqueness":
         same = typed.index[(typed[col.field] == value).to_numpy()]
         first = int(same[0])
-        return [Finding(ERROR, sheet.name, "duplicate-key",
-                        f"'{_brief(value)}' is used twice, in {data.cell(col.field, first)} "
+        return [DUPLICATE_KEY.at(sheet.name,
+        f"'{_brief(value)}' is used twice, in {data.cell(col.field, first)} "
                         f"and {cell}; "
                         f"each {col.name} must be unique. Give one of them another value.",
                         cell, row, col.name, value, also=(data.cell(col.field, first),))]
@@ -639,20 +649,20 @@ def _typed_message(data: SheetData, schema: Schema, col: Column, check: str, row
                 else:
                     hint = " Pick a value from the drop-down list."
                 msg = f"'{_brief(item)}' is not an allowed value for {col.name}.{hint}"
-            found.append(Finding(ERROR, sheet.name, check, msg, cell, row, col.name, shown))
+            found.append(rule_of(check).at(sheet.name, msg, cell, row, col.name, shown))
         return found
     if check == "pattern":
         rx = col.regex
-        return [Finding(ERROR, sheet.name, "pattern",
-                        f"'{_brief(item)}' is not a valid {col.name}. {col.description}",
+        return [PATTERN.at(sheet.name,
+        f"'{_brief(item)}' is not a valid {col.name}. {col.description}",
                         cell, row, col.name, shown)
                 for item in _bad_items(col, value, lambda v: bool(rx.fullmatch(str(v))))]
     if check == "out-of-range":
         lo = col.minimum.isoformat() if hasattr(col.minimum, "isoformat") else col.minimum
         hi = col.maximum.isoformat() if hasattr(col.maximum, "isoformat") else col.maximum
         v = value.date().isoformat() if hasattr(value, "date") and col.type == "date" else value
-        return [Finding(ERROR, sheet.name, "out-of-range",
-                        f"{v} is outside the range allowed for {col.name}: from {lo} to {hi}. "
+        return [OUT_OF_RANGE.at(sheet.name,
+        f"{v} is outside the range allowed for {col.name}: from {lo} to {hi}. "
                         "Check for a typing mistake.", cell, row, col.name, value)]
     if check == "unknown-reference":
         known = set().union(*(keys.get(str(r), set()) for r in col.references))
@@ -661,12 +671,12 @@ def _typed_message(data: SheetData, schema: Schema, col: Column, check: str, row
         for item in _bad_items(col, value, lambda v: v in known):
             guess = difflib.get_close_matches(item, sorted(known), n=1, cutoff=0.7)
             hint = f" Did you mean '{guess[0]}'?" if guess else ""
-            found.append(Finding(ERROR, sheet.name, "unknown-reference",
-                                 f"'{_brief(item)}' is not an ID defined in {targets}.{hint} "
+            found.append(UNKNOWN_REFERENCE.at(sheet.name,
+            f"'{_brief(item)}' is not an ID defined in {targets}.{hint} "
                                  "Add that record first, or correct the ID.", cell, row, col.name,
                                  shown))
         return found
-    return [Finding(ERROR, sheet.name, check, f"{col.name} failed the check '{check}'.",
+    return [rule_of(check).at(sheet.name, f"{col.name} failed the check '{check}'.",
                     cell, row, col.name, shown)]
 
 
