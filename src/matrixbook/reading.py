@@ -121,11 +121,11 @@ def read_book(path: Path | str, schema: Schema, *, keep_extra_sheets: bool = Fal
                     if guess else f" Add a sheet named '{sheet.name}' (run `matrixbook init "
                     "--blank` for one with the right headers).")
             findings.append(MISSING_SHEET.at(sheet.name,
-            f"The workbook has no sheet '{sheet.name}'." + hint))
+                                             f"The workbook has no sheet '{sheet.name}'." + hint))
         elif title != sheet.name:
             findings.append(SHEET_NAME.at(title,
-            f"The sheet '{title}' is read as '{sheet.name}'; rename "
-                                    f"it to '{sheet.name}' exactly."))
+                                          f"The sheet '{title}' is read as '{sheet.name}'; rename "
+                                          f"it to '{sheet.name}' exactly."))
     # In the order the loader's threads finish them; kept in the schema's order.
     by_title = {title: schema.sheet(name) for name, title in found.items()}
     read: dict[str, tuple[SheetData, list[Finding]]] = {}
@@ -347,16 +347,18 @@ def _cell_problems(data: SheetData, scan: filecheck.SheetScan,
         row = int(cell[len(letters):])
         if row <= sheet.header_row:
             continue
-        out.append(EXCEL_ERROR.at(sheet.name,
-        f"The cell shows the Excel error {code}, not a value. Replace the "
-                           "formula or paste the value itself, or leave the cell empty.",
-                           cell, row, _header_at(data, index), code))
+        out.append(EXCEL_ERROR.at(
+            sheet.name,
+            f"The cell shows the Excel error {code}, not a value. Replace the "
+            "formula or paste the value itself, or leave the cell empty.",
+            cell, row, _header_at(data, index), code))
     for (r0, c0), (r1, c1) in merged:
         first, last = f"{column_letter(c0)}{r0 + 1}", f"{column_letter(c1)}{r1 + 1}"
-        out.append(MERGED_CELLS.at(sheet.name,
-        f"The cells {first}:{last} are merged, so only {first} holds a value. "
-                           "Unmerge them (Home > Merge & Center) and type the value in each row.",
-                           first, r0 + 1, _header_at(data, c0), None))
+        out.append(MERGED_CELLS.at(
+            sheet.name,
+            f"The cells {first}:{last} are merged, so only {first} holds a value. "
+            "Unmerge them (Home > Merge & Center) and type the value in each row.",
+            first, r0 + 1, _header_at(data, c0), None))
     return out
 
 

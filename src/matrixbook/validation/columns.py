@@ -206,9 +206,9 @@ def raw_schema(data: SheetData,
         prof = profiles.get(col.field)
         checks = []
         if prof is None or prof.kind not in _KINDS_OK[col.type]:
-            checks.append(_check(_ok_type(col, prof), "wrong-type"))
+            checks.append(_check(_ok_type(col, prof), WRONG_TYPE.code))
         if prof is None or not prof.clean:
-            checks.append(_check(_spaces_check(prof), "whitespace"))
+            checks.append(_check(_spaces_check(prof), WHITESPACE.code))
         if checks or col.required:
             cols[col.field] = pa.Column(None, nullable=not col.required, required=False,
                                         checks=checks)
@@ -307,10 +307,10 @@ def raw_findings(data: SheetData,
         if rec.check == "not_nullable":
             out.append(REQUIRED.at(sheet.name, f"{col.name} is required: "
                                f"{col.description}", cell, row, col.name, None))
-        elif rec.check == "wrong-type":
+        elif rec.check == WRONG_TYPE.code:
             out.append(WRONG_TYPE.at(sheet.name, _type_hint(col, value),
                                cell, row, col.name, value))
-        elif rec.check == "whitespace":
+        elif rec.check == WHITESPACE.code:
             text = _clean_text(value)
             cleaned = _brief(text)
             what = ("a non-breaking space" if _INNER_NBSP in str(value)
@@ -509,12 +509,12 @@ def typed_schema(data: SheetData, schema: Schema, keys: dict[str, set[str]]) -> 
             checks.append(_check(_row_any(col, lambda s, rx=rx: s.astype(str).str.fullmatch(rx)),
                                  "pattern"))
         if col.minimum is not None or col.maximum is not None:
-            checks.append(_check(_range_check(col), "out-of-range"))
+            checks.append(_check(_range_check(col), OUT_OF_RANGE.code))
         # A reference is checked only when a target sheet could be read with its key column;
         # a missing Entities sheet is one finding, not one per row that points at it.
         if col.references and all(str(r) in keys for r in col.references):
             known = set().union(*(keys.get(str(r), set()) for r in col.references))
-            checks.append(_check(_member_check(col, known), "unknown-reference"))
+            checks.append(_check(_member_check(col, known), UNKNOWN_REFERENCE.code))
         unique = col.unique and not col.is_list
         if checks or unique:  # (a column with nothing to check would cost pandera's time)
             cols[col.field] = pa.Column(
@@ -620,11 +620,12 @@ def _typed_message(data: SheetData, schema: Schema, col: Column, check: str, row
     if check == "field_uniqueness":
         same = typed.index[(typed[col.field] == value).to_numpy()]
         first = int(same[0])
-        return [DUPLICATE_KEY.at(sheet.name,
-        f"'{_brief(value)}' is used twice, in {data.cell(col.field, first)} "
-                        f"and {cell}; "
-                        f"each {col.name} must be unique. Give one of them another value.",
-                        cell, row, col.name, value, also=(data.cell(col.field, first),))]
+        return [DUPLICATE_KEY.at(
+            sheet.name,
+            f"'{_brief(value)}' is used twice, in {data.cell(col.field, first)} "
+            f"and {cell}; "
+            f"each {col.name} must be unique. Give one of them another value.",
+            cell, row, col.name, value, also=(data.cell(col.field, first),))]
     if check in ("vocabulary", "unknown-country"):
         vocab = schema.vocabulary(col.vocabulary)
         found = []
@@ -651,30 +652,32 @@ def _typed_message(data: SheetData, schema: Schema, col: Column, check: str, row
                 msg = f"'{_brief(item)}' is not an allowed value for {col.name}.{hint}"
             found.append(rule_of(check).at(sheet.name, msg, cell, row, col.name, shown))
         return found
-    if check == "pattern":
+    if check == PATTERN.code:
         rx = col.regex
         return [PATTERN.at(sheet.name,
-        f"'{_brief(item)}' is not a valid {col.name}. {col.description}",
-                        cell, row, col.name, shown)
+                           f"'{_brief(item)}' is not a valid {col.name}. {col.description}",
+                           cell, row, col.name, shown)
                 for item in _bad_items(col, value, lambda v: bool(rx.fullmatch(str(v))))]
-    if check == "out-of-range":
+    if check == OUT_OF_RANGE.code:
         lo = col.minimum.isoformat() if hasattr(col.minimum, "isoformat") else col.minimum
         hi = col.maximum.isoformat() if hasattr(col.maximum, "isoformat") else col.maximum
         v = value.date().isoformat() if hasattr(value, "date") and col.type == "date" else value
-        return [OUT_OF_RANGE.at(sheet.name,
-        f"{v} is outside the range allowed for {col.name}: from {lo} to {hi}. "
-                        "Check for a typing mistake.", cell, row, col.name, value)]
-    if check == "unknown-reference":
+        return [OUT_OF_RANGE.at(
+            sheet.name,
+            f"{v} is outside the range allowed for {col.name}: from {lo} to {hi}. "
+            "Check for a typing mistake.", cell, row, col.name, value)]
+    if check == UNKNOWN_REFERENCE.code:
         known = set().union(*(keys.get(str(r), set()) for r in col.references))
         targets = " or ".join(f"the {r.sheet} sheet" for r in col.references)
         found = []
         for item in _bad_items(col, value, lambda v: v in known):
             guess = difflib.get_close_matches(item, sorted(known), n=1, cutoff=0.7)
             hint = f" Did you mean '{guess[0]}'?" if guess else ""
-            found.append(UNKNOWN_REFERENCE.at(sheet.name,
-            f"'{_brief(item)}' is not an ID defined in {targets}.{hint} "
-                                 "Add that record first, or correct the ID.", cell, row, col.name,
-                                 shown))
+            found.append(UNKNOWN_REFERENCE.at(
+                sheet.name,
+                f"'{_brief(item)}' is not an ID defined in {targets}.{hint} "
+                "Add that record first, or correct the ID.", cell, row, col.name,
+                shown))
         return found
     return [rule_of(check).at(sheet.name, f"{col.name} failed the check '{check}'.",
                     cell, row, col.name, shown)]

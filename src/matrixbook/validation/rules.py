@@ -102,16 +102,14 @@ def task_after_deadline(ctx: Context) -> list[Finding]:
             continue  # an unknown ID is reported by the reference check
         if kinds.get(target) != "Deliverable":
             out.append(ctx.finding(
-                NOT_A_DELIVERABLE,
-                "Workplan", "deliverable_id", row,
+                NOT_A_DELIVERABLE, "Workplan", "deliverable_id", row,
                 f"{target} is a {kinds.get(target) or 'row'}, not a Deliverable. Name the Task "
                 "ID of a row whose Type is Deliverable.", target))
             continue
         deadline = ends[target]
         if pd.notna(rec.end_date) and pd.notna(deadline) and rec.end_date > deadline:
             out.append(ctx.finding(
-                AFTER_DEADLINE,
-                "Workplan", "end_date", row,
+                AFTER_DEADLINE, "Workplan", "end_date", row,
                 f"This task ends on {_day(rec.end_date)}, after the deadline of its deliverable "
                 f"{target} ({_day(deadline)}). Finish it by {_day(deadline)} or move it to a "
                 "later deliverable.", rec.end_date))
@@ -145,15 +143,13 @@ def interview_dates(ctx: Context) -> list[Finding]:
         if ctx.was_unreadable("Interviews", row, "starts_at"):
             continue
         out.append(ctx.finding(
-            MISSING_INTERVIEW_DATE,
-            "Interviews", "starts_at", row,
+            MISSING_INTERVIEW_DATE, "Interviews", "starts_at", row,
             f"The interview is marked {rec.status} but has no date and time. Type when it "
             "takes (or took) place, e.g. 2025-08-26 10:00.", None))
     consented = t["consent"].fillna(False).astype(bool)
     for row, rec in t[(t["status"] == "Done") & ~consented].iterrows():
         out.append(ctx.finding(
-            DONE_WITHOUT_CONSENT,
-            "Interviews", "consent", row,
+            DONE_WITHOUT_CONSENT, "Interviews", "consent", row,
             "The interview is marked Done but consent is not recorded. Type Yes once the "
             "interviewee has given informed consent.", rec.consent if pd.notna(rec.consent)
             else None))
@@ -164,8 +160,7 @@ def interview_dates(ctx: Context) -> list[Finding]:
                         | (dated["starts_at"].dt.normalize() > end)]
         for row, rec in outside.iterrows():
             out.append(ctx.finding(
-                OUTSIDE_COLLECTION_PERIOD,
-                "Interviews", "starts_at", row,
+                OUTSIDE_COLLECTION_PERIOD, "Interviews", "starts_at", row,
                 f"{_day(rec.starts_at)} is outside the data-collection period "
                 f"{_day(start)} to {_day(end)} (the Interviews phase of the Workplan). Move the "
                 "interview into that period, or extend the phase.", rec.starts_at))
@@ -210,8 +205,7 @@ def interviewer_clash(ctx: Context) -> list[Finding]:
             if latest is not None and cur.start_utc < latest.end_utc:
                 other = data.cell("starts_at", latest.Index)
                 out.append(ctx.finding(
-                    INTERVIEWER_CLASH,
-                    "Interviews", "starts_at", cur.Index,
+                    INTERVIEWER_CLASH, "Interviews", "starts_at", cur.Index,
                     f"{cur.interviewer} already has an interview at this time "
                     f"({latest.interview_id}, {other}). Move one of them.", cur.starts_at,
                     also=(other,)))

@@ -87,8 +87,7 @@ def climb_readiness(ctx: Context) -> list[Finding]:
     if "language" in selected:
         for row in selected.index[blank_mask(selected["language"]).to_numpy()]:
             out.append(ctx.finding(
-                CLIMB_NO_LANGUAGE,
-                "Policies", "language", row,
+                CLIMB_NO_LANGUAGE, "Policies", "language", row,
                 f"{_first(ids[row])} goes to CLIMB but its Language is empty: CLIMB would not know "
                 "the language of the text. Pick the language of the original text (e.g. ar, "
                 "en, fr).", None,
@@ -159,8 +158,7 @@ def _members_found(ctx: Context, selected: pd.DataFrame, ids: pd.Series,
         for row, day in policies:
             when = day.strftime("%Y-%m-%d") if day is not None else "its adoption"
             out.append(ctx.finding(
-                CLIMB_NO_COUNTRIES,
-                "Policies", "countries", row,
+                CLIMB_NO_COUNTRIES, "Policies", "countries", row,
                 f"{_first(ids[row])} lists no countries and the Memberships sheet has no member "
                 f"of {body} on {when}, so CLIMB would get no country. Type the "
                 "countries covered (ISO3 codes separated by ;), or add the membership rows.",
@@ -177,8 +175,7 @@ def _members_found(ctx: Context, selected: pd.DataFrame, ids: pd.Series,
             what = f"This membership of {c} in {body} is marked Ended but has no end date"
             fix = "Type the end date"
         out.append(ctx.finding(
-            CLIMB_UNDATED_MEMBERSHIP,
-            "Memberships", field, row,
+            CLIMB_UNDATED_MEMBERSHIP, "Memberships", field, row,
             f"{what}, so the CLIMB export cannot tell whether {c} was a member for {which}; it "
             f"is counted. {fix} (the first of the month when only the month is known, and say "
             "so in the Note).", None))
@@ -199,8 +196,7 @@ def _hazards_without_context(ctx: Context, policies: pd.DataFrame,
     for rec in policies[no_context & some_hazard].itertuples():
         hazards = [h for f in named for h in (getattr(rec, f) or [])]
         out.append(ctx.finding(
-            CLIMB_NO_CONTEXT,
-            "Policies", mapping.select_field, rec.Index,
+            CLIMB_NO_CONTEXT, "Policies", mapping.select_field, rec.Index,
             f"{rec.policy_id} names hazards ({'; '.join(hazards)}) but its Climate context "
             "is empty, so it is left out of the CLIMB export. Pick Disasters, Adverse "
             "effects of climate change or Environmental degradation if it concerns human "

@@ -42,8 +42,7 @@ def open_comments(ctx: Context) -> list[Finding]:
     for row, rec in t[t["status"] == "Open"].iterrows():
         about = as_words(rec.deliverable, rec.body_id)
         out.append(ctx.finding(
-            OPEN_COMMENT,
-            "Review", "status", row,
+            OPEN_COMMENT, "Review", "status", row,
             f"Comment {rec.comment_id} on {about} is still Open. Write the response and set "
             "Status to Addressed or Declined before the final version.", rec.status))
     return out
