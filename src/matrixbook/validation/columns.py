@@ -28,7 +28,9 @@ from matrixbook.report.catalogue import (
     OUT_OF_RANGE,
     PATTERN,
     REQUIRED,
+    UNKNOWN_COUNTRY,
     UNKNOWN_REFERENCE,
+    VOCABULARY,
     WHITESPACE,
     WRONG_TYPE,
 )
@@ -502,12 +504,12 @@ def typed_schema(data: SheetData, schema: Schema, keys: dict[str, set[str]]) -> 
         checks = []
         if col.vocabulary:
             allowed = schema.vocabulary(col.vocabulary).code_set
-            name = "unknown-country" if col.vocabulary == "countries" else "vocabulary"
+            name = UNKNOWN_COUNTRY.code if col.vocabulary == "countries" else VOCABULARY.code
             checks.append(_check(_member_check(col, allowed), name))
         if col.regex is not None:
             rx = col.pattern
             checks.append(_check(_row_any(col, lambda s, rx=rx: s.astype(str).str.fullmatch(rx)),
-                                 "pattern"))
+                                 PATTERN.code))
         if col.minimum is not None or col.maximum is not None:
             checks.append(_check(_range_check(col), OUT_OF_RANGE.code))
         # A reference is checked only when a target sheet could be read with its key column;
@@ -626,12 +628,12 @@ def _typed_message(data: SheetData, schema: Schema, col: Column, check: str, row
             f"and {cell}; "
             f"each {col.name} must be unique. Give one of them another value.",
             cell, row, col.name, value, also=(data.cell(col.field, first),))]
-    if check in ("vocabulary", "unknown-country"):
+    if check in (VOCABULARY.code, UNKNOWN_COUNTRY.code):
         vocab = schema.vocabulary(col.vocabulary)
         found = []
         for item in _bad_items(col, value, lambda v: v in vocab.code_set):
             guess = _closest(item, vocab.codes, vocab.by_lower)
-            if check == "unknown-country":
+            if check == UNKNOWN_COUNTRY.code:
                 hint = (f" Did you mean '{guess}' ({vocab.label(guess)})?" if guess else "")
                 msg = (f"'{_brief(item)}' is not an ISO 3166-1 alpha-3 country code.{hint} Type a "
                        "three-letter code such as MAR, EGY or SAU, or pick the country from "
