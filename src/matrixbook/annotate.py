@@ -13,7 +13,7 @@ from typing import Any
 
 from matrixbook.errors import UsageError
 from matrixbook.files import atomic_write, open_for_copy, refuse_overwrite
-from matrixbook.report import ERROR, Finding, Report, json_value
+from matrixbook.report import ERROR, WARNING, Finding, Report, json_value
 
 ERROR_FILL = "FFC7CE"
 WARNING_FILL = "FFEB9C"
@@ -50,10 +50,10 @@ def annotate(source: Path, report: Report, out: Path, *, force: bool = False) ->
             for ref in f.cells:  # its own cell and every other cell its message names
                 by_cell[(titles[f.sheet.casefold()], ref)].append(f)
     fills = {ERROR: PatternFill("solid", fgColor=ERROR_FILL),
-             "warning": PatternFill("solid", fgColor=WARNING_FILL)}
+             WARNING: PatternFill("solid", fgColor=WARNING_FILL)}
     for (title, ref), findings in by_cell.items():
         cell = wb[title][ref]
-        worst = ERROR if any(f.severity == ERROR for f in findings) else "warning"
+        worst = ERROR if any(f.severity == ERROR for f in findings) else WARNING
         cell.fill = fills[worst]
         text = "\n".join(f"{f.severity.upper()}: {f.message}" for f in findings)
         comment = Comment(text[:30000], "matrixbook")
@@ -73,11 +73,11 @@ def annotate(source: Path, report: Report, out: Path, *, force: bool = False) ->
         c.fill = PatternFill("solid", fgColor="0033A0")
     ordered = sorted(report.sorted(wb.sheetnames), key=lambda f: f.severity != ERROR)
     for r, f in enumerate(ordered, start=2):
-        values = [f.severity, f.sheet, f.cell or "", f.column or "",
+        values = [f.severity.value, f.sheet, f.cell or "", f.column or "",
                   _shown(json_value(f.value)), f.rule, f.message]
         for c, v in enumerate(values, start=1):
             _text(ws.cell(row=r, column=c), v)
-        ws.cell(row=r, column=1).fill = fills[f.severity if f.severity == ERROR else "warning"]
+        ws.cell(row=r, column=1).fill = fills[f.severity]
         if f.cell and f.sheet.casefold() in titles:
             link = ws.cell(row=r, column=3)
             link.hyperlink = f"#'{titles[f.sheet.casefold()]}'!{f.cell}"

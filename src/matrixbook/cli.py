@@ -201,6 +201,20 @@ def schema(fmt: str) -> None:
         click.echo(to_markdown(s), nl=False)
 
 
+@cli.command()
+@format_option("json", "markdown")
+def rules(fmt: str) -> None:
+    """Print the rules validate checks: code, severity, title, description, message."""
+    import json
+
+    from matrixbook.report.reference import rules_json, to_markdown
+
+    if fmt == "json":
+        click.echo(json.dumps(rules_json(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(to_markdown(), nl=False)
+
+
 from matrixbook.cli_diff import diff as _diff_command  # noqa: E402
 
 cli.add_command(_diff_command)

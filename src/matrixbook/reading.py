@@ -23,7 +23,19 @@ import pandas as pd
 from matrixbook import filecheck
 from matrixbook.errors import InputError
 from matrixbook.loading import SheetLoader, sheet_titles
-from matrixbook.report import ERROR, WARNING, Finding
+from matrixbook.report import Finding
+from matrixbook.report.catalogue import (
+    BLANK_ROW,
+    DUPLICATE_HEADER,
+    EXCEL_ERROR,
+    HEADER_ROW,
+    HEADER_SPACING,
+    MERGED_CELLS,
+    MISSING_COLUMN,
+    MISSING_SHEET,
+    MISSPELT_HEADER,
+    SHEET_NAME,
+)
 from matrixbook.schema import Schema, Sheet
 
 _SPACES = re.compile(r"[\s\u00a0]+")
@@ -108,12 +120,12 @@ def read_book(path: Path | str, schema: Schema, *, keep_extra_sheets: bool = Fal
             hint = (f" The sheet '{guess[0]}' is probably it: rename it to '{sheet.name}'."
                     if guess else f" Add a sheet named '{sheet.name}' (run `matrixbook init "
                     "--blank` for one with the right headers).")
-            findings.append(Finding(ERROR, sheet.name, "missing-sheet",
-                                    f"The workbook has no sheet '{sheet.name}'." + hint))
+            findings.append(MISSING_SHEET.at(sheet.name,
+                                             f"The workbook has no sheet '{sheet.name}'." + hint))
         elif title != sheet.name:
-            findings.append(Finding(WARNING, title, "sheet-name",
-                                    f"The sheet '{title}' is read as '{sheet.name}'; rename "
-                                    f"it to '{sheet.name}' exactly."))
+            findings.append(SHEET_NAME.at(title,
+                                          f"The sheet '{title}' is read as '{sheet.name}'; rename "
+                                          f"it to '{sheet.name}' exactly."))
     # In the order the loader's threads finish them; kept in the schema's order.
     by_title = {title: schema.sheet(name) for name, title in found.items()}
     read: dict[str, tuple[SheetData, list[Finding]]] = {}
@@ -174,8 +186,8 @@ def _frame(sheet: Sheet, title: str, rows: list[list[Any]]) -> tuple[SheetData, 
     if moved is not None:
         above = (f"row {sheet.header_row}" if moved == sheet.header_row + 1
                  else f"rows {sheet.header_row} to {moved - 1}")
-        finding = Finding(
-            ERROR, sheet.name, "header-row",
+        finding = HEADER_ROW.at(
+            sheet.name,
             f"The headers of '{title}' are in row {moved}, not row {sheet.header_row}. Delete "
             f"{above} above them (keep titles and notes on a sheet of your own), so that the "
             f"headers are in row {sheet.header_row}. The sheet was not checked further.",
@@ -199,15 +211,15 @@ def _frame(sheet: Sheet, title: str, rows: list[list[Any]]) -> tuple[SheetData, 
             continue
         if col.field in positions:
             first = f"{column_letter(seen[col.field])}{sheet.header_row}"
-            findings.append(Finding(
-                ERROR, sheet.name, "duplicate-header",
+            findings.append(DUPLICATE_HEADER.at(
+                sheet.name,
                 f"The header '{col.name}' appears twice, in {first} and {cell}; the column in "
                 f"{cell} is not read. Delete it or give it another name.",
                 cell=cell, row=sheet.header_row, column=col.name, value=text, also=(first,)))
             continue
         if text != col.name:
-            findings.append(Finding(
-                WARNING, sheet.name, "header-spacing",
+            findings.append(HEADER_SPACING.at(
+                sheet.name,
                 f"The header '{text}' is read as '{col.name}'; type it exactly as '{col.name}'.",
                 cell=cell, row=sheet.header_row, column=col.name, value=text))
         positions[col.field] = i
@@ -218,8 +230,8 @@ def _frame(sheet: Sheet, title: str, rows: list[list[Any]]) -> tuple[SheetData, 
         cell = f"{column_letter(i)}{sheet.header_row}"
         guess = difflib.get_close_matches(text, missing_names, n=1, cutoff=0.75)
         if guess:
-            findings.append(Finding(
-                ERROR, sheet.name, "misspelt-header",
+            findings.append(MISSPELT_HEADER.at(
+                sheet.name,
                 f"The header '{text}' is not one the workbook expects; it probably means "
                 f"'{guess[0]}'. Rename it to '{guess[0]}' exactly.",
                 cell=cell, row=sheet.header_row, column=text, value=text))
@@ -238,23 +250,23 @@ def _frame(sheet: Sheet, title: str, rows: list[list[Any]]) -> tuple[SheetData, 
         there = unknown_at.get(expected)
         if there is not None:
             cell = f"{column_letter(expected)}{sheet.header_row}"
-            findings.append(Finding(
-                ERROR, sheet.name, "missing-column",
+            findings.append(MISSING_COLUMN.at(
+                sheet.name,
                 f"The column '{name}' is missing from the header row. {cell} holds '{there}', "
                 f"which the workbook does not expect: if that is this column, rename it to "
                 f"'{name}'; otherwise add a column headed '{name}'.",
                 cell=cell, row=sheet.header_row, column=name, value=there))
         else:
-            findings.append(Finding(
-                ERROR, sheet.name, "missing-column",
+            findings.append(MISSING_COLUMN.at(
+                sheet.name,
                 f"The column '{name}' is missing from the header row (row {sheet.header_row}). "
                 f"Add a column headed '{name}'.", column=name))
     fields = [c.field for c in sheet.columns if c.field in positions] + extra_headers
     frame, blank_rows = _body_frame(rows[header_at + 1:], [positions[f] for f in fields],
                                     fields, first_row=sheet.header_row + 1)
     for n in blank_rows:
-        findings.append(Finding(
-            WARNING, sheet.name, "blank-row",
+        findings.append(BLANK_ROW.at(
+            sheet.name,
             f"Row {n} holds only spaces, so it is read as an empty row. Delete the row (or "
             "clear its cells) so that it does not look like a record.", cell=f"A{n}", row=n))
     return SheetData(sheet, title, frame, positions, extra_headers), findings
@@ -335,16 +347,18 @@ def _cell_problems(data: SheetData, scan: filecheck.SheetScan,
         row = int(cell[len(letters):])
         if row <= sheet.header_row:
             continue
-        out.append(Finding(ERROR, sheet.name, "excel-error",
-                           f"The cell shows the Excel error {code}, not a value. Replace the "
-                           "formula or paste the value itself, or leave the cell empty.",
-                           cell, row, _header_at(data, index), code))
+        out.append(EXCEL_ERROR.at(
+            sheet.name,
+            f"The cell shows the Excel error {code}, not a value. Replace the "
+            "formula or paste the value itself, or leave the cell empty.",
+            cell, row, _header_at(data, index), code))
     for (r0, c0), (r1, c1) in merged:
         first, last = f"{column_letter(c0)}{r0 + 1}", f"{column_letter(c1)}{r1 + 1}"
-        out.append(Finding(WARNING, sheet.name, "merged-cells",
-                           f"The cells {first}:{last} are merged, so only {first} holds a value. "
-                           "Unmerge them (Home > Merge & Center) and type the value in each row.",
-                           first, r0 + 1, _header_at(data, c0), None))
+        out.append(MERGED_CELLS.at(
+            sheet.name,
+            f"The cells {first}:{last} are merged, so only {first} holds a value. "
+            "Unmerge them (Home > Merge & Center) and type the value in each row.",
+            first, r0 + 1, _header_at(data, c0), None))
     return out
 
 

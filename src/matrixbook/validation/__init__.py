@@ -15,6 +15,7 @@ import pandas as pd
 from matrixbook.loading import SheetLoader
 from matrixbook.reading import Book, SheetData, read_book
 from matrixbook.report import Finding, Report
+from matrixbook.report.catalogue import WRONG_TYPE
 from matrixbook.schema import Schema
 from matrixbook.validation import columns
 from matrixbook.validation.rules import RULES, Context
@@ -81,7 +82,7 @@ def _check_workbook(path: Path, schema: Schema, stage: str, keep_extra_sheets: b
         profiles = columns.profile_sheet(data)
         raw[name] = columns.raw_findings(data, profiles)
         bad = {(f.row, data.sheet.by_name[f.column].field) for f in raw[name]
-               if f.rule == "wrong-type"}
+               if f.kind is WRONG_TYPE}
         unreadable[name] = bad
         typed[name] = columns.typed_frame(data, schema, bad, profiles)
 

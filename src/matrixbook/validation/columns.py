@@ -21,7 +21,19 @@ import pandas as pd
 import pandera.pandas as pa
 
 from matrixbook.reading import SheetData, column_letter
-from matrixbook.report import ERROR, WARNING, Finding
+from matrixbook.report import Finding, rule_of
+from matrixbook.report.catalogue import (
+    CELL_TOO_LONG,
+    DUPLICATE_KEY,
+    OUT_OF_RANGE,
+    PATTERN,
+    REQUIRED,
+    UNKNOWN_COUNTRY,
+    UNKNOWN_REFERENCE,
+    VOCABULARY,
+    WHITESPACE,
+    WRONG_TYPE,
+)
 from matrixbook.schema import Column, Schema
 from matrixbook.values import Items
 
@@ -196,9 +208,9 @@ def raw_schema(data: SheetData,
         prof = profiles.get(col.field)
         checks = []
         if prof is None or prof.kind not in _KINDS_OK[col.type]:
-            checks.append(_check(_ok_type(col, prof), "wrong-type"))
+            checks.append(_check(_ok_type(col, prof), WRONG_TYPE.code))
         if prof is None or not prof.clean:
-            checks.append(_check(_spaces_check(prof), "whitespace"))
+            checks.append(_check(_spaces_check(prof), WHITESPACE.code))
         if checks or col.required:
             cols[col.field] = pa.Column(None, nullable=not col.required, required=False,
                                         checks=checks)
@@ -295,12 +307,12 @@ def raw_findings(data: SheetData,
         cell = data.cell(col.field, row)
         value = data.frame.at[row, col.field]
         if rec.check == "not_nullable":
-            out.append(Finding(ERROR, sheet.name, "required", f"{col.name} is required: "
+            out.append(REQUIRED.at(sheet.name, f"{col.name} is required: "
                                f"{col.description}", cell, row, col.name, None))
-        elif rec.check == "wrong-type":
-            out.append(Finding(ERROR, sheet.name, "wrong-type", _type_hint(col, value),
+        elif rec.check == WRONG_TYPE.code:
+            out.append(WRONG_TYPE.at(sheet.name, _type_hint(col, value),
                                cell, row, col.name, value))
-        elif rec.check == "whitespace":
+        elif rec.check == WHITESPACE.code:
             text = _clean_text(value)
             cleaned = _brief(text)
             what = ("a non-breaking space" if _INNER_NBSP in str(value)
@@ -309,7 +321,7 @@ def raw_findings(data: SheetData,
                        f"'{cleaned}'." if text is not None else
                        "The cell holds only spaces, so it is read as empty. Clear it (select "
                        "it and press Delete) or type the value.")
-            out.append(Finding(WARNING, sheet.name, "whitespace", message, cell, row, col.name,
+            out.append(WHITESPACE.at(sheet.name, message, cell, row, col.name,
                                value))
     return out
 
@@ -333,8 +345,8 @@ def _too_long(data: SheetData, profiles: dict[str, Profile]) -> list[Finding]:
             size = f"{n:,} characters" if n else f"at least {EXCEL_CELL_LIMIT:,} characters"
             shorten = (f"Shorten it by {n - EXCEL_CELL_LIMIT:,} characters" if n
                        else f"Shorten it to {EXCEL_CELL_LIMIT:,} characters or fewer")
-            out.append(Finding(
-                ERROR, data.sheet.name, "cell-too-long",
+            out.append(CELL_TOO_LONG.at(
+                data.sheet.name,
                 f"The cell holds {size}; Excel keeps at most {EXCEL_CELL_LIMIT:,} in a cell "
                 f"and cuts the rest. {shorten} (or keep the long text in a document and give "
                 "its link here).",
@@ -492,19 +504,19 @@ def typed_schema(data: SheetData, schema: Schema, keys: dict[str, set[str]]) -> 
         checks = []
         if col.vocabulary:
             allowed = schema.vocabulary(col.vocabulary).code_set
-            name = "unknown-country" if col.vocabulary == "countries" else "vocabulary"
+            name = UNKNOWN_COUNTRY.code if col.vocabulary == "countries" else VOCABULARY.code
             checks.append(_check(_member_check(col, allowed), name))
         if col.regex is not None:
             rx = col.pattern
             checks.append(_check(_row_any(col, lambda s, rx=rx: s.astype(str).str.fullmatch(rx)),
-                                 "pattern"))
+                                 PATTERN.code))
         if col.minimum is not None or col.maximum is not None:
-            checks.append(_check(_range_check(col), "out-of-range"))
+            checks.append(_check(_range_check(col), OUT_OF_RANGE.code))
         # A reference is checked only when a target sheet could be read with its key column;
         # a missing Entities sheet is one finding, not one per row that points at it.
         if col.references and all(str(r) in keys for r in col.references):
             known = set().union(*(keys.get(str(r), set()) for r in col.references))
-            checks.append(_check(_member_check(col, known), "unknown-reference"))
+            checks.append(_check(_member_check(col, known), UNKNOWN_REFERENCE.code))
         unique = col.unique and not col.is_list
         if checks or unique:  # (a column with nothing to check would cost pandera's time)
             cols[col.field] = pa.Column(
@@ -610,17 +622,18 @@ def _typed_message(data: SheetData, schema: Schema, col: Column, check: str, row
     if check == "field_uniqueness":
         same = typed.index[(typed[col.field] == value).to_numpy()]
         first = int(same[0])
-        return [Finding(ERROR, sheet.name, "duplicate-key",
-                        f"'{_brief(value)}' is used twice, in {data.cell(col.field, first)} "
-                        f"and {cell}; "
-                        f"each {col.name} must be unique. Give one of them another value.",
-                        cell, row, col.name, value, also=(data.cell(col.field, first),))]
-    if check in ("vocabulary", "unknown-country"):
+        return [DUPLICATE_KEY.at(
+            sheet.name,
+            f"'{_brief(value)}' is used twice, in {data.cell(col.field, first)} "
+            f"and {cell}; "
+            f"each {col.name} must be unique. Give one of them another value.",
+            cell, row, col.name, value, also=(data.cell(col.field, first),))]
+    if check in (VOCABULARY.code, UNKNOWN_COUNTRY.code):
         vocab = schema.vocabulary(col.vocabulary)
         found = []
         for item in _bad_items(col, value, lambda v: v in vocab.code_set):
             guess = _closest(item, vocab.codes, vocab.by_lower)
-            if check == "unknown-country":
+            if check == UNKNOWN_COUNTRY.code:
                 hint = (f" Did you mean '{guess}' ({vocab.label(guess)})?" if guess else "")
                 msg = (f"'{_brief(item)}' is not an ISO 3166-1 alpha-3 country code.{hint} Type a "
                        "three-letter code such as MAR, EGY or SAU, or pick the country from "
@@ -639,34 +652,36 @@ def _typed_message(data: SheetData, schema: Schema, col: Column, check: str, row
                 else:
                     hint = " Pick a value from the drop-down list."
                 msg = f"'{_brief(item)}' is not an allowed value for {col.name}.{hint}"
-            found.append(Finding(ERROR, sheet.name, check, msg, cell, row, col.name, shown))
+            found.append(rule_of(check).at(sheet.name, msg, cell, row, col.name, shown))
         return found
-    if check == "pattern":
+    if check == PATTERN.code:
         rx = col.regex
-        return [Finding(ERROR, sheet.name, "pattern",
-                        f"'{_brief(item)}' is not a valid {col.name}. {col.description}",
-                        cell, row, col.name, shown)
+        return [PATTERN.at(sheet.name,
+                           f"'{_brief(item)}' is not a valid {col.name}. {col.description}",
+                           cell, row, col.name, shown)
                 for item in _bad_items(col, value, lambda v: bool(rx.fullmatch(str(v))))]
-    if check == "out-of-range":
+    if check == OUT_OF_RANGE.code:
         lo = col.minimum.isoformat() if hasattr(col.minimum, "isoformat") else col.minimum
         hi = col.maximum.isoformat() if hasattr(col.maximum, "isoformat") else col.maximum
         v = value.date().isoformat() if hasattr(value, "date") and col.type == "date" else value
-        return [Finding(ERROR, sheet.name, "out-of-range",
-                        f"{v} is outside the range allowed for {col.name}: from {lo} to {hi}. "
-                        "Check for a typing mistake.", cell, row, col.name, value)]
-    if check == "unknown-reference":
+        return [OUT_OF_RANGE.at(
+            sheet.name,
+            f"{v} is outside the range allowed for {col.name}: from {lo} to {hi}. "
+            "Check for a typing mistake.", cell, row, col.name, value)]
+    if check == UNKNOWN_REFERENCE.code:
         known = set().union(*(keys.get(str(r), set()) for r in col.references))
         targets = " or ".join(f"the {r.sheet} sheet" for r in col.references)
         found = []
         for item in _bad_items(col, value, lambda v: v in known):
             guess = difflib.get_close_matches(item, sorted(known), n=1, cutoff=0.7)
             hint = f" Did you mean '{guess[0]}'?" if guess else ""
-            found.append(Finding(ERROR, sheet.name, "unknown-reference",
-                                 f"'{_brief(item)}' is not an ID defined in {targets}.{hint} "
-                                 "Add that record first, or correct the ID.", cell, row, col.name,
-                                 shown))
+            found.append(UNKNOWN_REFERENCE.at(
+                sheet.name,
+                f"'{_brief(item)}' is not an ID defined in {targets}.{hint} "
+                "Add that record first, or correct the ID.", cell, row, col.name,
+                shown))
         return found
-    return [Finding(ERROR, sheet.name, check, f"{col.name} failed the check '{check}'.",
+    return [rule_of(check).at(sheet.name, f"{col.name} failed the check '{check}'.",
                     cell, row, col.name, shown)]
 
 

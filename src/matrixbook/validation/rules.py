@@ -16,7 +16,18 @@ import pandas as pd
 
 from matrixbook.model.periods import collection_period
 from matrixbook.reading import Book
-from matrixbook.report import ERROR, WARNING, Finding
+from matrixbook.report import Finding
+from matrixbook.report import Rule as RuleKind
+from matrixbook.report.catalogue import (
+    AFTER_DEADLINE,
+    DONE_WITHOUT_CONSENT,
+    EMPTY_SECTION,
+    END_BEFORE_START,
+    INTERVIEWER_CLASH,
+    MISSING_INTERVIEW_DATE,
+    NOT_A_DELIVERABLE,
+    OUTSIDE_COLLECTION_PERIOD,
+)
 from matrixbook.schema import Schema
 from matrixbook.values import is_blank
 
@@ -37,16 +48,16 @@ class Context:
     def was_unreadable(self, sheet: str, row: int, field_name: str) -> bool:
         return (row, field_name) in self.unreadable.get(sheet, set())
 
-    def finding(self, severity: str, sheet: str, field: str | None, row: int | None, rule: str,
+    def finding(self, rule: RuleKind, sheet: str, field: str | None, row: int | None,
                 message: str, value: object = None, *, also: tuple[str, ...] = (),
                 group: str | None = None, item: str | None = None) -> Finding:
-        """A finding at the cell of `field` in `row`; see Finding for `also`, `group` and
-        `item`."""
+        """A finding of `rule` at the cell of `field` in `row`, its severity that of the
+        rule at this stage; see Finding for `also`, `group` and `item`."""
         data = self.book.sheets.get(sheet)
         column = self.schema.sheet(sheet).by_field[field].name if field else None
         cell = data.cell(field, row) if (data and field and row and data.has(field)) else None
-        return Finding(severity, sheet, rule, message, cell, row, column, value, also, group,
-                       item)
+        return rule.at(sheet, message, cell, row, column, value, also, group, item,
+                       stage=self.stage)
 
 
 Rule = Callable[[Context], list[Finding]]
@@ -72,8 +83,8 @@ def end_before_start(ctx: Context) -> list[Finding]:
         bad = t[t["end_date"].notna() & t["start_date"].notna() & (t["end_date"] < t["start_date"])]
         for row, rec in bad.iterrows():
             out.append(ctx.finding(
-                ERROR, sheet, "end_date", row, "end-before-start",
-                f"The end date {_day(rec.end_date)} is before the start date "
+                END_BEFORE_START, sheet,
+                "end_date", row, f"The end date {_day(rec.end_date)} is before the start date "
                 f"{_day(rec.start_date)}. Check both dates.", rec.end_date))
     return out
 
@@ -92,14 +103,14 @@ def task_after_deadline(ctx: Context) -> list[Finding]:
             continue  # an unknown ID is reported by the reference check
         if kinds.get(target) != "Deliverable":
             out.append(ctx.finding(
-                ERROR, "Workplan", "deliverable_id", row, "not-a-deliverable",
+                NOT_A_DELIVERABLE, "Workplan", "deliverable_id", row,
                 f"{target} is a {kinds.get(target) or 'row'}, not a Deliverable. Name the Task "
                 "ID of a row whose Type is Deliverable.", target))
             continue
         deadline = ends[target]
         if pd.notna(rec.end_date) and pd.notna(deadline) and rec.end_date > deadline:
             out.append(ctx.finding(
-                ERROR, "Workplan", "end_date", row, "after-deadline",
+                AFTER_DEADLINE, "Workplan", "end_date", row,
                 f"This task ends on {_day(rec.end_date)}, after the deadline of its deliverable "
                 f"{target} ({_day(deadline)}). Finish it by {_day(deadline)} or move it to a "
                 "later deliverable.", rec.end_date))
@@ -118,13 +129,13 @@ def interview_dates(ctx: Context) -> list[Finding]:
         if ctx.was_unreadable("Interviews", row, "starts_at"):
             continue
         out.append(ctx.finding(
-            ERROR, "Interviews", "starts_at", row, "missing-interview-date",
+            MISSING_INTERVIEW_DATE, "Interviews", "starts_at", row,
             f"The interview is marked {rec.status} but has no date and time. Type when it "
             "takes (or took) place, e.g. 2025-08-26 10:00.", None))
     consented = t["consent"].fillna(False).astype(bool)
     for row, rec in t[(t["status"] == "Done") & ~consented].iterrows():
         out.append(ctx.finding(
-            ERROR, "Interviews", "consent", row, "done-without-consent",
+            DONE_WITHOUT_CONSENT, "Interviews", "consent", row,
             "The interview is marked Done but consent is not recorded. Type Yes once the "
             "interviewee has given informed consent.", rec.consent if pd.notna(rec.consent)
             else None))
@@ -135,7 +146,7 @@ def interview_dates(ctx: Context) -> list[Finding]:
                         | (dated["starts_at"].dt.normalize() > end)]
         for row, rec in outside.iterrows():
             out.append(ctx.finding(
-                ERROR, "Interviews", "starts_at", row, "outside-collection-period",
+                OUTSIDE_COLLECTION_PERIOD, "Interviews", "starts_at", row,
                 f"{_day(rec.starts_at)} is outside the data-collection period "
                 f"{_day(start)} to {_day(end)} (the Interviews phase of the Workplan). Move the "
                 "interview into that period, or extend the phase.", rec.starts_at))
@@ -180,7 +191,7 @@ def interviewer_clash(ctx: Context) -> list[Finding]:
             if latest is not None and cur.start_utc < latest.end_utc:
                 other = data.cell("starts_at", latest.Index)
                 out.append(ctx.finding(
-                    ERROR, "Interviews", "starts_at", cur.Index, "interviewer-clash",
+                    INTERVIEWER_CLASH, "Interviews", "starts_at", cur.Index,
                     f"{cur.interviewer} already has an interview at this time "
                     f"({latest.interview_id}, {other}). Move one of them.", cur.starts_at,
                     also=(other,)))
@@ -193,7 +204,6 @@ def interviewer_clash(ctx: Context) -> list[Finding]:
 def brief_sections(ctx: Context) -> list[Finding]:
     """One finding per body listing its empty brief sections, at the first empty cell and
     naming the others; in the text, the bodies of a sheet with empty sections are one entry."""
-    severity = ERROR if ctx.stage == "final" else WARNING
     out = []
     for sheet_name in ("Entities", "Dialogues"):
         sheet = ctx.schema.sheet(sheet_name)
@@ -212,7 +222,7 @@ def brief_sections(ctx: Context) -> list[Finding]:
                      else t.at[row, key])
             cells = tuple(data.cell(c.field, row) for c in missing)
             out.append(ctx.finding(
-                severity, sheet_name, missing[0].field, row, "empty-section",
+                EMPTY_SECTION, sheet_name, missing[0].field, row,
                 f"In the brief of {whose}, {noun} empty: {listed}. Write them "
                 "before the final version; until then the note shows 'To be completed'.", None,
                 also=cells,

@@ -30,15 +30,25 @@ import pandas as pd
 from matrixbook.model.climb import CLIMB_NEEDS, ClimbMapping, climate_policies, load_mapping
 from matrixbook.model.coverage import MemberLookup, adoption_days
 from matrixbook.model.memberships import Doubt, DoubtKind, to_day
-from matrixbook.report import ERROR, WARNING, Finding
+from matrixbook.report import Finding
+from matrixbook.report.catalogue import (
+    CLIMB_NO_CONTEXT,
+    CLIMB_NO_COUNTRIES,
+    CLIMB_NO_DATE_ACCESSED,
+    CLIMB_NO_LANGUAGE,
+    CLIMB_NO_MOBILITY_TYPE,
+    CLIMB_NO_PROVISIONS,
+    CLIMB_NO_SOURCE,
+    CLIMB_UNDATED_MEMBERSHIP,
+)
 from matrixbook.validation.rules import Context, rule
 from matrixbook.values import blank_mask
 
-_RULE_NAMES = {
-    "source_url": "climb-no-source",
-    "date_accessed": "climb-no-date-accessed",
-    "provisions": "climb-no-provisions",
-    "mobility_types": "climb-no-mobility-type",
+_RULES = {
+    "source_url": CLIMB_NO_SOURCE,
+    "date_accessed": CLIMB_NO_DATE_ACCESSED,
+    "provisions": CLIMB_NO_PROVISIONS,
+    "mobility_types": CLIMB_NO_MOBILITY_TYPE,
 }
 _HOW = {
     "source_url": "Type the address where the text can be read, starting with https://.",
@@ -55,7 +65,6 @@ def climb_readiness(ctx: Context) -> list[Finding]:
     policies = ctx.tables.get("Policies")
     if policies is None or policies.empty:
         return []
-    severity = ERROR if ctx.stage == "final" else WARNING
     mapping = load_mapping(ctx.schema)
     memberships = ctx.tables.get("Memberships")
     # Column at a time, then a loop over the rows that have something to say only: a workbook
@@ -71,7 +80,7 @@ def climb_readiness(ctx: Context) -> list[Finding]:
     if "language" in selected:
         for row in selected.index[blank_mask(selected["language"]).to_numpy()]:
             out.append(ctx.finding(
-                WARNING, "Policies", "language", row, "climb-no-language",
+                CLIMB_NO_LANGUAGE, "Policies", "language", row,
                 f"{_first(ids[row])} goes to CLIMB but its Language is empty: CLIMB would not know "
                 "the language of the text. Pick the language of the original text (e.g. ar, "
                 "en, fr).", None,
@@ -84,7 +93,7 @@ def climb_readiness(ctx: Context) -> list[Finding]:
                  else np.ones(len(selected), dtype=bool))
         for row in selected.index[empty]:
             out.append(ctx.finding(
-                severity, "Policies", field, row, _RULE_NAMES[field],
+                _RULES[field], "Policies", field, row,
                 f"{_first(ids[row])} has a Climate context, so it goes to CLIMB, but "
                 f"'{name}' is empty: CLIMB cannot take it without it. {_HOW[field]}", None,
                 group=(f"{{n}} policies have a Climate context, so they go to CLIMB, but their "
@@ -92,7 +101,7 @@ def climb_readiness(ctx: Context) -> list[Finding]:
                        f"{_HOW[field]}"),
                 item=_item(ctx, ids[row], field, row)))
     if memberships is not None and {"countries", "body_id"} <= set(selected.columns):
-        out.extend(_members_found(ctx, selected, ids, memberships, mapping, severity))
+        out.extend(_members_found(ctx, selected, ids, memberships, mapping))
     out.extend(_hazards_without_context(ctx, policies, mapping))
     return out
 
@@ -110,8 +119,7 @@ def _first(name: str) -> str:
 
 
 def _members_found(ctx: Context, selected: pd.DataFrame, ids: pd.Series,
-                   memberships: pd.DataFrame, mapping: ClimbMapping,
-                   severity: str) -> list[Finding]:
+                   memberships: pd.DataFrame, mapping: ClimbMapping) -> list[Finding]:
     """The policies that list no countries get the members of their body on their adoption
     date: a finding where there are none, and one at each membership whose empty date leaves
     the answer open."""
@@ -143,7 +151,7 @@ def _members_found(ctx: Context, selected: pd.DataFrame, ids: pd.Series,
         for row, day in policies:
             when = day.strftime("%Y-%m-%d") if day is not None else "its adoption"
             out.append(ctx.finding(
-                severity, "Policies", "countries", row, "climb-no-countries",
+                CLIMB_NO_COUNTRIES, "Policies", "countries", row,
                 f"{_first(ids[row])} lists no countries and the Memberships sheet has no member "
                 f"of {body} on {when}, so CLIMB would get no country. Type the "
                 "countries covered (ISO3 codes separated by ;), or add the membership rows.",
@@ -160,7 +168,7 @@ def _members_found(ctx: Context, selected: pd.DataFrame, ids: pd.Series,
             what = f"This membership of {c} in {body} is marked Ended but has no end date"
             fix = "Type the end date"
         out.append(ctx.finding(
-            WARNING, "Memberships", field, row, "climb-undated-membership",
+            CLIMB_UNDATED_MEMBERSHIP, "Memberships", field, row,
             f"{what}, so the CLIMB export cannot tell whether {c} was a member for {which}; it "
             f"is counted. {fix} (the first of the month when only the month is known, and say "
             "so in the Note).", None))
@@ -181,7 +189,7 @@ def _hazards_without_context(ctx: Context, policies: pd.DataFrame,
     for rec in policies[no_context & some_hazard].itertuples():
         hazards = [h for f in named for h in (getattr(rec, f) or [])]
         out.append(ctx.finding(
-            WARNING, "Policies", mapping.select_field, rec.Index, "climb-no-context",
+            CLIMB_NO_CONTEXT, "Policies", mapping.select_field, rec.Index,
             f"{rec.policy_id} names hazards ({'; '.join(hazards)}) but its Climate context "
             "is empty, so it is left out of the CLIMB export. Pick Disasters, Adverse "
             "effects of climate change or Environmental degradation if it concerns human "

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from matrixbook.report import WARNING, Finding
+from matrixbook.report import Finding
+from matrixbook.report.catalogue import NO_LISTS_SHEET
 from matrixbook.schema import LISTS_SHEET
 from matrixbook.validation.rules import Context, rule
 
@@ -17,8 +18,8 @@ def lists_sheet(ctx: Context) -> list[Finding]:
     path = Path(ctx.book.path)
     copy = path.with_name(f"{path.stem}-lists{path.suffix or '.xlsx'}")
     shown, shown_copy = (f'"{p}"' if " " in str(p) else str(p) for p in (path, copy))
-    return [Finding(
-        WARNING, LISTS_SHEET, "no-lists-sheet",
+    return [NO_LISTS_SHEET.at(
+        LISTS_SHEET,
         f"The hidden sheet '{LISTS_SHEET}' is missing, so the drop-down lists of this workbook "
         "show no choices (Countries, Body IDs, statuses...). To restore them, run "
         f"`matrixbook init --repair-lists {shown} --out {shown_copy}`: it writes a copy with "

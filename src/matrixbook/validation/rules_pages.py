@@ -8,7 +8,8 @@ partners receive. It is a warning, not an error: the estimate is a guide, and st
 
 from __future__ import annotations
 
-from matrixbook.report import WARNING, Finding
+from matrixbook.report import Finding
+from matrixbook.report.catalogue import NOTE_LENGTH
 from matrixbook.validation.rules import Context, rule
 
 
@@ -31,7 +32,7 @@ def note_length(ctx: Context) -> list[Finding]:
                   if estimate.pages < SHORTEST_NOTE else "Shorten its brief sections")
         key = ctx.schema.sheet(sheet_name).key_column.field
         out.append(ctx.finding(
-            WARNING, sheet_name, key, row, "note-length",
+            NOTE_LENGTH, sheet_name, key, row,
             f"The briefing note of {content['id']} would print {estimate.summary}; the terms of "
             f"reference ask for {SHORTEST_NOTE} to {LONGEST_NOTE} pages. {advice}.",
             estimate.pages))

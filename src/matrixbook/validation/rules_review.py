@@ -15,7 +15,15 @@ from __future__ import annotations
 import pandas as pd
 
 from matrixbook.reading import normalise_header
-from matrixbook.report import ERROR, WARNING, Finding
+from matrixbook.report import Finding
+from matrixbook.report.catalogue import (
+    DRAFT_IN_FINAL,
+    NO_RECOMMENDATION,
+    OPEN_COMMENT,
+)
+from matrixbook.report.catalogue import (
+    RETIRED_COLUMN as RETIRED_TEXT,
+)
 from matrixbook.validation.rules import Context, rule
 from matrixbook.values import is_blank
 
@@ -34,7 +42,7 @@ def open_comments(ctx: Context) -> list[Finding]:
     for row, rec in t[t["status"] == "Open"].iterrows():
         about = as_words(rec.deliverable, rec.body_id)
         out.append(ctx.finding(
-            ERROR, "Review", "status", row, "open-comment",
+            OPEN_COMMENT, "Review", "status", row,
             f"Comment {rec.comment_id} on {about} is still Open. Write the response and set "
             "Status to Addressed or Declined before the final version.", rec.status))
     return out
@@ -58,7 +66,8 @@ def draft_rows(ctx: Context) -> list[Finding]:
             continue
         for row, rec in t[t["status"] == "Draft"].iterrows():
             out.append(ctx.finding(
-                ERROR, sheet, "status", row, "draft-in-final",
+                DRAFT_IN_FINAL, sheet,
+                "status", row,
                 f"The {noun} {rec[key]} is still a Draft. Review it and set Status to Reviewed "
                 "or Final before the final version.", rec.status))
     return out
@@ -78,7 +87,6 @@ def bodies_named(recommendations: pd.DataFrame) -> set[str]:
 def body_without_recommendation(ctx: Context) -> list[Finding]:
     if "Recommendations" not in ctx.book.sheets:
         return []  # a missing sheet is reported once, by the reader
-    severity = ERROR if ctx.stage == "final" else WARNING
     named = bodies_named(ctx.tables["Recommendations"])
     out = []
     for sheet_name in ("Entities", "Dialogues"):
@@ -91,7 +99,7 @@ def body_without_recommendation(ctx: Context) -> list[Finding]:
             if is_blank(body_id) or str(body_id) in named:
                 continue
             out.append(ctx.finding(
-                severity, sheet_name, key, row, "no-recommendation",
+                NO_RECOMMENDATION, sheet_name, key, row,
                 f"No recommendation names {body_id} yet. Add a row to the Recommendations sheet "
                 f"with {body_id} in Bodies before the final version; until then its briefing "
                 f"note shows 'To be completed' under '{BRIEF_SECTION}'.", body_id))
@@ -101,7 +109,6 @@ def body_without_recommendation(ctx: Context) -> list[Finding]:
 @rule
 def retired_recommendations_column(ctx: Context) -> list[Finding]:
     """Text in the old per-body Recommendations column would silently vanish from the notes."""
-    severity = ERROR if ctx.stage == "final" else WARNING
     out = []
     for sheet_name in ("Entities", "Dialogues"):
         data = ctx.book.sheets.get(sheet_name)
@@ -116,10 +123,10 @@ def retired_recommendations_column(ctx: Context) -> list[Finding]:
                     continue
                 body_id = data.frame.at[row, key] if data.has(key) else None
                 whose = body_id if not is_blank(body_id) else f"row {row}"
-                out.append(Finding(
-                    severity, sheet_name, "retired-column",
+                out.append(RETIRED_TEXT.at(
+                    sheet_name,
                     f"The column '{header}' is no longer read: the briefing notes and the "
                     "mapping report take their recommendations from the Recommendations sheet. "
                     f"Move this text into rows there (Bodies: {whose}), then clear the cell.",
-                    data.cell(header, row), row, header, str(text)[:60]))
+                    data.cell(header, row), row, header, str(text)[:60], stage=ctx.stage))
     return out

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from matrixbook.report import WARNING, Finding
+from matrixbook.report import Finding
+from matrixbook.report.catalogue import STALE_STATUS
 from matrixbook.validation.rules import Context, rule
 from matrixbook.values import is_blank
 
@@ -53,7 +54,7 @@ def stale_status(ctx: Context) -> list[Finding]:
                 ident = (f"Row {row}" if key is None or is_blank(rec[key]) else rec[key])
                 day = f"{rec[col.pending_until]:%Y-%m-%d}"
                 out.append(ctx.finding(
-                    WARNING, sheet.name, col.field, row, "stale-status",
+                    STALE_STATUS, sheet.name, col.field, row,
                     f"{ident} is still {rec[col.field]}, but its {until.name} ({day}, "
                     f"{date_cell}) has passed (today: {today:%Y-%m-%d}). Type in {status_cell} "
                     f"what has happened since ({_words(after, 'or')}), or, if it is still to "

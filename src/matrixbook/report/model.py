@@ -1,0 +1,210 @@
+"""Severities, rules, findings and the report that holds them."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, time
+from enum import StrEnum
+from typing import Any
+
+
+class Severity(StrEnum):
+    """How bad a finding is; the value is the text of the JSON contract."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+ERROR = Severity.ERROR
+WARNING = Severity.WARNING
+
+_BY_CODE: dict[str, Rule] = {}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One kind of finding: its code (the "rule" of the JSON), its severity, what it checks
+    and how its message reads (`template`, with {placeholders} for what each finding fills
+    in). `final`: a warning while drafting, an error at `--stage final`."""
+
+    code: str
+    severity: Severity
+    title: str
+    description: str
+    template: str
+    final: bool = False
+
+    def __post_init__(self) -> None:
+        if self.code in _BY_CODE:
+            raise ValueError(f"rule {self.code!r} declared twice")
+        _BY_CODE[self.code] = self
+
+    def severity_at(self, stage: str | None) -> Severity:
+        return ERROR if self.final and stage == "final" else self.severity
+
+    def at(self, sheet: str, message: str, cell: str | None = None, row: int | None = None,
+           column: str | None = None, value: Any = None, also: tuple[str, ...] = (),
+           group: str | None = None, item: str | None = None, *,
+           stage: str | None = None) -> Finding:
+        """A finding of this rule at one place; see Finding for `also`, `group`, `item`."""
+        return Finding(self.severity_at(stage), sheet, self.code, message, cell, row, column,
+                       value, also, group, item)
+
+
+def rule_of(code: str) -> Rule:
+    """The rule whose code is `code` (KeyError for a code no rule declares)."""
+    return _BY_CODE[code]
+
+
+def all_rules() -> list[Rule]:
+    """Every declared rule, in the order of declaration."""
+    return list(_BY_CODE.values())
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem at one place: a sheet, and where possible a cell, row and column header."""
+
+    severity: Severity
+    sheet: str
+    rule: str  # the code of its Rule (see `kind`)
+    message: str
+    cell: str | None = None
+    row: int | None = None
+    column: str | None = None
+    value: Any = None
+    # Not in the JSON contract: other cells the message names (each is marked by --annotate),
+    # and, for a finding that repeats record after record in the same words, the text of the
+    # one entry they collapse into ("{n}" and "{items}" filled in) and this record's item.
+    also: tuple[str, ...] = ()
+    group: str | None = None
+    item: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["value"] = json_value(self.value)
+        return {k: d[k] for k in ("severity", "sheet", "cell", "row", "column", "value", "rule",
+                                  "message")}
+
+    @property
+    def kind(self) -> Rule:
+        """The Rule this finding is of."""
+        return _BY_CODE[self.rule]
+
+    @property
+    def where(self) -> str:
+        return f"{self.sheet}!{self.cell}" if self.cell else self.sheet
+
+    @property
+    def cells(self) -> list[str]:
+        """Every cell the finding names: its own, then the others its message names."""
+        own = [self.cell] if self.cell else []
+        return own + [c for c in self.also if c != self.cell]
+
+
+def json_value(value: Any) -> Any:
+    """Cell values as JSON: dates as ISO text, NaN as null, anything else as text."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        return None if math.isnan(value) else value
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ") if value.time() != time(0) else value.date().isoformat()
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [json_value(v) for v in value]
+    if hasattr(value, "to_pydatetime"):
+        try:
+            return json_value(value.to_pydatetime())
+        except (ValueError, TypeError):
+            return None
+    return str(value)
+
+
+@dataclass
+class Report:
+    """Every finding of a run; the exit status follows from it."""
+
+    path: str
+    findings: list[Finding] = field(default_factory=list)
+
+    def add(self, finding: Finding) -> None:
+        self.findings.append(finding)
+
+    def extend(self, findings: list[Finding]) -> None:
+        self.findings.extend(findings)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == WARNING]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.ok else 1
+
+    def sorted(self, sheet_order: list[str] | None = None) -> list[Finding]:
+        """Errors first, then warnings; each in the order of the sheets in the schema (staff's
+        own sheets after them), then by row and column."""
+        order = {name: i for i, name in enumerate(sheet_order or [])}
+        return sorted(
+            self.findings,
+            key=lambda f: (f.severity != ERROR, order.get(f.sheet, len(order)), f.sheet,
+                           f.row or 0, col_index(f.cell), f.rule),
+        )
+
+    def flatten(self, keys: list[str]) -> list[list[Any]]:
+        """Short lists for tests: report.flatten(["cell", "rule"]) == [["F14", "vocabulary"]]."""
+        return [[getattr(f, k) for k in keys] for f in self.findings]
+
+    def as_json(self, sheet_order: list[str] | None = None) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "errors": len(self.errors),
+            "warnings": len(self.warnings),
+            "findings": [f.as_dict() for f in self.sorted(sheet_order)],
+        }
+
+    def to_json(self, sheet_order: list[str] | None = None) -> str:
+        return json.dumps(self.as_json(sheet_order), ensure_ascii=False, indent=2)
+
+    def summary(self) -> str:
+        e, w = len(self.errors), len(self.warnings)
+        if not self.ok:
+            verdict = "fix the errors before you send it"
+        elif w:
+            verdict = ("no errors, but review the warnings; before the final version run "
+                       "`matrixbook validate --stage final`")
+        else:
+            verdict = "ready to send"
+        return f"{self.path}: {plural(e, 'error')}, {plural(w, 'warning')} — {verdict}."
+
+    def to_text(self, sheet_order: list[str] | None = None, width: int = 100) -> str:
+        from matrixbook.report.render import findings_text
+
+        return findings_text(self.summary(), self.sorted(sheet_order), width)
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def col_index(cell: str | None) -> int:
+    if not cell:
+        return 0
+    n = 0
+    for ch in cell:
+        if ch.isalpha():
+            n = n * 26 + (ord(ch.upper()) - 64)
+        else:
+            break
+    return n
