@@ -1,5 +1,9 @@
 """Cell values typed for comparison and shown: 3 and 3.0 equal, Yes and TRUE equal in a yes/no
-column, text stays text; white space only is its own kind of change."""
+column, text stays text; white space only is its own kind of change.
+
+Not the validator's typing (validation.columns): that converts whole columns for the checks
+(numbers as read, bad cells emptied); here two cells are compared, each tagged with its kind,
+so '2018' typed as text is not the number 2018. Only the yes/no words are the same."""
 
 from __future__ import annotations
 
