@@ -197,7 +197,7 @@ def _cell_margins(table, vertical: int, horizontal: int) -> None:
 
 
 def _caption(table, text: str) -> None:
-    """Alt-text title of a table; 'spread' asks documents.py to share the width of repeated
+    """Alt-text title of a table; 'spread' asks matrixbook.documents to share the width of repeated
     columns after rendering (see templates/README.md)."""
     caption = OxmlElement("w:tblCaption")
     caption.set(qn("w:val"), text)
@@ -315,7 +315,7 @@ def spread_table(doc, first: tuple[str, str, float], repeated: tuple[str, str, s
                  totals: str | None = None, heading_style: str = "Table heading",
                  cell_style: str = "Table text"):
     """A table whose columns repeat (one per theme, one per status): first column fixed, the
-    repeated ones share the rest of the width (documents.py spreads them after rendering).
+    repeated ones share the rest of the width (matrixbook.documents spreads them after rendering).
 
     repeated = (header expr, cell expr, cell fill expr or '', the row's list of cells);
     totals = the name of a {label, cells} item shown as a bold last row."""

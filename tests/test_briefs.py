@@ -612,9 +612,9 @@ def test_html_twin_is_one_self_contained_file(external: Path) -> None:
 def test_large_build_in_two_processes_is_byte_identical(internal: Path, tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     """Notes rendered by the forked workers are the files a single process writes."""
-    from matrixbook import documents
+    from matrixbook.speedups import pool
 
-    monkeypatch.setattr(documents, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(pool, "PARALLEL_FROM", 2)
     result = build(MASTER, tmp_path, only=["briefs"], audience="internal", today=TODAY)
     assert result.report.ok
     assert sorted(p.name for p in (tmp_path / "briefs").iterdir()) == \
@@ -629,17 +629,11 @@ def test_rendering_shortcuts_give_the_files_docxtpl_and_jinja2_give(
     joins paragraphs by plain replacement and mends only the tables that need it, and a jinja2
     environment that reads a dict's keys first: with docxtpl and jinja2 as they come, the notes
     and the reports (whose count tables docxtpl mends) are the same, byte for byte."""
-    import jinja2
-    from docxtpl import DocxTemplate
-
-    from matrixbook import documents
+    from matrixbook.speedups import PLAIN_VARIABLE
 
     outputs = ["briefs", "inception_report", "mapping_report"]
     ours = build(MASTER, tmp_path / "ours", only=outputs, audience="internal", today=TODAY)
-    monkeypatch.setattr(documents, "_TEMPLATE_CLASS", DocxTemplate)
-    monkeypatch.setattr(documents, "_TEMPLATES", {})
-    monkeypatch.setattr(documents, "_docx_environment", lambda: jinja2.Environment(
-        autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True))
+    monkeypatch.setenv(PLAIN_VARIABLE, "1")  # docxtpl, python-docx and jinja2 as they come
     plain = build(MASTER, tmp_path / "plain", only=outputs, audience="internal", today=TODAY)
     assert ours.report.ok and plain.report.ok
     words = [p for p in ours.written if p.suffix == ".docx"]
@@ -680,7 +674,8 @@ def test_table_repair_is_docxtpl_s_own(tables: list[str]) -> None:
     from docxtpl import DocxTemplate
     from lxml import etree
 
-    from matrixbook.documents import _template_class, find_template
+    from matrixbook.documents import find_template
+    from matrixbook.speedups.word import template_class as _template_class
 
     xml = ('<w:body xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
            + "".join(tables) + "</w:body>")

@@ -464,11 +464,11 @@ def test_long_text_edits_show_where_they_differ(base: Path, revise: Callable[...
 def test_large_files_are_read_side_by_side(base: Path, revise: Callable[..., Path],
                                           schema: Schema, monkeypatch: pytest.MonkeyPatch) -> None:
     """Above PARALLEL_BYTES each version is read and checked in its own process: same result."""
-    import matrixbook.diff as diff
+    from matrixbook.speedups import pool
 
     new = revise(the_revision)
     in_turn = compare(base, new, schema)
-    monkeypatch.setattr(diff, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(pool, "PARALLEL_BYTES", 0)
     side_by_side = compare(base, new, schema)
     assert side_by_side.changes == in_turn.changes
     assert side_by_side.findings == in_turn.findings
@@ -476,10 +476,10 @@ def test_large_files_are_read_side_by_side(base: Path, revise: Callable[..., Pat
 
 def test_side_by_side_a_bad_old_file_is_told_first(base: Path, tmp_path: Path, schema: Schema,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    import matrixbook.diff as diff
     from matrixbook.errors import InputError
+    from matrixbook.speedups import pool
 
-    monkeypatch.setattr(diff, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(pool, "PARALLEL_BYTES", 0)
     bad = tmp_path / "old.xlsx"
     bad.write_text("not a workbook", encoding="utf-8")
     with pytest.raises(InputError, match=f"^{bad} is not an Excel workbook"):

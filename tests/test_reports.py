@@ -441,7 +441,7 @@ def test_word_files_keep_the_schema_order(internal: Path, tmp_path: Path) -> Non
     docxtpl's cell shading is put back in order, and so is everything in the templates."""
     from lxml import etree
 
-    from matrixbook.documents import _SEQUENCES
+    from matrixbook.documents.ordering import _SEQUENCES
 
     ns = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
     result = build(MASTER, tmp_path, only=["briefs"], today=TODAY)

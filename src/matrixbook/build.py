@@ -7,7 +7,6 @@ its audience and one function that writes its files. Adding an output means addi
 
 from __future__ import annotations
 
-import gc
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -21,6 +20,7 @@ from matrixbook.outfolder import OutputFolder
 from matrixbook.outputs import Output, discover_outputs
 from matrixbook.report import Report
 from matrixbook.schema import load_schema
+from matrixbook.speedups import collector
 
 
 @dataclass
@@ -78,16 +78,12 @@ def build_outputs(path: Path, out_dir: Path, *, only: list[str] | None = None,
                        out_dir, path, today)
     # The tables stay alive through every output: out of the cycle collector's sight meanwhile,
     # so that each of its full collections does not walk their millions of cells again.
-    gc.freeze()
-    try:
-        with OutputFolder(out_dir, path, audience, force=force) as folder:
-            ctx.folder = folder
-            for output in selected:
-                ctx.output = output.name
-                result.written.extend(output.write(ctx))
-            removed = folder.commit([o.name for o in selected])
-    finally:
-        gc.unfreeze()
+    with collector.frozen(), OutputFolder(out_dir, path, audience, force=force) as folder:
+        ctx.folder = folder
+        for output in selected:
+            ctx.output = output.name
+            result.written.extend(output.write(ctx))
+        removed = folder.commit([o.name for o in selected])
     result.notes.extend(ctx.messages)
     if removed:
         result.notes.append(f"Removed {len(removed)} file(s) an earlier build wrote that this "

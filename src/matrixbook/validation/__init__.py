@@ -3,9 +3,6 @@ then the rules that span rows and sheets; collect every finding (never stop at t
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -17,6 +14,7 @@ from matrixbook.reading import Book, SheetData, read_book
 from matrixbook.report import Finding, Report
 from matrixbook.report.catalogue import WRONG_TYPE
 from matrixbook.schema import Schema
+from matrixbook.speedups import collector
 from matrixbook.validation import columns
 from matrixbook.validation.rules import RULES, Context
 
@@ -43,29 +41,13 @@ class Checked:
     book: Book
 
 
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Pause Python's cycle collector while a workbook is read and checked.
-
-    Reading 100,000 rows creates millions of objects that all stay alive to the end; the
-    collector would walk them again and again (a fifth of the time of `validate`) and find no
-    garbage: this code makes no reference cycles. It runs again as soon as the check is done."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def check_workbook(path: Path, schema: Schema, *, stage: str = "draft",
                    keep_extra_sheets: bool = False, loader: SheetLoader | None = None,
                    today: date | None = None) -> Checked:
     """Read and check the workbook; `keep_extra_sheets` also keeps staff's own sheets in
     `Checked.book` (for diff). `loader`: the sheets already being read (see read_book).
     `today`: also warn on statuses its date has left behind (validate gives it)."""
-    with _no_cycle_collection():
+    with collector.paused():
         return _check_workbook(path, schema, stage, keep_extra_sheets, loader, today)
 
 

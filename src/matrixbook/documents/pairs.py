@@ -1,0 +1,108 @@
+"""A document's Word file and its HTML twin written into the build's folder, many of them at
+once, and what every document's cover, footer and properties show."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from matrixbook import speedups
+from matrixbook.documents.html import html_text, render_html
+from matrixbook.documents.text import long_day
+from matrixbook.documents.word import docx_bytes, render_docx
+
+Job = tuple[str, str, Mapping[str, Any], str]  # stem, template, context, title
+
+
+def write_pair(ctx: Any, stem: str, template: str, context: Mapping[str, Any],
+               title: str) -> list[Path]:
+    """Write <stem>.docx and <stem>.html from templates/<template>.docx and .html.j2."""
+    written = []
+    with ctx.writing(f"{stem}.docx") as tmp:
+        render_docx(f"{template}.docx", context, tmp, ctx.source, title)
+    written.append(ctx.path(f"{stem}.docx"))
+    with ctx.writing(f"{stem}.html") as tmp:
+        render_html(f"{template}.html.j2", context, tmp, ctx.source)
+    written.append(ctx.path(f"{stem}.html"))
+    return written
+
+
+
+
+def _render(job: Job) -> tuple[bytes, str]:
+    """One document pair's bytes and text (in a worker when the build forks)."""
+    _stem, template, context, title = job
+    source = _SOURCE[0]
+    return (docx_bytes(f"{template}.docx", context, source, title),
+            html_text(f"{template}.html.j2", context, source))
+
+
+_SOURCE: list[Path | None] = [None]
+
+
+def write_pairs(ctx: Any, jobs: list[Job]) -> list[Path]:
+    """write_pair for each (stem, template, context, title), in order; a large build renders
+    in forked processes while this one writes (matrixbook.speedups.pool), the same files.
+
+    The first pair is written here first: a template error stops the build before any worker
+    starts, and the workers inherit the template read, patched and compiled once."""
+    written: list[Path] = []
+    if not jobs:
+        return written
+    written += write_pair(ctx, *jobs[0])
+    rest = jobs[1:]
+    rendered = None
+    if speedups.enabled():
+        from matrixbook.speedups.pool import forked_map
+
+        _SOURCE[0] = ctx.source
+        rendered = forked_map(_render, rest)
+    if rendered is None:
+        for job in rest:
+            written += write_pair(ctx, *job)
+        return written
+    try:
+        for job, (docx, html) in zip(rest, rendered, strict=True):
+            stem = job[0]
+            with ctx.writing(f"{stem}.docx") as tmp:
+                tmp.write_bytes(docx)
+            written.append(ctx.path(f"{stem}.docx"))
+            with ctx.writing(f"{stem}.html") as tmp:
+                tmp.write_text(html, encoding="utf-8", newline="\n")
+            written.append(ctx.path(f"{stem}.html"))
+    finally:
+        _SOURCE[0] = None
+    return written
+
+
+def common_context(ctx: Any, title: str) -> dict[str, Any]:
+    """What every document's cover and footer show. Dates in the one style of documents
+    (`data_date` and `data_date_long` are the same; `data_date_iso` is for file names)."""
+    shown = long_day(ctx.data_date) or ctx.data_date
+    publisher = ctx.schema.publisher
+    return {
+        "properties": document_properties(ctx, title),
+        "doc_title": title,
+        "footer_title": title,
+        "data_date": shown,
+        "data_date_long": shown,
+        "data_date_iso": ctx.data_date,
+        "audience": ctx.audience,
+        "audience_label": ctx.audience_label,
+        "internal": ctx.audience == "internal",
+        "source_name": ctx.source_name,
+        "organisation": publisher.organisation,
+        "office": publisher.office,
+    }
+
+
+def document_properties(ctx: Any, subject: str, keywords: Sequence[str] = (),
+                        category: str = "") -> dict[str, str]:
+    """What `set_properties` writes into a document: from the schema's publisher and the date
+    of the data (`subject` and `keywords` say what the document is about)."""
+    publisher = ctx.schema.publisher
+    words_ = [publisher.keywords, *(k for k in keywords if k)]
+    return {"subject": subject, "author": publisher.author, "company": publisher.company,
+            "language": publisher.language, "keywords": "; ".join(w for w in words_ if w),
+            "category": category, "comments": "", "date": str(ctx.data_date)}

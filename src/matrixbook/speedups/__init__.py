@@ -1,0 +1,25 @@
+"""The one place for matrixbook's speed tricks: forked processes, pauses of the cycle collector,
+and the use of library internals (jinja2, docxtpl, python-docx, zipfile).
+
+The code a newcomer reads elsewhere is the plain, synchronous path; where it calls into this
+package, the fast path is switched in. Both give the same bytes and the same findings
+(tests/test_speedups.py compares them). Set the environment variable MATRIXBOOK_PLAIN=1 to run
+the plain path alone (to rule a trick out when something looks wrong).
+
+- `jinja`: a jinja2 Environment that compiles each source once and reads dict keys first.
+- `word`: docxtpl and python-docx steps done once a build instead of once a document, and a
+  zip writer that reuses the compressed form of the parts every document shares.
+- `pool`: forked worker processes (Linux only) for many documents and for diff's two files.
+- `collector`: the cycle collector paused or frozen while large tables stay alive.
+"""
+
+from __future__ import annotations
+
+import os
+
+PLAIN_VARIABLE = "MATRIXBOOK_PLAIN"
+
+
+def enabled() -> bool:
+    """Whether the fast path is on: always, unless MATRIXBOOK_PLAIN is set to 1 (or yes/true)."""
+    return os.environ.get(PLAIN_VARIABLE, "").strip().lower() not in ("1", "yes", "true")

@@ -1,0 +1,80 @@
+"""Work spread over forked processes (Linux): the children start at once with everything
+imported and the work in memory; only an index and each result cross between processes."""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+# From how many documents a build renders them in two processes: starting them costs about a
+# tenth of a second, a note about 20 ms; a small build stays in one process.
+PARALLEL_FROM = 60
+WORKERS = 2
+_WORK: list[Any] = []  # (function, items) while a pool runs: inherited by the forked workers
+
+
+def can_fork() -> bool:
+    """Forking is safe only on Linux (on macOS a forked child may crash in system libraries,
+    Windows has none)."""
+    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+
+
+def _leave_ctrl_c_to_parent() -> None:
+    """A worker ignores Ctrl+C: the command itself stops, says so in one line and replaces
+    nothing; a worker's own traceback would only bury that line."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _run(index: int) -> Any:
+    function, items = _WORK[0]
+    return function(items[index])
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_leave_ctrl_c_to_parent)
+
+
+def forked_map(function: Callable[[Any], Any], items: Sequence[Any]) -> Iterator[Any] | None:
+    """function(item) for each item, in order, computed by WORKERS forked processes; None when
+    the items are fewer than PARALLEL_FROM or forking is unavailable (the caller then does the
+    work itself)."""
+    if len(items) < PARALLEL_FROM or not can_fork():
+        return None
+    return _map(function, items)
+
+
+def _map(function: Callable[[Any], Any], items: Sequence[Any]) -> Iterator[Any]:
+    _WORK[:] = [(function, items)]
+    try:
+        with _pool(WORKERS) as pool:
+            yield from pool.map(_run, range(len(items)), chunksize=4)
+    finally:
+        _WORK.clear()
+
+
+def both(function: Callable[[Any], Any], first: Any, second: Any) -> tuple[Any, Any]:
+    """(function(first), function(second)): `first` in a forked process while this one does
+    `second`. When both fail, the problem with `first` is raised, as if done in turn."""
+    with _pool(1) as pool:
+        done: Future[Any] = pool.submit(function, first)
+        try:
+            other = function(second)
+        except Exception:
+            done.result()
+            raise
+        return done.result(), other
+
+
+PARALLEL_BYTES = 1_000_000  # both files larger than this: each is read on its own core
+
+
+def both_large(*paths: Path) -> bool:
+    """Whether every file is larger than PARALLEL_BYTES and this system can fork: reading
+    and checking are most of the time of a large comparison; small files stay in turn."""
+    return can_fork() and all(p.is_file() and p.stat().st_size > PARALLEL_BYTES for p in paths)

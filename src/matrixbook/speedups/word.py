@@ -1,0 +1,334 @@
+"""Word documents rendered faster, byte for byte as docxtpl and python-docx render them.
+
+A build renders the same template for every note: here the steps that depend only on the
+template are done once (docxtpl's XML patching, the parse of the parts no note changes, their
+compression), and docxtpl's table repair counts cells with lxml's searches. This copies steps of
+docxtpl (pinned in pyproject.toml) and uses private names of python-docx and zipfile;
+tests/test_speedups.py checks the documents against the plain path.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+import zlib
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from matrixbook.documents.zipping import ZIP_TIMESTAMP, deterministic_zip
+
+_TAGS = re.compile(r"<[^>]+>")
+Inspect = Callable[[Path, Any], dict[str, list[str]]]
+
+
+def template_class() -> type:
+    """DocxTemplate that patches each XML part of the template once per build, and skips the
+    search for tabs and breaks in a rendered part that holds none.
+
+    docxtpl rewrites the template's XML with a dozen regular expressions (`patch_xml`) before
+    jinja2 sees it, for every note; the input is the same template XML each time, so the result
+    is kept (keyed by the XML itself, so an edited template is patched afresh)."""
+    global _TEMPLATE_CLASS
+    if _TEMPLATE_CLASS is None:
+        from docxtpl import DocxTemplate
+
+        class PatchOnce(DocxTemplate):
+            def patch_xml(self, src_xml: str) -> str:
+                patched = _PATCHED.get(src_xml)
+                if patched is None:
+                    if len(_PATCHED) > 32:
+                        _PATCHED.clear()
+                    patched = _PATCHED[src_xml] = super().patch_xml(src_xml)
+                return patched
+
+            def render_xml_part(self, src_xml: str, part: Any, context: Any,
+                                jinja_env: Any = None) -> str:
+                if jinja_env is None:
+                    return super().render_xml_part(src_xml, part, context, jinja_env)
+                # docxtpl's own, but the two regular expressions that put each paragraph on a
+                # line of its own (so that jinja2's line numbers count paragraphs) and join
+                # them again are plain replacements: the same text, without a match object for
+                # each of the thousands of paragraphs of a note's tables.
+                src_xml = src_xml.replace("<w:p ", "\n<w:p ").replace("<w:p>", "\n<w:p>")
+                try:
+                    self.current_rendering_part = part
+                    dst_xml = jinja_env.from_string(src_xml).render(context)
+                except jinja2.TemplateError as exc:
+                    if getattr(exc, "lineno", None) is not None:
+                        first = max(exc.lineno - 4, 0)
+                        exc.docx_context = [_TAGS.sub("", x)  # type: ignore[attr-defined]
+                                            for x in src_xml.splitlines()[first:first + 7]]
+                    raise
+                dst_xml = dst_xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")
+                dst_xml = (dst_xml.replace("{_{", "{{").replace("}_}", "}}")
+                           .replace("{_%", "{%").replace("%_}", "%}"))
+                return self.resolve_listing(dst_xml)
+
+            def fix_tables(self, xml: str) -> Any:
+                # docxtpl parses the rendered document, then counts the cells of every row of
+                # every table, span by span in Python, to mend the tables whose column grid a
+                # {%tc %} loop has outgrown: two fifths of a note's rendering. Here the count
+                # is done with lxml's own searches, and only a table that needs it is mended,
+                # by docxtpl's own steps (_mend_table).
+                from lxml import etree
+
+                tree = etree.fromstring(xml, parser=etree.XMLParser(recover=True))
+                for table in tree.iter(_W + "tbl"):
+                    if _grid_to_mend(table):
+                        _mend_table(table)
+                return tree
+
+            def resolve_listing(self, xml: str) -> str:
+                # docxtpl turns \t \a \n \f inside text into Word's tabs, paragraphs, line
+                # and page breaks with three nested regular expressions over the whole
+                # document; without any of them its result is the XML unchanged.
+                if not any(c in xml for c in "\t\a\n\f"):
+                    return xml
+                return super().resolve_listing(xml)
+
+        _TEMPLATE_CLASS = PatchOnce
+    return _TEMPLATE_CLASS
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_TC, _SPAN = _W + "tc", f"{_W}tc/{_W}tcPr/{_W}gridSpan"
+
+
+@lru_cache(maxsize=1)
+def _row_searches() -> tuple[Any, Any]:
+    """Whether a table has a row with more than $n cells, or with exactly $n (lxml, compiled
+    once)."""
+    from lxml import etree
+
+    ns = {"w": _W[1:-1]}
+    return (etree.XPath("boolean(.//w:tr[count(w:tc) > $n])", namespaces=ns),
+            etree.XPath("boolean(.//w:tr[count(w:tc) = $n])", namespaces=ns))
+
+
+def _grid_to_mend(table: Any) -> bool:
+    """Whether docxtpl's fix_tables would change `table`: a row with more cells than the grid
+    has columns, or a grid with more columns than its widest row (spans counted) fills."""
+    grid = table.find(_W + "tblGrid")
+    columns = len(grid.findall(_W + "gridCol")) if grid is not None else 0
+    more, exactly = _row_searches()
+    if more(table, n=columns):
+        return True
+    if exactly(table, n=columns):
+        return False  # a row fills the grid: nothing to add, nothing to remove
+    widest = 0  # every row has fewer cells than columns: do they fill it with their spans?
+    for row in table.iter(_W + "tr"):
+        width = 0
+        for cell in row.findall(_TC):  # as docxtpl counts: the first tcPr's first gridSpan
+            props = cell.find(_W + "tcPr")
+            span = props.find(_W + "gridSpan") if props is not None else None
+            width += int(span.get(_W + "val")) if span is not None else 1
+        widest = max(widest, width)
+    return columns > widest
+
+
+def _mend_table(t: Any) -> None:
+    """docxtpl's repair of one table (DocxTemplate.fix_tables, docxtpl 0.20.2, step for step):
+    columns added to the grid for a row with more cells than it has, the widths scaled to keep
+    the table's; then columns beyond what the widest row fills (spans counted) removed, their
+    width shared among the others. It reads the table's own grid and rows (nested ones too, as
+    docxtpl does) and changes its grid only."""
+    from lxml import etree
+
+    ns = _W
+    grid = t.find(ns + "tblGrid")
+    columns = grid.findall(ns + "gridCol")
+    to_add = 0
+    for r in t.iter(ns + "tr"):
+        cells = r.findall(ns + "tc")
+        if len(columns) + to_add < len(cells):
+            to_add = len(cells) - len(columns)
+    if to_add > 0:
+        width = 0.0
+        for c in columns:
+            if c.get(ns + "w") is not None:
+                width += float(c.get(ns + "w"))
+        if width > 0:
+            old_average = width / len(columns)
+            new_average = width / (len(columns) + to_add)
+            for c in columns:
+                c.set(ns + "w", str(int(float(c.get(ns + "w")) * new_average / old_average)))
+            for _ in range(to_add):
+                etree.SubElement(grid, ns + "gridCol", {ns + "w": str(int(new_average))})
+    columns = grid.findall(ns + "gridCol")
+    widest = 0
+    for r in t.iter(ns + "tr"):
+        width_in_cells = 0
+        for cell in r.findall(ns + "tc"):
+            props = cell.find(ns + "tcPr")
+            span = None if props is None else props.find(ns + "gridSpan")
+            width_in_cells += int(span.get(ns + "val")) if span is not None else 1
+        widest = max(widest, width_in_cells)
+    to_remove = len(columns) - widest
+    if to_remove > 0:
+        removed = 0.0
+        for c in columns[-to_remove:]:
+            removed += float(c.get(ns + "w"))
+            grid.remove(c)
+        left = grid.findall(ns + "gridCol")
+        extra = int(removed / len(left)) if left else 0
+        for c in left:
+            c.set(ns + "w", str(int(float(c.get(ns + "w")) + extra)))
+
+
+_TEMPLATE_CLASS: type | None = None
+_PATCHED: dict[str, str] = {}
+# Template file -> (size, mtime), its bytes, its paragraphs once checked, and the saved form of
+# the parts no note changes: read, checked and parsed once a build, not once a note.
+_TEMPLATES: dict[Path, tuple[tuple[int, int], bytes, dict[str, list[str]], dict[str, bytes]]] = {}
+# Parts that rendering never touches (docxtpl renders the body, headers, footers, footnotes and
+# properties): the styles alone are a third of a megabyte of XML that python-docx would parse
+# and write back for every note. After the first note they are carried as the bytes the first
+# one wrote, which is what parsing and writing them again gives.
+_UNTOUCHED = (
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml",
+)
+
+
+def _open_untouched_as_bytes(tpl: Any, saved: dict[str, bytes]) -> None:
+    """init_docx, with the untouched parts loaded as plain bytes (`saved`), not parsed."""
+    from docx.opc.part import Part, PartFactory
+
+    previous = PartFactory.part_class_selector
+
+    def select(content_type: str, reltype: str) -> type | None:
+        if content_type in _UNTOUCHED:
+            return Part
+        return previous(content_type, reltype) if previous else None
+
+    PartFactory.part_class_selector = select
+    try:
+        tpl.init_docx()
+    finally:
+        PartFactory.part_class_selector = previous
+    for part in tpl.docx.part.package.parts:
+        if part.content_type in _UNTOUCHED:
+            part._blob = saved[str(part.partname)]  # noqa: SLF001 - a plain Part's bytes
+
+
+def load_template(path: Path, inspect: Inspect) -> tuple[Any, dict[str, list[str]]]:
+    """A fresh DocxTemplate of `path` (docxtpl renders a document only once) and what
+    `inspect` says of it (the text of its paragraphs, its tags checked); the file is read,
+    inspected and its untouched parts serialised once while it stays unchanged."""
+    tpl_class = template_class()
+    stat = path.stat()
+    stamp = (stat.st_size, stat.st_mtime_ns)
+    cached = _TEMPLATES.get(path)
+    if cached is None or cached[0] != stamp:
+        data = path.read_bytes()
+        tpl = tpl_class(io.BytesIO(data))
+        tpl.init_docx()
+        paragraphs_of = inspect(path, tpl)
+        saved = {str(p.partname): p.blob for p in tpl.docx.part.package.parts
+                 if p.content_type in _UNTOUCHED}
+        _TEMPLATES[path] = (stamp, _stored(data), paragraphs_of, saved)
+        return tpl, paragraphs_of
+    tpl = tpl_class(io.BytesIO(cached[1]))
+    _open_untouched_as_bytes(tpl, cached[3])
+    return tpl, cached[2]
+
+
+def _stored(data: bytes) -> bytes:
+    """The same package with its parts stored, not deflated: it is opened again for every
+    document a build renders, and inflating it each time is wasted (what is written is
+    deflated afresh either way)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as dst:
+        for item in src.infolist():
+            dst.writestr(item.filename, src.read(item.filename))
+    return out.getvalue()
+
+
+class _Replay:
+    """A deflate compressor that hands back output computed once before."""
+
+    def __init__(self, compressed: bytes) -> None:
+        self._compressed = compressed
+
+    def compress(self, _data: bytes) -> bytes:
+        return b""
+
+    def flush(self) -> bytes:
+        return self._compressed
+
+
+# Compressed form of the parts that are the same in every document (keyed by name and bytes);
+# only parts of at least _REUSE_FROM bytes that python-docx holds as plain bytes are kept.
+_REUSE_FROM = 4096
+_DEFLATED: dict[tuple[str, bytes], bytes] = {}
+_REUSABLE: set[bytes] = set()
+
+
+class _FixedZipWriter:
+    """python-docx's physical package writer, with every entry dated and permitted as
+    `deterministic_zip` makes them: the .docx is written once, not written then re-zipped."""
+
+    def __init__(self, buffer: io.BytesIO) -> None:
+        self._zip = zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED)
+
+    def write(self, pack_uri: Any, blob: bytes) -> None:
+        info = zipfile.ZipInfo(pack_uri.membername, date_time=ZIP_TIMESTAMP)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o600 << 16
+        info.create_system = 0
+        if len(blob) < _REUSE_FROM or blob not in _REUSABLE:
+            self._zip.writestr(info, blob)
+            return
+        # A part every note carries unchanged (the styles, the theme...): deflate gives the
+        # same bytes for the same input, so its compressed form is kept and replayed.
+        key = (pack_uri.membername, blob)
+        compressed = _DEFLATED.get(key)
+        if compressed is None:
+            packer = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+            compressed = _DEFLATED[key] = packer.compress(blob) + packer.flush()
+        info.file_size = len(blob)
+        with self._zip.open(info, mode="w") as dest:
+            dest._compressor = _Replay(compressed)  # noqa: SLF001 - zipfile writes the rest
+            dest.write(blob)
+
+    def close(self) -> None:
+        self._zip.close()
+
+
+def save(tpl: Any) -> bytes:
+    """The rendered document as `deterministic_zip(tpl.save(...))` would give it, byte for byte
+    (the same parts in the same order), in one pass. docxtpl's own save adds nothing here:
+    its picture and media replacements are never asked for."""
+    from docx.opc.packuri import PACKAGE_URI
+    from docx.opc.pkgwriter import PackageWriter
+
+    if tpl.pics_to_replace or tpl.crc_to_new_media or tpl.crc_to_new_embedded \
+            or tpl.zipname_to_replace:
+        buffer = io.BytesIO()
+        tpl.save(buffer)
+        return deterministic_zip(buffer.getvalue())
+    from docx.opc.part import Part
+
+    package = tpl.docx.part.package
+    parts = list(package.parts)
+    for part in parts:
+        part.before_marshal()
+        if type(part) is Part and len(part.blob) >= _REUSE_FROM:  # bytes, not parsed XML
+            if len(_REUSABLE) > 64:
+                _REUSABLE.clear()
+                _DEFLATED.clear()
+            _REUSABLE.add(part.blob)
+    buffer = io.BytesIO()
+    writer = _FixedZipWriter(buffer)
+    PackageWriter._write_content_types_stream(writer, parts)  # noqa: SLF001 - python-docx's order
+    writer.write(PACKAGE_URI.rels_uri, package.rels.xml)
+    PackageWriter._write_parts(writer, parts)  # noqa: SLF001
+    writer.close()
+    return buffer.getvalue()

@@ -1,0 +1,102 @@
+"""matrixbook.speedups against the plain path (MATRIXBOOK_PLAIN=1): the same bytes for the
+documents, the same findings for validate, the same changes for diff.
+
+Each test also makes sure the path it calls plain did not go through the fast code (the fast
+function is replaced by one that fails), so a switch that stopped switching would be caught."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import MASTER
+from matrixbook.api import build
+from matrixbook.diff import compare
+from matrixbook.schema import Schema, load_schema
+from matrixbook.speedups import PLAIN_VARIABLE, enabled, pool, word
+from matrixbook.validation import check_workbook
+from test_diff import base, revise, the_revision  # noqa: F401 - fixtures shared with test_diff
+
+TODAY = date(2025, 9, 3)
+
+
+@pytest.fixture
+def schema() -> Schema:
+    return load_schema()
+
+
+def _forbid(monkeypatch: pytest.MonkeyPatch, module: Any, name: str) -> None:
+    def fail(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError(f"the plain path called speedups {module.__name__}.{name}")
+
+    monkeypatch.setattr(module, name, fail)
+
+
+def test_the_switch(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(PLAIN_VARIABLE, raising=False)
+    assert enabled()
+    for value in ("1", "yes", "TRUE"):
+        monkeypatch.setenv(PLAIN_VARIABLE, value)
+        assert not enabled()
+    monkeypatch.setenv(PLAIN_VARIABLE, "0")
+    assert enabled()
+
+
+def test_documents_are_the_same_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The briefing notes (rendered in forked workers here) and both reports, Word and HTML."""
+    outputs = ["briefs", "inception_report", "mapping_report"]
+    monkeypatch.setattr(pool, "PARALLEL_FROM", 2)
+    fast = build(MASTER, tmp_path / "fast", only=outputs, audience="internal", today=TODAY)
+    monkeypatch.setenv(PLAIN_VARIABLE, "1")
+    for name in ("load_template", "save"):
+        _forbid(monkeypatch, word, name)
+    _forbid(monkeypatch, pool, "forked_map")
+    plain = build(MASTER, tmp_path / "plain", only=outputs, audience="internal", today=TODAY)
+    assert fast.report.ok and plain.report.ok
+    written = sorted(p.relative_to(tmp_path / "fast") for p in fast.written)
+    assert written == sorted(p.relative_to(tmp_path / "plain") for p in plain.written)
+    suffixes = {p.suffix for p in written}
+    assert {".docx", ".html"} <= suffixes
+    assert len([p for p in written if p.parent.name == "briefs"]) > 2 * pool.PARALLEL_FROM
+    for path in written:
+        assert (tmp_path / "fast" / path).read_bytes() == \
+            (tmp_path / "plain" / path).read_bytes(), path
+
+
+def test_validate_gives_the_same_findings(base: Path, revise: Callable[..., Path],  # noqa: F811
+                                          schema: Schema,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    new = revise(the_revision)
+    seen: list[bool] = []
+    original = check_workbook.__globals__["_check_workbook"]
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        seen.append(gc.isenabled())
+        return original(*args, **kwargs)
+
+    monkeypatch.setitem(check_workbook.__globals__, "_check_workbook", spy)
+    fast = [[f.as_dict() for f in check_workbook(p, schema).report.findings] for p in (base, new)]
+    monkeypatch.setenv(PLAIN_VARIABLE, "1")
+    plain = [[f.as_dict() for f in check_workbook(p, schema).report.findings] for p in (base, new)]
+    assert fast[0] and fast[1]  # both versions have findings to compare
+    assert fast == plain
+    assert seen == [False, False, True, True]  # the collector paused on the fast path only
+
+
+def test_diff_gives_the_same_changes(base: Path, revise: Callable[..., Path],  # noqa: F811
+                                     schema: Schema, monkeypatch: pytest.MonkeyPatch) -> None:
+    new = revise(the_revision)
+    monkeypatch.setattr(pool, "PARALLEL_BYTES", 0)  # the two files read in two processes
+    fast = compare(base, new, schema)
+    monkeypatch.setenv(PLAIN_VARIABLE, "1")
+    _forbid(monkeypatch, pool, "both")
+    plain = compare(base, new, schema)
+    assert fast.changes and fast.findings
+    assert fast.changes == plain.changes
+    assert fast.findings == plain.findings
+    assert fast.to_text() == plain.to_text() and fast.to_json() == plain.to_json()
