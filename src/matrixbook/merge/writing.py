@@ -50,6 +50,8 @@ def write_merged(plan: Plan, mine: Path, theirs: Path, out: Path) -> Path:
     for c in plan.conflicts:  # a sheet kept whole (deleted in THEIRS, edited in MINE)
         if c.cell is None and c.row_ref is not None and c.col_ref is None:
             c.cell = "A1"
+    order = {title: i for i, title in enumerate(wb.sheetnames)}
+    plan.conflicts.sort(key=lambda c: (order.get(c.sheet, len(order)), _row_col(c.cell)))
     if plan.conflicts:
         _conflicts_sheet(wb, plan.conflicts)
     with atomic_write(out) as tmp:
@@ -109,6 +111,16 @@ def _apply(ws: Any, plan: SheetPlan, conflicts: list[Conflict]) -> None:
         ws.delete_rows(r)
 
 
+def _row_col(cell: str | None) -> tuple[int, int]:
+    """A1 -> (1, 1): conflicts listed down each sheet, as a person reads it."""
+    if not cell:
+        return (0, 0)
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+    letters, row = coordinate_from_string(cell)
+    return (row, column_index_from_string(letters))
+
+
 def _comment_text(c: Conflict) -> str:
     if c.kind in ("changed-both", "header-renamed-both"):
         return (f"Merge conflict. MINE (kept): {show(c.mine)}. THEIRS: {show(c.theirs)}. "
@@ -166,6 +178,7 @@ def _copy_sheet(source: Any, wb: Any) -> Any:
 
 def _conflicts_sheet(wb: Any, conflicts: list[Conflict]) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.worksheet.hyperlink import Hyperlink
 
     ws = wb.create_sheet(CONFLICTS_SHEET, 0)
     for c, h in enumerate(HEADERS, start=1):
@@ -180,7 +193,8 @@ def _conflicts_sheet(wb: Any, conflicts: list[Conflict]) -> None:
             _text(ws.cell(r, k), v)
         if c.cell and c.sheet in titles:
             link = ws.cell(r, 2)
-            link.hyperlink = f"#'{c.sheet.replace(chr(39), chr(39) * 2)}'!{c.cell}"
+            sheet = c.sheet.replace("'", "''")
+            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{sheet}'!{c.cell}")
             link.font = Font(color="0563C1", underline="single")
     for k, w in enumerate(WIDTHS):
         ws.column_dimensions[column_letter(k)].width = w
