@@ -702,7 +702,7 @@ def _schema() -> Schema:
     return load_schema()
 
 
-PROPERTY = settings(max_examples=12, deadline=None,
+PROPERTY = settings(max_examples=25, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 

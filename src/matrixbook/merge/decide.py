@@ -89,7 +89,6 @@ class SheetPlan:
     headers: list[tuple[Ref, str]] = field(default_factory=list)  # header cells renamed
     appended: int = 0  # rows appended below MINE's last record
     deleted: list[int] = field(default_factory=list)  # MINE's rows to delete
-    rename_to: str | None = None
     copy_from_theirs: bool = False
     remove: bool = False
 
@@ -118,6 +117,9 @@ def plan_merge(base: Book, mine: Book, theirs: Book) -> Plan:
         m, t = in_mine.get(id(b)), in_theirs.get(id(b))
         if m is not None and t is not None:
             plan.sheets.append(_SheetMerge(plan, b, m, t).run())
+            if t.title != b.title and m.title == b.title:
+                plan.notes.append(f"Sheet '{b.title}' was renamed '{t.title}' in THEIRS; "
+                                  "MERGED keeps MINE's name.")
         elif m is not None:  # THEIRS deleted the sheet
             if mt.differs(b, m):
                 plan.conflicts.append(Conflict(
@@ -370,9 +372,8 @@ class _SheetMerge:
                 self._conflict(Conflict(
                     ADDED_BOTH if both_added else CHANGED_BOTH, self.m.title, key, c.header,
                     mt.shown(m), mt.shown(t), mt.shown(b),
-                    f"{what}: MINE {mt.show(mt.shown(m))} (kept), THEIRS "
-                    f"{mt.show(mt.shown(t))}" + ("" if both_added else
-                                                 f", BASE {mt.show(mt.shown(b))}") + ".",
+                    f"{what}: MINE {_brief(m)} (kept), THEIRS {_brief(t)}"
+                    + ("" if both_added else f", BASE {_brief(b)}") + ".",
                     row, c.ref))
         if both_added and not conflicted:
             self.count("alike_added")
@@ -408,6 +409,13 @@ class _SheetMerge:
     def _conflict(self, conflict: Conflict) -> None:
         self.plan.conflicts.append(conflict)
         self.count("conflicts")
+
+
+def _brief(value: Any, room: int = 60) -> str:
+    """A value on one line of the report; the whole value is in the cell's comment and on the
+    Merge conflicts sheet."""
+    text = mt.show(mt.shown(value))
+    return text if len(text) <= room else text[:room - 2] + "…'"
 
 
 def _blank(value: Any) -> bool:

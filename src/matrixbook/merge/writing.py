@@ -185,6 +185,7 @@ def _conflicts_sheet(wb: Any, conflicts: list[Conflict]) -> None:
         cell = ws.cell(1, c, h)
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor=xlsx.IOM_BLUE.lstrip("#"))
+        cell.alignment = Alignment(horizontal="left", vertical="top")
     titles = set(wb.sheetnames)
     for r, c in enumerate(conflicts, start=2):
         values = [c.sheet, c.cell or "", c.key or "", c.column or "", c.message,
