@@ -89,3 +89,32 @@ def test_same_size_and_seed_give_the_same_bytes(generate: ModuleType, small: Pat
     again = tmp_path / "again.xlsx"
     generate.write(again, 300)
     assert again.read_bytes() == small.read_bytes()
+
+
+def _load(name: str, path: Path) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_realistic_workbooks_have_the_errors_they_say(tmp_path: Path) -> None:
+    """Grown from the default workbook: no error at 120 policies; with --errors, three on every
+    second row (60 each of an unknown Body ID, text in Year adopted, 'Regionl' in Level)."""
+    from collections import Counter
+
+    realistic = _load("benchmark_realistic", GENERATOR.parent / "realistic.py")
+    clean, bad = tmp_path / "clean.xlsx", tmp_path / "bad.xlsx"
+    assert realistic.main(["--policies", "120", "--out", str(clean)]) == 0
+    assert realistic.main(["--policies", "120", "--errors", "--out", str(bad)]) == 0
+    result = CliRunner().invoke(cli, ["validate", str(clean), "--format", "json"])
+    assert json.loads(result.output)["errors"] == 0
+    result = CliRunner().invoke(cli, ["validate", str(bad), "--format", "json"])
+    found = Counter((f["rule"], f["column"]) for f in json.loads(result.output)["findings"]
+                    if f["severity"] == "error")
+    assert found == {("unknown-reference", "Body ID"): 60, ("wrong-type", "Year adopted"): 60,
+                     ("vocabulary", "Level"): 60}
+    rows = CalamineWorkbook.from_path(str(clean)).get_sheet_by_name("Policies").to_python()
+    assert len(rows) == 121
