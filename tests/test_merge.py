@@ -429,6 +429,64 @@ def test_a_header_renamed_on_one_side_is_matched_and_renamed(
             in result.notes)
 
 
+def test_a_header_renamed_differently_on_both_sides_is_a_conflict(
+        base: Path, copy: Callable[..., Path], tmp_path: Path) -> None:
+    def rename(to: str) -> Callable[[Any], None]:
+        def edit(wb: Any) -> None:
+            pol = Sheet(wb["Policies"])
+            pol.ws.cell(1, pol.col(COMMENT)).value = to
+        return edit
+
+    out = tmp_path / "merged.xlsx"
+    result = merge(base, copy(rename("Reviewer remarks"), "mine.xlsx"),
+                   copy(rename("Reviewer comments"), "theirs.xlsx"), out, _schema())
+    pol = opened(out)
+    ref = f"{pol.letter('Reviewer remarks')}1"
+    assert result.flatten(["kind", "cell", "mine", "theirs", "base"]) == [
+        ["header-renamed-both", ref, "Reviewer remarks", "Reviewer comments", COMMENT]]
+    assert result.conflicts[0].message == (
+        f"The column '{COMMENT}' was renamed differently: 'Reviewer remarks' in MINE (kept), "
+        "'Reviewer comments' in THEIRS.")
+    assert fill(pol.ws[ref]) == CONFLICT_FILL
+
+
+def test_sheets_and_columns_deleted_on_one_side(base: Path, copy: Callable[..., Path],
+                                                tmp_path: Path) -> None:
+    def mine(wb: Any) -> None:  # deletes the reviewer's column, edits the Contacts log
+        pol = Sheet(wb["Policies"])
+        pol.ws.delete_cols(pol.col(COMMENT))
+        wb[OWN_SHEET]["B2"] = "edited in MINE"
+
+    def theirs(wb: Any) -> None:  # fills the reviewer's column, deletes the Contacts log
+        Sheet(wb["Policies"]).set("POL-901", COMMENT, "theirs")
+        del wb[OWN_SHEET]
+
+    out = tmp_path / "merged.xlsx"
+    result = merge(base, copy(mine, "mine.xlsx"), copy(theirs, "theirs.xlsx"), out, _schema())
+    assert result.flatten(["kind", "sheet", "column"]) == [  # in the order of the sheets
+        ["column-deleted-in-mine", "Policies", COMMENT],
+        ["sheet-deleted-in-theirs", OWN_SHEET, None]]
+    wb = openpyxl.load_workbook(out)
+    assert wb[OWN_SHEET]["B2"].value == "edited in MINE"  # kept: MINE edited it
+    assert COMMENT not in Sheet(wb["Policies"]).headers  # MINE's layout
+    # The other way round: the sheet deleted in MINE comes back from THEIRS; the column
+    # deleted in THEIRS stays (MINE's layout), with a note.
+    out = tmp_path / "reverse.xlsx"
+    result = merge(base, copy(theirs, "theirs.xlsx"), copy(mine, "mine.xlsx"), out, _schema())
+    wb = openpyxl.load_workbook(out)
+    assert wb[OWN_SHEET]["B2"].value == "edited in MINE"
+    assert Sheet(wb["Policies"]).get("POL-901", COMMENT) == "theirs"
+    assert (f"Policies: column '{COMMENT}' was deleted in THEIRS; MERGED keeps it (MINE's "
+            "layout). Delete it by hand if it should go.") in result.notes
+    assert [c.kind for c in result.conflicts] == ["sheet-deleted-in-mine"]
+    # Deleted on one side and untouched on the other: deleted.
+    out = tmp_path / "deleted.xlsx"
+    untouched = copy(lambda wb: None, "untouched.xlsx")
+    result = merge(base, untouched, copy(theirs, "theirs.xlsx"), out, _schema())
+    assert OWN_SHEET not in openpyxl.load_workbook(out).sheetnames
+    assert f"Sheet '{OWN_SHEET}' deleted (by THEIRS)." in result.notes
+
+
 def test_a_staff_sheet_edited_on_both_sides_merges_by_row(
         base: Path, copy: Callable[..., Path], tmp_path: Path) -> None:
     def mine(wb: Any) -> None:

@@ -296,7 +296,7 @@ class _SheetMerge:
         t_added = [int(x) for x in at.added]
         pairs: dict[int, int] = {}
         m_key, t_key = self.m.key, self.t.key
-        if m_key and t_key:
+        if m_key and m_key == t_key:
             mk = [mt.key_text(v) for v in self.m.frame[m_key].to_numpy(dtype=object)]
             tk = [mt.key_text(v) for v in self.t.frame[t_key].to_numpy(dtype=object)]
             waiting: dict[str, list[int]] = {}

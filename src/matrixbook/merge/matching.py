@@ -38,6 +38,8 @@ CONFLICTS_SHEET = "Merge conflicts"
 def same(a: Any, b: Any, ctype: str | None, separator: str = ";") -> bool:
     """The two cells hold the same value as the workbook means it (3 and 3.0 alike; a change
     in white space only is a change: someone typed it)."""
+    if type(a) is type(b) and a == b:  # most cells: the same value, nothing to type
+        return True
     return _classify(a, b, ctype, ctype, separator) is None
 
 
