@@ -336,6 +336,21 @@ def test_deleted_on_one_side_and_edited_on_the_other_is_a_conflict_that_keeps_th
     assert result.exit_code == 1
 
 
+def test_a_value_in_a_new_column_is_an_edit_of_a_record_deleted_on_the_other_side(
+        base: Path, copy: Callable[..., Path], tmp_path: Path) -> None:
+    def mine(wb: Any) -> None:
+        pol = Sheet(wb["Policies"])
+        pol.ws.cell(1, pol.col(COMMENT) + 1, "Priority")
+        pol.set("POL-904", "Priority", "high")
+
+    out = tmp_path / "merged.xlsx"
+    result = merge(base, copy(mine, "mine.xlsx"),
+                   copy(lambda wb: Sheet(wb["Policies"]).delete("POL-904"), "theirs.xlsx"),
+                   out, _schema())
+    assert result.flatten(["kind", "key"]) == [["deleted-in-theirs", "POL-904"]]
+    assert opened(out).get("POL-904", "Priority") == "high"
+
+
 def test_moved_rows_and_columns_merge_cleanly(base: Path, copy: Callable[..., Path],
                                               tmp_path: Path) -> None:
     def mine(wb: Any) -> None:  # the test policies in reverse order; an edit of POL-902

@@ -329,10 +329,12 @@ class _SheetMerge:
         return None
 
     def _changed(self, values: dict[str, Any], bi: int, pos: int, side: str) -> bool:
-        for c in self.cols:
+        for c in self.cols:  # a cell of a column the side added counts too
             ident = c.mine if side == "mine" else c.theirs
-            if c.base and ident and not mt.same(self.bv[c.base][bi], values[ident][pos],
-                                                c.ctype, self.sep):
+            if ident is None:
+                continue
+            before = self.bv[c.base][bi] if c.base else None
+            if not mt.same(before, values[ident][pos], c.ctype, self.sep):
                 return True
         return False
 
