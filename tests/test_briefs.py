@@ -28,8 +28,9 @@ from matrixbook.api import build
 from matrixbook.audience import filter_tables
 from matrixbook.cli import cli
 from matrixbook.documents import ZIP_TIMESTAMP, PageEstimate, long_day, table_lines
+from matrixbook.model.briefs import note_content, notes, page_estimate
 from matrixbook.outfolder import MANIFEST
-from matrixbook.outputs.briefs import length_note, note_content, notes, page_estimate
+from matrixbook.outputs.briefs import length_note
 from matrixbook.schema import Schema, load_schema
 from matrixbook.validation import check_workbook
 

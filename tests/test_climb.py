@@ -19,13 +19,13 @@ from xlsxwriter.utility import xl_col_to_name
 
 from matrixbook.api import build, validate
 from matrixbook.newbook import write_workbook
-from matrixbook.outputs import climb
 from matrixbook.outputs.climb import (
     ClimbExportError,
     check_export,
     csv_cell,
     load_mapping,
 )
+from matrixbook.outputs.climb import records as climb
 from matrixbook.schema import Schema, SchemaError, load_schema
 
 HEADERS = [

@@ -35,6 +35,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import Enum
 from typing import Any
 
 import pandas as pd
@@ -47,6 +48,13 @@ PRECEDENCE = ("Suspended", "Member", "Participant", "Observer")
 SHARED_ROLES = ("Member", "Participant")
 SUSPENSION_DOUBT = "the dates of its suspension are not recorded"
 DEPARTURE_DOUBT = "the date it left is not recorded"
+
+
+class DoubtKind(Enum):
+    """Which missing date leaves a row open: a suspension's, or a membership's end."""
+
+    SUSPENSION = "suspension"  # a Suspended row with a date missing
+    DEPARTURE = "departure"  # a row marked Ended with no end date
 FROM_FOUNDING = "–"  # the period of a row with no dates: from the founding, or not recorded
 
 DayFormat = Callable[[date], str]
@@ -80,8 +88,9 @@ class Doubt:
     role: str
     row: int  # Excel row of the Memberships row at fault
     field: str  # the empty date: start_date or end_date
-    reason: str  # "the dates of its suspension are not recorded"
+    reason: str  # in words: SUSPENSION_DOUBT or DEPARTURE_DOUBT
     held: bool  # what the rule answered for the row
+    kind: DoubtKind
 
 
 @dataclass(frozen=True)
@@ -229,8 +238,9 @@ def seat(rows: Iterable[Row], on: date | None) -> Seat | None:
         if ok:
             held.append(r)
         if field:
-            reason = SUSPENSION_DOUBT if r.role == SUSPENDED else DEPARTURE_DOUBT
-            doubts.append(Doubt(r.body_id, r.country, r.role, r.row, field, reason, ok))
+            kind = DoubtKind.SUSPENSION if r.role == SUSPENDED else DoubtKind.DEPARTURE
+            reason = SUSPENSION_DOUBT if kind is DoubtKind.SUSPENSION else DEPARTURE_DOUBT
+            doubts.append(Doubt(r.body_id, r.country, r.role, r.row, field, reason, ok, kind))
     if not held and not doubts:
         return None
     roles = sorted({r.role for r in held}, key=_rank)

@@ -23,9 +23,9 @@ from matrixbook.documents import (
 )
 from matrixbook.model import interviews as calendar
 from matrixbook.model.context import BuildContext
+from matrixbook.model.periods import collection_period
 from matrixbook.outputs import Output
 from matrixbook.schema import Schema
-from matrixbook.validation.rules import collection_period
 
 DONE_SOURCES = ("Collected", "Reviewed")
 NO_DUE_DATE = "No due date"

@@ -42,6 +42,7 @@ from xlsxwriter.worksheet import Worksheet
 from matrixbook import xlsx
 from matrixbook.model import interviews as interview_calendar
 from matrixbook.model.context import BuildContext
+from matrixbook.model.periods import collection_period
 from matrixbook.outputs import Output
 from matrixbook.outputs.calendar import (
     DEFAULT_DURATION_MIN,
@@ -51,7 +52,6 @@ from matrixbook.outputs.calendar import (
     time_zone_of,
 )
 from matrixbook.schema import Sheet
-from matrixbook.validation.rules import collection_period
 
 FILE_NAME = "workplan.xlsx"
 PAYMENT_DAYS = 15  # terms of reference: payment within 15 days of a deliverable's approval

@@ -3,7 +3,7 @@ interviews inside the data-collection period and not clashing, done interviews w
 consent, and brief sections filled in.
 
 Each rule is a function Context -> list[Finding], registered with @rule. A module that adds
-rules (e.g. an output's own readiness checks) imports `rule` and is imported below.
+rules imports `rule`; validation/__init__.py imports every rules_*.py module.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from datetime import date
 
 import pandas as pd
 
+from matrixbook.model.periods import collection_period
 from matrixbook.reading import Book
 from matrixbook.report import ERROR, WARNING, Finding
 from matrixbook.schema import Schema
@@ -103,21 +104,6 @@ def task_after_deadline(ctx: Context) -> list[Finding]:
                 f"{target} ({_day(deadline)}). Finish it by {_day(deadline)} or move it to a "
                 "later deliverable.", rec.end_date))
     return out
-
-
-def collection_period(source: Context | dict[str, pd.DataFrame] | object,
-                      ) -> tuple[pd.Timestamp, pd.Timestamp] | None:
-    """The data-collection period: from the first to the last day of the Interviews phase.
-
-    `source` is anything holding the typed tables (a rule or build context), or the tables."""
-    tables = source if isinstance(source, dict) else source.tables
-    t = tables["Workplan"]
-    if t.empty:
-        return None
-    phase = t[(t["phase"] == "Interviews") & (t["status"] != "Cancelled")]
-    if phase.empty or phase["start_date"].isna().all():
-        return None
-    return phase["start_date"].min(), phase["end_date"].max()
 
 
 @rule

@@ -27,16 +27,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from matrixbook.model.memberships import to_day
-from matrixbook.outputs.climb import (
-    CLIMB_NEEDS,
-    Doubt,
-    Mapping,
-    Roster,
-    climate_policies,
-    load_mapping,
-    reference_dates,
-)
+from matrixbook.model.climb import CLIMB_NEEDS, ClimbMapping, climate_policies, load_mapping
+from matrixbook.model.coverage import MemberLookup, adoption_days
+from matrixbook.model.memberships import Doubt, DoubtKind, to_day
 from matrixbook.report import ERROR, WARNING, Finding
 from matrixbook.validation.rules import Context, rule
 from matrixbook.values import blank_mask
@@ -117,7 +110,8 @@ def _first(name: str) -> str:
 
 
 def _members_found(ctx: Context, selected: pd.DataFrame, ids: pd.Series,
-                   memberships: pd.DataFrame, mapping: Mapping, severity: str) -> list[Finding]:
+                   memberships: pd.DataFrame, mapping: ClimbMapping,
+                   severity: str) -> list[Finding]:
     """The policies that list no countries get the members of their body on their adoption
     date: a finding where there are none, and one at each membership whose empty date leaves
     the answer open."""
@@ -125,10 +119,10 @@ def _members_found(ctx: Context, selected: pd.DataFrame, ids: pd.Series,
     need = selected[~listed & ~blank_mask(selected["body_id"]).to_numpy()]
     if need.empty:
         return []
-    roster = Roster(memberships, mapping)
+    roster = MemberLookup(memberships, mapping)
     period = roster.roster.period
     groupings = set(ctx.schema.extra_country_codes)
-    days = reference_dates(need)
+    days = adoption_days(need)
     out = []
     doubts: dict[tuple[int, str], tuple[Doubt, str, list[tuple[int, str, pd.Timestamp]]]] = {}
     # The members of a body change only on its membership dates: the policies are grouped by
@@ -158,7 +152,7 @@ def _members_found(ctx: Context, selected: pd.DataFrame, ids: pd.Series,
         which = ", ".join(f"{pid} (read on {day.strftime('%Y-%m-%d')})"
                           for _, pid, day in sorted(uses, key=lambda u: u[0]))
         c = doubt.country
-        if doubt.reason.startswith("the dates of its suspension"):
+        if doubt.kind is DoubtKind.SUSPENSION:
             what = (f"This suspension of {c} from {body} has no "
                     f"{'start' if field == 'start_date' else 'end'} date")
             fix = "Type its start and end dates"
@@ -174,7 +168,7 @@ def _members_found(ctx: Context, selected: pd.DataFrame, ids: pd.Series,
 
 
 def _hazards_without_context(ctx: Context, policies: pd.DataFrame,
-                             mapping: Mapping) -> list[Finding]:
+                             mapping: ClimbMapping) -> list[Finding]:
     """Policies that name hazards but have no Climate context: left out of the export."""
     named = [f for f in ("hazard_onset", "hazard_types") if f in policies]
     if not named or mapping.select_field not in policies:

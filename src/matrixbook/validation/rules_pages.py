@@ -19,7 +19,7 @@ def note_length(ctx: Context) -> list[Finding]:
     # Imported here so that a draft `validate` does not load the document machinery.
     from matrixbook.audience import filter_tables
     from matrixbook.documents import LONGEST_NOTE, SHORTEST_NOTE
-    from matrixbook.outputs.briefs import notes, page_estimate
+    from matrixbook.model.briefs import notes, page_estimate
 
     tables = filter_tables(ctx.schema, ctx.tables, "external")
     out = []

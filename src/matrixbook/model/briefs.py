@@ -1,0 +1,404 @@
+"""What a briefing note says about a body, as plain data: its sections (the columns of Entities /
+Dialogues declared `section: true` in schemas/, in their declared order), key facts, members
+(Memberships), instruments (Policies), themes (Themes), numbered references (Sources, through
+the body's `source_ids`) and the recommendations that name it (placed after the section
+RECOMMENDATIONS_AFTER); and how many pages it would print.
+
+The briefs output renders this content twice (Word and HTML); `validate --stage final` reads its
+page estimate. The text and date helpers and the page rates come from matrixbook.documents.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from matrixbook.documents import (
+    COVER_LINES,
+    HEADING_LINES,
+    PageEstimate,
+    as_text,
+    clean,
+    country_names,
+    day,
+    is_blank,
+    paragraphs,
+    record,
+    table_lines,
+    text_lines,
+    words,
+)
+from matrixbook.model import memberships, relevance
+from matrixbook.model import recommendations as recs
+from matrixbook.schema import Schema, Sheet
+
+# Sheet of each kind of body, and how a note names its kind (the same words as ctx.bodies()).
+KINDS = {"Entities": "Regional entity", "Dialogues": "Inter-regional dialogue"}
+KIND_WORDS = {"Entities": "entity", "Dialogues": "dialogue"}
+# Fields the note places itself (title, other names, boxes); every other non-section column of
+# the sheet is listed as a key fact on the cover, under its column name.
+_PLACED = {"acronym", "name_en", "unconfirmed", "source_ids"}
+_OTHER_NAMES = ("name_", "acronym_")
+TITLE_WORDS_PER_LINE, TITLE_LINE = 5, 2.6  # the name on the cover, in 26 pt
+RECOMMENDATIONS_HEADING = "Recommendations for IOM's strategic positioning"
+RECOMMENDATIONS_AFTER = "opportunities"  # the section it follows (else it comes last)
+
+
+def section_columns(sheet: Sheet) -> list[Any]:
+    """The brief sections of a kind of note, straight from the schema."""
+    return [c for c in sheet.columns if c.section]
+
+
+def _fact_columns(sheet: Sheet, frame: pd.DataFrame) -> list[Any]:
+    key = sheet.key_column.field if sheet.key_column else None
+    return [c for c in sheet.columns
+            if not c.section and not c.internal and c.field in frame.columns
+            and c.field != key and c.field not in _PLACED
+            and not (c.field.startswith(_OTHER_NAMES) and c.field != "name_en")]
+
+
+def _fact_value(schema: Schema, col: Any, value: Any, countries: dict[str, str]) -> str:
+    if col.vocabulary == "countries" and not is_blank(value):
+        codes = value if isinstance(value, list) else [value]
+        return "; ".join(countries.get(str(c), str(c)) for c in codes)
+    if col.vocabulary and not is_blank(value) and col.vocabulary != "countries":
+        vocabulary = schema.vocabulary(col.vocabulary)
+        items = value if isinstance(value, list) else [value]
+        return "; ".join(vocabulary.label(str(v)) for v in items)
+    return as_text(value)
+
+
+class Lookup:
+    """The supporting rows of every body, grouped once per build: a workbook with a thousand
+    bodies and a hundred thousand policies must not be scanned once per note."""
+
+    def __init__(self, schema: Schema, tables: dict[str, pd.DataFrame],
+                 on: date | None = None) -> None:
+        self.countries = country_names(schema)
+        self.on = on if on is not None else data_day(tables)
+        self.roster = memberships.Roster(tables.get("Memberships"))
+        self.groups: dict[str, dict[str, pd.DataFrame]] = {}
+        for sheet in ("Themes",):  # Policies: self.policies, read once into the notes' rows
+            t = tables.get(sheet)
+            if t is None or t.empty or "body_id" not in t:
+                self.groups[sheet] = {}
+                continue
+            self.groups[sheet] = {str(k): g for k, g in t.groupby("body_id", sort=False)}
+        self.policies = _policy_rows(tables.get("Policies"))
+        self.recommendations = recs.by_body(recs.read(tables.get("Recommendations")))
+        sources = tables.get("Sources")
+        self.sources: dict[str, Any] = {}
+        if sources is not None and not sources.empty:
+            for rec in sources.to_dict("records"):
+                self.sources.setdefault(as_text(rec.get("source_id")), rec)
+
+    def rows(self, sheet: str, body_id: str) -> pd.DataFrame:
+        """The body's rows of Themes (Memberships are read through `roster`, Policies are in
+        `policies`, as the rows of the note's table)."""
+        return self.groups[sheet].get(body_id, _EMPTY)
+
+
+_EMPTY = pd.DataFrame()
+
+
+def data_day(tables: dict[str, pd.DataFrame]) -> date | None:
+    """The date of the data (the latest 'Checked on'), as BuildContext.data_date reads it."""
+    days = [t["checked_on"].max() for t in (tables.get("Entities"), tables.get("Dialogues"))
+            if t is not None and "checked_on" in t and t["checked_on"].notna().any()]
+    return max(days).date() if days else None
+
+
+def _members(schema: Schema, lookup: Lookup, body_id: str) -> list[dict[str, Any]]:
+    """Every role recorded for the body, past ones included, each with its period in words
+    ("since 20 January 2024", "ended (date not recorded)") by the shared rule."""
+    by_country = lookup.roster.by_body.get(body_id, {})
+    countries = lookup.countries
+    roles = list(schema.vocabulary("membership_roles").codes)
+    bodies_not_states = memberships.organisations(schema)
+    out: list[dict[str, Any]] = []
+    for rows in by_country.values():
+        for r in rows:
+            name = countries.get(r.country, r.country)
+            if r.country in bodies_not_states:
+                name = f"{name} ({memberships.ORGANISATION})"
+            out.append({
+                "code": r.country,
+                "country": name,
+                "role": r.role + ("" if r.confirmed else " (not confirmed)"),
+                "period": memberships.row_period(r, day),
+                "note": r.note,
+                "confirmed": r.confirmed,
+                "current": memberships.is_current(r, lookup.on),
+                "_order": (roles.index(r.role) if r.role in roles else len(roles),
+                           memberships.sort_key(name), r.start or date.min),
+            })
+    out.sort(key=lambda m: m["_order"])
+    for m in out:
+        del m["_order"]
+    return out
+
+
+# How a count of states or organisations names their role: "55 member states".
+_ADJECTIVE = {"Member": "member", "Observer": "observer", "Participant": "participating",
+              "Suspended": "suspended"}
+NAMED_UP_TO = 3  # unconfirmed seats named in the sentence; beyond, counted
+
+
+def _not_confirmed(seats: list[Any], lookup: Lookup) -> str:
+    """"1 not confirmed: United Kingdom", or the count alone when there are many."""
+    text = f"{len(seats)} not confirmed"
+    if len(seats) <= NAMED_UP_TO:
+        text += ": " + ", ".join(lookup.countries.get(s.country, s.country) for s in seats)
+    return text
+
+
+def _member_summary(schema: Schema, lookup: Lookup, body_id: str,
+                    members: list[dict[str, Any]]) -> str:
+    """Who holds which role on the date every output reads memberships on, in one sentence,
+    then how many of the rows listed are over."""
+    if not members:
+        return ""
+    seats = [s for s in lookup.roster.seats(body_id, lookup.on) if s.role]
+    bodies_not_states = memberships.organisations(schema)
+    parts = []
+    for role in schema.vocabulary("membership_roles").codes:
+        held = [s for s in seats if s.role == role]
+        if not held:
+            continue
+        states = [s for s in held if s.country not in bodies_not_states]
+        others = [s for s in held if s.country in bodies_not_states]
+        adjective = _ADJECTIVE.get(role, role.lower())
+        if states:
+            text = f"{len(states)} {adjective} state{'s' if len(states) != 1 else ''}"
+            if role == memberships.SUSPENDED:
+                text += " (" + ", ".join(lookup.countries.get(s.country, s.country)
+                                         for s in states) + ")"
+            elif doubtful := [s for s in states if not s.confirmed]:
+                text += f" ({_not_confirmed(doubtful, lookup)})"
+            parts.append(text)
+        if others:
+            text = (f"{len(others)} {adjective} organisation{'s' if len(others) != 1 else ''} ("
+                    + ", ".join(lookup.countries.get(s.country, s.country)
+                                + ("" if s.confirmed else ", not confirmed") for s in others)
+                    + ")")
+            parts.append(text)
+    when = f"On {day(lookup.on)}" if lookup.on else "With no date to read them on"
+    listed = ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else "".join(parts)
+    sentence = f"{when}: {listed or 'no country holds a role'}."
+    past = sum(1 for m in members if not m["current"])
+    sentence += " The table lists every role recorded in the mapping"
+    sentence += (f", including {past} that {'have' if past != 1 else 'has'} ended."
+                 if past else ".")
+    return sentence
+
+
+def _policies(lookup: Lookup, body_id: str) -> list[dict[str, str]]:
+    """The body's instruments, by year adopted then ID (undated last), as the note shows them."""
+    return [dict(p) for p in lookup.policies.get(body_id, [])]
+
+
+_POLICY_TEXT = {"id": "policy_id", "english": "title_en", "original": "title",
+                "type": "instrument_type", "year": "year_adopted", "status": "status",
+                "binding": "binding", "themes": "themes", "climate": "climate_context"}
+
+
+def _policy_rows(policies: pd.DataFrame | None) -> dict[str, list[dict[str, str]]]:
+    """Every policy as the note's table row, grouped by body: the whole sheet sorted once and
+    each column turned into text at once (a column holds few distinct values: a vocabulary, a
+    year), rather than row by row for each of a thousand notes."""
+    if policies is None or policies.empty or "body_id" not in policies:
+        return {}
+    keys = [c for c in ("year_adopted", "policy_id") if c in policies]
+    rows = policies.sort_values(keys, na_position="last") if keys else policies
+    texts = {name: (column_texts(rows[field]) if field in rows else [""] * len(rows))
+             for name, field in _POLICY_TEXT.items()}
+    confirmed = (rows["confirmed"].tolist() if "confirmed" in rows else [None] * len(rows))
+    out: dict[str, list[dict[str, str]]] = {}
+    for i, body in enumerate(rows["body_id"].tolist()):
+        if is_blank(body):
+            continue
+        english, original = texts["english"][i], texts["original"][i]
+        flagged = not is_blank(confirmed[i]) and not bool(confirmed[i])
+        out.setdefault(str(body), []).append({
+            "id": texts["id"][i],
+            "title": english or original,
+            "original": original if english and english != original else "",
+            "type": texts["type"][i],
+            "year": texts["year"][i],
+            "status": texts["status"][i] + (" (not confirmed)" if flagged else ""),
+            "binding": texts["binding"][i] or "–",
+            "themes": texts["themes"][i],
+            "climate": texts["climate"][i],
+        })
+    return out
+
+
+def column_texts(column: pd.Series) -> list[str]:
+    """as_text of every cell of a column, each distinct value converted once."""
+    done: dict[Any, str] = {}
+    out = []
+    for value in column.tolist():
+        # The type is part of the key: True and 1 are equal keys but read "Yes" and "1".
+        key = (type(value), tuple(value) if isinstance(value, list) else value)
+        try:
+            out.append(done[key])
+        except KeyError:
+            # Text is as_text's commonest case: clean() alone (it strips, so blank gives '').
+            text = clean(value) if value.__class__ is str else as_text(value)
+            out.append(done.setdefault(key, text))
+        except TypeError:  # a value that cannot be a key
+            out.append(as_text(value))
+    return out
+
+
+def _records(rows: pd.DataFrame) -> list[dict[str, Any]]:
+    """The rows as dicts of the values `iterrows` would give (one object Series a row), without
+    building a Series per row: a hundred thousand policies are read in one pass."""
+    columns = list(rows.columns)
+    return [dict(zip(columns, row, strict=True)) for row in rows.values]
+
+
+def _themes(schema: Schema, lookup: Lookup, body_id: str) -> list[dict[str, str]]:
+    rows = lookup.rows("Themes", body_id)
+    if rows.empty:
+        return []
+    order = list(schema.vocabulary("themes").codes)
+    out = []
+    for t in _records(rows):
+        level = relevance.level(as_text(t.get("relevance")))
+        out.append({"theme": as_text(t.get("theme")), "relevance": level.label,
+                    "fill": level.hex, "evidence": as_text(t.get("evidence"))})
+    out.sort(key=lambda r: order.index(r["theme"]) if r["theme"] in order else len(order))
+    return out
+
+
+def _sources(lookup: Lookup, ids: Any) -> list[dict[str, str]]:
+    if is_blank(ids):
+        return []
+    out: list[dict[str, str]] = []
+    for source_id in ids:
+        s = lookup.sources.get(str(source_id))
+        if s is None:
+            continue  # an unknown ID is reported by validation; the note lists what exists
+        publisher, title = as_text(s.get("publisher")), as_text(s.get("title"))
+        accessed = day(s.get("accessed_on"))
+        text = ". ".join(p for p in (publisher, title) if p)
+        url = as_text(s.get("url"))
+        out.append({"n": str(len(out) + 1), "id": str(source_id), "text": text, "url": url,
+                    "link": url if url.startswith(("http://", "https://")) else "",
+                    "accessed": f"accessed {accessed}" if accessed else ""})
+    return out
+
+
+def note_content(schema: Schema, tables: dict[str, pd.DataFrame], sheet_name: str,
+                 row: Any, lookup: Lookup | None = None) -> dict[str, Any]:
+    """Everything a note shows about one body, as text; `tables` are audience-filtered.
+    Memberships are read on the lookup's date (the build's --today, else the date of the
+    data), as in every other output."""
+    lookup = lookup or Lookup(schema, tables)
+    sheet = schema.sheet(sheet_name)
+    frame = tables[sheet_name]
+    rec = frame.loc[row]
+    key = sheet.key_column.field
+    body_id = as_text(rec[key])
+    countries = lookup.countries
+    other_names = [{"label": c.name, "value": as_text(rec[c.field])} for c in sheet.columns
+                   if c.field.startswith(_OTHER_NAMES) and c.field != "name_en"
+                   and c.field in frame.columns and not is_blank(rec[c.field])]
+    facts = [{"label": c.name, "value": _fact_value(schema, c, rec[c.field], countries) or "–"}
+             for c in _fact_columns(sheet, frame)]
+    internal = [{"label": c.name, "value": as_text(rec[c.field]) or "Not recorded"}
+                for c in sheet.columns if c.internal and c.field in frame.columns]
+    sections = [{"heading": c.name, "field": c.field, "paragraphs": paragraphs(rec[c.field])}
+                for c in section_columns(sheet) if c.field in frame.columns]
+    _insert_recommendations(sections, lookup.recommendations.get(body_id, []))
+    members = _members(schema, lookup, body_id)
+    name = as_text(rec.get("name_en")) or body_id
+    acronym = as_text(rec.get("acronym"))
+    return {
+        "id": body_id,
+        "kind": KINDS[sheet_name],
+        "kind_word": KIND_WORDS[sheet_name],
+        "name": name,
+        "acronym": acronym,
+        "display_name": (f"{name} ({acronym})" if acronym and acronym not in name
+                         else name),
+        "body": record(frame, row),
+        "other_names": other_names,
+        "facts": facts,
+        "internal_items": internal,
+        "unconfirmed": paragraphs(rec.get("unconfirmed")),
+        "sections": sections,
+        "members": members,
+        "members_summary": _member_summary(schema, lookup, body_id, members),
+        "members_date": day(lookup.on),
+        "policies": _policies(lookup, body_id),
+        "themes": _themes(schema, lookup, body_id),
+        "sources": _sources(lookup, rec.get("source_ids")),
+    }
+
+
+def _insert_recommendations(sections: list[dict[str, Any]],
+                            rows: list[recs.Recommendation]) -> None:
+    """The recommendations section, after the section it follows in every note."""
+    section = {"heading": RECOMMENDATIONS_HEADING, "field": "recommendations",
+               "paragraphs": [r.sentence for r in rows]}
+    fields = [s["field"] for s in sections]
+    at = (fields.index(RECOMMENDATIONS_AFTER) + 1 if RECOMMENDATIONS_AFTER in fields
+          else len(sections))
+    sections.insert(at, section)
+
+
+def page_estimate(content: dict[str, Any]) -> PageEstimate:
+    """Pages of a note, at the rate stated in matrixbook.documents: the cover (key facts and
+    boxes) on its own page, then the sections, tables and references line by line."""
+    title = math.ceil(words(content["name"]) / TITLE_WORDS_PER_LINE) * TITLE_LINE
+    cover = COVER_LINES + title + table_lines([[f["label"], f["value"]]
+                                               for f in content["facts"]], 16)
+    for box in (content["unconfirmed"], [f"{i['label']}: {i['value']}"
+                                         for i in content["internal_items"]]):
+        if box:
+            cover += HEADING_LINES + text_lines(box)
+    body = 0.0
+    running = 0
+    for section in content["sections"]:
+        body += HEADING_LINES + (text_lines(section["paragraphs"]) or 1.5)
+        running += words(section["paragraphs"])
+    # Each table with the words a line of its widest column holds (the template's widths).
+    tables = (
+        ([[m["country"], m["role"], m["period"], m["note"]] for m in content["members"]], 7),
+        # (the policies' columns each hold their own words a line: the template's widths)
+        ([[p["title"] + " " + p["original"], p["type"], p["year"], p["status"], p["climate"]]
+          for p in content["policies"]], (7, 3, 1, 2, 3)),
+        ([[t["theme"], t["relevance"], t["evidence"]] for t in content["themes"]], 12),
+    )
+    for rows, per_line in tables:
+        body += HEADING_LINES + (table_lines(rows, per_line) if rows else 1.5)
+    references = [f"{s['text']} {s['url']} {s['accessed']}" for s in content["sources"]]
+    body += HEADING_LINES + (text_lines(references) or 1.5)
+    running += words(references)
+    body += HEADING_LINES + 3  # "About this note"
+    return PageEstimate(running, tuple(len(rows) for rows, _ in tables), cover, body)
+
+
+def notes(schema: Schema, tables: dict[str, pd.DataFrame],
+          on: date | None = None) -> list[tuple[str, Any, dict]]:
+    """(sheet, Excel row, content) of every note, entities first, in workbook order;
+    memberships read on `on` (default: the date of the data)."""
+    out = []
+    lookup = Lookup(schema, tables, on)
+    for sheet_name in KINDS:
+        frame = tables.get(sheet_name)
+        if frame is None or frame.empty:
+            continue
+        key = schema.sheet(sheet_name).key_column.field
+        for row in frame.index:
+            if is_blank(frame.at[row, key]):
+                continue
+            out.append((sheet_name, row, note_content(schema, tables, sheet_name, row, lookup)))
+    return out
+
+

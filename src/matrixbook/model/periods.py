@@ -1,0 +1,22 @@
+"""Periods of the work plan: the data-collection period, read by validation (interviews inside
+it), the workplan and the inception report."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+
+def collection_period(source: Any) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """The data-collection period: from the first to the last day of the Interviews phase.
+
+    `source` is anything holding the typed tables (a rule or build context), or the tables."""
+    tables = source if isinstance(source, dict) else source.tables
+    t = tables["Workplan"]
+    if t.empty:
+        return None
+    phase = t[(t["phase"] == "Interviews") & (t["status"] != "Cancelled")]
+    if phase.empty or phase["start_date"].isna().all():
+        return None
+    return phase["start_date"].min(), phase["end_date"].max()
