@@ -28,11 +28,13 @@ LAYERS: dict[str, int] = {
     "matrixbook.validation": 6, "matrixbook.outputs": 6,
     # 7. commands' machinery
     "matrixbook.build": 7, "matrixbook.annotate": 7, "matrixbook.diff": 7,
-    "matrixbook.diff_workbook": 7, "matrixbook.repair": 7, "matrixbook.newbook": 7,
+    "matrixbook.diff_workbook": 7, "matrixbook.merge": 7, "matrixbook.repair": 7,
+    "matrixbook.newbook": 7,
     "matrixbook.lists": 7, "matrixbook.dictionary": 7, "matrixbook.seed": 7,
     # 8. the library's entry points, 9. the command line
     "matrixbook.api": 8,
-    "matrixbook.cli": 9, "matrixbook.cli_diff": 9, "matrixbook.cli_errors": 9,
+    "matrixbook.cli": 9, "matrixbook.cli_diff": 9, "matrixbook.cli_merge": 9,
+    "matrixbook.cli_errors": 9,
     "matrixbook.__main__": 9, "matrixbook": 9,
 }
 SPEEDUPS = "matrixbook.speedups"

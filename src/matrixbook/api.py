@@ -11,6 +11,7 @@ from matrixbook.schema import load_schema as _load_schema
 
 if TYPE_CHECKING:
     from matrixbook.build import BuildResult
+    from matrixbook.merge import MergeResult
     from matrixbook.outputs import Output
     from matrixbook.repair import Repaired
     from matrixbook.report import Report
@@ -92,3 +93,11 @@ def build(path: Path | str, out_dir: Path | str = "out", *, only: list[str] | No
 
         return build_outputs(Path(path), Path(out_dir), only=only, audience=audience,
                              today=today, loader=loader, force=force)
+
+
+def merge(base: Path | str, mine: Path | str, theirs: Path | str, out: Path | str, *,
+          force: bool = False, today: date | None = None) -> MergeResult:
+    """Merge two copies edited from BASE into `out` (MINE's layout kept, conflicts marked)."""
+    from matrixbook.merge import merge as _merge
+
+    return _merge(base, mine, theirs, out, _load_schema(), force=force, today=today)

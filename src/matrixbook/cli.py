@@ -219,6 +219,10 @@ from matrixbook.cli_diff import diff as _diff_command  # noqa: E402
 
 cli.add_command(_diff_command)
 
+from matrixbook.cli_merge import merge as _merge_command  # noqa: E402
+
+cli.add_command(_merge_command)
+
 
 def main() -> None:
     cli()
