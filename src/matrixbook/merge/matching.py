@@ -13,19 +13,13 @@ from typing import Any
 
 import numpy as np
 
-from matrixbook.diff import _Alignment as Alignment
-from matrixbook.diff import (
-    _classify,
-    _compare_tables,
-    _key_text,
-    _match_tables,
-    _pair_renames,
-    _shown,
-    _tables,
-    show,
-)
-from matrixbook.diff import _Table as Table
-from matrixbook.diff import _typed as typed
+from matrixbook.diff.matching import _Alignment as Alignment
+from matrixbook.diff.matching import _compare_tables, _match_tables, _pair_renames
+from matrixbook.diff.render import show
+from matrixbook.diff.tables import _Table as Table
+from matrixbook.diff.tables import _tables
+from matrixbook.diff.values import _classify, _key_text, _shown
+from matrixbook.diff.values import _typed as typed
 from matrixbook.reading import Book
 
 __all__ = ["Alignment", "Table", "typed", "same", "tables", "match_tables", "column_pairs",
