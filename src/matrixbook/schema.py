@@ -116,6 +116,10 @@ class Column:
     example: str | None = None
     # A status column: the date column (field) after which a pending status is out of date.
     pending_until: str | None = None
+    # A free-text column's counterpart in another language: the field it translates and the
+    # language code ("Mandate (French)": translation_of mandate, language fr).
+    translation_of: str | None = None
+    language: str | None = None
 
     @property
     def is_list(self) -> bool:
@@ -287,6 +291,8 @@ def _column(sheet: str, raw: dict[str, Any]) -> Column:
             width=float(raw.get("width", 14)),
             example=raw.get("example"),
             pending_until=raw.get("pending_until"),
+            translation_of=raw.get("translation_of"),
+            language=raw.get("language"),
         )
     except KeyError as exc:
         raise SchemaError(f"{sheet}: a column lacks {exc}") from exc
@@ -368,6 +374,14 @@ def _cross_check(schema: Schema) -> None:
                 if not schema.vocabulary(vocab).pending_codes:
                     raise SchemaError(f"{sheet.name}.{col.name}: pending_until, but no term of "
                                       f"{vocab!r} is marked pending")
+            if col.translation_of is not None:
+                english = sheet.by_field.get(col.translation_of)
+                if english is None or english.type != "string" or col.type != "string" \
+                        or not col.language or english.audience != col.audience \
+                        or english.personal != col.personal:
+                    raise SchemaError(f"{sheet.name}.{col.name}: translation_of must name a "
+                                      "text column of the sheet with the same audience, "
+                                      "and language a language code")
             for ref in col.references:
                 target = schema.by_name.get(ref.sheet)
                 if target is None or ref.column not in target.by_name:
