@@ -51,19 +51,25 @@ def repair_lists(path: Path | str, out: Path | str, *, force: bool = False) -> R
     return _repair(Path(path), Path(out), _load_schema(), force=force)
 
 
-def validate(path: Path | str, *, stage: str = "draft", today: date | None = None) -> Report:
+def validate(path: Path | str, *, stage: str = "draft", today: date | None = None,
+             lang: str = "en") -> Report:
     """Check the workbook; the report holds every finding with its cell. `today` (default:
     the computer's date) is the date statuses are checked against (an interview still
-    Planned after its date...)."""
+    Planned after its date...). `lang`: the language of the messages (en, fr) and of the
+    build checked for (at --stage final, French text missing is reported)."""
+    from matrixbook.i18n import texts
+    from matrixbook.i18n.findings import localize
     from matrixbook.loading import SheetLoader
 
+    words = texts(lang)  # an unknown language stops here, before the workbook is read
     schema = _load_schema()
     # The sheets are parsed in a thread while pandas and pandera are imported.
     with SheetLoader(Path(path), schema.sheet_names) as loader:
         from matrixbook.validation import check_workbook
 
-        return check_workbook(Path(path), schema, stage=stage, loader=loader,
-                              today=today or date.today()).report
+        report = check_workbook(Path(path), schema, stage=stage, loader=loader,
+                                today=today or date.today(), lang=lang).report
+    return localize(report, words)
 
 
 def annotate_copy(path: Path | str, report: Report, out: Path | str, *,

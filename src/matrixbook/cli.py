@@ -35,6 +35,17 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> date
                                  "e.g. 2025-09-01.") from None
 
 
+def _languages() -> list[str]:
+    from matrixbook.i18n.languages import offered
+
+    return list(offered())
+
+
+lang_option = click.option(
+    "--lang", type=click.Choice(_languages()), default="en", show_default=True,
+    help="Language of the messages and texts (schemas/languages.yaml).")
+
+
 def _folder(ctx: click.Context, param: click.Parameter, value: str | None) -> Path | None:
     if value is None:
         return None
@@ -103,24 +114,29 @@ def init(path: Path, blank: bool, force: bool, repair: Path | None, out: Path | 
 @click.option("--today", callback=_date, metavar="YYYY-MM-DD",
               help="Date taken as today when statuses are checked (an interview still Planned "
                    "after its date) [default: today's date].")
+@lang_option
 def validate(path: Path, fmt: str, annotate: Path | None, stage: str, force: bool,
-             today: date | None) -> None:
+             today: date | None, lang: str) -> None:
     """Check the workbook and say, cell by cell, what to fix."""
     from matrixbook.api import annotate_copy, load_schema
     from matrixbook.api import validate as run_validate
+    from matrixbook.i18n import texts
 
-    report = run_validate(path, stage=stage, today=today)
+    words = texts(lang)
+    say = words.t
+    report = run_validate(path, stage=stage, today=today, lang=lang)
     if annotate is not None:
         annotate_copy(path, report, annotate, force=force)
     from matrixbook.files import is_open_elsewhere
 
     if is_open_elsewhere(path):
-        click.echo(f"Warning: {path} seems to be open in Excel or LibreOffice; edits not yet "
-                   "saved there were not checked.", err=True)
+        click.echo(say("Warning: {path} seems to be open in Excel or LibreOffice; edits not "
+                       "yet saved there were not checked.", "cli").format(path=path), err=True)
     order = [s.name for s in load_schema().sheets]
-    click.echo(report.to_json(order) if fmt == "json" else report.to_text(order))
+    click.echo(report.to_json(order) if fmt == "json" else
+               report.to_text(order, words=None if words.english else words))
     if annotate is not None and fmt == "text":
-        click.echo(f"Marked every finding in {annotate}.")
+        click.echo(say("Marked every finding in {path}.", "cli").format(path=annotate))
     sys.exit(report.exit_code)
 
 
