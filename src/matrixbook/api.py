@@ -21,22 +21,35 @@ def load_schema() -> Schema:
     return _load_schema()
 
 
-def init_workbook(path: Path | str, *, blank: bool = False, force: bool = False) -> Path:
-    """Write a new master workbook from the schemas; seeded from workbook/seed unless blank."""
+def init_workbook(path: Path | str, *, blank: bool = False, force: bool = False,
+                  lang: str = "en") -> Path:
+    """Write a new master workbook from the schemas; seeded from workbook/seed unless blank.
+    `lang`: the language of its About sheet, input messages and validation messages (its
+    sheet names, headers and list values stay as declared)."""
     import shutil
 
     from matrixbook.files import atomic_write, refuse_overwrite
+    from matrixbook.i18n import texts
     from matrixbook.newbook import write_workbook
     from matrixbook.resources import default_workbook, seed_dir
     from matrixbook.seed import load_about, load_seed
 
+    words = texts(lang)
+    own = None if words.english else words
     schema = _load_schema()
     path = Path(path)
     if blank:
-        return write_workbook(path, schema, None, force=force)
+        return write_workbook(path, schema, None, force=force, words=own)
     if seed_dir().is_dir():
         return write_workbook(path, schema, load_seed(seed_dir(), schema), force=force,
-                              about=load_about(seed_dir()))
+                              about=load_about(seed_dir(), lang), words=own)
+    if own is not None:
+        # An installed wheel carries the default workbook, not its seed: its rows are read
+        # back and written again with the texts of the language.
+        from matrixbook.seed import rows_of_workbook
+
+        return write_workbook(path, schema, rows_of_workbook(default_workbook(), schema),
+                              force=force, words=own)
     # An installed wheel carries the default workbook itself, not its seed.
     refuse_overwrite(path, force)
     with atomic_write(path) as tmp:

@@ -76,7 +76,9 @@ def cli() -> None:
                    "its data is not touched.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), metavar="NEW.xlsx",
               help="With --repair-lists: the copy to write.")
-def init(path: Path, blank: bool, force: bool, repair: Path | None, out: Path | None) -> None:
+@lang_option
+def init(path: Path, blank: bool, force: bool, repair: Path | None, out: Path | None,
+         lang: str) -> None:
     """Write a new master workbook with drop-downs and help (seeded by default)."""
     from matrixbook.api import init_workbook, repair_lists
 
@@ -96,8 +98,9 @@ def init(path: Path, blank: bool, force: bool, repair: Path | None, out: Path | 
                    f"{again} and the checks of {done.columns} columns written again; every cell "
                    f"of your data as it was. Open it, then use it in place of {repair.name}.")
         return
-    written = init_workbook(path, blank=blank, force=force)
-    click.echo(f"Wrote {written} ({'blank' if blank else 'seeded'}).")
+    written = init_workbook(path, blank=blank, force=force, lang=lang)
+    click.echo(f"Wrote {written} ({'blank' if blank else 'seeded'}"
+               f"{'' if lang == 'en' else ', texts in ' + lang}).")
 
 
 @cli.command()

@@ -121,6 +121,10 @@ class Texts:
                                                            else "")
         return format_decimal(n, format=pattern, locale=self.language.babel_locale)
 
+    def title(self) -> str:
+        """The title of the mapping (schemas/workbook.yaml's, or its translation)."""
+        return str(self._labels.workbook.get("title") or self.schema.title)
+
     # -- names and vocabularies --
     def country(self, iso3: str) -> str:
         """The country's name in this language ('Égypte'); the extra codes (XEU...) by their
