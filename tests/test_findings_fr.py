@@ -148,7 +148,7 @@ def test_cli_text_and_json_in_french(edited) -> None:
 def test_unknown_language_is_refused_with_status_2(master: Path) -> None:
     result = CliRunner().invoke(cli, ["validate", str(master), "--lang", "ar"])
     assert result.exit_code == 2
-    assert "'ar' is not one of 'en', 'fr'" in result.output
+    assert "'ar' is not a language matrixbook writes; use one of: en, fr." in result.output
     assert "Traceback" not in result.output
 
 

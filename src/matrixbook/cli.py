@@ -35,15 +35,13 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> date
                                  "e.g. 2025-09-01.") from None
 
 
-def _languages() -> list[str]:
-    from matrixbook.i18n.languages import offered
+def _language(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    from matrixbook.i18n import offered
 
-    return list(offered())
-
-
-lang_option = click.option(
-    "--lang", type=click.Choice(_languages()), default="en", show_default=True,
-    help="Language of the messages and texts (schemas/languages.yaml).")
+    if value not in offered():
+        raise click.BadParameter(f"'{value}' is not a language matrixbook writes; use one of: "
+                                 f"{', '.join(offered())}.")
+    return value
 
 
 def _folder(ctx: click.Context, param: click.Parameter, value: str | None) -> Path | None:
@@ -76,7 +74,9 @@ def cli() -> None:
                    "its data is not touched.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), metavar="NEW.xlsx",
               help="With --repair-lists: the copy to write.")
-@lang_option
+@click.option("--lang", callback=_language, default="en", show_default=True, metavar="en|fr",
+              help="Language of the About sheet, cell help and drop-down messages (headers "
+                   "and list values stay as declared).")
 def init(path: Path, blank: bool, force: bool, repair: Path | None, out: Path | None,
          lang: str) -> None:
     """Write a new master workbook with drop-downs and help (seeded by default)."""
@@ -117,7 +117,9 @@ def init(path: Path, blank: bool, force: bool, repair: Path | None, out: Path | 
 @click.option("--today", callback=_date, metavar="YYYY-MM-DD",
               help="Date taken as today when statuses are checked (an interview still Planned "
                    "after its date) [default: today's date].")
-@lang_option
+@click.option("--lang", callback=_language, default="en", show_default=True, metavar="en|fr",
+              help="Language of the messages; with --stage final, also warn about text a "
+                   "build in that language would show in English.")
 def validate(path: Path, fmt: str, annotate: Path | None, stage: str, force: bool,
              today: date | None, lang: str) -> None:
     """Check the workbook and say, cell by cell, what to fix."""
