@@ -3,11 +3,10 @@ and the comparison that holds them."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from matrixbook.report import Finding, json_value
+from matrixbook.report import Finding, json_value, plural, to_json
 
 # Kinds of change, in the order a sheet's changes are listed.
 SHEET_ADDED = "sheet-added"
@@ -77,8 +76,8 @@ class FindingChange:
 
 @dataclass
 class Comparison:
-    """Everything that differs between OLD and NEW; renders as text or JSON, gives the exit
-    status (0 the same, 1 different, like `diff`)."""
+    """Everything that differs between OLD and NEW; renders as text or JSON (through
+    `matrixbook.report.render`), gives the exit status (0 the same, 1 different, like `diff`)."""
 
     old_path: str
     new_path: str
@@ -153,26 +152,22 @@ class Comparison:
         }
 
     def to_json(self) -> str:
-        return json.dumps(self.as_json(), ensure_ascii=False, indent=2)
+        return to_json(self.as_json())
 
     def summary(self) -> str:
         if self.same:
             return f"No differences between {self.old_path} and {self.new_path}."
         n = len(self.changes)
         sheets = len(self.sheets())
-        text = (f"{_plural(n, 'change')} in {_plural(sheets, 'sheet')}" if n
+        text = (f"{plural(n, 'change')} in {plural(sheets, 'sheet')}" if n
                 else "No change in the data")
-        return (f"{text}; validation: {_plural(len(self.introduced), 'new problem')}, "
+        return (f"{text}; validation: {plural(len(self.introduced), 'new problem')}, "
                 f"{len(self.fixed)} fixed.")
 
     def to_text(self, width: int = 100) -> str:
         from matrixbook.diff.render import render_text
 
         return render_text(self, width)
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")
 
 
 def _json(value: Any) -> Any:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time
@@ -176,7 +175,9 @@ class Report:
         }
 
     def to_json(self, sheet_order: list[str] | None = None) -> str:
-        return json.dumps(self.as_json(sheet_order), ensure_ascii=False, indent=2)
+        from matrixbook.report.render import to_json
+
+        return to_json(self.as_json(sheet_order))
 
     def summary(self) -> str:
         e, w = len(self.errors), len(self.warnings)
@@ -193,6 +194,7 @@ class Report:
         from matrixbook.report.render import findings_text
 
         return findings_text(self.summary(), self.sorted(sheet_order), width)
+
 
 def plural(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
