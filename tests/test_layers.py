@@ -14,7 +14,7 @@ PACKAGE = Path(matrixbook.__file__).parent
 # Layer of each module, by the longest matching name (a package's modules share its layer).
 LAYERS: dict[str, int] = {
     # 1. base
-    "matrixbook.errors": 1, "matrixbook.files": 1, "matrixbook.values": 1,
+    "matrixbook.errors": 1, "matrixbook.files": 1, "matrixbook.cells": 1, "matrixbook.values": 1,
     "matrixbook.resources": 1, "matrixbook.report": 1, "matrixbook.outfolder": 1,
     # 2. declarations
     "matrixbook.schema": 2,

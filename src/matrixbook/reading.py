@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from matrixbook import filecheck
+from matrixbook.cells import column_letter
 from matrixbook.errors import InputError
 from matrixbook.loading import SheetLoader, sheet_titles
 from matrixbook.report import Finding
@@ -43,16 +44,6 @@ _SPACES = re.compile(r"[\s\u00a0]+")
 
 def normalise_header(text: str) -> str:
     return _SPACES.sub(" ", str(text)).strip().casefold()
-
-
-def column_letter(index: int) -> str:
-    """0-based column index to Excel letters: 0 -> A, 26 -> AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 @dataclass

@@ -15,11 +15,12 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from matrixbook.cells import column_letter
 from matrixbook.errors import InputError, UsageError
 from matrixbook.files import atomic_write, open_for_copy, refuse_overwrite
 from matrixbook.lists import IdSource, build_lists
 from matrixbook.newbook import EMPTY_ROWS_WITH_CHECKS, input_message, validation_options
-from matrixbook.reading import column_letter, normalise_header
+from matrixbook.reading import normalise_header
 from matrixbook.schema import LISTS_SHEET, Schema
 
 

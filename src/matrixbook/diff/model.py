@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from matrixbook.cells import row_number
 from matrixbook.report import Finding, json_value, plural, to_json
 
 # Kinds of change, in the order a sheet's changes are listed.
@@ -59,7 +60,7 @@ class Change:
     @property
     def row(self) -> int | None:
         """The Excel row of `cell` (in the new file)."""
-        return _row_of(self.cell)
+        return row_number(self.cell)
 
 
 @dataclass(frozen=True)
@@ -175,9 +176,3 @@ def _json(value: Any) -> Any:
         return {k: json_value(v) for k, v in value.items()}
     return json_value(value)
 
-
-def _row_of(cell: str | None) -> int | None:
-    if not cell:
-        return None
-    digits = "".join(ch for ch in cell if ch.isdigit())
-    return int(digits) if digits else None

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Any
 
+from matrixbook.cells import row_number
 from matrixbook.diff.model import (
     ADDED,
     COLUMN_ADDED,
@@ -19,7 +20,6 @@ from matrixbook.diff.model import (
     WHITESPACE,
     Change,
     Comparison,
-    _row_of,
 )
 from matrixbook.diff.values import _blank
 from matrixbook.report import Entry, Section, Wrap, plural, text_report
@@ -143,7 +143,7 @@ def _sheet_section(result: Comparison, sheet: str, counts: dict[str, int],
             lines.append(pad + _structure_line(c))
         elif c.kind in (ADDED, REMOVED):
             label = c.key or "(no ID)"
-            where = f"row {c.row}" if c.kind == ADDED else f"was row {_row_of(c.old_cell)}"
+            where = f"row {c.row}" if c.kind == ADDED else f"was row {row_number(c.old_cell)}"
             record = c.new if c.kind == ADDED else c.old
             head = f"{pad}{label:<{key_width}}  {c.kind} ({where})"
             summary = _record_summary(record, c.key)

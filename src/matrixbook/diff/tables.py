@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from matrixbook.cells import column_letter
 from matrixbook.diff.values import _column_index, _key_text
-from matrixbook.reading import Book, SheetData, column_letter, normalise_header
+from matrixbook.reading import Book, SheetData, normalise_header
 
 # ---------------------------------------------------------------------------------------------
 # One sheet of one version, in the shape the comparison needs

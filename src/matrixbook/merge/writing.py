@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from matrixbook import xlsx
+from matrixbook.cells import column_letter, column_number, row_number
 from matrixbook.files import atomic_write, open_for_copy
 from matrixbook.merge.decide import Conflict, Plan, Ref, SheetPlan
 from matrixbook.merge.matching import CONFLICTS_SHEET, show, shown
-from matrixbook.reading import column_letter
 
 CONFLICT_FILL = xlsx.TINTS["vermillion"].lstrip("#")
 AUTHOR = "matrixbook merge"
@@ -113,12 +113,7 @@ def _apply(ws: Any, plan: SheetPlan, conflicts: list[Conflict]) -> None:
 
 def _row_col(cell: str | None) -> tuple[int, int]:
     """A1 -> (1, 1): conflicts listed down each sheet, as a person reads it."""
-    if not cell:
-        return (0, 0)
-    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
-
-    letters, row = coordinate_from_string(cell)
-    return (row, column_index_from_string(letters))
+    return (row_number(cell) or 0, column_number(cell))
 
 
 def _comment_text(c: Conflict) -> str:

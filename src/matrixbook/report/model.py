@@ -8,6 +8,8 @@ from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Any
 
+from matrixbook.cells import column_number
+
 
 class Severity(StrEnum):
     """How bad a finding is; the value is the text of the JSON contract."""
@@ -159,7 +161,7 @@ class Report:
         return sorted(
             self.findings,
             key=lambda f: (f.severity != ERROR, order.get(f.sheet, len(order)), f.sheet,
-                           f.row or 0, col_index(f.cell), f.rule),
+                           f.row or 0, column_number(f.cell), f.rule),
         )
 
     def flatten(self, keys: list[str]) -> list[list[Any]]:
@@ -199,14 +201,3 @@ class Report:
 def plural(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
 
-
-def col_index(cell: str | None) -> int:
-    if not cell:
-        return 0
-    n = 0
-    for ch in cell:
-        if ch.isalpha():
-            n = n * 26 + (ord(ch.upper()) - 64)
-        else:
-            break
-    return n

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from matrixbook.cells import column_letters
 from matrixbook.report.catalogue import CANNOT_RUN
 from matrixbook.report.model import ERROR, WARNING, Finding
 
@@ -139,8 +140,7 @@ def _entries(findings: list[Finding]) -> list[tuple[str, Finding, str]]:
         if f.group and sizes[group_key(f)] >= GROUP_FROM:
             key: tuple[Any, ...] = ("records", *group_key(f))
         elif f.cell:
-            letters = "".join(ch for ch in f.cell if ch.isalpha())
-            key = ("cells", f.sheet, letters, f.severity, f.rule, f.message)
+            key = ("cells", f.sheet, column_letters(f.cell), f.severity, f.rule, f.message)
         else:
             key = ("one", id(f))
         groups.setdefault(key, []).append(f)
@@ -165,7 +165,7 @@ def _entries(findings: list[Finding]) -> list[tuple[str, Finding, str]]:
 
 def _cell_ranges(cells: list[str]) -> str:
     """D2, D3, D4, D7 -> 'D2:D4, D7': runs of consecutive rows as ranges."""
-    letters = "".join(ch for ch in cells[0] if ch.isalpha())
+    letters = column_letters(cells[0])
     rows = [int(c[len(letters):]) for c in cells]
     runs: list[tuple[int, int]] = []
     for r in rows:

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from matrixbook.reading import SheetData, column_letter
+from matrixbook.reading import SheetData
 from matrixbook.report import Finding, rule_of
 from matrixbook.report.catalogue import (
     CELL_TOO_LONG,
@@ -685,4 +685,4 @@ def _typed_message(data: SheetData, schema: Schema, col: Column, check: str, row
                     cell, row, col.name, shown)]
 
 
-__all__ = ["raw_findings", "typed_frame", "typed_findings", "column_letter"]
+__all__ = ["raw_findings", "typed_frame", "typed_findings"]
