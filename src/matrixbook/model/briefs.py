@@ -5,7 +5,7 @@ the body's `source_ids`) and the recommendations that name it (placed after the 
 RECOMMENDATIONS_AFTER); and how many pages it would print.
 
 The briefs output renders this content twice (Word and HTML); `validate --stage final` reads its
-page estimate. The text and date helpers and the page rates come from matrixbook.documents.
+page estimate, with the text and date helpers of `text` and the page rates of `pages`.
 """
 
 from __future__ import annotations
@@ -16,24 +16,18 @@ from typing import Any
 
 import pandas as pd
 
-from matrixbook.documents import (
+from matrixbook.model import memberships, relevance
+from matrixbook.model import recommendations as recs
+from matrixbook.model.pages import (
     COVER_LINES,
     HEADING_LINES,
     PageEstimate,
-    as_text,
-    clean,
-    country_names,
-    day,
-    is_blank,
-    paragraphs,
-    record,
     table_lines,
     text_lines,
-    words,
 )
-from matrixbook.model import memberships, relevance
-from matrixbook.model import recommendations as recs
+from matrixbook.model.text import as_text, clean, country_names, day, paragraphs, record, words
 from matrixbook.schema import Schema, Sheet
+from matrixbook.values import is_blank
 
 # Sheet of each kind of body, and how a note names its kind (the same words as ctx.bodies()).
 KINDS = {"Entities": "Regional entity", "Dialogues": "Inter-regional dialogue"}
