@@ -375,7 +375,7 @@ def _cross_check(schema: Schema) -> None:
 
 
 def schema_json(schema: Schema) -> dict[str, Any]:
-    """The data dictionary in the JSON shape of the contract in DESIGN.md."""
+    """The data dictionary as JSON, as `matrixbook schema --format json` prints it."""
     return {
         "version": schema.version,
         "sheets": [

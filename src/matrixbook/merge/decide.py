@@ -20,7 +20,7 @@ from typing import Any
 from matrixbook.errors import InputError
 from matrixbook.merge import matching as mt
 from matrixbook.merge.matching import Table
-from matrixbook.reading import Book, column_letter
+from matrixbook.reading import Book
 
 # Kinds of conflict
 CHANGED_BOTH = "changed-both"
@@ -423,6 +423,3 @@ def _brief(value: Any, room: int = 60) -> str:
 def _blank(value: Any) -> bool:
     return mt.typed(value, None, ";") is None
 
-
-def cell_name(col: int, row: int) -> str:
-    return f"{column_letter(col)}{row}"

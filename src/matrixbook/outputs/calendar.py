@@ -47,7 +47,6 @@ from matrixbook.outputs import Output
 from matrixbook.values import is_blank as is_missing
 
 FILE_NAME = "interviews.ics"
-IN_CALENDAR = ("Planned", "Confirmed")
 WITHDRAWN = ("Postponed", "Declined", "Cancelled")  # written as STATUS:CANCELLED
 ICS_STATUS = {"Planned": "TENTATIVE", "Confirmed": "CONFIRMED",
               **dict.fromkeys(WITHDRAWN, "CANCELLED")}
