@@ -160,6 +160,13 @@ class Sheet:
     def key_column(self) -> Column | None:
         return self.by_name.get(self.key) if self.key else None
 
+    @property
+    def key_field(self) -> str:
+        """The field of the key column, for a sheet declared with one."""
+        if self.key_column is None:
+            raise SchemaError(f"{self.name} declares no key column")
+        return self.key_column.field
+
     def column(self, name_or_field: str) -> Column:
         col = self.by_name.get(name_or_field) or self.by_field.get(name_or_field)
         if col is None:
@@ -180,7 +187,7 @@ class Schema:
     separator: str
     sheets: tuple[Sheet, ...]
     vocabularies: dict[str, Vocabulary] = field(default_factory=dict)
-    extra_country_codes: dict[str, str] = field(default_factory=dict)
+    extra_country_codes: dict[str, Any] = field(default_factory=dict)  # name, or {name, note}
     extra: dict[str, Any] = field(default_factory=dict)
 
     @cached_property
@@ -389,7 +396,7 @@ def schema_json(schema: Schema) -> dict[str, Any]:
                         "type": c.type,
                         "required": c.required,
                         "unique": c.unique,
-                        "allowed": list(schema.allowed(c)) if c.vocabulary else None,
+                        "allowed": list(schema.allowed(c) or ()) if c.vocabulary else None,
                         "pattern": c.pattern,
                         "references": c.references_text,
                         "separator": schema.separator if c.is_list else None,

@@ -82,8 +82,8 @@ def _apply(ws: Any, plan: SheetPlan, conflicts: list[Conflict]) -> None:
     width = last_header + len(plan.new_columns)
     if plan.appended and plan.last_row > header:  # new rows look like the last record
         for i in range(plan.appended):
-            for c in range(1, width + 1):
-                _copy_style(ws.cell(plan.last_row, c), ws.cell(plan.last_row + 1 + i, c))
+            for k in range(1, width + 1):
+                _copy_style(ws.cell(plan.last_row, k), ws.cell(plan.last_row + 1 + i, k))
     for ref, text in plan.headers:
         _text(ws.cell(header, col(ref)), text)
     for row_ref, col_ref, value in plan.cells:
@@ -176,8 +176,8 @@ def _conflicts_sheet(wb: Any, conflicts: list[Conflict]) -> None:
     from openpyxl.worksheet.hyperlink import Hyperlink
 
     ws = wb.create_sheet(CONFLICTS_SHEET, 0)
-    for c, h in enumerate(HEADERS, start=1):
-        cell = ws.cell(1, c, h)
+    for k, h in enumerate(HEADERS, start=1):
+        cell = ws.cell(1, k, h)
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor=xlsx.IOM_BLUE.lstrip("#"))
         cell.alignment = Alignment(horizontal="left", vertical="top")

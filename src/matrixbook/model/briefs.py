@@ -296,7 +296,7 @@ def note_content(schema: Schema, tables: dict[str, pd.DataFrame], sheet_name: st
     sheet = schema.sheet(sheet_name)
     frame = tables[sheet_name]
     rec = frame.loc[row]
-    key = sheet.key_column.field
+    key = sheet.key_field
     body_id = as_text(rec[key])
     countries = lookup.countries
     other_names = [{"label": c.name, "value": as_text(rec[c.field])} for c in sheet.columns
@@ -388,7 +388,7 @@ def notes(schema: Schema, tables: dict[str, pd.DataFrame],
         frame = tables.get(sheet_name)
         if frame is None or frame.empty:
             continue
-        key = schema.sheet(sheet_name).key_column.field
+        key = schema.sheet(sheet_name).key_field
         for row in frame.index:
             if is_blank(frame.at[row, key]):
                 continue

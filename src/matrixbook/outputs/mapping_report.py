@@ -164,10 +164,9 @@ def _policy_rows(tables: dict[str, pd.DataFrame], labels: dict[str, str],
     policies = tables.get("Policies")
     if policies is None or policies.empty:
         return []
-    out = []
+    out: list[dict[str, Any]] = []
     for p in _rows(policies):
-        themes = p.get("themes") if isinstance(p.get("themes"), list) else []
-        climate = p.get("climate_context") if isinstance(p.get("climate_context"), list) else []
+        themes, climate = _list(p.get("themes")), _list(p.get("climate_context"))
         if theme not in themes and not (theme == FOCUS_THEMES[0] and climate):
             continue
         english, original = as_text(p.get("title_en")), as_text(p.get("title"))
@@ -184,6 +183,10 @@ def _policy_rows(tables: dict[str, pd.DataFrame], labels: dict[str, str],
     for r in out:
         del r["_key"]
     return out
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def _bodies_text(rec: recs.Recommendation, labels: dict[str, str]) -> str:
@@ -230,7 +233,7 @@ def _focus_sections(schema: Schema, tables: dict[str, pd.DataFrame],
         missing = _unassessed(bodies, theme, levels)
         policies = _policy_rows(tables, labels, theme)
         tagged = [r for r in all_recs if theme in themes_of[r["id"]]]
-        levels_seen = sorted({r["level"] for r in rows}, key=relevance.RANK.get)
+        levels_seen = sorted({r["level"] for r in rows}, key=relevance.RANK.__getitem__)
         parts = [f"{_count(len(rows), 'body works', 'bodies work')} on the theme in the "
                  f"evidence gathered ({_join(levels_seen)} relevance)." if rows else
                  "No body is yet shown to work on the theme in the evidence gathered."]
@@ -256,7 +259,7 @@ def _strategy_sections(schema: Schema, tables: dict[str, pd.DataFrame]) -> list[
     rows.sort(key=lambda r: as_text(r.get("section_id")))
     out = []
     for r in rows:
-        ids = r.get("recommendation_ids") if isinstance(r.get("recommendation_ids"), list) else []
+        ids = _list(r.get("recommendation_ids"))
         out.append({"id": as_text(r.get("section_id")), "heading": as_text(r.get("section")),
                     "paragraphs": paragraphs(r.get("text")),
                     "recommendations": ", ".join(str(i) for i in ids),

@@ -152,7 +152,8 @@ def _entries(findings: list[Finding]) -> list[tuple[str, Finding, str]]:
             shown = "; ".join(items[:MAX_ITEMS])
             if len(items) > MAX_ITEMS:
                 shown += f"; and {len(items) - MAX_ITEMS:,} more"
-            message = first.group.replace("{n}", f"{len(members):,}").replace("{items}", shown)
+            template = first.group or ""
+            message = template.replace("{n}", f"{len(members):,}").replace("{items}", shown)
             out.append((f"{len(members):,} rows", first, message))
         elif len(members) >= GROUP_FROM:
             cells = [m.cell or "-" for m in members]

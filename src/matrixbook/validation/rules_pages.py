@@ -30,7 +30,7 @@ def note_length(ctx: Context) -> list[Finding]:
             continue
         advice = ("Write more in its brief sections, or add its policies, themes and sources"
                   if estimate.pages < SHORTEST_NOTE else "Shorten its brief sections")
-        key = ctx.schema.sheet(sheet_name).key_column.field
+        key = ctx.schema.sheet(sheet_name).key_field
         out.append(ctx.finding(
             NOTE_LENGTH, sheet_name, key, row,
             f"The briefing note of {content['id']} would print {estimate.summary}; the terms of "
