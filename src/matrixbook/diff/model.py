@@ -175,4 +175,3 @@ def _json(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: json_value(v) for k, v in value.items()}
     return json_value(value)
-

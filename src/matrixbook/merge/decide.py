@@ -422,4 +422,3 @@ def _brief(value: Any, room: int = 60) -> str:
 
 def _blank(value: Any) -> bool:
     return mt.typed(value, None, ";") is None
-
