@@ -37,7 +37,6 @@ class Term:
 # A drop-down choice that shows the name beside the code: "SAU — Saudi Arabia".
 CHOICE_DASH = " \u2014 "
 _CHOICE = re.compile(r"\s*([A-Za-z]{3})\s+[\u2014\u2013-]\s+(.+?)\s*")
-LISTS_SHEET = "Lists"  # the hidden sheet of a master workbook that holds its drop-down lists
 
 
 @dataclass(frozen=True)
@@ -143,6 +142,7 @@ class Sheet:
     header_row: int = 1
     # A boolean column: external outputs carry only the rows where it is Yes (Shareable).
     external_rows: str | None = None
+    id: str = ""  # the stem of its file in schemas/sheets/ (see SheetNames)
 
     @cached_property
     def by_name(self) -> dict[str, Column]:
@@ -174,11 +174,34 @@ class Sheet:
 
 
 @dataclass(frozen=True)
+class SheetNames:
+    """The name of each sheet the code reads, as `schemas/` declares it. A declared sheet goes
+    by the stem of its file in sheets/ (`names.policies` is the `name:` of policies.yaml);
+    `lists` (the hidden drop-down lists) and `about` (what the workbook is) are named in
+    workbook.yaml. Code writes `tables[schema.names.policies]`, never the name itself."""
+
+    entities: str
+    dialogues: str
+    memberships: str
+    themes: str
+    policies: str
+    interviews: str
+    workplan: str
+    sources: str
+    recommendations: str
+    strategy: str
+    review: str
+    lists: str
+    about: str
+
+
+@dataclass(frozen=True)
 class Schema:
     version: str
     title: str
     separator: str
     sheets: tuple[Sheet, ...]
+    names: SheetNames
     vocabularies: dict[str, Vocabulary] = field(default_factory=dict)
     extra_country_codes: dict[str, str] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
@@ -326,7 +349,7 @@ def _load_schema(directory: str) -> Schema:
         cols = tuple(_column(raw["name"], c) for c in raw["columns"])
         sheets.append(
             Sheet(raw["name"], raw.get("description", ""), raw.get("key"), cols, header_row,
-                  raw.get("external_rows"))
+                  raw.get("external_rows"), stem)
         )
     extra = {k: v for k, v in book.items() if k not in {"version", "title", "separator", "sheets"}}
     for path in sorted(root.glob("*.yaml")):
@@ -337,12 +360,22 @@ def _load_schema(directory: str) -> Schema:
         title=book.get("title", ""),
         separator=book.get("separator", ";"),
         sheets=tuple(sheets),
+        names=_sheet_names(book, sheets),
         vocabularies=vocabularies,
         extra_country_codes=dict(book.get("extra_country_codes") or {}),
         extra=extra,
     )
     _cross_check(schema)
     return schema
+
+
+def _sheet_names(book: dict[str, Any], sheets: list[Sheet]) -> SheetNames:
+    declared = {s.id: s.name for s in sheets}
+    declared |= {"lists": book.get("lists_sheet"), "about": book.get("about_sheet")}
+    missing = [f for f in SheetNames.__dataclass_fields__ if not declared.get(f)]
+    if missing:
+        raise SchemaError(f"workbook.yaml declares no sheet {', '.join(missing)}")
+    return SheetNames(**{f: str(declared[f]) for f in SheetNames.__dataclass_fields__})
 
 
 def _cross_check(schema: Schema) -> None:

@@ -65,7 +65,7 @@ def load_mapping(schema: Schema) -> ClimbMapping:
     raw = schema.extra.get("climb")
     if not isinstance(raw, dict):
         raise SchemaError("schemas/climb.yaml is missing or empty")
-    policies = schema.sheet("Policies")
+    policies = schema.sheet(schema.names.policies)
     columns: list[ExportColumn] = []
     for entry in raw.get("columns") or []:
         columns.extend(_export_columns(entry, schema, policies.by_field))

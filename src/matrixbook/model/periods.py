@@ -11,9 +11,8 @@ import pandas as pd
 def collection_period(source: Any) -> tuple[pd.Timestamp, pd.Timestamp] | None:
     """The data-collection period: from the first to the last day of the Interviews phase.
 
-    `source` is anything holding the typed tables (a rule or build context), or the tables."""
-    tables = source if isinstance(source, dict) else source.tables
-    t = tables["Workplan"]
+    `source`: a rule or build context (its schema and typed tables)."""
+    t = source.tables[source.schema.names.workplan]
     if t.empty:
         return None
     phase = t[(t["phase"] == "Interviews") & (t["status"] != "Cancelled")]

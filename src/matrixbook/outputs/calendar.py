@@ -140,7 +140,7 @@ def build_calendar(ctx: BuildContext) -> icalendar.Calendar:
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", CALENDAR_NAME)
     bodies = ctx.bodies().set_index("body_id").to_dict("index")
-    chosen = calendar_interviews(ctx.tables["Interviews"])
+    chosen = calendar_interviews(ctx.tables[ctx.schema.names.interviews])
     stamp = _stamp(ctx.today)
     zones: set[str] = set()
     for rec in chosen.itertuples():

@@ -39,8 +39,10 @@ __all__ = ["OUTPUT", "ClimbExportError", "check_export", "csv_cell", "load_mappi
 
 def write(ctx: BuildContext) -> list[Path]:
     mapping = load_mapping(ctx.schema)
-    policies = ctx.tables["Policies"]
-    frame = export_frame(policies, bodies_of(ctx), ctx.tables["Memberships"], ctx.schema, mapping)
+    names = ctx.schema.names
+    policies = ctx.tables[names.policies]
+    frame = export_frame(policies, bodies_of(ctx), ctx.tables[names.memberships], ctx.schema,
+                         mapping)
     frame = check_export(frame, ctx.schema, mapping)
     rows = climate_policies(policies, mapping)
     about = about_lines(ctx, frame, rows, mapping)

@@ -45,6 +45,7 @@ INTERVIEW_STATUS_FILL = {
 }
 HELD_OR_SCHEDULED = ("Planned", "Confirmed", "Done")
 STILL_TO_COLLECT = ("To collect", "Requested")
+SHEET = "Interviews"  # this output's own sheet (the calendar), not the workbook's
 NO_INTERVIEW = "No interview yet"
 NONE_SCHEDULED = "No interview planned or held yet"
 
@@ -66,8 +67,8 @@ def write_interview_weeks(wb: xlsxwriter.Workbook, f: xlsx.Formats, ctx: BuildCo
     """The external calendar: interviews per week and body, with their count, modes and
     statuses; never one interview's organisation, role or time, which together can name the
     person interviewed."""
-    ws = wb.add_worksheet("Interviews")
-    table = ctx.tables["Interviews"]
+    ws = wb.add_worksheet(SHEET)
+    table = ctx.tables[ctx.schema.names.interviews]
     bodies = bodies_by_id(ctx)
     lines = [source_line(ctx),
              "Per week and body: no interviewee, organisation, role or time is shown. "
@@ -109,9 +110,9 @@ def write_interviews(wb: xlsxwriter.Workbook, f: xlsx.Formats, ctx: BuildContext
     if ctx.audience != "internal":
         write_interview_weeks(wb, f, ctx)
         return
-    ws = wb.add_worksheet("Interviews")
-    sheet = ctx.schema.sheet("Interviews")
-    table = ctx.tables["Interviews"]
+    ws = wb.add_worksheet(SHEET)
+    sheet = ctx.schema.sheet(ctx.schema.names.interviews)
+    table = ctx.tables[sheet.name]
     bodies = bodies_by_id(ctx)
     lines = [
         source_line(ctx),
@@ -221,7 +222,7 @@ def _write_interview(ws: Worksheet, f: xlsx.Formats, row: int, rec: Any, fields:
 def interview_counts(ctx: BuildContext) -> pd.DataFrame:
     """One row per body (entities, then dialogues): interviews per status, total and flag."""
     statuses = list(ctx.schema.vocabulary("interview_status").codes)
-    table = ctx.tables["Interviews"]
+    table = ctx.tables[ctx.schema.names.interviews]
     bodies = ctx.bodies()
     counts = pd.crosstab(table["body_id"], table["status"]) if not table.empty else None
     rows = []
@@ -251,7 +252,7 @@ def write_interview_counts(wb: xlsxwriter.Workbook, f: xlsx.Formats, ctx: BuildC
         "planned or held yet (flagged).",
     ]
     sheet_title(ws, f, "Interviews by body", lines)
-    entities = ctx.schema.sheet("Entities")
+    entities = ctx.schema.sheet(ctx.schema.names.entities)
     headers = [(field_label(entities, "acronym"), 15), (field_label(entities, "name_en"), 34),
                ("Kind", KIND_WIDTH)] + [(s, 8.5) for s in statuses] + [("Total", 7), ("Flag", 28)]
     hdr = INTERVIEW_HEADER_ROWS - 1
@@ -297,7 +298,7 @@ def write_interview_counts(wb: xlsxwriter.Workbook, f: xlsx.Formats, ctx: BuildC
 
 
 def _interviews_of_unknown_bodies(ctx: BuildContext) -> list[str]:
-    table = ctx.tables["Interviews"]
+    table = ctx.tables[ctx.schema.names.interviews]
     if table.empty:
         return []
     known = set(ctx.bodies()["body_id"])

@@ -147,7 +147,7 @@ def schedule_note(rec: Any, today: date | None) -> str:
 
 def ordered_tasks(ctx: BuildContext) -> list[tuple[str, pd.DataFrame]]:
     """Tasks grouped by phase, phases in the order of the phase list, tasks by date."""
-    tasks = ctx.tables["Workplan"]
+    tasks = ctx.tables[ctx.schema.names.workplan]
     tasks = tasks[tasks["start_date"].notna() & tasks["end_date"].notna()]
     phases = list(ctx.schema.vocabulary("workplan_phases").codes)
     kinds = {k: i for i, k in enumerate(ctx.schema.vocabulary("workplan_item_types").codes)}
@@ -165,7 +165,7 @@ def ordered_tasks(ctx: BuildContext) -> list[tuple[str, pd.DataFrame]]:
 
 def write_schedule(wb: xlsxwriter.Workbook, f: xlsx.Formats, ctx: BuildContext) -> None:
     ws = wb.add_worksheet("Schedule")
-    sheet = ctx.schema.sheet("Workplan")
+    sheet = ctx.schema.sheet(ctx.schema.names.workplan)
     groups = ordered_tasks(ctx)
     today = ctx.today
     timeline = None

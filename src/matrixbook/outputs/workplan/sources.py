@@ -55,8 +55,8 @@ def _collection_summary(group: list[Any], statuses: list[str]) -> str:
 
 def write_data_collection(wb: xlsxwriter.Workbook, f: xlsx.Formats, ctx: BuildContext) -> None:
     ws = wb.add_worksheet("Data collection")
-    sheet = ctx.schema.sheet("Sources")
-    sources = ctx.tables["Sources"]
+    sheet = ctx.schema.sheet(ctx.schema.names.sources)
+    sources = ctx.tables[sheet.name]
     statuses = list(ctx.schema.vocabulary("collection_status").codes)
     today = ctx.today
     overdue_note = (f"Overdue as at {long_date(today)} (--today): due before that day and "

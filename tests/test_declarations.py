@@ -1,0 +1,83 @@
+"""What `schemas/` declares is what the code does: sheet names, status meanings, column defaults
+and the CLIMB mapping come from the yaml, so changing them there changes the tool."""
+
+from __future__ import annotations
+
+import importlib
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+import yaml
+
+from conftest import REPO
+from matrixbook.newbook import write_workbook
+from matrixbook.resources import seed_dir
+from matrixbook.schema import Schema, SchemaError, load_schema
+from matrixbook.seed import load_about, load_seed
+from matrixbook.validation import check_workbook
+
+build_module = importlib.import_module("matrixbook.build")  # not matrixbook.build(), the API
+RENAMED = {"Policies": "Politiques", "Memberships": "Adhesions", "Interviews": "Entretiens"}
+
+
+def schema_copy(tmp_path: Path, edit: dict[str, str] | None = None) -> Path:
+    """A copy of schemas/ with the text replacements of `edit` made in every yaml file."""
+    root = tmp_path / "schemas"
+    shutil.copytree(REPO / "schemas", root)
+    for path in root.rglob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        for old, new in (edit or {}).items():
+            text = text.replace(old, new)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def renamed_schema(tmp_path: Path) -> Schema:
+    edit = {f"name: {old}\n": f"name: {new}\n" for old, new in RENAMED.items()}
+    edit |= {f"{old}.": f"{new}." for old, new in RENAMED.items()}  # references
+    edit |= {"lists_sheet: Lists": "lists_sheet: Listes", "about_sheet: About":
+             "about_sheet: A propos"}
+    return load_schema(schema_copy(tmp_path, edit))
+
+
+def test_sheet_names_are_read_from_the_declarations(schema: Schema) -> None:
+    names = schema.names
+    assert (names.policies, names.entities, names.lists, names.about) == (
+        "Policies", "Entities", "Lists", "About")
+    assert [schema.sheet(n).id for n in schema.sheet_names] == yaml.safe_load(
+        (REPO / "schemas" / "workbook.yaml").read_text())["sheets"]
+
+
+def test_a_sheet_the_code_reads_must_be_declared(tmp_path: Path) -> None:
+    root = schema_copy(tmp_path, {"lists_sheet: Lists\n": ""})
+    with pytest.raises(SchemaError, match="workbook.yaml declares no sheet lists"):
+        load_schema(root)
+
+
+def test_sheets_renamed_in_the_yaml_are_written_checked_and_built(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    schema = renamed_schema(tmp_path)
+    path = write_workbook(tmp_path / "renamed.xlsx", schema, load_seed(seed_dir(), schema),
+                          about=load_about(seed_dir()))
+    wb = openpyxl.load_workbook(path)
+    assert {"Politiques", "Adhesions", "Entretiens", "Listes", "A propos"} <= set(wb.sheetnames)
+    ws = wb["Politiques"]
+    headers = [c.value for c in ws[1]]
+    context, url = headers.index("Climate context") + 1, headers.index("Source URL") + 1
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, context).value)
+    ws.cell(row, url).value = None
+    wb.save(path)
+
+    report = check_workbook(path, schema).report
+    assert report.ok, report.to_text()
+    assert not [f for f in report.findings if f.rule in ("no-lists-sheet", "missing-sheet")]
+    climb = [f for f in report.findings if f.rule == "climb-no-source"]
+    assert [(f.sheet, f.row) for f in climb] == [("Politiques", row)]
+
+    monkeypatch.setattr(build_module, "load_schema", lambda: schema)
+    result = build_module.build_outputs(path, tmp_path / "out")
+    assert result.report.ok
+    climb_sheet = openpyxl.load_workbook(tmp_path / "out" / "climb_policies.xlsx").worksheets[0]
+    assert climb_sheet.max_row > 2  # the climate policies of Politiques, with their members
