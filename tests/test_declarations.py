@@ -13,8 +13,12 @@ import yaml
 
 from conftest import REPO
 from matrixbook.newbook import write_workbook
+from matrixbook.outputs.calendar import event_statuses
+from matrixbook.outputs.review_log import STATUS_FILL
+from matrixbook.outputs.workplan.interviews import INTERVIEW_STATUS_FILL
+from matrixbook.outputs.workplan.schedule import MARKERS, STATUS_COLOUR, PlanTerms
 from matrixbook.resources import seed_dir
-from matrixbook.schema import Schema, SchemaError, load_schema
+from matrixbook.schema import Meaning, Schema, SchemaError, load_schema
 from matrixbook.seed import load_about, load_seed
 from matrixbook.validation import check_workbook
 
@@ -81,3 +85,48 @@ def test_sheets_renamed_in_the_yaml_are_written_checked_and_built(
     assert result.report.ok
     climb_sheet = openpyxl.load_workbook(tmp_path / "out" / "climb_policies.xlsx").worksheets[0]
     assert climb_sheet.max_row > 2  # the climate policies of Politiques, with their members
+
+
+# --- what a status means: flags on the terms of vocabularies.yaml ----------------------------
+
+def test_statuses_mean_what_their_flags_say(schema: Schema) -> None:
+    assert event_statuses(schema) == {"Planned": ("TENTATIVE", 0), "Confirmed": ("CONFIRMED", 1),
+                                      "Postponed": ("CANCELLED", 2), "Declined": ("CANCELLED", 2),
+                                      "Cancelled": ("CANCELLED", 2)}
+    assert PlanTerms.of(schema) == PlanTerms(("Done", "Cancelled"), ("Deliverable",))
+    assert schema.codes("collection_status", Meaning.DONE) == ("Collected", "Reviewed")
+    assert schema.codes("review_status", Meaning.DRAFT) == ("Draft",)
+    assert schema.codes("comment_status", Meaning.OPEN) == ("Open",)
+    assert schema.codes("workplan_phases", Meaning.COLLECTION) == ("Interviews",)
+
+
+def test_an_unknown_flag_on_a_term_is_refused(tmp_path: Path) -> None:
+    root = schema_copy(tmp_path, {"{code: Done, done: true}": "{code: Done, finished: true}"})
+    with pytest.raises(SchemaError, match="interview_status: Done: unknown flag finished"):
+        load_schema(root)
+
+
+def test_a_status_renamed_in_the_yaml_keeps_its_meaning(tmp_path: Path) -> None:
+    """Interviews 'Held' instead of 'Done': the rules ask for the flag, so a held interview
+    without consent is still reported."""
+    schema = load_schema(schema_copy(tmp_path, {"confirmed: true}, {code: Done, done: true}":
+                                                "confirmed: true}, {code: Held, done: true}"}))
+    assert schema.codes("interview_status", Meaning.DONE) == ("Held",)
+    rows = load_seed(seed_dir(), schema)
+    interviews = rows[schema.names.interviews]
+    held = 0
+    interviews[held].update({"Status": "Held", "Consent": None})
+    path = write_workbook(tmp_path / "held.xlsx", schema, rows)
+    report = check_workbook(path, schema).report
+    assert [(f.sheet, f.row) for f in report.findings if f.rule == "done-without-consent"] == [
+        (schema.names.interviews, held + 2)]
+
+
+@pytest.mark.parametrize(("vocabulary", "keys"), [
+    ("interview_status", INTERVIEW_STATUS_FILL), ("workplan_status", STATUS_COLOUR),
+    ("workplan_item_types", MARKERS), ("comment_status", STATUS_FILL)])
+def test_the_colours_of_the_outputs_name_terms_of_their_vocabulary(
+        schema: Schema, vocabulary: str, keys: dict[str, object]) -> None:
+    """Colours and markers stay keyed by term (they are layout); a term renamed in the yaml
+    must not leave its colour behind."""
+    assert set(keys) <= schema.vocabulary(vocabulary).code_set

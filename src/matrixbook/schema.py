@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
@@ -25,13 +26,33 @@ class SchemaError(Exception):
     """A declaration in `schemas/` is malformed (a developer's error, not a user's)."""
 
 
+class Meaning(StrEnum):
+    """What a term means to the code, declared as a flag on the term in vocabularies.yaml
+    (`{code: Done, done: true}`): code asks for the meaning, never for the word."""
+
+    # Still ahead (Planned, Not started, To collect): once the date its column names
+    # (Column.pending_until) has passed, `validate` asks for an update.
+    PENDING = "pending"
+    CONFIRMED = "confirmed"  # agreed with the other side (an interview's time)
+    DONE = "done"  # has happened: an interview held, a task finished, a source in hand
+    DROPPED = "dropped"  # will not happen (declined, cancelled): its dates are no longer checked
+    WITHDRAWN = "withdrawn"  # off the calendar for now or for good: its slot is free
+    DRAFT = "draft"  # text not yet reviewed: not for the final version
+    FINAL = "final"  # text in its final form: outputs need not say where it stands
+    OPEN = "open"  # a review comment still awaiting its response
+    COLLECTION = "collection"  # the workplan phase that is the data-collection period
+    DELIVERABLE = "deliverable"  # a workplan row that is a deliverable of the contract
+
+
 @dataclass(frozen=True)
 class Term:
     code: str
     label: str
-    # A status that says the work is still ahead (Planned, Not started, Requested): once the
-    # date its column names (Column.pending_until) has passed, `validate` asks for an update.
-    pending: bool = False
+    meanings: frozenset[Meaning] = frozenset()
+
+    @property
+    def pending(self) -> bool:
+        return Meaning.PENDING in self.meanings
 
 
 # A drop-down choice that shows the name beside the code: "SAU — Saudi Arabia".
@@ -64,9 +85,13 @@ class Vocabulary:
     def label(self, code: str) -> str:
         return self.labels.get(code, code)
 
+    def having(self, meaning: Meaning) -> tuple[str, ...]:
+        """The codes of the terms declared with `meaning`, in the vocabulary's order."""
+        return tuple(t.code for t in self.terms if meaning in t.meanings)
+
     @property
     def pending_codes(self) -> tuple[str, ...]:
-        return tuple(t.code for t in self.terms if t.pending)
+        return self.having(Meaning.PENDING)
 
     def choice(self, code: str) -> str:
         """How a drop-down shows a code with its name: 'SAU — Saudi Arabia'."""
@@ -224,6 +249,10 @@ class Schema:
                 for code, v in self.extra_country_codes.items()))
         return self.vocabularies[name]
 
+    def codes(self, vocabulary: str, meaning: Meaning) -> tuple[str, ...]:
+        """The codes of `vocabulary` that mean `meaning`: `codes("interview_status", DONE)`."""
+        return self.vocabularies[vocabulary].having(meaning)
+
     def allowed(self, column: Column) -> tuple[str, ...] | None:
         return self.vocabulary(column.vocabulary).codes if column.vocabulary else None
 
@@ -322,6 +351,16 @@ def _column(sheet: str, raw: dict[str, Any]) -> Column:
     return col
 
 
+def _term(vocabulary: str, raw: dict[str, Any]) -> Term:
+    flags = {k: v for k, v in raw.items() if k not in ("code", "label")}
+    unknown = sorted(set(flags) - set(Meaning))
+    if unknown:
+        raise SchemaError(f"{vocabulary}: {raw.get('code')}: unknown flag {', '.join(unknown)} "
+                          f"(known: {', '.join(Meaning)})")
+    return Term(str(raw["code"]), str(raw.get("label", raw["code"])),
+                frozenset(Meaning(k) for k, v in flags.items() if v is True))
+
+
 def load_schema(directory: Path | None = None) -> Schema:
     """Read and cross-check every declaration under `directory` (default: the shipped one)."""
     return _load_schema(str(directory or schemas_dir()))
@@ -334,13 +373,8 @@ def _load_schema(directory: str) -> Schema:
     vocab_raw = _load_yaml(root / "vocabularies.yaml")
     vocabularies = {}
     for name, body in vocab_raw.items():
-        terms = []
-        for v in body["values"]:
-            if isinstance(v, dict):
-                terms.append(Term(str(v["code"]), str(v.get("label", v["code"])),
-                                  bool(v.get("pending", False))))
-            else:
-                terms.append(Term(str(v), str(v)))
+        terms = [_term(name, v) if isinstance(v, dict) else Term(str(v), str(v))
+                 for v in body["values"]]
         vocabularies[name] = Vocabulary(name, body.get("description", ""), tuple(terms))
     sheets = []
     header_row = int(book.get("header_row", 1))

@@ -90,7 +90,7 @@ class Lookup:
                 continue
             self.groups[sheet] = {str(k): g for k, g in t.groupby("body_id", sort=False)}
         self.policies = _policy_rows(tables.get(names.policies))
-        self.recommendations = recs.by_body(recs.read(tables.get(names.recommendations)))
+        self.recommendations = recs.by_body(recs.read(tables.get(names.recommendations), schema))
         sources = tables.get(names.sources)
         self.sources: dict[str, Any] = {}
         if sources is not None and not sources.empty:

@@ -44,14 +44,12 @@ import pandas as pd
 from matrixbook import xlsx
 from matrixbook.model.context import BuildContext
 from matrixbook.outputs import Output
+from matrixbook.schema import Meaning, Schema
 from matrixbook.values import is_blank as is_missing
 
 FILE_NAME = "interviews.ics"
-IN_CALENDAR = ("Planned", "Confirmed")
-WITHDRAWN = ("Postponed", "Declined", "Cancelled")  # written as STATUS:CANCELLED
-ICS_STATUS = {"Planned": "TENTATIVE", "Confirmed": "CONFIRMED",
-              **dict.fromkeys(WITHDRAWN, "CANCELLED")}
-STATUS_RANK = {"Planned": 0, "Confirmed": 1, **dict.fromkeys(WITHDRAWN, 2)}
+# The event of an interview, by what its status means (vocabularies.yaml): its STATUS and rank.
+TENTATIVE, CONFIRMED, CANCELLED = ("TENTATIVE", 0), ("CONFIRMED", 1), ("CANCELLED", 2)
 RANKS = 3  # SEQUENCE = RANKS × days since SEQUENCE_EPOCH + rank: a later build always outranks
 SEQUENCE_EPOCH = xlsx.FIXED_CREATED.date()
 UID_DOMAIN = "matrixbook.iom-mena"
@@ -89,20 +87,32 @@ def known_zone(name: str) -> ZoneInfo | None:
         return None
 
 
-def calendar_interviews(interviews: pd.DataFrame) -> pd.DataFrame:
+def event_statuses(schema: Schema) -> dict[str, tuple[str, int]]:
+    """The interview statuses that go in the calendar, each with its event STATUS and rank:
+    the withdrawn ones CANCELLED, the pending ones CONFIRMED when confirmed, else TENTATIVE."""
+    out = {}
+    for term in schema.vocabulary("interview_status").terms:
+        if Meaning.WITHDRAWN in term.meanings:
+            out[term.code] = CANCELLED
+        elif Meaning.PENDING in term.meanings:
+            out[term.code] = CONFIRMED if Meaning.CONFIRMED in term.meanings else TENTATIVE
+    return out
+
+
+def calendar_interviews(interviews: pd.DataFrame, statuses: dict[str, Any]) -> pd.DataFrame:
     """The interviews that go in the calendar, in date order: the planned and confirmed ones,
     and the withdrawn ones (written as cancelled events), each only with a date."""
     if interviews.empty:
         return interviews
-    chosen = interviews[interviews["status"].isin(ICS_STATUS) & interviews["starts_at"].notna()]
+    chosen = interviews[interviews["status"].isin(statuses) & interviews["starts_at"].notna()]
     return chosen.sort_values(["starts_at", "interview_id"], kind="stable")
 
 
-def sequence(status: str, today: date | None) -> int:
-    """The event's SEQUENCE: from the build's date and the status (rule in the module
+def sequence(rank: int, today: date | None) -> int:
+    """The event's SEQUENCE: from the build's date and the status's rank (rule in the module
     docstring), so it is the same in every build of the same workbook on the same day."""
     days = max((today - SEQUENCE_EPOCH).days, 0) if today else 0
-    return RANKS * days + STATUS_RANK[status]
+    return RANKS * days + rank
 
 
 def _stamp(today: date | None) -> datetime:
@@ -140,7 +150,8 @@ def build_calendar(ctx: BuildContext) -> icalendar.Calendar:
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", CALENDAR_NAME)
     bodies = ctx.bodies().set_index("body_id").to_dict("index")
-    chosen = calendar_interviews(ctx.tables[ctx.schema.names.interviews])
+    statuses = event_statuses(ctx.schema)
+    chosen = calendar_interviews(ctx.tables[ctx.schema.names.interviews], statuses)
     stamp = _stamp(ctx.today)
     zones: set[str] = set()
     for rec in chosen.itertuples():
@@ -152,10 +163,11 @@ def build_calendar(ctx: BuildContext) -> icalendar.Calendar:
         acronym = body.get("acronym")
         label = rec.body_id if is_missing(acronym) else acronym
         event = icalendar.Event()
-        withdrawn = rec.status in WITHDRAWN
+        ics_status, rank = statuses[rec.status]
+        withdrawn = ics_status == CANCELLED[0]
         event.add("uid", interview_uid(rec.interview_id))
         event.add("dtstamp", stamp)
-        event.add("sequence", sequence(rec.status, ctx.today))
+        event.add("sequence", sequence(rank, ctx.today))
         event.add("dtstart", rec.starts_at.to_pydatetime().replace(tzinfo=tz))
         event.add("dtend", ends_at(rec.starts_at, rec.duration_min).to_pydatetime()
                   .replace(tzinfo=tz))
@@ -166,7 +178,7 @@ def build_calendar(ctx: BuildContext) -> icalendar.Calendar:
             description += (f"\nTime zone: {zone}, which this computer's time-zone database "
                             "does not know: the time is shown as local time, without a zone.")
         event.add("description", description)
-        event.add("status", ICS_STATUS[rec.status])
+        event.add("status", ics_status)
         if withdrawn:  # the slot is free again, also in clients that ignore STATUS
             event.add("transp", "TRANSPARENT")
         event.add("categories", ["Key-informant interview"])

@@ -25,9 +25,8 @@ from matrixbook.model import interviews as calendar
 from matrixbook.model.context import BuildContext
 from matrixbook.model.periods import collection_period
 from matrixbook.outputs import Output
-from matrixbook.schema import Schema
+from matrixbook.schema import Meaning, Schema
 
-DONE_SOURCES = ("Collected", "Reviewed")
 NO_DUE_DATE = "No due date"
 
 
@@ -57,10 +56,11 @@ def _phases(schema: Schema, plan: pd.DataFrame) -> list[dict[str, str]]:
     return out
 
 
-def _deliverables(plan: pd.DataFrame) -> list[dict[str, str]]:
+def _deliverables(schema: Schema, plan: pd.DataFrame) -> list[dict[str, str]]:
     if plan is None or plan.empty:
         return []
-    rows = plan[plan["item_type"] == "Deliverable"].sort_values(["end_date", "task_id"])
+    deliverable = schema.codes("workplan_item_types", Meaning.DELIVERABLE)
+    rows = plan[plan["item_type"].isin(deliverable)].sort_values(["end_date", "task_id"])
     return [{"id": as_text(r.task_id), "task": as_text(r.task), "due": day(r.end_date),
              "status": as_text(r.status), "approved": day(r.get("approval_date")) or "–"}
             for _, r in rows.iterrows()]
@@ -174,7 +174,7 @@ def report_content(ctx: BuildContext) -> dict[str, Any]:
     entities = _body_rows(schema, tables.get(names.entities), "entity_id", "entity_type")
     dialogues = _body_rows(schema, tables.get(names.dialogues), "dialogue_id", "dialogue_type")
     interview_counts = _interviews(schema, tables, bodies)
-    deliverables = _deliverables(tables.get(names.workplan))
+    deliverables = _deliverables(schema, tables.get(names.workplan))
     collection_counts = _collection(schema, tables)
     return {
         "counts": {
@@ -183,7 +183,7 @@ def report_content(ctx: BuildContext) -> dict[str, Any]:
             "themes": len(schema.vocabulary("themes").codes),
             "sources": 0 if sources is None else len(sources),
             "sources_done": 0 if sources is None else int(sources["status"].isin(
-                DONE_SOURCES).sum()),
+                schema.codes("collection_status", Meaning.DONE)).sum()),
             "interviews": 0 if interviews is None else len(interviews),
         },
         "period": {"start": day(period[0]), "end": day(period[1])} if period else None,

@@ -31,7 +31,7 @@ from matrixbook.model import memberships, relevance
 from matrixbook.model import recommendations as recs
 from matrixbook.model.context import BuildContext
 from matrixbook.outputs import Output
-from matrixbook.schema import Schema, SheetNames
+from matrixbook.schema import Meaning, Schema
 
 # The focus of the terms of reference: first in every list, whatever the vocabulary's order.
 FOCUS_THEMES = ("Climate action and mobility", "Data")
@@ -300,9 +300,10 @@ def _alignment_totals(schema: Schema, items: list[recs.Recommendation]) -> list[
 def _summary(counts: dict[str, int], bodies: list[dict[str, Any]], order: list[str],
              levels: dict[tuple[str, str], dict[str, Any]], tables: dict[str, pd.DataFrame],
              items: list[recs.Recommendation], labels: dict[str, str],
-             names: SheetNames) -> dict[str, Any]:
+             schema: Schema) -> dict[str, Any]:
     """The executive summary, every sentence from the data: no placeholder."""
     ent, dlg = counts["entities"], counts["dialogues"]
+    names = schema.names
     policies = tables.get(names.policies)
     n_pol = 0 if policies is None else int(policies["policy_id"].notna().sum())
     n_climate = 0 if policies is None or policies.empty else int(
@@ -311,8 +312,9 @@ def _summary(counts: dict[str, int], bodies: list[dict[str, Any]], order: list[s
     n_src = 0 if sources is None else int(sources["source_id"].notna().sum())
     interviews = tables.get(names.interviews)
     n_int = 0 if interviews is None else int(interviews["interview_id"].notna().sum())
+    done = schema.codes("interview_status", Meaning.DONE)
     n_done = 0 if interviews is None or interviews.empty else int(
-        (interviews["status"] == "Done").sum())
+        interviews["status"].isin(done).sum())
     mapped = (f"The mapping covers {_count(ent, 'regional entity', 'regional entities')} and "
               f"{_count(dlg, 'inter-regional dialogue')} that shape migration governance in "
               f"the Middle East and North Africa, across {_count(counts['themes'], 'theme')}. "
@@ -385,7 +387,7 @@ def _summary(counts: dict[str, int], bodies: list[dict[str, Any]], order: list[s
                  + (":" if top else "."))
     if not items:
         recs_text = "No recommendation has been recorded yet."
-    drafts = sum(1 for r in items if r.status == "Draft")
+    drafts = sum(1 for r in items if r.draft)
     return {
         "paragraphs": [mapped, coverage, high_text, gaps_text],
         "recommendations_intro": recs_text,
@@ -409,7 +411,7 @@ def report_content(schema: Schema, tables: dict[str, pd.DataFrame],
     overlap_rows, rule = overlaps(schema, tables, bodies, on)
     rows = _rows(bodies)
     labels = {as_text(b["body_id"]): _label(b) for b in rows}
-    items = recs.read(tables.get(schema.names.recommendations))
+    items = recs.read(tables.get(schema.names.recommendations), schema)
     rec_rows = [_recommendation(r, labels, schema) for r in items]
     themes_of = {r.id: r.themes for r in items}
     counts = {
@@ -423,7 +425,7 @@ def report_content(schema: Schema, tables: dict[str, pd.DataFrame],
     }
     return {
         "counts": counts,
-        "summary": _summary(counts, rows, order, levels, tables, items, labels, schema.names),
+        "summary": _summary(counts, rows, order, levels, tables, items, labels, schema),
         "theme_names": order,
         "matrix": _matrix(rows, order, levels),
         "legend": [{"level": lv.code, "fill": lv.hex, "shown": lv.label}

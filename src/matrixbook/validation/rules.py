@@ -28,7 +28,7 @@ from matrixbook.report.catalogue import (
     NOT_A_DELIVERABLE,
     OUTSIDE_COLLECTION_PERIOD,
 )
-from matrixbook.schema import Schema
+from matrixbook.schema import Meaning, Schema
 from matrixbook.values import is_blank
 
 
@@ -98,11 +98,13 @@ def task_after_deadline(ctx: Context) -> list[Finding]:
     ends = dict(zip(t["task_id"], t["end_date"], strict=False))
     kinds = dict(zip(t["task_id"], t["item_type"], strict=False))
     out = []
-    for row, rec in t[t["deliverable_id"].notna() & (t["status"] != "Cancelled")].iterrows():
+    dropped = ctx.schema.codes("workplan_status", Meaning.DROPPED)
+    deliverable = ctx.schema.codes("workplan_item_types", Meaning.DELIVERABLE)
+    for row, rec in t[t["deliverable_id"].notna() & ~t["status"].isin(dropped)].iterrows():
         target = rec.deliverable_id
         if target not in ends:
             continue  # an unknown ID is reported by the reference check
-        if kinds.get(target) != "Deliverable":
+        if kinds.get(target) not in deliverable:
             out.append(ctx.finding(
                 NOT_A_DELIVERABLE, workplan, "deliverable_id", row,
                 f"{target} is a {kinds.get(target) or 'row'}, not a Deliverable. Name the Task "
@@ -126,7 +128,8 @@ def interview_dates(ctx: Context) -> list[Finding]:
         return []
     out = []
     period = collection_period(ctx)
-    scheduled = t["status"].isin(["Planned", "Confirmed", "Done"])
+    done = ctx.schema.codes("interview_status", Meaning.DONE)
+    scheduled = t["status"].isin(ctx.schema.codes("interview_status", Meaning.PENDING) + done)
     for row, rec in t[scheduled & t["starts_at"].isna()].iterrows():
         if ctx.was_unreadable(interviews, row, "starts_at"):
             continue
@@ -135,7 +138,7 @@ def interview_dates(ctx: Context) -> list[Finding]:
             f"The interview is marked {rec.status} but has no date and time. Type when it "
             "takes (or took) place, e.g. 2025-08-26 10:00.", None))
     consented = t["consent"].fillna(False).astype(bool)
-    for row, rec in t[(t["status"] == "Done") & ~consented].iterrows():
+    for row, rec in t[t["status"].isin(done) & ~consented].iterrows():
         out.append(ctx.finding(
             DONE_WITHOUT_CONSENT, interviews, "consent", row,
             "The interview is marked Done but consent is not recorded. Type Yes once the "
@@ -143,7 +146,8 @@ def interview_dates(ctx: Context) -> list[Finding]:
             else None))
     if period is not None:
         start, end = period
-        dated = t[t["starts_at"].notna() & ~t["status"].isin(["Cancelled", "Declined"])]
+        dropped = ctx.schema.codes("interview_status", Meaning.DROPPED)
+        dated = t[t["starts_at"].notna() & ~t["status"].isin(dropped)]
         outside = dated[(dated["starts_at"].dt.normalize() < start)
                         | (dated["starts_at"].dt.normalize() > end)]
         for row, rec in outside.iterrows():
@@ -178,7 +182,7 @@ def interviewer_clash(ctx: Context) -> list[Finding]:
     if t.empty:
         return []
     live = t[t["starts_at"].notna() & t["interviewer"].notna()
-             & ~t["status"].isin(["Cancelled", "Declined", "Postponed"])].copy()
+             & ~t["status"].isin(ctx.schema.codes("interview_status", Meaning.WITHDRAWN))].copy()
     if live.empty:
         return []
     live["start_utc"] = _utc(live["starts_at"], live["time_zone"])

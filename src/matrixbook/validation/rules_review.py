@@ -24,6 +24,7 @@ from matrixbook.report.catalogue import (
 from matrixbook.report.catalogue import (
     RETIRED_COLUMN as RETIRED_TEXT,
 )
+from matrixbook.schema import Meaning
 from matrixbook.validation.rules import Context, rule
 from matrixbook.values import is_blank
 
@@ -40,7 +41,8 @@ def open_comments(ctx: Context) -> list[Finding]:
     if t.empty:
         return []
     out = []
-    for row, rec in t[t["status"] == "Open"].iterrows():
+    open_codes = ctx.schema.codes("comment_status", Meaning.OPEN)
+    for row, rec in t[t["status"].isin(open_codes)].iterrows():
         about = as_words(rec.deliverable, rec.body_id)
         out.append(ctx.finding(
             OPEN_COMMENT, review, "status", row,
@@ -61,12 +63,13 @@ def draft_rows(ctx: Context) -> list[Finding]:
         return []
     out = []
     names = ctx.schema.names
+    drafts = ctx.schema.codes("review_status", Meaning.DRAFT)
     for sheet, key, noun in ((names.recommendations, "recommendation_id", "recommendation"),
                              (names.strategy, "section_id", "strategy section")):
         t = ctx.tables[sheet]
         if t.empty:
             continue
-        for row, rec in t[t["status"] == "Draft"].iterrows():
+        for row, rec in t[t["status"].isin(drafts)].iterrows():
             out.append(ctx.finding(
                 DRAFT_IN_FINAL, sheet,
                 "status", row,

@@ -32,6 +32,7 @@ from matrixbook.outputs.workplan.common import (
     sheet_title,
     source_line,
 )
+from matrixbook.schema import Meaning
 from matrixbook.values import is_blank as is_missing
 
 INTERVIEW_STATUS_FILL = {
@@ -43,8 +44,6 @@ INTERVIEW_STATUS_FILL = {
     "Declined": xlsx.TINTS["grey"],
     "Cancelled": xlsx.TINTS["grey"],
 }
-HELD_OR_SCHEDULED = ("Planned", "Confirmed", "Done")
-STILL_TO_COLLECT = ("To collect", "Requested")
 SHEET = "Interviews"  # this output's own sheet (the calendar), not the workbook's
 NO_INTERVIEW = "No interview yet"
 NONE_SCHEDULED = "No interview planned or held yet"
@@ -222,6 +221,9 @@ def _write_interview(ws: Worksheet, f: xlsx.Formats, row: int, rec: Any, fields:
 def interview_counts(ctx: BuildContext) -> pd.DataFrame:
     """One row per body (entities, then dialogues): interviews per status, total and flag."""
     statuses = list(ctx.schema.vocabulary("interview_status").codes)
+    # Held or scheduled: the statuses that mean done or pending (vocabularies.yaml).
+    held_or_scheduled = (ctx.schema.codes("interview_status", Meaning.PENDING)
+                         + ctx.schema.codes("interview_status", Meaning.DONE))
     table = ctx.tables[ctx.schema.names.interviews]
     bodies = ctx.bodies()
     counts = pd.crosstab(table["body_id"], table["status"]) if not table.empty else None
@@ -233,7 +235,7 @@ def interview_counts(ctx: BuildContext) -> pd.DataFrame:
             has = counts is not None and body.body_id in counts.index and s in counts.columns
             rec[s] = int(counts.loc[body.body_id, s]) if has else 0
         rec["Total"] = sum(rec[s] for s in statuses)
-        held = sum(rec[s] for s in HELD_OR_SCHEDULED)
+        held = sum(rec[s] for s in held_or_scheduled)
         rec["flag"] = NO_INTERVIEW if rec["Total"] == 0 else (NONE_SCHEDULED if held == 0
                                                              else "")
         rows.append(rec)
