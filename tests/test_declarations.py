@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import shutil
+from datetime import timedelta
 from pathlib import Path
 
 import openpyxl
@@ -12,6 +13,7 @@ import pytest
 import yaml
 
 from conftest import REPO
+from matrixbook.model.interviews import Timing
 from matrixbook.newbook import write_workbook
 from matrixbook.outputs.calendar import event_statuses
 from matrixbook.outputs.review_log import STATUS_FILL
@@ -130,3 +132,40 @@ def test_the_colours_of_the_outputs_name_terms_of_their_vocabulary(
     """Colours and markers stay keyed by term (they are layout); a term renamed in the yaml
     must not leave its colour behind."""
     assert set(keys) <= schema.vocabulary(vocabulary).code_set
+
+
+# --- column defaults: what an empty cell is read as -------------------------------------------
+
+def test_the_interview_defaults_are_declared_on_their_columns(schema: Schema) -> None:
+    sheet = schema.sheet(schema.names.interviews)
+    assert (sheet.column("time_zone").default, sheet.column("duration_min").default) == (
+        "Africa/Cairo", 60)
+    assert Timing.of(schema) == Timing("Africa/Cairo", 60)
+
+
+@pytest.mark.parametrize(("edit", "message"), [
+    ("default: Africa/Cairo", "Time zone: default 'Europe/Paris' is not in time_zones"),
+    ("default: 60", "Duration \\(minutes\\): default 5 is outside 10..480"),
+])
+def test_a_default_the_column_would_refuse_is_refused(tmp_path: Path, edit: str,
+                                                       message: str) -> None:
+    wrong = edit.replace("Africa/Cairo", "Europe/Paris").replace("60", "5")
+    with pytest.raises(SchemaError, match=message):
+        load_schema(schema_copy(tmp_path, {edit: wrong}))
+
+
+@pytest.mark.parametrize(("default", "clash"), [(60, False), (90, True)])
+def test_the_clash_check_reads_an_empty_duration_as_the_declared_default(
+        tmp_path: Path, default: int, clash: bool) -> None:
+    """Two interviews of one interviewer 75 minutes apart, durations empty: they overlap only
+    when an empty duration means more than 75 minutes."""
+    schema = load_schema(schema_copy(tmp_path, {"default: 60": f"default: {default}"}))
+    rows = load_seed(seed_dir(), schema)
+    first, second = rows[schema.names.interviews][:2]
+    second.update({"Interviewer": first["Interviewer"], "Time zone": first["Time zone"],
+                   "Date and time": first["Date and time"] + timedelta(minutes=75)})
+    first["Duration (minutes)"] = second["Duration (minutes)"] = None
+    path = write_workbook(tmp_path / "clash.xlsx", schema, rows)
+    found = [f.row for f in check_workbook(path, schema).report.findings
+             if f.rule == "interviewer-clash"]
+    assert found == ([3] if clash else [])

@@ -140,6 +140,9 @@ class Column:
     example: str | None = None
     # A status column: the date column (field) after which a pending status is out of date.
     pending_until: str | None = None
+    # What an empty cell is read as (an interview's Time zone, its Duration); the cell itself
+    # stays empty: the default is applied where the value is used.
+    default: Any = None
 
     @property
     def is_list(self) -> bool:
@@ -339,6 +342,7 @@ def _column(sheet: str, raw: dict[str, Any]) -> Column:
             width=float(raw.get("width", 14)),
             example=raw.get("example"),
             pending_until=raw.get("pending_until"),
+            default=raw.get("default"),
         )
     except KeyError as exc:
         raise SchemaError(f"{sheet}: a column lacks {exc}") from exc
@@ -435,10 +439,27 @@ def _cross_check(schema: Schema) -> None:
                 if not schema.vocabulary(vocab).pending_codes:
                     raise SchemaError(f"{sheet.name}.{col.name}: pending_until, but no term of "
                                       f"{vocab!r} is marked pending")
+            if col.default is not None:
+                _check_default(schema, sheet, col)
             for ref in col.references:
                 target = schema.by_name.get(ref.sheet)
                 if target is None or ref.column not in target.by_name:
                     raise SchemaError(f"{sheet.name}.{col.name}: bad reference {ref}")
+
+
+def _check_default(schema: Schema, sheet: Sheet, col: Column) -> None:
+    value, where = col.default, f"{sheet.name}.{col.name}: default {col.default!r}"
+    if col.type not in ("string", "integer") or col.is_list:
+        raise SchemaError(f"{where}: only a string or integer column may have a default")
+    if col.type == "integer" and (not isinstance(value, int) or isinstance(value, bool)):
+        raise SchemaError(f"{where} is not an integer")
+    if col.type == "string" and not isinstance(value, str):
+        raise SchemaError(f"{where} is not text")
+    if col.vocabulary and value not in schema.vocabulary(col.vocabulary).code_set:
+        raise SchemaError(f"{where} is not in {col.vocabulary}")
+    if (col.minimum is not None and value < col.minimum) or (
+            col.maximum is not None and value > col.maximum):
+        raise SchemaError(f"{where} is outside {col.minimum}..{col.maximum}")
 
 
 def schema_json(schema: Schema) -> dict[str, Any]:

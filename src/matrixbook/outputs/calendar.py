@@ -27,13 +27,14 @@ Why it is built the way it is:
   it, the fixed creation date every generated file carries; time-zone components are added in
   sorted order. Two builds of the same workbook are byte-identical.
 - Times are local to the interview's time zone (an explicit TZID with its VTIMEZONE); an
-  empty Time zone cell is read as Africa/Cairo, the seat of the regional office.
+  empty Time zone or Duration cell is read as its column's declared `default`
+  (schemas/sheets/interviews.yaml).
 - The file is internal only: its descriptions carry the interviewee's name and contacts.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -43,6 +44,7 @@ import pandas as pd
 
 from matrixbook import xlsx
 from matrixbook.model.context import BuildContext
+from matrixbook.model.interviews import Timing
 from matrixbook.outputs import Output
 from matrixbook.schema import Meaning, Schema
 from matrixbook.values import is_blank as is_missing
@@ -55,27 +57,11 @@ SEQUENCE_EPOCH = xlsx.FIXED_CREATED.date()
 UID_DOMAIN = "matrixbook.iom-mena"
 PRODID = "-//IOM MENA Regional Office//matrixbook//EN"
 CALENDAR_NAME = "IOM MENA mapping: key-informant interviews"
-DEFAULT_TIME_ZONE = "Africa/Cairo"
-DEFAULT_DURATION_MIN = 60  # the interviewer-clash rule assumes the same length
 
 
 def interview_uid(interview_id: str) -> str:
     """The event UID of an interview: the same in every build, so re-importing updates."""
     return f"{interview_id}@{UID_DOMAIN}"
-
-
-def time_zone_of(value: Any) -> str:
-    """The interview's IANA time zone; an empty cell means Africa/Cairo."""
-    return DEFAULT_TIME_ZONE if is_missing(value) else str(value)
-
-
-def duration_of(value: Any) -> int:
-    """The interview's length in minutes; an empty cell means 60."""
-    return DEFAULT_DURATION_MIN if is_missing(value) else int(value)
-
-
-def ends_at(starts_at: pd.Timestamp, duration: Any) -> pd.Timestamp:
-    return starts_at + timedelta(minutes=duration_of(duration))
 
 
 def known_zone(name: str) -> ZoneInfo | None:
@@ -151,11 +137,12 @@ def build_calendar(ctx: BuildContext) -> icalendar.Calendar:
     cal.add("x-wr-calname", CALENDAR_NAME)
     bodies = ctx.bodies().set_index("body_id").to_dict("index")
     statuses = event_statuses(ctx.schema)
+    timing = Timing.of(ctx.schema)
     chosen = calendar_interviews(ctx.tables[ctx.schema.names.interviews], statuses)
     stamp = _stamp(ctx.today)
     zones: set[str] = set()
     for rec in chosen.itertuples():
-        zone = time_zone_of(rec.time_zone)
+        zone = timing.zone(rec.time_zone)
         tz = known_zone(zone)
         if tz is not None:
             zones.add(zone)
@@ -169,7 +156,7 @@ def build_calendar(ctx: BuildContext) -> icalendar.Calendar:
         event.add("dtstamp", stamp)
         event.add("sequence", sequence(rank, ctx.today))
         event.add("dtstart", rec.starts_at.to_pydatetime().replace(tzinfo=tz))
-        event.add("dtend", ends_at(rec.starts_at, rec.duration_min).to_pydatetime()
+        event.add("dtend", timing.ends_at(rec.starts_at, rec.duration_min).to_pydatetime()
                   .replace(tzinfo=tz))
         kind = f"{rec.status} interview" if withdrawn else "Interview"
         event.add("summary", f"{kind}: {label} — {rec.organisation}")

@@ -14,6 +14,7 @@ from datetime import date
 
 import pandas as pd
 
+from matrixbook.model.interviews import Timing
 from matrixbook.model.periods import collection_period
 from matrixbook.reading import Book
 from matrixbook.report import Finding
@@ -159,17 +160,14 @@ def interview_dates(ctx: Context) -> list[Finding]:
     return out
 
 
-DEFAULT_TIME_ZONE = "Africa/Cairo"  # IOM's MENA regional office; an empty Time zone means it
-
-
-def _utc(starts: pd.Series, zones: pd.Series) -> pd.Series:
-    """Local interview times to UTC, each in its own time zone."""
+def _utc(starts: pd.Series, zones: pd.Series, timing: Timing) -> pd.Series:
+    """Local interview times to UTC, each in its own time zone (empty: the declared default)."""
     out = pd.Series(pd.NaT, index=starts.index, dtype="datetime64[ns, UTC]")
-    for zone, idx in starts.groupby(zones.fillna(DEFAULT_TIME_ZONE)).groups.items():
+    for zone, idx in starts.groupby(zones.fillna(timing.time_zone)).groups.items():
         try:
             local = starts.loc[idx].dt.tz_localize(zone, ambiguous="NaT", nonexistent="NaT")
         except Exception:  # an unknown zone was reported by the vocabulary check
-            local = starts.loc[idx].dt.tz_localize(DEFAULT_TIME_ZONE)
+            local = starts.loc[idx].dt.tz_localize(timing.time_zone)
         out.loc[idx] = local.dt.tz_convert("UTC")
     return out
 
@@ -185,9 +183,10 @@ def interviewer_clash(ctx: Context) -> list[Finding]:
              & ~t["status"].isin(ctx.schema.codes("interview_status", Meaning.WITHDRAWN))].copy()
     if live.empty:
         return []
-    live["start_utc"] = _utc(live["starts_at"], live["time_zone"])
+    timing = Timing.of(ctx.schema)
+    live["start_utc"] = _utc(live["starts_at"], live["time_zone"], timing)
     live["end_utc"] = live["start_utc"] + pd.to_timedelta(
-        live["duration_min"].fillna(60).astype(int), unit="m")
+        live["duration_min"].fillna(timing.duration_min).astype(int), unit="m")
     live["who"] = live["interviewer"].str.strip().str.casefold()
     live = live.sort_values(["who", "start_utc"], kind="stable")
     data = ctx.book.sheets[interviews]

@@ -13,12 +13,6 @@ from xlsxwriter.worksheet import Worksheet
 from matrixbook import xlsx
 from matrixbook.model import interviews as interview_calendar
 from matrixbook.model.context import BuildContext
-from matrixbook.outputs.calendar import (
-    DEFAULT_DURATION_MIN,
-    DEFAULT_TIME_ZONE,
-    ends_at,
-    time_zone_of,
-)
 from matrixbook.outputs.workplan.common import (
     CENTRE,
     LATE_FILL,
@@ -113,11 +107,12 @@ def write_interviews(wb: xlsxwriter.Workbook, f: xlsx.Formats, ctx: BuildContext
     sheet = ctx.schema.sheet(ctx.schema.names.interviews)
     table = ctx.tables[sheet.name]
     bodies = bodies_by_id(ctx)
+    timing = interview_calendar.Timing.of(ctx.schema)
     lines = [
         source_line(ctx),
         "Times are local to each interview's time zone; where the Time zone cell is empty, "
-        f"{DEFAULT_TIME_ZONE} is assumed, and an empty duration is read as "
-        f"{DEFAULT_DURATION_MIN} minutes. " + period_line(ctx),
+        f"{timing.time_zone} is assumed, and an empty duration is read as "
+        f"{timing.duration_min} minutes. " + period_line(ctx),
     ]
     sheet_title(ws, f, "Interview calendar", lines)
     contacts = [fd for fd in CONTACT_FIELDS if fd in table.columns]
@@ -155,7 +150,7 @@ def write_interviews(wb: xlsxwriter.Workbook, f: xlsx.Formats, ctx: BuildContext
         if day != previous_day:
             band = not band
             previous_day = day
-        _write_interview(ws, f, row, rec, fields, bodies, band)
+        _write_interview(ws, f, row, rec, fields, bodies, band, timing)
         row += 1
     if not undated.empty:
         ws.write_string(row, 0, "Not yet scheduled", f(bold=True, italic=True,
@@ -164,7 +159,7 @@ def write_interviews(wb: xlsxwriter.Workbook, f: xlsx.Formats, ctx: BuildContext
             ws.write_blank(row, c, None, f(bg_color=xlsx.TINTS["grey"]))
         row += 1
         for rec in undated.itertuples():
-            _write_interview(ws, f, row, rec, fields, bodies, False)
+            _write_interview(ws, f, row, rec, fields, bodies, False, timing)
             row += 1
     ws.freeze_panes(INTERVIEW_HEADER_ROWS, 0)
     if row > INTERVIEW_HEADER_ROWS:
@@ -180,16 +175,17 @@ def _contact(rec: Any) -> str:
 
 
 def _write_interview(ws: Worksheet, f: xlsx.Formats, row: int, rec: Any, fields: list[str],
-                     bodies: dict[str, dict[str, Any]], band: bool) -> None:
+                     bodies: dict[str, dict[str, Any]], band: bool,
+                     timing: interview_calendar.Timing) -> None:
     base = {"bg_color": xlsx.BAND} if band else {}
     if pd.notna(rec.starts_at):
         start = rec.starts_at.to_pydatetime()
         ws.write_datetime(row, 0, start, f(num_format="ddd d mmm yyyy", bold=True,
                                            align="left", **base))
         ws.write_datetime(row, 1, start, f(num_format="hh:mm", **CENTRE, **base))
-        ws.write_datetime(row, 2, ends_at(rec.starts_at, rec.duration_min).to_pydatetime(),
+        ws.write_datetime(row, 2, timing.ends_at(rec.starts_at, rec.duration_min).to_pydatetime(),
                           f(num_format="hh:mm", **CENTRE, **base))
-        ws.write_string(row, 3, time_zone_of(rec.time_zone), f(text_wrap=True, **PAD, **base))
+        ws.write_string(row, 3, timing.zone(rec.time_zone), f(text_wrap=True, **PAD, **base))
     else:
         for c in range(4):
             ws.write_blank(row, c, None, f(**base))
@@ -205,7 +201,7 @@ def _write_interview(ws: Worksheet, f: xlsx.Formats, row: int, rec: Any, fields:
         else:
             fmt = f(text_wrap=True, **PAD, **base)
         xlsx.write_value(ws, row, c, value, fmt)
-    texts = [(time_zone_of(rec.time_zone), TIME_ZONE_WIDTH),
+    texts = [(timing.zone(rec.time_zone), TIME_ZONE_WIDTH),
              (acronym_of(bodies, rec.body_id), INTERVIEW_WIDTHS["body_id"])]
     for fd in ("organisation", "role", "topics"):
         text = getattr(rec, fd)
