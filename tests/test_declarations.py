@@ -4,6 +4,7 @@ and the CLIMB mapping come from the yaml, so changing them there changes the too
 from __future__ import annotations
 
 import importlib
+import re
 import shutil
 from datetime import timedelta
 from pathlib import Path
@@ -21,6 +22,7 @@ from matrixbook.outputs.workplan.interviews import INTERVIEW_STATUS_FILL
 from matrixbook.outputs.workplan.schedule import MARKERS, STATUS_COLOUR, PlanTerms
 from matrixbook.resources import seed_dir
 from matrixbook.schema import Meaning, Schema, SchemaError, load_schema
+from matrixbook.schema_climb import ClimbMapping
 from matrixbook.seed import load_about, load_seed
 from matrixbook.validation import check_workbook
 
@@ -169,3 +171,58 @@ def test_the_clash_check_reads_an_empty_duration_as_the_declared_default(
     found = [f.row for f in check_workbook(path, schema).report.findings
              if f.rule == "interviewer-clash"]
     assert found == ([3] if clash else [])
+
+
+# --- the CLIMB mapping: typed, and never restating the Policies sheet --------------------------
+
+def test_the_climb_mapping_is_typed_and_takes_its_checks_from_the_policies_sheet(
+        schema: Schema) -> None:
+    assert isinstance(schema.climb, ClimbMapping) and "climb" not in schema.extra
+    by_label = {c.label: c for c in schema.climb.columns}
+    policies = schema.sheet(schema.names.policies)
+    assert by_label["Record ID"].pattern == policies.column("policy_id").pattern
+    assert (by_label["Year adopted"].minimum, by_label["Year adopted"].maximum) == (
+        policies.column("year_adopted").minimum, policies.column("year_adopted").maximum)
+    assert [(n.field, n.name, n.rule) for n in schema.climb.needs] == [
+        ("source_url", "Source URL", "climb-no-source"),
+        ("date_accessed", "Date accessed", "climb-no-date-accessed"),
+        ("provisions", "Relevant provisions", "climb-no-provisions"),
+        ("mobility_types", "Mobility types", "climb-no-mobility-type")]
+
+
+def test_a_policy_id_pattern_changed_in_the_policies_sheet_reaches_the_export(
+        tmp_path: Path) -> None:
+    schema = load_schema(schema_copy(tmp_path, {"'^POL-[0-9]{3,6}$'": "'^POL-[0-9]{4}$'"}))
+    assert {c.label: c for c in schema.climb.columns}["Record ID"].pattern == "^POL-[0-9]{4}$"
+
+
+@pytest.mark.parametrize(("edit", "message"), [
+    ({"{label: Record ID, source: policy_id, type: string, required: true,":
+      "{label: Record ID, source: policy_id, type: string, required: true, pattern: '^P$',"},
+     "Record ID: pattern is declared by Policies.Policy ID; do not repeat it here"),
+    ({"source: year_adopted, type: integer, required: true,":
+      "source: year_adopted, type: integer, required: true, min: 1945, max: 2100,"},
+     "Year adopted: min, max is declared by Policies.Year adopted"),
+    ({"rule: climb-no-provisions": "rule: climb-no-text"},
+     "need provisions: no rule 'climb-no-text'"),
+])
+def test_a_climb_declaration_that_repeats_or_misnames_is_refused(
+        tmp_path: Path, edit: dict[str, str], message: str) -> None:
+    with pytest.raises(SchemaError, match=re.escape(message)):
+        load_schema(schema_copy(tmp_path, edit))
+
+
+def test_the_hint_of_a_need_is_the_end_of_its_finding(tmp_path: Path) -> None:
+    """Change a hint in climb.yaml: validate says the new words."""
+    hint = "Copy the provisions from the official gazette."
+    declared = ("Type the article and an excerpt of the provisions that govern human mobility, "
+                "e.g.\n      Art. 16: ...")
+    schema = load_schema(schema_copy(tmp_path, {declared: hint}))
+    rows = load_seed(seed_dir(), schema)
+    policies = rows[schema.names.policies]
+    at = next(i for i, rec in enumerate(policies) if rec.get("Climate context"))
+    policies[at]["Relevant provisions"] = None
+    path = write_workbook(tmp_path / "hint.xlsx", schema, rows)
+    found = [f for f in check_workbook(path, schema).report.findings
+             if f.rule == "climb-no-provisions" and f.row == at + 2]
+    assert len(found) == 1 and found[0].message.endswith(hint)

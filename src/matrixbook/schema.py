@@ -7,16 +7,19 @@ new workbook, the data dictionary, the audience filter and the output columns.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from matrixbook.resources import schemas_dir
+
+if TYPE_CHECKING:
+    from matrixbook.schema_climb import ClimbMapping
 
 COLUMN_TYPES = ("string", "integer", "number", "date", "boolean", "list")
 AUDIENCES = ("internal", "external")
@@ -233,6 +236,7 @@ class Schema:
     vocabularies: dict[str, Vocabulary] = field(default_factory=dict)
     extra_country_codes: dict[str, str] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
+    climb: ClimbMapping | None = None  # climb.yaml (matrixbook.schema_climb)
 
     @cached_property
     def by_name(self) -> dict[str, Sheet]:
@@ -391,7 +395,7 @@ def _load_schema(directory: str) -> Schema:
         )
     extra = {k: v for k, v in book.items() if k not in {"version", "title", "separator", "sheets"}}
     for path in sorted(root.glob("*.yaml")):
-        if path.name not in {"workbook.yaml", "vocabularies.yaml"}:
+        if path.name not in {"workbook.yaml", "vocabularies.yaml", "climb.yaml"}:
             extra[path.stem] = _load_yaml(path)
     schema = Schema(
         version=str(book["version"]),
@@ -404,6 +408,10 @@ def _load_schema(directory: str) -> Schema:
         extra=extra,
     )
     _cross_check(schema)
+    if (root / "climb.yaml").exists():
+        from matrixbook.schema_climb import parse_mapping
+
+        schema = replace(schema, climb=parse_mapping(_load_yaml(root / "climb.yaml"), schema))
     return schema
 
 

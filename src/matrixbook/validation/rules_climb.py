@@ -27,37 +27,18 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from matrixbook.model.climb import CLIMB_NEEDS, ClimbMapping, climate_policies, load_mapping
+from matrixbook.model.climb import ClimbMapping, climate_policies, load_mapping
 from matrixbook.model.coverage import MemberLookup, adoption_days
 from matrixbook.model.memberships import Doubt, DoubtKind, to_day
-from matrixbook.report import Finding
+from matrixbook.report import Finding, rule_of
 from matrixbook.report.catalogue import (
     CLIMB_NO_CONTEXT,
     CLIMB_NO_COUNTRIES,
-    CLIMB_NO_DATE_ACCESSED,
     CLIMB_NO_LANGUAGE,
-    CLIMB_NO_MOBILITY_TYPE,
-    CLIMB_NO_PROVISIONS,
-    CLIMB_NO_SOURCE,
     CLIMB_UNDATED_MEMBERSHIP,
 )
 from matrixbook.validation.rules import Context, rule
 from matrixbook.values import blank_mask
-
-_RULES = {
-    "source_url": CLIMB_NO_SOURCE,
-    "date_accessed": CLIMB_NO_DATE_ACCESSED,
-    "provisions": CLIMB_NO_PROVISIONS,
-    "mobility_types": CLIMB_NO_MOBILITY_TYPE,
-}
-_HOW = {
-    "source_url": "Type the address where the text can be read, starting with https://.",
-    "date_accessed": "Type the date the Source URL was consulted, e.g. 2025-08-20.",
-    "provisions": "Type the article and an excerpt of the provisions that govern human "
-                  "mobility, e.g. Art. 16: ...",
-    "mobility_types": "Pick the forms of mobility it governs: Migration, Displacement, Planned "
-                      "relocation, Evacuation, Trapped populations (separated by ;).",
-}
 
 
 @rule
@@ -89,17 +70,18 @@ def climb_readiness(ctx: Context) -> list[Finding]:
                        "would not know the language of the texts. Pick the language of each "
                        "original text (e.g. ar, en, fr)."),
                 item=f"{ids[row]} ({ctx.book.sheets[names.policies].cell('language', row)})"))
-    for field, name in CLIMB_NEEDS:
+    for need in mapping.needs:  # climb.yaml: each field, its rule and its hint
+        field, name = need.field, need.name
         empty = (blank_mask(selected[field]).to_numpy() if field in selected
                  else np.ones(len(selected), dtype=bool))
         for row in selected.index[empty]:
             out.append(ctx.finding(
-                _RULES[field], names.policies, field, row,
+                rule_of(need.rule), names.policies, field, row,
                 f"{_first(ids[row])} has a Climate context, so it goes to CLIMB, but "
-                f"'{name}' is empty: CLIMB cannot take it without it. {_HOW[field]}", None,
+                f"'{name}' is empty: CLIMB cannot take it without it. {need.hint}", None,
                 group=(f"{{n}} policies have a Climate context, so they go to CLIMB, but their "
                        f"'{name}' is empty: {{items}}. CLIMB cannot take them without it. "
-                       f"{_HOW[field]}"),
+                       f"{need.hint}"),
                 item=_item(ctx, ids[row], field, row)))
     if memberships is not None and {"countries", "body_id"} <= set(selected.columns):
         out.extend(_members_found(ctx, selected, ids, memberships, mapping))
