@@ -226,3 +226,11 @@ def test_the_hint_of_a_need_is_the_end_of_its_finding(tmp_path: Path) -> None:
     found = [f for f in check_workbook(path, schema).report.findings
              if f.rule == "climb-no-provisions" and f.row == at + 2]
     assert len(found) == 1 and found[0].message.endswith(hint)
+
+
+def test_a_column_key_the_loader_does_not_know_is_refused(tmp_path: Path) -> None:
+    """A key nothing reads (a typo, or the retired `example`) is an error, not a silent no-op."""
+    root = schema_copy(tmp_path, {"pattern: '^POL-[0-9]{3,6}$', width: 11,":
+                                  "pattern: '^POL-[0-9]{3,6}$', width: 11, example: POL-001,"})
+    with pytest.raises(SchemaError, match="Policies.Policy ID: unknown key example"):
+        load_schema(root)

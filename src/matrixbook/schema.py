@@ -30,21 +30,20 @@ class SchemaError(Exception):
 
 
 class Meaning(StrEnum):
-    """What a term means to the code, declared as a flag on the term in vocabularies.yaml
-    (`{code: Done, done: true}`): code asks for the meaning, never for the word."""
+    """What a term means to the code, declared as a flag on the term (`{code: Done, done:
+    true}`; each flag is explained at the top of vocabularies.yaml): code asks for the meaning,
+    never for the word. PENDING: still ahead (see Column.pending_until)."""
 
-    # Still ahead (Planned, Not started, To collect): once the date its column names
-    # (Column.pending_until) has passed, `validate` asks for an update.
     PENDING = "pending"
-    CONFIRMED = "confirmed"  # agreed with the other side (an interview's time)
-    DONE = "done"  # has happened: an interview held, a task finished, a source in hand
-    DROPPED = "dropped"  # will not happen (declined, cancelled): its dates are no longer checked
-    WITHDRAWN = "withdrawn"  # off the calendar for now or for good: its slot is free
-    DRAFT = "draft"  # text not yet reviewed: not for the final version
-    FINAL = "final"  # text in its final form: outputs need not say where it stands
-    OPEN = "open"  # a review comment still awaiting its response
-    COLLECTION = "collection"  # the workplan phase that is the data-collection period
-    DELIVERABLE = "deliverable"  # a workplan row that is a deliverable of the contract
+    CONFIRMED = "confirmed"
+    DONE = "done"
+    DROPPED = "dropped"
+    WITHDRAWN = "withdrawn"
+    DRAFT = "draft"
+    FINAL = "final"
+    OPEN = "open"
+    COLLECTION = "collection"
+    DELIVERABLE = "deliverable"
 
 
 @dataclass(frozen=True)
@@ -140,7 +139,6 @@ class Column:
     minimum: Any = None
     maximum: Any = None
     width: float = 14
-    example: str | None = None
     # A status column: the date column (field) after which a pending status is out of date.
     pending_until: str | None = None
     # What an empty cell is read as (an interview's Time zone, its Duration); the cell itself
@@ -320,7 +318,16 @@ def _bound(value: Any) -> Any:
     return value
 
 
+COLUMN_KEYS = frozenset({
+    "name", "field", "type", "description", "required", "unique", "vocabulary", "pattern",
+    "references", "audience", "personal", "section", "time", "min", "max", "width",
+    "pending_until", "default"})
+
+
 def _column(sheet: str, raw: dict[str, Any]) -> Column:
+    unknown = sorted(set(raw) - COLUMN_KEYS)
+    if unknown:
+        raise SchemaError(f"{sheet}.{raw.get('name')}: unknown key {', '.join(unknown)}")
     try:
         refs = tuple(
             Reference(*part.strip().split(".", 1))
@@ -344,7 +351,6 @@ def _column(sheet: str, raw: dict[str, Any]) -> Column:
             minimum=_bound(raw.get("min")),
             maximum=_bound(raw.get("max")),
             width=float(raw.get("width", 14)),
-            example=raw.get("example"),
             pending_until=raw.get("pending_until"),
             default=raw.get("default"),
         )
