@@ -35,8 +35,8 @@ from matrixbook.model import memberships, relevance
 from matrixbook.model import recommendations as recs
 from matrixbook.schema import Schema, Sheet
 
-# Sheet of each kind of body, and how a note names its kind (the same words as ctx.bodies()).
-# What a note calls a body, by the id of its sheet (SheetNames).
+# How a note names the kind of a body, by the id of its sheet (SheetNames; the same words as
+# ctx.bodies()).
 KINDS = {"entities": "Regional entity", "dialogues": "Inter-regional dialogue"}
 KIND_WORDS = {"entities": "entity", "dialogues": "dialogue"}
 # Fields the note places itself (title, other names, boxes); every other non-section column of
