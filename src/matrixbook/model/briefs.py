@@ -51,7 +51,7 @@ def _fact_columns(sheet: Sheet, frame: pd.DataFrame) -> list[Any]:
     key = sheet.key_column.field if sheet.key_column else None
     return [c for c in sheet.columns
             if not c.section and not c.internal and c.field in frame.columns
-            and c.field != key and c.field not in _PLACED
+            and c.field != key and c.field not in _PLACED and not c.translation_of
             and not (c.field.startswith(_OTHER_NAMES) and c.field != "name_en")]
 
 
