@@ -53,7 +53,19 @@ RULE_HEX = "BFBFBF"
 PORTRAIT_WIDTH = 17.0  # cm of text on A4 with 2 cm margins
 LANDSCAPE_WIDTH = 26.7  # cm of text on A4 landscape with 1.5 cm margins
 
-TODO = "To be completed."
+
+def T(text: str, **values: str) -> str:
+    """A fixed text of a template, translated when the document is built: `{{ t("...") }}`
+    (matrixbook.documents.translate). `values` are jinja expressions put into the text's
+    {name} places. The text is written in the jinja string with \\u escapes for anything
+    beyond ASCII: docxtpl turns curly quotes inside a tag into straight ones."""
+    literal = "".join(c if 32 <= ord(c) < 127 and c not in '"\\' else
+                      ("\\" + c if c in '"\\' else f"\\u{ord(c):04x}") for c in text)
+    args = "".join(f", {k}={v}" for k, v in values.items())
+    return '{{ t("' + literal + '"' + args + ') }}'
+
+
+TODO = T("To be completed.")
 
 
 # --------------------------------------------------------------------------- low-level helpers
@@ -402,10 +414,10 @@ def _header_footer(section, width_cm: float) -> None:
     footer.style = "Footer text"
     footer.paragraph_format.tab_stops.add_tab_stop(Cm(width_cm), WD_TAB_ALIGNMENT.RIGHT)
     footer.add_run("{{ footer_title }} · {{ audience_label }}"
-                   "{% if internal %} (IOM only, not for distribution){% endif %}"
-                   " · Data as of {{ data_date }}\tPage ")
+                   "{% if internal %} " + T("(IOM only, not for distribution)") + "{% endif %}"
+                   " · " + T("Data as of {date}", date="data_date") + "\t" + T("Page") + " ")
     _field(footer, "PAGE")
-    footer.add_run(" of ")
+    footer.add_run(" " + T("of") + " ")
     _field(footer, "NUMPAGES")
 
 
@@ -470,25 +482,25 @@ def save(doc, path: Path) -> None:
 
 def brief():
     doc = new_document("Briefing note", "One briefing note per regional entity and dialogue")
-    cover(doc, "Briefing note · {{ kind }}", "{{ name }}",
+    cover(doc, T("Briefing note") + " · {{ kind }}", "{{ name }}",
           "{{ acronym }}{% for n in other_names %} · {{ n.value }}{% endfor %}",
-          [("Date of the data", "{{ data_date_long }}"),
-           ("Audience", "{{ audience_label }}{% if internal %}: for IOM staff only, not for "
-                        "distribution{% endif %}"),
-           ("Reference", "{{ id }}")])
-    p(doc, "Key facts", "Heading 2")
+          [(T("Date of the data"), "{{ data_date_long }}"),
+           (T("Audience"), "{{ audience_label }}{% if internal %}: "
+                           + T("for IOM staff only, not for distribution") + "{% endif %}"),
+           (T("Reference"), "{{ id }}")])
+    p(doc, T("Key facts"), "Heading 2")
     key_value_table(doc, [("{{ f.label }}", "{{ f.value }}")], (4.5, PORTRAIT_WIDTH - 4.5),
                     loop="f in facts")
     tag(doc, "{%p if unconfirmed %}")
     p(doc, "")
-    box(doc, "Facts not yet confirmed",
+    box(doc, T("Facts not yet confirmed"),
         ["{%p for fact in unconfirmed %}", "{{ fact }}", "{%p endfor %}",
-         "No source consulted so far confirms these facts: do not cite them as confirmed."],
+         T("No source consulted so far confirms these facts: do not cite them as confirmed.")],
         AMBER_HEX, AMBER_EDGE, PORTRAIT_WIDTH)
     tag(doc, "{%p endif %}")
     tag(doc, "{%p if internal_items %}")
     p(doc, "")
-    box(doc, "For IOM internal use only",
+    box(doc, T("For IOM internal use only"),
         ["{%p for item in internal_items %}", "{{ item.label }}: {{ item.value }}",
          "{%p endfor %}"], INTERNAL_HEX, "CC79A7", PORTRAIT_WIDTH)
     tag(doc, "{%p endif %}")
@@ -504,44 +516,46 @@ def brief():
     tag(doc, "{%p endif %}")
     tag(doc, "{%p endfor %}")
 
-    p(doc, "Member states", "Heading 1")
+    p(doc, T("Member states"), "Heading 1")
     tag(doc, "{%p if members %}")
-    p(doc, "{{ members_summary }} A dash in Period means from the founding or not recorded.",
-      "Table intro")
-    data_table(doc, [("Country", "{{ m.country }}", 3.8), ("Role", "{{ m.role }}", 2.6),
-                     ("Period", "{{ m.period }}", 3.6),
-                     ("Note", "{{ m.note }}", PORTRAIT_WIDTH - 10.0)], "m in members")
+    p(doc, "{{ members_summary }} "
+           + T("A dash in Period means from the founding or not recorded."), "Table intro")
+    data_table(doc, [(T("Country"), "{{ m.country }}", 3.8), (T("Role"), "{{ m.role }}", 2.6),
+                     (T("Period"), "{{ m.period }}", 3.6),
+                     (T("Note"), "{{ m.note }}", PORTRAIT_WIDTH - 10.0)], "m in members")
     tag(doc, "{%p else %}")
     todo_paragraph(doc)
     tag(doc, "{%p endif %}")
 
-    p(doc, "Policies and instruments", "Heading 1")
+    p(doc, T("Policies and instruments"), "Heading 1")
     tag(doc, "{%p if policies %}")
-    p(doc, "Regional instruments adopted by the {{ kind_word }} on migration, climate change "
-           "and disasters.", "Table intro")
+    p(doc, T("Regional instruments adopted by the {kind} on migration, climate change and "
+             "disasters.", kind="kind_word"), "Table intro")
     # Climate context wide enough for "Environmental degradation" to wrap between words.
-    data_table(doc, [("Instrument", "{{ pol.title }}{% if pol.original %} ({{ pol.original }})"
-                                    "{% endif %}", 5.8),
-                     ("Type", "{{ pol.type }}", 2.9), ("Year", "{{ pol.year }}", 1.2),
-                     ("Status", "{{ pol.status }}", 2.3), ("Binding", "{{ pol.binding }}", 1.5),
-                     ("Climate context", "{{ pol.climate }}", PORTRAIT_WIDTH - 13.7)],
+    data_table(doc, [(T("Instrument"), "{{ pol.title }}{% if pol.original %} "
+                                       "({{ pol.original }}){% endif %}", 5.8),
+                     (T("Type"), "{{ pol.type }}", 2.9), (T("Year"), "{{ pol.year }}", 1.2),
+                     (T("Status"), "{{ pol.status }}", 2.3),
+                     (T("Binding"), "{{ pol.binding }}", 1.5),
+                     (T("Climate context"), "{{ pol.climate }}", PORTRAIT_WIDTH - 13.7)],
                "pol in policies")
     tag(doc, "{%p else %}")
     todo_paragraph(doc)
     tag(doc, "{%p endif %}")
 
-    p(doc, "Thematic areas", "Heading 1")
+    p(doc, T("Thematic areas"), "Heading 1")
     tag(doc, "{%p if themes %}")
-    p(doc, "How strongly the {{ kind_word }} works on each theme of the mapping, and the "
-           "evidence.", "Table intro")
-    data_table(doc, [("Theme", "{{ t.theme }}", 4.6),
-                     ("Relevance", "{% cellbg t.fill %}{{ t.relevance }}", 2.2),
-                     ("Evidence", "{{ t.evidence }}", PORTRAIT_WIDTH - 6.8)], "t in themes")
+    p(doc, T("How strongly the {kind} works on each theme of the mapping, and the evidence.",
+             kind="kind_word"), "Table intro")
+    data_table(doc, [(T("Theme"), "{{ th.theme }}", 4.6),
+                     (T("Relevance"), "{% cellbg th.fill %}{{ th.relevance }}", 2.2),
+                     (T("Evidence"), "{{ th.evidence }}", PORTRAIT_WIDTH - 6.8)],
+               "th in themes")
     tag(doc, "{%p else %}")
     todo_paragraph(doc)
     tag(doc, "{%p endif %}")
 
-    p(doc, "Sources", "Heading 1")
+    p(doc, T("Sources"), "Heading 1")
     tag(doc, "{%p if sources %}")
     tag(doc, "{%p for s in sources %}")
     p(doc, "[{{ s.n }}]\t{{ s.text }}.{% if s.url %} {{ s.url }}{% endif %}"
@@ -551,12 +565,14 @@ def brief():
     todo_paragraph(doc)
     tag(doc, "{%p endif %}")
 
-    p(doc, "About this note", "Heading 2")
-    p(doc, "Prepared by IOM from the records of the mapping and the sources listed above, with "
-           "data as of {{ data_date }}. Facts that no source confirms yet are marked “not "
-           "confirmed”.{% if internal %} How this note is produced (IOM only): it is drawn "
-           "from the mapping's records in {{ source_name }}; a correction is made there and "
-           "the note produced again.{% endif %}", "Cover note")
+    p(doc, T("About this note"), "Heading 2")
+    p(doc, T("Prepared by IOM from the records of the mapping and the sources listed above, "
+             "with data as of {date}. Facts that no source confirms yet are marked “not "
+             "confirmed”.", date="data_date")
+      + "{% if internal %} " + T("How this note is produced (IOM only): it is drawn from the "
+                                 "mapping's records in {source}; a correction is made there "
+                                 "and the note produced again.", source="source_name")
+      + "{% endif %}", "Cover note")
     return doc
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from matrixbook import speedups
 from matrixbook.documents.html import html_text, render_html
 from matrixbook.documents.text import long_day
+from matrixbook.documents.translate import CONTEXT, template_t
 from matrixbook.documents.word import docx_bytes, render_docx
 
 Job = tuple[str, str, Mapping[str, Any], str]  # stem, template, context, title
@@ -79,9 +80,12 @@ def write_pairs(ctx: Any, jobs: list[Job]) -> list[Path]:
 def common_context(ctx: Any, title: str) -> dict[str, Any]:
     """What every document's cover and footer show. Dates in the one style of documents
     (`data_date` and `data_date_long` are the same; `data_date_iso` is for file names)."""
-    shown = long_day(ctx.data_date) or ctx.data_date
+    texts = ctx.texts
+    shown = long_day(ctx.data_date, texts) or texts.t(ctx.data_date, CONTEXT)
     publisher = ctx.schema.publisher
     return {
+        "t": template_t(texts),
+        "rtl": texts.language.rtl,
         "properties": document_properties(ctx, title),
         "doc_title": title,
         "footer_title": title,
@@ -89,7 +93,7 @@ def common_context(ctx: Any, title: str) -> dict[str, Any]:
         "data_date_long": shown,
         "data_date_iso": ctx.data_date,
         "audience": ctx.audience,
-        "audience_label": ctx.audience_label,
+        "audience_label": texts.t(ctx.audience_label, CONTEXT),
         "internal": ctx.audience == "internal",
         "source_name": ctx.source_name,
         "organisation": publisher.organisation,

@@ -19,6 +19,7 @@ from matrixbook import speedups
 from matrixbook.documents.html import _line_of, _reason, environment
 from matrixbook.documents.ordering import schema_order
 from matrixbook.documents.templates import find_template
+from matrixbook.documents.translate import TemplateText, translate_docx
 from matrixbook.documents.zipping import deterministic_zip
 from matrixbook.errors import TemplateProblem
 from matrixbook.xlsx import FIXED_CREATED
@@ -39,17 +40,21 @@ def _inspect(path: Path, tpl: Any) -> dict[str, list[str]]:
     return paragraphs_of
 
 
-def _load_template(path: Path) -> tuple[Any, dict[str, list[str]]]:
-    """A fresh DocxTemplate of `path` (docxtpl renders a document only once) and the text of
-    the template's paragraphs, its tags checked."""
+def _load_template(path: Path, t: TemplateText | None = None) -> tuple[Any, dict[str, list[str]]]:
+    """A fresh DocxTemplate of `path` (docxtpl renders a document only once), its fixed texts
+    in t's language, and the text of the template's paragraphs, its tags checked."""
     try:
         if speedups.enabled():
             from matrixbook.speedups import word
 
-            return word.load_template(path, _inspect)
+            if t is None:
+                return word.load_template(path, _inspect)
+            return word.load_template(path, _inspect, lambda data: translate_docx(data, t),
+                                      t.language)
         from docxtpl import DocxTemplate
 
-        tpl = DocxTemplate(io.BytesIO(path.read_bytes()))
+        data = path.read_bytes()
+        tpl = DocxTemplate(io.BytesIO(translate_docx(data, t) if t is not None else data))
         tpl.init_docx()
         return tpl, _inspect(path, tpl)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
@@ -79,7 +84,8 @@ def docx_bytes(name: str, context: Mapping[str, Any], source: Path | None = None
                title: str = "") -> bytes:
     """templates/<name> (Word, docxtpl) rendered, as the bytes render_docx writes."""
     path = find_template(name, source)
-    tpl, paragraphs_of = _load_template(path)
+    t = context.get("t")
+    tpl, paragraphs_of = _load_template(path, t if isinstance(t, TemplateText) else None)
     try:
         tpl.render(dict(context), jinja_env=_docx_environment(speedups.enabled()),
                    autoescape=True)

@@ -19,6 +19,7 @@ class Output:
     description: str
     write: Callable[[BuildContext], list[Path]]
     order: int = 50
+    languages: tuple[str, ...] = ("en",)  # the languages every fixed text of it is written in
 
 
 def discover_outputs() -> list[Output]:
