@@ -46,6 +46,13 @@ def template_t(texts: Any) -> TemplateText:
     return TemplateText(texts)
 
 
+def english_t() -> TemplateText:
+    """The `t` of a template rendered without a language (staff's scripts, tests): English."""
+    from matrixbook.i18n import texts
+
+    return TemplateText(texts("en"))
+
+
 # {{ t("text with \" and \u201c escapes", name=expression, ...) }} as make_templates writes it
 _TAG = re.compile(r'\{\{ t\("((?:[^"\\]|\\.)*)"((?:, \w+=[\w.]+)*)\) \}\}')
 _ARG = re.compile(r", (\w+)=([\w.]+)")

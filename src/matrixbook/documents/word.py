@@ -19,7 +19,7 @@ from matrixbook import speedups
 from matrixbook.documents.html import _line_of, _reason, environment
 from matrixbook.documents.ordering import schema_order
 from matrixbook.documents.templates import find_template
-from matrixbook.documents.translate import TemplateText, translate_docx
+from matrixbook.documents.translate import TemplateText, english_t, translate_docx
 from matrixbook.documents.zipping import deterministic_zip
 from matrixbook.errors import TemplateProblem
 from matrixbook.xlsx import FIXED_CREATED
@@ -40,21 +40,19 @@ def _inspect(path: Path, tpl: Any) -> dict[str, list[str]]:
     return paragraphs_of
 
 
-def _load_template(path: Path, t: TemplateText | None = None) -> tuple[Any, dict[str, list[str]]]:
+def _load_template(path: Path, t: TemplateText) -> tuple[Any, dict[str, list[str]]]:
     """A fresh DocxTemplate of `path` (docxtpl renders a document only once), its fixed texts
     in t's language, and the text of the template's paragraphs, its tags checked."""
     try:
         if speedups.enabled():
             from matrixbook.speedups import word
 
-            if t is None:
-                return word.load_template(path, _inspect)
             return word.load_template(path, _inspect, lambda data: translate_docx(data, t),
                                       t.language)
         from docxtpl import DocxTemplate
 
         data = path.read_bytes()
-        tpl = DocxTemplate(io.BytesIO(translate_docx(data, t) if t is not None else data))
+        tpl = DocxTemplate(io.BytesIO(translate_docx(data, t)))
         tpl.init_docx()
         return tpl, _inspect(path, tpl)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
@@ -85,7 +83,7 @@ def docx_bytes(name: str, context: Mapping[str, Any], source: Path | None = None
     """templates/<name> (Word, docxtpl) rendered, as the bytes render_docx writes."""
     path = find_template(name, source)
     t = context.get("t")
-    tpl, paragraphs_of = _load_template(path, t if isinstance(t, TemplateText) else None)
+    tpl, paragraphs_of = _load_template(path, t if isinstance(t, TemplateText) else english_t())
     try:
         tpl.render(dict(context), jinja_env=_docx_environment(speedups.enabled()),
                    autoescape=True)
@@ -111,7 +109,7 @@ def set_properties(document: Any, title: str, properties: Mapping[str, str]) -> 
     props.author = author
     props.last_modified_by = author
     props.title = title or properties.get("title", "")
-    props.subject = properties.get("subject", "")
+    props.subject = _fit(properties.get("subject", ""))
     props.keywords = properties.get("keywords", "")
     props.category = properties.get("category", "")
     props.comments = properties.get("comments", "")
@@ -123,6 +121,12 @@ def set_properties(document: Any, title: str, properties: Mapping[str, str]) -> 
     for part in document.part.package.parts:
         if str(part.partname) == "/docProps/app.xml":
             _set_company(part, company)
+
+
+def _fit(text: str, limit: int = 255) -> str:
+    """A document property as Word holds it: at most 255 characters (a long French name of a
+    body and its kind do not fit the subject otherwise)."""
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
 def _data_datetime(text: str) -> datetime:

@@ -374,6 +374,11 @@ def country_name(schema: Any, code: str) -> str:
     return label
 
 
+def without_note(code: str, label: str, schema: Any) -> str:
+    """A grouping code's name without the explanation its label carries in brackets."""
+    return _BRACKETED.sub("", label) if code in schema.extra_country_codes else label
+
+
 def country_names(schema: Any) -> dict[str, str]:
     """Code -> name of every country, for outputs that name thousands of them."""
     vocabulary = schema.vocabulary("countries")

@@ -1,0 +1,145 @@
+"""`matrixbook build --lang fr`: every output in French, in out/fr/ by default; the outputs not
+yet written in French are skipped with a notice (or refused by --only); English outputs keep
+their bytes."""
+
+from __future__ import annotations
+
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import docx
+import pytest
+from click.testing import CliRunner, Result
+
+from conftest import MASTER, TODAY
+from matrixbook.api import build
+from matrixbook.cli import cli
+from matrixbook.outputs import discover_outputs
+from test_briefs import html_headings
+
+FRENCH = [o.name for o in discover_outputs() if "fr" in o.languages]
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(cli, list(args))
+
+
+@pytest.fixture(scope="module")
+def french(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One internal French build of the default workbook."""
+    out = tmp_path_factory.mktemp("fr")
+    result = build(MASTER, out, audience="internal", today=date.fromisoformat(TODAY),
+                   lang="fr")
+    assert result.report.ok
+    return out
+
+
+@pytest.fixture(scope="module")
+def english(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("en")
+    build(MASTER, out, audience="internal", today=date.fromisoformat(TODAY), only=FRENCH)
+    return out
+
+
+def word_headings(path: Path) -> list[str]:
+    document = docx.Document(str(path))
+    return [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+
+
+def word_text(path: Path) -> str:
+    with zipfile.ZipFile(path) as z:
+        return "".join(z.read(n).decode("utf-8") for n in z.namelist()
+                       if n.startswith("word/") and n.endswith(".xml"))
+
+
+# --------------------------------------------------------------------------- the command
+
+def test_list_says_which_outputs_are_in_french() -> None:
+    result = run("build", "--list")
+    assert result.exit_code == 0
+    lines = {line.split()[0]: line.split()[2] for line in result.stdout.splitlines()}
+    assert lines["briefs"] == "en,fr"
+    assert all(lines[name] in ("en", "en,fr") for name in lines)
+
+
+def test_french_goes_to_out_fr_by_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                          ) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run("build", str(MASTER), "--lang", "fr", "--only", "briefs", "--today", TODAY)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "fr" / "briefs" / "ENT-LAS.docx").is_file()
+    assert result.stdout.endswith(
+        f"Built 34 file(s) for the internal audience in {Path('out') / 'fr'}.\n")
+    assert not (tmp_path / "out" / "briefs").exists()
+    external = run("build", str(MASTER), "--lang", "fr", "--only", "briefs", "--today", TODAY,
+                   "--audience", "external")
+    assert external.exit_code == 0, external.output
+    assert (tmp_path / "out" / "fr" / "external" / "briefs" / "ENT-LAS.html").is_file()
+
+
+def test_an_output_not_in_french_is_skipped_with_a_notice_or_refused(tmp_path: Path) -> None:
+    english_only = [o.name for o in discover_outputs() if "fr" not in o.languages]
+    if not english_only:
+        pytest.skip("every output is written in French")
+    result = run("build", str(MASTER), "--lang", "fr", "--out", str(tmp_path / "all"),
+                 "--today", TODAY)
+    assert result.exit_code == 0, result.output
+    assert f"Skipped {english_only[0]}: not written in French yet." in result.stderr
+    refused = run("build", str(MASTER), "--lang", "fr", "--out", str(tmp_path / "one"),
+                  "--only", english_only[0])
+    assert refused.exit_code == 2
+    assert refused.stderr == (f"Error: The output '{english_only[0]}' is not written in French "
+                              "yet (matrixbook build --list says which are); build it without "
+                              "--lang fr.\n")
+    assert not (tmp_path / "one").exists()
+
+
+def test_an_unknown_language_is_refused() -> None:
+    result = run("build", str(MASTER), "--lang", "de")
+    assert result.exit_code == 2
+    assert "'de' is not a language matrixbook writes; use one of: en, fr." in result.stderr
+
+
+# --------------------------------------------------------------------------- briefing notes
+
+SECTIONS = ["Mandats, structures de gouvernance et couverture géographique",
+            "Action climatique et mobilité", "Données",
+            "Recommandations pour un positionnement stratégique de l'OIM"]
+
+
+def test_the_las_brief_reads_in_french(french: Path, english: Path) -> None:
+    note = french / "briefs" / "ENT-LAS.docx"
+    document = docx.Document(str(note))
+    title = [p.text for p in document.paragraphs if p.style.name == "Title"]
+    assert title == ["Ligue des États arabes"]
+    found = word_headings(note)
+    for section in SECTIONS:
+        assert section in found
+    # no heading of the English note is left in the French one ("Sources" is French too)
+    english_headings = set(word_headings(english / "briefs" / "ENT-LAS.docx"))
+    assert set(found) & english_headings <= {"Sources"}
+    text = word_text(note)
+    assert "Note d'orientation · Entité régionale" in text
+    assert "Page </w:t>" in text and " sur </w:t>" in text  # Page 2 sur 7
+    assert "Données au 4 décembre 2026" in text
+    assert "Au 3 septembre 2025 : 22 États membres" in text
+    html = french / "briefs" / "ENT-LAS.html"
+    assert set(SECTIONS) <= set(html_headings(html))
+    assert set(html_headings(html)) & set(html_headings(english / "briefs" / "ENT-LAS.html")) \
+        <= {"Sources"}
+    page = html.read_text(encoding="utf-8")
+    assert '<html lang="fr">' in page
+    assert "<h1>Ligue des États arabes</h1>" in page
+
+
+def test_english_text_left_untranslated_is_marked(french: Path) -> None:
+    """A section the workbook has only in English shows it after [EN], and the note says what
+    the mark means."""
+    note = french / "briefs" / "ENT-LAS.docx"
+    paragraphs = [p.text for p in docx.Document(str(note)).paragraphs]
+    data = paragraphs.index("Données")
+    assert paragraphs[data + 1].startswith("[EN] ")
+    assert any("Un texte précédé de [EN] est en anglais" in p for p in paragraphs)
+    assert "[EN] : texte anglais, pas encore traduit." in (
+        french / "briefs" / "ENT-LAS.html").read_text(encoding="utf-8")
