@@ -143,3 +143,48 @@ def test_english_text_left_untranslated_is_marked(french: Path) -> None:
     assert any("Un texte précédé de [EN] est en anglais" in p for p in paragraphs)
     assert "[EN] : texte anglais, pas encore traduit." in (
         french / "briefs" / "ENT-LAS.html").read_text(encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- workplan
+
+@pytest.fixture(scope="module")
+def french_late(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The French workplan as at 20 September 2025: deliverable 1 (due 12 September) late."""
+    out = tmp_path_factory.mktemp("fr-late")
+    result = build(MASTER, out, only=["workplan"], today=date(2025, 9, 20), lang="fr")
+    assert result.report.ok
+    return out / "workplan.xlsx"
+
+
+def cells(path: Path, sheet: str) -> list[list[object]]:
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path)
+    return [[c.value for c in row] for row in wb[sheet].iter_rows()]
+
+
+def test_the_french_workplan_says_12_septembre_2025(french_late: Path) -> None:
+    import openpyxl
+
+    wb = openpyxl.load_workbook(french_late)
+    assert wb.sheetnames == ["Calendrier", "Entretiens", "Entretiens par organisme",
+                             "Collecte des données"]
+    schedule = cells(french_late, "Calendrier")
+    assert schedule[0][0] == "Plan de travail : calendrier des tâches"
+    notes = [v for row in schedule for v in row if isinstance(v, str)]
+    # deliverable 1, due 12 September, late on the 20th
+    assert ("En retard : échéance le 12 septembre 2025, non terminé ; Approbation non encore "
+            "enregistrée") in notes
+    assert "Livrable 1 : échéance ▼" in notes
+    assert "août 2025" in notes and "sept. 2025" in notes
+    assert "Légende" in notes
+    ws = wb["Calendrier"]
+    assert ws["D6"].number_format == "[$-40C]d mmm"  # month names in French in any Excel
+    assert ws.oddFooter.right.text == "Page &P sur &N"
+    assert ws.oddFooter.center.text == "Interne"
+    period = cells(french_late, "Collecte des données")[2][0]
+    assert period.startswith("Période de collecte des données : du 25 août 2025 au "
+                             "19 septembre 2025")
+    counts = cells(french_late, "Entretiens par organisme")
+    assert counts[4][:3] == ["LEA", "Ligue des États arabes", "Entité régionale"]
+    assert "Prévu" in counts[3] and "Total" in counts[3]
