@@ -188,3 +188,38 @@ def test_the_french_workplan_says_12_septembre_2025(french_late: Path) -> None:
     counts = cells(french_late, "Entretiens par organisme")
     assert counts[4][:3] == ["LEA", "Ligue des États arabes", "Entité régionale"]
     assert "Prévu" in counts[3] and "Total" in counts[3]
+
+
+# --------------------------------------------------------------------------- matrix
+
+def test_the_french_matrix_has_french_headers_and_legends(french: Path) -> None:
+    import openpyxl
+
+    path = french / "mapping_matrix.xlsx"
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["Matrice", "Composition", "Synthèse", "À propos"]
+    matrix = cells(path, "Matrice")
+    assert matrix[0][0] == ("Matrice de cartographie des entités régionales et des dialogues "
+                            "interrégionaux")
+    assert matrix[2][1] == "Pertinence :"
+    assert [v for v in matrix[2][2:8] if v] == ["Élevée", "Moyenne", "Faible", "Aucune",
+                                                "Non évaluée", "Vide"]
+    header = matrix[4]
+    assert header[:4] == ["Sigle", "Nom", "Action climatique et mobilité", "Données"]
+    assert "Catégorie" in header
+    las = next(row for row in matrix if row[0] == "LEA")
+    assert las[1] == "Ligue des États arabes"
+    assert set(las[2:16]) <= {"Élevée", "Moyenne", "Faible", "Aucune", "Non évaluée", None}
+    assert "Entité régionale" in las
+    comment = wb["Matrice"].cell(row=matrix.index(las) + 1, column=3).comment
+    assert comment is not None and comment.text.startswith("[EN] ")
+    membership = cells(path, "Composition")
+    assert membership[0][0] == "Composition : qui siège où"
+    assert "Membre" in membership[2] and "Observateur" in membership[2]
+    assert membership[4][:2] == ["Pays", "Code"]
+    countries = [row[0] for row in membership[5:] if row[1]]
+    assert "Égypte" in countries and "Arabie saoudite" in countries
+    about = [row[0] for row in cells(path, "À propos")]
+    assert "Légende de la pertinence" in about and "Légende de la composition" in about
+    ws = wb["Matrice"]
+    assert ws.oddFooter.right.text == "Page &P sur &N"
