@@ -152,3 +152,68 @@ def test_rtl_language_turns_excel_word_and_html_round(tmp_path: Path) -> None:
             assert xml.index("<w:tblStyle") < xml.index("<w:bidiVisual/>") < xml.index("<w:tblW")
         else:
             assert marked == 0 and "bidi" not in xml
+
+
+def test_every_sheet_and_column_has_a_french_name_and_help(schema: Schema) -> None:
+    from matrixbook.i18n.catalogue import schema_labels
+
+    labels = schema_labels("fr").sheets
+    missing = []
+    for sheet in schema.sheets:
+        found = labels.get(sheet.name)
+        if found is None or not found.name or not found.description:
+            missing.append(f"{sheet.name}: the sheet")
+            continue
+        missing += [f"{sheet.name}: {c.name}" for c in sheet.columns
+                    if c.name not in found.headers or c.name not in found.helps]
+        missing += [f"{sheet.name}: {name} (no such column)" for name in found.headers
+                    if name not in sheet.by_name]
+    assert missing == [], "columns without a French header or help in schemas/i18n/fr/sheets/"
+    fr = texts("fr")
+    assert fr.sheet("Workplan") == "Plan de travail"
+    assert fr.header("Themes", "Relevance") == "Pertinence"
+    assert fr.header("Policies", "gcm_objectives") == "Objectifs du PMM"
+    assert fr.help("Workplan", "Task").startswith("Ce qui est fait")
+    assert texts("en").header("Themes", "relevance") == "Relevance"
+
+
+def test_french_content_where_filled_else_english_marked(schema: Schema) -> None:
+    fr, en = texts("fr"), texts("en")
+    rec = {"recommendation": "Propose a joint data product.",
+           "recommendation_fr": "Proposer un produit de données commun.",
+           "rationale": "The working group publishes reports.", "rationale_fr": "  "}
+    assert fr.content(rec, "recommendation", "Recommendations") == Localized(
+        "Proposer un produit de données commun.")
+    assert fr.content(rec, "Rationale", "Recommendations") == Localized(
+        "The working group publishes reports.", untranslated=True)
+    assert en.content(rec, "recommendation", "Recommendations") == Localized(
+        "Propose a joint data product.")
+    # a pandas row and an itertuples() record read alike; an empty English cell is not marked
+    import pandas as pd
+
+    frame = pd.DataFrame([{"mandate": None, "mandate_fr": None, "data": "Some data work.",
+                           "data_fr": "Travaux sur les données."}])
+    assert fr.content(frame.iloc[0], "mandate", "Entities") == Localized("")
+    assert fr.content(next(frame.itertuples()), "data") == Localized("Travaux sur les données.")
+    # every French counterpart the schema declares translates a text column of its sheet
+    declared = [(s.name, c.translation_of) for s in schema.sheets for c in s.columns
+                if c.translation_of]
+    assert ("Entities", "mandate") in declared and ("Strategy", "text") in declared
+
+
+def test_french_names_of_bodies_in_the_default_workbook(schema: Schema) -> None:
+    from matrixbook.resources import seed_dir
+    from matrixbook.seed import load_seed
+
+    rows = load_seed(seed_dir(), schema)
+    fr = texts("fr")
+    by_id = {r["Entity ID"]: r for r in rows["Entities"]}
+    las = {"name_en": by_id["ENT-LAS"]["Name (English)"],
+           "name_fr": by_id["ENT-LAS"].get("Name (French)"),
+           "acronym": by_id["ENT-LAS"]["Acronym"],
+           "acronym_fr": by_id["ENT-LAS"].get("Acronym (French)")}
+    assert fr.body_name(las).text == "Ligue des États arabes"
+    assert fr.body_acronym(las).text == "LEA"
+    dialogues = {r["Dialogue ID"]: r.get("Short name (French)") for r in rows["Dialogues"]}
+    assert dialogues["DLG-RABAT"] == "Processus de Rabat"
+    assert dialogues["DLG-DOHA"] == "Dialogue de Doha"

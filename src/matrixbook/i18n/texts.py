@@ -88,6 +88,14 @@ class Texts:
         """Whether the catalogue translates `msgid` (English always does)."""
         return self.english or (context, msgid) in self._messages
 
+    def plural(self, n: int, one: str, other: str, context: str | None = None) -> str:
+        """`one` or `other` ('{n} error' / '{n} errors') as this language's plural rule
+        picks for `n` (French: 0 and 1 take the singular), translated, {n} filled in."""
+        from babel import Locale
+
+        form = Locale.parse(self.language.babel_locale).plural_form(n)
+        return self.t(one if form == "one" else other, context).format(n=self.number(n))
+
     def page_footer(self, n: int, total: int) -> str:
         """'Page 2 of 7' / 'Page 2 sur 7'."""
         return self.t("Page {n} of {total}", "footer").format(n=n, total=total)
@@ -112,6 +120,10 @@ class Texts:
         pattern = None if decimals is None else "#,##0" + ("." + "0" * decimals if decimals
                                                            else "")
         return format_decimal(n, format=pattern, locale=self.language.babel_locale)
+
+    def title(self) -> str:
+        """The title of the mapping (schemas/workbook.yaml's, or its translation)."""
+        return str(self._labels.workbook.get("title") or self.schema.title)
 
     # -- names and vocabularies --
     def country(self, iso3: str) -> str:

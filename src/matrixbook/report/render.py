@@ -10,32 +10,49 @@ import textwrap
 from typing import Any
 
 from matrixbook.report.catalogue import CANNOT_RUN
+from matrixbook.report.message import Words
 from matrixbook.report.model import ERROR, WARNING, Finding
 
 
-def findings_text(summary: str, findings: list[Finding], width: int = 100) -> str:
+def say(words: Words | None, text: str, **args: Any) -> str:
+    """A fixed text of the report (context 'report' in the catalogues), in the language of
+    `words` (English when None), its {placeholders} filled in."""
+    template = words.t(text, "report") if words is not None else text
+    return template.format(**args)
+
+
+def count(words: Words | None, n: int) -> str:
+    """A count with the separators of the language: 1,234 / 1 234."""
+    return words.number(n) if words is not None else f"{n:,}"
+
+
+def findings_text(summary: str, findings: list[Finding], width: int = 100,
+                  words: Words | None = None) -> str:
     """`summary` on the first line, then the errors, then the warnings, each sheet by
     sheet in row order. The same finding in many cells of one column (a whole column
     typed the wrong way) is one entry naming the cells, and a finding that repeats record
     after record in the same words (empty brief sections) is one entry naming the records:
     a global workbook would print thousands of lines and bury its errors. (JSON and
-    --annotate keep every finding.)"""
+    --annotate keep every finding.) `words`: the fixed texts in another language (the
+    findings' messages are already in it, see matrixbook.i18n.findings)."""
     # One line, never wrapped: the path is as long as the person's folders make it, and
     # it never decides where the verdict breaks.
     lines = [summary]
-    for severity, title in ((ERROR, "Errors"), (WARNING, "Warnings")):
+    labels = {ERROR: say(words, "error"), WARNING: say(words, "warning")}
+    label_width = max(len(label) for label in labels.values())
+    for severity, title in ((ERROR, say(words, "Errors")), (WARNING, say(words, "Warnings"))):
         of_kind = [f for f in findings if f.severity == severity]
         if not of_kind:
             continue
-        lines += ["", f"{title} ({len(of_kind):,})"]
+        lines += ["", f"{title} ({count(words, len(of_kind))})"]
         current = None
-        for place, f, message in _entries(of_kind):
+        for place, f, message in _entries(of_kind, words):
             if f.sheet != current:
                 if current is not None:
                     lines.append("")
                 current = f.sheet
-                lines.append(f"{f.sheet or '(workbook)'}")
-            label = "error  " if f.severity == ERROR else "warning"
+                lines.append(f"{f.sheet or say(words, '(workbook)')}")
+            label = labels[f.severity].ljust(label_width)
             head = f"  {place:<7} {label} "
             if len(head) > width // 2:  # a long list of cells: the message on the next line
                 lines.append(head.rstrip())
@@ -62,7 +79,8 @@ MAX_RANGES = 4  # cell ranges named in such an entry before "and N more"
 MAX_ITEMS = 20  # records named in such an entry before "and N more"
 
 
-def _entries(findings: list[Finding]) -> list[tuple[str, Finding, str]]:
+def _entries(findings: list[Finding],
+             words: Words | None = None) -> list[tuple[str, Finding, str]]:
     """The text entries of `findings` (already in order) as (place, first finding, message).
 
     Findings with the same sheet, column, severity, rule and message are one entry naming
@@ -93,19 +111,21 @@ def _entries(findings: list[Finding]) -> list[tuple[str, Finding, str]]:
             items = [m.item or m.where for m in members]
             shown = "; ".join(items[:MAX_ITEMS])
             if len(items) > MAX_ITEMS:
-                shown += f"; and {len(items) - MAX_ITEMS:,} more"
-            message = first.group.replace("{n}", f"{len(members):,}").replace("{items}", shown)
-            out.append((f"{len(members):,} rows", first, message))
+                shown += say(words, "; and {n} more", n=count(words, len(items) - MAX_ITEMS))
+            message = (first.group.replace("{n}", count(words, len(members)))
+                       .replace("{items}", shown))
+            out.append((say(words, "{n} rows", n=count(words, len(members))), first, message))
         elif len(members) >= GROUP_FROM:
             cells = [m.cell or "-" for m in members]
-            out.append((_cell_ranges(cells), first,
-                        f"{first.message} (The same in {len(cells):,} cells.)"))
+            out.append((_cell_ranges(cells, words), first,
+                        say(words, "{message} (The same in {n} cells.)", message=first.message,
+                            n=count(words, len(cells)))))
         else:
             out.extend((m.cell or "-", m, m.message) for m in members)
     return out
 
 
-def _cell_ranges(cells: list[str]) -> str:
+def _cell_ranges(cells: list[str], words: Words | None = None) -> str:
     """D2, D3, D4, D7 -> 'D2:D4, D7': runs of consecutive rows as ranges."""
     letters = "".join(ch for ch in cells[0] if ch.isalpha())
     rows = [int(c[len(letters):]) for c in cells]
@@ -118,6 +138,7 @@ def _cell_ranges(cells: list[str]) -> str:
     shown = [f"{letters}{a}" if a == b else f"{letters}{a}:{letters}{b}"
              for a, b in runs[:MAX_RANGES]]
     more = len(runs) - MAX_RANGES
-    return ", ".join(shown) + (f" and {more:,} more" if more > 0 else "")
+    return ", ".join(shown) + (say(words, " and {n} more", n=count(words, more)) if more > 0
+                               else "")
 
 

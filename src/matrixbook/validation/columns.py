@@ -34,6 +34,7 @@ from matrixbook.report.catalogue import (
     WHITESPACE,
     WRONG_TYPE,
 )
+from matrixbook.report.message import Country, Help, Joined, Message, Num, msg
 from matrixbook.schema import Column, Schema
 from matrixbook.values import Items
 
@@ -246,7 +247,7 @@ def _clean_text(v: Any) -> Any:
     return text or None
 
 
-def _day_month_hint(shown: str, a: str, b: str, y: str, example: str) -> str:
+def _day_month_hint(shown: str, a: str, b: str, y: str, example: str) -> Message:
     """The real dates a text date like 18/08/2025 can mean: both readings when both exist,
     the one that exists otherwise (there is no month 18)."""
     import datetime as dt
@@ -260,18 +261,20 @@ def _day_month_hint(shown: str, a: str, b: str, y: str, example: str) -> str:
             continue
     if len(readings) == 2 and readings[0][0] != readings[1][0]:
         (first, d1, m1), (second, d2, m2) = readings
-        return (f"'{shown}' is text, not a date, and it is ambiguous. Type it as a real date: "
-                f"{first.isoformat()} if you mean day {d1} of month {m1}, or "
-                f"{second.isoformat()} if you mean month {m2} day {d2}.")
+        return msg("wrong-type", "'{shown}' is text, not a date, and it is ambiguous. Type it "
+                   "as a real date: {first} if you mean day {d1} of month {m1}, or {second} if "
+                   "you mean month {m2} day {d2}.", shown=shown, first=first.isoformat(),
+                   d1=d1, m1=m1, second=second.isoformat(), m2=m2, d2=d2)
     if readings:
         day = readings[0][0]
-        return (f"'{shown}' is text, not a date. Type it as a real date: {day.isoformat()} "
-                f"(day {readings[0][1]} of month {readings[0][2]}).")
-    return (f"'{shown}' is text, not a date, and no such day exists. Type the date as a real "
-            f"date, e.g. {example}.")
+        return msg("wrong-type", "'{shown}' is text, not a date. Type it as a real date: {day} "
+                   "(day {d} of month {m}).", shown=shown, day=day.isoformat(),
+                   d=readings[0][1], m=readings[0][2])
+    return msg("wrong-type", "'{shown}' is text, not a date, and no such day exists. Type the "
+               "date as a real date, e.g. {example}.", shown=shown, example=example)
 
 
-def _type_hint(col: Column, value: Any) -> str:
+def _type_hint(col: Column, value: Any) -> Message:
     shown = _brief(value)
     if col.type == "date":
         example = "2025-08-26 10:00" if col.time else "2025-09-12"
@@ -279,21 +282,27 @@ def _type_hint(col: Column, value: Any) -> str:
             m = _DAY_FIRST.match(value)
             if m:
                 return _day_month_hint(shown, *m.groups(), example)
-            return f"'{shown}' is text, not a date. Type the date as a real date, e.g. {example}."
+            return msg("wrong-type", "'{shown}' is text, not a date. Type the date as a real "
+                       "date, e.g. {example}.", shown=shown, example=example)
         if isinstance(value, bool):
-            return f"'{shown}' is a yes/no value, not a date. Type a date, e.g. {example}."
-        return (f"'{shown}' is a number, not a date. Format the cell as a date "
-                f"(Format Cells > Date) or re-type it, e.g. {example}.")
+            return msg("wrong-type", "'{shown}' is a yes/no value, not a date. Type a date, "
+                       "e.g. {example}.", shown=shown, example=example)
+        return msg("wrong-type", "'{shown}' is a number, not a date. Format the cell as a date "
+                   "(Format Cells > Date) or re-type it, e.g. {example}.", shown=shown,
+                   example=example)
     if col.type == "integer":
         if isinstance(value, str) and value.strip().isdigit():
-            return (f"'{shown}' is stored as text; {col.name} needs a number. Re-type it as a "
-                    f"number, e.g. {value.strip()}, without quotes or a leading apostrophe.")
-        return f"'{shown}' is not a whole number. Type a whole number, e.g. 2018."
+            return msg("wrong-type", "'{shown}' is stored as text; {column} needs a number. "
+                       "Re-type it as a number, e.g. {digits}, without quotes or a leading "
+                       "apostrophe.", shown=shown, column=col.name, digits=value.strip())
+        return msg("wrong-type", "'{shown}' is not a whole number. Type a whole number, e.g. "
+                   "2018.", shown=shown)
     if col.type == "number":
-        return f"'{shown}' is not a number. Type a number, e.g. 60."
+        return msg("wrong-type", "'{shown}' is not a number. Type a number, e.g. 60.",
+                   shown=shown)
     if col.type == "boolean":
-        return f"'{shown}' is not yes or no. Type Yes or No."
-    return f"'{shown}' is not text. Type it as text."
+        return msg("wrong-type", "'{shown}' is not yes or no. Type Yes or No.", shown=shown)
+    return msg("wrong-type", "'{shown}' is not text. Type it as text.", shown=shown)
 
 
 def raw_findings(data: SheetData,
@@ -307,20 +316,24 @@ def raw_findings(data: SheetData,
         cell = data.cell(col.field, row)
         value = data.frame.at[row, col.field]
         if rec.check == "not_nullable":
-            out.append(REQUIRED.at(sheet.name, f"{col.name} is required: "
-                               f"{col.description}", cell, row, col.name, None))
+            out.append(REQUIRED.at(
+                sheet.name, msg("required", "{column} is required: {description}",
+                                column=col.name,
+                                description=Help(sheet.name, col.name, col.description)),
+                cell, row, col.name, None))
         elif rec.check == WRONG_TYPE.code:
             out.append(WRONG_TYPE.at(sheet.name, _type_hint(col, value),
                                cell, row, col.name, value))
         elif rec.check == WHITESPACE.code:
             text = _clean_text(value)
             cleaned = _brief(text)
-            what = ("a non-breaking space" if _INNER_NBSP in str(value)
-                    else "spaces before or after the text")
-            message = (f"The cell holds {what}; it is read as '{cleaned}'. Retype it as "
-                       f"'{cleaned}'." if text is not None else
-                       "The cell holds only spaces, so it is read as empty. Clear it (select "
-                       "it and press Delete) or type the value.")
+            what = (msg("whitespace", "a non-breaking space") if _INNER_NBSP in str(value)
+                    else msg("whitespace", "spaces before or after the text"))
+            message = (msg("whitespace", "The cell holds {what}; it is read as '{cleaned}'. "
+                           "Retype it as '{cleaned}'.", what=what, cleaned=cleaned)
+                       if text is not None else
+                       msg("whitespace", "The cell holds only spaces, so it is read as empty. "
+                           "Clear it (select it and press Delete) or type the value."))
             out.append(WHITESPACE.at(sheet.name, message, cell, row, col.name,
                                value))
     return out
@@ -342,14 +355,18 @@ def _too_long(data: SheetData, profiles: dict[str, Profile]) -> list[Finding]:
                 n = _length_in_file(data, field_name, int(row))
                 if n is not None and n <= EXCEL_CELL_LIMIT:
                     continue  # exactly at the limit: Excel keeps it whole
-            size = f"{n:,} characters" if n else f"at least {EXCEL_CELL_LIMIT:,} characters"
-            shorten = (f"Shorten it by {n - EXCEL_CELL_LIMIT:,} characters" if n
-                       else f"Shorten it to {EXCEL_CELL_LIMIT:,} characters or fewer")
+            limit = Num(EXCEL_CELL_LIMIT)
+            size = (msg("cell-too-long", "{n} characters", n=Num(n)) if n else
+                    msg("cell-too-long", "at least {limit} characters", limit=limit))
+            shorten = (msg("cell-too-long", "Shorten it by {n} characters",
+                           n=Num(n - EXCEL_CELL_LIMIT)) if n else
+                       msg("cell-too-long", "Shorten it to {limit} characters or fewer",
+                           limit=limit))
             out.append(CELL_TOO_LONG.at(
                 data.sheet.name,
-                f"The cell holds {size}; Excel keeps at most {EXCEL_CELL_LIMIT:,} in a cell "
-                f"and cuts the rest. {shorten} (or keep the long text in a document and give "
-                "its link here).",
+                msg("cell-too-long", "The cell holds {size}; Excel keeps at most {limit} in a "
+                    "cell and cuts the rest. {shorten} (or keep the long text in a document and "
+                    "give its link here).", size=size, limit=limit, shorten=shorten),
                 data.cell(field_name, int(row)), int(row), col.name, _brief(text)))
     return out
 
@@ -624,40 +641,47 @@ def _typed_message(data: SheetData, schema: Schema, col: Column, check: str, row
         first = int(same[0])
         return [DUPLICATE_KEY.at(
             sheet.name,
-            f"'{_brief(value)}' is used twice, in {data.cell(col.field, first)} "
-            f"and {cell}; "
-            f"each {col.name} must be unique. Give one of them another value.",
+            msg("duplicate-key", "'{value}' is used twice, in {first} and {cell}; each {column} "
+                "must be unique. Give one of them another value.", value=_brief(value),
+                first=data.cell(col.field, first), cell=cell, column=col.name),
             cell, row, col.name, value, also=(data.cell(col.field, first),))]
     if check in (VOCABULARY.code, UNKNOWN_COUNTRY.code):
         vocab = schema.vocabulary(col.vocabulary)
         found = []
         for item in _bad_items(col, value, lambda v: v in vocab.code_set):
             guess = _closest(item, vocab.codes, vocab.by_lower)
+            text: Message
             if check == UNKNOWN_COUNTRY.code:
-                hint = (f" Did you mean '{guess}' ({vocab.label(guess)})?" if guess else "")
-                msg = (f"'{_brief(item)}' is not an ISO 3166-1 alpha-3 country code.{hint} Type a "
-                       "three-letter code such as MAR, EGY or SAU, or pick the country from "
-                       "the list.")
+                hint: Message | str = (
+                    msg("unknown-country", " Did you mean '{guess}' ({name})?", guess=guess,
+                        name=Country(guess, vocab.label(guess))) if guess else "")
+                text = msg("unknown-country", "'{value}' is not an ISO 3166-1 alpha-3 country "
+                           "code.{hint} Type a three-letter code such as MAR, EGY or SAU, or "
+                           "pick the country from the list.", value=_brief(item), hint=hint)
                 code = item.strip()[:3].upper()
                 choice = re.fullmatch(r"\s*\w{3}\s+[\u2014\u2013-]\s+.+", item)
                 if code in vocab.code_set and choice:
-                    msg = (f"'{_brief(item)}' mixes two countries: {code} is "
-                           f"{vocab.label(code)}. Pick the country from the list, or type "
-                           "its three-letter code alone.")
+                    text = msg("unknown-country", "'{value}' mixes two countries: {code} is "
+                               "{name}. Pick the country from the list, or type its "
+                               "three-letter code alone.", value=_brief(item), code=code,
+                               name=Country(code, vocab.label(code)))
             else:
                 if guess:
-                    hint = f" Did you mean '{guess}'?"
+                    hint = msg("vocabulary", " Did you mean '{guess}'?", guess=guess)
                 elif len(vocab.codes) <= 8:
-                    hint = " Allowed: " + ", ".join(vocab.codes) + "."
+                    hint = msg("vocabulary", " Allowed: {codes}.", codes=", ".join(vocab.codes))
                 else:
-                    hint = " Pick a value from the drop-down list."
-                msg = f"'{_brief(item)}' is not an allowed value for {col.name}.{hint}"
-            found.append(rule_of(check).at(sheet.name, msg, cell, row, col.name, shown))
+                    hint = msg("vocabulary", " Pick a value from the drop-down list.")
+                text = msg("vocabulary", "'{value}' is not an allowed value for {column}.{hint}",
+                           value=_brief(item), column=col.name, hint=hint)
+            found.append(rule_of(check).at(sheet.name, text, cell, row, col.name, shown))
         return found
     if check == PATTERN.code:
         rx = col.regex
         return [PATTERN.at(sheet.name,
-                           f"'{_brief(item)}' is not a valid {col.name}. {col.description}",
+                           msg("pattern", "'{value}' is not a valid {column}. {description}",
+                               value=_brief(item), column=col.name,
+                               description=Help(sheet.name, col.name, col.description)),
                            cell, row, col.name, shown)
                 for item in _bad_items(col, value, lambda v: bool(rx.fullmatch(str(v))))]
     if check == OUT_OF_RANGE.code:
@@ -666,22 +690,28 @@ def _typed_message(data: SheetData, schema: Schema, col: Column, check: str, row
         v = value.date().isoformat() if hasattr(value, "date") and col.type == "date" else value
         return [OUT_OF_RANGE.at(
             sheet.name,
-            f"{v} is outside the range allowed for {col.name}: from {lo} to {hi}. "
-            "Check for a typing mistake.", cell, row, col.name, value)]
+            msg("out-of-range", "{value} is outside the range allowed for {column}: from {low} "
+                "to {high}. Check for a typing mistake.", value=v, column=col.name, low=lo,
+                high=hi), cell, row, col.name, value)]
     if check == UNKNOWN_REFERENCE.code:
         known = set().union(*(keys.get(str(r), set()) for r in col.references))
-        targets = " or ".join(f"the {r.sheet} sheet" for r in col.references)
+        targets = Joined(tuple(msg("unknown-reference", "the {sheet} sheet", sheet=r.sheet)
+                               for r in col.references),
+                         msg("unknown-reference", " or "))
         found = []
         for item in _bad_items(col, value, lambda v: v in known):
             guess = difflib.get_close_matches(item, sorted(known), n=1, cutoff=0.7)
-            hint = f" Did you mean '{guess[0]}'?" if guess else ""
+            ref_hint: Message | str = (msg("unknown-reference", " Did you mean '{guess}'?",
+                                           guess=guess[0]) if guess else "")
             found.append(UNKNOWN_REFERENCE.at(
                 sheet.name,
-                f"'{_brief(item)}' is not an ID defined in {targets}.{hint} "
-                "Add that record first, or correct the ID.", cell, row, col.name,
+                msg("unknown-reference", "'{value}' is not an ID defined in {targets}.{hint} Add "
+                    "that record first, or correct the ID.", value=_brief(item),
+                    targets=targets, hint=ref_hint), cell, row, col.name,
                 shown))
         return found
-    return [rule_of(check).at(sheet.name, f"{col.name} failed the check '{check}'.",
+    return [rule_of(check).at(sheet.name, msg("check", "{column} failed the check "
+                                              "'{check}'.", column=col.name, check=check),
                     cell, row, col.name, shown)]
 
 

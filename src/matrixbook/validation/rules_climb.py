@@ -41,6 +41,7 @@ from matrixbook.report.catalogue import (
     CLIMB_NO_SOURCE,
     CLIMB_UNDATED_MEMBERSHIP,
 )
+from matrixbook.report.message import Capitalized, Joined, Message, msg
 from matrixbook.validation.rules import Context, rule
 from matrixbook.values import blank_mask
 
@@ -51,12 +52,15 @@ _RULES = {
     "mobility_types": CLIMB_NO_MOBILITY_TYPE,
 }
 _HOW = {
-    "source_url": "Type the address where the text can be read, starting with https://.",
-    "date_accessed": "Type the date the Source URL was consulted, e.g. 2025-08-20.",
-    "provisions": "Type the article and an excerpt of the provisions that govern human "
-                  "mobility, e.g. Art. 16: ...",
-    "mobility_types": "Pick the forms of mobility it governs: Migration, Displacement, Planned "
-                      "relocation, Evacuation, Trapped populations (separated by ;).",
+    "source_url": msg("climb-no-source", "Type the address where the text can be read, "
+                      "starting with https://."),
+    "date_accessed": msg("climb-no-date-accessed", "Type the date the Source URL was "
+                         "consulted, e.g. 2025-08-20."),
+    "provisions": msg("climb-no-provisions", "Type the article and an excerpt of the "
+                      "provisions that govern human mobility, e.g. Art. 16: ..."),
+    "mobility_types": msg("climb-no-mobility-type", "Pick the forms of mobility it governs: "
+                          "Migration, Displacement, Planned relocation, Evacuation, Trapped "
+                          "populations (separated by ;)."),
 }
 
 
@@ -75,18 +79,19 @@ def climb_readiness(ctx: Context) -> list[Finding]:
     ids = (selected["policy_id"].astype(object) if "policy_id" in selected
            else pd.Series(None, index=selected.index, dtype=object))
     no_id = blank_mask(ids).to_numpy()
-    ids = ids.where(~no_id, [f"the policy in row {row}" for row in selected.index])
+    ids = ids.where(~no_id, [msg("climb", "the policy in row {row}", row=row)
+                             for row in selected.index])
     out = []
     if "language" in selected:
         for row in selected.index[blank_mask(selected["language"]).to_numpy()]:
             out.append(ctx.finding(
                 CLIMB_NO_LANGUAGE, "Policies", "language", row,
-                f"{_first(ids[row])} goes to CLIMB but its Language is empty: CLIMB would not know "
-                "the language of the text. Pick the language of the original text (e.g. ar, "
-                "en, fr).", None,
-                group=("{n} policies go to CLIMB but their Language is empty: {items}. CLIMB "
-                       "would not know the language of the texts. Pick the language of each "
-                       "original text (e.g. ar, en, fr)."),
+                msg("climb-no-language", "{policy} goes to CLIMB but its Language is empty: "
+                    "CLIMB would not know the language of the text. Pick the language of the "
+                    "original text (e.g. ar, en, fr).", policy=_first(ids[row])), None,
+                group=msg("climb-no-language", "{n} policies go to CLIMB but their Language is "
+                          "empty: {items}. CLIMB would not know the language of the texts. Pick "
+                          "the language of each original text (e.g. ar, en, fr)."),
                 item=f"{ids[row]} ({ctx.book.sheets['Policies'].cell('language', row)})"))
     for field, name in CLIMB_NEEDS:
         empty = (blank_mask(selected[field]).to_numpy() if field in selected
@@ -94,11 +99,12 @@ def climb_readiness(ctx: Context) -> list[Finding]:
         for row in selected.index[empty]:
             out.append(ctx.finding(
                 _RULES[field], "Policies", field, row,
-                f"{_first(ids[row])} has a Climate context, so it goes to CLIMB, but "
-                f"'{name}' is empty: CLIMB cannot take it without it. {_HOW[field]}", None,
-                group=(f"{{n}} policies have a Climate context, so they go to CLIMB, but their "
-                       f"'{name}' is empty: {{items}}. CLIMB cannot take them without it. "
-                       f"{_HOW[field]}"),
+                msg("climb-needs", "{policy} has a Climate context, so it goes to CLIMB, but "
+                    "'{column}' is empty: CLIMB cannot take it without it. {how}",
+                    policy=_first(ids[row]), column=name, how=_HOW[field]), None,
+                group=msg("climb-needs", "{n} policies have a Climate context, so they go to "
+                          "CLIMB, but their '{column}' is empty: {items}. CLIMB cannot take "
+                          "them without it. {how}", column=name, how=_HOW[field]),
                 item=_item(ctx, ids[row], field, row)))
     if memberships is not None and {"countries", "body_id"} <= set(selected.columns):
         out.extend(_members_found(ctx, selected, ids, memberships, mapping))
@@ -113,9 +119,9 @@ def _item(ctx: Context, name: str, field: str, row: int) -> str:
     return f"{name} ({cell})" if cell else str(name)
 
 
-def _first(name: str) -> str:
+def _first(name: str | Message) -> Capitalized:
     """A policy's name at the start of a sentence."""
-    return name[:1].upper() + name[1:]
+    return Capitalized(name)
 
 
 def _members_found(ctx: Context, selected: pd.DataFrame, ids: pd.Series,
@@ -149,29 +155,37 @@ def _members_found(ctx: Context, selected: pd.DataFrame, ids: pd.Series,
         if any(c not in groupings for c in found.countries):
             continue
         for row, day in policies:
-            when = day.strftime("%Y-%m-%d") if day is not None else "its adoption"
+            when = (day.strftime("%Y-%m-%d") if day is not None
+                    else msg("climb-no-countries", "its adoption"))
             out.append(ctx.finding(
                 CLIMB_NO_COUNTRIES, "Policies", "countries", row,
-                f"{_first(ids[row])} lists no countries and the Memberships sheet has no member "
-                f"of {body} on {when}, so CLIMB would get no country. Type the "
-                "countries covered (ISO3 codes separated by ;), or add the membership rows.",
+                msg("climb-no-countries", "{policy} lists no countries and the Memberships "
+                    "sheet has no member of {body} on {when}, so CLIMB would get no country. "
+                    "Type the countries covered (ISO3 codes separated by ;), or add the "
+                    "membership rows.", policy=_first(ids[row]), body=body, when=when),
                 None))
     for (row, field), (doubt, body, uses) in sorted(doubts.items()):
-        which = ", ".join(f"{pid} (read on {day.strftime('%Y-%m-%d')})"
-                          for _, pid, day in sorted(uses, key=lambda u: u[0]))
+        which = Joined(tuple(msg("climb-undated-membership", "{policy} (read on {day})",
+                                 policy=pid, day=day.strftime("%Y-%m-%d"))
+                             for _, pid, day in sorted(uses, key=lambda u: u[0])), ", ")
         c = doubt.country
+        what: Message
         if doubt.kind is DoubtKind.SUSPENSION:
-            what = (f"This suspension of {c} from {body} has no "
-                    f"{'start' if field == 'start_date' else 'end'} date")
-            fix = "Type its start and end dates"
+            what = (msg("climb-undated-membership", "This suspension of {country} from {body} "
+                        "has no start date", country=c, body=body) if field == "start_date"
+                    else msg("climb-undated-membership", "This suspension of {country} from "
+                             "{body} has no end date", country=c, body=body))
+            fix = msg("climb-undated-membership", "Type its start and end dates")
         else:
-            what = f"This membership of {c} in {body} is marked Ended but has no end date"
-            fix = "Type the end date"
+            what = msg("climb-undated-membership", "This membership of {country} in {body} is "
+                       "marked Ended but has no end date", country=c, body=body)
+            fix = msg("climb-undated-membership", "Type the end date")
         out.append(ctx.finding(
             CLIMB_UNDATED_MEMBERSHIP, "Memberships", field, row,
-            f"{what}, so the CLIMB export cannot tell whether {c} was a member for {which}; it "
-            f"is counted. {fix} (the first of the month when only the month is known, and say "
-            "so in the Note).", None))
+            msg("climb-undated-membership", "{what}, so the CLIMB export cannot tell whether "
+                "{country} was a member for {which}; it is counted. {fix} (the first of the "
+                "month when only the month is known, and say so in the Note).", what=what,
+                country=c, which=which, fix=fix), None))
     return out
 
 
@@ -190,8 +204,9 @@ def _hazards_without_context(ctx: Context, policies: pd.DataFrame,
         hazards = [h for f in named for h in (getattr(rec, f) or [])]
         out.append(ctx.finding(
             CLIMB_NO_CONTEXT, "Policies", mapping.select_field, rec.Index,
-            f"{rec.policy_id} names hazards ({'; '.join(hazards)}) but its Climate context "
-            "is empty, so it is left out of the CLIMB export. Pick Disasters, Adverse "
-            "effects of climate change or Environmental degradation if it concerns human "
-            "mobility in those contexts.", None))
+            msg("climb-no-context", "{policy} names hazards ({hazards}) but its Climate context "
+                "is empty, so it is left out of the CLIMB export. Pick Disasters, Adverse "
+                "effects of climate change or Environmental degradation if it concerns human "
+                "mobility in those contexts.", policy=rec.policy_id, hazards="; ".join(hazards)),
+            None))
     return out
