@@ -223,3 +223,25 @@ def test_the_french_matrix_has_french_headers_and_legends(french: Path) -> None:
     assert "Légende de la pertinence" in about and "Légende de la composition" in about
     ws = wb["Matrice"]
     assert ws.oddFooter.right.text == "Page &P sur &N"
+
+
+def test_a_workbook_without_the_french_columns_still_builds(tmp_path: Path) -> None:
+    """Workbooks made before the (French) columns existed lack them: they are optional, the
+    English build is unchanged and the French one shows the English text marked [EN]."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(MASTER)
+    for name in ("Entities", "Dialogues"):
+        ws = wb[name]
+        for col in range(ws.max_column, 0, -1):
+            header = ws.cell(row=1, column=col).value or ""
+            if header.endswith("(French)") and not header.startswith(("Name", "Acronym")):
+                ws.delete_cols(col)
+    old = tmp_path / "old.xlsx"
+    wb.save(old)
+    result = build(old, tmp_path / "out", only=["briefs"], today=date.fromisoformat(TODAY),
+                   lang="fr")
+    assert result.report.ok, result.report.to_text()
+    paragraphs = [p.text for p in docx.Document(str(tmp_path / "out" / "briefs" /
+                                                    "ENT-LAS.docx")).paragraphs]
+    assert paragraphs[paragraphs.index("Données") + 1].startswith("[EN] ")
