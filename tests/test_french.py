@@ -245,3 +245,16 @@ def test_a_workbook_without_the_french_columns_still_builds(tmp_path: Path) -> N
     paragraphs = [p.text for p in docx.Document(str(tmp_path / "out" / "briefs" /
                                                     "ENT-LAS.docx")).paragraphs]
     assert paragraphs[paragraphs.index("Données") + 1].startswith("[EN] ")
+
+
+def test_the_french_calendar(french: Path) -> None:
+    import icalendar
+
+    cal = icalendar.Calendar.from_ical((french / "interviews.ics").read_bytes())
+    assert str(cal["x-wr-calname"]) == ("Cartographie OIM MENA : entretiens avec des "
+                                         "informateurs clés")
+    events = [c for c in cal.walk("VEVENT")]
+    las = next(e for e in events if "LEA" in str(e["summary"]))
+    assert str(las["summary"]).startswith("Entretien : LEA — ")
+    assert "Organisme : Ligue des États arabes (LEA)" in str(las["description"])
+    assert str(las["uid"]).endswith("@matrixbook.iom-mena")  # the same events as in English
