@@ -258,3 +258,12 @@ def test_the_french_calendar(french: Path) -> None:
     assert str(las["summary"]).startswith("Entretien : LEA — ")
     assert "Organisme : Ligue des États arabes (LEA)" in str(las["description"])
     assert str(las["uid"]).endswith("@matrixbook.iom-mena")  # the same events as in English
+
+
+def test_the_french_review_log(french: Path) -> None:
+    path = french / "review_log.xlsx"
+    summary = cells(path, "Synthèse")
+    assert summary[0][0] == "Journal de l'examen : commentaires par livrable et par statut"
+    assert summary[2][0] == "Livrable" and "Total" in summary[2]
+    comments = cells(path, "Commentaires")
+    assert comments[2][:3] == ["ID du commentaire", "Organisme", "Section"]
