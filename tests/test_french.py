@@ -267,3 +267,15 @@ def test_the_french_review_log(french: Path) -> None:
     assert summary[2][0] == "Livrable" and "Total" in summary[2]
     comments = cells(path, "Commentaires")
     assert comments[2][:3] == ["ID du commentaire", "Organisme", "Section"]
+
+
+def test_the_french_policy_database(french: Path) -> None:
+    path = french / "policy_database.xlsx"
+    rows = cells(path, "Politiques")
+    assert rows[0][:4] == ["ID de la politique", "Titre (langue originale)", "Titre (anglais)",
+                           "Organisme émetteur"]
+    las = next(row for row in rows if row[3] and str(row[3]).endswith("(LEA)"))
+    assert las[3] == "Ligue des États arabes (LEA)"
+    assert las[16] in ("Oui", "Non", None)
+    counts = cells(path, "Décomptes")
+    assert counts[3][:3] == ["Organisme", "Action climatique et mobilité", "Données"]
