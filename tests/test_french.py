@@ -279,3 +279,47 @@ def test_the_french_policy_database(french: Path) -> None:
     assert las[16] in ("Oui", "Non", None)
     counts = cells(path, "Décomptes")
     assert counts[3][:3] == ["Organisme", "Action climatique et mobilité", "Données"]
+
+
+# --------------------------------------------------------------------------- right to left
+
+def test_a_language_written_right_to_left_turns_every_output_round(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The outputs take a right-to-left language without a change of their own: here French
+    flagged rtl stands in for Arabic, whose catalogue is not written yet. Word paragraphs and
+    tables are bidi, every Excel sheet runs right to left, the HTML page is dir="rtl"."""
+    from matrixbook.i18n import Language, Texts
+    from matrixbook.model import context
+
+    rtl = Texts(Language("fr", "French", rtl=True, locale="fr_FR"))
+    monkeypatch.setattr(context, "texts", lambda code: rtl)
+    out = tmp_path / "rtl"
+    result = build(MASTER, out, only=["briefs", "matrix", "workplan"], lang="fr",
+                   today=date.fromisoformat(TODAY))
+    assert result.report.ok
+    document = docx.Document(str(out / "briefs" / "ENT-LAS.docx"))
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    body = document.element.body
+    paragraphs = list(body.iter(w + "p"))
+    assert paragraphs and all(p.find(f"{w}pPr/{w}bidi") is not None for p in paragraphs)
+    tables = list(body.iter(w + "tbl"))
+    assert tables and all(t.find(f"{w}tblPr/{w}bidiVisual") is not None for t in tables)
+    with zipfile.ZipFile(out / "briefs" / "ENT-LAS.docx") as z:
+        footer = z.read("word/footer1.xml").decode("utf-8")
+    assert footer.count("<w:bidi/>") == footer.count("<w:p>") + footer.count("<w:p ") > 0
+    assert '<html lang="fr" dir="rtl">' in (out / "briefs" / "ENT-LAS.html").read_text(
+        encoding="utf-8")
+    for name in ("mapping_matrix.xlsx", "workplan.xlsx"):
+        with zipfile.ZipFile(out / name) as z:
+            sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
+            assert sheets
+            for sheet in sheets:
+                assert b'rightToLeft="1"' in z.read(sheet), (name, sheet)
+
+
+
+def test_a_language_written_left_to_right_has_no_bidi(french: Path) -> None:
+    assert "<w:bidi/>" not in word_text(french / "briefs" / "ENT-LAS.docx")
+    assert 'dir="rtl"' not in (french / "briefs" / "ENT-LAS.html").read_text(encoding="utf-8")
+    with zipfile.ZipFile(french / "mapping_matrix.xlsx") as z:
+        assert b"rightToLeft" not in z.read("xl/worksheets/sheet1.xml")

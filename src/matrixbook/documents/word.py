@@ -90,6 +90,9 @@ def docx_bytes(name: str, context: Mapping[str, Any], source: Path | None = None
     except jinja2.TemplateError as exc:
         raise _docx_problem(tpl, path, exc, paragraphs_of) from None
     spread_tables(tpl.docx.element.body)
+    language = t.texts.language if isinstance(t, TemplateText) else None
+    if language is not None and language.rtl:  # paragraphs, runs and tables right to left
+        _right_to_left(tpl.docx, language)
     schema_order(tpl.docx.element.body)
     for section in tpl.docx.sections:
         for part in (section.header, section.footer):
@@ -97,6 +100,19 @@ def docx_bytes(name: str, context: Mapping[str, Any], source: Path | None = None
                 schema_order(part._element)
     set_properties(tpl.docx, title, context.get("properties") or {})
     return _save(tpl)
+
+
+def _right_to_left(document: Any, language: Any) -> None:
+    """A language written right to left: every paragraph bidi, every table bidiVisual, in the
+    body, the page headers and the footers (matrixbook.i18n.direction)."""
+    from matrixbook.i18n.direction import docx_bidi
+
+    docx_bidi(document.element.body, language)
+    # The header and footer parts docxtpl rendered (it puts new parts behind the document's
+    # relationships: python-docx's sections may still hand out the template's).
+    for rel in document.part.rels.values():
+        if not rel.is_external and rel.reltype.endswith(("/header", "/footer")):
+            docx_bidi(rel.target_part.element, language)
 
 
 def set_properties(document: Any, title: str, properties: Mapping[str, str]) -> None:
