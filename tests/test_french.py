@@ -323,3 +323,24 @@ def test_a_language_written_left_to_right_has_no_bidi(french: Path) -> None:
     assert 'dir="rtl"' not in (french / "briefs" / "ENT-LAS.html").read_text(encoding="utf-8")
     with zipfile.ZipFile(french / "mapping_matrix.xlsx") as z:
         assert b"rightToLeft" not in z.read("xl/worksheets/sheet1.xml")
+
+
+# --------------------------------------------------------------------------- LibreOffice
+
+@pytest.mark.office
+def test_every_french_file_opens_in_libreoffice(french: Path, tmp_path: Path) -> None:
+    """Each kind of French file (a note of each kind, every workbook, each report) opens in
+    LibreOffice and prints; the pages carry French words."""
+    import subprocess
+
+    from conftest import pdf_pages, to_pdf
+
+    files = [french / "briefs" / "ENT-LAS.docx", french / "briefs" / "DLG-RABAT.docx",
+             *sorted(french.glob("*.xlsx")), *sorted(french.glob("*.docx"))]
+    assert len(files) >= 6
+    for path in files:
+        pdf = to_pdf(path, tmp_path)
+        assert pdf_pages(pdf) >= 1, path.name
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True,
+                              text=True).stdout
+        assert "sur" in text and ("Données" in text or "données" in text), path.name
