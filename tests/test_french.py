@@ -344,3 +344,78 @@ def test_every_french_file_opens_in_libreoffice(french: Path, tmp_path: Path) ->
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True,
                               text=True).stdout
         assert "sur" in text and ("Données" in text or "données" in text), path.name
+
+
+# --------------------------------------------------------------------------- the catalogue
+
+def _catalogue() -> dict[tuple[str | None, str], str]:
+    from matrixbook.i18n.catalogue import messages
+
+    return messages("fr")
+
+
+def test_a_french_build_asks_the_catalogue_for_no_text_it_lacks(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every fixed text a French build of every French output asks for (both audiences, with
+    and without --today) has its French translation; a gap would show English in a French
+    document."""
+    from matrixbook.i18n.texts import Texts
+
+    asked: set[tuple[str | None, str]] = set()
+    original = Texts.t
+
+    def spy(self: Texts, msgid: str, context: str | None = None) -> str:
+        if not self.english:
+            asked.add((context, msgid))
+        return original(self, msgid, context)
+
+    monkeypatch.setattr(Texts, "t", spy)
+    for audience in ("internal", "external"):
+        for today in (None, date(2025, 9, 20)):
+            out = tmp_path / f"{audience}-{today}"
+            build(MASTER, out, audience=audience, today=today, lang="fr",
+                  only=[o.name for o in discover_outputs() if "fr" in o.languages
+                        and (audience == "internal" or o.audience == "external")])
+    catalogue = _catalogue()
+    missing = sorted((m for m in asked if m not in catalogue), key=str)
+    assert not missing, missing
+    assert len(asked) > 300
+
+
+def test_every_text_of_the_templates_and_the_code_is_in_the_catalogue() -> None:
+    """The texts the master workbook does not make a build ask for (an empty sheet, a weekly
+    chart): every t("...") of the templates and every say(ctx, "...") / t("...") literal of the
+    outputs has a French translation."""
+    import ast
+    import codecs
+    import re
+
+    from matrixbook.resources import templates_dir
+
+    msgids = {msgid for _, msgid in _catalogue()}
+    found: dict[str, str] = {}
+    for template in templates_dir().glob("*.html.j2"):
+        for m in re.finditer(r'\bt\("((?:[^"\\]|\\.)*)"', template.read_text(encoding="utf-8")):
+            found[m.group(1)] = template.name
+    for template in templates_dir().glob("*.docx"):
+        with zipfile.ZipFile(template) as z:
+            for name in z.namelist():
+                if name.startswith("word/") and name.endswith(".xml"):
+                    for m in re.finditer(r'\{\{ t\("((?:[^"\\]|\\.)*)"',
+                                         z.read(name).decode("utf-8")):
+                        found[codecs.decode(m.group(1), "unicode_escape")] = template.name
+    source = Path(__file__).resolve().parent.parent / "src" / "matrixbook"
+    modules = [*(source / "outputs").rglob("*.py"), source / "model" / "briefs.py",
+               source / "model" / "recommendations.py", source / "documents" / "pairs.py"]
+    for module in modules:
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            args = node.args[1:2] if name == "say" else node.args[:1] if name == "t" else []
+            for arg in args:
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                    found[arg.value] = module.name
+    assert len(found) > 150
+    missing = {text: where for text, where in found.items() if text not in msgids}
+    assert not missing, missing
