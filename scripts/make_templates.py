@@ -784,81 +784,87 @@ def mapping_report():
 def inception_report():
     doc = new_document("Inception report", "Methodology, entities and dialogues, workplan")
     # A title block, not a cover page: the report starts on its first page.
-    cover(doc, "Inception report{% if deliverable %} · Deliverable {{ deliverable.number }}"
-               "{% endif %}", "Mapping of regional entities and inter-regional migration "
-                              "dialogues",
-          "Methodology, scope, workplan, interview calendar and data-collection plan",
-          [("Deliverable", "{% if deliverable %}Deliverable {{ deliverable.number }} of "
-                           "{{ deliverable.of }}, due {{ deliverable.due }}{% else %}Not "
-                           "recorded in the workplan{% endif %}"),
-           ("Version", "{% if deliverable %}{{ deliverable.version }}{% else %}Draft"
-                       "{% endif %}"),
-           ("Date of the data", "{{ data_date_long }}"),
-           ("Audience", "{{ audience_label }}{% if internal %}: for IOM staff only, not for "
-                        "distribution{% endif %}"),
-           ("Scope", "{{ counts.entities }} regional entities and {{ counts.dialogues }} "
-                     "inter-regional dialogues")], gap=1)
+    cover(doc, T("Inception report") + "{% if deliverable %} · "
+          + T("Deliverable {n}", n="deliverable.number") + "{% endif %}",
+          T("Mapping of regional entities and inter-regional migration dialogues"),
+          T("Methodology, scope, workplan, interview calendar and data-collection plan"),
+          [(T("Deliverable"), "{% if deliverable %}"
+            + T("Deliverable {n} of {of}, due {due}", n="deliverable.number",
+                of="deliverable.of", due="deliverable.due")
+            + "{% else %}" + T("Not recorded in the workplan") + "{% endif %}"),
+           (T("Version"), "{% if deliverable %}{{ deliverable.version }}{% else %}"
+            + T("Draft") + "{% endif %}"),
+           (T("Date of the data"), "{{ data_date_long }}"),
+           (T("Audience"), "{{ audience_label }}{% if internal %}: "
+            + T("for IOM staff only, not for distribution") + "{% endif %}"),
+           (T("Scope"), T("{entities} regional entities and {dialogues} inter-regional "
+                          "dialogues", entities="counts.entities",
+                          dialogues="counts.dialogues"))], gap=1)
 
-    p(doc, "Purpose", "Heading 1")
-    p(doc, "This inception report sets out how the mapping of regional entities and "
-           "inter-regional migration dialogues in the Middle East and North Africa will be "
-           "carried out: the methodology, the entities and dialogues covered, the workplan, the "
-           "interview calendar and the data-collection plan. Each body will receive a briefing "
-           "note with a section on climate action and mobility and one on data; a mapping "
-           "report will classify every body by theme and by geography.")
+    p(doc, T("Purpose"), "Heading 1")
+    p(doc, T("This inception report sets out how the mapping of regional entities and "
+             "inter-regional migration dialogues in the Middle East and North Africa will be "
+             "carried out: the methodology, the entities and dialogues covered, the workplan, "
+             "the interview calendar and the data-collection plan. Each body will receive a "
+             "briefing note with a section on climate action and mobility and one on data; a "
+             "mapping report will classify every body by theme and by geography."))
 
-    p(doc, "Methodology", "Heading 1")
-    p(doc, "Documentary review", "Heading 2")
-    p(doc, "Official texts, websites and publications of each body, IOM and UN documents and "
-           "secondary sources are listed in the mapping's register of sources, with their "
-           "collection status and due date. {{ counts.sources }} sources are listed, of which "
-           "{{ counts.sources_done }} are collected or reviewed. Facts that no source confirms "
-           "are recorded as not confirmed and shown as such in every note.")
-    p(doc, "Key-informant interviews", "Heading 2")
-    p(doc, "Interviews with officials of the bodies and their partners complement the review. "
-           "{{ counts.interviews }} interviews are listed{% if period %}, in a data-collection "
-           "period from {{ period.start }} to {{ period.end }}{% endif %}. Names and contacts "
-           "of interviewees are kept in IOM's internal records only; informed consent is "
-           "recorded before an interview is marked done.")
-    p(doc, "Mapping matrix", "Heading 2")
-    p(doc, "Every body is classified by theme ({{ counts.themes }} themes, with “Climate action "
-           "and mobility” and “Data” first), by relevance (High, Medium, Low, None) with the "
-           "evidence, and by geography. Regional policies on migration and the climate "
-           "policies that concern human mobility are recorded in the mapping's policy database, "
-           "ready for IOM's CLIMB database.")
+    p(doc, T("Methodology"), "Heading 1")
+    p(doc, T("Documentary review"), "Heading 2")
+    p(doc, T("Official texts, websites and publications of each body, IOM and UN documents "
+             "and secondary sources are listed in the mapping's register of sources, with "
+             "their collection status and due date. {sources} sources are listed, of which "
+             "{done} are collected or reviewed. Facts that no source confirms are recorded as "
+             "not confirmed and shown as such in every note.", sources="counts.sources",
+             done="counts.sources_done"))
+    p(doc, T("Key-informant interviews"), "Heading 2")
+    p(doc, T("Interviews with officials of the bodies and their partners complement the "
+             "review. {n} interviews are listed", n="counts.interviews")
+      + "{% if period %}" + T(", in a data-collection period from {start} to {end}",
+                              start="period.start", end="period.end") + "{% endif %}"
+      + T(". Names and contacts of interviewees are kept in IOM's internal records only; "
+          "informed consent is recorded before an interview is marked done."))
+    p(doc, T("Mapping matrix"), "Heading 2")
+    p(doc, T("Every body is classified by theme ({n} themes, with “Climate action and "
+             "mobility” and “Data” first), by relevance (High, Medium, Low, "
+             "None) with the evidence, and by geography. Regional policies on migration and "
+             "the climate policies that concern human mobility are recorded in the mapping's "
+             "policy database, ready for IOM's CLIMB database.", n="counts.themes"))
 
-    p(doc, "Entities and dialogues covered", "Heading 1")
-    p(doc, "Regional entities", "Heading 2")
+    p(doc, T("Entities and dialogues covered"), "Heading 1")
+    p(doc, T("Regional entities"), "Heading 2")
     tag(doc, "{%p if entities %}")
-    data_table(doc, [("Acronym", "{{ b.acronym }}", 2.2), ("Name", "{{ b.name }}", 6.4),
-                     ("Type", "{{ b.type }}", 4.2),
-                     ("Geographic focus", "{{ b.focus }}", PORTRAIT_WIDTH - 12.8)],
+    data_table(doc, [(T("Acronym"), "{{ b.acronym }}", 2.2), (T("Name"), "{{ b.name }}", 6.4),
+                     (T("Type"), "{{ b.type }}", 4.2),
+                     (T("Geographic focus"), "{{ b.focus }}", PORTRAIT_WIDTH - 12.8)],
                "b in entities")
     tag(doc, "{%p else %}")
     todo_paragraph(doc)
     tag(doc, "{%p endif %}")
-    p(doc, "Inter-regional dialogues", "Heading 2")
+    p(doc, T("Inter-regional dialogues"), "Heading 2")
     tag(doc, "{%p if dialogues %}")
-    data_table(doc, [("Short name", "{{ b.acronym }}", 3.0), ("Name", "{{ b.name }}", 5.6),
-                     ("Type", "{{ b.type }}", 4.2),
-                     ("Geographic focus", "{{ b.focus }}", PORTRAIT_WIDTH - 12.8)],
+    data_table(doc, [(T("Short name"), "{{ b.acronym }}", 3.0),
+                     (T("Name"), "{{ b.name }}", 5.6),
+                     (T("Type"), "{{ b.type }}", 4.2),
+                     (T("Geographic focus"), "{{ b.focus }}", PORTRAIT_WIDTH - 12.8)],
                "b in dialogues")
     tag(doc, "{%p else %}")
     todo_paragraph(doc)
     tag(doc, "{%p endif %}")
 
-    p(doc, "Workplan", "Heading 1")
+    p(doc, T("Workplan"), "Heading 1")
     tag(doc, "{%p if phases %}")
-    p(doc, "Phases of the consultancy.", "Table intro")
-    data_table(doc, [("Phase", "{{ ph.phase }}", 3.4), ("From", "{{ ph.start }}", 2.3),
-                     ("To", "{{ ph.end }}", 2.3), ("Tasks", "{{ ph.tasks }}", 1.5),
-                     ("Progress", "{{ ph.progress }}", PORTRAIT_WIDTH - 9.5)], "ph in phases",
-               centred=[3])
-    p(doc, "Deliverables", "Heading 2")
+    p(doc, T("Phases of the consultancy."), "Table intro")
+    data_table(doc, [(T("Phase"), "{{ ph.phase }}", 3.4), (T("From"), "{{ ph.start }}", 2.3),
+                     (T("To"), "{{ ph.end }}", 2.3), (T("Tasks"), "{{ ph.tasks }}", 1.5),
+                     (T("Progress"), "{{ ph.progress }}", PORTRAIT_WIDTH - 9.5)],
+               "ph in phases", centred=[3])
+    p(doc, T("Deliverables"), "Heading 2")
     tag(doc, "{%p if deliverables %}")
-    data_table(doc, [("Deliverable", "{{ d.task }}", 8.4), ("Due", "{{ d.due }}", 2.4),
-                     ("Status", "{{ d.status }}", 2.6),
-                     ("Approved", "{{ d.approved }}", PORTRAIT_WIDTH - 13.4)], "d in deliverables")
+    data_table(doc, [(T("Deliverable"), "{{ d.task }}", 8.4), (T("Due"), "{{ d.due }}", 2.4),
+                     (T("Status"), "{{ d.status }}", 2.6),
+                     (T("Approved"), "{{ d.approved }}", PORTRAIT_WIDTH - 13.4)],
+               "d in deliverables")
     tag(doc, "{%p else %}")
     todo_paragraph(doc)
     tag(doc, "{%p endif %}")
@@ -866,35 +872,37 @@ def inception_report():
     todo_paragraph(doc)
     tag(doc, "{%p endif %}")
 
-    p(doc, "Interview calendar", "Heading 1")
+    p(doc, T("Interview calendar"), "Heading 1")
     tag(doc, "{%p if calendar_weeks %}")
-    p(doc, "Key-informant interviews per week and body, with how they are held"
-           "{% if period %}; data-collection period {{ period.start }} to {{ period.end }}"
-           "{% endif %}. Interviewees are not named here, nor any one interview's organisation "
-           "or time.", "Table intro")
-    data_table(doc, [("Week", "{{ w.week }}", 4.4), ("Body", "{{ w.body }}", 2.4),
-                     ("Interviews", "{{ w.count }}", 2.2), ("Mode", "{{ w.modes }}", 4.2),
-                     ("Status", "{{ w.statuses }}", PORTRAIT_WIDTH - 13.2)],
+    p(doc, T("Key-informant interviews per week and body, with how they are held")
+      + "{% if period %}" + T("; data-collection period {start} to {end}",
+                              start="period.start", end="period.end") + "{% endif %}"
+      + T(". Interviewees are not named here, nor any one interview's organisation or time."),
+      "Table intro")
+    data_table(doc, [(T("Week"), "{{ w.week }}", 4.4), (T("Body"), "{{ w.body }}", 2.4),
+                     (T("Interviews"), "{{ w.count }}", 2.2), (T("Mode"), "{{ w.modes }}", 4.2),
+                     (T("Status"), "{{ w.statuses }}", PORTRAIT_WIDTH - 13.2)],
                "w in calendar_weeks", centred=[2])
     tag(doc, "{%p else %}")
     todo_paragraph(doc)
     tag(doc, "{%p endif %}")
     tag(doc, "{%p if calendar_interviews %}")
-    p(doc, "Every interview (IOM only, not for distribution)", "Heading 2")
-    p(doc, "Times are local to the interview.", "Table intro")
-    data_table(doc, [("Date", "{{ i.date }}", 2.4), ("Time", "{{ i.time }}", 1.1),
-                     ("Body", "{{ i.body }}", 2.0), ("Organisation", "{{ i.organisation }}", 4.2),
-                     ("Interviewee and role", "{{ i.who }}", 3.3),
-                     ("Mode", "{{ i.mode }}", 1.8),
-                     ("Status", "{{ i.status }}", PORTRAIT_WIDTH - 14.8)],
+    p(doc, T("Every interview (IOM only, not for distribution)"), "Heading 2")
+    p(doc, T("Times are local to the interview."), "Table intro")
+    data_table(doc, [(T("Date"), "{{ i.date }}", 2.4), (T("Time"), "{{ i.time }}", 1.1),
+                     (T("Body"), "{{ i.body }}", 2.0),
+                     (T("Organisation"), "{{ i.organisation }}", 4.2),
+                     (T("Interviewee and role"), "{{ i.who }}", 3.3),
+                     (T("Mode"), "{{ i.mode }}", 1.8),
+                     (T("Status"), "{{ i.status }}", PORTRAIT_WIDTH - 14.8)],
                "i in calendar_interviews")
     tag(doc, "{%p endif %}")
 
-    p(doc, "Data-collection plan", "Heading 1")
+    p(doc, T("Data-collection plan"), "Heading 1")
     tag(doc, "{%p if collection %}")
-    p(doc, "Sources of the documentary review by due date and collection status.",
+    p(doc, T("Sources of the documentary review by due date and collection status."),
       "Table intro")
-    spread_table(doc, ("Due date", "{{ r.label }}", 3.2),
+    spread_table(doc, (T("Due date"), "{{ r.label }}", 3.2),
                  ("{{ c }}", "{{ c }}", "", "r.cells"),
                  "r in collection", "c in collection_statuses", PORTRAIT_WIDTH,
                  totals="collection_totals")
@@ -902,11 +910,13 @@ def inception_report():
     todo_paragraph(doc)
     tag(doc, "{%p endif %}")
 
-    p(doc, "About this report", "Heading 2")
-    p(doc, "Prepared by IOM from the records of the mapping and its sources, with data as of "
-           "{{ data_date }}.{% if internal %} How this report is produced (IOM only): it is "
-           "drawn from the mapping's records in {{ source_name }}; a correction is made there "
-           "and the report produced again.{% endif %}", "Cover note")
+    p(doc, T("About this report"), "Heading 2")
+    p(doc, T("Prepared by IOM from the records of the mapping and its sources, with data as of "
+             "{date}.", date="data_date")
+      + "{% if internal %} " + T("How this report is produced (IOM only): it is drawn from "
+                                 "the mapping's records in {source}; a correction is made "
+                                 "there and the report produced again.",
+                                 source="source_name") + "{% endif %}", "Cover note")
     return doc
 
 

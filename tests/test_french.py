@@ -419,3 +419,21 @@ def test_every_text_of_the_templates_and_the_code_is_in_the_catalogue() -> None:
     assert len(found) > 150
     missing = {text: where for text, where in found.items() if text not in msgids}
     assert not missing, missing
+
+
+def test_the_french_inception_report(french: Path, english: Path) -> None:
+    report = french / "inception_report.docx"
+    document = docx.Document(str(report))
+    title = [p.text for p in document.paragraphs if p.style.name == "Title"]
+    assert title == ["Cartographie des entités régionales et des dialogues interrégionaux sur "
+                     "la migration"]
+    found = word_headings(report)
+    assert {"Objet", "Méthodologie et approche", "Revue documentaire",
+            "Entretiens avec des informateurs clés", "Plan de travail",
+            "Calendrier des entretiens", "Calendrier de collecte des données"} <= set(found)
+    assert not set(found) & set(word_headings(english / "inception_report.docx"))
+    text = word_text(report)
+    assert "Livrable 1 sur 2, échéance le 12 septembre 2025" in text
+    html = french / "inception_report.html"
+    assert "Revue documentaire" in set(html.read_text(encoding="utf-8").split("<h3>")[1]
+                                       .split("</h3>")[:1])
