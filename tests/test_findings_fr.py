@@ -179,3 +179,45 @@ def test_untranslated_text_is_reported_only_for_a_final_french_check(edited) -> 
                                          (1234, "1\u202f234 erreurs")])
 def test_french_plural_and_numbers(n: int, expected: str) -> None:
     assert texts("fr").plural(n, "{n} error", "{n} errors", "report") == expected
+
+
+def test_annotated_copy_in_french(edited, tmp_path: Path) -> None:
+    import openpyxl
+
+    relevance = header_cell("Themes", "Relevance", 2)
+    path = edited({"Themes": {relevance: "Hgh"}})
+    out = tmp_path / "marked.xlsx"
+    result = CliRunner().invoke(cli, ["validate", str(path), "--lang", "fr", "--annotate",
+                                      str(out)])
+    assert result.exit_code == 1
+    assert result.output.rstrip().endswith(f"Chaque constat est marqué dans {out}.")
+    wb = openpyxl.load_workbook(out)
+    findings = wb.worksheets[0]
+    assert [c.value for c in findings[1]] == ["Gravité", "Feuille", "Cellule", "Colonne",
+                                              "Valeur trouvée", "Règle", "Que faire"]
+    assert findings["A2"].value == "erreur"
+    assert findings["G2"].value.startswith("'Hgh' n'est pas une valeur admise pour Relevance.")
+    assert wb["Themes"][relevance].comment.text.startswith("ERREUR : 'Hgh' n'est pas")
+
+
+def test_a_workbook_without_the_french_column_is_told_once(tmp_path: Path) -> None:
+    """A workbook made before the (French) columns: at the final stage in French, one warning
+    per missing column says that every row falls back to English."""
+    import openpyxl
+
+    from conftest import MASTER
+
+    wb = openpyxl.load_workbook(MASTER)
+    ws = wb["Strategy"]
+    headers = [c.value for c in ws[1]]
+    ws.delete_cols(headers.index("Text (French)") + 1)
+    path = tmp_path / "older.xlsx"
+    wb.save(path)
+    report = validate(path, stage="final", lang="fr")
+    strategy = [f for f in report.findings if f.rule == "untranslated" and f.sheet == "Strategy"]
+    assert [(f.cell, f.column, f.severity) for f in strategy] == [
+        (None, "Text (French)", "warning")]
+    assert strategy[0].message == (
+        "La colonne 'Text (French)' n'est pas dans la feuille, donc une version française montre "
+        "le texte anglais de 'Text' sur chaque ligne. Ajoutez une colonne intitulée "
+        "'Text (French)' pour donner le texte français.")

@@ -217,3 +217,28 @@ def test_french_names_of_bodies_in_the_default_workbook(schema: Schema) -> None:
     dialogues = {r["Dialogue ID"]: r.get("Short name (French)") for r in rows["Dialogues"]}
     assert dialogues["DLG-RABAT"] == "Processus de Rabat"
     assert dialogues["DLG-DOHA"] == "Dialogue de Doha"
+
+
+@pytest.mark.office
+def test_right_to_left_files_open_in_libreoffice(tmp_path: Path) -> None:
+    import docx
+    import xlsxwriter
+
+    from conftest import to_pdf
+
+    arabic = language("ar")
+    document = docx.Document()
+    document.add_paragraph("جامعة الدول العربية")
+    table = document.add_table(rows=1, cols=2)
+    table.cell(0, 0).text = "LAS"
+    docx_bidi(document.element.body, arabic)
+    word = tmp_path / "rtl.docx"
+    document.save(str(word))
+    book = tmp_path / "rtl.xlsx"
+    wb = xlsxwriter.Workbook(str(book))
+    ws = wb.add_worksheet("ar")
+    ws.write_string(0, 0, "جامعة الدول العربية")
+    xlsx_sheet(ws, arabic)
+    wb.close()
+    for path in (word, book):
+        assert to_pdf(path, tmp_path).stat().st_size > 1000

@@ -109,3 +109,12 @@ def test_from_an_installed_wheel_without_seed(tmp_path: Path, monkeypatch,
     for name in ("Entities", "Policies", "Memberships", "Interviews", "Workplan"):
         assert en.get_sheet_by_name(name).to_python() == fr.get_sheet_by_name(name).to_python()
     assert _about(path)[2][0] == "Objet"
+
+
+@pytest.mark.office
+def test_french_workbook_opens_in_libreoffice(pair: tuple[Path, Path], tmp_path: Path) -> None:
+    from conftest import pdf_pages, to_pdf
+
+    _, french = pair
+    pdf = to_pdf(french, tmp_path)
+    assert pdf_pages(pdf) >= 2

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from matrixbook.errors import UsageError
 from matrixbook.files import atomic_write, open_for_copy, refuse_overwrite
@@ -19,6 +19,9 @@ ERROR_FILL = "FFC7CE"
 WARNING_FILL = "FFEB9C"
 FINDINGS_SHEET = "Findings"
 
+if TYPE_CHECKING:
+    from matrixbook.i18n import Texts
+
 
 def _text(cell: Any, value: Any) -> None:
     """Set a cell to text that never turns into a formula."""
@@ -27,7 +30,10 @@ def _text(cell: Any, value: Any) -> None:
         cell.data_type = "s"
 
 
-def annotate(source: Path, report: Report, out: Path, *, force: bool = False) -> Path:
+def annotate(source: Path, report: Report, out: Path, *, force: bool = False,
+             words: Texts | None = None) -> Path:
+    """`words`: the Findings sheet's headers and the severity words in that language (the
+    messages are the report's own, already in it: matrixbook.i18n.findings)."""
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font, PatternFill
 
@@ -55,7 +61,8 @@ def annotate(source: Path, report: Report, out: Path, *, force: bool = False) ->
         cell = wb[title][ref]
         worst = ERROR if any(f.severity == ERROR for f in findings) else WARNING
         cell.fill = fills[worst]
-        text = "\n".join(f"{f.severity.upper()}: {f.message}" for f in findings)
+        text = "\n".join(_say(words, "{severity}: {message}").format(
+            severity=_severity(f, words).upper(), message=f.message) for f in findings)
         comment = Comment(text[:30000], "matrixbook")
         comment.width, comment.height = 320, min(60 + 18 * len(text) // 45, 400)
         cell.comment = comment
@@ -66,14 +73,15 @@ def annotate(source: Path, report: Report, out: Path, *, force: bool = False) ->
         name = f"{FINDINGS_SHEET} ({n})"
         n += 1
     ws = wb.create_sheet(name, 0)
-    headers = ["Severity", "Sheet", "Cell", "Column", "Value found", "Rule", "What to do"]
+    headers = [_say(words, h) for h in ("Severity", "Sheet", "Cell", "Column", "Value found",
+                                        "Rule", "What to do")]
     ws.append(headers)
     for c in ws[1]:
         c.font = Font(bold=True, color="FFFFFF")
         c.fill = PatternFill("solid", fgColor="0033A0")
     ordered = sorted(report.sorted(wb.sheetnames), key=lambda f: f.severity != ERROR)
     for r, f in enumerate(ordered, start=2):
-        values = [f.severity.value, f.sheet, f.cell or "", f.column or "",
+        values = [_severity(f, words), f.sheet, f.cell or "", f.column or "",
                   _shown(json_value(f.value)), f.rule, f.message]
         for c, v in enumerate(values, start=1):
             _text(ws.cell(row=r, column=c), v)
@@ -103,6 +111,16 @@ def annotate(source: Path, report: Report, out: Path, *, force: bool = False) ->
     with atomic_write(out) as tmp:
         wb.save(tmp)
     return out
+
+
+def _say(words: Texts | None, text: str) -> str:
+    return words.t(text, "annotate") if words is not None else text
+
+
+def _severity(finding: Finding, words: Texts | None) -> str:
+    """'error' or 'warning', in the language of `words` (the report's own word)."""
+    return words.t(finding.severity.value, "report") if words is not None \
+        else finding.severity.value
 
 
 def _shown(value: Any) -> Any:

@@ -86,11 +86,15 @@ def validate(path: Path | str, *, stage: str = "draft", today: date | None = Non
 
 
 def annotate_copy(path: Path | str, report: Report, out: Path | str, *,
-                  force: bool = False) -> Path:
-    """A copy of the user's workbook with every finding marked at its cell."""
+                  force: bool = False, lang: str = "en") -> Path:
+    """A copy of the user's workbook with every finding marked at its cell; the Findings
+    sheet's words in `lang` (the messages are the report's, from validate(lang=...))."""
     from matrixbook.annotate import annotate
+    from matrixbook.i18n import texts
 
-    return annotate(Path(path), report, Path(out), force=force)
+    words = texts(lang)
+    return annotate(Path(path), report, Path(out), force=force,
+                    words=None if words.english else words)
 
 
 def available_outputs() -> list[Output]:

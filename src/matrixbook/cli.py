@@ -131,7 +131,7 @@ def validate(path: Path, fmt: str, annotate: Path | None, stage: str, force: boo
     say = words.t
     report = run_validate(path, stage=stage, today=today, lang=lang)
     if annotate is not None:
-        annotate_copy(path, report, annotate, force=force)
+        annotate_copy(path, report, annotate, force=force, lang=lang)
     from matrixbook.files import is_open_elsewhere
 
     if is_open_elsewhere(path):

@@ -44,14 +44,19 @@ def input_message(col: Column, schema: Schema, words: Texts | None = None,
 
 def _about(wb: Any, ws: Any, schema: Schema, seeded: bool,
            about: list[tuple[str, str]] | None = None, words: Texts | None = None) -> None:
-    title = wb.add_format({"bold": True, "font_size": 16, "font_color": xlsx.IOM_BLUE})
+    title = wb.add_format({"bold": True, "font_size": 16, "font_color": xlsx.IOM_BLUE,
+                           "text_wrap": True, "valign": "top"})
     head = wb.add_format({"bold": True, "font_size": 11, "font_color": xlsx.IOM_BLUE})
     wrap = wb.add_format({"text_wrap": True, "valign": "top"})
     bold = wb.add_format({"bold": True, "valign": "top", "text_wrap": True})
-    ws.set_column(0, 0, 24)
-    ws.set_column(1, 1, 100)
+    ws.set_column(0, 0, ABOUT_WIDTHS[0])
+    ws.set_column(1, 1, ABOUT_WIDTHS[1])
     t = lambda text: _say(words, text, "about")  # noqa: E731
-    ws.write_string(0, 0, _title(schema, words), title)
+    # The title across both columns, wrapped: a long one (the French) does not run off the
+    # page and shrink the printout.
+    heading = _title(schema, words)
+    ws.merge_range(0, 0, 0, 1, heading, title)
+    ws.set_row(0, 24 * _lines(heading, ABOUT_WIDTHS[0] + ABOUT_WIDTHS[1], 0.55))
     lines: list[tuple[str, str, Any]] = [
         (t("Purpose"), t("The single master record of the mapping: regional entities, "
          "inter-regional dialogues, their memberships and themes, regional policies (and the "
@@ -100,13 +105,33 @@ def _about(wb: Any, ws: Any, schema: Schema, seeded: bool,
             ws.write_string(row, 0, label, bold if fmt is not head else head)
         if text:
             ws.write_string(row, 1, text, fmt)
+        _fit_row(ws, row, label, text)
         row += 1
     for sheet in schema.sheets:
+        text = (words.sheet_description(sheet.name) if words is not None
+                else sheet.description)
         ws.write_string(row, 0, sheet.name, bold)
-        ws.write_string(row, 1, words.sheet_description(sheet.name) if words is not None
-                        else sheet.description, wrap)
+        ws.write_string(row, 1, text, wrap)
+        _fit_row(ws, row, sheet.name, text)
         row += 1
     xlsx.print_setup(ws, header_rows=0, title=_title(schema, words), landscape=False)
+
+
+ABOUT_WIDTHS = (24, 100)  # the About sheet's two columns, in characters
+
+
+def _lines(text: str, width: float, per_char: float = 1.0) -> int:
+    """How many lines `text` wraps to in a column `width` characters wide (`per_char`: how
+    much of a character each letter takes; a bigger font takes more)."""
+    return max(1, -(-int(len(text) / per_char) // int(width * 1.1)))
+
+
+def _fit_row(ws: Any, row: int, label: str, text: str) -> None:
+    """Give a row of the About sheet the height of its wrapped text: LibreOffice does not grow
+    rows by itself, and lines printed over each other cannot be read."""
+    lines = max(_lines(label, ABOUT_WIDTHS[0]), _lines(text, ABOUT_WIDTHS[1]))
+    if lines > 1:
+        ws.set_row(row, 15 * lines)
 
 
 def _title(schema: Schema, words: Texts | None) -> str:

@@ -70,9 +70,10 @@ class Num:
     """A count or size with the separators of the language (32,767 / 32 767)."""
 
     value: int | float
+    spec: str = ","  # how English writes it (format spec): "," groups thousands, "g" 4.5 / 5
 
     def render(self, words: Words | None) -> str:
-        return words.number(self.value) if words is not None else f"{self.value:,}"
+        return words.number(self.value) if words is not None else format(self.value, self.spec)
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,18 @@ def untranslated(ctx: Context) -> list[Finding]:
             if col.language != ctx.lang or not col.translation_of:
                 continue
             english = sheet.by_field[col.translation_of]
-            if not (data.has(col.field) and data.has(english.field)):
+            if not data.has(english.field):
+                continue
+            if not data.has(col.field):
+                # A workbook made before the column existed: every row falls back.
+                if (~blank_mask(t[english.field])).any():
+                    out.append(UNTRANSLATED.at(
+                        sheet.name,
+                        msg("untranslated", "The column '{column}' is not in the sheet, so a "
+                            "French build shows the English text of '{english}' in every row. "
+                            "Add a column headed '{column}' to give the French text.",
+                            column=col.name, english=english.name),
+                        column=col.name, stage=ctx.stage))
                 continue
             missing = (blank_mask(t[col.field]) & ~blank_mask(t[english.field])).to_numpy()
             for row in t.index[missing]:

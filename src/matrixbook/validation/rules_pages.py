@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from matrixbook.report import Finding
 from matrixbook.report.catalogue import NOTE_LENGTH
-from matrixbook.report.message import msg
+from matrixbook.report.message import Num, msg
 from matrixbook.validation.rules import Context, rule
 
 
@@ -38,7 +38,7 @@ def note_length(ctx: Context) -> list[Finding]:
                      "{lines} lines a page, the cover on its own page", words=WORDS_PER_LINE,
                      cell=CELL_WORDS_PER_LINE, lines=LINES_PER_PAGE)
         summary = msg("note-length", "about {pages} pages: {words} words of text and {tables} "
-                      "table(s) with {rows} rows ({method})", pages=format(estimate.pages, "g"),
+                      "table(s) with {rows} rows ({method})", pages=Num(estimate.pages, "g"),
                       words=estimate.words, tables=len(shown), rows=sum(shown), method=method)
         key = ctx.schema.sheet(sheet_name).key_column.field
         out.append(ctx.finding(
