@@ -596,25 +596,26 @@ def _portrait_section(doc) -> None:
 
 def _relevance_table(doc, loop: str) -> None:
     # Relevance wide enough for its header to hold on one line.
-    data_table(doc, [("Body", "{{ b.acronym }}", 2.2),
-                     ("Relevance", "{% cellbg b.fill %}{{ b.relevance }}", 2.2),
-                     ("Evidence", "{{ b.evidence }}", 6.1),
-                     ("Entry points", "{{ b.entry_points }}", PORTRAIT_WIDTH - 10.5)], loop)
+    data_table(doc, [(T("Body"), "{{ b.acronym }}", 2.2),
+                     (T("Relevance"), "{% cellbg b.fill %}{{ b.relevance }}", 2.2),
+                     (T("Evidence"), "{{ b.evidence }}", 6.1),
+                     (T("Entry points"), "{{ b.entry_points }}", PORTRAIT_WIDTH - 10.5)], loop)
 
 
 def mapping_report():
     doc = new_document("Mapping report", "Regional entities and dialogues: matrix, climate "
                                          "action and mobility, data, engagement strategy")
-    cover(doc, "Mapping report · Internal", "Mapping of regional entities and inter-regional "
-                                             "migration dialogues",
-          "Matrix by theme and geography, climate action and mobility, data, and the regional "
-          "engagement strategy for IOM",
-          [("Date of the data", "{{ data_date_long }}"),
-           ("Audience", "{{ audience_label }}{% if internal %}: for IOM staff only, not for "
-                        "distribution{% endif %}"),
-           ("Coverage", "{{ counts.entities }} regional entities, {{ counts.dialogues }} "
-                        "dialogues, {{ counts.themes }} themes")])
-    p(doc, "Executive summary", "Heading 1")
+    cover(doc, T("Mapping report") + " · " + T("Internal"),
+          T("Mapping of regional entities and inter-regional migration dialogues"),
+          T("Matrix by theme and geography, climate action and mobility, data, and the "
+            "regional engagement strategy for IOM"),
+          [(T("Date of the data"), "{{ data_date_long }}"),
+           (T("Audience"), "{{ audience_label }}{% if internal %}: "
+            + T("for IOM staff only, not for distribution") + "{% endif %}"),
+           (T("Coverage"), T("{entities} regional entities, {dialogues} dialogues, {themes} "
+                             "themes", entities="counts.entities", dialogues="counts.dialogues",
+                             themes="counts.themes"))])
+    p(doc, T("Executive summary"), "Heading 1")
     tag(doc, "{%p for para in summary.paragraphs %}")
     p(doc, "{{ para }}")
     tag(doc, "{%p endfor %}")
@@ -625,17 +626,17 @@ def mapping_report():
     tag(doc, "{%p if summary.review_note %}")
     p(doc, "{{ summary.review_note }}")
     tag(doc, "{%p endif %}")
-    p(doc, "“Climate action and mobility” and “Data” are the focus of the terms of reference "
-           "and come first in every part of this report.")
+    p(doc, T("\u201cClimate action and mobility\u201d and \u201cData\u201d are the focus of the "
+             "terms of reference and come first in every part of this report."))
 
     # The matrix: a landscape section of its own, right after the summary.
     _landscape_section(doc)
-    p(doc, "The mapping matrix", "Heading 1")
+    p(doc, T("The mapping matrix"), "Heading 1")
     tag(doc, "{%p if matrix %}")
-    p(doc, "Relevance of each theme to each body, from the evidence of the mapping: "
-           "{{ legend_text }}. The colours are those of the mapping matrix and the briefing "
-           "notes.", "Table intro")
-    matrix = spread_table(doc, ("Body", "{{ r.acronym }}", 2.4),
+    p(doc, T("Relevance of each theme to each body, from the evidence of the mapping: "
+             "{legend}. The colours are those of the mapping matrix and the briefing notes.",
+             legend="legend_text"), "Table intro")
+    matrix = spread_table(doc, (T("Body"), "{{ r.acronym }}", 2.4),
                           ("{{ c }}", "{{ c.text }}", "c.fill", "r.cells"),
                           "r in matrix", "c in theme_names", LANDSCAPE_WIDTH,
                           heading_style="Matrix heading", cell_style="Matrix text")
@@ -645,22 +646,24 @@ def mapping_report():
     tag(doc, "{%p endif %}")
     _portrait_section(doc)
 
-    p(doc, "Geographic coverage", "Heading 1")
+    p(doc, T("Geographic coverage"), "Heading 1")
     tag(doc, "{%p if geography %}")
-    p(doc, "Sub-regions each body covers.", "Table intro")
-    data_table(doc, [("Sub-region", "{{ g.region }}", 4.0), ("Bodies", "{{ g.count }}", 1.6),
-                     ("Entities and dialogues", "{{ g.bodies }}", PORTRAIT_WIDTH - 5.6)],
+    p(doc, T("Sub-regions each body covers."), "Table intro")
+    data_table(doc, [(T("Sub-region"), "{{ g.region }}", 4.0),
+                     (T("Bodies"), "{{ g.count }}", 1.6),
+                     (T("Entities and dialogues"), "{{ g.bodies }}", PORTRAIT_WIDTH - 5.6)],
                "g in geography", centred=[1])
     tag(doc, "{%p else %}")
     todo_paragraph(doc)
     tag(doc, "{%p endif %}")
 
-    p(doc, "Membership overlaps", "Heading 1")
+    p(doc, T("Membership overlaps"), "Heading 1")
     tag(doc, "{%p if overlaps %}")
-    p(doc, "Countries that belong to the most bodies, {{ overlap_rule }}.", "Table intro")
-    data_table(doc, [("Country", "{{ o.country }}", 3.4), ("Bodies", "{{ o.count }}", 1.4),
-                     ("Member or participant in", "{{ o.bodies }}", 7.4),
-                     ("Observer or suspended", "{{ o.other }}", PORTRAIT_WIDTH - 12.2)],
+    p(doc, T("Countries that belong to the most bodies, {rule}.", rule="overlap_rule"),
+      "Table intro")
+    data_table(doc, [(T("Country"), "{{ o.country }}", 3.4), (T("Bodies"), "{{ o.count }}", 1.4),
+                     (T("Member or participant in"), "{{ o.bodies }}", 7.4),
+                     (T("Observer or suspended"), "{{ o.other }}", PORTRAIT_WIDTH - 12.2)],
                "o in overlaps", centred=[1])
     tag(doc, "{%p else %}")
     todo_paragraph(doc)
@@ -670,66 +673,67 @@ def mapping_report():
     tag(doc, "{%p for f in focus %}")
     p(doc, "{{ f.theme }}", "Heading 1")
     p(doc, "{{ f.intro }}")
-    p(doc, "Bodies and evidence", "Heading 2")
+    p(doc, T("Bodies and evidence"), "Heading 2")
     tag(doc, "{%p if f.rows %}")
     _relevance_table(doc, "b in f.rows")
     tag(doc, "{%p else %}")
-    p(doc, "No body is yet shown to work on this theme.")
+    p(doc, T("No body is yet shown to work on this theme."))
     tag(doc, "{%p endif %}")
-    p(doc, "Instruments", "Heading 2")
+    p(doc, T("Instruments"), "Heading 2")
     tag(doc, "{%p if f.policies %}")
-    data_table(doc, [("Instrument", "{{ pol.title }}", 6.4), ("Body", "{{ pol.body }}", 2.6),
-                     ("Year", "{{ pol.year }}", 1.2), ("Status", "{{ pol.status }}", 2.6),
-                     ("Climate context", "{{ pol.climate }}", PORTRAIT_WIDTH - 12.8)],
+    data_table(doc, [(T("Instrument"), "{{ pol.title }}", 6.4),
+                     (T("Body"), "{{ pol.body }}", 2.6),
+                     (T("Year"), "{{ pol.year }}", 1.2), (T("Status"), "{{ pol.status }}", 2.6),
+                     (T("Climate context"), "{{ pol.climate }}", PORTRAIT_WIDTH - 12.8)],
                "pol in f.policies")
     tag(doc, "{%p else %}")
-    p(doc, "No regional instrument on this theme has been found so far.")
+    p(doc, T("No regional instrument on this theme has been found so far."))
     tag(doc, "{%p endif %}")
-    p(doc, "Recommendations", "Heading 2")
+    p(doc, T("Recommendations"), "Heading 2")
     tag(doc, "{%p if f.recommendations %}")
-    data_table(doc, [("ID", "{{ r.id }}", 1.7), ("Recommendation", "{{ r.text }}", 9.3),
-                     ("Bodies", "{{ r.bodies }}", 3.8),
-                     ("Priority", "{{ r.priority }}", PORTRAIT_WIDTH - 14.8)],
+    data_table(doc, [(T("ID"), "{{ r.id }}", 1.7), (T("Recommendation"), "{{ r.text }}", 9.3),
+                     (T("Bodies"), "{{ r.bodies }}", 3.8),
+                     (T("Priority"), "{{ r.priority }}", PORTRAIT_WIDTH - 14.8)],
                "r in f.recommendations")
     tag(doc, "{%p else %}")
-    p(doc, "No recommendation on this theme yet.")
+    p(doc, T("No recommendation on this theme yet."))
     tag(doc, "{%p endif %}")
     tag(doc, "{%p endfor %}")
 
-    p(doc, "Other thematic areas", "Heading 1")
-    p(doc, "For each other theme, the bodies that work on it, the evidence and where IOM can "
-           "engage.")
+    p(doc, T("Other thematic areas"), "Heading 1")
+    p(doc, T("For each other theme, the bodies that work on it, the evidence and where IOM can "
+             "engage."))
     tag(doc, "{%p for th in strategy %}")
     p(doc, "{{ th.theme }}", "Heading 2")
     tag(doc, "{%p if th.rows %}")
     _relevance_table(doc, "b in th.rows")
     tag(doc, "{%p else %}")
-    p(doc, "No body is yet shown to work on this theme.")
+    p(doc, T("No body is yet shown to work on this theme."))
     tag(doc, "{%p endif %}")
     tag(doc, "{%p endfor %}")
 
-    p(doc, "Regional engagement strategy", "Heading 1")
+    p(doc, T("Regional engagement strategy"), "Heading 1")
     tag(doc, "{%p for s in engagement %}")
     p(doc, "{{ s.heading }}", "Heading 2")
     tag(doc, "{%p for para in s.paragraphs %}")
     p(doc, "{{ para }}")
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p if s.recommendations %}")
-    p(doc, "Draws on {{ s.recommendations }}.", "Cover note")
+    p(doc, T("Draws on {ids}.", ids="s.recommendations"), "Cover note")
     tag(doc, "{%p endif %}")
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p if not engagement %}")
     todo_paragraph(doc)
     tag(doc, "{%p endif %}")
 
-    p(doc, "Entry points by body", "Heading 1")
+    p(doc, T("Entry points by body"), "Heading 1")
     tag(doc, "{%p if entry_points %}")
-    p(doc, "Where IOM can engage each body, its engagement with IOM so far, and the "
-           "recommendations that name it.", "Table intro")
-    data_table(doc, [("Body", "{{ b.acronym }}", 2.4), ("IOM engagement", "{{ b.engagement }}",
-                                                        2.6),
-                     ("Key entry points", "{{ b.entry_points }}", 8.2),
-                     ("Recommendations", "{{ b.recommendations }}", PORTRAIT_WIDTH - 13.2)],
+    p(doc, T("Where IOM can engage each body, its engagement with IOM so far, and the "
+             "recommendations that name it."), "Table intro")
+    data_table(doc, [(T("Body"), "{{ b.acronym }}", 2.4),
+                     (T("IOM engagement"), "{{ b.engagement }}", 2.6),
+                     (T("Key entry points"), "{{ b.entry_points }}", 8.2),
+                     (T("Recommendations"), "{{ b.recommendations }}", PORTRAIT_WIDTH - 13.2)],
                "b in entry_points")
     tag(doc, "{%p else %}")
     todo_paragraph(doc)
@@ -737,33 +741,34 @@ def mapping_report():
 
     # The recommendations and their alignment: wide tables, on landscape pages.
     _landscape_section(doc)
-    p(doc, "Key recommendations and entry points", "Heading 1")
+    p(doc, T("Key recommendations and entry points"), "Heading 1")
     tag(doc, "{%p for g in priorities %}")
     p(doc, "{{ g.title }}", "Heading 2")
-    data_table(doc, [("ID", "{{ r.id }}", 1.7),
-                     ("Recommendation", "{{ r.text }}{% if r.rationale %} Why: "
-                                        "{{ r.rationale }}{% endif %}{% if r.evidence %} "
-                                        "Evidence: {{ r.evidence }}.{% endif %}"
-                                        "{% if r.internal_notes %} Internal notes: "
-                                        "{{ r.internal_notes }}{% endif %}", 9.6),
-                     ("Bodies", "{{ r.bodies }}", 3.0), ("Entry point", "{{ r.entry_point }}",
-                                                         4.6),
-                     ("Modality", "{{ r.modality }}", 3.0),
-                     ("Timeframe", "{{ r.timeframe }}", 2.8),
-                     ("Status", "{{ r.status }}", LANDSCAPE_WIDTH - 24.7)], "r in g.rows")
+    data_table(doc, [(T("ID"), "{{ r.id }}", 1.7),
+                     (T("Recommendation"), "{{ r.text }}{% if r.rationale %} "
+                      + T("Why: {why}", why="r.rationale") + "{% endif %}"
+                      "{% if r.evidence %} " + T("Evidence: {ids}.", ids="r.evidence")
+                      + "{% endif %}{% if r.internal_notes %} "
+                      + T("Internal notes: {notes}", notes="r.internal_notes") + "{% endif %}",
+                      9.6),
+                     (T("Bodies"), "{{ r.bodies }}", 3.0),
+                     (T("Entry point"), "{{ r.entry_point }}", 4.6),
+                     (T("Modality"), "{{ r.modality }}", 3.0),
+                     (T("Timeframe"), "{{ r.timeframe }}", 2.8),
+                     (T("Status"), "{{ r.status }}", LANDSCAPE_WIDTH - 24.7)], "r in g.rows")
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p if not priorities %}")
     todo_paragraph(doc)
     tag(doc, "{%p endif %}")
 
-    p(doc, "Alignment with the GCM, the SDGs and IOM's frameworks", "Heading 1")
+    p(doc, T("Alignment with the GCM, the SDGs and IOM's frameworks"), "Heading 1")
     tag(doc, "{%p if recommendations %}")
-    p(doc, "Each recommendation with the objectives of the Global Compact for Migration, the "
-           "Sustainable Development Goals and the IOM and global frameworks it serves.",
+    p(doc, T("Each recommendation with the objectives of the Global Compact for Migration, the "
+             "Sustainable Development Goals and the IOM and global frameworks it serves."),
       "Table intro")
-    data_table(doc, [("ID", "{{ r.id }}", 1.7), ("Recommendation", "{{ r.text }}", 11.0),
-                     ("GCM objectives", "{{ r.gcm }}", 2.4), ("SDGs", "{{ r.sdgs }}", 1.6),
-                     ("IOM and global frameworks", "{{ r.frameworks }}",
+    data_table(doc, [(T("ID"), "{{ r.id }}", 1.7), (T("Recommendation"), "{{ r.text }}", 11.0),
+                     (T("GCM objectives"), "{{ r.gcm }}", 2.4), (T("SDGs"), "{{ r.sdgs }}", 1.6),
+                     (T("IOM and global frameworks"), "{{ r.frameworks }}",
                       LANDSCAPE_WIDTH - 16.7)], "r in recommendations")
     p(doc, "")
     tag(doc, "{%p for line in alignment_totals %}")
@@ -773,11 +778,13 @@ def mapping_report():
     todo_paragraph(doc)
     tag(doc, "{%p endif %}")
 
-    p(doc, "About this report", "Heading 2")
-    p(doc, "Prepared by IOM from the sources and interviews of the mapping, with data as of "
-           "{{ data_date }}.{% if internal %} How this document is produced: it is generated "
-           "from the mapping's master record ({{ source_name }}); edit the record, not this "
-           "document, and rebuild it.{% endif %}", "Cover note")
+    p(doc, T("About this report"), "Heading 2")
+    p(doc, T("Prepared by IOM from the sources and interviews of the mapping, with data as of "
+             "{date}.", date="data_date")
+      + "{% if internal %} " + T("How this document is produced: it is generated from the "
+                                 "mapping's master record ({source}); edit the record, not "
+                                 "this document, and rebuild it.", source="source_name")
+      + "{% endif %}", "Cover note")
     return doc
 
 

@@ -437,3 +437,19 @@ def test_the_french_inception_report(french: Path, english: Path) -> None:
     html = french / "inception_report.html"
     assert "Revue documentaire" in set(html.read_text(encoding="utf-8").split("<h3>")[1]
                                        .split("</h3>")[:1])
+
+
+def test_the_french_mapping_report(french: Path, english: Path) -> None:
+    report = french / "mapping_report.docx"
+    found = word_headings(report)
+    assert {"Résumé analytique", "Action climatique et mobilité", "Données",
+            "Stratégie de collaboration régionale",
+            "Résumé des principales recommandations concernant les points d'entrée",
+            "Alignement sur le PMM, les ODD et les cadres de l'OIM"} <= set(found)
+    # "Instruments" is French too
+    assert set(found) & set(word_headings(english / "mapping_report.docx")) <= {"Instruments"}
+    text = word_text(report)
+    assert "La cartographie couvre 9 entités régionales et 8 dialogues interrégionaux" in text
+    assert "Priorité élevée" in text
+    html = (french / "mapping_report.html").read_text(encoding="utf-8")
+    assert "<h2>Résumé analytique</h2>" in html
