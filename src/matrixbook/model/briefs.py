@@ -37,9 +37,10 @@ from matrixbook.model import language, memberships, relevance
 from matrixbook.model import recommendations as recs
 from matrixbook.schema import Schema, Sheet
 
-# Sheet of each kind of body, and how a note names its kind (the same words as ctx.bodies()).
-KINDS = {"Entities": "Regional entity", "Dialogues": "Inter-regional dialogue"}
-KIND_WORDS = {"Entities": "entity", "Dialogues": "dialogue"}
+# How a note names the kind of a body, by the id of its sheet (SheetNames; the same words as
+# ctx.bodies()).
+KINDS = {"entities": "Regional entity", "dialogues": "Inter-regional dialogue"}
+KIND_WORDS = {"entities": "entity", "dialogues": "dialogue"}
 # Fields the note places itself (title, other names, boxes); every other non-section column of
 # the sheet is listed as a key fact on the cover, under its column name.
 _PLACED = {"acronym", "name_en", "unconfirmed", "source_ids"}
@@ -82,22 +83,23 @@ class Lookup:
         self.texts = texts or texts_of("en")
         self.english = self.texts.english
         self.countries = country_names(schema)
+        names = schema.names
         if not self.english:
             self.countries = {code: memberships.without_note(code, self.texts.country(code),
                                                              schema)
                               for code in self.countries}
-        self.on = on if on is not None else data_day(tables)
-        self.roster = memberships.Roster(tables.get("Memberships"))
+        self.on = on if on is not None else data_day(schema, tables)
+        self.roster = memberships.Roster(tables.get(names.memberships))
         self.groups: dict[str, dict[str, pd.DataFrame]] = {}
-        for sheet in ("Themes",):  # Policies: self.policies, read once into the notes' rows
+        for sheet in (names.themes,):  # Policies: self.policies, read once into the notes' rows
             t = tables.get(sheet)
             if t is None or t.empty or "body_id" not in t:
                 self.groups[sheet] = {}
                 continue
             self.groups[sheet] = {str(k): g for k, g in t.groupby("body_id", sort=False)}
-        self.policies = _policy_rows(tables.get("Policies"), self.texts, schema)
-        self.recommendations = recs.by_body(recs.read(tables.get("Recommendations")))
-        sources = tables.get("Sources")
+        self.policies = _policy_rows(tables.get(names.policies), self.texts, schema)
+        self.recommendations = recs.by_body(recs.read(tables.get(names.recommendations), schema))
+        sources = tables.get(names.sources)
         self.sources: dict[str, Any] = {}
         if sources is not None and not sources.empty:
             for rec in sources.to_dict("records"):
@@ -112,9 +114,10 @@ class Lookup:
 _EMPTY = pd.DataFrame()
 
 
-def data_day(tables: dict[str, pd.DataFrame]) -> date | None:
+def data_day(schema: Schema, tables: dict[str, pd.DataFrame]) -> date | None:
     """The date of the data (the latest 'Checked on'), as BuildContext.data_date reads it."""
-    days = [t["checked_on"].max() for t in (tables.get("Entities"), tables.get("Dialogues"))
+    names = schema.names
+    days = [t["checked_on"].max() for t in (tables.get(names.entities), tables.get(names.dialogues))
             if t is not None and "checked_on" in t and t["checked_on"].notna().any()]
     return max(days).date() if days else None
 
@@ -299,7 +302,8 @@ def _policy_rows(policies: pd.DataFrame | None, language_texts: Texts | None = N
     rows = policies.sort_values(keys, na_position="last") if keys else policies
     other = language_texts if language_texts is not None and not language_texts.english \
         else None
-    sheet = schema.sheet("Policies") if other is not None and schema is not None else None
+    sheet = (schema.sheet(schema.names.policies) if other is not None and schema is not None
+             else None)
 
     def text_of(field: str) -> list[str]:
         if other is None or sheet is None or field not in sheet.by_field:
@@ -358,7 +362,7 @@ def _records(rows: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _themes(schema: Schema, lookup: Lookup, body_id: str) -> list[dict[str, str]]:
-    rows = lookup.rows("Themes", body_id)
+    rows = lookup.rows(schema.names.themes, body_id)
     if rows.empty:
         return []
     order = list(schema.vocabulary("themes").codes)
@@ -423,8 +427,8 @@ def note_content(schema: Schema, tables: dict[str, pd.DataFrame], sheet_name: st
     name = as_text(rec.get("name_en")) or body_id
     acronym = as_text(rec.get("acronym"))
     return _content(schema, lookup, sheet_name, frame, row, body_id, {
-        "kind": KINDS[sheet_name],
-        "kind_word": KIND_WORDS[sheet_name],
+        "kind": KINDS[schema.sheet(sheet_name).id],
+        "kind_word": KIND_WORDS[schema.sheet(sheet_name).id],
         "name": name,
         "acronym": acronym,
         "display_name": (f"{name} ({acronym})" if acronym and acronym not in name
@@ -545,8 +549,8 @@ def _other_language(schema: Schema, lookup: Lookup, sheet: Sheet, frame: pd.Data
         sections.append({"heading": heading, "field": c.field, "paragraphs": found})
     _insert_recommendations(sections, lookup.recommendations.get(body_id, []), texts)
     return _content(schema, lookup, sheet.name, frame, row, body_id, {
-        "kind": t(KINDS[sheet.name], _CTX),
-        "kind_word": t(KIND_WORDS[sheet.name], _CTX),
+        "kind": t(KINDS[sheet.id], _CTX),
+        "kind_word": t(KIND_WORDS[sheet.id], _CTX),
         "name": name,
         "acronym": acronym,
         "display_name": (f"{name} ({acronym})" if acronym and acronym not in name
@@ -599,7 +603,7 @@ def notes(schema: Schema, tables: dict[str, pd.DataFrame],
     (default English)."""
     out = []
     lookup = Lookup(schema, tables, on, texts)
-    for sheet_name in KINDS:
+    for sheet_name in (schema.names.entities, schema.names.dialogues):
         frame = tables.get(sheet_name)
         if frame is None or frame.empty:
             continue

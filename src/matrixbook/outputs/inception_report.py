@@ -27,9 +27,8 @@ from matrixbook.model import language
 from matrixbook.model.context import BuildContext
 from matrixbook.model.periods import collection_period
 from matrixbook.outputs import Output
-from matrixbook.schema import Schema
+from matrixbook.schema import Meaning, Schema
 
-DONE_SOURCES = ("Collected", "Reviewed")
 NO_DUE_DATE = "No due date"
 CONTEXT = "inception_report"  # the msgctxt of the report's texts (its templates': "documents")
 
@@ -65,7 +64,8 @@ def _body_rows(schema: Schema, frame: pd.DataFrame, key: str, type_field: str,
     if frame is None or frame.empty:
         return []
     say = say or _Words(None)
-    vocabulary = schema.sheet("Entities" if key == "entity_id" else "Dialogues").by_field[
+    names = schema.names
+    vocabulary = schema.sheet(names.entities if key == "entity_id" else names.dialogues).by_field[
         type_field].vocabulary or ""
     return [{"id": as_text(r[key]), "acronym": say.acronym(r), "name": say.name(r),
              "type": say.term(vocabulary, as_text(r.get(type_field))),
@@ -96,11 +96,13 @@ def _phases(schema: Schema, plan: pd.DataFrame, say: _Words | None = None) -> li
     return out
 
 
-def _deliverables(plan: pd.DataFrame, say: _Words | None = None) -> list[dict[str, str]]:
+def _deliverables(schema: Schema, plan: pd.DataFrame,
+                  say: _Words | None = None) -> list[dict[str, str]]:
     if plan is None or plan.empty:
         return []
     say = say or _Words(None)
-    rows = plan[plan["item_type"] == "Deliverable"].sort_values(["end_date", "task_id"])
+    deliverable = schema.codes("workplan_item_types", Meaning.DELIVERABLE)
+    rows = plan[plan["item_type"].isin(deliverable)].sort_values(["end_date", "task_id"])
     return [{"id": as_text(r.task_id), "task": language.marked(as_text(r.task),
                                                                 say.texts is not None),
              "due": say.day(r.end_date), "status": say.term("workplan_status", as_text(r.status)),
@@ -130,7 +132,7 @@ def _this_deliverable(deliverables: list[dict[str, str]],
 def _calendar(ctx: BuildContext, bodies: pd.DataFrame) -> dict[str, Any]:
     """The interview calendar: per week and body (count, modes) for everyone; every interview
     (date, time, body, organisation, mode, status, and who) in an internal build only."""
-    table = ctx.tables.get("Interviews")
+    table = ctx.tables.get(ctx.schema.names.interviews)
     schema = ctx.schema
     say = _Words(ctx.texts)
     ids = [str(b) for b in bodies["body_id"]]
@@ -195,7 +197,7 @@ _OTHER = object()  # the key of rows counted under "Other" / "No due date"
 
 def _interviews(schema: Schema, tables: dict[str, pd.DataFrame],
                 bodies: pd.DataFrame, say: _Words | None = None) -> dict[str, Any]:
-    t = tables.get("Interviews")
+    t = tables.get(schema.names.interviews)
     if t is None or t.empty:
         return {"rows": [], "columns": [], "totals": None}
     say = say or _Words(None)
@@ -211,7 +213,7 @@ def _interviews(schema: Schema, tables: dict[str, pd.DataFrame],
 
 def _collection(schema: Schema, tables: dict[str, pd.DataFrame],
                 say: _Words | None = None) -> dict[str, Any]:
-    t = tables.get("Sources")
+    t = tables.get(schema.names.sources)
     if t is None or t.empty:
         return {"rows": [], "columns": [], "totals": None}
     say = say or _Words(None)
@@ -224,17 +226,18 @@ def _collection(schema: Schema, tables: dict[str, pd.DataFrame],
 
 
 def report_content(ctx: BuildContext) -> dict[str, Any]:
-    schema, tables = ctx.schema, ctx.tables
+    schema, tables, names = ctx.schema, ctx.tables, ctx.schema.names
     bodies = ctx.bodies()
     bodies = bodies.loc[bodies["body_id"].map(lambda v: not is_blank(v)).astype(bool)]
-    sources = tables.get("Sources")
-    interviews = tables.get("Interviews")
+    sources = tables.get(names.sources)
+    interviews = tables.get(names.interviews)
     period = collection_period(ctx)  # the same data-collection period validation checks
     say = _Words(ctx.texts)
-    entities = _body_rows(schema, tables.get("Entities"), "entity_id", "entity_type", say)
-    dialogues = _body_rows(schema, tables.get("Dialogues"), "dialogue_id", "dialogue_type", say)
+    entities = _body_rows(schema, tables.get(names.entities), "entity_id", "entity_type", say)
+    dialogues = _body_rows(schema, tables.get(names.dialogues), "dialogue_id", "dialogue_type",
+                           say)
     interview_counts = _interviews(schema, tables, bodies, say)
-    deliverables = _deliverables(tables.get("Workplan"), say)
+    deliverables = _deliverables(schema, tables.get(names.workplan), say)
     collection_counts = _collection(schema, tables, say)
     return {
         "counts": {
@@ -243,14 +246,14 @@ def report_content(ctx: BuildContext) -> dict[str, Any]:
             "themes": len(schema.vocabulary("themes").codes),
             "sources": 0 if sources is None else len(sources),
             "sources_done": 0 if sources is None else int(sources["status"].isin(
-                DONE_SOURCES).sum()),
+                schema.codes("collection_status", Meaning.DONE)).sum()),
             "interviews": 0 if interviews is None else len(interviews),
         },
         "period": ({"start": say.day(period[0]), "end": say.day(period[1])} if period
                    else None),
         "entities": entities,
         "dialogues": dialogues,
-        "phases": _phases(schema, tables.get("Workplan"), say),
+        "phases": _phases(schema, tables.get(names.workplan), say),
         "deliverables": deliverables,
         "deliverable": _this_deliverable(deliverables, say),
         **_calendar(ctx, bodies),

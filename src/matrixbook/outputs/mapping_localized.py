@@ -13,7 +13,7 @@ from matrixbook.model import recommendations as recs
 from matrixbook.model import relevance
 from matrixbook.outputs import mapping_words
 from matrixbook.outputs.mapping_words import Words
-from matrixbook.schema import Schema
+from matrixbook.schema import Meaning, Schema
 
 FOCUS_THEMES = ("Climate action and mobility", "Data")  # as in mapping_report
 LISTED = 12
@@ -88,12 +88,12 @@ def localize(content: dict[str, Any], w: Words, schema: Schema, tables: dict[str
         th["theme"] = w.term("themes", th["theme"])
         for row in th["rows"]:
             _relevance_row(w, row)
-    strategy = tables.get("Strategy")
+    strategy = tables.get(schema.names.strategy)
     rows_of = ({as_text(r.get("section_id")): r for r in strategy.to_dict("records")}
                if strategy is not None and not strategy.empty else {})
     for s in content["engagement"]:
         s["heading"] = w.term("strategy_sections", s["heading"])
-        found = w.texts.content(rows_of.get(s["id"], {}), "text", "Strategy")
+        found = w.texts.content(rows_of.get(s["id"], {}), "text", schema.names.strategy)
         found_paragraphs = paragraphs(found.text)
         if (found.untranslated or found_paragraphs == s["paragraphs"]) and found_paragraphs:
             found_paragraphs[0] = w.marked(found_paragraphs[0])
@@ -109,8 +109,8 @@ def localize(content: dict[str, Any], w: Words, schema: Schema, tables: dict[str
     for g in content["priorities"]:
         g["title"] = w(g["title"])
     content["alignment_totals"] = _alignment(w, schema, items)
-    content["summary"] = _summary(w, content, tables, bodies, order, levels, items, counts,
-                                  _theme_rows, _unassessed)
+    content["summary"] = _summary(w, content, schema, tables, bodies, order, levels, items,
+                                  counts, _theme_rows, _unassessed)
 
 
 def _alignment(w: Words, schema: Schema, items: list[recs.Recommendation]) -> list[str]:
@@ -129,13 +129,16 @@ def _alignment(w: Words, schema: Schema, items: list[recs.Recommendation]) -> li
     return lines
 
 
-def _summary(w: Words, content: dict[str, Any], tables: dict[str, pd.DataFrame],
+def _summary(w: Words, content: dict[str, Any], schema: Schema,
+             tables: dict[str, pd.DataFrame],
              bodies: list[dict[str, Any]], order: list[str],
              levels: dict[tuple[str, str], dict[str, Any]], items: list[recs.Recommendation],
              counts: dict[str, int], theme_rows: Any, unassessed: Any) -> dict[str, Any]:
     """The executive summary's facts, as the English summary counts them, in words."""
-    policies, sources, interviews = (tables.get(n) for n in ("Policies", "Sources",
-                                                             "Interviews"))
+    names = schema.names
+    policies, sources, interviews = (tables.get(n) for n in (names.policies, names.sources,
+                                                             names.interviews))
+    done = schema.codes("interview_status", Meaning.DONE)
     labels = {as_text(b["body_id"]): as_text(b.get("acronym")) or as_text(b["body_id"])
               for b in bodies}
     high: dict[str, list[str]] = {}
@@ -157,7 +160,7 @@ def _summary(w: Words, content: dict[str, Any], tables: dict[str, pd.DataFrame],
             policies["climate_context"].map(lambda v: isinstance(v, list) and bool(v)).sum()),
         "interviews": 0 if interviews is None else int(interviews["interview_id"].notna().sum()),
         "done": 0 if interviews is None or interviews.empty else int(
-            (interviews["status"] == "Done").sum()),
+            interviews["status"].isin(done).sum()),
         "assessed": counts["assessed"], "cells": counts["cells"],
         "share": round(100 * counts["assessed"] / counts["cells"]) if counts["cells"] else 0,
         "focus": [(t, len(bodies) - len(unassessed(bodies, t, levels)))
@@ -170,7 +173,7 @@ def _summary(w: Words, content: dict[str, Any], tables: dict[str, pd.DataFrame],
                     if as_text(b["body_id"]) not in named],
         "recommendations": len(items), "top": sum(1 for r in items if r.priority == "High"),
         "regional": sum(1 for r in items if r.regional),
-        "drafts": sum(1 for r in items if r.status == "Draft"),
+        "drafts": sum(1 for r in items if r.draft),
     }
     said = mapping_words.summary(w, facts, LISTED)
     by_id = {r["id"]: r for r in content["recommendations"]}

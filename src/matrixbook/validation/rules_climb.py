@@ -27,30 +27,22 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from matrixbook.model.climb import CLIMB_NEEDS, ClimbMapping, climate_policies, load_mapping
+from matrixbook.model.climb import ClimbMapping, climate_policies, load_mapping
 from matrixbook.model.coverage import MemberLookup, adoption_days
 from matrixbook.model.memberships import Doubt, DoubtKind, to_day
-from matrixbook.report import Finding
+from matrixbook.report import Finding, rule_of
 from matrixbook.report.catalogue import (
     CLIMB_NO_CONTEXT,
     CLIMB_NO_COUNTRIES,
-    CLIMB_NO_DATE_ACCESSED,
     CLIMB_NO_LANGUAGE,
-    CLIMB_NO_MOBILITY_TYPE,
-    CLIMB_NO_PROVISIONS,
-    CLIMB_NO_SOURCE,
     CLIMB_UNDATED_MEMBERSHIP,
 )
 from matrixbook.report.message import Capitalized, Joined, Message, msg
 from matrixbook.validation.rules import Context, rule
 from matrixbook.values import blank_mask
 
-_RULES = {
-    "source_url": CLIMB_NO_SOURCE,
-    "date_accessed": CLIMB_NO_DATE_ACCESSED,
-    "provisions": CLIMB_NO_PROVISIONS,
-    "mobility_types": CLIMB_NO_MOBILITY_TYPE,
-}
+# The hint of each field CLIMB needs, as a message the catalogue translates (climb.yaml holds
+# the English hint; a field without a message here takes it).
 _HOW = {
     "source_url": msg("climb-no-source", "Type the address where the text can be read, "
                       "starting with https://."),
@@ -66,11 +58,12 @@ _HOW = {
 
 @rule
 def climb_readiness(ctx: Context) -> list[Finding]:
-    policies = ctx.tables.get("Policies")
+    names = ctx.schema.names
+    policies = ctx.tables.get(names.policies)
     if policies is None or policies.empty:
         return []
     mapping = load_mapping(ctx.schema)
-    memberships = ctx.tables.get("Memberships")
+    memberships = ctx.tables.get(names.memberships)
     # Column at a time, then a loop over the rows that have something to say only: a workbook
     # of 100,000 policies has tens of thousands of climate policies and, when it is complete,
     # not one finding.
@@ -85,26 +78,28 @@ def climb_readiness(ctx: Context) -> list[Finding]:
     if "language" in selected:
         for row in selected.index[blank_mask(selected["language"]).to_numpy()]:
             out.append(ctx.finding(
-                CLIMB_NO_LANGUAGE, "Policies", "language", row,
+                CLIMB_NO_LANGUAGE, names.policies, "language", row,
                 msg("climb-no-language", "{policy} goes to CLIMB but its Language is empty: "
                     "CLIMB would not know the language of the text. Pick the language of the "
                     "original text (e.g. ar, en, fr).", policy=_first(ids[row])), None,
                 group=msg("climb-no-language", "{n} policies go to CLIMB but their Language is "
                           "empty: {items}. CLIMB would not know the language of the texts. Pick "
                           "the language of each original text (e.g. ar, en, fr)."),
-                item=f"{ids[row]} ({ctx.book.sheets['Policies'].cell('language', row)})"))
-    for field, name in CLIMB_NEEDS:
+                item=f"{ids[row]} ({ctx.book.sheets[names.policies].cell('language', row)})"))
+    for need in mapping.needs:  # climb.yaml: each field, its rule and its hint
+        field, name = need.field, need.name
+        how = _HOW.get(field, need.hint)
         empty = (blank_mask(selected[field]).to_numpy() if field in selected
                  else np.ones(len(selected), dtype=bool))
         for row in selected.index[empty]:
             out.append(ctx.finding(
-                _RULES[field], "Policies", field, row,
+                rule_of(need.rule), names.policies, field, row,
                 msg("climb-needs", "{policy} has a Climate context, so it goes to CLIMB, but "
                     "'{column}' is empty: CLIMB cannot take it without it. {how}",
-                    policy=_first(ids[row]), column=name, how=_HOW[field]), None,
+                    policy=_first(ids[row]), column=name, how=how), None,
                 group=msg("climb-needs", "{n} policies have a Climate context, so they go to "
                           "CLIMB, but their '{column}' is empty: {items}. CLIMB cannot take "
-                          "them without it. {how}", column=name, how=_HOW[field]),
+                          "them without it. {how}", column=name, how=how),
                 item=_item(ctx, ids[row], field, row)))
     if memberships is not None and {"countries", "body_id"} <= set(selected.columns):
         out.extend(_members_found(ctx, selected, ids, memberships, mapping))
@@ -114,7 +109,7 @@ def climb_readiness(ctx: Context) -> list[Finding]:
 
 def _item(ctx: Context, name: str, field: str, row: int) -> str:
     """How a grouped entry names one policy: its ID and the cell to fill in."""
-    data = ctx.book.sheets.get("Policies")
+    data = ctx.book.sheets.get(ctx.schema.names.policies)
     cell = data.cell(field, row) if data is not None and data.has(field) else None
     return f"{name} ({cell})" if cell else str(name)
 
@@ -137,6 +132,7 @@ def _members_found(ctx: Context, selected: pd.DataFrame, ids: pd.Series,
     period = roster.roster.period
     groupings = set(ctx.schema.extra_country_codes)
     days = adoption_days(need)
+    names = ctx.schema.names
     out = []
     doubts: dict[tuple[int, str], tuple[Doubt, str, list[tuple[int, str, pd.Timestamp]]]] = {}
     # The members of a body change only on its membership dates: the policies are grouped by
@@ -158,7 +154,7 @@ def _members_found(ctx: Context, selected: pd.DataFrame, ids: pd.Series,
             when = (day.strftime("%Y-%m-%d") if day is not None
                     else msg("climb-no-countries", "its adoption"))
             out.append(ctx.finding(
-                CLIMB_NO_COUNTRIES, "Policies", "countries", row,
+                CLIMB_NO_COUNTRIES, names.policies, "countries", row,
                 msg("climb-no-countries", "{policy} lists no countries and the Memberships "
                     "sheet has no member of {body} on {when}, so CLIMB would get no country. "
                     "Type the countries covered (ISO3 codes separated by ;), or add the "
@@ -181,7 +177,7 @@ def _members_found(ctx: Context, selected: pd.DataFrame, ids: pd.Series,
                        "marked Ended but has no end date", country=c, body=body)
             fix = msg("climb-undated-membership", "Type the end date")
         out.append(ctx.finding(
-            CLIMB_UNDATED_MEMBERSHIP, "Memberships", field, row,
+            CLIMB_UNDATED_MEMBERSHIP, names.memberships, field, row,
             msg("climb-undated-membership", "{what}, so the CLIMB export cannot tell whether "
                 "{country} was a member for {which}; it is counted. {fix} (the first of the "
                 "month when only the month is known, and say so in the Note).", what=what,
@@ -203,7 +199,7 @@ def _hazards_without_context(ctx: Context, policies: pd.DataFrame,
     for rec in policies[no_context & some_hazard].itertuples():
         hazards = [h for f in named for h in (getattr(rec, f) or [])]
         out.append(ctx.finding(
-            CLIMB_NO_CONTEXT, "Policies", mapping.select_field, rec.Index,
+            CLIMB_NO_CONTEXT, ctx.schema.names.policies, mapping.select_field, rec.Index,
             msg("climb-no-context", "{policy} names hazards ({hazards}) but its Climate context "
                 "is empty, so it is left out of the CLIMB export. Pick Disasters, Adverse "
                 "effects of climate change or Environmental degradation if it concerns human "

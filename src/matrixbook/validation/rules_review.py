@@ -25,6 +25,7 @@ from matrixbook.report.catalogue import (
     RETIRED_COLUMN as RETIRED_TEXT,
 )
 from matrixbook.report.message import Message, msg
+from matrixbook.schema import Meaning
 from matrixbook.validation.rules import Context, rule
 from matrixbook.values import is_blank
 
@@ -36,13 +37,15 @@ RETIRED_COLUMN = "Recommendations"
 def open_comments(ctx: Context) -> list[Finding]:
     if ctx.stage != "final":
         return []
-    t = ctx.tables["Review"]
+    review = ctx.schema.names.review
+    t = ctx.tables[review]
     if t.empty:
         return []
     out = []
-    for row, rec in t[t["status"] == "Open"].iterrows():
+    open_codes = ctx.schema.codes("comment_status", Meaning.OPEN)
+    for row, rec in t[t["status"].isin(open_codes)].iterrows():
         out.append(ctx.finding(
-            OPEN_COMMENT, "Review", "status", row,
+            OPEN_COMMENT, review, "status", row,
             msg("open-comment", "Comment {comment} on {about} is still Open. Write the response "
                 "and set Status to Addressed or Declined before the final version.",
                 comment=rec.comment_id, about=as_words(rec.deliverable, rec.body_id)),
@@ -67,18 +70,20 @@ def draft_rows(ctx: Context) -> list[Finding]:
     if ctx.stage != "final":
         return []
     out = []
-    for sheet, key, noun in (("Recommendations", "recommendation_id",
+    names = ctx.schema.names
+    drafts = ctx.schema.codes("review_status", Meaning.DRAFT)
+    for sheet, key, noun in ((names.recommendations, "recommendation_id",
                               msg("draft-in-final", "The recommendation {id} is still a Draft. "
                                   "Review it and set Status to Reviewed or Final before the "
                                   "final version.")),
-                             ("Strategy", "section_id",
+                             (names.strategy, "section_id",
                               msg("draft-in-final", "The strategy section {id} is still a "
                                   "Draft. Review it and set Status to Reviewed or Final before "
                                   "the final version."))):
         t = ctx.tables[sheet]
         if t.empty:
             continue
-        for row, rec in t[t["status"] == "Draft"].iterrows():
+        for row, rec in t[t["status"].isin(drafts)].iterrows():
             out.append(ctx.finding(
                 DRAFT_IN_FINAL, sheet,
                 "status", row,
@@ -98,11 +103,12 @@ def bodies_named(recommendations: pd.DataFrame) -> set[str]:
 
 @rule
 def body_without_recommendation(ctx: Context) -> list[Finding]:
-    if "Recommendations" not in ctx.book.sheets:
+    names = ctx.schema.names
+    if names.recommendations not in ctx.book.sheets:
         return []  # a missing sheet is reported once, by the reader
-    named = bodies_named(ctx.tables["Recommendations"])
+    named = bodies_named(ctx.tables[names.recommendations])
     out = []
-    for sheet_name in ("Entities", "Dialogues"):
+    for sheet_name in (names.entities, names.dialogues):
         sheet = ctx.schema.sheet(sheet_name)
         key = sheet.key_column.field
         t = ctx.tables[sheet_name]
@@ -125,7 +131,8 @@ def body_without_recommendation(ctx: Context) -> list[Finding]:
 def retired_recommendations_column(ctx: Context) -> list[Finding]:
     """Text in the old per-body Recommendations column would silently vanish from the notes."""
     out = []
-    for sheet_name in ("Entities", "Dialogues"):
+    names = ctx.schema.names
+    for sheet_name in (names.entities, names.dialogues):
         data = ctx.book.sheets.get(sheet_name)
         if data is None:
             continue

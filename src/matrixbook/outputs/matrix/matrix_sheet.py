@@ -51,7 +51,7 @@ def matrix_columns(ctx: BuildContext, mapping: Mapping) -> list[MatrixColumn]:
     """Body, name, one column per theme (vocabulary order), then the geography and engagement
     columns under their declared headers, then (internal builds only, because the external
     tables no longer hold them) the internal columns."""
-    entities = ctx.schema.sheet("Entities")
+    entities = ctx.schema.sheet(ctx.schema.names.entities)
     texts = ctx.texts
 
     def header(sheet: str, c: Column) -> str:
@@ -64,9 +64,11 @@ def matrix_columns(ctx: BuildContext, mapping: Mapping) -> list[MatrixColumn]:
     for name in ("geographic_focus", "iom_engagement", "entry_points"):
         c = entities.column(name)
         width = ENTRY_POINTS_WIDTH if name == "entry_points" else min(c.width * 0.8, 34)
-        cols.append(MatrixColumn(header("Entities", c), width, c.field))
+        cols.append(MatrixColumn(header(ctx.schema.names.entities, c), width, c.field))
     cols.append(MatrixColumn(say(ctx, "Kind"), KIND_WIDTH, "kind"))
-    internal = [(s, c) for s in ("Entities", "Dialogues") for c in ctx.schema.sheet(s).columns
+    names = ctx.schema.names
+    internal = [(s, c) for s in (names.entities, names.dialogues)
+                for c in ctx.schema.sheet(s).columns
                 if c.internal and c.field in mapping.bodies.columns]
     unique: dict[str, tuple[str, Column]] = {}
     for s, c in internal:
@@ -84,7 +86,7 @@ def _shown(ctx: BuildContext, field: str | None, value: Any, sep: str) -> str:
     texts = ctx.texts
     if field == "kind":
         return say(ctx, str(value))
-    column = ctx.schema.sheet("Entities").by_field.get(field)
+    column = ctx.schema.sheet(ctx.schema.names.entities).by_field.get(field)
     if column is not None and column.vocabulary:
         return language.value_text(texts, column, value, sep)
     text = cell_text(value, sep)

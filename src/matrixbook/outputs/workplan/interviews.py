@@ -13,12 +13,6 @@ from xlsxwriter.worksheet import Worksheet
 from matrixbook import xlsx
 from matrixbook.model import interviews as interview_calendar
 from matrixbook.model.context import BuildContext
-from matrixbook.outputs.calendar import (
-    DEFAULT_DURATION_MIN,
-    DEFAULT_TIME_ZONE,
-    ends_at,
-    time_zone_of,
-)
 from matrixbook.outputs.workplan.common import (
     CENTRE,
     LATE_FILL,
@@ -33,6 +27,7 @@ from matrixbook.outputs.workplan.common import (
     sheet_title,
     source_line,
 )
+from matrixbook.schema import Meaning
 from matrixbook.values import is_blank as is_missing
 
 INTERVIEW_STATUS_FILL = {
@@ -44,8 +39,7 @@ INTERVIEW_STATUS_FILL = {
     "Declined": xlsx.TINTS["grey"],
     "Cancelled": xlsx.TINTS["grey"],
 }
-HELD_OR_SCHEDULED = ("Planned", "Confirmed", "Done")
-STILL_TO_COLLECT = ("To collect", "Requested")
+SHEET = "Interviews"  # this output's own sheet (the calendar), not the workbook's
 NO_INTERVIEW = "No interview yet"
 NONE_SCHEDULED = "No interview planned or held yet"
 
@@ -68,8 +62,8 @@ def write_interview_weeks(wb: xlsxwriter.Workbook, f: xlsx.Formats, ctx: BuildCo
     """The external calendar: interviews per week and body, with their count, modes and
     statuses; never one interview's organisation, role or time, which together can name the
     person interviewed."""
-    ws = wb.add_worksheet(say(ctx, "Interviews"))
-    table = ctx.tables["Interviews"]
+    ws = wb.add_worksheet(say(ctx, SHEET))
+    table = ctx.tables[ctx.schema.names.interviews]
     bodies = bodies_by_id(ctx)
     lines = [source_line(ctx),
              say(ctx, "Per week and body: no interviewee, organisation, role or time is shown.")
@@ -113,15 +107,16 @@ def write_interviews(wb: xlsxwriter.Workbook, f: xlsx.Formats, ctx: BuildContext
     if ctx.audience != "internal":
         write_interview_weeks(wb, f, ctx)
         return
-    ws = wb.add_worksheet(say(ctx, "Interviews"))
-    sheet = ctx.schema.sheet("Interviews")
-    table = ctx.tables["Interviews"]
+    ws = wb.add_worksheet(say(ctx, SHEET))
+    sheet = ctx.schema.sheet(ctx.schema.names.interviews)
+    table = ctx.tables[sheet.name]
     bodies = bodies_by_id(ctx)
+    timing = interview_calendar.Timing.of(ctx.schema)
     lines = [
         source_line(ctx),
         say(ctx, "Times are local to each interview's time zone; where the Time zone cell is "
                  "empty, {zone} is assumed, and an empty duration is read as {minutes} "
-                 "minutes.").format(zone=DEFAULT_TIME_ZONE, minutes=DEFAULT_DURATION_MIN)
+                 "minutes.").format(zone=timing.time_zone, minutes=timing.duration_min)
         + " " + period_line(ctx),
     ]
     sheet_title(ws, f, say(ctx, "Interview calendar"), lines)
@@ -162,7 +157,7 @@ def write_interviews(wb: xlsxwriter.Workbook, f: xlsx.Formats, ctx: BuildContext
         if day != previous_day:
             band = not band
             previous_day = day
-        _write_interview(ws, f, row, rec, fields, bodies, band, ctx)
+        _write_interview(ws, f, row, rec, fields, bodies, band, timing, ctx)
         row += 1
     if not undated.empty:
         ws.write_string(row, 0, say(ctx, "Not yet scheduled"),
@@ -171,7 +166,7 @@ def write_interviews(wb: xlsxwriter.Workbook, f: xlsx.Formats, ctx: BuildContext
             ws.write_blank(row, c, None, f(bg_color=xlsx.TINTS["grey"]))
         row += 1
         for rec in undated.itertuples():
-            _write_interview(ws, f, row, rec, fields, bodies, False, ctx)
+            _write_interview(ws, f, row, rec, fields, bodies, False, timing, ctx)
             row += 1
     ws.freeze_panes(INTERVIEW_HEADER_ROWS, 0)
     if row > INTERVIEW_HEADER_ROWS:
@@ -188,7 +183,7 @@ def _contact(rec: Any) -> str:
 
 def _write_interview(ws: Worksheet, f: xlsx.Formats, row: int, rec: Any, fields: list[str],
                      bodies: dict[str, dict[str, Any]], band: bool,
-                     ctx: BuildContext | None = None) -> None:
+                     timing: interview_calendar.Timing, ctx: BuildContext | None = None) -> None:
     base = {"bg_color": xlsx.BAND} if band else {}
     texts = ctx.texts if ctx is not None else None
     other = texts is not None and not texts.english
@@ -197,9 +192,9 @@ def _write_interview(ws: Worksheet, f: xlsx.Formats, row: int, rec: Any, fields:
         ws.write_datetime(row, 0, start, f(num_format=xlsx.date_format("ddd d mmm yyyy", texts),
                                            bold=True, align="left", **base))
         ws.write_datetime(row, 1, start, f(num_format="hh:mm", **CENTRE, **base))
-        ws.write_datetime(row, 2, ends_at(rec.starts_at, rec.duration_min).to_pydatetime(),
+        ws.write_datetime(row, 2, timing.ends_at(rec.starts_at, rec.duration_min).to_pydatetime(),
                           f(num_format="hh:mm", **CENTRE, **base))
-        ws.write_string(row, 3, time_zone_of(rec.time_zone), f(text_wrap=True, **PAD, **base))
+        ws.write_string(row, 3, timing.zone(rec.time_zone), f(text_wrap=True, **PAD, **base))
     else:
         for c in range(4):
             ws.write_blank(row, c, None, f(**base))
@@ -218,7 +213,7 @@ def _write_interview(ws: Worksheet, f: xlsx.Formats, row: int, rec: Any, fields:
         else:
             fmt = f(text_wrap=True, **PAD, **base)
         xlsx.write_value(ws, row, c, value, fmt)
-    cells = [(time_zone_of(rec.time_zone), TIME_ZONE_WIDTH),
+    cells = [(timing.zone(rec.time_zone), TIME_ZONE_WIDTH),
              (acronym_of(bodies, rec.body_id, ctx), INTERVIEW_WIDTHS["body_id"])]
     for fd in ("organisation", "role", "topics"):
         text = getattr(rec, fd)
@@ -234,7 +229,10 @@ def _write_interview(ws: Worksheet, f: xlsx.Formats, row: int, rec: Any, fields:
 def interview_counts(ctx: BuildContext) -> pd.DataFrame:
     """One row per body (entities, then dialogues): interviews per status, total and flag."""
     statuses = list(ctx.schema.vocabulary("interview_status").codes)
-    table = ctx.tables["Interviews"]
+    # Held or scheduled: the statuses that mean done or pending (vocabularies.yaml).
+    held_or_scheduled = (ctx.schema.codes("interview_status", Meaning.PENDING)
+                         + ctx.schema.codes("interview_status", Meaning.DONE))
+    table = ctx.tables[ctx.schema.names.interviews]
     bodies = ctx.bodies()
     counts = pd.crosstab(table["body_id"], table["status"]) if not table.empty else None
     rows = []
@@ -245,7 +243,7 @@ def interview_counts(ctx: BuildContext) -> pd.DataFrame:
             has = counts is not None and body.body_id in counts.index and s in counts.columns
             rec[s] = int(counts.loc[body.body_id, s]) if has else 0
         rec["Total"] = sum(rec[s] for s in statuses)
-        held = sum(rec[s] for s in HELD_OR_SCHEDULED)
+        held = sum(rec[s] for s in held_or_scheduled)
         rec["flag"] = NO_INTERVIEW if rec["Total"] == 0 else (NONE_SCHEDULED if held == 0
                                                              else "")
         rows.append(rec)
@@ -267,7 +265,7 @@ def write_interview_counts(wb: xlsxwriter.Workbook, f: xlsx.Formats, ctx: BuildC
                                                                    bodies=len(counts)),
     ]
     sheet_title(ws, f, say(ctx, "Interviews by body"), lines)
-    entities = ctx.schema.sheet("Entities")
+    entities = ctx.schema.sheet(ctx.schema.names.entities)
     shown = statuses if texts.english else [texts.term("interview_status", s) for s in statuses]
     headers = ([(field_label(entities, "acronym", ctx), 15),
                 (field_label(entities, "name_en") if texts.english else say(ctx, "Name"), 34),
@@ -322,7 +320,7 @@ def write_interview_counts(wb: xlsxwriter.Workbook, f: xlsx.Formats, ctx: BuildC
 
 
 def _interviews_of_unknown_bodies(ctx: BuildContext) -> list[str]:
-    table = ctx.tables["Interviews"]
+    table = ctx.tables[ctx.schema.names.interviews]
     if table.empty:
         return []
     known = set(ctx.bodies()["body_id"])

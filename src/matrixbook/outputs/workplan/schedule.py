@@ -27,6 +27,7 @@ from matrixbook.outputs.workplan.common import (
     sheet_title,
     source_line,
 )
+from matrixbook.schema import Meaning, Schema
 from matrixbook.values import is_blank as is_missing
 
 PAYMENT_DAYS = 15  # terms of reference: payment within 15 days of a deliverable's approval
@@ -39,6 +40,7 @@ STATUS_COLOUR = {"Not started": "sky", "In progress": "blue", "Done": "green",
 STATUS_BAR = {status: xlsx.OKABE_ITO[c] for status, c in STATUS_COLOUR.items()}
 STATUS_BAR_WEEKEND = {status: xlsx.TINTS[c] for status, c in STATUS_COLOUR.items()}
 MARKERS = {"Milestone": "◆", "Deliverable": "★"}
+MARKER_FILL = xlsx.OKABE_ITO["sky"]  # the legend's markers, on the colour of a task not started
 WEEKEND_FILL = "#D9D9D9"
 TODAY = xlsx.OKABE_ITO["vermillion"]
 DEADLINE = xlsx.OKABE_ITO["purple"]  # the deliverables' deadlines, down the whole chart
@@ -121,13 +123,27 @@ CENTRED_FIELDS = ("start_date", "end_date", "deliverable_id")
 SCHEDULE_HEADER_ROWS = 5  # title, explanation, months, weekdays, column headers / days
 
 
-def is_late(rec: Any, today: date | None) -> bool:
+@dataclass(frozen=True)
+class PlanTerms:
+    """What the Workplan's statuses and types mean (flags in vocabularies.yaml)."""
+
+    closed: tuple[str, ...]  # done or dropped: a task that cannot be late
+    deliverable: tuple[str, ...]  # the types that are deliverables of the contract
+
+    @classmethod
+    def of(cls, schema: Schema) -> PlanTerms:
+        return cls(schema.codes("workplan_status", Meaning.DONE)
+                   + schema.codes("workplan_status", Meaning.DROPPED),
+                   schema.codes("workplan_item_types", Meaning.DELIVERABLE))
+
+
+def is_late(rec: Any, today: date | None, terms: PlanTerms) -> bool:
     """A task is late when it should have ended before today and is neither Done nor
     Cancelled (a cancelled task cannot be late) nor approved (an approved deliverable was
     delivered, whatever its Status says)."""
     if today is None or pd.isna(rec.end_date) or payment_due(rec.approval_date) is not None:
         return False
-    return rec.end_date.date() < today and rec.status not in ("Done", "Cancelled")
+    return rec.end_date.date() < today and rec.status not in terms.closed
 
 
 def payment_due(approval: Any) -> date | None:
@@ -136,27 +152,28 @@ def payment_due(approval: Any) -> date | None:
     return (pd.Timestamp(approval) + timedelta(days=PAYMENT_DAYS)).date()
 
 
-def schedule_note(rec: Any, today: date | None, ctx: BuildContext | None = None) -> str:
+def schedule_note(rec: Any, today: date | None, terms: PlanTerms,
+                  ctx: BuildContext | None = None) -> str:
     """The Notes cell of a task: late, approved and when payment falls due."""
     def t(text: str) -> str:
         return say(ctx, text) if ctx is not None else text
 
     notes = []
-    if is_late(rec, today):
+    if is_late(rec, today, terms):
         notes.append(t("Late: due {date}, not done").format(date=day_text(rec.end_date, ctx)))
     due = payment_due(rec.approval_date)
     if due is not None:
         notes.append(t("Approved {date}; payment due by {due}").format(
             date=day_text(rec.approval_date, ctx),
             due=due.isoformat() if ctx is None or ctx.texts.english else day_text(due, ctx)))
-    elif rec.item_type == "Deliverable":
+    elif rec.item_type in terms.deliverable:
         notes.append(t("Approval not recorded yet"))
     return t("; ").join(notes)
 
 
 def ordered_tasks(ctx: BuildContext) -> list[tuple[str, pd.DataFrame]]:
     """Tasks grouped by phase, phases in the order of the phase list, tasks by date."""
-    tasks = ctx.tables["Workplan"]
+    tasks = ctx.tables[ctx.schema.names.workplan]
     tasks = tasks[tasks["start_date"].notna() & tasks["end_date"].notna()]
     phases = list(ctx.schema.vocabulary("workplan_phases").codes)
     kinds = {k: i for i, k in enumerate(ctx.schema.vocabulary("workplan_item_types").codes)}
@@ -174,15 +191,16 @@ def ordered_tasks(ctx: BuildContext) -> list[tuple[str, pd.DataFrame]]:
 
 def write_schedule(wb: xlsxwriter.Workbook, f: xlsx.Formats, ctx: BuildContext) -> None:
     ws = wb.add_worksheet(say(ctx, "Schedule"))
-    sheet = ctx.schema.sheet("Workplan")
+    sheet = ctx.schema.sheet(ctx.schema.names.workplan)
     groups = ordered_tasks(ctx)
+    terms = PlanTerms.of(ctx.schema)
     today = ctx.today
     timeline = None
     if groups:
         all_tasks = pd.concat([g for _, g in groups])
         timeline = Timeline.spanning(all_tasks["start_date"].min().date(),
                                      all_tasks["end_date"].max().date())
-        names = deliverable_names(all_tasks, ctx)
+        names = deliverable_names(all_tasks, terms, ctx)
         due = {str(r.task_id): r.end_date.date() for r in all_tasks.itertuples()
                if str(r.task_id) in names}
         columns = {timeline.column_of(d): t for t, d in due.items()}
@@ -211,12 +229,14 @@ def write_schedule(wb: xlsxwriter.Workbook, f: xlsx.Formats, ctx: BuildContext) 
     days = timeline.days
     show_today = today is not None and timeline.column_of(today) is not None
     today_col = timeline.column_of(today) if show_today and today else None
-    last_row = _write_schedule_rows(ws, f, groups, timeline, left, today, today_col, names, ctx)
+    last_row = _write_schedule_rows(ws, f, groups, timeline, left, today, today_col, terms,
+                                    names, ctx)
     labels = {c: say(ctx, "{deliverable} due ▼").format(deliverable=names[t])
               for c, t in columns.items() if c is not None}
     _write_timeline_header(ws, f, timeline, left, today_col, last_row, labels, ctx)
     ws.freeze_panes(SCHEDULE_HEADER_ROWS, 2)
-    legend_end = _write_legend(ws, f, last_row + 2, today_col is not None, timeline.weekly, ctx)
+    legend_end = _write_legend(ws, f, last_row + 2, today_col is not None, timeline.weekly,
+                               terms, ctx)
     ws.print_area(0, 0, legend_end, left + len(days) - 1)
     xlsx.print_setup(ws, header_rows=SCHEDULE_HEADER_ROWS, audience=ctx.audience,
                      title=say(ctx, "Workplan schedule"), texts=ctx.texts)
@@ -234,13 +254,14 @@ def _timeline_format(f: xlsx.Formats, timeline: Timeline, i: int, day: date, tod
     return f(align="center", valign="vcenter", **props)
 
 
-def deliverable_names(plan: pd.DataFrame, ctx: BuildContext | None = None) -> dict[str, str]:
+def deliverable_names(plan: pd.DataFrame, terms: PlanTerms,
+                      ctx: BuildContext | None = None) -> dict[str, str]:
     """Task ID of each deliverable -> "Deliverable 1", "Deliverable 2"... numbered in the
     order of their deadlines, as the terms of reference number them."""
     if plan is None or plan.empty or "item_type" not in plan:
         return {}
-    rows = plan[plan["item_type"] == "Deliverable"].sort_values(["end_date", "task_id"],
-                                                                 kind="stable")
+    rows = plan[plan["item_type"].isin(terms.deliverable)].sort_values(["end_date", "task_id"],
+                                                                      kind="stable")
     name = say(ctx, "Deliverable {n}") if ctx is not None else "Deliverable {n}"
     return {str(t): name.format(n=i) for i, t in enumerate(rows["task_id"], start=1)}
 
@@ -298,7 +319,8 @@ def _write_timeline_header(ws: Worksheet, f: xlsx.Formats, timeline: Timeline, l
 
 def _write_schedule_rows(ws: Worksheet, f: xlsx.Formats, groups: list[tuple[str, pd.DataFrame]],
                          timeline: Timeline, left: int, today: date | None,
-                         today_col: int | None, names: dict[str, str] | None = None,
+                         today_col: int | None, terms: PlanTerms,
+                         names: dict[str, str] | None = None,
                          ctx: BuildContext | None = None) -> int:
     days = timeline.days
     texts = ctx.texts if ctx is not None else None
@@ -327,15 +349,16 @@ def _write_schedule_rows(ws: Worksheet, f: xlsx.Formats, groups: list[tuple[str,
                 top_color=xlsx.TINTS["blue"]))
         row += 1
         for rec in group.itertuples():
-            _write_task(ws, f, row, rec, timeline, left, today, today_col, names or {}, ctx)
+            _write_task(ws, f, row, rec, timeline, left, today, today_col, terms, names or {},
+                        ctx)
             row += 1
     return row - 1
 
 
 def _write_task(ws: Worksheet, f: xlsx.Formats, row: int, rec: Any, timeline: Timeline, left: int,
-                today: date | None, today_col: int | None,
+                today: date | None, today_col: int | None, terms: PlanTerms,
                 names: dict[str, str] | None = None, ctx: BuildContext | None = None) -> None:
-    late = is_late(rec, today)
+    late = is_late(rec, today, terms)
     names = names or {}
     texts = ctx.texts if ctx is not None else None
     for c, field in enumerate(SCHEDULE_FIELDS):
@@ -358,7 +381,7 @@ def _write_task(ws: Worksheet, f: xlsx.Formats, row: int, rec: Any, timeline: Ti
             xlsx.write_value(ws, row, c, value, f())
         else:
             xlsx.write_value(ws, row, c, value, f(text_wrap=True, **PAD))
-    note = schedule_note(rec, today, ctx)
+    note = schedule_note(rec, today, terms, ctx)
     note_fmt = (f(text_wrap=True, bold=True, bg_color=LATE_FILL, **PAD) if late
                 else f(text_wrap=True, **PAD))
     xlsx.write_value(ws, row, left - 1, note, note_fmt)
@@ -391,7 +414,7 @@ def _write_task(ws: Worksheet, f: xlsx.Formats, row: int, rec: Any, timeline: Ti
 
 
 def _write_legend(ws: Worksheet, f: xlsx.Formats, row: int, with_today: bool, weekly: bool,
-                  ctx: BuildContext | None = None) -> int:
+                  terms: PlanTerms, ctx: BuildContext | None = None) -> int:
     """The key to colours and markers, under the chart; returns its last row."""
     def t(text: str) -> str:
         return say(ctx, text) if ctx is not None else text
@@ -408,8 +431,8 @@ def _write_legend(ws: Worksheet, f: xlsx.Formats, row: int, with_today: bool, we
     for kind, glyph in MARKERS.items():
         ws.write_string(row, 0, glyph, f(bold=True, align="center", font_size=10,
                                          font_color=xlsx.HEADER_FONT,
-                                         bg_color=STATUS_BAR["Not started"]))
-        label = "deadline (last day)" if kind == "Deliverable" else "(its day)"
+                                         bg_color=MARKER_FILL))
+        label = "deadline (last day)" if kind in terms.deliverable else "(its day)"
         ws.write_string(row, 1, t(f"{kind} {label}, coloured by status"), f())
         row += 1
     if not weekly:
