@@ -85,13 +85,15 @@ def test_an_output_not_in_french_is_skipped_with_a_notice_or_refused(tmp_path: P
     result = run("build", str(MASTER), "--lang", "fr", "--out", str(tmp_path / "all"),
                  "--today", TODAY)
     assert result.exit_code == 0, result.output
-    assert f"Skipped {english_only[0]}: not written in French yet." in result.stderr
+    assert english_only == ["climb"]
+    assert ("Skipped climb: not written in French (its columns are the fields of IOM's CLIMB "
+            "database).") in result.stderr
     refused = run("build", str(MASTER), "--lang", "fr", "--out", str(tmp_path / "one"),
                   "--only", english_only[0])
     assert refused.exit_code == 2
-    assert refused.stderr == (f"Error: The output '{english_only[0]}' is not written in French "
-                              "yet (matrixbook build --list says which are); build it without "
-                              "--lang fr.\n")
+    assert refused.stderr == ("Error: The output 'climb' is not written in French (its columns "
+                              "are the fields of IOM's CLIMB database); build it without --lang "
+                              "fr (matrixbook build --list says which outputs are).\n")
     assert not (tmp_path / "one").exists()
 
 

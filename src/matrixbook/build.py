@@ -58,11 +58,12 @@ def select_outputs(only: list[str] | None, audience: str,
             continue
         if lang not in output.languages:
             language = language_name(lang)
+            why = f" ({output.only_english})" if output.only_english else " yet"
             if only:
-                raise UsageError(f"The output '{output.name}' is not written in {language} yet "
-                                 f"(matrixbook build --list says which are); build it without "
-                                 f"--lang {lang}.")
-            messages.append(f"Skipped {output.name}: not written in {language} yet.")
+                raise UsageError(f"The output '{output.name}' is not written in {language}{why}; "
+                                 f"build it without --lang {lang} (matrixbook build --list says "
+                                 "which outputs are).")
+            messages.append(f"Skipped {output.name}: not written in {language}{why}.")
             continue
         selected.append(output)
     return selected, messages
