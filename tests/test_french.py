@@ -455,3 +455,26 @@ def test_the_french_mapping_report(french: Path, english: Path) -> None:
     assert "Priorité élevée" in text
     html = (french / "mapping_report.html").read_text(encoding="utf-8")
     assert "<h2>Résumé analytique</h2>" in html
+
+
+def test_a_french_header_word_never_breaks_in_the_middle(french: Path) -> None:
+    """The templates size their columns for the English headers: the French ones ("Année",
+    "Contraignant") get the width their longest word needs, taken from the widest columns."""
+    from docx.oxml.ns import qn
+
+    from matrixbook.documents.word import HEADER_CHAR_TWIPS, HEADER_PADDING_TWIPS
+
+    document = docx.Document(str(french / "briefs" / "ENT-LAS.docx"))
+    checked = 0
+    for tbl in document.element.body.iter(qn("w:tbl")):
+        rows = tbl.findall(qn("w:tr"))
+        head = rows[0].findall(qn("w:tc"))
+        words = ["".join(x.text or "" for x in tc.iter(qn("w:t"))) for tc in head]
+        if "Contraignant" not in words:
+            continue
+        widths = [int(tc.find(f"{qn('w:tcPr')}/{qn('w:tcW')}").get(qn("w:w"))) for tc in head]
+        for word, width in zip(words, widths, strict=True):
+            longest = max(len(w) for w in word.split())
+            assert width >= longest * HEADER_CHAR_TWIPS + HEADER_PADDING_TWIPS, word
+            checked += 1
+    assert checked == 6

@@ -91,6 +91,8 @@ def docx_bytes(name: str, context: Mapping[str, Any], source: Path | None = None
         raise _docx_problem(tpl, path, exc, paragraphs_of) from None
     spread_tables(tpl.docx.element.body)
     language = t.texts.language if isinstance(t, TemplateText) else None
+    if language is not None and language.code != "en":  # longer words than the template's
+        fit_headers(tpl.docx.element.body)
     if language is not None and language.rtl:  # paragraphs, runs and tables right to left
         _right_to_left(tpl.docx, language)
     schema_order(tpl.docx.element.body)
@@ -100,6 +102,59 @@ def docx_bytes(name: str, context: Mapping[str, Any], source: Path | None = None
                 schema_order(part._element)
     set_properties(tpl.docx, title, context.get("properties") or {})
     return _save(tpl)
+
+
+# The longest word of a header cell (8.5-point bold) in twentieths of a point per character,
+# and the cell's padding: the templates size their columns for the English headers, and a
+# column of "Year" is too narrow for "Année", of "Binding" for "Contraignant".
+HEADER_CHAR_TWIPS, HEADER_PADDING_TWIPS = 118, 260
+
+
+def fit_headers(body: Any) -> None:
+    """Widen each column whose header holds a word longer than the column (a translated
+    header), taking the width from the table's widest columns, so no header word breaks in
+    the middle ("Anné-e"). The 'spread' tables (a column per theme) keep their own sharing."""
+    from docx.oxml.ns import qn
+
+    for tbl in body.iter(qn("w:tbl")):
+        caption = tbl.find(f"{qn('w:tblPr')}/{qn('w:tblCaption')}")
+        grid = tbl.find(qn("w:tblGrid"))
+        rows = tbl.findall(qn("w:tr"))
+        if (caption is not None and caption.get(qn("w:val")) == "spread") or grid is None \
+                or not rows:
+            continue
+        cols = grid.findall(qn("w:gridCol"))
+        if any(len(tr.findall(qn("w:tc"))) != len(cols) for tr in rows):
+            continue
+        widths = [int(float(c.get(qn("w:w"), "0"))) for c in cols]
+        needs = []
+        for tc in rows[0].findall(qn("w:tc")):
+            text = "".join(x.text or "" for x in tc.iter(qn("w:t")))
+            longest = max((len(w) for w in text.split()), default=0)
+            needs.append(longest * HEADER_CHAR_TWIPS + HEADER_PADDING_TWIPS)
+        short = [i for i, (w, n) in enumerate(zip(widths, needs, strict=True)) if n > w]
+        if not short:
+            continue
+        for i in short:
+            missing = needs[i] - widths[i]
+            for donor in sorted(range(len(widths)), key=lambda j: -widths[j]):
+                spare = widths[donor] - max(needs[donor], widths[donor] * 2 // 3)
+                if donor == i or spare <= 0:
+                    continue
+                moved = min(spare, missing)
+                widths[donor] -= moved
+                widths[i] += moved
+                missing -= moved
+                if not missing:
+                    break
+        for col, width in zip(cols, widths, strict=True):
+            col.set(qn("w:w"), str(width))
+        for tr in rows:
+            for tc, width in zip(tr.findall(qn("w:tc")), widths, strict=True):
+                tcw = tc.find(f"{qn('w:tcPr')}/{qn('w:tcW')}")
+                if tcw is not None:
+                    tcw.set(qn("w:w"), str(width))
+                    tcw.set(qn("w:type"), "dxa")
 
 
 def _right_to_left(document: Any, language: Any) -> None:
