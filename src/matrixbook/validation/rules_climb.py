@@ -41,8 +41,9 @@ from matrixbook.report.message import Capitalized, Joined, Message, msg
 from matrixbook.validation.rules import Context, rule
 from matrixbook.values import blank_mask
 
-# The hint of each field CLIMB needs, as a message the catalogue translates (climb.yaml holds
-# the English hint; a field without a message here takes it).
+# The hint of each field CLIMB needs, as a message the catalogue translates. climb.yaml holds
+# the hint: while it says these words, the translated message is used; a hint changed there (or
+# of a field not here) is said as written.
 _HOW = {
     "source_url": msg("climb-no-source", "Type the address where the text can be read, "
                       "starting with https://."),
@@ -54,6 +55,13 @@ _HOW = {
                           "Migration, Displacement, Planned relocation, Evacuation, Trapped "
                           "populations (separated by ;)."),
 }
+
+
+def _hint(field: str, declared: str) -> Message | str:
+    known = _HOW.get(field)
+    if known is not None and " ".join(known.template.split()) == " ".join(declared.split()):
+        return known
+    return declared
 
 
 @rule
@@ -88,7 +96,7 @@ def climb_readiness(ctx: Context) -> list[Finding]:
                 item=f"{ids[row]} ({ctx.book.sheets[names.policies].cell('language', row)})"))
     for need in mapping.needs:  # climb.yaml: each field, its rule and its hint
         field, name = need.field, need.name
-        how = _HOW.get(field, need.hint)
+        how = _hint(field, need.hint)
         empty = (blank_mask(selected[field]).to_numpy() if field in selected
                  else np.ones(len(selected), dtype=bool))
         for row in selected.index[empty]:
