@@ -217,7 +217,7 @@ def _collection(schema: Schema, tables: dict[str, pd.DataFrame],
     if t is None or t.empty:
         return {"rows": [], "columns": [], "totals": None}
     say = say or _Words(None)
-    keys = [_OTHER if is_blank(d) else pd.Timestamp(d) for d in t["due_date"].tolist()]
+    keys: list[Any] = [_OTHER if is_blank(d) else pd.Timestamp(d) for d in t["due_date"].tolist()]
     dates = sorted({k for k in keys if k is not _OTHER})
     rows = [(say.day(d), d) for d in dates] + [(say(NO_DUE_DATE), _OTHER)]
     return _count_table(t, keys, rows, "status",

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from matrixbook.reading import SheetData, column_letter
+from matrixbook.reading import SheetData
 from matrixbook.report import Finding, rule_of
 from matrixbook.report.catalogue import (
     CELL_TOO_LONG,
@@ -350,7 +350,7 @@ def _too_long(data: SheetData, profiles: dict[str, Profile]) -> list[Finding]:
         for row, text in data.frame[field_name].items():
             if text.__class__ is not str or len(text) < EXCEL_CELL_LIMIT:
                 continue
-            n = len(text)
+            n: int | None = len(text)
             if n == EXCEL_CELL_LIMIT:
                 n = _length_in_file(data, field_name, int(row))
                 if n is not None and n <= EXCEL_CELL_LIMIT:
@@ -645,7 +645,7 @@ def _typed_message(data: SheetData, schema: Schema, col: Column, check: str, row
                 "must be unique. Give one of them another value.", value=_brief(value),
                 first=data.cell(col.field, first), cell=cell, column=col.name),
             cell, row, col.name, value, also=(data.cell(col.field, first),))]
-    if check in (VOCABULARY.code, UNKNOWN_COUNTRY.code):
+    if check in (VOCABULARY.code, UNKNOWN_COUNTRY.code) and col.vocabulary:
         vocab = schema.vocabulary(col.vocabulary)
         found = []
         for item in _bad_items(col, value, lambda v: v in vocab.code_set):
@@ -676,7 +676,7 @@ def _typed_message(data: SheetData, schema: Schema, col: Column, check: str, row
                            value=_brief(item), column=col.name, hint=hint)
             found.append(rule_of(check).at(sheet.name, text, cell, row, col.name, shown))
         return found
-    if check == PATTERN.code:
+    if check == PATTERN.code and col.regex is not None:
         rx = col.regex
         return [PATTERN.at(sheet.name,
                            msg("pattern", "'{value}' is not a valid {column}. {description}",
@@ -715,4 +715,4 @@ def _typed_message(data: SheetData, schema: Schema, col: Column, check: str, row
                     cell, row, col.name, shown)]
 
 
-__all__ = ["raw_findings", "typed_frame", "typed_findings", "column_letter"]
+__all__ = ["raw_findings", "typed_frame", "typed_findings"]

@@ -231,7 +231,7 @@ def brief_sections(ctx: Context) -> list[Finding]:
         t = ctx.tables[sheet_name]
         if data is None or t.empty:
             continue
-        key = sheet.key_column.field
+        key = sheet.key_field
         sections = [c for c in sheet.columns if c.section and data.has(c.field)]
         empty = pd.DataFrame({c.field: t[c.field].isna() for c in sections}, index=t.index)
         for row in t.index[empty.any(axis=1).to_numpy()]:

@@ -2,7 +2,7 @@
 terms of reference ask for.
 
 The estimate is the one printed at the end of every note (words and tables at a stated rate,
-see matrixbook.documents.PageEstimate), computed on the external version of the note: the one
+see matrixbook.model.pages.PageEstimate), computed on the external version of the note: the one
 partners receive. It is a warning, not an error: the estimate is a guide, and staff decide.
 """
 
@@ -20,9 +20,14 @@ def note_length(ctx: Context) -> list[Finding]:
         return []
     # Imported here so that a draft `validate` does not load the document machinery.
     from matrixbook.audience import filter_tables
-    from matrixbook.documents import LONGEST_NOTE, SHORTEST_NOTE
-    from matrixbook.documents.pages import CELL_WORDS_PER_LINE, LINES_PER_PAGE, WORDS_PER_LINE
     from matrixbook.model.briefs import notes, page_estimate
+    from matrixbook.model.pages import (
+        CELL_WORDS_PER_LINE,
+        LINES_PER_PAGE,
+        LONGEST_NOTE,
+        SHORTEST_NOTE,
+        WORDS_PER_LINE,
+    )
 
     tables = filter_tables(ctx.schema, ctx.tables, "external")
     out = []
@@ -40,7 +45,7 @@ def note_length(ctx: Context) -> list[Finding]:
         summary = msg("note-length", "about {pages} pages: {words} words of text and {tables} "
                       "table(s) with {rows} rows ({method})", pages=Num(estimate.pages, "g"),
                       words=estimate.words, tables=len(shown), rows=sum(shown), method=method)
-        key = ctx.schema.sheet(sheet_name).key_column.field
+        key = ctx.schema.sheet(sheet_name).key_field
         out.append(ctx.finding(
             NOTE_LENGTH, sheet_name, key, row,
             msg("note-length", "The briefing note of {body} would print {summary}; the terms of "
