@@ -76,6 +76,7 @@ def rows_of_workbook(path: Path, schema: Schema) -> dict[str, list[dict[str, Any
         records = []
         for raw in data[1:]:
             record: dict[str, Any] = {}
+            value: Any
             for name, value in zip(header, raw, strict=False):
                 col = sheet.by_name.get(name)
                 if col is None or value is None or value == "":

@@ -34,7 +34,8 @@ def messages(code: str) -> dict[tuple[str | None, str], str]:
             if not message.id or message.fuzzy:
                 continue
             msgid = message.id if isinstance(message.id, str) else message.id[0]
-            text = message.string if isinstance(message.string, str) else message.string[0]
+            text = (message.string if isinstance(message.string, str)
+                    else (message.string or [""])[0])
             if text:
                 found[(message.context, msgid)] = text
     return found

@@ -71,7 +71,8 @@ def localize(content: dict[str, Any], w: Words, schema: Schema, tables: dict[str
     for f in content["focus"]:
         theme = f["theme"]
         f["intro"] = mapping_words.focus_intro(
-            w, len(f["rows"]), sorted({r["level"] for r in f["rows"]}, key=relevance.RANK.get),
+            w, len(f["rows"]), sorted({r["level"] for r in f["rows"]},
+                                      key=lambda code: relevance.RANK.get(code, 99)),
             _unassessed(bodies, theme, levels), len(f["policies"]), len(f["recommendations"]),
             LISTED)
         f["theme"] = w.term("themes", theme)

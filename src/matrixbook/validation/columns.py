@@ -266,9 +266,9 @@ def _day_month_hint(shown: str, a: str, b: str, y: str, example: str) -> Message
                    "you mean month {m2} day {d2}.", shown=shown, first=first.isoformat(),
                    d1=d1, m1=m1, second=second.isoformat(), m2=m2, d2=d2)
     if readings:
-        day = readings[0][0]
+        only = readings[0][0]
         return msg("wrong-type", "'{shown}' is text, not a date. Type it as a real date: {day} "
-                   "(day {d} of month {m}).", shown=shown, day=day.isoformat(),
+                   "(day {d} of month {m}).", shown=shown, day=only.isoformat(),
                    d=readings[0][1], m=readings[0][2])
     return msg("wrong-type", "'{shown}' is text, not a date, and no such day exists. Type the "
                "date as a real date, e.g. {example}.", shown=shown, example=example)
@@ -281,7 +281,8 @@ def _type_hint(col: Column, value: Any) -> Message:
         if isinstance(value, str):
             m = _DAY_FIRST.match(value)
             if m:
-                return _day_month_hint(shown, *m.groups(), example)
+                a, b, y = m.groups()
+                return _day_month_hint(shown, a, b, y, example)
             return msg("wrong-type", "'{shown}' is text, not a date. Type the date as a real "
                        "date, e.g. {example}.", shown=shown, example=example)
         if isinstance(value, bool):
@@ -698,18 +699,18 @@ def _typed_message(data: SheetData, schema: Schema, col: Column, check: str, row
         targets = Joined(tuple(msg("unknown-reference", "the {sheet} sheet", sheet=r.sheet)
                                for r in col.references),
                          msg("unknown-reference", " or "))
-        found = []
+        not_defined: list[Finding] = []
         for item in _bad_items(col, value, lambda v: v in known):
-            guess = difflib.get_close_matches(item, sorted(known), n=1, cutoff=0.7)
+            close = difflib.get_close_matches(item, sorted(known), n=1, cutoff=0.7)
             ref_hint: Message | str = (msg("unknown-reference", " Did you mean '{guess}'?",
-                                           guess=guess[0]) if guess else "")
-            found.append(UNKNOWN_REFERENCE.at(
+                                           guess=close[0]) if close else "")
+            not_defined.append(UNKNOWN_REFERENCE.at(
                 sheet.name,
                 msg("unknown-reference", "'{value}' is not an ID defined in {targets}.{hint} Add "
                     "that record first, or correct the ID.", value=_brief(item),
                     targets=targets, hint=ref_hint), cell, row, col.name,
                 shown))
-        return found
+        return not_defined
     return [rule_of(check).at(sheet.name, msg("check", "{column} failed the check "
                                               "'{check}'.", column=col.name, check=check),
                     cell, row, col.name, shown)]

@@ -240,7 +240,7 @@ def brief_sections(ctx: Context) -> list[Finding]:
             noun = (msg("empty-section", "1 section is") if len(missing) == 1 else
                     msg("empty-section", "{n} sections are", n=len(missing)))
             whose = (msg("empty-section", "row {row} (no {key} yet)", row=row,
-                         key=sheet.key_column.name) if is_blank(t.at[row, key])
+                         key=sheet.key) if is_blank(t.at[row, key])
                      else t.at[row, key])
             cells = tuple(data.cell(c.field, row) for c in missing)
             out.append(ctx.finding(

@@ -41,9 +41,9 @@ def formats(workbook: Any) -> xlsx.Formats:
 CONTEXT = "workplan"  # the msgctxt of the workplan's texts
 
 
-def say(ctx: BuildContext, text: str) -> str:
-    """A fixed text of the workplan in the build's language."""
-    return xlsx.say(ctx.texts, text, CONTEXT)
+def say(ctx: BuildContext | None, text: str) -> str:
+    """A fixed text of the workplan in the build's language (English without a build)."""
+    return text if ctx is None else xlsx.say(ctx.texts, text, CONTEXT)
 
 
 def day_text(value: Any, ctx: BuildContext | None = None) -> str:

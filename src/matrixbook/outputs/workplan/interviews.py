@@ -202,7 +202,7 @@ def _write_interview(ws: Worksheet, f: xlsx.Formats, row: int, rec: Any, fields:
         value = _contact(rec) if fd == "contact" else getattr(rec, fd)
         if fd == "body_id":
             value = acronym_of(bodies, value, ctx)
-        elif other and fd in _VOCABULARY and not is_missing(value):
+        elif other and texts is not None and fd in _VOCABULARY and not is_missing(value):
             value = ([texts.term(_VOCABULARY[fd], str(v)) for v in value]
                      if isinstance(value, list) else texts.term(_VOCABULARY[fd], str(value)))
         if fd == "status":

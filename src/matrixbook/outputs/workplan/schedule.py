@@ -285,8 +285,8 @@ def _write_timeline_header(ws: Worksheet, f: xlsx.Formats, timeline: Timeline, l
         first_of_month = (day.day <= timeline.step) or i == 0
         month = dict(blue, right=5, right_color=DEADLINE) if i in timeline.deadlines else blue
         if first_of_month:  # text, not a date: a date would show ### in a narrow column
-            ws.write_string(2, col, day.strftime("%b %Y") if english else texts.date(day, "MMM y"),
-                            f(bold=True, align="left", **month))
+            ws.write_string(2, col, texts.date(day, "MMM y") if texts is not None and not english
+                            else day.strftime("%b %Y"), f(bold=True, align="left", **month))
         else:
             ws.write_blank(2, col, None, f(**month))
         fill = dict(blue, bg_color="#4A6FC0") if weekend else blue
@@ -425,7 +425,8 @@ def _write_legend(ws: Worksheet, f: xlsx.Formats, row: int, with_today: bool, we
     row += 1
     for status, colour in STATUS_BAR.items():
         ws.write_blank(row, 0, None, f(bg_color=colour))
-        shown = status if english else texts.term("workplan_status", status)
+        shown = texts.term("workplan_status", status) if texts is not None and not english \
+            else status
         ws.write_string(row, 1, t("Bar: {status}").format(status=shown), f())
         row += 1
     for kind, glyph in MARKERS.items():
