@@ -33,9 +33,9 @@ def messages(code: str) -> dict[tuple[str | None, str], str]:
         for message in catalog:
             if not message.id or message.fuzzy:
                 continue
-            msgid = message.id if isinstance(message.id, str) else message.id[0]
-            text = (message.string if isinstance(message.string, str)
-                    else (message.string or [""])[0])
+            msgid = message.id if isinstance(message.id, str) else str(message.id[0])
+            string = message.string
+            text = string if isinstance(string, str) else (str(string[0]) if string else "")
             if text:
                 found[(message.context, msgid)] = text
     return found

@@ -88,6 +88,18 @@ class Joined:
 
 
 @dataclass(frozen=True)
+class Said:
+    """A text declared in schemas/ rather than in the code (a hint of climb.yaml), translated
+    by the catalogue under `context` (its rule's code)."""
+
+    text: str
+    context: str
+
+    def render(self, words: Words | None) -> str:
+        return words.t(self.text, self.context) if words is not None else self.text
+
+
+@dataclass(frozen=True)
 class Capitalized:
     """A part at the start of a sentence: its first letter in capitals."""
 

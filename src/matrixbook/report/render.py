@@ -104,9 +104,9 @@ def findings_text(summary: str, findings: list[Finding], width: int = 100,
     a global workbook would print thousands of lines and bury its errors. (JSON and
     --annotate keep every finding.) `words`: the fixed texts in another language (the
     findings' messages are already in it, see matrixbook.i18n.findings)."""
-    sections = []
     labels = {ERROR: say(words, "error"), WARNING: say(words, "warning")}
     label_width = max(len(label) for label in labels.values())
+    sections = []
     for severity, title in ((ERROR, say(words, "Errors")), (WARNING, say(words, "Warnings"))):
         of_kind = [f for f in findings if f.severity == severity]
         if not of_kind:

@@ -699,18 +699,18 @@ def _typed_message(data: SheetData, schema: Schema, col: Column, check: str, row
         targets = Joined(tuple(msg("unknown-reference", "the {sheet} sheet", sheet=r.sheet)
                                for r in col.references),
                          msg("unknown-reference", " or "))
-        not_defined: list[Finding] = []
+        unknown = []
         for item in _bad_items(col, value, lambda v: v in known):
             close = difflib.get_close_matches(item, sorted(known), n=1, cutoff=0.7)
             ref_hint: Message | str = (msg("unknown-reference", " Did you mean '{guess}'?",
                                            guess=close[0]) if close else "")
-            not_defined.append(UNKNOWN_REFERENCE.at(
+            unknown.append(UNKNOWN_REFERENCE.at(
                 sheet.name,
                 msg("unknown-reference", "'{value}' is not an ID defined in {targets}.{hint} Add "
                     "that record first, or correct the ID.", value=_brief(item),
                     targets=targets, hint=ref_hint), cell, row, col.name,
                 shown))
-        return not_defined
+        return unknown
     return [rule_of(check).at(sheet.name, msg("check", "{column} failed the check "
                                               "'{check}'.", column=col.name, check=check),
                     cell, row, col.name, shown)]

@@ -37,31 +37,9 @@ from matrixbook.report.catalogue import (
     CLIMB_NO_LANGUAGE,
     CLIMB_UNDATED_MEMBERSHIP,
 )
-from matrixbook.report.message import Capitalized, Joined, Message, msg
+from matrixbook.report.message import Capitalized, Joined, Message, Said, msg
 from matrixbook.validation.rules import Context, rule
 from matrixbook.values import blank_mask
-
-# The hint of each field CLIMB needs, as a message the catalogue translates. climb.yaml holds
-# the hint: while it says these words, the translated message is used; a hint changed there (or
-# of a field not here) is said as written.
-_HOW = {
-    "source_url": msg("climb-no-source", "Type the address where the text can be read, "
-                      "starting with https://."),
-    "date_accessed": msg("climb-no-date-accessed", "Type the date the Source URL was "
-                         "consulted, e.g. 2025-08-20."),
-    "provisions": msg("climb-no-provisions", "Type the article and an excerpt of the "
-                      "provisions that govern human mobility, e.g. Art. 16: ..."),
-    "mobility_types": msg("climb-no-mobility-type", "Pick the forms of mobility it governs: "
-                          "Migration, Displacement, Planned relocation, Evacuation, Trapped "
-                          "populations (separated by ;)."),
-}
-
-
-def _hint(field: str, declared: str) -> Message | str:
-    known = _HOW.get(field)
-    if known is not None and " ".join(known.template.split()) == " ".join(declared.split()):
-        return known
-    return declared
 
 
 @rule
@@ -96,7 +74,6 @@ def climb_readiness(ctx: Context) -> list[Finding]:
                 item=f"{ids[row]} ({ctx.book.sheets[names.policies].cell('language', row)})"))
     for need in mapping.needs:  # climb.yaml: each field, its rule and its hint
         field, name = need.field, need.name
-        how = _hint(field, need.hint)
         empty = (blank_mask(selected[field]).to_numpy() if field in selected
                  else np.ones(len(selected), dtype=bool))
         for row in selected.index[empty]:
@@ -104,10 +81,12 @@ def climb_readiness(ctx: Context) -> list[Finding]:
                 rule_of(need.rule), names.policies, field, row,
                 msg("climb-needs", "{policy} has a Climate context, so it goes to CLIMB, but "
                     "'{column}' is empty: CLIMB cannot take it without it. {how}",
-                    policy=_first(ids[row]), column=name, how=how), None,
+                    policy=_first(ids[row]), column=name, how=Said(need.hint, need.rule)),
+                None,
                 group=msg("climb-needs", "{n} policies have a Climate context, so they go to "
                           "CLIMB, but their '{column}' is empty: {items}. CLIMB cannot take "
-                          "them without it. {how}", column=name, how=how),
+                          "them without it. {how}", column=name,
+                          how=Said(need.hint, need.rule)),
                 item=_item(ctx, ids[row], field, row)))
     if memberships is not None and {"countries", "body_id"} <= set(selected.columns):
         out.extend(_members_found(ctx, selected, ids, memberships, mapping))
@@ -163,10 +142,11 @@ def _members_found(ctx: Context, selected: pd.DataFrame, ids: pd.Series,
                     else msg("climb-no-countries", "its adoption"))
             out.append(ctx.finding(
                 CLIMB_NO_COUNTRIES, names.policies, "countries", row,
-                msg("climb-no-countries", "{policy} lists no countries and the Memberships "
+                msg("climb-no-countries", "{policy} lists no countries and the {memberships} "
                     "sheet has no member of {body} on {when}, so CLIMB would get no country. "
                     "Type the countries covered (ISO3 codes separated by ;), or add the "
-                    "membership rows.", policy=_first(ids[row]), body=body, when=when),
+                    "membership rows.", policy=_first(ids[row]), memberships=names.memberships,
+                    body=body, when=when),
                 None))
     for (row, field), (doubt, body, uses) in sorted(doubts.items()):
         which = Joined(tuple(msg("climb-undated-membership", "{policy} (read on {day})",

@@ -120,10 +120,11 @@ def body_without_recommendation(ctx: Context) -> list[Finding]:
             out.append(ctx.finding(
                 NO_RECOMMENDATION, sheet_name, key, row,
                 msg("no-recommendation", "No recommendation names {body} yet. Add a row to the "
-                    "Recommendations sheet with {body} in Bodies before the final version; until "
-                    "then its briefing note shows 'To be completed' under '{section}'.",
-                    body=body_id, section=msg("no-recommendation", "Recommendations for "
-                                              "IOM's strategic positioning")), body_id))
+                    "{recommendations} sheet with {body} in Bodies before the final version; "
+                    "until then its briefing note shows 'To be completed' under '{section}'.",
+                    body=body_id, recommendations=names.recommendations,
+                    section=msg("no-recommendation", "Recommendations for IOM's strategic "
+                                "positioning")), body_id))
     return out
 
 
@@ -150,7 +151,8 @@ def retired_recommendations_column(ctx: Context) -> list[Finding]:
                     sheet_name,
                     msg("retired-column", "The column '{header}' is no longer read: the briefing "
                         "notes and the mapping report take their recommendations from the "
-                        "Recommendations sheet. Move this text into rows there (Bodies: "
-                        "{whose}), then clear the cell.", header=header, whose=whose),
+                        "{recommendations} sheet. Move this text into rows there (Bodies: "
+                        "{whose}), then clear the cell.", header=header,
+                        recommendations=names.recommendations, whose=whose),
                     data.cell(header, row), row, header, str(text)[:60], stage=ctx.stage))
     return out
