@@ -105,9 +105,10 @@ def available_outputs() -> list[Output]:
 
 def build(path: Path | str, out_dir: Path | str = "out", *, only: list[str] | None = None,
           audience: str = "internal", today: date | None = None,
-          force: bool = False) -> BuildResult:
+          force: bool = False, lang: str = "en") -> BuildResult:
     """Validate, then write each output for `audience` into `out_dir` (all of them or, when
-    one fails, none; see matrixbook.outfolder for what the build owns in the folder)."""
+    one fails, none; see matrixbook.outfolder for what the build owns in the folder), every
+    fixed text in `lang` (an output not yet written in it is skipped, or refused by `only`)."""
     from matrixbook.loading import SheetLoader
 
     # The sheets are parsed in a thread while pandas, pandera and the outputs are imported.
@@ -115,7 +116,7 @@ def build(path: Path | str, out_dir: Path | str = "out", *, only: list[str] | No
         from matrixbook.build import build_outputs
 
         return build_outputs(Path(path), Path(out_dir), only=only, audience=audience,
-                             today=today, loader=loader, force=force)
+                             today=today, loader=loader, force=force, lang=lang)
 
 
 def merge(base: Path | str, mine: Path | str, theirs: Path | str, out: Path | str, *,

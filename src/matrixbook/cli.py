@@ -155,25 +155,32 @@ def validate(path: Path, fmt: str, annotate: Path | None, stage: str, force: boo
               show_default=True, help="external: no internal columns, no personal data.")
 @click.option("--today", callback=_date, metavar="YYYY-MM-DD",
               help="Date taken as today in schedules, so outputs are reproducible.")
-@click.option("--list", "list_outputs", is_flag=True, help="List the outputs and stop.")
+@click.option("--lang", callback=_language, default="en", show_default=True, metavar="en|fr",
+              help="Language of the outputs (build --list says which outputs each language "
+                   "has); fr writes them to out/fr/ by default.")
+@click.option("--list", "list_outputs", is_flag=True,
+              help="List the outputs, their audience and languages, and stop.")
 @click.option("--force", is_flag=True,
               help="Also replace outputs edited since the last build and files in the folder "
                    "that matrixbook did not write (never the workbook itself).")
 def build(path: Path, out_dir: Path | None, only: str | None, audience: str,
-          today: date | None, list_outputs: bool, force: bool) -> None:
+          today: date | None, lang: str, list_outputs: bool, force: bool) -> None:
     """Regenerate the deliverables from the workbook."""
     from matrixbook.api import available_outputs, load_schema
     from matrixbook.api import build as run_build
 
     if list_outputs:
         for output in available_outputs():
-            click.echo(f"{output.name:<18} {output.audience:<9} {output.description}")
+            click.echo(f"{output.name:<18} {output.audience:<9} "
+                       f"{','.join(output.languages):<6} {output.description}")
         return
     names = [n.strip() for n in only.split(",") if n.strip()] if only else None
     if out_dir is None:
-        out_dir = Path("out") if audience == "internal" else Path("out") / "external"
+        out_dir = Path("out") if lang == "en" else Path("out") / lang
+        if audience == "external":
+            out_dir = out_dir / "external"
     result = run_build(path, out_dir, only=names, audience=audience, today=today,
-                       force=force)
+                       force=force, lang=lang)
     for warning in result.messages:
         click.echo(warning, err=True)
     if not result.report.ok:

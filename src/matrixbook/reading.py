@@ -243,6 +243,8 @@ def _frame(sheet: Sheet, title: str, rows: list[list[Any]]) -> tuple[SheetData, 
             positions[key] = i
     unknown_at = {positions[h]: h for h in extra_headers}
     for name in missing_names:
+        if sheet.by_name[name].translation_of:
+            continue  # a column in another language (Mandate (French)) is optional
         # Where the column would stand: just right of the declared column before it.
         order = [c.name for c in sheet.columns]
         before = [sheet.by_name[n].field for n in order[:order.index(name)]]
