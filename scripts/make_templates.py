@@ -138,6 +138,9 @@ def _styles(doc) -> None:
     _style(doc, "To be completed", size=10, italic=True, color=RGBColor(0x9A, 0x34, 0x00),
            base="Normal")
     _shade_paragraph_style(doc.styles["To be completed"], TODO_HEX)
+    _style(doc, "Figure", after=2, before=4, keep_next=True, base="Normal")
+    doc.styles["Figure"].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _style(doc, "Figure caption", size=8.5, color=GREY, after=10, base="Normal")
     _style(doc, "Header text", size=8, color=GREY, after=0, base="Normal")
     _style(doc, "Footer text", size=8, color=GREY, after=0, base="Normal")
     for name in ("Heading 1", "Heading 2", "Title", "Subtitle"):
@@ -239,6 +242,16 @@ def p(doc, text: str = "", style: str | None = None):
 def tag(doc, text: str):
     """A paragraph that holds only a docxtpl tag ({%p ... %}); it disappears on rendering."""
     return doc.add_paragraph(text)
+
+
+def figure(doc, name: str) -> None:
+    """A picture of the document's context (`pictures.NAME`, placed by docxtpl as an image the
+    width of the text, with its alt text) and its caption (`captions.NAME`); nothing when the
+    build has no such picture."""
+    tag(doc, "{%p if pictures." + name + " %}")
+    p(doc, "{{ pictures." + name + " }}", "Figure")
+    p(doc, "{{ captions." + name + " }}", "Figure caption")
+    tag(doc, "{%p endif %}")
 
 
 def page_break(doc) -> None:
@@ -508,6 +521,7 @@ def brief():
     tag(doc, "{%p if members %}")
     p(doc, "{{ members_summary }} A dash in Period means from the founding or not recorded.",
       "Table intro")
+    figure(doc, "map")
     data_table(doc, [("Country", "{{ m.country }}", 3.8), ("Role", "{{ m.role }}", 2.6),
                      ("Period", "{{ m.period }}", 3.6),
                      ("Note", "{{ m.note }}", PORTRAIT_WIDTH - 10.0)], "m in members")
@@ -611,6 +625,7 @@ def mapping_report():
     tag(doc, "{%p endif %}")
     p(doc, "“Climate action and mobility” and “Data” are the focus of the terms of reference "
            "and come first in every part of this report.")
+    figure(doc, "heatmap")
 
     # The matrix: a landscape section of its own, right after the summary.
     _landscape_section(doc)
@@ -640,6 +655,7 @@ def mapping_report():
     tag(doc, "{%p endif %}")
 
     p(doc, "Membership overlaps", "Heading 1")
+    figure(doc, "overlap")
     tag(doc, "{%p if overlaps %}")
     p(doc, "Countries that belong to the most bodies, {{ overlap_rule }}.", "Table intro")
     data_table(doc, [("Country", "{{ o.country }}", 3.4), ("Bodies", "{{ o.count }}", 1.4),
@@ -649,6 +665,12 @@ def mapping_report():
     tag(doc, "{%p else %}")
     todo_paragraph(doc)
     tag(doc, "{%p endif %}")
+
+    tag(doc, "{%p if pictures.policies %}")
+    p(doc, "Policies by body and year", "Heading 1")
+    p(doc, "{{ captions.policies_intro }}", "Table intro")
+    tag(doc, "{%p endif %}")
+    figure(doc, "policies")
 
     # Climate action and mobility, then data: one section each, as the terms of reference ask.
     tag(doc, "{%p for f in focus %}")
@@ -838,6 +860,7 @@ def inception_report():
                      ("To", "{{ ph.end }}", 2.3), ("Tasks", "{{ ph.tasks }}", 1.5),
                      ("Progress", "{{ ph.progress }}", PORTRAIT_WIDTH - 9.5)], "ph in phases",
                centred=[3])
+    figure(doc, "gantt")
     p(doc, "Deliverables", "Heading 2")
     tag(doc, "{%p if deliverables %}")
     data_table(doc, [("Deliverable", "{{ d.task }}", 8.4), ("Due", "{{ d.due }}", 2.4),

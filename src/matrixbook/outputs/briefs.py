@@ -29,7 +29,7 @@ from matrixbook.documents import (
 from matrixbook.model import memberships
 from matrixbook.model.briefs import notes, page_estimate
 from matrixbook.model.context import BuildContext
-from matrixbook.outputs import Output
+from matrixbook.outputs import Output, figures
 
 
 def write(ctx: BuildContext) -> list[Path]:
@@ -37,6 +37,7 @@ def write(ctx: BuildContext) -> list[Path]:
     estimates: list[tuple[str, float]] = []
     on = memberships.reference_date(ctx.today, ctx.data_date)
     common = common_context(ctx, "")  # the same for every note: read once
+    roster = memberships.Roster(ctx.tables.get("Memberships"))
     for _sheet, _row, content in notes(ctx.schema, ctx.tables, on):
         title = f"Briefing note: {content['name']}"
         context = dict(common, doc_title=title, footer_title=title)
@@ -46,6 +47,10 @@ def write(ctx: BuildContext) -> list[Path]:
             [content["acronym"], content["kind"].lower()], "Briefing note")
         context["footer_title"] = f"Briefing note: {content['acronym'] or content['name']}"
         context.update(content)
+        picture, caption = figures.body_map(ctx.schema, roster, content["id"],
+                                            content["acronym"] or content["name"], on)
+        context["pictures"] = {"map": picture}
+        context["captions"] = {"map": caption}
         estimate = page_estimate(content)
         context["estimate"] = estimate.as_dict()  # for staff's own templates; not printed
         estimates.append((content["id"], estimate.pages))

@@ -24,7 +24,7 @@ from matrixbook.documents import (
 from matrixbook.model import interviews as calendar
 from matrixbook.model.context import BuildContext
 from matrixbook.model.periods import collection_period
-from matrixbook.outputs import Output
+from matrixbook.outputs import Output, figures
 from matrixbook.schema import Schema
 
 DONE_SOURCES = ("Collected", "Reviewed")
@@ -210,6 +210,9 @@ def write(ctx: BuildContext) -> list[Path]:
              "inter-regional migration dialogues: methodology, scope, workplan, interview "
              "calendar and data-collection plan.", ["inception report"], "Inception report")
     context.update(report_content(ctx))
+    picture, caption = figures.gantt(ctx.schema, ctx.tables.get("Workplan"), ctx.today)
+    context["pictures"] = {"gantt": picture}
+    context["captions"] = {"gantt": caption}
     return write_pair(ctx, "inception_report", "inception_report", context, title)
 
 

@@ -30,7 +30,7 @@ from matrixbook.documents import (
 from matrixbook.model import memberships, relevance
 from matrixbook.model import recommendations as recs
 from matrixbook.model.context import BuildContext
-from matrixbook.outputs import Output
+from matrixbook.outputs import Output, figures
 from matrixbook.schema import Schema
 
 # The focus of the terms of reference: first in every list, whatever the vocabulary's order.
@@ -448,7 +448,16 @@ def write(ctx: BuildContext) -> list[Path]:
     context = common_context(ctx, title)
     context["workbook_title"] = ctx.schema.title
     on = memberships.reference_date(ctx.today, ctx.data_date)
-    context.update(report_content(ctx.schema, ctx.tables, ctx.bodies(), on))
+    bodies = ctx.bodies()
+    context.update(report_content(ctx.schema, ctx.tables, bodies, on))
+    body_ids = [as_text(b) for b in bodies["body_id"] if not is_blank(b)]
+    labels = {as_text(b["body_id"]): _label(b) for b in _rows(bodies)}
+    overlap, overlap_caption = figures.overlap(ctx.schema, ctx.tables, body_ids, on)
+    heat, heat_caption = figures.heatmap(context["matrix"], context["theme_names"])
+    chart, chart_caption, chart_intro = figures.policies(ctx.tables, body_ids, labels)
+    context["pictures"] = {"overlap": overlap, "heatmap": heat, "policies": chart}
+    context["captions"] = {"overlap": overlap_caption, "heatmap": heat_caption,
+                           "policies": chart_caption, "policies_intro": chart_intro}
     return write_pair(ctx, "mapping_report", "mapping_report", context, title)
 
 
