@@ -20,8 +20,8 @@ def with_images(tpl: Any, context: Mapping[str, Any]) -> dict[str, Any]:
     if not pictures:
         return dict(context)
     counter = [FIRST_ID]
-    images = {name: _image_class()(tpl, picture, counter)
-              for name, picture in pictures.items() if picture is not None}
+    images = {name: None if picture is None else _image_class()(tpl, picture, counter)
+              for name, picture in pictures.items()}
     return dict(context, pictures=images)
 
 

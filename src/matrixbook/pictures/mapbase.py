@@ -56,6 +56,11 @@ class MapBase:
         w, h = self.size
         return int((lon - x0) / (x1 - x0) * w), int((y1 - lat) / (y1 - y0) * h)
 
+    def country_at(self, x: int, y: int) -> str | None:
+        """The country drawn at pixel (x, y) of the map; None for the sea."""
+        index = int(self.ids[y, x])
+        return self.codes[index - 1] if index else None
+
     def levels(self, n: int) -> np.ndarray:
         """How much of a border line covers each pixel, in n steps (0: none)."""
         if n not in self._levels:
