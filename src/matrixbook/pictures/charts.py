@@ -37,7 +37,7 @@ def _figure(width_cm: float, height_cm: float) -> Any:
 def _picture(name: str, fig: Any, alt: str, width_cm: float) -> style.Picture:
     png, svg = style.figure_bytes(fig)
     svg = svg.replace("<svg ", f'<svg role="img" aria-label="{_attr(alt)}" ', 1)
-    return style.Picture(name, png, svg, alt, width_cm)
+    return style.Picture(name, alt, width_cm, png=png, svg=svg)
 
 
 def _attr(text: str) -> str:

@@ -74,80 +74,58 @@ class MapBase:
         return round(SVG_WIDTH * h / w, 1)
 
 
-def _paths(shapes: list[world.Country]) -> list:
-    from matplotlib.path import Path
-
-    out = []
-    for country in shapes:
-        pieces = []
-        for ring in country.rings:
-            codes = np.full(len(ring), Path.LINETO, dtype=np.uint8)
-            codes[0] = Path.MOVETO
-            codes[-1] = Path.CLOSEPOLY
-            pieces.append(Path(ring, codes))
-        out.append(Path.make_compound_path(*pieces))
-    return out
-
-
-def _canvas(width_in: float, height_in: float, bounds: tuple[float, float, float, float],
-            transparent: bool):
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(width_in, height_in), dpi=style.DPI)
-    if transparent:
-        fig.patch.set_alpha(0)
-    canvas = FigureCanvasAgg(fig)
-    ax = fig.add_axes((0, 0, 1, 1))
-    ax.set_axis_off()
-    ax.set_xlim(bounds[0], bounds[1])
-    ax.set_ylim(bounds[2], bounds[3])
-    ax.patch.set_alpha(0)
-    return fig, canvas, ax
+BORDER_OVERSAMPLE = 3  # the borders are drawn this many times larger, then shrunk: smooth
+BORDER_WIDTH = 3  # pixels of the larger drawing: a line of about 1 pixel, 0.13 mm
 
 
 @lru_cache(maxsize=16)
 def base(name: str, bounds: tuple[float, float, float, float]) -> MapBase:
-    """The frame drawn once: country of each pixel, borders, marker places, SVG outlines."""
-    style.configure()
-    from matplotlib.collections import PathCollection
+    """The frame drawn once (with Pillow, in C): which country each pixel belongs to, the
+    borders and coast, the marker places of the small states, the SVG outlines."""
+    from PIL import Image, ImageDraw
 
     shapes = [c for c in world.countries().values() if world.in_frame(c, bounds)]
     ratio = world.aspect(bounds)
     width_cm = min(style.TEXT_WIDTH_CM, MAX_HEIGHT_CM / ratio)
-    width_in = width_cm / 2.54
-    height_in = width_in * ratio
-    paths = _paths(shapes)
+    w = round(width_cm / 2.54 * style.DPI)
+    h = round(w * ratio)
+    x0, x1, y0, y1 = bounds
 
-    # Which country each pixel belongs to: each drawn in a colour that spells its index.
-    fig, canvas, ax = _canvas(width_in, height_in, bounds, transparent=False)
-    fig.patch.set_facecolor((0, 0, 0))
-    index_colours = [((i + 1) % 256 / 255, (i + 1) // 256 / 255, 0, 1)
-                     for i in range(len(shapes))]
-    ax.add_collection(PathCollection(paths, facecolors=index_colours, edgecolors="none",
-                                     antialiaseds=False, linewidths=0))
-    canvas.draw()
-    rgba = np.asarray(canvas.buffer_rgba())
-    ids = rgba[:, :, 0].astype(np.uint16) + rgba[:, :, 1].astype(np.uint16) * 256
+    def pixels(ring: np.ndarray, scale: float = 1.0) -> list[tuple[float, float]]:
+        xs = (ring[:, 0] - x0) * (w * scale / (x1 - x0))
+        ys = (y1 - ring[:, 1]) * (h * scale / (y1 - y0))
+        return list(zip(xs.tolist(), ys.tolist(), strict=True))
 
-    # The borders and coast: thin white lines over any colour.
-    fig, canvas, ax = _canvas(width_in, height_in, bounds, transparent=True)
-    ax.add_collection(PathCollection(paths, facecolors="none", edgecolors=style.BORDER,
-                                     linewidths=0.35))
-    canvas.draw()
-    lines = np.asarray(canvas.buffer_rgba()).astype(np.uint16)
-    alpha = lines[:, :, 3:4]
-    over = lines[:, :, :3] * alpha // 255
+    # Which country each pixel belongs to: its index, the larger countries first so that an
+    # enclave (Lesotho in South Africa, San Marino in Italy) is drawn over its surroundings.
+    order = sorted(range(len(shapes)), key=lambda i: -shapes[i].largest)
+    index_image = Image.new("I", (w, h), 0)
+    draw = ImageDraw.Draw(index_image)
+    for i in order:
+        for ring in shapes[i].rings:
+            draw.polygon(pixels(ring), fill=i + 1)
+    ids = np.asarray(index_image, dtype=np.int32).astype(np.uint16)
+
+    # The borders and coast: thin white lines over any colour, smoothed by shrinking.
+    k = BORDER_OVERSAMPLE
+    line_image = Image.new("L", (w * k, h * k), 0)
+    draw = ImageDraw.Draw(line_image)
+    for country in shapes:
+        for ring in country.rings:
+            draw.line(pixels(ring, k), fill=255, width=BORDER_WIDTH)
+    alpha = np.asarray(line_image.resize((w, h), Image.Resampling.BOX),
+                       dtype=np.uint16)[:, :, None]
+    over = np.broadcast_to(np.array(style.hex_rgb(style.BORDER), dtype=np.uint16), (h, w, 3))
+    over = over * alpha // 255
     keep = 255 - alpha
 
     frame = MapBase(name, bounds, [c.code for c in shapes], ids, over, keep, [], {}, {},
                     round(width_cm, 2))
-    w, h = frame.size
-    per_degree = (w / (bounds[1] - bounds[0])) * (h / (bounds[3] - bounds[2]))
+    per_degree = (w / (x1 - x0)) * (h / (y1 - y0))
     for country in shapes:
         lon, lat = country.centre
         if country.largest * per_degree >= SMALL_PIXELS or not (
-                bounds[0] <= lon <= bounds[1] and bounds[2] <= lat <= bounds[3]):
+                x0 <= lon <= x1 and y0 <= lat <= y1):
             continue
         frame.markers.append(_marker(frame, country.code, lon, lat))
     frame.svg_paths.update(_svg_paths(frame, shapes))
@@ -174,29 +152,34 @@ def _marker(frame: MapBase, code: str, lon: float, lat: float) -> Marker:
                   (ring * 255).astype(np.uint16)[:, :, None], (cx, cy))
 
 
+SVG_PATH_SCALE = 2  # outlines are written in half units of the viewBox, as integers
+
+
 def _svg_paths(frame: MapBase, shapes: list[world.Country]) -> dict[str, str]:
-    """Each country's outline in the SVG's units, to half a unit (far below what shows)."""
+    """Each country's outline in half units of the SVG's viewBox (integers: short to write
+    and to read), placed with a scale(0.5); a world map's coasts to a unit, 0.2 mm printed."""
     x0, x1, y0, y1 = frame.bounds
     w, h = frame.size
-    sx = SVG_WIDTH / (x1 - x0)
-    sy = SVG_WIDTH * h / w / (y1 - y0)
-    step = 1.0 if x1 - x0 > 150 else 0.5  # a world map's coasts to a unit: 0.2 mm printed
+    k = SVG_PATH_SCALE
+    sx = SVG_WIDTH * k / (x1 - x0)
+    sy = SVG_WIDTH * k * h / w / (y1 - y0)
+    step = 2 if x1 - x0 > 150 else 1
+    limit_x, limit_y = (SVG_WIDTH + 5) * k, (SVG_WIDTH * h / w + 5) * k
     out = {}
     for country in shapes:
         parts = []
         for ring in country.rings:
-            pts = np.round(np.column_stack(((ring[:, 0] - x0) * sx, (y1 - ring[:, 1]) * sy))
-                           / step) * step
+            pts = (np.round(np.column_stack(((ring[:, 0] - x0) * sx, (y1 - ring[:, 1]) * sy))
+                            / step) * step).astype(np.int32)
             moved = np.any(np.diff(pts, axis=0) != 0, axis=1)
             pts = pts[np.concatenate(([True], moved))]
             if len(pts) < 3:
                 continue
             xs, ys = pts[:, 0], pts[:, 1]
-            if xs.max() < -5 or xs.min() > SVG_WIDTH + 5 or ys.max() < -5 \
-                    or ys.min() > SVG_WIDTH * h / w + 5:
+            if xs.max() < -5 * k or xs.min() > limit_x or ys.max() < -5 * k \
+                    or ys.min() > limit_y:
                 continue
-            coords = " ".join(f"{x:g} {y:g}" for x, y in pts)
-            parts.append(f"M{coords}Z")
+            parts.append("M" + " ".join(map(str, pts.ravel().tolist())) + "Z")
         if parts:
             out[country.code] = "".join(parts)
     return out

@@ -20,9 +20,9 @@ from matrixbook.pictures import mapbase, style, world
 
 Colour = tuple[int, int, int]
 Legend = tuple[tuple[str, Colour], ...]
-LEGEND_HEIGHT_IN = 0.45
-LEGEND_ROW_IN = 0.17
-LEGEND_COLUMNS = 5
+LEGEND_ROW_IN = 0.19  # a row of the legend under a map
+LEGEND_PT, NOTE_PT = 7.5, 6.0  # type sizes of the legend and of the disclaimer
+NOTE_CHARS = 130  # a line of the disclaimer
 _CACHE: dict[str, style.Picture] = {}
 
 
@@ -114,12 +114,15 @@ def choropleth(name: str, fills: Mapping[str, Colour], legend: Legend,
     if key not in _CACHE:
         if len(_CACHE) > 512:
             _CACHE.clear()
-        base = mapbase.base(frame_name, bounds)
-        png = _png(base, fills, legend)
-        svg = _svg(base, fills, legend, alt)
-        w, h = base.size
-        _CACHE[key] = style.Picture(name, png, svg, alt, base.width_cm,
-                                    {"frame": frame_name, "size": (w, h), "bounds": bounds})
+        base = mapbase.base(frame_name, bounds)  # drawn now: shared by the maps of the frame
+        fills = dict(fills)
+
+        def render() -> tuple[bytes, str]:
+            return _png(base, fills, legend), _svg(base, fills, legend, alt)
+
+        _CACHE[key] = style.Picture(name, alt, base.width_cm, render=render,
+                                    facts={"frame": frame_name, "size": base.size,
+                                           "bounds": bounds})
     return _CACHE[key]
 
 
@@ -189,30 +192,39 @@ def _png_rgb(base: mapbase.MapBase, fills: Mapping[str, Colour], legend: Legend)
 
 @lru_cache(maxsize=32)
 def _legend_band(width: int, legend: Legend) -> tuple[np.ndarray, list[int]]:
-    """The legend, the disclaimer and the boundary credit under the map (drawn once per legend
-    and width)."""
-    style.configure()
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-    from matplotlib.patches import Patch
+    """The legend, the disclaimer and the boundary credit under the map, drawn once per legend
+    and width, as palette indices and their palette (BAND_COLOURS colours)."""
+    from PIL import Image, ImageDraw
 
-    rows = -(-len(legend) // LEGEND_COLUMNS)
-    fig = Figure(figsize=(width / style.DPI, LEGEND_HEIGHT_IN + LEGEND_ROW_IN * (rows - 1)),
-                 dpi=style.DPI)
-    canvas = FigureCanvasAgg(fig)
-    handles = [Patch(facecolor=style.rgb_hex(c), edgecolor="#8C8C8C", linewidth=0.4)
-               for _, c in legend]
-    fig.legend(handles, [label for label, _ in legend], loc="upper left",
-               ncol=min(len(legend), LEGEND_COLUMNS), frameon=False, fontsize=7, handlelength=1.4,
-               handleheight=0.9, columnspacing=1.2, borderaxespad=0.2, bbox_to_anchor=(0, 1))
-    note = textwrap.fill(f"{style.DISCLAIMER} {style.BOUNDARY_CREDIT}", 125)
-    fig.text(0.005, 0.02, note, fontsize=5.5, color=style.GREY_TEXT, va="bottom")
-    canvas.draw()
-    from PIL import Image
-
-    rgb = Image.fromarray(np.array(np.asarray(canvas.buffer_rgba())[:, :width, :3]), "RGB")
-    quantised = rgb.quantize(BAND_COLOURS, method=Image.Quantize.MEDIANCUT,
-                             dither=Image.Dither.NONE)
+    regular = style.font(LEGEND_PT)
+    small = style.font(NOTE_PT)
+    swatch_w, swatch_h = round(0.19 * style.DPI), round(0.12 * style.DPI)
+    gap, space = 12, round(0.22 * style.DPI)
+    places, x, row = [], 10, 0  # the entries flow left to right, a new row when one is full
+    for label, colour in legend:
+        size = swatch_w + gap + round(regular.getlength(label))
+        if x > 10 and x + size > width - 10:
+            x, row = 10, row + 1
+        places.append((x, row, label, colour))
+        x += size + space
+    rows = row + 1
+    row_px = round(LEGEND_ROW_IN * style.DPI)
+    note = textwrap.wrap(f"{style.DISCLAIMER} {style.BOUNDARY_CREDIT}", NOTE_CHARS)
+    note_px = round(NOTE_PT / 72 * style.DPI * 1.3)
+    height = 12 + rows * row_px + 6 + len(note) * note_px + 8
+    image = Image.new("RGB", (width, height), (255, 255, 255))
+    draw = ImageDraw.Draw(image)
+    for x, row, label, colour in places:
+        y = 12 + row * row_px
+        draw.rectangle((x, y, x + swatch_w, y + swatch_h), fill=colour, outline=(140, 140, 140))
+        draw.text((x + swatch_w + gap, y + swatch_h / 2), label, font=regular,
+                  fill=style.hex_rgb(style.INK), anchor="lm")
+    y = 12 + rows * row_px + 6
+    for line in note:
+        draw.text((10, y), line, font=small, fill=style.hex_rgb(style.GREY_TEXT))
+        y += note_px
+    quantised = image.quantize(BAND_COLOURS, method=Image.Quantize.MEDIANCUT,
+                               dither=Image.Dither.NONE)
     palette = list(quantised.getpalette() or [])[:3 * BAND_COLOURS]
     palette += [255] * (3 * BAND_COLOURS - len(palette))
     return np.asarray(quantised, dtype=np.uint8), palette
@@ -223,14 +235,21 @@ def _svg(base: mapbase.MapBase, fills: Mapping[str, Colour], legend: Legend,
     """The map as inline SVG for the HTML twin: the same colours, legend and disclaimer."""
     width = mapbase.SVG_WIDTH
     height = base.svg_height
-    rows = -(-len(legend) // 5)
-    band = 18 * rows + 26
+    places, x, row = [], 4.0, 0  # the legend flows as under the PNG (11-unit type)
+    for label, colour in legend:
+        size = 21 + len(label) * 6.3
+        if x > 4 and x + size > width - 4:
+            x, row = 4.0, row + 1
+        places.append((x, row, label, colour))
+        x += size + 18
+    band = 18 * (row + 1) + 26
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height + band:g}"'
              f' role="img" aria-label={quoteattr(alt)} style="width:100%;height:auto"'
              ' font-family="Arial, Liberation Sans, Helvetica, sans-serif">',
              f"<title>{escape(alt)}</title>",
              f'<rect width="{width}" height="{height:g}" fill="{style.rgb_hex(style.SEA)}"/>',
-             f'<g stroke="{style.BORDER}" stroke-width="0.6" stroke-linejoin="round">']
+             f'<g stroke="{style.BORDER}" stroke-width="{0.6 * mapbase.SVG_PATH_SCALE:g}" '
+             f'stroke-linejoin="round" transform="scale({1 / mapbase.SVG_PATH_SCALE:g})">']
     groups: dict[Colour, list[str]] = {}
     for code, d in base.svg_paths.items():
         groups.setdefault(tuple(fills.get(code, style.LAND)), []).append(d)  # type: ignore[arg-type]
@@ -243,12 +262,11 @@ def _svg(base: mapbase.MapBase, fills: Mapping[str, Colour], legend: Legend,
                          f'fill="{style.rgb_hex(fills[code])}" stroke="{style.INK}" '
                          'stroke-width="1"/>')
     parts.append(f'<rect y="{height:g}" width="{width}" height="{band}" fill="#FFFFFF"/>')
-    for i, (label, colour) in enumerate(legend):
-        x = 4 + (i % 5) * 158
-        y = height + 6 + (i // 5) * 18
-        parts.append(f'<rect x="{x}" y="{y:g}" width="16" height="11" '
+    for x, row, label, colour in places:
+        y = height + 6 + row * 18
+        parts.append(f'<rect x="{x:g}" y="{y:g}" width="16" height="11" '
                      f'fill="{style.rgb_hex(colour)}" stroke="#8C8C8C" stroke-width="0.6"/>'
-                     f'<text x="{x + 21}" y="{y + 9.5:g}" font-size="11">{escape(label)}</text>')
+                     f'<text x="{x + 21:g}" y="{y + 9.5:g}" font-size="11">{escape(label)}</text>')
     parts.append(f'<text x="4" y="{height + band - 6:g}" font-size="8.5" fill="{style.GREY_TEXT}">'
                  f"{escape(style.DISCLAIMER)} {escape(style.BOUNDARY_CREDIT)}</text>")
     parts.append("</svg>")

@@ -7,15 +7,16 @@ and a fixed salt for the ids of an SVG."""
 
 from __future__ import annotations
 
-import hashlib
 import io
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 DISCLAIMER = ("The boundaries and names shown and the designations used on this map do not "
               "imply official endorsement or acceptance by IOM.")
 BOUNDARY_CREDIT = "Boundaries: Natural Earth (public domain)."
 DPI = 200  # print resolution of every PNG
+PNG_COMPRESSION = 3  # zlib level of a map's PNG: 6 writes a file a fifth smaller, twice slower
 TEXT_WIDTH_CM = 16.0  # a picture's width in a Word document: the text width of an A4 page
 FONT = "DejaVu Sans"
 INK = "#1A1A1A"
@@ -56,31 +57,67 @@ COUNT_COLOURS: tuple[tuple[int, int, int], ...] = (
     hex_rgb("#2171B5"), hex_rgb("#084594"))
 
 
-@dataclass(frozen=True)
 class Picture:
     """One picture as the documents place it: `png` (print resolution) for Word, `svg` inline
-    in the HTML twin, `alt` the text a screen reader says, `width_cm` its width on the page."""
+    in the HTML twin, `alt` the text a screen reader says, `width_cm` its width on the page,
+    `facts` what the drawing was framed on (for captions and tests).
 
-    name: str
-    png: bytes
-    svg: str
-    alt: str
-    width_cm: float = TEXT_WIDTH_CM
-    facts: dict[str, Any] = field(default_factory=dict, compare=False)
+    A map is drawn on first use of its PNG or SVG (`render`): a large build forks its
+    documents over two processes (matrixbook.speedups.pool), and each draws its own notes'
+    maps."""
+
+    def __init__(self, name: str, alt: str, width_cm: float = TEXT_WIDTH_CM, *,
+                 png: bytes = b"", svg: str = "",
+                 render: Callable[[], tuple[bytes, str]] | None = None,
+                 facts: dict[str, Any] | None = None) -> None:
+        self.name, self.alt, self.width_cm = name, alt, width_cm
+        self.facts = facts or {}
+        self._png, self._svg, self._render = png, svg, render
+
+    def _draw(self) -> None:
+        if self._render is not None:
+            self._png, self._svg = self._render()
+            self._render = None
 
     @property
-    def digest(self) -> str:
-        return hashlib.sha256(self.png).hexdigest()[:16]
+    def png(self) -> bytes:
+        self._draw()
+        return self._png
+
+    @property
+    def svg(self) -> str:
+        self._draw()
+        return self._svg
+
+    def __repr__(self) -> str:
+        return f"Picture({self.name!r})"
 
 
+@lru_cache(maxsize=8)
+def font(points: float) -> Any:
+    """DejaVu Sans (the font matplotlib ships, so the same on every machine) at `points` at
+    the print resolution, for the text Pillow draws under a map."""
+    from importlib.util import find_spec
+    from pathlib import Path
+
+    from PIL import ImageFont
+
+    spec = find_spec("matplotlib")  # located, not imported: a map needs no matplotlib
+    folders = list(spec.submodule_search_locations or []) if spec else []
+    for folder in folders:
+        path = Path(folder) / "mpl-data" / "fonts" / "ttf" / "DejaVuSans.ttf"
+        if path.exists():
+            return ImageFont.truetype(str(path), round(points / 72 * DPI))
+    return ImageFont.load_default(round(points / 72 * DPI))
+
+
+@lru_cache(maxsize=1)
 def configure() -> Any:
     """matplotlib, imported on first use (a build without pictures never loads it), on the Agg
     backend with the settings that make its files the same on every run."""
     import matplotlib
 
     matplotlib.use("Agg", force=True)
-    import matplotlib.pyplot as plt  # noqa: F401 - registers the backends
-
     matplotlib.rcParams.update({
         "font.family": FONT, "font.size": 8, "svg.hashsalt": "matrixbook",
         "svg.fonttype": "path", "path.simplify": True, "axes.edgecolor": GREY_TEXT,
@@ -128,5 +165,5 @@ def png_palette(pixels: Any, palette: list[int]) -> bytes:
     image = image.convert("P") if image.mode != "P" else image
     image.putpalette(palette)
     out = io.BytesIO()
-    image.save(out, format="PNG", compress_level=6, dpi=(DPI, DPI))
+    image.save(out, format="PNG", compress_level=PNG_COMPRESSION, dpi=(DPI, DPI))
     return out.getvalue()
