@@ -17,6 +17,7 @@ HEATMAP_ROWS = 45  # bodies beyond which a heat-map is unreadable: the counts ar
 GANTT_ROWS = 40  # workplan rows beyond which the Gantt chart shows the phases only
 YEARS_BODIES = 20  # bodies named in the policies chart; the rest are summed in one row
 LABEL = 34  # characters of a row label
+LABELLED_DOTS = 150  # dots of the policies chart that carry their number
 
 
 def _short(text: str, limit: int = LABEL) -> str:
@@ -142,12 +143,13 @@ def policies_by_year(counts: dict[str, dict[int, int]], order: Sequence[str],
     fig = _figure(style.TEXT_WIDTH_CM, 2.6 + 0.5 * len(bodies))
     ax = fig.add_axes((0.2, 0.2 if len(bodies) < 6 else 0.12, 0.77,
                        0.7 if len(bodies) < 6 else 0.8))
-    for i, row in enumerate(grid):
-        for j, n in enumerate(row):
-            if n:
-                ax.scatter(j, i, s=30 + 220 * n / most, color=style.BLUE, alpha=0.85,
-                           linewidths=0)
-                ax.text(j, i, str(n), ha="center", va="center", fontsize=5.5, color="#FFFFFF")
+    dots = [(j, i, n) for i, row in enumerate(grid) for j, n in enumerate(row) if n]
+    ax.scatter([d[0] for d in dots], [d[1] for d in dots],
+               s=[30 + 220 * d[2] / most for d in dots], color=style.BLUE, alpha=0.85,
+               linewidths=0)
+    if len(dots) <= LABELLED_DOTS:  # beyond, the numbers would be a blur: the sizes tell
+        for j, i, n in dots:
+            ax.text(j, i, str(n), ha="center", va="center", fontsize=5.5, color="#FFFFFF")
     ax.set_xlim(-0.7, len(columns) - 0.3)
     ax.set_ylim(len(bodies) - 0.5, -0.5)
     ax.set_yticks(range(len(bodies)), [_short(b, 22) for b in bodies], fontsize=7)

@@ -45,6 +45,9 @@ class MapBase:
     svg_markers: dict[str, tuple[float, float]]
     width_cm: float
     _levels: dict[int, np.ndarray] = field(default_factory=dict)
+    _order: np.ndarray | None = None
+    _starts: np.ndarray | None = None
+    _index: dict[str, int] = field(default_factory=dict)
 
     @property
     def size(self) -> tuple[int, int]:
@@ -60,6 +63,26 @@ class MapBase:
         """The country drawn at pixel (x, y) of the map; None for the sea."""
         index = int(self.ids[y, x])
         return self.codes[index - 1] if index else None
+
+    def plain(self, n: int) -> np.ndarray:
+        """The palette indices of the frame with no country coloured: the sea (colour 0) and
+        the land (colour 1), each with its border shades (n of them)."""
+        key = -n
+        if key not in self._levels:
+            self._levels[key] = ((self.ids > 0).astype(np.uint8) * n + self.levels(n))
+        return self._levels[key]
+
+    def pixels_of(self, code: str) -> np.ndarray:
+        """The flat indices of the pixels of a country (empty when the frame holds none)."""
+        if self._order is None:
+            flat = self.ids.reshape(-1)
+            self._order = np.argsort(flat, kind="stable")
+            self._starts = np.searchsorted(flat[self._order], np.arange(len(self.codes) + 2))
+            self._index = {c: i + 1 for i, c in enumerate(self.codes)}
+        i = self._index.get(code)
+        if i is None:
+            return self._order[:0]
+        return self._order[self._starts[i]:self._starts[i + 1]]
 
     def levels(self, n: int) -> np.ndarray:
         """How much of a border line covers each pixel, in n steps (0: none)."""

@@ -134,17 +134,23 @@ def _png(base: mapbase.MapBase, fills: Mapping[str, Colour], legend: Legend) -> 
     """The map as a palette PNG: each pixel is (its country's colour, how much of a border line
     or marker outline covers it), so the picture is a lookup in numpy and its file a byte a
     pixel, a few milliseconds for a page-wide map."""
-    colours = sorted({style.SEA, style.LAND, *fills.values()})
+    # The sea first, the land with no role second: the frame's picture of both is made once
+    # (MapBase.plain), and only the pixels of the coloured countries are set here.
+    colours = [style.SEA, style.LAND, *sorted(set(fills.values()) - {style.SEA, style.LAND})]
     if 2 * len(colours) * LEVELS + BAND_COLOURS > 256:
         return _png_rgb(base, fills, legend)
     index = {c: i for i, c in enumerate(colours)}
-    lut = np.empty(len(base.codes) + 1, dtype=np.uint8)
-    lut[0] = index[style.SEA]
-    for i, code in enumerate(base.codes, start=1):
-        lut[i] = index[fills.get(code, style.LAND)]
-    cls = lut[base.ids]
     levels = base.levels(LEVELS)
-    pixels = cls * LEVELS + levels
+    w, h = base.size
+    band_pixels, band_palette = _legend_band(w, legend)
+    image = np.empty((h + band_pixels.shape[0], w), dtype=np.uint8)
+    pixels = image[:h]
+    pixels[:] = base.plain(LEVELS)
+    flat, flat_levels = pixels.reshape(-1), levels.reshape(-1)
+    for code, colour in fills.items():
+        at = base.pixels_of(code)
+        if len(at):
+            flat[at] = index[colour] * LEVELS + flat_levels[at]
     ink_block = len(colours) * LEVELS
     for marker in base.markers:
         colour = fills.get(marker.code)
@@ -156,8 +162,7 @@ def _png(base: mapbase.MapBase, fills: Mapping[str, Colour], legend: Legend) -> 
         ring = (marker.ring[:, :, 0] * (LEVELS - 1) + 127) // 255
         on = ring > 0
         patch[on] = ink_block + patch[on] // LEVELS * LEVELS + ring[on]
-    band_pixels, band_palette = _legend_band(base.size[0], legend)
-    image = np.concatenate([pixels, band_pixels + 2 * ink_block])
+    image[h:] = band_pixels + 2 * ink_block
     palette: list[int] = []
     for over in (np.array((255, 255, 255)), np.array(style.hex_rgb(style.INK))):
         for colour in colours:

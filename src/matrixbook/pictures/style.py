@@ -16,7 +16,7 @@ DISCLAIMER = ("The boundaries and names shown and the designations used on this 
               "imply official endorsement or acceptance by IOM.")
 BOUNDARY_CREDIT = "Boundaries: Natural Earth (public domain)."
 DPI = 200  # print resolution of every PNG
-PNG_COMPRESSION = 3  # zlib level of a map's PNG: 6 writes a file a fifth smaller, twice slower
+PNG_COMPRESSION = 1  # zlib level of a map's PNG: 6 writes a fifth smaller, twice slower
 TEXT_WIDTH_CM = 16.0  # a picture's width in a Word document: the text width of an A4 page
 FONT = "DejaVu Sans"
 INK = "#1A1A1A"
@@ -120,7 +120,7 @@ def configure() -> Any:
     matplotlib.use("Agg", force=True)
     matplotlib.rcParams.update({
         "font.family": FONT, "font.size": 8, "svg.hashsalt": "matrixbook",
-        "svg.fonttype": "path", "path.simplify": True, "axes.edgecolor": GREY_TEXT,
+        "svg.fonttype": "none", "path.simplify": True, "axes.edgecolor": GREY_TEXT,
         "axes.labelcolor": INK, "xtick.color": INK, "ytick.color": INK, "text.color": INK,
         "figure.dpi": DPI, "savefig.dpi": DPI})
     return matplotlib
