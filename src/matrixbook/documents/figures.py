@@ -11,16 +11,13 @@ import io
 from collections.abc import Mapping
 from typing import Any
 
-FIRST_ID = 5000  # drawing ids of pictures: above any id a template holds
-
 
 def with_images(tpl: Any, context: Mapping[str, Any]) -> dict[str, Any]:
     """The context with each of its pictures as an image docxtpl can place in `tpl`."""
     pictures = context.get("pictures")
     if not pictures:
         return dict(context)
-    counter = [FIRST_ID]
-    images = {name: None if picture is None else _image_class()(tpl, picture, counter)
+    images = {name: None if picture is None else _image_class()(tpl, picture)
               for name, picture in pictures.items()}
     return dict(context, pictures=images)
 
@@ -29,28 +26,29 @@ _CLASS: list[type] = []
 
 
 def _image_class() -> type:
-    """docxtpl's InlineImage with a unique drawing id, the picture's name and its alt text
-    (docxtpl numbers every image of a document alike and describes none)."""
+    """docxtpl's InlineImage with the picture's name and its alt text (docxtpl describes none;
+    it numbers the drawings itself once the document is rendered)."""
     if _CLASS:
         return _CLASS[0]
     from docx.shared import Cm
     from docxtpl import InlineImage
+    from lxml import etree
 
     class Figure(InlineImage):  # type: ignore[misc]
-        def __init__(self, tpl: Any, picture: Any, counter: list[int]) -> None:
+        def __init__(self, tpl: Any, picture: Any) -> None:
             super().__init__(tpl, io.BytesIO(picture.png), width=Cm(picture.width_cm))
             self.picture = picture
-            self.counter = counter
 
         def _insert_image(self) -> str:
             inline = self.tpl.current_rendering_part.new_pic_inline(
                 self.image_descriptor, self.width, self.height)
             self.image_descriptor.seek(0)
-            self.counter[0] += 1
-            inline.docPr.set("id", str(self.counter[0]))
             inline.docPr.set("name", f"Picture {self.picture.name}")
             inline.docPr.set("descr", self.picture.alt)
-            return (f"</w:t></w:r><w:r><w:drawing>{inline.xml}</w:drawing></w:r><w:r>"
+            # On one line: docxtpl turns a newline in the rendered text into a line break
+            # (and looks for one over the whole document when any is there).
+            xml = etree.tostring(inline, encoding="unicode")
+            return (f"</w:t></w:r><w:r><w:drawing>{xml}</w:drawing></w:r><w:r>"
                     '<w:t xml:space="preserve">')
 
     _CLASS.append(Figure)
