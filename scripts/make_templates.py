@@ -668,7 +668,6 @@ def mapping_report():
 
     tag(doc, "{%p if pictures.policies %}")
     p(doc, "Policies by body and year", "Heading 1")
-    p(doc, "{{ captions.policies_intro }}", "Table intro")
     tag(doc, "{%p endif %}")
     figure(doc, "policies")
 

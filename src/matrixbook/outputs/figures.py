@@ -124,12 +124,11 @@ def heatmap(matrix: list[dict[str, Any]], themes: list[str]) -> tuple[Picture | 
 
 
 def policies(tables: dict[str, pd.DataFrame], body_ids: list[str],
-             labels: dict[str, str]) -> tuple[Picture | None, str, str]:
-    """Instruments by issuing body and year adopted: the picture, its caption and the sentence
-    that introduces it."""
+             labels: dict[str, str]) -> tuple[Picture | None, str]:
+    """Instruments by issuing body and year adopted, and the caption."""
     frame = tables.get("Policies")
     if frame is None or frame.empty or "year_adopted" not in frame:
-        return None, "", ""
+        return None, ""
     counts: dict[str, dict[int, int]] = {}
     undated = 0
     for body, year in zip(frame["body_id"], frame["year_adopted"], strict=True):
@@ -146,13 +145,11 @@ def policies(tables: dict[str, pd.DataFrame], body_ids: list[str],
            "year adopted.")
     picture = charts.policies_by_year(counts, order, alt)
     if picture is None:
-        return None, "", ""
-    intro = (f"When each body adopted the {dated} instruments of the policy database that "
-             "carry a year" + (f" ({undated} without a year are left out)" if undated else "")
-             + ".")
-    caption = ("Instruments by issuing body and year adopted; the size and the number of a dot "
-               "are the count.")
-    return picture, caption, intro
+        return None, ""
+    caption = (f"When each body adopted the {dated} instruments of the policy database that "
+               "carry a year" + (f" ({undated} without a year are left out)" if undated else "")
+               + "; the size of a dot (and its number) is the count.")
+    return picture, caption
 
 
 def gantt(schema: Schema, plan: pd.DataFrame | None,

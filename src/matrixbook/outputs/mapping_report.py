@@ -454,10 +454,10 @@ def write(ctx: BuildContext) -> list[Path]:
     labels = {as_text(b["body_id"]): _label(b) for b in _rows(bodies)}
     overlap, overlap_caption = figures.overlap(ctx.schema, ctx.tables, body_ids, on)
     heat, heat_caption = figures.heatmap(context["matrix"], context["theme_names"])
-    chart, chart_caption, chart_intro = figures.policies(ctx.tables, body_ids, labels)
+    chart, chart_caption = figures.policies(ctx.tables, body_ids, labels)
     context["pictures"] = {"overlap": overlap, "heatmap": heat, "policies": chart}
     context["captions"] = {"overlap": overlap_caption, "heatmap": heat_caption,
-                           "policies": chart_caption, "policies_intro": chart_intro}
+                           "policies": chart_caption}
     return write_pair(ctx, "mapping_report", "mapping_report", context, title)
 
 

@@ -9,9 +9,9 @@ table lookup; maps with the same content are drawn once a process (`_CACHE`)."""
 from __future__ import annotations
 
 import hashlib
-import textwrap
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
+from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 import numpy as np
@@ -22,7 +22,6 @@ Colour = tuple[int, int, int]
 Legend = tuple[tuple[str, Colour], ...]
 LEGEND_ROW_IN = 0.19  # a row of the legend under a map
 LEGEND_PT, NOTE_PT = 7.5, 6.0  # type sizes of the legend and of the disclaimer
-NOTE_CHARS = 130  # a line of the disclaimer
 _CACHE: dict[str, style.Picture] = {}
 
 
@@ -214,7 +213,7 @@ def _legend_band(width: int, legend: Legend) -> tuple[np.ndarray, list[int]]:
         x += size + space
     rows = row + 1
     row_px = round(LEGEND_ROW_IN * style.DPI)
-    note = textwrap.wrap(f"{style.DISCLAIMER} {style.BOUNDARY_CREDIT}", NOTE_CHARS)
+    note = _wrap(f"{style.DISCLAIMER} {style.BOUNDARY_CREDIT}", small, width - 20)
     note_px = round(NOTE_PT / 72 * style.DPI * 1.3)
     height = 12 + rows * row_px + 6 + len(note) * note_px + 8
     image = Image.new("RGB", (width, height), (255, 255, 255))
@@ -235,6 +234,17 @@ def _legend_band(width: int, legend: Legend) -> tuple[np.ndarray, list[int]]:
     return np.asarray(quantised, dtype=np.uint8), palette
 
 
+def _wrap(text: str, font: Any, width: float) -> list[str]:
+    """`text` in lines no wider than `width` pixels in `font`."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and font.getlength(f"{lines[-1]} {word}") <= width:
+            lines[-1] += f" {word}"
+        else:
+            lines.append(word)
+    return lines
+
+
 def _svg(base: mapbase.MapBase, fills: Mapping[str, Colour], legend: Legend,
          alt: str) -> str:
     """The map as inline SVG for the HTML twin: the same colours, legend and disclaimer."""
@@ -249,7 +259,8 @@ def _svg(base: mapbase.MapBase, fills: Mapping[str, Colour], legend: Legend,
         x += size + 18
     band = 18 * (row + 1) + 26
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height + band:g}"'
-             f' role="img" aria-label={quoteattr(alt)} style="width:100%;height:auto"'
+             f' role="img" aria-label={quoteattr(alt)} style="width:100%;height:auto;'
+             f'max-width:{100 * base.width_cm / style.TEXT_WIDTH_CM:.0f}%;margin:0 auto"'
              ' font-family="Arial, Liberation Sans, Helvetica, sans-serif">',
              f"<title>{escape(alt)}</title>",
              f'<rect width="{width}" height="{height:g}" fill="{style.rgb_hex(style.SEA)}"/>',
