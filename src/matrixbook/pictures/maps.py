@@ -9,6 +9,7 @@ table lookup; maps with the same content are drawn once a process (`_CACHE`)."""
 from __future__ import annotations
 
 import hashlib
+import textwrap
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any
@@ -250,14 +251,17 @@ def _svg(base: mapbase.MapBase, fills: Mapping[str, Colour], legend: Legend,
     """The map as inline SVG for the HTML twin: the same colours, legend and disclaimer."""
     width = mapbase.SVG_WIDTH
     height = base.svg_height
+    u = style.TEXT_WIDTH_CM / base.width_cm  # a narrow map's legend keeps its printed size
     places, x, row = [], 4.0, 0  # the legend flows as under the PNG (11-unit type)
     for label, colour in legend:
-        size = 21 + len(label) * 6.3
+        size = (21 + len(label) * 6.3) * u
         if x > 4 and x + size > width - 4:
             x, row = 4.0, row + 1
         places.append((x, row, label, colour))
-        x += size + 18
-    band = 18 * (row + 1) + 26
+        x += size + 18 * u
+    note = textwrap.wrap(f"{style.DISCLAIMER} {style.BOUNDARY_CREDIT}",
+                         int((width - 8) / (8.5 * u * 0.55)))
+    band = (18 * (row + 1) + 8 + 11 * len(note)) * u
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height + band:g}"'
              f' role="img" aria-label={quoteattr(alt)} style="width:100%;height:auto;'
              f'max-width:{100 * base.width_cm / style.TEXT_WIDTH_CM:.0f}%;margin:0 auto"'
@@ -277,14 +281,18 @@ def _svg(base: mapbase.MapBase, fills: Mapping[str, Colour], legend: Legend,
             parts.append(f'<circle cx="{x:g}" cy="{y:g}" r="4" '
                          f'fill="{style.rgb_hex(fills[code])}" stroke="{style.INK}" '
                          'stroke-width="1"/>')
-    parts.append(f'<rect y="{height:g}" width="{width}" height="{band}" fill="#FFFFFF"/>')
+    parts.append(f'<rect y="{height:g}" width="{width}" height="{band:g}" fill="#FFFFFF"/>')
     for x, row, label, colour in places:
-        y = height + 6 + row * 18
-        parts.append(f'<rect x="{x:g}" y="{y:g}" width="16" height="11" '
+        y = height + (6 + row * 18) * u
+        parts.append(f'<rect x="{x:g}" y="{y:g}" width="{16 * u:g}" height="{11 * u:g}" '
                      f'fill="{style.rgb_hex(colour)}" stroke="#8C8C8C" stroke-width="0.6"/>'
-                     f'<text x="{x + 21:g}" y="{y + 9.5:g}" font-size="11">{escape(label)}</text>')
-    parts.append(f'<text x="4" y="{height + band - 6:g}" font-size="8.5" fill="{style.GREY_TEXT}">'
-                 f"{escape(style.DISCLAIMER)} {escape(style.BOUNDARY_CREDIT)}</text>")
+                     f'<text x="{x + 21 * u:g}" y="{y + 9.5 * u:g}" font-size="{11 * u:g}">'
+                     f"{escape(label)}</text>")
+    y = height + (18 * (row + 1) + 14) * u
+    for line in note:
+        parts.append(f'<text x="4" y="{y:g}" font-size="{8.5 * u:g}" '
+                     f'fill="{style.GREY_TEXT}">{escape(line)}</text>')
+        y += 11 * u
     parts.append("</svg>")
     return "".join(parts)
 
