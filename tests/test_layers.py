@@ -18,6 +18,7 @@ LAYERS: dict[str, int] = {
     "matrixbook.resources": 1, "matrixbook.report": 1, "matrixbook.outfolder": 1,
     # 2. declarations
     "matrixbook.schema": 2,
+    "matrixbook.schema_climb": 2,
     # 3. reading
     "matrixbook.reading": 3, "matrixbook.loading": 3, "matrixbook.filecheck": 3,
     # 4. model: what the records mean

@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 from matrixbook import filecheck
-from matrixbook.schema import LISTS_SHEET
 
 Rows = list[list[Any]]
 
@@ -69,17 +68,20 @@ class SheetLoader:
     """Open the workbook and read its sheets in background threads.
 
     `declared`: the sheet names of the schema; with `extra=True` the file's other sheets are
-    read too. The largest sheet (in a global mapping, Policies: most of the file) is read by one
-    thread and the others, in the schema's order, by a second one with its own handle on the
+    read too, except those of `skip` (the hidden drop-down lists: formulas, not data). The
+    largest sheet (in a global mapping, Policies: most of the file) is read by one thread and
+    the others, in the schema's order, by a second one with its own handle on the
     file, so the small sheets are read, turned into tables and checked while the large one is
     still being parsed. `arrived()` hands the sheets over as they are read. Use the loader as a
     context manager: leaving the block waits for the threads to stop and close the file; leaving
     it on an error (or Ctrl+C) only tells them to stop, so the command ends at once."""
 
-    def __init__(self, path: Path, declared: Sequence[str], *, extra: bool = False) -> None:
+    def __init__(self, path: Path, declared: Sequence[str], *, extra: bool = False,
+                 skip: Sequence[str] = ()) -> None:
         self.path = Path(path)
         self.declared = list(declared)
         self.extra = extra
+        self.skip = {t.casefold() for t in skip}
         self._opened = _Slot()
         self.order: list[str] = []  # every sheet the loader reads: the largest, then the rest
         self._sheets: dict[str, _Slot] = {}
@@ -98,9 +100,8 @@ class SheetLoader:
             declared = list(sheet_titles(self.declared, titles).values())
             largest = max(declared, key=lambda t: workbook.sizes.get(t, 0), default=None)
             rest = [t for t in declared if t != largest]
-            if self.extra:  # staff's own sheets; never the hidden drop-down lists (formulas)
-                rest += [t for t in titles if t not in declared
-                         and t.casefold() != LISTS_SHEET.casefold()]
+            if self.extra:  # staff's own sheets
+                rest += [t for t in titles if t not in declared and t.casefold() not in self.skip]
             first = [largest] if largest is not None else []
             self._sheets = {title: _Slot() for title in first + rest}
             self.order = first + rest

@@ -96,7 +96,8 @@ def read_book(path: Path | str, schema: Schema, *, keep_extra_sheets: bool = Fal
     """
     path = Path(path)
     if loader is None:
-        with SheetLoader(path, schema.sheet_names, extra=keep_extra_sheets) as own:
+        with SheetLoader(path, schema.sheet_names, extra=keep_extra_sheets,
+                         skip=[schema.names.lists]) as own:
             return read_book(path, schema, keep_extra_sheets=keep_extra_sheets, loader=own,
                              on_sheet=on_sheet)
     if loader.declared != schema.sheet_names or loader.extra != keep_extra_sheets:

@@ -20,7 +20,7 @@ from matrixbook.files import atomic_write, open_for_copy, refuse_overwrite
 from matrixbook.lists import IdSource, build_lists
 from matrixbook.newbook import EMPTY_ROWS_WITH_CHECKS, input_message, validation_options
 from matrixbook.reading import column_letter, normalise_header
-from matrixbook.schema import LISTS_SHEET, Schema
+from matrixbook.schema import Schema
 
 
 @dataclass
@@ -45,9 +45,9 @@ def repair_lists(source: Path, out: Path, schema: Schema, *, force: bool = False
     refuse_overwrite(out, force)
     wb = open_for_copy(source, out)
     titles = {t.casefold(): t for t in wb.sheetnames}
-    replaced = LISTS_SHEET.casefold() in titles
+    replaced = schema.names.lists.casefold() in titles
     if replaced:
-        wb.remove(wb[titles[LISTS_SHEET.casefold()]])
+        wb.remove(wb[titles[schema.names.lists.casefold()]])
 
     positions: dict[str, dict[str, int]] = {}  # sheet -> field -> 1-based column
     last_rows: dict[str, int] = {}
@@ -97,7 +97,7 @@ def _write_lists(wb: Any, lists: Any) -> None:
     from openpyxl.workbook.defined_name import DefinedName
     from openpyxl.worksheet.formula import ArrayFormula
 
-    ws = wb.create_sheet(LISTS_SHEET)
+    ws = wb.create_sheet(lists.title)
     for i, column in enumerate(lists.columns, start=1):
         ws.cell(row=1, column=i).value = column.header
         for j, value in enumerate(column.values, start=2):

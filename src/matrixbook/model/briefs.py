@@ -35,9 +35,10 @@ from matrixbook.model import memberships, relevance
 from matrixbook.model import recommendations as recs
 from matrixbook.schema import Schema, Sheet
 
-# Sheet of each kind of body, and how a note names its kind (the same words as ctx.bodies()).
-KINDS = {"Entities": "Regional entity", "Dialogues": "Inter-regional dialogue"}
-KIND_WORDS = {"Entities": "entity", "Dialogues": "dialogue"}
+# How a note names the kind of a body, by the id of its sheet (SheetNames; the same words as
+# ctx.bodies()).
+KINDS = {"entities": "Regional entity", "dialogues": "Inter-regional dialogue"}
+KIND_WORDS = {"entities": "entity", "dialogues": "dialogue"}
 # Fields the note places itself (title, other names, boxes); every other non-section column of
 # the sheet is listed as a key fact on the cover, under its column name.
 _PLACED = {"acronym", "name_en", "unconfirmed", "source_ids"}
@@ -78,18 +79,19 @@ class Lookup:
     def __init__(self, schema: Schema, tables: dict[str, pd.DataFrame],
                  on: date | None = None) -> None:
         self.countries = country_names(schema)
-        self.on = on if on is not None else data_day(tables)
-        self.roster = memberships.Roster(tables.get("Memberships"))
+        names = schema.names
+        self.on = on if on is not None else data_day(schema, tables)
+        self.roster = memberships.Roster(tables.get(names.memberships))
         self.groups: dict[str, dict[str, pd.DataFrame]] = {}
-        for sheet in ("Themes",):  # Policies: self.policies, read once into the notes' rows
+        for sheet in (names.themes,):  # Policies: self.policies, read once into the notes' rows
             t = tables.get(sheet)
             if t is None or t.empty or "body_id" not in t:
                 self.groups[sheet] = {}
                 continue
             self.groups[sheet] = {str(k): g for k, g in t.groupby("body_id", sort=False)}
-        self.policies = _policy_rows(tables.get("Policies"))
-        self.recommendations = recs.by_body(recs.read(tables.get("Recommendations")))
-        sources = tables.get("Sources")
+        self.policies = _policy_rows(tables.get(names.policies))
+        self.recommendations = recs.by_body(recs.read(tables.get(names.recommendations), schema))
+        sources = tables.get(names.sources)
         self.sources: dict[str, Any] = {}
         if sources is not None and not sources.empty:
             for rec in sources.to_dict("records"):
@@ -104,9 +106,10 @@ class Lookup:
 _EMPTY = pd.DataFrame()
 
 
-def data_day(tables: dict[str, pd.DataFrame]) -> date | None:
+def data_day(schema: Schema, tables: dict[str, pd.DataFrame]) -> date | None:
     """The date of the data (the latest 'Checked on'), as BuildContext.data_date reads it."""
-    days = [t["checked_on"].max() for t in (tables.get("Entities"), tables.get("Dialogues"))
+    names = schema.names
+    days = [t["checked_on"].max() for t in (tables.get(names.entities), tables.get(names.dialogues))
             if t is not None and "checked_on" in t and t["checked_on"].notna().any()]
     return max(days).date() if days else None
 
@@ -262,7 +265,7 @@ def _records(rows: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _themes(schema: Schema, lookup: Lookup, body_id: str) -> list[dict[str, str]]:
-    rows = lookup.rows("Themes", body_id)
+    rows = lookup.rows(schema.names.themes, body_id)
     if rows.empty:
         return []
     order = list(schema.vocabulary("themes").codes)
@@ -320,8 +323,8 @@ def note_content(schema: Schema, tables: dict[str, pd.DataFrame], sheet_name: st
     acronym = as_text(rec.get("acronym"))
     return {
         "id": body_id,
-        "kind": KINDS[sheet_name],
-        "kind_word": KIND_WORDS[sheet_name],
+        "kind": KINDS[schema.sheet(sheet_name).id],
+        "kind_word": KIND_WORDS[schema.sheet(sheet_name).id],
         "name": name,
         "acronym": acronym,
         "display_name": (f"{name} ({acronym})" if acronym and acronym not in name
@@ -390,7 +393,7 @@ def notes(schema: Schema, tables: dict[str, pd.DataFrame],
     memberships read on `on` (default: the date of the data)."""
     out = []
     lookup = Lookup(schema, tables, on)
-    for sheet_name in KINDS:
+    for sheet_name in (schema.names.entities, schema.names.dialogues):
         frame = tables.get(sheet_name)
         if frame is None or frame.empty:
             continue

@@ -40,6 +40,8 @@ from typing import Any
 
 import pandas as pd
 
+from matrixbook.schema import load_schema
+
 SUSPENDED = "Suspended"
 # When a country holds several roles in one body on a day, the one shown is the first here.
 PRECEDENCE = ("Suspended", "Member", "Participant", "Observer")
@@ -310,7 +312,7 @@ def roles_on(tables: dict[str, pd.DataFrame], on: date | None,
     and until (the dates of the row that gives the role), row (its Excel row), held (every role
     held that day: a suspended member holds Suspended and Member) and doubt (why the answer may
     be wrong on that day, or None)."""
-    roster = roster or Roster(tables.get("Memberships"))
+    roster = roster or Roster(tables.get(load_schema().names.memberships))
     records = [{"body_id": s.body_id, "country": s.country, "role": s.role,
                 "confirmed": s.confirmed, "since": s.start, "until": s.end, "row": s.row,
                 "held": s.held, "doubt": "; ".join(d.reason for d in s.doubts) or None}

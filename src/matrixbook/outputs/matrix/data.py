@@ -146,7 +146,7 @@ def gather(ctx: BuildContext) -> Mapping:
     order = [str(b) for b in bodies["body_id"]]
     known = set(order)
     on = reference_date(ctx)
-    roster = memberships.Roster(ctx.tables["Memberships"])
+    roster = memberships.Roster(ctx.tables[ctx.schema.names.memberships])
     seats = {(s.country, s.body_id): s for s in roster.all_seats(on)
              if s.role is not None and s.body_id in known}
     roles = memberships.roles_on(ctx.tables, on, roster)
@@ -161,7 +161,7 @@ def gather(ctx: BuildContext) -> Mapping:
     return Mapping(
         bodies=bodies,
         theme_names=list(ctx.schema.vocabulary("themes").codes),
-        cells=theme_cells(ctx.tables["Themes"], ctx.schema.separator + " "),
+        cells=theme_cells(ctx.tables[ctx.schema.names.themes], ctx.schema.separator + " "),
         seats=seats,
         on=on,
         ranked=ranked,
