@@ -2,9 +2,9 @@
 process: which country every pixel belongs to, the borders and coast on top, the marker places
 of the small states, and the outlines of the same shapes for the SVG twin.
 
-Each map of the frame is then a table lookup (one colour per country) plus the borders, in
-numpy: a few milliseconds, where drawing it again with matplotlib costs a few hundred. So a
-build of 280 briefing notes draws the world a handful of times, not 280."""
+Each map of the frame then sets the pixels of its coloured countries in a palette image, in
+numpy: a few milliseconds, where drawing it again costs tens. So a build of 280 briefing notes
+draws the world a handful of times, not 280."""
 
 from __future__ import annotations
 

@@ -295,8 +295,3 @@ def _svg(base: mapbase.MapBase, fills: Mapping[str, Colour], legend: Legend,
         y += 11 * u
     parts.append("</svg>")
     return "".join(parts)
-
-
-def members_of(roles: Sequence[tuple[str, str, bool]]) -> dict[str, tuple[str, bool]]:
-    """(code, role, confirmed) seats as `membership_map` takes them."""
-    return {code: (role, confirmed) for code, role, confirmed in roles}
