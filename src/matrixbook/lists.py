@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from matrixbook.cells import column_letter
 from matrixbook.schema import Column, Reference, Schema
-from matrixbook.xlsx.letters import column_letter
 
 
 @dataclass(frozen=True)

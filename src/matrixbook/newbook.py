@@ -8,10 +8,10 @@ from typing import Any
 import pandas as pd
 
 from matrixbook import xlsx
+from matrixbook.cells import column_letter
 from matrixbook.files import atomic_write, refuse_overwrite
 from matrixbook.lists import IdSource, Lists, build_lists, drop_down_source
 from matrixbook.schema import Column, Schema, Sheet
-from matrixbook.xlsx import column_letter
 
 EMPTY_ROWS_WITH_CHECKS = 500
 

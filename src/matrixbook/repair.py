@@ -15,11 +15,12 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from matrixbook.cells import column_letter
 from matrixbook.errors import InputError, UsageError
 from matrixbook.files import atomic_write, open_for_copy, refuse_overwrite
 from matrixbook.lists import IdSource, build_lists
 from matrixbook.newbook import EMPTY_ROWS_WITH_CHECKS, input_message, validation_options
-from matrixbook.reading import column_letter, normalise_header
+from matrixbook.reading import normalise_header
 from matrixbook.schema import Schema
 
 
@@ -58,7 +59,7 @@ def repair_lists(source: Path, out: Path, schema: Schema, *, force: bool = False
             continue
         ws = wb[title]
         wanted = {normalise_header(c.name): c.field for c in sheet.columns}
-        found = {}
+        found: dict[str, int] = {}
         for cell in ws[sheet.header_row]:
             if cell.value is not None and normalise_header(cell.value) in wanted:
                 found.setdefault(wanted[normalise_header(cell.value)], cell.column)
@@ -146,7 +147,7 @@ def _openpyxl_validation(options: dict[str, Any]) -> Any:
 
     kind = options.get("validate")
     dv = DataValidation(
-        type={"any": None, "integer": "whole"}.get(kind, kind),
+        type={"any": None, "integer": "whole"}.get(kind or "", kind),
         operator=options.get("criteria") if kind in ("integer", "date") else None,
         formula1=formula(options.get("source", options.get("minimum"))),
         formula2=formula(options.get("maximum")),

@@ -189,6 +189,13 @@ class Sheet:
     def key_column(self) -> Column | None:
         return self.by_name.get(self.key) if self.key else None
 
+    @property
+    def key_field(self) -> str:
+        """The field of the key column, for a sheet declared with one."""
+        if self.key_column is None:
+            raise SchemaError(f"{self.name} declares no key column")
+        return self.key_column.field
+
     def column(self, name_or_field: str) -> Column:
         col = self.by_name.get(name_or_field) or self.by_field.get(name_or_field)
         if col is None:
@@ -232,7 +239,7 @@ class Schema:
     sheets: tuple[Sheet, ...]
     names: SheetNames
     vocabularies: dict[str, Vocabulary] = field(default_factory=dict)
-    extra_country_codes: dict[str, str] = field(default_factory=dict)
+    extra_country_codes: dict[str, Any] = field(default_factory=dict)  # name, or {name, note}
     extra: dict[str, Any] = field(default_factory=dict)
     climb: ClimbMapping | None = None  # climb.yaml (matrixbook.schema_climb)
 
@@ -422,7 +429,7 @@ def _load_schema(directory: str) -> Schema:
 
 
 def _sheet_names(book: dict[str, Any], sheets: list[Sheet]) -> SheetNames:
-    declared = {s.id: s.name for s in sheets}
+    declared: dict[str, Any] = {s.id: s.name for s in sheets}
     declared |= {"lists": book.get("lists_sheet"), "about": book.get("about_sheet")}
     missing = [f for f in SheetNames.__dataclass_fields__ if not declared.get(f)]
     if missing:
@@ -477,7 +484,7 @@ def _check_default(schema: Schema, sheet: Sheet, col: Column) -> None:
 
 
 def schema_json(schema: Schema) -> dict[str, Any]:
-    """The data dictionary in the JSON shape of the contract in DESIGN.md."""
+    """The data dictionary as JSON, as `matrixbook schema --format json` prints it."""
     return {
         "version": schema.version,
         "sheets": [
@@ -491,7 +498,7 @@ def schema_json(schema: Schema) -> dict[str, Any]:
                         "type": c.type,
                         "required": c.required,
                         "unique": c.unique,
-                        "allowed": list(schema.allowed(c)) if c.vocabulary else None,
+                        "allowed": list(schema.allowed(c) or ()) if c.vocabulary else None,
                         "pattern": c.pattern,
                         "references": c.references_text,
                         "separator": schema.separator if c.is_list else None,

@@ -5,7 +5,7 @@ the body's `source_ids`) and the recommendations that name it (placed after the 
 RECOMMENDATIONS_AFTER); and how many pages it would print.
 
 The briefs output renders this content twice (Word and HTML); `validate --stage final` reads its
-page estimate. The text and date helpers and the page rates come from matrixbook.documents.
+page estimate, with the text and date helpers of `text` and the page rates of `pages`.
 """
 
 from __future__ import annotations
@@ -16,25 +16,19 @@ from typing import Any
 
 import pandas as pd
 
-from matrixbook.documents import (
+from matrixbook.model import memberships, relevance
+from matrixbook.model import recommendations as recs
+from matrixbook.model.pages import (
     COVER_LINES,
     HEADING_LINES,
     MAP_LINES,
     PageEstimate,
-    as_text,
-    clean,
-    country_names,
-    day,
-    is_blank,
-    paragraphs,
-    record,
     table_lines,
     text_lines,
-    words,
 )
-from matrixbook.model import memberships, relevance
-from matrixbook.model import recommendations as recs
+from matrixbook.model.text import as_text, clean, country_names, day, paragraphs, record, words
 from matrixbook.schema import Schema, Sheet
+from matrixbook.values import is_blank
 
 # How a note names the kind of a body, by the id of its sheet (SheetNames; the same words as
 # ctx.bodies()).
@@ -306,7 +300,7 @@ def note_content(schema: Schema, tables: dict[str, pd.DataFrame], sheet_name: st
     sheet = schema.sheet(sheet_name)
     frame = tables[sheet_name]
     rec = frame.loc[row]
-    key = sheet.key_column.field
+    key = sheet.key_field
     body_id = as_text(rec[key])
     countries = lookup.countries
     other_names = [{"label": c.name, "value": as_text(rec[c.field])} for c in sheet.columns
@@ -400,7 +394,7 @@ def notes(schema: Schema, tables: dict[str, pd.DataFrame],
         frame = tables.get(sheet_name)
         if frame is None or frame.empty:
             continue
-        key = schema.sheet(sheet_name).key_column.field
+        key = schema.sheet(sheet_name).key_field
         for row in frame.index:
             if is_blank(frame.at[row, key]):
                 continue

@@ -157,7 +157,7 @@ def _collection(schema: Schema, tables: dict[str, pd.DataFrame]) -> dict[str, An
     t = tables.get(schema.names.sources)
     if t is None or t.empty:
         return {"rows": [], "columns": [], "totals": None}
-    keys = [_OTHER if is_blank(d) else pd.Timestamp(d) for d in t["due_date"].tolist()]
+    keys: list[Any] = [_OTHER if is_blank(d) else pd.Timestamp(d) for d in t["due_date"].tolist()]
     dates = sorted({k for k in keys if k is not _OTHER})
     rows = [(day(d), d) for d in dates] + [(NO_DUE_DATE, _OTHER)]
     return _count_table(t, keys, rows, "status",

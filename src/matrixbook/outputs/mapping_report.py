@@ -163,10 +163,9 @@ def _policy_rows(policies: pd.DataFrame | None, labels: dict[str, str],
     instrument with a climate context counts too), by year then ID."""
     if policies is None or policies.empty:
         return []
-    out = []
+    out: list[dict[str, Any]] = []
     for p in _rows(policies):
-        themes = p.get("themes") if isinstance(p.get("themes"), list) else []
-        climate = p.get("climate_context") if isinstance(p.get("climate_context"), list) else []
+        themes, climate = _list(p.get("themes")), _list(p.get("climate_context"))
         if theme not in themes and not (theme == FOCUS_THEMES[0] and climate):
             continue
         english, original = as_text(p.get("title_en")), as_text(p.get("title"))
@@ -183,6 +182,10 @@ def _policy_rows(policies: pd.DataFrame | None, labels: dict[str, str],
     for r in out:
         del r["_key"]
     return out
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def _bodies_text(rec: recs.Recommendation, labels: dict[str, str]) -> str:
@@ -229,7 +232,7 @@ def _focus_sections(schema: Schema, tables: dict[str, pd.DataFrame],
         missing = _unassessed(bodies, theme, levels)
         policies = _policy_rows(tables.get(schema.names.policies), labels, theme)
         tagged = [r for r in all_recs if theme in themes_of[r["id"]]]
-        levels_seen = sorted({r["level"] for r in rows}, key=relevance.RANK.get)
+        levels_seen = sorted({r["level"] for r in rows}, key=relevance.RANK.__getitem__)
         parts = [f"{_count(len(rows), 'body works', 'bodies work')} on the theme in the "
                  f"evidence gathered ({_join(levels_seen)} relevance)." if rows else
                  "No body is yet shown to work on the theme in the evidence gathered."]
@@ -255,7 +258,7 @@ def _strategy_sections(schema: Schema, tables: dict[str, pd.DataFrame]) -> list[
     rows.sort(key=lambda r: as_text(r.get("section_id")))
     out = []
     for r in rows:
-        ids = r.get("recommendation_ids") if isinstance(r.get("recommendation_ids"), list) else []
+        ids = _list(r.get("recommendation_ids"))
         out.append({"id": as_text(r.get("section_id")), "heading": as_text(r.get("section")),
                     "paragraphs": paragraphs(r.get("text")),
                     "recommendations": ", ".join(str(i) for i in ids),
@@ -327,10 +330,10 @@ def _summary(counts: dict[str, int], bodies: list[dict[str, Any]], order: list[s
     focus = []
     for theme in FOCUS_THEMES:
         if theme in order:
-            done = len(bodies) - len(_unassessed(bodies, theme, levels))
-            focus.append(f"{theme.lower()} for all {done:,} bodies" if done == len(bodies)
-                         else f"{theme.lower()} for {done:,} of the {len(bodies):,} bodies"
-                         if done else f"{theme.lower()} for none yet")
+            assessed = len(bodies) - len(_unassessed(bodies, theme, levels))
+            focus.append(f"{theme.lower()} for all {assessed:,} bodies" if assessed == len(bodies)
+                         else f"{theme.lower()} for {assessed:,} of the {len(bodies):,} bodies"
+                         if assessed else f"{theme.lower()} for none yet")
     coverage = (f"{counts['assessed']:,} of the {counts['cells']:,} pairs of a body and a theme "
                 f"have been assessed ({share}%)"
                 + (f". Of the two focus themes of the terms of reference, "

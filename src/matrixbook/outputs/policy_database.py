@@ -144,9 +144,9 @@ def counts(ctx: BuildContext) -> tuple[list[str], list[tuple[str, list[int], int
         year = p.get("year_adopted")
         if is_blank(year):
             continue
-        tally = years.setdefault(int(year), [0, 0])
-        tally[0] += 1
-        tally[1] += 1 if _items(p.get("climate_context")) else 0
+        counts = years.setdefault(int(year), [0, 0])
+        counts[0] += 1
+        counts[1] += 1 if _items(p.get("climate_context")) else 0
     return themes, by_body, [(y, n, c) for y, (n, c) in sorted(years.items())]
 
 

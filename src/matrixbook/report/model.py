@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Any
+
+from matrixbook.cells import column_number
 
 
 class Severity(StrEnum):
@@ -160,7 +161,7 @@ class Report:
         return sorted(
             self.findings,
             key=lambda f: (f.severity != ERROR, order.get(f.sheet, len(order)), f.sheet,
-                           f.row or 0, col_index(f.cell), f.rule),
+                           f.row or 0, column_number(f.cell), f.rule),
         )
 
     def flatten(self, keys: list[str]) -> list[list[Any]]:
@@ -176,7 +177,9 @@ class Report:
         }
 
     def to_json(self, sheet_order: list[str] | None = None) -> str:
-        return json.dumps(self.as_json(sheet_order), ensure_ascii=False, indent=2)
+        from matrixbook.report.render import to_json
+
+        return to_json(self.as_json(sheet_order))
 
     def summary(self) -> str:
         e, w = len(self.errors), len(self.warnings)
@@ -194,17 +197,6 @@ class Report:
 
         return findings_text(self.summary(), self.sorted(sheet_order), width)
 
+
 def plural(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
-
-
-def col_index(cell: str | None) -> int:
-    if not cell:
-        return 0
-    n = 0
-    for ch in cell:
-        if ch.isalpha():
-            n = n * 26 + (ord(ch.upper()) - 64)
-        else:
-            break
-    return n

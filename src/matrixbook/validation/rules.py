@@ -217,14 +217,14 @@ def brief_sections(ctx: Context) -> list[Finding]:
         t = ctx.tables[sheet_name]
         if data is None or t.empty:
             continue
-        key = sheet.key_column.field
+        key = sheet.key_field
         sections = [c for c in sheet.columns if c.section and data.has(c.field)]
         empty = pd.DataFrame({c.field: t[c.field].isna() for c in sections}, index=t.index)
         for row in t.index[empty.any(axis=1).to_numpy()]:
             missing = [c for c in sections if empty.at[row, c.field]]
             listed = ", ".join(f"'{c.name}' ({data.cell(c.field, row)})" for c in missing)
             noun = "1 section is" if len(missing) == 1 else f"{len(missing)} sections are"
-            whose = (f"row {row} (no {sheet.key_column.name} yet)" if is_blank(t.at[row, key])
+            whose = (f"row {row} (no {sheet.key} yet)" if is_blank(t.at[row, key])
                      else t.at[row, key])
             cells = tuple(data.cell(c.field, row) for c in missing)
             out.append(ctx.finding(

@@ -97,7 +97,7 @@ def body_without_recommendation(ctx: Context) -> list[Finding]:
     out = []
     for sheet_name in (names.entities, names.dialogues):
         sheet = ctx.schema.sheet(sheet_name)
-        key = sheet.key_column.field
+        key = sheet.key_field
         t = ctx.tables[sheet_name]
         if t.empty or sheet_name not in ctx.book.sheets:
             continue
@@ -122,7 +122,7 @@ def retired_recommendations_column(ctx: Context) -> list[Finding]:
         data = ctx.book.sheets.get(sheet_name)
         if data is None:
             continue
-        key = data.sheet.key_column.field
+        key = data.sheet.key_field
         for header in data.extra_headers:
             if normalise_header(header) != normalise_header(RETIRED_COLUMN):
                 continue

@@ -47,11 +47,11 @@ def write(ctx: BuildContext) -> list[Path]:
     frame = check_export(frame, ctx.schema, mapping)
     rows = climate_policies(policies, mapping)
     about = about_lines(ctx, frame, rows, mapping)
-    names = membership_rule.country_names(ctx.schema)
+    countries = membership_rule.country_names(ctx.schema)
     cells = export_cells(frame, mapping)
     written = []
     with ctx.writing(f"{mapping.name}.xlsx") as tmp:
-        write_xlsx(tmp, frame, ctx, mapping, about, names, cells)
+        write_xlsx(tmp, frame, ctx, mapping, about, countries, cells)
     written.append(ctx.path(f"{mapping.name}.xlsx"))
     with ctx.writing(f"{mapping.name}.csv") as tmp:
         write_csv(tmp, frame, mapping, cells)

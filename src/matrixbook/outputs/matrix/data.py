@@ -121,9 +121,6 @@ class Mapping:
             by_country.setdefault(country, {})[body] = seat
         return by_country
 
-    def countries_per_body(self) -> Counter[str]:
-        return Counter(body for _, body in self.seats)
-
     def states_per_body(self) -> Counter[str]:
         """Seats of every role held by states (organisations such as the EU counted apart)."""
         return Counter(body for country, body in self.seats

@@ -222,13 +222,13 @@ def interview_counts(ctx: BuildContext) -> pd.DataFrame:
                          + ctx.schema.codes("interview_status", Meaning.DONE))
     table = ctx.tables[ctx.schema.names.interviews]
     bodies = ctx.bodies()
-    counts = pd.crosstab(table["body_id"], table["status"]) if not table.empty else None
+    counts = pd.crosstab(table["body_id"], table["status"]) if not table.empty else pd.DataFrame()
     rows = []
     for body in bodies.itertuples():
         rec: dict[str, Any] = {"body_id": body.body_id, "acronym": body.acronym,
                                "name_en": body.name_en, "kind": body.kind}
         for s in statuses:
-            has = counts is not None and body.body_id in counts.index and s in counts.columns
+            has = body.body_id in counts.index and s in counts.columns
             rec[s] = int(counts.loc[body.body_id, s]) if has else 0
         rec["Total"] = sum(rec[s] for s in statuses)
         held = sum(rec[s] for s in held_or_scheduled)
