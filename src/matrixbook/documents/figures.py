@@ -34,7 +34,7 @@ def _image_class() -> type:
     from docxtpl import InlineImage
     from lxml import etree
 
-    class Figure(InlineImage):  # type: ignore[misc]
+    class Figure(InlineImage):
         def __init__(self, tpl: Any, picture: Any) -> None:
             super().__init__(tpl, io.BytesIO(picture.png), width=Cm(picture.width_cm))
             self.picture = picture

@@ -39,10 +39,11 @@ def body_map(schema: Schema, roster: memberships.Roster, body_id: str, label: st
     organisations = memberships.organisations(schema)
     names = memberships.country_names(schema)
     seats = [s for s in roster.seats(body_id, on) if s.role and s.country not in organisations]
+    held = {s.country: s.role or "" for s in seats}
     if not seats:
         return None, ""
     shapes = world.countries()
-    roles = {s.country: (s.role, s.confirmed) for s in seats if s.country in shapes}
+    roles = {s.country: (held[s.country], s.confirmed) for s in seats if s.country in shapes}
     missing = [s.country for s in seats if s.country not in shapes]
     if not roles:
         return None, ""
@@ -61,7 +62,7 @@ def body_map(schema: Schema, roster: memberships.Roster, body_id: str, label: st
     if beyond:
         caption += (". Beyond the map: " + ", ".join(
             f"{names.get(c, c)} ({roles[c][0].lower()})"
-            for c in sorted(beyond, key=lambda c: memberships.sort_key(names.get(c, c)))))
+            for c in sorted(beyond, key=lambda c: memberships.sort_key(names.get(c) or c))))
     if missing:
         caption += f". Not drawn (no boundary at this scale): {_names(missing, names)}"
     seats_of_bodies = [s for s in roster.seats(body_id, on) if s.role and s.country in

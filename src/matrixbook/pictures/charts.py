@@ -225,7 +225,8 @@ def gantt(bars: Sequence[Bar], phases: Sequence[str], deadlines: Sequence[tuple[
     ax.set_axisbelow(True)
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
-    handles = [Patch(color=colours[p]) for p in phases if any(b.phase == p for b in bars)]
+    handles: list[Any] = [Patch(color=colours[p]) for p in phases
+                          if any(b.phase == p for b in bars)]
     labels = [p for p in phases if any(b.phase == p for b in bars)]
     handles.append(Line2D([], [], color=DEADLINE, linestyle="--", linewidth=1.2))
     labels.append("Deadline of a deliverable")

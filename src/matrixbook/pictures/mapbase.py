@@ -74,15 +74,16 @@ class MapBase:
 
     def pixels_of(self, code: str) -> np.ndarray:
         """The flat indices of the pixels of a country (empty when the frame holds none)."""
-        if self._order is None:
+        if self._order is None or self._starts is None:
             flat = self.ids.reshape(-1)
             self._order = np.argsort(flat, kind="stable")
             self._starts = np.searchsorted(flat[self._order], np.arange(len(self.codes) + 2))
             self._index = {c: i + 1 for i, c in enumerate(self.codes)}
+        order, starts = self._order, self._starts
         i = self._index.get(code)
         if i is None:
-            return self._order[:0]
-        return self._order[self._starts[i]:self._starts[i + 1]]
+            return order[:0]
+        return order[starts[i]:starts[i + 1]]
 
     def levels(self, n: int) -> np.ndarray:
         """How much of a border line covers each pixel, in n steps (0: none)."""

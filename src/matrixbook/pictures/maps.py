@@ -153,12 +153,12 @@ def _png(base: mapbase.MapBase, fills: Mapping[str, Colour], legend: Legend) -> 
             flat[at] = index[colour] * LEVELS + flat_levels[at]
     ink_block = len(colours) * LEVELS
     for marker in base.markers:
-        colour = fills.get(marker.code)
-        if colour is None:
+        fill = fills.get(marker.code)
+        if fill is None:
             continue
         patch = pixels[marker.rows, marker.cols]
         inside = marker.disc[:, :, 0] > 0
-        patch[inside] = index[colour] * LEVELS
+        patch[inside] = index[fill] * LEVELS
         ring = (marker.ring[:, :, 0] * (LEVELS - 1) + 127) // 255
         on = ring > 0
         patch[on] = ink_block + patch[on] // LEVELS * LEVELS + ring[on]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
 from matrixbook import xlsx
@@ -153,7 +154,7 @@ MAP_SHARE = 0.7  # of the sheet's width: the overlap map, as wide as it prints c
 
 
 def _overlap_map(ws: Any, f: Formats, ctx: BuildContext, m: Mapping, row: int,
-                 pager: xlsx.Pager, widths: list[float]) -> int:
+                 pager: xlsx.Pager, widths: Sequence[float]) -> int:
     """The overlap map (the mapping report's) under the tables, on a page of its own when it
     would not fit on the current one; the rows it covers are sized so it prints whole."""
     picture, caption = figures.overlap(ctx.schema, ctx.tables, m.body_ids(), m.on)
