@@ -52,7 +52,7 @@ def write(ctx: BuildContext) -> list[Path]:
             name=content["acronym"] or content["name"])
         context.update(content)
         picture, caption = figures.body_map(ctx.schema, roster, content["id"],
-                                            content["acronym"] or content["name"], on)
+                                            content["acronym"] or content["name"], on, ctx.texts)
         context["pictures"] = {"map": picture}
         context["captions"] = {"map": caption}
         estimate = page_estimate(content)

@@ -275,7 +275,8 @@ def write(ctx: BuildContext) -> list[Path]:
                  "inter-regional migration dialogues: methodology, scope, workplan, interview "
                  "calendar and data-collection plan."), [say("inception report")], title)
     context.update(report_content(ctx))
-    picture, caption = figures.gantt(ctx.schema, ctx.tables.get("Workplan"), ctx.today)
+    picture, caption = figures.gantt(ctx.schema, ctx.tables.get(ctx.schema.names.workplan),
+                                     ctx.today, ctx.texts)
     context["pictures"] = {"gantt": picture}
     context["captions"] = {"gantt": caption}
     return write_pair(ctx, "inception_report", "inception_report", context, title)

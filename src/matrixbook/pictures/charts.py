@@ -9,9 +9,12 @@ import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from matrixbook.pictures import style
+
+if TYPE_CHECKING:
+    from matrixbook.i18n import Texts
 
 HEATMAP_ROWS = 45  # bodies beyond which a heat-map is unreadable: the counts are drawn instead
 GANTT_ROWS = 40  # workplan rows beyond which the Gantt chart shows the phases only
@@ -48,13 +51,14 @@ def _attr(text: str) -> str:
 
 
 def heatmap(rows: Sequence[str], themes: Sequence[str], cells: Sequence[Sequence[str]],
-            levels: Sequence[tuple[str, str]], alt: str) -> style.Picture:
+            levels: Sequence[tuple[str, str]], alt: str,
+            texts: Texts | None = None) -> style.Picture:
     """Bodies (rows) by themes (columns), each cell in its relevance colour. `cells[i][j]` is
     the level code of body i and theme j ('' for no entry); `levels` the (code, "#RRGGBB") of
-    each level in order, the legend. Beyond HEATMAP_ROWS bodies, one bar per theme of how many
-    bodies hold each level."""
+    each level in order, the legend (in the language of `texts`). Beyond HEATMAP_ROWS bodies,
+    one bar per theme of how many bodies hold each level."""
     if len(rows) > HEATMAP_ROWS:
-        return _level_bars(themes, cells, levels, alt)
+        return _level_bars(themes, cells, levels, alt, texts)
     from matplotlib.colors import ListedColormap
     from matplotlib.patches import Patch
 
@@ -89,14 +93,16 @@ def heatmap(rows: Sequence[str], themes: Sequence[str], cells: Sequence[Sequence
     handles = [Patch(facecolor=colour, edgecolor="#8C8C8C", linewidth=0.4)
                for _, colour in levels] + [Patch(facecolor="#FFFFFF", edgecolor="#8C8C8C",
                                                  linewidth=0.4)]
-    labels = [code + (" (?)" if code == "Not assessed" else "") for code, _ in levels]
-    fig.legend(handles, [*labels, "No entry"], loc="lower center", ncol=len(handles),
-               frameon=False, fontsize=7, handlelength=1.4, borderaxespad=0.3)
+    labels = [style.term(texts, "relevance", code) + (" (?)" if code == "Not assessed" else "")
+              for code, _ in levels]
+    fig.legend(handles, [*labels, style.say(texts, "No entry")], loc="lower center",
+               ncol=len(handles), frameon=False, fontsize=7, handlelength=1.4, borderaxespad=0.3)
     return _picture("heatmap", fig, alt, style.TEXT_WIDTH_CM)
 
 
 def _level_bars(themes: Sequence[str], cells: Sequence[Sequence[str]],
-                levels: Sequence[tuple[str, str]], alt: str) -> style.Picture:
+                levels: Sequence[tuple[str, str]], alt: str,
+                texts: Texts | None = None) -> style.Picture:
     """How many bodies hold each relevance level, one horizontal bar per theme."""
     fig = _figure(style.TEXT_WIDTH_CM, 2.5 + 0.55 * len(themes))
     ax = fig.add_axes((0.3, 0.16, 0.66, 0.8))
@@ -104,18 +110,19 @@ def _level_bars(themes: Sequence[str], cells: Sequence[Sequence[str]],
     for code, colour in [*levels, ("", "#FFFFFF")]:
         counts = [sum(1 for row in cells if row[j] == code) for j in range(len(themes))]
         ax.barh(range(len(themes)), counts, left=left, color=colour, edgecolor="#8C8C8C",
-                linewidth=0.4, label=code or "No entry")
+                linewidth=0.4, label=style.term(texts, "relevance", code) if code
+                else style.say(texts, "No entry"))
         left = [a + b for a, b in zip(left, counts, strict=True)]
     ax.set_yticks(range(len(themes)), [_short(t, 40) for t in themes], fontsize=7)
     ax.invert_yaxis()
-    ax.set_xlabel("Bodies", fontsize=7)
+    ax.set_xlabel(style.say(texts, "Bodies"), fontsize=7)
     ax.tick_params(labelsize=7)
     fig.legend(loc="lower center", ncol=len(levels) + 1, frameon=False, fontsize=7)
     return _picture("heatmap", fig, alt, style.TEXT_WIDTH_CM)
 
 
 def policies_by_year(counts: dict[str, dict[int, int]], order: Sequence[str],
-                     alt: str) -> style.Picture | None:
+                     alt: str, texts: Texts | None = None) -> style.Picture | None:
     """Instruments adopted by each body (rows) in each year (columns): a dot sized and labelled
     by the count. Bodies beyond YEARS_BODIES (the fewest instruments) are summed in one row;
     years are grouped in periods of five when they span more than 30. None without a year."""
@@ -132,8 +139,9 @@ def policies_by_year(counts: dict[str, dict[int, int]], order: Sequence[str],
                 for y, n in counts[b].items():
                     rest[y] = rest.get(y, 0) + n
         bodies = [b for b in bodies if b in kept]
-        counts = {**{b: counts[b] for b in bodies}, "Other bodies": rest}
-        bodies.append("Other bodies")
+        other = style.say(texts, "Other bodies")
+        counts = {**{b: counts[b] for b in bodies}, other: rest}
+        bodies.append(other)
     step = 5 if years[-1] - years[0] > 30 else 1
     first = years[0] - years[0] % step if step > 1 else years[0]
     columns = list(range(first, years[-1] + 1, step))
@@ -160,8 +168,8 @@ def policies_by_year(counts: dict[str, dict[int, int]], order: Sequence[str],
                   len(columns) > 10 else 0)
     ax.grid(color="#E6E6E6", linewidth=0.5)
     ax.set_axisbelow(True)
-    ax.set_xlabel("Year adopted" + (" (periods of five years)" if step > 1 else ""),
-                  fontsize=7)
+    ax.set_xlabel(style.say(texts, "Year adopted (periods of five years)" if step > 1
+                            else "Year adopted"), fontsize=7)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     return _picture("policies_by_year", fig, alt, style.TEXT_WIDTH_CM)
@@ -181,14 +189,15 @@ DEADLINE = "#7F3C8D"
 
 
 def gantt(bars: Sequence[Bar], phases: Sequence[str], deadlines: Sequence[tuple[str, date]],
-          alt: str, today: date | None = None) -> style.Picture | None:
+          alt: str, today: date | None = None,
+          texts: Texts | None = None) -> style.Picture | None:
     """The workplan: one bar per task from its start to its end day (milestones a diamond),
     coloured by phase, and a labelled line at each deliverable's deadline. Beyond GANTT_ROWS
-    rows, one bar per phase."""
+    rows, one bar per phase. Phases, months and the legend in the language of `texts`."""
     if not bars:
         return None
     if len(bars) > GANTT_ROWS:
-        bars = _phase_bars(bars, phases)
+        bars = _phase_bars(bars, phases, texts)
     import matplotlib.dates as mdates
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
@@ -209,7 +218,8 @@ def gantt(bars: Sequence[Bar], phases: Sequence[str], deadlines: Sequence[tuple[
     for n, (label, when) in enumerate(deadlines):
         x = mdates.date2num(when) + 1  # the end of the deadline's day
         ax.axvline(x, color=DEADLINE, linewidth=1.2, linestyle="--")
-        ax.text(x, -0.9 - 0.9 * (n % 2), f"{label}: {when.day} {when:%b}", color=DEADLINE,
+        ax.text(x, -0.9 - 0.9 * (n % 2), f"{label}{style.say(texts, ': ')}{_day(when, texts)}",
+                color=DEADLINE,
                 fontsize=6.5, ha="right" if x > mdates.date2num(end) - 3 else "center",
                 va="bottom", fontweight="bold")
     if today is not None and start <= today <= end:
@@ -218,7 +228,13 @@ def gantt(bars: Sequence[Bar], phases: Sequence[str], deadlines: Sequence[tuple[
     ax.set_xlim(mdates.date2num(start - timedelta(days=1)), mdates.date2num(end) + 2)
     ax.set_yticks(range(len(bars)), [_short(b.label, 44) for b in bars], fontsize=6.5)
     ax.xaxis.set_major_locator(mdates.WeekdayLocator(byweekday=mdates.MO))
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
+    if texts is None or texts.english:
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
+    else:  # the months in the language (Babel), not the C locale's English
+        from matplotlib.ticker import FuncFormatter
+
+        ax.xaxis.set_major_formatter(FuncFormatter(
+            lambda x, _: texts.date(mdates.num2date(x).date(), "dd MMM")))
     ax.tick_params(axis="x", labelsize=6.5)
     ax.tick_params(axis="y", length=0)
     ax.grid(axis="x", color="#E6E6E6", linewidth=0.5)
@@ -227,19 +243,30 @@ def gantt(bars: Sequence[Bar], phases: Sequence[str], deadlines: Sequence[tuple[
         ax.spines[side].set_visible(False)
     handles: list[Any] = [Patch(color=colours[p]) for p in phases
                           if any(b.phase == p for b in bars)]
-    labels = [p for p in phases if any(b.phase == p for b in bars)]
+    labels = [style.term(texts, "workplan_phases", p) for p in phases
+              if any(b.phase == p for b in bars)]
     handles.append(Line2D([], [], color=DEADLINE, linestyle="--", linewidth=1.2))
-    labels.append("Deadline of a deliverable")
+    labels.append(style.say(texts, "Deadline of a deliverable"))
     fig.legend(handles, labels, loc="lower center", ncol=min(len(handles), 4), frameon=False,
                fontsize=6.5, handlelength=1.6)
     return _picture("gantt", fig, alt, style.TEXT_WIDTH_CM)
 
 
-def _phase_bars(bars: Sequence[Bar], phases: Sequence[str]) -> list[Bar]:
+def _day(when: date, texts: Texts | None) -> str:
+    """A deadline's day and month: '12 Sep', '12 sept.'."""
+    if texts is None or texts.english:
+        return f"{when.day} {when:%b}"
+    return texts.date(when, "d MMM")
+
+
+def _phase_bars(bars: Sequence[Bar], phases: Sequence[str],
+                texts: Texts | None = None) -> list[Bar]:
     out = []
     for phase in [*phases, *sorted({b.phase for b in bars} - set(phases))]:
         held = [b for b in bars if b.phase == phase]
         if held:
-            out.append(Bar(f"{phase} ({len(held)} rows)", phase, min(b.start for b in held),
+            label = style.say(texts, "{phase} ({n} rows)").format(
+                phase=style.term(texts, "workplan_phases", phase), n=len(held))
+            out.append(Bar(label, phase, min(b.start for b in held),
                            max(b.end for b in held), "Task"))
     return out

@@ -12,12 +12,15 @@ import hashlib
 import textwrap
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape, quoteattr
 
 import numpy as np
 
 from matrixbook.pictures import mapbase, style, world
+
+if TYPE_CHECKING:
+    from matrixbook.i18n import Texts
 
 Colour = tuple[int, int, int]
 Legend = tuple[tuple[str, Colour], ...]
@@ -26,28 +29,35 @@ LEGEND_PT, NOTE_PT = 7.5, 6.0  # type sizes of the legend and of the disclaimer
 _CACHE: dict[str, style.Picture] = {}
 
 
-def membership_map(name: str, roles: Mapping[str, tuple[str, bool]], alt: str) -> style.Picture:
+def membership_map(name: str, roles: Mapping[str, tuple[str, bool]], alt: str,
+                   texts: Texts | None = None) -> style.Picture:
     """One body's map: `roles` gives each ISO3 code its role (Member, Observer, Participant,
-    Suspended...) and whether it is confirmed; unconfirmed roles are drawn lighter."""
+    Suspended...) and whether it is confirmed; unconfirmed roles are drawn lighter. The
+    legend names the roles in the language of `texts` (the vocabulary's labels)."""
     fills: dict[str, Colour] = {}
-    legend: dict[str, Colour] = {}
+    legend: dict[tuple[str, bool], Colour] = {}
     order = list(style.ROLE_COLOURS)
     for code, (role, confirmed) in sorted(roles.items()):
         colour = style.ROLE_COLOURS.get(role, style.OTHER_ROLE)
-        label = role
         if not confirmed:
-            colour, label = style.lighter(colour), f"{role}, not confirmed"
+            colour = style.lighter(colour)
         fills[code] = colour
-        legend[label] = colour
+        legend[(role, confirmed)] = colour
 
-    def rank(label: str) -> tuple[int, str]:
-        role = label.split(",")[0]
-        return (order.index(role) if role in order else len(order), label)
+    def rank(key: tuple[str, bool]) -> tuple[int, str, bool]:
+        role, confirmed = key
+        return (order.index(role) if role in order else len(order), role, not confirmed)
 
-    entries = tuple((label, legend[label]) for label in sorted(legend, key=rank))
-    entries += (("No role", style.LAND),)
+    def label(key: tuple[str, bool]) -> str:
+        role, confirmed = key
+        shown = style.term(texts, "membership_roles", role)
+        return shown if confirmed else style.say(texts, "{role}, not confirmed").format(
+            role=shown)
+
+    entries = tuple((label(key), legend[key]) for key in sorted(legend, key=rank))
+    entries += ((style.say(texts, "No role"), style.LAND),)
     core = [code for code, (role, _) in roles.items() if role in FRAMED_ROLES]
-    return choropleth(name, fills, entries, alt, core or None)
+    return choropleth(name, fills, entries, alt, core or None, style.map_note(texts))
 
 
 # The roles a map is framed on: an observer far away (Brazil observing the League of Arab
@@ -78,7 +88,8 @@ def count_classes(most: int) -> list[tuple[int, int]]:
 
 
 def overlap_map(name: str, counts: Mapping[str, int], alt: str,
-                frame_on: Sequence[str] | None = None) -> style.Picture:
+                frame_on: Sequence[str] | None = None,
+                texts: Texts | None = None) -> style.Picture:
     """How many of the mapped bodies each country belongs to (0: no colour), framed on the
     countries of `frame_on` (default: every country counted)."""
     most = max(counts.values(), default=0)
@@ -89,11 +100,15 @@ def overlap_map(name: str, counts: Mapping[str, int], alt: str,
         for (lo, hi), colour in zip(classes, colours, strict=True):
             if lo <= count <= hi:
                 fills[code] = colour
-    entries = tuple((f"{lo} bod{'y' if lo == hi == 1 else 'ies'}" if lo == hi
-                     else f"{lo}–{hi} bodies", colour)
+    def label(lo: int, hi: int) -> str:
+        if lo != hi:
+            return style.say(texts, "{lo}–{hi} bodies").format(lo=lo, hi=hi)
+        return style.say(texts, "1 body" if lo == 1 else "{n} bodies").format(n=lo)
+
+    entries = tuple((label(lo, hi), colour)
                     for (lo, hi), colour in zip(classes, colours, strict=True))
-    entries += (("None", style.LAND),)
-    return choropleth(name, fills, entries, alt, frame_on or None)
+    entries += ((style.say(texts, "None"), style.LAND),)
+    return choropleth(name, fills, entries, alt, frame_on or None, style.map_note(texts))
 
 
 def _spread(n: int) -> list[Colour]:
@@ -105,11 +120,14 @@ def _spread(n: int) -> list[Colour]:
 
 
 def choropleth(name: str, fills: Mapping[str, Colour], legend: Legend,
-               alt: str, frame_on: Sequence[str] | None = None) -> style.Picture:
+               alt: str, frame_on: Sequence[str] | None = None,
+               note: str | None = None) -> style.Picture:
     """A map framed on the coloured countries (or those of `frame_on`): PNG, SVG and alt text,
-    the same bytes for the same content."""
+    the same bytes for the same content; `note` under the legend (default: the disclaimer and
+    the boundary credit in English)."""
+    note = note or style.map_note()
     frame_name, bounds = world.frame_for(sorted(frame_on if frame_on is not None else fills))
-    key = hashlib.sha256(repr((name, frame_name, sorted(fills.items()), legend, alt))
+    key = hashlib.sha256(repr((name, frame_name, sorted(fills.items()), legend, alt, note))
                          .encode("utf-8")).hexdigest()
     if key not in _CACHE:
         if len(_CACHE) > 512:
@@ -118,7 +136,7 @@ def choropleth(name: str, fills: Mapping[str, Colour], legend: Legend,
         fills = dict(fills)
 
         def render() -> tuple[bytes, str]:
-            return _png(base, fills, legend), _svg(base, fills, legend, alt)
+            return _png(base, fills, legend, note), _svg(base, fills, legend, alt, note)
 
         _CACHE[key] = style.Picture(name, alt, base.width_cm, render=render,
                                     facts={"frame": frame_name, "size": base.size,
@@ -130,7 +148,8 @@ LEVELS = 6  # shades of a border line's antialiasing kept in a map's palette
 BAND_COLOURS = 64  # colours of the legend band's palette
 
 
-def _png(base: mapbase.MapBase, fills: Mapping[str, Colour], legend: Legend) -> bytes:
+def _png(base: mapbase.MapBase, fills: Mapping[str, Colour], legend: Legend,
+         note: str) -> bytes:
     """The map as a palette PNG: each pixel is (its country's colour, how much of a border line
     or marker outline covers it), so the picture is a lookup in numpy and its file a byte a
     pixel, a few milliseconds for a page-wide map."""
@@ -138,11 +157,11 @@ def _png(base: mapbase.MapBase, fills: Mapping[str, Colour], legend: Legend) -> 
     # (MapBase.plain), and only the pixels of the coloured countries are set here.
     colours = [style.SEA, style.LAND, *sorted(set(fills.values()) - {style.SEA, style.LAND})]
     if 2 * len(colours) * LEVELS + BAND_COLOURS > 256:
-        return _png_rgb(base, fills, legend)
+        return _png_rgb(base, fills, legend, note)
     index = {c: i for i, c in enumerate(colours)}
     levels = base.levels(LEVELS)
     w, h = base.size
-    band_pixels, band_palette = _legend_band(w, legend)
+    band_pixels, band_palette = _legend_band(w, legend, note)
     image = np.empty((h + band_pixels.shape[0], w), dtype=np.uint8)
     pixels = image[:h]
     pixels[:] = base.plain(LEVELS)
@@ -174,7 +193,8 @@ def _png(base: mapbase.MapBase, fills: Mapping[str, Colour], legend: Legend) -> 
     return style.png_palette(image, palette)
 
 
-def _png_rgb(base: mapbase.MapBase, fills: Mapping[str, Colour], legend: Legend) -> bytes:
+def _png_rgb(base: mapbase.MapBase, fills: Mapping[str, Colour], legend: Legend,
+             note: str) -> bytes:
     """The same map in full colour, for a map with more colours than a palette holds."""
     lut = np.empty((len(base.codes) + 1, 3), dtype=np.uint16)
     lut[0] = style.SEA
@@ -190,13 +210,13 @@ def _png_rgb(base: mapbase.MapBase, fills: Mapping[str, Colour], legend: Legend)
         patch[:] = (patch * (255 - marker.disc) + np.array(colour) * marker.disc) // 255
         ink = np.array(style.hex_rgb(style.INK))
         patch[:] = (patch * (255 - marker.ring) + ink * marker.ring) // 255
-    pixels, palette = _legend_band(base.size[0], legend)
+    pixels, palette = _legend_band(base.size[0], legend, note)
     band = np.array(palette, dtype=np.uint8).reshape(-1, 3)[pixels]
     return style.png_bytes(np.concatenate([rgb.astype(np.uint8), band]))
 
 
 @lru_cache(maxsize=32)
-def _legend_band(width: int, legend: Legend) -> tuple[np.ndarray, list[int]]:
+def _legend_band(width: int, legend: Legend, note_text: str) -> tuple[np.ndarray, list[int]]:
     """The legend, the disclaimer and the boundary credit under the map, drawn once per legend
     and width, as palette indices and their palette (BAND_COLOURS colours)."""
     from PIL import Image, ImageDraw
@@ -214,7 +234,7 @@ def _legend_band(width: int, legend: Legend) -> tuple[np.ndarray, list[int]]:
         x += size + space
     rows = row + 1
     row_px = round(LEGEND_ROW_IN * style.DPI)
-    note = _wrap(f"{style.DISCLAIMER} {style.BOUNDARY_CREDIT}", small, width - 20)
+    note = _wrap(note_text, small, width - 20)
     note_px = round(NOTE_PT / 72 * style.DPI * 1.3)
     height = 12 + rows * row_px + 6 + len(note) * note_px + 8
     image = Image.new("RGB", (width, height), (255, 255, 255))
@@ -247,7 +267,7 @@ def _wrap(text: str, font: Any, width: float) -> list[str]:
 
 
 def _svg(base: mapbase.MapBase, fills: Mapping[str, Colour], legend: Legend,
-         alt: str) -> str:
+         alt: str, note_text: str) -> str:
     """The map as inline SVG for the HTML twin: the same colours, legend and disclaimer."""
     width = mapbase.SVG_WIDTH
     height = base.svg_height
@@ -259,7 +279,7 @@ def _svg(base: mapbase.MapBase, fills: Mapping[str, Colour], legend: Legend,
             x, row = 4.0, row + 1
         places.append((x, row, label, colour))
         x += size + 18 * u
-    note = textwrap.wrap(f"{style.DISCLAIMER} {style.BOUNDARY_CREDIT}",
+    note = textwrap.wrap(note_text,
                          int((width - 8) / (8.5 * u * 0.55)))
     band = (18 * (row + 1) + 8 + 11 * len(note)) * u
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height + band:g}"'

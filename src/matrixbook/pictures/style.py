@@ -10,11 +10,15 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from matrixbook.i18n import Texts
 
 DISCLAIMER = ("The boundaries and names shown and the designations used on this map do not "
               "imply official endorsement or acceptance by IOM.")
 BOUNDARY_CREDIT = "Boundaries: Natural Earth (public domain)."
+CONTEXT = "pictures"  # msgctxt of the pictures' texts (i18n/locale/<code>/LC_MESSAGES/pictures.po)
 DPI = 200  # print resolution of every PNG
 PNG_COMPRESSION = 1  # zlib level of a map's PNG: 6 writes a fifth smaller, twice slower
 TEXT_WIDTH_CM = 16.0  # a picture's width in a Word document: the text width of an A4 page
@@ -25,6 +29,22 @@ SEA = (234, 241, 248)
 LAND = (221, 221, 221)  # a country with no role
 BORDER = "#FFFFFF"
 BLUE = "#0033A0"  # IOM blue, as in the documents
+
+
+def say(texts: Texts | None, text: str) -> str:
+    """A fixed text of a picture in the language of `texts` (English without one)."""
+    return text if texts is None else texts.t(text, CONTEXT)
+
+
+def term(texts: Texts | None, vocabulary: str, code: str) -> str:
+    """A vocabulary term as a picture names it: the code in English (as the workbook has it),
+    the term's label in another language (texts.term: 'Membre', 'Élevée')."""
+    return code if texts is None or texts.english else texts.term(vocabulary, code)
+
+
+def map_note(texts: Texts | None = None) -> str:
+    """What every map carries under its legend: the disclaimer and the boundary credit."""
+    return f"{say(texts, DISCLAIMER)} {say(texts, BOUNDARY_CREDIT)}"
 
 
 def hex_rgb(colour: str) -> tuple[int, int, int]:
