@@ -266,6 +266,17 @@ def figure(doc, name: str) -> None:
     tag(doc, "{%p endif %}")
 
 
+def after_table(doc) -> None:
+    """A 1-point empty paragraph between a table and the heading after it: LibreOffice ignores
+    'keep with next' on a paragraph that directly follows a table, and leaves the heading alone
+    at the foot of a page with its picture on the next (Word keeps them either way)."""
+    para = doc.add_paragraph()
+    para.paragraph_format.space_before = Pt(0)
+    para.paragraph_format.space_after = Pt(0)
+    para.paragraph_format.line_spacing = Pt(1)
+    para.add_run().font.size = Pt(1)
+
+
 def page_break(doc) -> None:
     """Start a new page with a tiny empty paragraph set to 'page break before': unlike a break
     inside a paragraph, it never leaves a blank page when the cover fills its page exactly."""
@@ -686,6 +697,7 @@ def mapping_report():
     tag(doc, "{%p endif %}")
 
     tag(doc, "{%p if pictures.policies %}")
+    after_table(doc)  # the overlaps table ends the section before
     p(doc, T("Policies by body and year"), "Heading 1")
     tag(doc, "{%p endif %}")
     figure(doc, "policies")
