@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import chain
@@ -21,7 +22,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from matrixbook.reading import SheetData, column_letter
-from matrixbook.report import Finding, rule_of
+from matrixbook.report import Finding, Rule, rule_of
 from matrixbook.report.catalogue import (
     CELL_TOO_LONG,
     DUPLICATE_KEY,
@@ -298,32 +299,38 @@ def _type_hint(col: Column, value: Any) -> str:
 
 def raw_findings(data: SheetData,
                  profiles: dict[str, Profile] | None = None) -> list[Finding]:
+    """The first pass's findings, in pandera's order; each message written once per distinct
+    value of a column, then given its cells."""
     sheet = data.sheet
     fc = _failures(raw_schema(data, profiles), data.frame)
     out = _too_long(data, profiles or profile_sheet(data))
-    for rec in fc.itertuples(index=False):
-        col = sheet.by_field[rec.column]
-        row = int(rec.index)
+    said: dict[tuple[str, str, Any], str] = {}
+    for col, check, row, value in _cases(data, fc, data.frame):
         cell = data.cell(col.field, row)
-        value = data.frame.at[row, col.field]
-        if rec.check == "not_nullable":
+        if check == "not_nullable":
             out.append(REQUIRED.at(sheet.name, f"{col.name} is required: "
-                               f"{col.description}", cell, row, col.name, None))
-        elif rec.check == WRONG_TYPE.code:
-            out.append(WRONG_TYPE.at(sheet.name, _type_hint(col, value),
-                               cell, row, col.name, value))
-        elif rec.check == WHITESPACE.code:
-            text = _clean_text(value)
-            cleaned = _brief(text)
-            what = ("a non-breaking space" if _INNER_NBSP in str(value)
-                    else "spaces before or after the text")
-            message = (f"The cell holds {what}; it is read as '{cleaned}'. Retype it as "
-                       f"'{cleaned}'." if text is not None else
-                       "The cell holds only spaces, so it is read as empty. Clear it (select "
-                       "it and press Delete) or type the value.")
-            out.append(WHITESPACE.at(sheet.name, message, cell, row, col.name,
-                               value))
+                                   f"{col.description}", cell, row, col.name, None))
+            continue
+        if check not in (WRONG_TYPE.code, WHITESPACE.code):
+            continue
+        key = (col.field, check, _value_key(value))
+        message = said.get(key)
+        if message is None:
+            message = said[key] = (_type_hint(col, value) if check == WRONG_TYPE.code
+                                   else _spaces_message(value))
+        out.append(rule_of(check).at(sheet.name, message, cell, row, col.name, value))
     return out
+
+
+def _spaces_message(value: Any) -> str:
+    text = _clean_text(value)
+    cleaned = _brief(text)
+    what = ("a non-breaking space" if _INNER_NBSP in str(value)
+            else "spaces before or after the text")
+    if text is None:
+        return ("The cell holds only spaces, so it is read as empty. Clear it (select it and "
+                "press Delete) or type the value.")
+    return f"The cell holds {what}; it is read as '{cleaned}'. Retype it as '{cleaned}'."
 
 
 def _too_long(data: SheetData, profiles: dict[str, Profile]) -> list[Finding]:
@@ -595,18 +602,80 @@ def _range_check(col: Column):
 
 def typed_findings(data: SheetData, typed: pd.DataFrame, schema: Schema,
                    keys: dict[str, set[str]]) -> list[Finding]:
+    """The second pass's findings, in pandera's order. Each message is written once per
+    distinct value of a column (a column with ten thousand failures holds a handful of
+    distinct wrong values) and then given its cells."""
     sheet = data.sheet
     present = [c for c in sheet.columns if data.has(c.field)]
     frame = typed[[c.field for c in present]]
     fc = _failures(typed_schema(data, schema, keys), frame)
-    out = []
-    for rec in fc.itertuples(index=False):
-        col = sheet.by_field[rec.column]
-        row = int(rec.index)
+    out: list[Finding] = []
+    said: dict[tuple[str, str, Any], list[tuple[Rule, str]]] = {}
+    firsts: dict[str, dict[Any, int]] = {}
+    for col, check, row, value in _cases(data, fc, typed):
         cell = data.cell(col.field, row)
-        value = typed.at[row, col.field]
-        out.extend(_typed_message(data, schema, col, rec.check, row, cell, value, typed, keys))
+        if check == "field_uniqueness":
+            if col.field not in firsts:
+                firsts[col.field] = _first_rows(typed[col.field])
+            first = data.cell(col.field, firsts[col.field][_value_key(value)])
+            out.append(DUPLICATE_KEY.at(
+                sheet.name,
+                f"'{_brief(value)}' is used twice, in {first} and {cell}; each {col.name} "
+                "must be unique. Give one of them another value.",
+                cell, row, col.name, value, also=(first,)))
+            continue
+        key = (col.field, check, _value_key(value))
+        messages = said.get(key)
+        if messages is None:
+            messages = said[key] = _typed_messages(schema, col, check, value, keys)
+        if check == OUT_OF_RANGE.code:
+            out.extend(rule.at(sheet.name, message, cell, row, col.name, value)
+                       for rule, message in messages)
+        else:
+            shown = "; ".join(value) if isinstance(value, list) else value
+            out.extend(rule.at(sheet.name, message, cell, row, col.name, shown)
+                       for rule, message in messages)
     return out
+
+
+def _cases(data: SheetData, fc: pd.DataFrame,
+           frame: pd.DataFrame) -> Iterator[tuple[Column, str, int, Any]]:
+    """Each failure of `fc` as (column, check, Excel row, the cell's value in `frame`), in
+    the order pandera gave them. The rows are found in the index once for all the failures,
+    and each value is taken from its column's array (what `frame.at` would give, without a
+    lookup per cell)."""
+    if fc.empty:
+        return
+    rows = fc["index"].to_numpy().astype(np.int64)
+    positions = frame.index.get_indexer(rows).tolist()
+    arrays: dict[str, Any] = {}
+    by_field = data.sheet.by_field
+    for name, check, row, pos in zip(fc["column"].tolist(), fc["check"].tolist(),
+                                     rows.tolist(), positions, strict=True):
+        values = arrays.get(name)
+        if values is None:
+            values = arrays[name] = frame[name].array
+        yield by_field[name], check, row, values[pos]
+
+
+def _value_key(value: Any) -> Any:
+    """A dictionary key that tells two values apart exactly as their messages would (1 and
+    True, 1 and 1.0 are different cells); a list stands for itself."""
+    if isinstance(value, list):
+        return ("list", id(value))
+    try:
+        hash(value)
+    except TypeError:
+        return ("object", id(value))
+    return (value.__class__, value)
+
+
+def _first_rows(s: pd.Series) -> dict[Any, int]:
+    """The Excel row of the first cell holding each value of `s`."""
+    firsts: dict[Any, int] = {}
+    for row, value in zip(s.index.tolist(), s.array, strict=True):
+        firsts.setdefault(_value_key(value), row)
+    return firsts
 
 
 def _bad_items(col: Column, value: Any, ok) -> list[str]:
@@ -614,20 +683,10 @@ def _bad_items(col: Column, value: Any, ok) -> list[str]:
     return [str(v) for v in items if not ok(v)]
 
 
-def _typed_message(data: SheetData, schema: Schema, col: Column, check: str, row: int,
-                   cell: str, value: Any, typed: pd.DataFrame,
-                   keys: dict[str, set[str]]) -> list[Finding]:
-    sheet = data.sheet
-    shown = "; ".join(value) if isinstance(value, list) else value
-    if check == "field_uniqueness":
-        same = typed.index[(typed[col.field] == value).to_numpy()]
-        first = int(same[0])
-        return [DUPLICATE_KEY.at(
-            sheet.name,
-            f"'{_brief(value)}' is used twice, in {data.cell(col.field, first)} "
-            f"and {cell}; "
-            f"each {col.name} must be unique. Give one of them another value.",
-            cell, row, col.name, value, also=(data.cell(col.field, first),))]
+def _typed_messages(schema: Schema, col: Column, check: str, value: Any,
+                    keys: dict[str, set[str]]) -> list[tuple[Rule, str]]:
+    """The rule and message of each finding a typed cell holding `value` gets (one per bad
+    item of a list)."""
     if check in (VOCABULARY.code, UNKNOWN_COUNTRY.code):
         vocab = schema.vocabulary(col.vocabulary)
         found = []
@@ -652,22 +711,18 @@ def _typed_message(data: SheetData, schema: Schema, col: Column, check: str, row
                 else:
                     hint = " Pick a value from the drop-down list."
                 msg = f"'{_brief(item)}' is not an allowed value for {col.name}.{hint}"
-            found.append(rule_of(check).at(sheet.name, msg, cell, row, col.name, shown))
+            found.append((rule_of(check), msg))
         return found
     if check == PATTERN.code:
         rx = col.regex
-        return [PATTERN.at(sheet.name,
-                           f"'{_brief(item)}' is not a valid {col.name}. {col.description}",
-                           cell, row, col.name, shown)
+        return [(PATTERN, f"'{_brief(item)}' is not a valid {col.name}. {col.description}")
                 for item in _bad_items(col, value, lambda v: bool(rx.fullmatch(str(v))))]
     if check == OUT_OF_RANGE.code:
         lo = col.minimum.isoformat() if hasattr(col.minimum, "isoformat") else col.minimum
         hi = col.maximum.isoformat() if hasattr(col.maximum, "isoformat") else col.maximum
         v = value.date().isoformat() if hasattr(value, "date") and col.type == "date" else value
-        return [OUT_OF_RANGE.at(
-            sheet.name,
-            f"{v} is outside the range allowed for {col.name}: from {lo} to {hi}. "
-            "Check for a typing mistake.", cell, row, col.name, value)]
+        return [(OUT_OF_RANGE, f"{v} is outside the range allowed for {col.name}: from {lo} "
+                 f"to {hi}. Check for a typing mistake.")]
     if check == UNKNOWN_REFERENCE.code:
         known = set().union(*(keys.get(str(r), set()) for r in col.references))
         targets = " or ".join(f"the {r.sheet} sheet" for r in col.references)
@@ -675,14 +730,11 @@ def _typed_message(data: SheetData, schema: Schema, col: Column, check: str, row
         for item in _bad_items(col, value, lambda v: v in known):
             guess = difflib.get_close_matches(item, sorted(known), n=1, cutoff=0.7)
             hint = f" Did you mean '{guess[0]}'?" if guess else ""
-            found.append(UNKNOWN_REFERENCE.at(
-                sheet.name,
-                f"'{_brief(item)}' is not an ID defined in {targets}.{hint} "
-                "Add that record first, or correct the ID.", cell, row, col.name,
-                shown))
+            found.append((UNKNOWN_REFERENCE,
+                          f"'{_brief(item)}' is not an ID defined in {targets}.{hint} "
+                          "Add that record first, or correct the ID."))
         return found
-    return [rule_of(check).at(sheet.name, f"{col.name} failed the check '{check}'.",
-                    cell, row, col.name, shown)]
+    return [(rule_of(check), f"{col.name} failed the check '{check}'.")]
 
 
 __all__ = ["raw_findings", "typed_frame", "typed_findings", "column_letter"]
