@@ -55,14 +55,14 @@ def validate(path: Path | str, *, stage: str = "draft", today: date | None = Non
     """Check the workbook; the report holds every finding with its cell. `today` (default:
     the computer's date) is the date statuses are checked against (an interview still
     Planned after its date...)."""
-    from matrixbook.loading import SheetLoader
+    from matrixbook.speedups.loading import prefetch
 
     schema = _load_schema()
-    # The sheets are parsed in a thread while pandas and pandera are imported.
-    with SheetLoader(Path(path), schema.sheet_names) as loader:
+    # The sheets are parsed in threads while pandas and pandera are imported.
+    with prefetch(Path(path), schema.sheet_names):
         from matrixbook.validation import check_workbook
 
-        return check_workbook(Path(path), schema, stage=stage, loader=loader,
+        return check_workbook(Path(path), schema, stage=stage,
                               today=today or date.today()).report
 
 
@@ -85,14 +85,14 @@ def build(path: Path | str, out_dir: Path | str = "out", *, only: list[str] | No
           force: bool = False) -> BuildResult:
     """Validate, then write each output for `audience` into `out_dir` (all of them or, when
     one fails, none; see matrixbook.outfolder for what the build owns in the folder)."""
-    from matrixbook.loading import SheetLoader
+    from matrixbook.speedups.loading import prefetch
 
-    # The sheets are parsed in a thread while pandas, pandera and the outputs are imported.
-    with SheetLoader(Path(path), _load_schema().sheet_names) as loader:
+    # The sheets are parsed in threads while pandas, pandera and the outputs are imported.
+    with prefetch(Path(path), _load_schema().sheet_names):
         from matrixbook.build import build_outputs
 
         return build_outputs(Path(path), Path(out_dir), only=only, audience=audience,
-                             today=today, loader=loader, force=force)
+                             today=today, force=force)
 
 
 def merge(base: Path | str, mine: Path | str, theirs: Path | str, out: Path | str, *,
