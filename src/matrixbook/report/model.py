@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Any
@@ -83,10 +82,9 @@ class Finding:
     item: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        d["value"] = json_value(self.value)
-        return {k: d[k] for k in ("severity", "sheet", "cell", "row", "column", "value", "rule",
-                                  "message")}
+        return {"severity": self.severity.value, "sheet": self.sheet, "cell": self.cell,
+                "row": self.row, "column": self.column, "value": json_value(self.value),
+                "rule": self.rule, "message": self.message}
 
     @property
     def kind(self) -> Rule:
@@ -157,11 +155,13 @@ class Report:
         """Errors first, then warnings; each in the order of the sheets in the schema (staff's
         own sheets after them), then by row and column."""
         order = {name: i for i, name in enumerate(sheet_order or [])}
-        return sorted(
-            self.findings,
-            key=lambda f: (f.severity != ERROR, order.get(f.sheet, len(order)), f.sheet,
-                           f.row or 0, col_index(f.cell), f.rule),
-        )
+        last = len(order)
+
+        def key(f: Finding) -> tuple[Any, ...]:
+            return (f.severity != ERROR, order.get(f.sheet, last), f.sheet, f.row or 0,
+                    col_index(f.cell), f.rule)
+
+        return sorted(self.findings, key=key)
 
     def flatten(self, keys: list[str]) -> list[list[Any]]:
         """Short lists for tests: report.flatten(["cell", "rule"]) == [["F14", "vocabulary"]]."""
@@ -176,7 +176,12 @@ class Report:
         }
 
     def to_json(self, sheet_order: list[str] | None = None) -> str:
-        return json.dumps(self.as_json(sheet_order), ensure_ascii=False, indent=2)
+        """`as_json` as JSON text, indented by two spaces."""
+        from matrixbook.report.render import report_json
+
+        findings = self.sorted(sheet_order)
+        errors = sum(1 for f in findings if f.severity == ERROR)
+        return report_json(errors == 0, errors, len(findings) - errors, findings)
 
     def summary(self) -> str:
         e, w = len(self.errors), len(self.warnings)
@@ -198,9 +203,23 @@ def plural(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
 
 
+_COLUMNS: dict[str, int] = {}  # column letters -> their number, as met
+
+
 def col_index(cell: str | None) -> int:
+    """The column number of a cell reference: 'B7' -> 2 ('' or None -> 0)."""
     if not cell:
         return 0
+    letters = cell.rstrip("0123456789")
+    n = _COLUMNS.get(letters)
+    if n is None:
+        n = _letters_index(letters)
+        if len(letters) <= 3:
+            _COLUMNS[letters] = n
+    return n
+
+
+def _letters_index(cell: str) -> int:
     n = 0
     for ch in cell:
         if ch.isalpha():

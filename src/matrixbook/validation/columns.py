@@ -300,16 +300,21 @@ def _type_hint(col: Column, value: Any) -> str:
 def raw_findings(data: SheetData,
                  profiles: dict[str, Profile] | None = None) -> list[Finding]:
     """The first pass's findings, in pandera's order; each message written once per distinct
-    value of a column, then given its cells."""
+    value of a column, then given its cells. The required cells of rows that hold only an ID
+    (many such rows: junk far below the data) are one entry in the text (`group`)."""
     sheet = data.sheet
     fc = _failures(raw_schema(data, profiles), data.frame)
     out = _too_long(data, profiles or profile_sheet(data))
     said: dict[tuple[str, str, Any], str] = {}
-    for col, check, row, value in _cases(data, fc, data.frame):
-        cell = data.cell(col.field, row)
+    bare, group = _only_an_id(data)
+    for col, check, row, cell, value in _cases(data, fc, data.frame):
         if check == "not_nullable":
-            out.append(REQUIRED.at(sheet.name, f"{col.name} is required: "
-                                   f"{col.description}", cell, row, col.name, None))
+            key = (col.field, check, None)
+            message = said.get(key)
+            if message is None:
+                message = said[key] = f"{col.name} is required: {col.description}"
+            out.append(REQUIRED.at(sheet.name, message, cell, row, col.name, None,
+                                   group=group if row in bare else None))
             continue
         if check not in (WRONG_TYPE.code, WHITESPACE.code):
             continue
@@ -320,6 +325,35 @@ def raw_findings(data: SheetData,
                                    else _spaces_message(value))
         out.append(rule_of(check).at(sheet.name, message, cell, row, col.name, value))
     return out
+
+
+BARE_ROWS_FROM = 3  # rows holding only an ID told as one entry from this many
+
+
+def _only_an_id(data: SheetData) -> tuple[set[int], str | None]:
+    """The Excel rows whose only filled cell is the key (an ID and nothing else, as a stray
+    fill-down leaves far below the data), when there are at least BARE_ROWS_FROM of them, and
+    the text of the one entry their required cells make."""
+    sheet = data.sheet
+    key = sheet.key_column
+    frame = data.frame
+    if key is None or not data.has(key.field) or len(frame) < BARE_ROWS_FROM:
+        return set(), None
+    others = [c for c in frame.columns if c != key.field]
+    filled = frame[key.field].notna().to_numpy().copy()
+    if others:
+        filled &= ~frame[others].notna().to_numpy().any(axis=1)
+    if np.count_nonzero(filled) < BARE_ROWS_FROM:
+        return set(), None
+    missing = [c.name for c in sheet.columns
+               if c.required and c.field != key.field and data.has(c.field)]
+    if not missing:
+        return set(), None
+    names = ", ".join(missing[:-1]) + (" and " if len(missing) > 1 else "") + missing[-1]
+    group = (f"Rows {{rows}} hold only a {key.name}: {{records}} records with no {names} "
+             f"({{n}} required cells empty). If they are not records (a stray fill-down leaves "
+             f"such rows), delete the rows; otherwise fill in their required cells.")
+    return set(frame.index[filled].tolist()), group
 
 
 def _spaces_message(value: Any) -> str:
@@ -612,17 +646,24 @@ def typed_findings(data: SheetData, typed: pd.DataFrame, schema: Schema,
     out: list[Finding] = []
     said: dict[tuple[str, str, Any], list[tuple[Rule, str]]] = {}
     firsts: dict[str, dict[Any, int]] = {}
-    for col, check, row, value in _cases(data, fc, typed):
-        cell = data.cell(col.field, row)
+    duplicated: dict[tuple[str, str, Any], tuple[str, str]] = {}
+    for col, check, row, cell, value in _cases(data, fc, typed):
         if check == "field_uniqueness":
             if col.field not in firsts:
                 firsts[col.field] = _first_rows(typed[col.field])
-            first = data.cell(col.field, firsts[col.field][_value_key(value)])
+            vkey = (col.field, check, _value_key(value))
+            if vkey not in duplicated:  # many copies of one value: one entry in the text
+                first = data.cell(col.field, firsts[col.field][vkey[2]])
+                duplicated[vkey] = first, (
+                    f"'{_brief(value)}', first in {first}, is used again in rows {{rows}} "
+                    f"({{n}} more times); each {col.name} must be unique. Give each record "
+                    "its own value.")
+            first, again = duplicated[vkey]
             out.append(DUPLICATE_KEY.at(
                 sheet.name,
                 f"'{_brief(value)}' is used twice, in {first} and {cell}; each {col.name} "
                 "must be unique. Give one of them another value.",
-                cell, row, col.name, value, also=(first,)))
+                cell, row, col.name, value, also=(first,), group=again))
             continue
         key = (col.field, check, _value_key(value))
         messages = said.get(key)
@@ -639,9 +680,9 @@ def typed_findings(data: SheetData, typed: pd.DataFrame, schema: Schema,
 
 
 def _cases(data: SheetData, fc: pd.DataFrame,
-           frame: pd.DataFrame) -> Iterator[tuple[Column, str, int, Any]]:
-    """Each failure of `fc` as (column, check, Excel row, the cell's value in `frame`), in
-    the order pandera gave them. The rows are found in the index once for all the failures,
+           frame: pd.DataFrame) -> Iterator[tuple[Column, str, int, str, Any]]:
+    """Each failure of `fc` as (column, check, Excel row, cell, the cell's value in `frame`),
+    in the order pandera gave them. The rows are found in the index once for all the failures,
     and each value is taken from its column's array (what `frame.at` would give, without a
     lookup per cell)."""
     if fc.empty:
@@ -649,13 +690,18 @@ def _cases(data: SheetData, fc: pd.DataFrame,
     rows = fc["index"].to_numpy().astype(np.int64)
     positions = frame.index.get_indexer(rows).tolist()
     arrays: dict[str, Any] = {}
+    letters: dict[str, str] = {}
     by_field = data.sheet.by_field
     for name, check, row, pos in zip(fc["column"].tolist(), fc["check"].tolist(),
                                      rows.tolist(), positions, strict=True):
         values = arrays.get(name)
         if values is None:
-            values = arrays[name] = frame[name].array
-        yield by_field[name], check, row, values[pos]
+            column = frame[name]
+            # the cells as `frame.at` gives them: the very objects of an object column
+            values = arrays[name] = (column.to_numpy() if column.dtype == object
+                                     else column.array)
+            letters[name] = column_letter(data.positions[name])
+        yield by_field[name], check, row, f"{letters[name]}{row}", values[pos]
 
 
 def _value_key(value: Any) -> Any:
