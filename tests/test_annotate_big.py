@@ -66,8 +66,9 @@ def _value(v: Any) -> Any:
 
 
 def _cells(ws: Any) -> dict[str, tuple[Any, ...]]:
-    return {c.coordinate: (_value(c.value), c.number_format, c.font.b, c.font.color and c.font.color.rgb,
-                           c.alignment.wrap_text, c.border.left.style,
+    return {c.coordinate: (_value(c.value), c.number_format, c.font.b,
+                           c.font.color and c.font.color.rgb, c.alignment.wrap_text,
+                           c.border.left.style,
                            c.fill.fgColor.rgb if c.fill.fill_type else None,
                            c.comment.text if c.comment else None)
             for row in ws.iter_rows() for c in row}
