@@ -60,7 +60,18 @@ TARGETS = {
     "build-20000": ("20,000 policies built (all outputs) within 10 s", 10.0),
     "validate-100000": ("100,000 policies validated within 2.5x the bare read", 2.5),
     "memory-100000": ("100,000 policies validated in under 1 GiB peak memory", 1024.0),
+    # issue 19, on the workbooks of benchmarks/realistic.py (--realistic)
+    "realistic": ("realistic 20,000 validated within 3x the bare read", 3.0),
+    "frictionless": ("realistic 20,000 validated in under half of frictionless's time", 0.5),
+    "errors": ("30,000 errors on those 20,000 validated within 1.5x the clean validate", 1.5),
+    "annotate": ("`--annotate` with 30,000 errors under 10 s", 10.0),
+    "annotate-memory": ("`--annotate` with 30,000 errors under 500 MB", 500 / 1.048576),
+    "far-below": ("100,000 junk rows far below validated under 20 s", 20.0),
+    "far-below-memory": ("100,000 junk rows far below validated under 2 GiB", 2048.0),
 }
+REALISTIC = {"real": ("realistic 20,000", ["--policies", "20000"]),
+             "err": ("30,000 errors", ["--policies", "20000", "--errors"]),
+             "far": ("far below", ["--far-below"])}
 
 
 @dataclass
@@ -143,6 +154,43 @@ def workbook_for(size: int, mb_python: str) -> Path:
     return path
 
 
+def realistic_workbook(kind: str, mb_python: str) -> Path:
+    """A workbook of benchmarks/realistic.py, (re)generated when missing or stale."""
+    path = DATA / f"realistic-{kind}.xlsx"
+    inputs = [HERE / "realistic.py", DEFAULT_WORKBOOK]
+    if not path.exists() or path.stat().st_mtime < max(p.stat().st_mtime for p in inputs):
+        print(f"Generating {path.relative_to(REPO)} ...", file=sys.stderr, flush=True)
+        subprocess.run([mb_python, str(HERE / "realistic.py"), *REALISTIC[kind][1],
+                        "--out", str(path)], check=True, stdout=sys.stderr)
+    return path
+
+
+def realistic_tasks(mb: list[str], out_root: Path, frictionless: str | None) -> list[Task]:
+    """The workbooks of issue 19: realistic rows, 30,000 errors on them, junk far below."""
+    tasks = []
+    for kind in REALISTIC:
+        label = REALISTIC[kind][0]
+        path = str(realistic_workbook(kind, sys.executable))
+        tasks.append(Task("floor (calamine read)", label, [sys.executable, "-c", FLOOR, path]))
+        tasks.append(Task("validate", label, [*mb, "validate", path]))
+        if kind == "real" and frictionless:
+            schema = DATA / "policies-table-schema.json"
+            subprocess.run([sys.executable, str(HERE / "frictionless_policies.py"), "schema",
+                            "--out", str(schema)], check=True)
+            tasks.append(Task("frictionless (Policies sheet)", label,
+                              [frictionless, str(HERE / "frictionless_policies.py"), "validate",
+                               path, "--schema", str(schema)]))
+        if kind == "real":
+            tasks.append(Task("build (all outputs)", label,
+                              [*mb, "build", path, "--out", str(out_root / "real"), "--today",
+                               TODAY]))
+        if kind == "err":
+            tasks.append(Task("validate --annotate", label,
+                              [*mb, "validate", path, "--annotate",
+                               str(out_root / "annotated.xlsx"), "--force"]))
+    return tasks
+
+
 def machine() -> dict[str, object]:
     model = ""
     try:
@@ -180,11 +228,14 @@ def machine() -> dict[str, object]:
     }
 
 
-def tasks_for(sizes: list[int], build: bool, repeat_outputs: bool) -> list[Task]:
+def tasks_for(sizes: list[int], build: bool, repeat_outputs: bool, realistic: bool = False,
+              frictionless: str | None = None) -> list[Task]:
     mb = matrixbook_command()
     out_root = Path(tempfile.mkdtemp(prefix="matrixbook-bench-"))
     tasks = [Task("--help", "-", [*mb, "--help"]),
              Task("validate", "default", [*mb, "validate", str(DEFAULT_WORKBOOK)])]
+    if realistic:
+        tasks += realistic_tasks(mb, out_root, frictionless)
     names = output_names(mb) if build else []
     for size in sizes:
         path = str(workbook_for(size, sys.executable))
@@ -239,6 +290,20 @@ def verdicts(tasks: list[Task]) -> list[dict[str, object]]:
     add("build-20000", b.median if b else None, "s")
     v = find(tasks, "validate", 100000)
     add("memory-100000", v.peak if v else None, "MiB")
+    real, err = (find(tasks, "validate", REALISTIC[k][0]) for k in ("real", "err"))
+    if real is not None:
+        add("realistic", ratio(tasks, real), "x floor")
+        fl = find(tasks, "frictionless (Policies sheet)", REALISTIC["real"][0])
+        add("frictionless", real.median / fl.median
+            if fl and fl.median and real.median else None, "x frictionless")
+        add("errors", err.median / real.median
+            if err and err.median and real.median else None, "x clean")
+        ann = find(tasks, "validate --annotate", REALISTIC["err"][0])
+        add("annotate", ann.median if ann else None, "s")
+        add("annotate-memory", ann.peak if ann else None, "MiB")
+        far = find(tasks, "validate", REALISTIC["far"][0])
+        add("far-below", far.median if far else None, "s")
+        add("far-below-memory", far.peak if far else None, "MiB")
     return out
 
 
@@ -251,7 +316,7 @@ def markdown(tasks: list[Task], targets: list[dict[str, object]], rounds: int) -
              "Peak memory (MiB) | Succeeded |",
              "|---|---:|---:|---:|---:|---:|---:|---|"]
     for t in tasks:
-        x = ratio(tasks, t) if t.key == "validate" else None
+        x = ratio(tasks, t) if t.key.startswith("validate") or "frictionless" in t.key else None
         size = f"{t.size:,}" if isinstance(t.size, int) else t.size
         ok = t._ok(t.walls)
         if t.median is None:
@@ -280,11 +345,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-build", action="store_true", help="time validate only")
     parser.add_argument("--no-each-output", action="store_true",
                         help="time `build` of all outputs, not each output alone")
+    parser.add_argument("--realistic", action="store_true",
+                        help="also the workbooks of benchmarks/realistic.py (issue 19)")
+    parser.add_argument("--frictionless", metavar="PYTHON",
+                        help="a Python with frictionless installed: time it on the realistic "
+                        "Policies sheet beside matrixbook (with --realistic)")
     parser.add_argument("--out", type=Path, help="results file [benchmarks/results/DATE.json]")
     args = parser.parse_args(argv)
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
     info = machine()
-    tasks = tasks_for(sizes, build=not args.no_build, repeat_outputs=not args.no_each_output)
+    tasks = tasks_for(sizes, build=not args.no_build, repeat_outputs=not args.no_each_output,
+                      realistic=args.realistic, frictionless=args.frictionless)
     started = datetime.now()
     for r in range(args.repeat):
         for t in tasks:
@@ -305,8 +376,8 @@ def main(argv: list[str] | None = None) -> int:
     out = args.out or RESULTS / f"{date.today().isoformat()}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    build_dirs = {Path(t.argv[t.argv.index("--out") + 1]).parent for t in tasks
-                  if "--out" in t.argv}
+    build_dirs = {Path(t.argv[t.argv.index(flag) + 1]).parent for t in tasks
+                  for flag in ("--out", "--annotate") if flag in t.argv}
     for d in build_dirs:
         shutil.rmtree(d, ignore_errors=True)
     cpu = f"{info['nproc']} x {info['cpu']}, {info['memory_gib']} GiB"
