@@ -339,10 +339,12 @@ def _only_an_id(data: SheetData) -> tuple[set[int], str | None]:
     frame = data.frame
     if key is None or not data.has(key.field) or len(frame) < BARE_ROWS_FROM:
         return set(), None
-    others = [c for c in frame.columns if c != key.field]
     filled = frame[key.field].notna().to_numpy().copy()
-    if others:
-        filled &= ~frame[others].notna().to_numpy().any(axis=1)
+    for name in frame.columns:  # column by column: most sheets are done at the first
+        if name != key.field:
+            filled &= frame[name].isna().to_numpy()
+            if np.count_nonzero(filled) < BARE_ROWS_FROM:
+                return set(), None
     if np.count_nonzero(filled) < BARE_ROWS_FROM:
         return set(), None
     missing = [c.name for c in sheet.columns
