@@ -84,15 +84,17 @@ class Task:
     cpus: list[float] = field(default_factory=list)  # user + system seconds of the child
     exits: list[int] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    env: dict[str, str] = field(default_factory=dict)  # added to the environment
+    expect: tuple[int, ...] = (0,)  # exit statuses of a run that did its work
 
     def _ok(self, values: list[float]) -> list[float]:
         """The samples of the runs that succeeded: a failed build stops early, and its time
         says nothing about the build."""
-        return [v for v, e in zip(values, self.exits, strict=True) if e == 0]
+        return [v for v, e in zip(values, self.exits, strict=True) if e in self.expect]
 
     @property
     def succeeded(self) -> int:
-        return self.exits.count(0)
+        return sum(1 for e in self.exits if e in self.expect)
 
     @property
     def median(self) -> float | None:
@@ -116,19 +118,31 @@ def matrixbook_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "matrixbook"]
 
 
-def run_once(task: Task) -> None:
-    """Run the command as a child process; record its wall time, peak memory and exit code."""
+def run_once(task: Task, timeout: float = 600) -> None:
+    """Run the command as a child process; record its wall time, peak memory and exit code
+    (a command still running after `timeout` seconds is stopped and counts as failed)."""
+    import signal
+    import threading
+
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(task.argv, cwd=REPO, stdout=subprocess.DEVNULL, stderr=err)
+        proc = subprocess.Popen(task.argv, cwd=REPO, stdout=subprocess.DEVNULL, stderr=err,
+                                env={**os.environ, **task.env})
+        timer = threading.Timer(timeout, lambda: proc.send_signal(signal.SIGKILL))
+        timer.start()
         _, status, usage = os.wait4(proc.pid, 0)
+        timer.cancel()
         wall = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
+        if wall >= timeout:
+            message = f"stopped after {timeout:.0f} s"
+            if message not in task.errors:
+                task.errors.append(message)
         task.walls.append(wall)
         task.rss_mib.append(usage.ru_maxrss / 1024)  # Linux: KiB
         task.cpus.append(usage.ru_utime + usage.ru_stime)
         task.exits.append(proc.returncode)
-        if proc.returncode not in (0,):
+        if proc.returncode not in task.expect:
             err.seek(0)
             lines = err.read().decode(errors="replace").strip().splitlines()
             message = lines[-1] if lines else f"exit status {proc.returncode}"
@@ -172,7 +186,8 @@ def realistic_tasks(mb: list[str], out_root: Path, frictionless: str | None) -> 
         label = REALISTIC[kind][0]
         path = str(realistic_workbook(kind, sys.executable))
         tasks.append(Task("floor (calamine read)", label, [sys.executable, "-c", FLOOR, path]))
-        tasks.append(Task("validate", label, [*mb, "validate", path]))
+        tasks.append(Task("validate", label, [*mb, "validate", path],
+                          expect=(0,) if kind == "real" else (1,)))
         if kind == "real" and frictionless:
             schema = DATA / "policies-table-schema.json"
             subprocess.run([sys.executable, str(HERE / "frictionless_policies.py"), "schema",
@@ -187,7 +202,7 @@ def realistic_tasks(mb: list[str], out_root: Path, frictionless: str | None) -> 
         if kind == "err":
             tasks.append(Task("validate --annotate", label,
                               [*mb, "validate", path, "--annotate",
-                               str(out_root / "annotated.xlsx"), "--force"]))
+                               str(out_root / "annotated.xlsx"), "--force"], expect=(1,)))
     return tasks
 
 
@@ -250,6 +265,20 @@ def tasks_for(sizes: list[int], build: bool, repeat_outputs: bool, realistic: bo
                     tasks.append(Task(f"build --only {name}", size,
                                       [*mb, "build", *common, "--only", name]))
     return tasks
+
+
+BEFORE = " (before)"
+
+
+def with_before(tasks: list[Task], src: Path) -> list[Task]:
+    """Each matrixbook command twice, the second time with the package of `src`."""
+    out = []
+    for t in tasks:
+        out.append(t)
+        if not t.key.startswith(("floor", "frictionless")):
+            out.append(Task(t.key + BEFORE, t.size, list(t.argv),
+                            env={"PYTHONPATH": str(src.resolve())}, expect=t.expect))
+    return out
 
 
 def floor_of(tasks: list[Task], size: int | str) -> Task | None:
@@ -316,7 +345,8 @@ def markdown(tasks: list[Task], targets: list[dict[str, object]], rounds: int) -
              "Peak memory (MiB) | Succeeded |",
              "|---|---:|---:|---:|---:|---:|---:|---|"]
     for t in tasks:
-        x = ratio(tasks, t) if t.key.startswith("validate") or "frictionless" in t.key else None
+        x = (ratio(tasks, t) if t.key.startswith(("validate", "build", "frictionless"))
+             and t.size not in ("-", "default") else None)
         size = f"{t.size:,}" if isinstance(t.size, int) else t.size
         ok = t._ok(t.walls)
         if t.median is None:
@@ -350,19 +380,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--frictionless", metavar="PYTHON",
                         help="a Python with frictionless installed: time it on the realistic "
                         "Policies sheet beside matrixbook (with --realistic)")
+    parser.add_argument("--before", type=Path, metavar="SRC",
+                        help="also run each matrixbook command with the package in SRC (the "
+                        "src/ folder of another checkout) first in PYTHONPATH, in the same "
+                        "rounds: before and after side by side")
+    parser.add_argument("--timeout", type=float, default=600,
+                        help="seconds after which a command is stopped (default 600)")
     parser.add_argument("--out", type=Path, help="results file [benchmarks/results/DATE.json]")
     args = parser.parse_args(argv)
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
     info = machine()
     tasks = tasks_for(sizes, build=not args.no_build, repeat_outputs=not args.no_each_output,
                       realistic=args.realistic, frictionless=args.frictionless)
+    if args.before:
+        tasks = with_before(tasks, args.before)
     started = datetime.now()
     for r in range(args.repeat):
         for t in tasks:
-            run_once(t)
+            run_once(t, args.timeout)
         print(f"round {r + 1}/{args.repeat} done ({(datetime.now() - started).seconds} s)",
               file=sys.stderr, flush=True)
-    targets = verdicts(tasks)
+    targets = verdicts([t for t in tasks if not t.key.endswith(BEFORE)])
     result = {
         "date": date.today().isoformat(),
         "started": started.isoformat(timespec="seconds"),
