@@ -66,11 +66,17 @@ def validate(path: Path, schema_path: Path, sheet: str = "Policies") -> int:
     schema = Schema.from_descriptor(json.loads(schema_path.read_text(encoding="utf-8")))
     dialect = Dialect(controls=[formats.ExcelControl(sheet=sheet)])
     start = time.perf_counter()
-    report = Resource(str(path), schema=schema, dialect=dialect).validate(
-        limit_errors=10 ** 9)
+    # (frictionless refuses an absolute path as "not safe": the file's folder is its base path)
+    report = Resource(path.name, basepath=str(path.resolve().parent), schema=schema,
+                      dialect=dialect).validate(limit_errors=10 ** 9)
     took = time.perf_counter() - start
-    errors = report.stats["errors"]
-    print(f"frictionless: {errors} errors in {took:.2f} s", file=sys.stderr)
+    errors = report.flatten(["type", "message"])
+    print(f"frictionless: {len(errors)} errors in {took:.2f} s", file=sys.stderr)
+    broken = [message for kind, message in errors if kind.endswith("resource-error")
+              or kind in ("source-error", "scheme-error", "format-error", "encoding-error")]
+    if broken:  # frictionless could not read the sheet: no time to compare
+        print(broken[0], file=sys.stderr)
+        return 2
     return 0
 
 

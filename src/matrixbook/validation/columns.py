@@ -352,7 +352,8 @@ def _only_an_id(data: SheetData) -> tuple[set[int], str | None]:
     if not missing:
         return set(), None
     names = ", ".join(missing[:-1]) + (" and " if len(missing) > 1 else "") + missing[-1]
-    group = (f"Rows {{rows}} hold only a {key.name}: {{records}} records with no {names} "
+    article = "an" if key.name[:1].upper() in "AEIOU" else "a"
+    group = (f"Rows {{rows}} hold only {article} {key.name}: {{records}} records with no {names} "
              f"({{n}} required cells empty). If they are not records (a stray fill-down leaves "
              f"such rows), delete the rows; otherwise fill in their required cells.")
     return set(frame.index[filled].tolist()), group
