@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up and run the whole test suite on a fresh machine: LibreOffice (to open every generated
 # file in a real office suite), a virtual environment with the package and its test extra,
-# ruff, then pytest.
+# ruff, mypy, then pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,6 +32,7 @@ python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
 .venv/bin/python -m pip install -q -e '.[test]'
 .venv/bin/ruff check .
+.venv/bin/mypy src
 # pytest's temporary folder given a short name on purpose: messages that print a path must
 # not depend on how long it is (as on a fresh machine, /tmp/pytest-of-you/pytest-0).
 basetemp=$(mktemp -d /tmp/p.XXXX)

@@ -1,4 +1,5 @@
-"""The data dictionary: the JSON contract of DESIGN.md, and the committed Markdown being current."""
+"""The data dictionary: its JSON (`matrixbook schema --format json`), and the committed Markdown
+being current."""
 
 from __future__ import annotations
 

@@ -1,15 +1,8 @@
-"""The xlsx kit's shared helpers: column letters and the row-height estimator."""
+"""The xlsx kit's shared helpers: the row-height estimator (column letters: test_cells.py)."""
 
 from __future__ import annotations
 
-from xlsxwriter.utility import xl_col_to_name
-
 from matrixbook import xlsx
-
-
-def test_column_letters_are_excels() -> None:
-    assert [xlsx.column_letter(i) for i in (0, 25, 26, 701, 702)] == ["A", "Z", "AA", "ZZ", "AAA"]
-    assert all(xlsx.column_letter(i) == xl_col_to_name(i) for i in range(3000))
 
 
 def test_lines_break_between_words_or_after_slashes_and_hyphens() -> None:

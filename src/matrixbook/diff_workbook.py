@@ -338,7 +338,7 @@ def write_tracked(result: Comparison, out: Path) -> Path:
              for kind, colour in FILLS.items()}
     notes: dict[tuple[str, str], list[str]] = defaultdict(list)
     for change in result.changes:
-        title = result.titles.get(change.sheet)
+        title = result.titles.get(change.sheet, "")
         if not change.cell or title not in wb.sheetnames:
             continue
         ws = wb[title]

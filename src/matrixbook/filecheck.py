@@ -269,9 +269,9 @@ def _scan_chunk(data: bytes, scan: SheetScan) -> None:
         cells = lt[(after == 99) & (a[lt + 2] == 32) & (a[lt + 3] == 114)]  # "<c r"
         letters = a[cells + 8]  # the third character of the reference: a letter?
         if np.count_nonzero((letters >= 65) & (letters <= 90)):
-            m = _FAR_COLUMN.search(data)
-            if m:
-                scan.far_cell = m.group(1).decode()
+            far = _FAR_COLUMN.search(data)
+            if far:
+                scan.far_cell = far.group(1).decode()
     end = max(data.rfind(b"</v>"), data.rfind(b"</is>"))
     if end >= 0:
         start = data.rfind(b'<c r="', 0, end)

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from matrixbook.schema import LISTS_SHEET, Column, Reference, Schema
-from matrixbook.xlsx.letters import column_letter
+from matrixbook.cells import column_letter
+from matrixbook.schema import Column, Reference, Schema
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,7 @@ class ListColumn:
 
 @dataclass
 class Lists:
+    title: str  # the sheet's name (workbook.yaml's lists_sheet)
     columns: list[ListColumn]
     ranges: dict[str, str]  # vocabulary name or references text -> drop-down source
     names: dict[str, str]  # defined names of the ID lists -> their formula
@@ -68,6 +69,7 @@ def id_list_name(refs: tuple[Reference, ...]) -> str:
 def build_lists(schema: Schema, sources: dict[str, IdSource]) -> Lists:
     """The Lists sheet for a workbook whose key columns stand where `sources` says (by sheet
     name); a referenced sheet missing from `sources` adds no IDs."""
+    title = schema.names.lists
     columns: list[ListColumn] = []
     ranges: dict[str, str] = {}
     names: dict[str, str] = {}
@@ -76,7 +78,7 @@ def build_lists(schema: Schema, sources: dict[str, IdSource]) -> Lists:
         values = ([vocab.choice(c) for c in vocab.codes] if name == "countries"
                   else list(vocab.codes))
         letter = column_letter(len(columns))
-        ranges[name] = f"={LISTS_SHEET}!${letter}$2:${letter}${len(values) + 1}"
+        ranges[name] = f"={title}!${letter}$2:${letter}${len(values) + 1}"
         columns.append(ListColumn(name, values))
     for refs in reference_sets(schema):
         parts = [sources[r.sheet] for r in refs if r.sheet in sources]
@@ -86,12 +88,12 @@ def build_lists(schema: Schema, sources: dict[str, IdSource]) -> Lists:
         formulas = [_nth_id(parts, i) for i in range(1, size + 1)]
         count = "+".join(counts) or "0"
         defined = id_list_name(refs)
-        names[defined] = (f"=OFFSET({LISTS_SHEET}!${letter}$2,0,0,"
+        names[defined] = (f"=OFFSET({title}!${letter}$2,0,0,"
                           f"MAX(1,{count}),1)")
         ranges[" | ".join(str(r) for r in refs)] = f"={defined}"
         columns.append(ListColumn(" | ".join(str(r) for r in refs), formulas=formulas,
                                   count=count))
-    return Lists(columns, ranges, names)
+    return Lists(title, columns, ranges, names)
 
 
 def _nth_id(parts: list[IdSource], i: int) -> str:

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from matrixbook import filecheck
-from matrixbook.schema import LISTS_SHEET
 
 Rows = list[list[Any]]
 
@@ -32,13 +31,15 @@ def sheet_titles(declared: Sequence[str], titles: Sequence[str]) -> dict[str, st
     return found
 
 
-def sheets_to_read(declared: Sequence[str], titles: Sequence[str], extra: bool) -> list[str]:
+def sheets_to_read(declared: Sequence[str], titles: Sequence[str], extra: bool,
+                   skip: Sequence[str] = ()) -> list[str]:
     """The sheets of the file to read: the declared ones in the declared order, then (with
-    `extra`) staff's own sheets in the file's order, never the hidden drop-down lists (they
-    hold formulas, not data)."""
+    `extra`) staff's own sheets in the file's order, except those of `skip` (the hidden
+    drop-down lists: formulas, not data)."""
     found = list(sheet_titles(declared, titles).values())
     if extra:
-        found += [t for t in titles if t not in found and t.casefold() != LISTS_SHEET.casefold()]
+        skipped = {t.casefold() for t in skip}
+        found += [t for t in titles if t not in found and t.casefold() not in skipped]
     return found
 
 
@@ -46,14 +47,16 @@ class SheetReader:
     """The workbook's sheets, read one after another in the calling thread.
 
     `declared`: the sheet names of the schema; with `extra=True` the file's other sheets are
-    read too. Use it as a context manager (leaving the block closes the file)."""
+    read too, except those of `skip`. Use it as a context manager (leaving the block closes
+    the file)."""
 
-    def __init__(self, path: Path, declared: Sequence[str], *, extra: bool = False) -> None:
+    def __init__(self, path: Path, declared: Sequence[str], *, extra: bool = False,
+                 skip: Sequence[str] = ()) -> None:
         self.path = Path(path)
         self.declared = list(declared)
         self.extra = extra
         self._workbook = filecheck.open_workbook(self.path)
-        self.order = sheets_to_read(self.declared, self._workbook.sheet_names, extra)
+        self.order = sheets_to_read(self.declared, self._workbook.sheet_names, extra, skip)
 
     def titles(self) -> list[str]:
         """Every sheet of the file, in order."""

@@ -8,10 +8,10 @@ from typing import Any
 import pandas as pd
 
 from matrixbook import xlsx
+from matrixbook.cells import column_letter
 from matrixbook.files import atomic_write, refuse_overwrite
 from matrixbook.lists import IdSource, Lists, build_lists, drop_down_source
-from matrixbook.schema import LISTS_SHEET, Column, Schema, Sheet
-from matrixbook.xlsx import column_letter
+from matrixbook.schema import Column, Schema, Sheet
 
 EMPTY_ROWS_WITH_CHECKS = 500
 
@@ -60,8 +60,8 @@ def _about(wb: Any, ws: Any, schema: Schema, seeded: bool,
          "there is one. Cells that hold several values separate them with "
          f"'{schema.separator}' (e.g. Gulf{schema.separator} Mashreq). Body ID cells list every "
          "entity and dialogue ID, including rows you add. The lists live on a hidden sheet, "
-         f"'{LISTS_SHEET}': do not delete it (if it is gone, `matrixbook init --repair-lists` "
-         "rebuilds it into a copy of the workbook).", wrap),
+         f"'{schema.names.lists}': do not delete it (if it is gone, `matrixbook init "
+         "--repair-lists` rebuilds it into a copy of the workbook).", wrap),
         ("Dates", "Type dates as real dates, e.g. 2025-09-12 (year-month-day). Text that looks "
          "like a date is reported, never guessed.", wrap),
         ("Countries", "ISO 3166-1 alpha-3 codes (MAR, EGY, SAU...): pick a country from the list "
@@ -92,7 +92,7 @@ def _about(wb: Any, ws: Any, schema: Schema, seeded: bool,
 def _write_lists(wb: Any, lists: Lists) -> None:
     """Long vocabularies and the ID lists live on a hidden sheet, not inline in each
     validation."""
-    ws = wb.add_worksheet(LISTS_SHEET)
+    ws = wb.add_worksheet(lists.title)
     for i, column in enumerate(lists.columns):
         ws.write_string(0, i, column.header)
         for j, value in enumerate(column.values, start=1):
@@ -203,7 +203,7 @@ def write_workbook(path: Path, schema: Schema, rows: dict[str, list[dict[str, An
             "date": wb.add_format({"valign": "top", "num_format": xlsx.DATE_FORMAT}),
             "datetime": wb.add_format({"valign": "top", "num_format": xlsx.DATETIME_FORMAT}),
         }
-        about_ws = wb.add_worksheet("About")
+        about_ws = wb.add_worksheet(schema.names.about)
         _about(wb, about_ws, schema, seeded=rows is not None, about=about)
         lists = build_lists(schema, _id_sources(schema, rows or {}))
         for sheet in schema.sheets:

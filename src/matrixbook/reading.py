@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from matrixbook import filecheck
+from matrixbook.cells import column_letter, column_letters, column_number
 from matrixbook.errors import InputError
 from matrixbook.loading import sheet_titles
 from matrixbook.report import Finding
@@ -44,16 +45,6 @@ _SPACES = re.compile(r"[\s\u00a0]+")
 
 def normalise_header(text: str) -> str:
     return _SPACES.sub(" ", str(text)).strip().casefold()
-
-
-def column_letter(index: int) -> str:
-    """0-based column index to Excel letters: 0 -> A, 26 -> AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 @dataclass
@@ -94,7 +85,8 @@ def read_book(path: Path | str, schema: Schema, *, keep_extra_sheets: bool = Fal
     Raises InputError (exit 2) when the file cannot be read as a workbook at all.
     """
     path = Path(path)
-    with sheet_reader(path, schema.sheet_names, extra=keep_extra_sheets) as reader:
+    with sheet_reader(path, schema.sheet_names, extra=keep_extra_sheets,
+                      skip=[schema.names.lists]) as reader:
         titles = reader.titles()
         found = sheet_titles(schema.sheet_names, titles)
         if not found:
@@ -333,8 +325,8 @@ def _cell_problems(data: SheetData, scan: filecheck.SheetScan,
     sheet = data.sheet
     out = []
     for cell, code in scan.error_cells:
-        letters = re.match(r"[A-Z]+", cell).group(0)
-        index = sum((ord(ch) - 64) * 26 ** i for i, ch in enumerate(reversed(letters))) - 1
+        letters = column_letters(cell)
+        index = column_number(cell) - 1
         row = int(cell[len(letters):])
         if row <= sheet.header_row:
             continue

@@ -15,12 +15,13 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from matrixbook.cells import column_letter
 from matrixbook.errors import InputError, UsageError
 from matrixbook.files import atomic_write, open_for_copy, refuse_overwrite
 from matrixbook.lists import IdSource, build_lists
 from matrixbook.newbook import EMPTY_ROWS_WITH_CHECKS, input_message, validation_options
-from matrixbook.reading import column_letter, normalise_header
-from matrixbook.schema import LISTS_SHEET, Schema
+from matrixbook.reading import normalise_header
+from matrixbook.schema import Schema
 
 
 @dataclass
@@ -45,9 +46,9 @@ def repair_lists(source: Path, out: Path, schema: Schema, *, force: bool = False
     refuse_overwrite(out, force)
     wb = open_for_copy(source, out)
     titles = {t.casefold(): t for t in wb.sheetnames}
-    replaced = LISTS_SHEET.casefold() in titles
+    replaced = schema.names.lists.casefold() in titles
     if replaced:
-        wb.remove(wb[titles[LISTS_SHEET.casefold()]])
+        wb.remove(wb[titles[schema.names.lists.casefold()]])
 
     positions: dict[str, dict[str, int]] = {}  # sheet -> field -> 1-based column
     last_rows: dict[str, int] = {}
@@ -58,7 +59,7 @@ def repair_lists(source: Path, out: Path, schema: Schema, *, force: bool = False
             continue
         ws = wb[title]
         wanted = {normalise_header(c.name): c.field for c in sheet.columns}
-        found = {}
+        found: dict[str, int] = {}
         for cell in ws[sheet.header_row]:
             if cell.value is not None and normalise_header(cell.value) in wanted:
                 found.setdefault(wanted[normalise_header(cell.value)], cell.column)
@@ -97,7 +98,7 @@ def _write_lists(wb: Any, lists: Any) -> None:
     from openpyxl.workbook.defined_name import DefinedName
     from openpyxl.worksheet.formula import ArrayFormula
 
-    ws = wb.create_sheet(LISTS_SHEET)
+    ws = wb.create_sheet(lists.title)
     for i, column in enumerate(lists.columns, start=1):
         ws.cell(row=1, column=i).value = column.header
         for j, value in enumerate(column.values, start=2):
@@ -146,7 +147,7 @@ def _openpyxl_validation(options: dict[str, Any]) -> Any:
 
     kind = options.get("validate")
     dv = DataValidation(
-        type={"any": None, "integer": "whole"}.get(kind, kind),
+        type={"any": None, "integer": "whole"}.get(kind or "", kind),
         operator=options.get("criteria") if kind in ("integer", "date") else None,
         formula1=formula(options.get("source", options.get("minimum"))),
         formula2=formula(options.get("maximum")),

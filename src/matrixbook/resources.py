@@ -37,6 +37,3 @@ def seed_dir() -> Path:
 def default_workbook() -> Path:
     """The embedded default master workbook."""
     return _find("workbook/master.xlsx")
-
-
-DEFAULT_PATH = Path("workbook/master.xlsx")

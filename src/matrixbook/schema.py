@@ -7,15 +7,19 @@ new workbook, the data dictionary, the audience filter and the output columns.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
+from enum import StrEnum
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from matrixbook.resources import schemas_dir
+
+if TYPE_CHECKING:
+    from matrixbook.schema_climb import ClimbMapping
 
 COLUMN_TYPES = ("string", "integer", "number", "date", "boolean", "list")
 AUDIENCES = ("internal", "external")
@@ -25,19 +29,37 @@ class SchemaError(Exception):
     """A declaration in `schemas/` is malformed (a developer's error, not a user's)."""
 
 
+class Meaning(StrEnum):
+    """What a term means to the code, declared as a flag on the term (`{code: Done, done:
+    true}`; each flag is explained at the top of vocabularies.yaml): code asks for the meaning,
+    never for the word. PENDING: still ahead (see Column.pending_until)."""
+
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    DONE = "done"
+    DROPPED = "dropped"
+    WITHDRAWN = "withdrawn"
+    DRAFT = "draft"
+    FINAL = "final"
+    OPEN = "open"
+    COLLECTION = "collection"
+    DELIVERABLE = "deliverable"
+
+
 @dataclass(frozen=True)
 class Term:
     code: str
     label: str
-    # A status that says the work is still ahead (Planned, Not started, Requested): once the
-    # date its column names (Column.pending_until) has passed, `validate` asks for an update.
-    pending: bool = False
+    meanings: frozenset[Meaning] = frozenset()
+
+    @property
+    def pending(self) -> bool:
+        return Meaning.PENDING in self.meanings
 
 
 # A drop-down choice that shows the name beside the code: "SAU — Saudi Arabia".
 CHOICE_DASH = " \u2014 "
 _CHOICE = re.compile(r"\s*([A-Za-z]{3})\s+[\u2014\u2013-]\s+(.+?)\s*")
-LISTS_SHEET = "Lists"  # the hidden sheet of a master workbook that holds its drop-down lists
 
 
 @dataclass(frozen=True)
@@ -65,9 +87,13 @@ class Vocabulary:
     def label(self, code: str) -> str:
         return self.labels.get(code, code)
 
+    def having(self, meaning: Meaning) -> tuple[str, ...]:
+        """The codes of the terms declared with `meaning`, in the vocabulary's order."""
+        return tuple(t.code for t in self.terms if meaning in t.meanings)
+
     @property
     def pending_codes(self) -> tuple[str, ...]:
-        return tuple(t.code for t in self.terms if t.pending)
+        return self.having(Meaning.PENDING)
 
     def choice(self, code: str) -> str:
         """How a drop-down shows a code with its name: 'SAU — Saudi Arabia'."""
@@ -113,9 +139,11 @@ class Column:
     minimum: Any = None
     maximum: Any = None
     width: float = 14
-    example: str | None = None
     # A status column: the date column (field) after which a pending status is out of date.
     pending_until: str | None = None
+    # What an empty cell is read as (an interview's Time zone, its Duration); the cell itself
+    # stays empty: the default is applied where the value is used.
+    default: Any = None
 
     @property
     def is_list(self) -> bool:
@@ -143,6 +171,7 @@ class Sheet:
     header_row: int = 1
     # A boolean column: external outputs carry only the rows where it is Yes (Shareable).
     external_rows: str | None = None
+    id: str = ""  # the stem of its file in schemas/sheets/ (see SheetNames)
 
     @cached_property
     def by_name(self) -> dict[str, Column]:
@@ -160,6 +189,13 @@ class Sheet:
     def key_column(self) -> Column | None:
         return self.by_name.get(self.key) if self.key else None
 
+    @property
+    def key_field(self) -> str:
+        """The field of the key column, for a sheet declared with one."""
+        if self.key_column is None:
+            raise SchemaError(f"{self.name} declares no key column")
+        return self.key_column.field
+
     def column(self, name_or_field: str) -> Column:
         col = self.by_name.get(name_or_field) or self.by_field.get(name_or_field)
         if col is None:
@@ -174,14 +210,38 @@ class Sheet:
 
 
 @dataclass(frozen=True)
+class SheetNames:
+    """The name of each sheet the code reads, as `schemas/` declares it. A declared sheet goes
+    by the stem of its file in sheets/ (`names.policies` is the `name:` of policies.yaml);
+    `lists` (the hidden drop-down lists) and `about` (what the workbook is) are named in
+    workbook.yaml. Code writes `tables[schema.names.policies]`, never the name itself."""
+
+    entities: str
+    dialogues: str
+    memberships: str
+    themes: str
+    policies: str
+    interviews: str
+    workplan: str
+    sources: str
+    recommendations: str
+    strategy: str
+    review: str
+    lists: str
+    about: str
+
+
+@dataclass(frozen=True)
 class Schema:
     version: str
     title: str
     separator: str
     sheets: tuple[Sheet, ...]
+    names: SheetNames
     vocabularies: dict[str, Vocabulary] = field(default_factory=dict)
-    extra_country_codes: dict[str, str] = field(default_factory=dict)
+    extra_country_codes: dict[str, Any] = field(default_factory=dict)  # name, or {name, note}
     extra: dict[str, Any] = field(default_factory=dict)
+    climb: ClimbMapping | None = None  # climb.yaml (matrixbook.schema_climb)
 
     @cached_property
     def by_name(self) -> dict[str, Sheet]:
@@ -200,6 +260,10 @@ class Schema:
                 (code, v["name"] if isinstance(v, dict) else v)
                 for code, v in self.extra_country_codes.items()))
         return self.vocabularies[name]
+
+    def codes(self, vocabulary: str, meaning: Meaning) -> tuple[str, ...]:
+        """The codes of `vocabulary` that mean `meaning`: `codes("interview_status", DONE)`."""
+        return self.vocabularies[vocabulary].having(meaning)
 
     def allowed(self, column: Column) -> tuple[str, ...] | None:
         return self.vocabulary(column.vocabulary).codes if column.vocabulary else None
@@ -261,7 +325,16 @@ def _bound(value: Any) -> Any:
     return value
 
 
+COLUMN_KEYS = frozenset({
+    "name", "field", "type", "description", "required", "unique", "vocabulary", "pattern",
+    "references", "audience", "personal", "section", "time", "min", "max", "width",
+    "pending_until", "default"})
+
+
 def _column(sheet: str, raw: dict[str, Any]) -> Column:
+    unknown = sorted(set(raw) - COLUMN_KEYS)
+    if unknown:
+        raise SchemaError(f"{sheet}.{raw.get('name')}: unknown key {', '.join(unknown)}")
     try:
         refs = tuple(
             Reference(*part.strip().split(".", 1))
@@ -285,8 +358,8 @@ def _column(sheet: str, raw: dict[str, Any]) -> Column:
             minimum=_bound(raw.get("min")),
             maximum=_bound(raw.get("max")),
             width=float(raw.get("width", 14)),
-            example=raw.get("example"),
             pending_until=raw.get("pending_until"),
+            default=raw.get("default"),
         )
     except KeyError as exc:
         raise SchemaError(f"{sheet}: a column lacks {exc}") from exc
@@ -297,6 +370,16 @@ def _column(sheet: str, raw: dict[str, Any]) -> Column:
     if col.personal and col.audience != "internal":
         raise SchemaError(f"{sheet}.{col.name}: personal data must be internal")
     return col
+
+
+def _term(vocabulary: str, raw: dict[str, Any]) -> Term:
+    flags = {k: v for k, v in raw.items() if k not in ("code", "label")}
+    unknown = sorted(set(flags) - set(Meaning))
+    if unknown:
+        raise SchemaError(f"{vocabulary}: {raw.get('code')}: unknown flag {', '.join(unknown)} "
+                          f"(known: {', '.join(Meaning)})")
+    return Term(str(raw["code"]), str(raw.get("label", raw["code"])),
+                frozenset(Meaning(k) for k, v in flags.items() if v is True))
 
 
 def load_schema(directory: Path | None = None) -> Schema:
@@ -311,13 +394,8 @@ def _load_schema(directory: str) -> Schema:
     vocab_raw = _load_yaml(root / "vocabularies.yaml")
     vocabularies = {}
     for name, body in vocab_raw.items():
-        terms = []
-        for v in body["values"]:
-            if isinstance(v, dict):
-                terms.append(Term(str(v["code"]), str(v.get("label", v["code"])),
-                                  bool(v.get("pending", False))))
-            else:
-                terms.append(Term(str(v), str(v)))
+        terms = [_term(name, v) if isinstance(v, dict) else Term(str(v), str(v))
+                 for v in body["values"]]
         vocabularies[name] = Vocabulary(name, body.get("description", ""), tuple(terms))
     sheets = []
     header_row = int(book.get("header_row", 1))
@@ -326,23 +404,37 @@ def _load_schema(directory: str) -> Schema:
         cols = tuple(_column(raw["name"], c) for c in raw["columns"])
         sheets.append(
             Sheet(raw["name"], raw.get("description", ""), raw.get("key"), cols, header_row,
-                  raw.get("external_rows"))
+                  raw.get("external_rows"), stem)
         )
     extra = {k: v for k, v in book.items() if k not in {"version", "title", "separator", "sheets"}}
     for path in sorted(root.glob("*.yaml")):
-        if path.name not in {"workbook.yaml", "vocabularies.yaml"}:
+        if path.name not in {"workbook.yaml", "vocabularies.yaml", "climb.yaml"}:
             extra[path.stem] = _load_yaml(path)
     schema = Schema(
         version=str(book["version"]),
         title=book.get("title", ""),
         separator=book.get("separator", ";"),
         sheets=tuple(sheets),
+        names=_sheet_names(book, sheets),
         vocabularies=vocabularies,
         extra_country_codes=dict(book.get("extra_country_codes") or {}),
         extra=extra,
     )
     _cross_check(schema)
+    if (root / "climb.yaml").exists():
+        from matrixbook.schema_climb import parse_mapping
+
+        schema = replace(schema, climb=parse_mapping(_load_yaml(root / "climb.yaml"), schema))
     return schema
+
+
+def _sheet_names(book: dict[str, Any], sheets: list[Sheet]) -> SheetNames:
+    declared: dict[str, Any] = {s.id: s.name for s in sheets}
+    declared |= {"lists": book.get("lists_sheet"), "about": book.get("about_sheet")}
+    missing = [f for f in SheetNames.__dataclass_fields__ if not declared.get(f)]
+    if missing:
+        raise SchemaError(f"workbook.yaml declares no sheet {', '.join(missing)}")
+    return SheetNames(**{f: str(declared[f]) for f in SheetNames.__dataclass_fields__})
 
 
 def _cross_check(schema: Schema) -> None:
@@ -368,14 +460,31 @@ def _cross_check(schema: Schema) -> None:
                 if not schema.vocabulary(vocab).pending_codes:
                     raise SchemaError(f"{sheet.name}.{col.name}: pending_until, but no term of "
                                       f"{vocab!r} is marked pending")
+            if col.default is not None:
+                _check_default(schema, sheet, col)
             for ref in col.references:
                 target = schema.by_name.get(ref.sheet)
                 if target is None or ref.column not in target.by_name:
                     raise SchemaError(f"{sheet.name}.{col.name}: bad reference {ref}")
 
 
+def _check_default(schema: Schema, sheet: Sheet, col: Column) -> None:
+    value, where = col.default, f"{sheet.name}.{col.name}: default {col.default!r}"
+    if col.type not in ("string", "integer") or col.is_list:
+        raise SchemaError(f"{where}: only a string or integer column may have a default")
+    if col.type == "integer" and (not isinstance(value, int) or isinstance(value, bool)):
+        raise SchemaError(f"{where} is not an integer")
+    if col.type == "string" and not isinstance(value, str):
+        raise SchemaError(f"{where} is not text")
+    if col.vocabulary and value not in schema.vocabulary(col.vocabulary).code_set:
+        raise SchemaError(f"{where} is not in {col.vocabulary}")
+    if (col.minimum is not None and value < col.minimum) or (
+            col.maximum is not None and value > col.maximum):
+        raise SchemaError(f"{where} is outside {col.minimum}..{col.maximum}")
+
+
 def schema_json(schema: Schema) -> dict[str, Any]:
-    """The data dictionary in the JSON shape of the contract in DESIGN.md."""
+    """The data dictionary as JSON, as `matrixbook schema --format json` prints it."""
     return {
         "version": schema.version,
         "sheets": [
@@ -389,7 +498,7 @@ def schema_json(schema: Schema) -> dict[str, Any]:
                         "type": c.type,
                         "required": c.required,
                         "unique": c.unique,
-                        "allowed": list(schema.allowed(c)) if c.vocabulary else None,
+                        "allowed": list(schema.allowed(c) or ()) if c.vocabulary else None,
                         "pattern": c.pattern,
                         "references": c.references_text,
                         "separator": schema.separator if c.is_list else None,

@@ -36,7 +36,7 @@ def load_seed(directory: Path, schema: Schema) -> dict[str, list[dict[str, Any]]
     """Rows per sheet name, values converted to the declared types."""
     rows: dict[str, list[dict[str, Any]]] = {}
     for sheet in schema.sheets:
-        path = directory / f"{sheet.name.lower()}.yaml"
+        path = directory / f"{sheet.id}.yaml"  # named like its declaration
         records = []
         if path.exists():
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}

@@ -33,7 +33,8 @@ real revision) go through the Python code that types and classifies them.
 
 Modules: `model` (changes and the comparison), `tables` (a sheet in the shape compared),
 `matching` (sheets, columns and records paired; changes of each pair), `values` (cell values
-typed and shown), `compare` (reading both versions and the findings delta), `render` (text).
+typed and shown), `compare` (reading both versions and the findings delta), `render` (text,
+laid out by matrixbook.report.render like the findings of validate).
 """
 
 from matrixbook.diff.compare import compare, compare_books

@@ -301,7 +301,8 @@ def _compare_records(o: _Table, n: _Table, pairs: list[tuple[str, str]]) -> list
         by_record: dict[int, list[Change]] = {}
         types = [(o.columns[a].type, n.columns[b].type) for a, b in pairs]
         for i, j in zip(*np.nonzero(differ), strict=True):
-            kind = _classify(old_values[i, j], new_values[i, j], *types[j], o.separator)
+            old_type, new_type = types[j]
+            kind = _classify(old_values[i, j], new_values[i, j], old_type, new_type, o.separator)
             if kind is None:
                 continue
             a, b = pairs[j]

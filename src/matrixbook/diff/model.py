@@ -3,11 +3,11 @@ and the comparison that holds them."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from matrixbook.report import Finding, json_value
+from matrixbook.cells import row_number
+from matrixbook.report import Finding, json_value, plural, to_json
 
 # Kinds of change, in the order a sheet's changes are listed.
 SHEET_ADDED = "sheet-added"
@@ -60,7 +60,7 @@ class Change:
     @property
     def row(self) -> int | None:
         """The Excel row of `cell` (in the new file)."""
-        return _row_of(self.cell)
+        return row_number(self.cell)
 
 
 @dataclass(frozen=True)
@@ -77,8 +77,8 @@ class FindingChange:
 
 @dataclass
 class Comparison:
-    """Everything that differs between OLD and NEW; renders as text or JSON, gives the exit
-    status (0 the same, 1 different, like `diff`)."""
+    """Everything that differs between OLD and NEW; renders as text or JSON (through
+    `matrixbook.report.render`), gives the exit status (0 the same, 1 different, like `diff`)."""
 
     old_path: str
     new_path: str
@@ -153,16 +153,16 @@ class Comparison:
         }
 
     def to_json(self) -> str:
-        return json.dumps(self.as_json(), ensure_ascii=False, indent=2)
+        return to_json(self.as_json())
 
     def summary(self) -> str:
         if self.same:
             return f"No differences between {self.old_path} and {self.new_path}."
         n = len(self.changes)
         sheets = len(self.sheets())
-        text = (f"{_plural(n, 'change')} in {_plural(sheets, 'sheet')}" if n
+        text = (f"{plural(n, 'change')} in {plural(sheets, 'sheet')}" if n
                 else "No change in the data")
-        return (f"{text}; validation: {_plural(len(self.introduced), 'new problem')}, "
+        return (f"{text}; validation: {plural(len(self.introduced), 'new problem')}, "
                 f"{len(self.fixed)} fixed.")
 
     def to_text(self, width: int = 100) -> str:
@@ -171,18 +171,7 @@ class Comparison:
         return render_text(self, width)
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")
-
-
 def _json(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: json_value(v) for k, v in value.items()}
     return json_value(value)
-
-
-def _row_of(cell: str | None) -> int | None:
-    if not cell:
-        return None
-    digits = "".join(ch for ch in cell if ch.isdigit())
-    return int(digits) if digits else None

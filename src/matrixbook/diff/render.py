@@ -1,11 +1,12 @@
-"""A comparison as text for the terminal (the JSON form is Comparison.as_json)."""
+"""A comparison as text for the terminal, laid out by `matrixbook.report.render` (the JSON
+form is Comparison.as_json)."""
 
 from __future__ import annotations
 
-import textwrap
 from datetime import date, datetime, time
 from typing import Any
 
+from matrixbook.cells import row_number
 from matrixbook.diff.model import (
     ADDED,
     COLUMN_ADDED,
@@ -19,14 +20,9 @@ from matrixbook.diff.model import (
     WHITESPACE,
     Change,
     Comparison,
-    _plural,
-    _row_of,
 )
 from matrixbook.diff.values import _blank
-
-# ---------------------------------------------------------------------------------------------
-# Text
-
+from matrixbook.report import Entry, Section, Wrap, plural, text_report
 
 _ARROW = " → "
 _INDENT_RECORD = 2
@@ -107,63 +103,74 @@ def _sheet_heading(sheet: str, counts: dict[str, int], changes: list[Change]) ->
     parts = [k.replace("-", " ") for k in (SHEET_ADDED, SHEET_REMOVED, SHEET_RENAMED)
              if any(c.kind == k for c in changes)]
     if counts["added"]:
-        parts.append(f"{_plural(counts['added'], 'record')} added")
+        parts.append(f"{plural(counts['added'], 'record')} added")
     if counts["removed"]:
         parts.append(f"{counts['removed']} removed")
     if counts["records_changed"]:
         parts.append(f"{counts['records_changed']} changed")
     if counts["columns"]:
-        parts.append(f"{_plural(counts['columns'], 'column change')}")
+        parts.append(f"{plural(counts['columns'], 'column change')}")
     return f"{sheet}: {', '.join(parts)}" if parts else sheet
 
 
+# The validation entries wrap as they always have: beside their head, at least 40 wide.
+_VALIDATION_WRAP = Wrap(min_room=40, whole_ids=False, alone_when_wide=False)
+
+
 def render_text(result: Comparison, width: int) -> str:
-    lines = [f"Old: {result.old_path}", f"New: {result.new_path}"]
+    """The comparison as text: a section per sheet with its changes, record by record, then
+    the validation findings introduced and fixed, then the summary."""
     counts = result.counts()
-    for sheet in result.sheets():
-        changes = [c for c in result.changes if c.sheet == sheet]
-        lines += ["", _sheet_heading(sheet, counts[sheet], changes)]
-        fields = [c for c in changes if c.kind in FIELD_KINDS]
-        label_width = min(max((len(c.column or "") for c in fields), default=0), 28)
-        key_width = min(max((len(c.key or "") for c in changes), default=0), 20)
-        current: tuple[str | None, int | None] | None = None
-        for c in changes:
-            pad = " " * _INDENT_RECORD
-            if c.kind in STRUCTURE_KINDS:
-                lines.append(pad + _structure_line(c))
-            elif c.kind in (ADDED, REMOVED):
-                label = c.key or "(no ID)"
-                where = f"row {c.row}" if c.kind == ADDED else f"was row {_row_of(c.old_cell)}"
-                record = c.new if c.kind == ADDED else c.old
-                head = f"{pad}{label:<{key_width}}  {c.kind} ({where})"
-                summary = _record_summary(record, c.key)
-                lines.append(_clip(f"{head}: {summary}", width) if summary else head)
-            else:
-                record = (c.key, c.row)
-                if record != current:
-                    current = record
-                    label = c.key or "(no ID)"
-                    lines.append(f"{pad}{label:<{key_width}}  changed (row {c.row})")
-                lines.extend(_field_lines(c, width, label_width))
+    sections = [_sheet_section(result, sheet, counts[sheet], width) for sheet in result.sheets()]
     if result.findings:
-        lines += ["", "Validation"]
-        where_width = min(max(len(f.finding.where) for f in result.findings), 24)
-        key_width = min(max(len(f.key or "") for f in result.findings), 16)
-        for status, title in (("introduced", _plural(len(result.introduced), "new problem")),
-                              ("fixed", f"{len(result.fixed)} fixed (cells of the old file)")):
-            group = [f for f in result.findings if f.status == status]
-            if not group:
-                continue
-            lines.append(f"  {title}")
-            for fc in group:
-                f = fc.finding
-                head = f"    {f.where:<{where_width}}  {fc.key or '':<{key_width}}  " \
-                       f"{f.severity:<7}  "
-                body = textwrap.wrap(f.message, width=max(width - len(head), 40)) or [""]
-                lines.append(head + body[0])
-                lines.extend(" " * len(head) + more for more in body[1:])
-    lines += ["", result.summary()]
-    return "\n".join(lines)
+        sections.append(_validation_section(result))
+    return text_report([f"Old: {result.old_path}", f"New: {result.new_path}"], sections,
+                       [result.summary()], width=width, wrap=_VALIDATION_WRAP)
+
+
+def _sheet_section(result: Comparison, sheet: str, counts: dict[str, int],
+                   width: int) -> Section:
+    changes = [c for c in result.changes if c.sheet == sheet]
+    section = Section(_sheet_heading(sheet, counts, changes))
+    lines = section.lines
+    fields = [c for c in changes if c.kind in FIELD_KINDS]
+    label_width = min(max((len(c.column or "") for c in fields), default=0), 28)
+    key_width = min(max((len(c.key or "") for c in changes), default=0), 20)
+    current: tuple[str | None, int | None] | None = None
+    pad = " " * _INDENT_RECORD
+    for c in changes:
+        if c.kind in STRUCTURE_KINDS:
+            lines.append(pad + _structure_line(c))
+        elif c.kind in (ADDED, REMOVED):
+            label = c.key or "(no ID)"
+            where = f"row {c.row}" if c.kind == ADDED else f"was row {row_number(c.old_cell)}"
+            record = c.new if c.kind == ADDED else c.old
+            head = f"{pad}{label:<{key_width}}  {c.kind} ({where})"
+            summary = _record_summary(record, c.key)
+            lines.append(_clip(f"{head}: {summary}", width) if summary else head)
+        else:
+            if (c.key, c.row) != current:
+                current = (c.key, c.row)
+                lines.append(f"{pad}{c.key or '(no ID)':<{key_width}}  changed (row {c.row})")
+            lines.extend(_field_lines(c, width, label_width))
+    return section
+
+
+def _validation_section(result: Comparison) -> Section:
+    section = Section("Validation")
+    where_width = min(max(len(f.finding.where) for f in result.findings), 24)
+    key_width = min(max(len(f.key or "") for f in result.findings), 16)
+    for status, title in (("introduced", plural(len(result.introduced), "new problem")),
+                          ("fixed", f"{len(result.fixed)} fixed (cells of the old file)")):
+        group = [f for f in result.findings if f.status == status]
+        if not group:
+            continue
+        section.lines.append(f"  {title}")
+        for fc in group:
+            f = fc.finding
+            head = f"    {f.where:<{where_width}}  {fc.key or '':<{key_width}}  {f.severity:<7}  "
+            section.lines.append(Entry(head, f.message))
+    return section
 
 
 def _record_summary(record: Any, key: str | None) -> str:

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from matrixbook.diff.values import _column_index, _key_text
-from matrixbook.reading import Book, SheetData, column_letter, normalise_header
+from matrixbook.cells import column_letter, column_number
+from matrixbook.diff.values import _key_text
+from matrixbook.reading import Book, SheetData, normalise_header
 
 # ---------------------------------------------------------------------------------------------
 # One sheet of one version, in the shape the comparison needs
@@ -93,7 +94,7 @@ def _recover_misspelt(book: Book, data: SheetData, frame: pd.DataFrame,
     frame = frame.copy()
     columns = dict(columns)
     for f in misspelt:
-        position = _column_index(f.cell or "")
+        position = column_number(f.cell) - 1
         values = {}
         for row in frame.index:  # Excel row numbers of the records read_book kept
             cells = rows[row - 1] if row - 1 < len(rows) else []

@@ -106,12 +106,3 @@ def _key_text(value: Any) -> str | None:
         return str(int(value))
     text = _SPACES.sub(" ", str(value)).strip()
     return text or None
-
-
-def _column_index(cell: str) -> int:
-    n = 0
-    for ch in cell:
-        if not ch.isalpha():
-            break
-        n = n * 26 + (ord(ch.upper()) - 64)
-    return n - 1

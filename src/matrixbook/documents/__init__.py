@@ -3,8 +3,6 @@
 The briefing notes, the mapping report and the inception report share these, so the three
 behave alike:
 
-- `text`: workbook values as the text people read (one style of date: 12 September 2025);
-- `pages`: how many pages a note will print (validate warns before anything is built);
 - `templates`: where a template is found (a copy beside the workbook wins);
 - `html`: the strict, autoescaped jinja2 environment and the HTML twin;
 - `word`: the Word file (docxtpl), mended for Word and byte-identical for the same data;
@@ -16,7 +14,11 @@ The faster way of rendering many documents lives in matrixbook.speedups.
 
 from matrixbook.documents.html import environment, html_text, render_html
 from matrixbook.documents.ordering import schema_order
-from matrixbook.documents.pages import (
+from matrixbook.documents.pairs import common_context, document_properties, write_pair, write_pairs
+from matrixbook.documents.templates import find_template, template_folders
+from matrixbook.documents.word import AUTHOR, docx_bytes, render_docx, set_properties, spread_tables
+from matrixbook.documents.zipping import ZIP_TIMESTAMP, deterministic_zip
+from matrixbook.model.pages import (
     CELL_WORDS_PER_LINE,
     COVER_CAPACITY,
     COVER_LINES,
@@ -31,9 +33,7 @@ from matrixbook.documents.pages import (
     table_lines,
     text_lines,
 )
-from matrixbook.documents.pairs import common_context, document_properties, write_pair, write_pairs
-from matrixbook.documents.templates import find_template, template_folders
-from matrixbook.documents.text import (
+from matrixbook.model.text import (
     as_text,
     clean,
     country_names,
@@ -43,8 +43,6 @@ from matrixbook.documents.text import (
     record,
     words,
 )
-from matrixbook.documents.word import AUTHOR, docx_bytes, render_docx, set_properties, spread_tables
-from matrixbook.documents.zipping import ZIP_TIMESTAMP, deterministic_zip
 from matrixbook.values import is_blank
 
 __all__ = [

@@ -9,8 +9,8 @@ from typing import Any
 
 from matrixbook import speedups
 from matrixbook.documents.html import html_text, render_html
-from matrixbook.documents.text import long_day
 from matrixbook.documents.word import docx_bytes, render_docx
+from matrixbook.model.text import long_day
 
 Job = tuple[str, str, Mapping[str, Any], str]  # stem, template, context, title
 

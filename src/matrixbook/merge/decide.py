@@ -20,7 +20,7 @@ from typing import Any
 from matrixbook.errors import InputError
 from matrixbook.merge import matching as mt
 from matrixbook.merge.matching import Table
-from matrixbook.reading import Book, column_letter
+from matrixbook.reading import Book
 
 # Kinds of conflict
 CHANGED_BOTH = "changed-both"
@@ -301,22 +301,24 @@ class _SheetMerge:
             tk = [mt.key_text(v) for v in self.t.frame[t_key].to_numpy(dtype=object)]
             waiting: dict[str, list[int]] = {}
             for ti in t_added:
-                if tk[ti] is not None:
-                    waiting.setdefault(tk[ti], []).append(ti)
+                key = tk[ti]
+                if key is not None:
+                    waiting.setdefault(key, []).append(ti)
             for mi in m_added:
                 queue = waiting.get(mk[mi] or "")
                 if mk[mi] is not None and queue:
                     pairs[mi] = queue.pop(0)
-        both = [c for c in self.cols if c.mine and c.theirs]
+        both = [(c.ctype, c.mine, c.theirs) for c in self.cols if c.mine and c.theirs]
         signatures: dict[tuple[Any, ...], list[int]] = {}
         for ti in t_added:
             if ti not in pairs.values():
-                sig = tuple(mt.typed(self.tv[c.theirs][ti], c.ctype, self.sep) for c in both)
+                sig = tuple(mt.typed(self.tv[theirs][ti], ctype, self.sep)
+                            for ctype, _, theirs in both)
                 signatures.setdefault(sig, []).append(ti)
         for mi in m_added:
             if mi in pairs or not both:
                 continue
-            sig = tuple(mt.typed(self.mv[c.mine][mi], c.ctype, self.sep) for c in both)
+            sig = tuple(mt.typed(self.mv[mine][mi], ctype, self.sep) for ctype, mine, _ in both)
             queue = signatures.get(sig)
             if queue:
                 pairs[mi] = queue.pop(0)
@@ -343,12 +345,10 @@ class _SheetMerge:
         """The cells of one record MERGED holds (`row` is where it is in MERGED)."""
         conflicted = False
         for c in self.cols:
-            has_m = mi is not None and c.mine is not None
-            has_t = ti is not None and c.theirs is not None
-            if not has_t:
+            if ti is None or c.theirs is None:
                 continue  # THEIRS has no say: MINE's cell stays as it is
             t = self.tv[c.theirs][ti]
-            if not has_m:  # a record or a column only THEIRS has
+            if mi is None or c.mine is None:  # a record or a column only THEIRS has
                 if not _blank(t):
                     self.out.cells.append((row, c.ref, t))
                 continue
@@ -422,7 +422,3 @@ def _brief(value: Any, room: int = 60) -> str:
 
 def _blank(value: Any) -> bool:
     return mt.typed(value, None, ";") is None
-
-
-def cell_name(col: int, row: int) -> str:
-    return f"{column_letter(col)}{row}"

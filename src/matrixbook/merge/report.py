@@ -3,12 +3,12 @@ text or JSON, with the exit status (0 merged cleanly, 1 conflicts or MERGED has 
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from matrixbook.merge.decide import COUNTS, Conflict
+from matrixbook.report import plural, to_json
 
 if TYPE_CHECKING:
     from matrixbook.report import Report
@@ -60,11 +60,11 @@ class MergeResult:
         }
 
     def to_json(self) -> str:
-        return json.dumps(self.as_json(), ensure_ascii=False, indent=2)
+        return to_json(self.as_json())
 
     def summary(self) -> str:
         if self.conflicts:
-            return (f"{_plural(len(self.conflicts), 'conflict')}: MERGED keeps MINE's value "
+            return (f"{plural(len(self.conflicts), 'conflict')}: MERGED keeps MINE's value "
                     f"in each. Open {self.merged}, settle each one listed on its "
                     "'Merge conflicts' sheet (then delete that sheet), and validate again.")
         if self.validation is not None and not self.validation.ok:
@@ -105,26 +105,22 @@ def _where(c: Conflict) -> str:
 def _side(n: Counter[str], side: str) -> str:
     parts = []
     if n[f"{side}_cells"]:
-        parts.append(_plural(n[f"{side}_cells"], "cell"))
+        parts.append(plural(n[f"{side}_cells"], "cell"))
     if n[f"{side}_added"]:
         parts.append(f"{n[f'{side}_added']} added")
     if n[f"{side}_deleted"]:
         parts.append(f"{n[f'{side}_deleted']} deleted")
     if side == "theirs" and n["theirs_columns"]:
-        parts.append(_plural(n["theirs_columns"], "column"))
+        parts.append(plural(n["theirs_columns"], "column"))
     return ", ".join(parts) or "-"
 
 
 def _alike(n: Counter[str]) -> str:
     parts = []
     if n["alike_cells"]:
-        parts.append(_plural(n["alike_cells"], "cell"))
+        parts.append(plural(n["alike_cells"], "cell"))
     if n["alike_added"]:
         parts.append(f"{n['alike_added']} added")
     if n["alike_deleted"]:
         parts.append(f"{n['alike_deleted']} deleted")
     return ", ".join(parts) or "-"
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")

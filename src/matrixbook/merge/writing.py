@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from matrixbook import xlsx
+from matrixbook.cells import column_letter, column_number, row_number
 from matrixbook.files import atomic_write, open_for_copy
 from matrixbook.merge.decide import Conflict, Plan, Ref, SheetPlan
 from matrixbook.merge.matching import CONFLICTS_SHEET, show, shown
-from matrixbook.reading import column_letter
 
 CONFLICT_FILL = xlsx.TINTS["vermillion"].lstrip("#")
 AUTHOR = "matrixbook merge"
@@ -82,8 +82,8 @@ def _apply(ws: Any, plan: SheetPlan, conflicts: list[Conflict]) -> None:
     width = last_header + len(plan.new_columns)
     if plan.appended and plan.last_row > header:  # new rows look like the last record
         for i in range(plan.appended):
-            for c in range(1, width + 1):
-                _copy_style(ws.cell(plan.last_row, c), ws.cell(plan.last_row + 1 + i, c))
+            for k in range(1, width + 1):
+                _copy_style(ws.cell(plan.last_row, k), ws.cell(plan.last_row + 1 + i, k))
     for ref, text in plan.headers:
         _text(ws.cell(header, col(ref)), text)
     for row_ref, col_ref, value in plan.cells:
@@ -113,12 +113,7 @@ def _apply(ws: Any, plan: SheetPlan, conflicts: list[Conflict]) -> None:
 
 def _row_col(cell: str | None) -> tuple[int, int]:
     """A1 -> (1, 1): conflicts listed down each sheet, as a person reads it."""
-    if not cell:
-        return (0, 0)
-    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
-
-    letters, row = coordinate_from_string(cell)
-    return (row, column_index_from_string(letters))
+    return (row_number(cell) or 0, column_number(cell))
 
 
 def _comment_text(c: Conflict) -> str:
@@ -181,8 +176,8 @@ def _conflicts_sheet(wb: Any, conflicts: list[Conflict]) -> None:
     from openpyxl.worksheet.hyperlink import Hyperlink
 
     ws = wb.create_sheet(CONFLICTS_SHEET, 0)
-    for c, h in enumerate(HEADERS, start=1):
-        cell = ws.cell(1, c, h)
+    for k, h in enumerate(HEADERS, start=1):
+        cell = ws.cell(1, k, h)
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor=xlsx.IOM_BLUE.lstrip("#"))
         cell.alignment = Alignment(horizontal="left", vertical="top")

@@ -5,7 +5,7 @@ the body's `source_ids`) and the recommendations that name it (placed after the 
 RECOMMENDATIONS_AFTER); and how many pages it would print.
 
 The briefs output renders this content twice (Word and HTML); `validate --stage final` reads its
-page estimate. The text and date helpers and the page rates come from matrixbook.documents.
+page estimate, with the text and date helpers of `text` and the page rates of `pages`.
 """
 
 from __future__ import annotations
@@ -16,28 +16,23 @@ from typing import Any
 
 import pandas as pd
 
-from matrixbook.documents import (
+from matrixbook.model import memberships, relevance
+from matrixbook.model import recommendations as recs
+from matrixbook.model.pages import (
     COVER_LINES,
     HEADING_LINES,
     PageEstimate,
-    as_text,
-    clean,
-    country_names,
-    day,
-    is_blank,
-    paragraphs,
-    record,
     table_lines,
     text_lines,
-    words,
 )
-from matrixbook.model import memberships, relevance
-from matrixbook.model import recommendations as recs
+from matrixbook.model.text import as_text, clean, country_names, day, paragraphs, record, words
 from matrixbook.schema import Schema, Sheet
+from matrixbook.values import is_blank
 
-# Sheet of each kind of body, and how a note names its kind (the same words as ctx.bodies()).
-KINDS = {"Entities": "Regional entity", "Dialogues": "Inter-regional dialogue"}
-KIND_WORDS = {"Entities": "entity", "Dialogues": "dialogue"}
+# How a note names the kind of a body, by the id of its sheet (SheetNames; the same words as
+# ctx.bodies()).
+KINDS = {"entities": "Regional entity", "dialogues": "Inter-regional dialogue"}
+KIND_WORDS = {"entities": "entity", "dialogues": "dialogue"}
 # Fields the note places itself (title, other names, boxes); every other non-section column of
 # the sheet is listed as a key fact on the cover, under its column name.
 _PLACED = {"acronym", "name_en", "unconfirmed", "source_ids"}
@@ -78,18 +73,19 @@ class Lookup:
     def __init__(self, schema: Schema, tables: dict[str, pd.DataFrame],
                  on: date | None = None) -> None:
         self.countries = country_names(schema)
-        self.on = on if on is not None else data_day(tables)
-        self.roster = memberships.Roster(tables.get("Memberships"))
+        names = schema.names
+        self.on = on if on is not None else data_day(schema, tables)
+        self.roster = memberships.Roster(tables.get(names.memberships))
         self.groups: dict[str, dict[str, pd.DataFrame]] = {}
-        for sheet in ("Themes",):  # Policies: self.policies, read once into the notes' rows
+        for sheet in (names.themes,):  # Policies: self.policies, read once into the notes' rows
             t = tables.get(sheet)
             if t is None or t.empty or "body_id" not in t:
                 self.groups[sheet] = {}
                 continue
             self.groups[sheet] = {str(k): g for k, g in t.groupby("body_id", sort=False)}
-        self.policies = _policy_rows(tables.get("Policies"))
-        self.recommendations = recs.by_body(recs.read(tables.get("Recommendations")))
-        sources = tables.get("Sources")
+        self.policies = _policy_rows(tables.get(names.policies))
+        self.recommendations = recs.by_body(recs.read(tables.get(names.recommendations), schema))
+        sources = tables.get(names.sources)
         self.sources: dict[str, Any] = {}
         if sources is not None and not sources.empty:
             for rec in sources.to_dict("records"):
@@ -104,9 +100,10 @@ class Lookup:
 _EMPTY = pd.DataFrame()
 
 
-def data_day(tables: dict[str, pd.DataFrame]) -> date | None:
+def data_day(schema: Schema, tables: dict[str, pd.DataFrame]) -> date | None:
     """The date of the data (the latest 'Checked on'), as BuildContext.data_date reads it."""
-    days = [t["checked_on"].max() for t in (tables.get("Entities"), tables.get("Dialogues"))
+    names = schema.names
+    days = [t["checked_on"].max() for t in (tables.get(names.entities), tables.get(names.dialogues))
             if t is not None and "checked_on" in t and t["checked_on"].notna().any()]
     return max(days).date() if days else None
 
@@ -262,7 +259,7 @@ def _records(rows: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _themes(schema: Schema, lookup: Lookup, body_id: str) -> list[dict[str, str]]:
-    rows = lookup.rows("Themes", body_id)
+    rows = lookup.rows(schema.names.themes, body_id)
     if rows.empty:
         return []
     order = list(schema.vocabulary("themes").codes)
@@ -302,7 +299,7 @@ def note_content(schema: Schema, tables: dict[str, pd.DataFrame], sheet_name: st
     sheet = schema.sheet(sheet_name)
     frame = tables[sheet_name]
     rec = frame.loc[row]
-    key = sheet.key_column.field
+    key = sheet.key_field
     body_id = as_text(rec[key])
     countries = lookup.countries
     other_names = [{"label": c.name, "value": as_text(rec[c.field])} for c in sheet.columns
@@ -320,8 +317,8 @@ def note_content(schema: Schema, tables: dict[str, pd.DataFrame], sheet_name: st
     acronym = as_text(rec.get("acronym"))
     return {
         "id": body_id,
-        "kind": KINDS[sheet_name],
-        "kind_word": KIND_WORDS[sheet_name],
+        "kind": KINDS[schema.sheet(sheet_name).id],
+        "kind_word": KIND_WORDS[schema.sheet(sheet_name).id],
         "name": name,
         "acronym": acronym,
         "display_name": (f"{name} ({acronym})" if acronym and acronym not in name
@@ -390,11 +387,11 @@ def notes(schema: Schema, tables: dict[str, pd.DataFrame],
     memberships read on `on` (default: the date of the data)."""
     out = []
     lookup = Lookup(schema, tables, on)
-    for sheet_name in KINDS:
+    for sheet_name in (schema.names.entities, schema.names.dialogues):
         frame = tables.get(sheet_name)
         if frame is None or frame.empty:
             continue
-        key = schema.sheet(sheet_name).key_column.field
+        key = schema.sheet(sheet_name).key_field
         for row in frame.index:
             if is_blank(frame.at[row, key]):
                 continue

@@ -47,7 +47,7 @@ class BuildContext:
     def data_date(self) -> str:
         """The date of the data: the latest 'Checked on' of the bodies (or 'not recorded')."""
         days = []
-        for sheet in ("Entities", "Dialogues"):
+        for sheet in (self.schema.names.entities, self.schema.names.dialogues):
             t = self.tables.get(sheet)
             if t is not None and "checked_on" in t and t["checked_on"].notna().any():
                 days.append(t["checked_on"].max())
@@ -73,8 +73,8 @@ class BuildContext:
 
     def bodies(self) -> pd.DataFrame:
         """Entities then dialogues, one frame with `body_id`, `kind` and the shared columns."""
-        ent = self.tables["Entities"].rename(columns={"entity_id": "body_id"})
-        dlg = self.tables["Dialogues"].rename(columns={"dialogue_id": "body_id"})
+        ent = self.tables[self.schema.names.entities].rename(columns={"entity_id": "body_id"})
+        dlg = self.tables[self.schema.names.dialogues].rename(columns={"dialogue_id": "body_id"})
         ent = ent.assign(kind="Regional entity")
         dlg = dlg.assign(kind="Inter-regional dialogue")
         return pd.concat([ent, dlg], ignore_index=True, sort=False)

@@ -14,7 +14,34 @@ from typing import Any
 
 import pandas as pd
 
+from matrixbook.schema import Schema
 from matrixbook.values import is_blank
+
+
+@dataclass(frozen=True)
+class Timing:
+    """How an interview's time is read: its own Time zone and Duration, or, where the cell is
+    empty, the `default` the Interviews sheet declares for it."""
+
+    time_zone: str
+    duration_min: int
+
+    @classmethod
+    def of(cls, schema: Schema) -> Timing:
+        sheet = schema.sheet(schema.names.interviews)
+        return cls(str(sheet.column("time_zone").default),
+                   int(sheet.column("duration_min").default))
+
+    def zone(self, value: Any) -> str:
+        """The interview's IANA time zone."""
+        return self.time_zone if is_blank(value) else str(value)
+
+    def minutes(self, value: Any) -> int:
+        """The interview's length in minutes."""
+        return self.duration_min if is_blank(value) else int(value)
+
+    def ends_at(self, starts_at: pd.Timestamp, duration: Any) -> pd.Timestamp:
+        return starts_at + timedelta(minutes=self.minutes(duration))
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,8 @@ from typing import Any
 
 import pandas as pd
 
+from matrixbook.schema import load_schema
+
 SUSPENDED = "Suspended"
 # When a country holds several roles in one body on a day, the one shown is the first here.
 PRECEDENCE = ("Suspended", "Member", "Participant", "Observer")
@@ -310,7 +312,7 @@ def roles_on(tables: dict[str, pd.DataFrame], on: date | None,
     and until (the dates of the row that gives the role), row (its Excel row), held (every role
     held that day: a suspended member holds Suspended and Member) and doubt (why the answer may
     be wrong on that day, or None)."""
-    roster = roster or Roster(tables.get("Memberships"))
+    roster = roster or Roster(tables.get(load_schema().names.memberships))
     records = [{"body_id": s.body_id, "country": s.country, "role": s.role,
                 "confirmed": s.confirmed, "since": s.start, "until": s.end, "row": s.row,
                 "held": s.held, "doubt": "; ".join(d.reason for d in s.doubts) or None}
@@ -364,18 +366,10 @@ def is_current(row: Row, on: date | None) -> bool:
 _BRACKETED = re.compile(r"\s*\(.*\)$")
 
 
-def country_name(schema: Any, code: str) -> str:
-    """The name of a country for a reader, from the schema's country vocabulary (the one place
+def country_names(schema: Any) -> dict[str, str]:
+    """Code -> the name a reader sees, from the schema's country vocabulary (the one place
     names come from). A grouping code's label may carry an explanation in brackets; only the
     name is kept."""
-    label = schema.vocabulary("countries").label(code)
-    if code in schema.extra_country_codes:
-        return _BRACKETED.sub("", label)
-    return label
-
-
-def country_names(schema: Any) -> dict[str, str]:
-    """Code -> name of every country, for outputs that name thousands of them."""
     vocabulary = schema.vocabulary("countries")
     extra = schema.extra_country_codes
     return {t.code: _BRACKETED.sub("", t.label) if t.code in extra else t.label
@@ -388,14 +382,6 @@ def organisations(schema: Any) -> frozenset[str]:
     states and says which is which."""
     return frozenset(code for code, v in schema.extra_country_codes.items()
                      if isinstance(v, dict) and v.get("organisation"))
-
-
-def states_and_organisations(codes: Iterable[str], organisation_codes: frozenset[str]
-                             ) -> tuple[list[str], list[str]]:
-    """`codes` split into states and organisations, each in the order given."""
-    codes = list(codes)
-    return ([c for c in codes if c not in organisation_codes],
-            [c for c in codes if c in organisation_codes])
 
 
 ORGANISATION = "organisation"  # the word after an organisation's name in a list of members

@@ -7,16 +7,20 @@ from typing import Any
 
 import pandas as pd
 
+from matrixbook.schema import Meaning
+
 
 def collection_period(source: Any) -> tuple[pd.Timestamp, pd.Timestamp] | None:
     """The data-collection period: from the first to the last day of the Interviews phase.
 
-    `source` is anything holding the typed tables (a rule or build context), or the tables."""
-    tables = source if isinstance(source, dict) else source.tables
-    t = tables["Workplan"]
+    `source`: a rule or build context (its schema and typed tables)."""
+    schema = source.schema
+    t = source.tables[schema.names.workplan]
     if t.empty:
         return None
-    phase = t[(t["phase"] == "Interviews") & (t["status"] != "Cancelled")]
+    collection = schema.codes("workplan_phases", Meaning.COLLECTION)
+    dropped = schema.codes("workplan_status", Meaning.DROPPED)
+    phase = t[t["phase"].isin(collection) & ~t["status"].isin(dropped)]
     if phase.empty or phase["start_date"].isna().all():
         return None
     return phase["start_date"].min(), phase["end_date"].max()

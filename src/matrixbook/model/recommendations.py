@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from matrixbook.schema import Meaning, Schema
 from matrixbook.values import is_blank
 
 PRIORITY_ORDER = ("High", "Medium", "Low")
@@ -51,6 +52,8 @@ class Recommendation:
     shareable: bool
     sources: tuple[str, ...]
     internal_notes: str = ""
+    draft: bool = False  # its status means draft (vocabularies.yaml)
+    final: bool = False  # its status means final
 
     @property
     def regional(self) -> bool:
@@ -81,14 +84,16 @@ class Recommendation:
             text += f" Entry point: {self.entry_point.rstrip('.')}."
         if self.how:
             text += f" {self.how}."
-        tag = self.id if self.status in ("", "Final") else f"{self.id}, {self.status}"
+        tag = self.id if not self.status or self.final else f"{self.id}, {self.status}"
         return f"{text} ({tag})"
 
 
-def read(frame: pd.DataFrame | None) -> list[Recommendation]:
+def read(frame: pd.DataFrame | None, schema: Schema) -> list[Recommendation]:
     """Every recommendation with an ID, by priority (High first) then ID."""
     if frame is None or frame.empty or "recommendation_id" not in frame:
         return []
+    drafts = schema.codes("review_status", Meaning.DRAFT)
+    finals = schema.codes("review_status", Meaning.FINAL)
     out = []
     for rec in frame.to_dict("records"):
         rid = _text(rec.get("recommendation_id"))
@@ -103,6 +108,7 @@ def read(frame: pd.DataFrame | None) -> list[Recommendation]:
             evidence=_ids(rec.get("evidence_ids")), gcm=_ids(rec.get("gcm_objectives")),
             sdgs=_ids(rec.get("sdgs")), frameworks=_ids(rec.get("iom_frameworks")),
             status=_text(rec.get("status")),
+            draft=rec.get("status") in drafts, final=rec.get("status") in finals,
             shareable=not is_blank(shareable) and bool(shareable),
             sources=_ids(rec.get("source_ids")),
             internal_notes=_text(rec.get("internal_notes"))))

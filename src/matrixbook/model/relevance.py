@@ -32,11 +32,6 @@ class Level:
         """The fill without '#', as Word's cell shading wants it."""
         return self.fill.lstrip("#")
 
-    @property
-    def css(self) -> str:
-        return f"background:{self.fill};color:{TEXT}"
-
-
 RELEVANCE: dict[str, Level] = {
     "High": Level("High", "High", "#4C9CC9", True, ""),
     "Medium": Level("Medium", "Medium", "#9CC3E0", True, ""),

@@ -27,13 +27,14 @@ Why it is built the way it is:
   it, the fixed creation date every generated file carries; time-zone components are added in
   sorted order. Two builds of the same workbook are byte-identical.
 - Times are local to the interview's time zone (an explicit TZID with its VTIMEZONE); an
-  empty Time zone cell is read as Africa/Cairo, the seat of the regional office.
+  empty Time zone or Duration cell is read as its column's declared `default`
+  (schemas/sheets/interviews.yaml).
 - The file is internal only: its descriptions carry the interviewee's name and contacts.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -43,41 +44,24 @@ import pandas as pd
 
 from matrixbook import xlsx
 from matrixbook.model.context import BuildContext
+from matrixbook.model.interviews import Timing
 from matrixbook.outputs import Output
+from matrixbook.schema import Meaning, Schema
 from matrixbook.values import is_blank as is_missing
 
 FILE_NAME = "interviews.ics"
-IN_CALENDAR = ("Planned", "Confirmed")
-WITHDRAWN = ("Postponed", "Declined", "Cancelled")  # written as STATUS:CANCELLED
-ICS_STATUS = {"Planned": "TENTATIVE", "Confirmed": "CONFIRMED",
-              **dict.fromkeys(WITHDRAWN, "CANCELLED")}
-STATUS_RANK = {"Planned": 0, "Confirmed": 1, **dict.fromkeys(WITHDRAWN, 2)}
+# The event of an interview, by what its status means (vocabularies.yaml): its STATUS and rank.
+TENTATIVE, CONFIRMED, CANCELLED = ("TENTATIVE", 0), ("CONFIRMED", 1), ("CANCELLED", 2)
 RANKS = 3  # SEQUENCE = RANKS × days since SEQUENCE_EPOCH + rank: a later build always outranks
 SEQUENCE_EPOCH = xlsx.FIXED_CREATED.date()
 UID_DOMAIN = "matrixbook.iom-mena"
 PRODID = "-//IOM MENA Regional Office//matrixbook//EN"
 CALENDAR_NAME = "IOM MENA mapping: key-informant interviews"
-DEFAULT_TIME_ZONE = "Africa/Cairo"
-DEFAULT_DURATION_MIN = 60  # the interviewer-clash rule assumes the same length
 
 
 def interview_uid(interview_id: str) -> str:
     """The event UID of an interview: the same in every build, so re-importing updates."""
     return f"{interview_id}@{UID_DOMAIN}"
-
-
-def time_zone_of(value: Any) -> str:
-    """The interview's IANA time zone; an empty cell means Africa/Cairo."""
-    return DEFAULT_TIME_ZONE if is_missing(value) else str(value)
-
-
-def duration_of(value: Any) -> int:
-    """The interview's length in minutes; an empty cell means 60."""
-    return DEFAULT_DURATION_MIN if is_missing(value) else int(value)
-
-
-def ends_at(starts_at: pd.Timestamp, duration: Any) -> pd.Timestamp:
-    return starts_at + timedelta(minutes=duration_of(duration))
 
 
 def known_zone(name: str) -> ZoneInfo | None:
@@ -89,20 +73,32 @@ def known_zone(name: str) -> ZoneInfo | None:
         return None
 
 
-def calendar_interviews(interviews: pd.DataFrame) -> pd.DataFrame:
+def event_statuses(schema: Schema) -> dict[str, tuple[str, int]]:
+    """The interview statuses that go in the calendar, each with its event STATUS and rank:
+    the withdrawn ones CANCELLED, the pending ones CONFIRMED when confirmed, else TENTATIVE."""
+    out = {}
+    for term in schema.vocabulary("interview_status").terms:
+        if Meaning.WITHDRAWN in term.meanings:
+            out[term.code] = CANCELLED
+        elif Meaning.PENDING in term.meanings:
+            out[term.code] = CONFIRMED if Meaning.CONFIRMED in term.meanings else TENTATIVE
+    return out
+
+
+def calendar_interviews(interviews: pd.DataFrame, statuses: dict[str, Any]) -> pd.DataFrame:
     """The interviews that go in the calendar, in date order: the planned and confirmed ones,
     and the withdrawn ones (written as cancelled events), each only with a date."""
     if interviews.empty:
         return interviews
-    chosen = interviews[interviews["status"].isin(ICS_STATUS) & interviews["starts_at"].notna()]
+    chosen = interviews[interviews["status"].isin(statuses) & interviews["starts_at"].notna()]
     return chosen.sort_values(["starts_at", "interview_id"], kind="stable")
 
 
-def sequence(status: str, today: date | None) -> int:
-    """The event's SEQUENCE: from the build's date and the status (rule in the module
+def sequence(rank: int, today: date | None) -> int:
+    """The event's SEQUENCE: from the build's date and the status's rank (rule in the module
     docstring), so it is the same in every build of the same workbook on the same day."""
     days = max((today - SEQUENCE_EPOCH).days, 0) if today else 0
-    return RANKS * days + STATUS_RANK[status]
+    return RANKS * days + rank
 
 
 def _stamp(today: date | None) -> datetime:
@@ -140,11 +136,13 @@ def build_calendar(ctx: BuildContext) -> icalendar.Calendar:
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", CALENDAR_NAME)
     bodies = ctx.bodies().set_index("body_id").to_dict("index")
-    chosen = calendar_interviews(ctx.tables["Interviews"])
+    statuses = event_statuses(ctx.schema)
+    timing = Timing.of(ctx.schema)
+    chosen = calendar_interviews(ctx.tables[ctx.schema.names.interviews], statuses)
     stamp = _stamp(ctx.today)
     zones: set[str] = set()
     for rec in chosen.itertuples():
-        zone = time_zone_of(rec.time_zone)
+        zone = timing.zone(rec.time_zone)
         tz = known_zone(zone)
         if tz is not None:
             zones.add(zone)
@@ -152,12 +150,13 @@ def build_calendar(ctx: BuildContext) -> icalendar.Calendar:
         acronym = body.get("acronym")
         label = rec.body_id if is_missing(acronym) else acronym
         event = icalendar.Event()
-        withdrawn = rec.status in WITHDRAWN
+        ics_status, rank = statuses[rec.status]
+        withdrawn = ics_status == CANCELLED[0]
         event.add("uid", interview_uid(rec.interview_id))
         event.add("dtstamp", stamp)
-        event.add("sequence", sequence(rec.status, ctx.today))
+        event.add("sequence", sequence(rank, ctx.today))
         event.add("dtstart", rec.starts_at.to_pydatetime().replace(tzinfo=tz))
-        event.add("dtend", ends_at(rec.starts_at, rec.duration_min).to_pydatetime()
+        event.add("dtend", timing.ends_at(rec.starts_at, rec.duration_min).to_pydatetime()
                   .replace(tzinfo=tz))
         kind = f"{rec.status} interview" if withdrawn else "Interview"
         event.add("summary", f"{kind}: {label} — {rec.organisation}")
@@ -166,7 +165,7 @@ def build_calendar(ctx: BuildContext) -> icalendar.Calendar:
             description += (f"\nTime zone: {zone}, which this computer's time-zone database "
                             "does not know: the time is shown as local time, without a zone.")
         event.add("description", description)
-        event.add("status", ICS_STATUS[rec.status])
+        event.add("status", ics_status)
         if withdrawn:  # the slot is free again, also in clients that ignore STATUS
             event.add("transp", "TRANSPARENT")
         event.add("categories", ["Key-informant interview"])

@@ -25,9 +25,8 @@ from matrixbook.model import interviews as calendar
 from matrixbook.model.context import BuildContext
 from matrixbook.model.periods import collection_period
 from matrixbook.outputs import Output
-from matrixbook.schema import Schema
+from matrixbook.schema import Meaning, Schema
 
-DONE_SOURCES = ("Collected", "Reviewed")
 NO_DUE_DATE = "No due date"
 
 
@@ -57,10 +56,11 @@ def _phases(schema: Schema, plan: pd.DataFrame) -> list[dict[str, str]]:
     return out
 
 
-def _deliverables(plan: pd.DataFrame) -> list[dict[str, str]]:
+def _deliverables(schema: Schema, plan: pd.DataFrame) -> list[dict[str, str]]:
     if plan is None or plan.empty:
         return []
-    rows = plan[plan["item_type"] == "Deliverable"].sort_values(["end_date", "task_id"])
+    deliverable = schema.codes("workplan_item_types", Meaning.DELIVERABLE)
+    rows = plan[plan["item_type"].isin(deliverable)].sort_values(["end_date", "task_id"])
     return [{"id": as_text(r.task_id), "task": as_text(r.task), "due": day(r.end_date),
              "status": as_text(r.status), "approved": day(r.get("approval_date")) or "–"}
             for _, r in rows.iterrows()]
@@ -83,7 +83,7 @@ def _this_deliverable(deliverables: list[dict[str, str]]) -> dict[str, str] | No
 def _calendar(ctx: BuildContext, bodies: pd.DataFrame) -> dict[str, Any]:
     """The interview calendar: per week and body (count, modes) for everyone; every interview
     (date, time, body, organisation, mode, status, and who) in an internal build only."""
-    table = ctx.tables.get("Interviews")
+    table = ctx.tables.get(ctx.schema.names.interviews)
     schema = ctx.schema
     ids = [str(b) for b in bodies["body_id"]]
     acronyms = {str(b["body_id"]): as_text(b.get("acronym")) or str(b["body_id"])
@@ -141,7 +141,7 @@ _OTHER = object()  # the key of rows counted under "Other" / "No due date"
 
 def _interviews(schema: Schema, tables: dict[str, pd.DataFrame],
                 bodies: pd.DataFrame) -> dict[str, Any]:
-    t = tables.get("Interviews")
+    t = tables.get(schema.names.interviews)
     if t is None or t.empty:
         return {"rows": [], "columns": [], "totals": None}
     rows = [(as_text(b.get("acronym")) or as_text(b["body_id"]), b["body_id"])
@@ -154,10 +154,10 @@ def _interviews(schema: Schema, tables: dict[str, pd.DataFrame],
 
 
 def _collection(schema: Schema, tables: dict[str, pd.DataFrame]) -> dict[str, Any]:
-    t = tables.get("Sources")
+    t = tables.get(schema.names.sources)
     if t is None or t.empty:
         return {"rows": [], "columns": [], "totals": None}
-    keys = [_OTHER if is_blank(d) else pd.Timestamp(d) for d in t["due_date"].tolist()]
+    keys: list[Any] = [_OTHER if is_blank(d) else pd.Timestamp(d) for d in t["due_date"].tolist()]
     dates = sorted({k for k in keys if k is not _OTHER})
     rows = [(day(d), d) for d in dates] + [(NO_DUE_DATE, _OTHER)]
     return _count_table(t, keys, rows, "status",
@@ -165,16 +165,16 @@ def _collection(schema: Schema, tables: dict[str, pd.DataFrame]) -> dict[str, An
 
 
 def report_content(ctx: BuildContext) -> dict[str, Any]:
-    schema, tables = ctx.schema, ctx.tables
+    schema, tables, names = ctx.schema, ctx.tables, ctx.schema.names
     bodies = ctx.bodies()
     bodies = bodies.loc[bodies["body_id"].map(lambda v: not is_blank(v)).astype(bool)]
-    sources = tables.get("Sources")
-    interviews = tables.get("Interviews")
+    sources = tables.get(names.sources)
+    interviews = tables.get(names.interviews)
     period = collection_period(ctx)  # the same data-collection period validation checks
-    entities = _body_rows(schema, tables.get("Entities"), "entity_id", "entity_type")
-    dialogues = _body_rows(schema, tables.get("Dialogues"), "dialogue_id", "dialogue_type")
+    entities = _body_rows(schema, tables.get(names.entities), "entity_id", "entity_type")
+    dialogues = _body_rows(schema, tables.get(names.dialogues), "dialogue_id", "dialogue_type")
     interview_counts = _interviews(schema, tables, bodies)
-    deliverables = _deliverables(tables.get("Workplan"))
+    deliverables = _deliverables(schema, tables.get(names.workplan))
     collection_counts = _collection(schema, tables)
     return {
         "counts": {
@@ -183,13 +183,13 @@ def report_content(ctx: BuildContext) -> dict[str, Any]:
             "themes": len(schema.vocabulary("themes").codes),
             "sources": 0 if sources is None else len(sources),
             "sources_done": 0 if sources is None else int(sources["status"].isin(
-                DONE_SOURCES).sum()),
+                schema.codes("collection_status", Meaning.DONE)).sum()),
             "interviews": 0 if interviews is None else len(interviews),
         },
         "period": {"start": day(period[0]), "end": day(period[1])} if period else None,
         "entities": entities,
         "dialogues": dialogues,
-        "phases": _phases(schema, tables.get("Workplan")),
+        "phases": _phases(schema, tables.get(names.workplan)),
         "deliverables": deliverables,
         "deliverable": _this_deliverable(deliverables),
         **_calendar(ctx, bodies),

@@ -31,7 +31,7 @@ from matrixbook.model import memberships, relevance
 from matrixbook.model import recommendations as recs
 from matrixbook.model.context import BuildContext
 from matrixbook.outputs import Output
-from matrixbook.schema import Schema
+from matrixbook.schema import Meaning, Schema
 
 # The focus of the terms of reference: first in every list, whatever the vocabulary's order.
 FOCUS_THEMES = ("Climate action and mobility", "Data")
@@ -53,8 +53,7 @@ def _rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return frame.to_dict("records")
 
 
-def _relevance(tables: dict[str, pd.DataFrame]) -> dict[tuple[str, str], dict[str, Any]]:
-    themes = tables.get("Themes")
+def _relevance(themes: pd.DataFrame | None) -> dict[tuple[str, str], dict[str, Any]]:
     if themes is None or themes.empty:
         return {}
     return {(as_text(r["body_id"]), as_text(r["theme"])): r for r in _rows(themes)}
@@ -91,7 +90,8 @@ def overlaps(schema: Schema, tables: dict[str, pd.DataFrame], bodies: pd.DataFra
     beside), the list the mapping matrix's Summary shows too."""
     order = [as_text(b) for b in bodies["body_id"]]
     labels = {as_text(b["body_id"]): _label(b) for b in _rows(bodies)}
-    roles = memberships.roles_on(tables, on)
+    roster = memberships.Roster(tables.get(schema.names.memberships))
+    roles = memberships.roles_on(tables, on, roster)
     ranked = memberships.tallies(roles, order, memberships.country_names(schema))
     listed, bar = memberships.most_shared(ranked, LEAST_ROWS, MOST_ROWS)
     if not listed:
@@ -157,17 +157,15 @@ def _unassessed(bodies: list[dict[str, Any]], theme: str,
     return out
 
 
-def _policy_rows(tables: dict[str, pd.DataFrame], labels: dict[str, str],
+def _policy_rows(policies: pd.DataFrame | None, labels: dict[str, str],
                  theme: str) -> list[dict[str, str]]:
     """The instruments on `theme` (their Themes name it; for climate action and mobility, an
     instrument with a climate context counts too), by year then ID."""
-    policies = tables.get("Policies")
     if policies is None or policies.empty:
         return []
-    out = []
+    out: list[dict[str, Any]] = []
     for p in _rows(policies):
-        themes = p.get("themes") if isinstance(p.get("themes"), list) else []
-        climate = p.get("climate_context") if isinstance(p.get("climate_context"), list) else []
+        themes, climate = _list(p.get("themes")), _list(p.get("climate_context"))
         if theme not in themes and not (theme == FOCUS_THEMES[0] and climate):
             continue
         english, original = as_text(p.get("title_en")), as_text(p.get("title"))
@@ -184,6 +182,10 @@ def _policy_rows(tables: dict[str, pd.DataFrame], labels: dict[str, str],
     for r in out:
         del r["_key"]
     return out
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def _bodies_text(rec: recs.Recommendation, labels: dict[str, str]) -> str:
@@ -228,9 +230,9 @@ def _focus_sections(schema: Schema, tables: dict[str, pd.DataFrame],
             continue
         rows = _theme_rows(bodies, theme, levels)
         missing = _unassessed(bodies, theme, levels)
-        policies = _policy_rows(tables, labels, theme)
+        policies = _policy_rows(tables.get(schema.names.policies), labels, theme)
         tagged = [r for r in all_recs if theme in themes_of[r["id"]]]
-        levels_seen = sorted({r["level"] for r in rows}, key=relevance.RANK.get)
+        levels_seen = sorted({r["level"] for r in rows}, key=relevance.RANK.__getitem__)
         parts = [f"{_count(len(rows), 'body works', 'bodies work')} on the theme in the "
                  f"evidence gathered ({_join(levels_seen)} relevance)." if rows else
                  "No body is yet shown to work on the theme in the evidence gathered."]
@@ -249,14 +251,14 @@ def _focus_sections(schema: Schema, tables: dict[str, pd.DataFrame],
 
 def _strategy_sections(schema: Schema, tables: dict[str, pd.DataFrame]) -> list[dict[str, Any]]:
     """The regional engagement strategy: the Strategy rows in the order of their Section ID."""
-    t = tables.get("Strategy")
+    t = tables.get(schema.names.strategy)
     if t is None or t.empty:
         return []
     rows = [r for r in _rows(t) if not is_blank(r.get("section_id"))]
     rows.sort(key=lambda r: as_text(r.get("section_id")))
     out = []
     for r in rows:
-        ids = r.get("recommendation_ids") if isinstance(r.get("recommendation_ids"), list) else []
+        ids = _list(r.get("recommendation_ids"))
         out.append({"id": as_text(r.get("section_id")), "heading": as_text(r.get("section")),
                     "paragraphs": paragraphs(r.get("text")),
                     "recommendations": ", ".join(str(i) for i in ids),
@@ -300,19 +302,22 @@ def _alignment_totals(schema: Schema, items: list[recs.Recommendation]) -> list[
 
 def _summary(counts: dict[str, int], bodies: list[dict[str, Any]], order: list[str],
              levels: dict[tuple[str, str], dict[str, Any]], tables: dict[str, pd.DataFrame],
-             items: list[recs.Recommendation], labels: dict[str, str]) -> dict[str, Any]:
+             items: list[recs.Recommendation], labels: dict[str, str],
+             schema: Schema) -> dict[str, Any]:
     """The executive summary, every sentence from the data: no placeholder."""
     ent, dlg = counts["entities"], counts["dialogues"]
-    policies = tables.get("Policies")
+    names = schema.names
+    policies = tables.get(names.policies)
     n_pol = 0 if policies is None else int(policies["policy_id"].notna().sum())
     n_climate = 0 if policies is None or policies.empty else int(
         policies["climate_context"].map(lambda v: isinstance(v, list) and bool(v)).sum())
-    sources = tables.get("Sources")
+    sources = tables.get(names.sources)
     n_src = 0 if sources is None else int(sources["source_id"].notna().sum())
-    interviews = tables.get("Interviews")
+    interviews = tables.get(names.interviews)
     n_int = 0 if interviews is None else int(interviews["interview_id"].notna().sum())
+    done = schema.codes("interview_status", Meaning.DONE)
     n_done = 0 if interviews is None or interviews.empty else int(
-        (interviews["status"] == "Done").sum())
+        interviews["status"].isin(done).sum())
     mapped = (f"The mapping covers {_count(ent, 'regional entity', 'regional entities')} and "
               f"{_count(dlg, 'inter-regional dialogue')} that shape migration governance in "
               f"the Middle East and North Africa, across {_count(counts['themes'], 'theme')}. "
@@ -325,10 +330,10 @@ def _summary(counts: dict[str, int], bodies: list[dict[str, Any]], order: list[s
     focus = []
     for theme in FOCUS_THEMES:
         if theme in order:
-            done = len(bodies) - len(_unassessed(bodies, theme, levels))
-            focus.append(f"{theme.lower()} for all {done:,} bodies" if done == len(bodies)
-                         else f"{theme.lower()} for {done:,} of the {len(bodies):,} bodies"
-                         if done else f"{theme.lower()} for none yet")
+            assessed = len(bodies) - len(_unassessed(bodies, theme, levels))
+            focus.append(f"{theme.lower()} for all {assessed:,} bodies" if assessed == len(bodies)
+                         else f"{theme.lower()} for {assessed:,} of the {len(bodies):,} bodies"
+                         if assessed else f"{theme.lower()} for none yet")
     coverage = (f"{counts['assessed']:,} of the {counts['cells']:,} pairs of a body and a theme "
                 f"have been assessed ({share}%)"
                 + (f". Of the two focus themes of the terms of reference, "
@@ -385,7 +390,7 @@ def _summary(counts: dict[str, int], bodies: list[dict[str, Any]], order: list[s
                  + (":" if top else "."))
     if not items:
         recs_text = "No recommendation has been recorded yet."
-    drafts = sum(1 for r in items if r.status == "Draft")
+    drafts = sum(1 for r in items if r.draft)
     return {
         "paragraphs": [mapped, coverage, high_text, gaps_text],
         "recommendations_intro": recs_text,
@@ -402,14 +407,14 @@ def report_content(schema: Schema, tables: dict[str, pd.DataFrame],
     the mapping matrix's)."""
     bodies = bodies.loc[bodies["body_id"].map(lambda v: not is_blank(v)).astype(bool)]
     order = theme_order(schema)
-    levels = _relevance(tables)
+    levels = _relevance(tables.get(schema.names.themes))
     known = set(bodies["body_id"].astype(str))
     assessed = [r for (body, _), r in levels.items()
                 if body in known and as_text(r["relevance"]) not in ("", "Not assessed")]
     overlap_rows, rule = overlaps(schema, tables, bodies, on)
     rows = _rows(bodies)
     labels = {as_text(b["body_id"]): _label(b) for b in rows}
-    items = recs.read(tables.get("Recommendations"))
+    items = recs.read(tables.get(schema.names.recommendations), schema)
     rec_rows = [_recommendation(r, labels, schema) for r in items]
     themes_of = {r.id: r.themes for r in items}
     counts = {
@@ -423,7 +428,7 @@ def report_content(schema: Schema, tables: dict[str, pd.DataFrame],
     }
     return {
         "counts": counts,
-        "summary": _summary(counts, rows, order, levels, tables, items, labels),
+        "summary": _summary(counts, rows, order, levels, tables, items, labels, schema),
         "theme_names": order,
         "matrix": _matrix(rows, order, levels),
         "legend": [{"level": lv.code, "fill": lv.hex, "shown": lv.label}

@@ -35,6 +35,7 @@ class Field:
     kind: str = "text"  # text, number, date, url
 
 
+SHEET = "Policies"  # this output's own sheet, not the workbook's
 FIELDS = (
     Field("Policy ID", 10),
     Field("Title (original language)", 40),
@@ -82,7 +83,7 @@ def _bodies(ctx: BuildContext) -> dict[str, dict[str, str]]:
 
 def database_rows(ctx: BuildContext) -> list[list[Any]]:
     """One row per policy, in the order of the Policies sheet, values as the cells show them."""
-    policies = ctx.tables["Policies"]
+    policies = ctx.tables[ctx.schema.names.policies]
     if policies.empty:
         return []
     bodies = _bodies(ctx)
@@ -122,7 +123,7 @@ def counts(ctx: BuildContext) -> tuple[list[str], list[tuple[str, list[int], int
     """(themes, [(body, count per theme, instruments of the body)], [(year, instruments, with
     a climate context)]): the body × theme table and the table by year."""
     themes = list(ctx.schema.vocabulary("themes").codes)  # the focus themes come first
-    policies = ctx.tables["Policies"]
+    policies = ctx.tables[ctx.schema.names.policies]
     records = [] if policies.empty else [p for p in policies.to_dict("records")
                                          if not is_blank(p.get("policy_id"))]
     bodies = _bodies(ctx)
@@ -143,9 +144,9 @@ def counts(ctx: BuildContext) -> tuple[list[str], list[tuple[str, list[int], int
         year = p.get("year_adopted")
         if is_blank(year):
             continue
-        tally = years.setdefault(int(year), [0, 0])
-        tally[0] += 1
-        tally[1] += 1 if _items(p.get("climate_context")) else 0
+        counts = years.setdefault(int(year), [0, 0])
+        counts[0] += 1
+        counts[1] += 1 if _items(p.get("climate_context")) else 0
     return themes, by_body, [(y, n, c) for y, (n, c) in sorted(years.items())]
 
 
@@ -182,7 +183,7 @@ def _formats(wb: Any) -> dict[str, Any]:
 
 def _database_sheet(wb: Any, ctx: BuildContext, rows: list[list[Any]]) -> None:
     f = _formats(wb)
-    ws = wb.add_worksheet("Policies")
+    ws = wb.add_worksheet(SHEET)
     widths = [field.width for field in FIELDS]
     for c, field in enumerate(FIELDS):
         ws.set_column(c, c, field.width)

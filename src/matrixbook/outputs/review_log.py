@@ -36,7 +36,7 @@ def _text(value: Any) -> str | None:
 def grouped(ctx: BuildContext) -> list[tuple[str, list[dict[str, Any]]]]:
     """(deliverable, its comments by Comment ID) for every deliverable that has comments, in
     the order of the deliverables list; a deliverable outside the list comes last."""
-    t = ctx.tables["Review"]
+    t = ctx.tables[ctx.schema.names.review]
     if t.empty:
         return []
     acronyms = {str(b["body_id"]): _text(b.get("acronym")) or str(b["body_id"])

@@ -8,6 +8,8 @@ from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Any
 
+from matrixbook.cells import column_number
+
 
 class Severity(StrEnum):
     """How bad a finding is; the value is the text of the JSON contract."""
@@ -159,7 +161,7 @@ class Report:
 
         def key(f: Finding) -> tuple[Any, ...]:
             return (f.severity != ERROR, order.get(f.sheet, last), f.sheet, f.row or 0,
-                    col_index(f.cell), f.rule)
+                    _column(f.cell), f.rule)
 
         return sorted(self.findings, key=key)
 
@@ -199,6 +201,7 @@ class Report:
 
         return findings_text(self.summary(), self.sorted(sheet_order), width)
 
+
 def plural(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
 
@@ -206,24 +209,15 @@ def plural(n: int, word: str) -> str:
 _COLUMNS: dict[str, int] = {}  # column letters -> their number, as met
 
 
-def col_index(cell: str | None) -> int:
-    """The column number of a cell reference: 'B7' -> 2 ('' or None -> 0)."""
+def _column(cell: str | None) -> int:
+    """column_number, remembered for each column's letters (sorting meets a few columns a
+    hundred thousand times each)."""
     if not cell:
         return 0
     letters = cell.rstrip("0123456789")
     n = _COLUMNS.get(letters)
     if n is None:
-        n = _letters_index(letters)
+        n = column_number(letters)
         if len(letters) <= 3:
             _COLUMNS[letters] = n
-    return n
-
-
-def _letters_index(cell: str) -> int:
-    n = 0
-    for ch in cell:
-        if ch.isalpha():
-            n = n * 26 + (ord(ch.upper()) - 64)
-        else:
-            break
     return n

@@ -1,18 +1,87 @@
-"""Text and JSON renderings of findings: the text a person reads, the JSON a program reads.
+"""Text and JSON renderings of reports: the text a person reads, the JSON a program reads.
 
-`findings_text` takes a summary line and findings already in order, so any report (validate,
-build, or another command with records of its own) prints the same way."""
+Every command's report prints through `text_report` (an opening, sections of lines and
+entries, a closing) and `to_json`: validate and build with `findings_text`, diff with its own
+change records (`matrixbook.diff.render`)."""
 
 from __future__ import annotations
 
 import json
 import math
 import textwrap
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from json.encoder import encode_basestring as _encode_string
 from typing import Any
 
+from matrixbook.cells import column_letters
 from matrixbook.report.catalogue import CANNOT_RUN
 from matrixbook.report.model import ERROR, WARNING, Finding, json_value
+
+
+def to_json(document: dict[str, Any]) -> str:
+    """A report's JSON: UTF-8 text as it is, indented for a person who opens it."""
+    return json.dumps(document, ensure_ascii=False, indent=2)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One entry of a report: a head (where, what kind) and a message wrapped under itself."""
+
+    head: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Wrap:
+    """How entries' messages wrap beside their head: at least `min_room` wide; `whole_ids`
+    never splits at a hyphen or inside a long word (IDs such as ENT-OIC, cell ranges); a head
+    wider than half the page (`alone_when_wide`) stands on its own line, the message under it
+    at `alone_indent`."""
+
+    min_room: int = 0
+    whole_ids: bool = True
+    alone_when_wide: bool = True
+    alone_indent: int = 18
+
+
+@dataclass
+class Section:
+    """A heading and its lines: text as it is, or entries to wrap."""
+
+    heading: str
+    lines: list[str | Entry] = field(default_factory=list)
+
+
+def text_report(opening: Iterable[str], sections: Iterable[Section],
+                closing: Iterable[str] = (), *, width: int = 100, wrap: Wrap = Wrap()) -> str:
+    """The opening lines, each section after a blank line, then the closing after another."""
+    lines = list(opening)
+    for section in sections:
+        lines += ["", section.heading]
+        for line in section.lines:
+            if isinstance(line, Entry):
+                lines += entry_lines(line, width, wrap)
+            else:
+                lines.append(line)
+    closing = list(closing)
+    if closing:
+        lines += ["", *closing]
+    return "\n".join(lines)
+
+
+def entry_lines(entry: Entry, width: int, wrap: Wrap = Wrap()) -> list[str]:
+    head = entry.head
+    lines = []
+    if wrap.alone_when_wide and len(head) > width // 2:
+        lines.append(head.rstrip())
+        head = " " * wrap.alone_indent
+    body = textwrap.wrap(entry.message, width=max(width - len(head), wrap.min_room),
+                         break_on_hyphens=not wrap.whole_ids,
+                         break_long_words=not wrap.whole_ids) or [""]
+    lines.append(head + body[0])
+    lines.extend(" " * len(head) + more for more in body[1:])
+    return lines
 
 
 def findings_text(summary: str, findings: list[Finding], width: int = 100) -> str:
@@ -22,34 +91,25 @@ def findings_text(summary: str, findings: list[Finding], width: int = 100) -> st
     after record in the same words (empty brief sections) is one entry naming the records:
     a global workbook would print thousands of lines and bury its errors. (JSON and
     --annotate keep every finding.)"""
-    # One line, never wrapped: the path is as long as the person's folders make it, and
-    # it never decides where the verdict breaks.
-    lines = [summary]
+    sections = []
     for severity, title in ((ERROR, "Errors"), (WARNING, "Warnings")):
         of_kind = [f for f in findings if f.severity == severity]
         if not of_kind:
             continue
-        lines += ["", f"{title} ({len(of_kind):,})"]
+        section = Section(f"{title} ({len(of_kind):,})")
         current = None
         for place, f, message in _entries(of_kind):
             if f.sheet != current:
                 if current is not None:
-                    lines.append("")
+                    section.lines.append("")
                 current = f.sheet
-                lines.append(f"{f.sheet or '(workbook)'}")
+                section.lines.append(f"{f.sheet or '(workbook)'}")
             label = "error  " if f.severity == ERROR else "warning"
-            head = f"  {place:<7} {label} "
-            if len(head) > width // 2:  # a long list of cells: the message on the next line
-                lines.append(head.rstrip())
-                head = " " * 18
-            # IDs (ENT-OIC) and cell ranges never split at their hyphen or colon.
-            body = textwrap.wrap(message, width=width - len(head), break_on_hyphens=False,
-                                 break_long_words=False) or [""]
-            lines.append(head + body[0])
-            lines.extend(" " * len(head) + more for more in body[1:])
-    return "\n".join(lines)
-
-
+            section.lines.append(Entry(f"  {place:<7} {label} ", message))
+        sections.append(section)
+    # The summary is one line, never wrapped: the path is as long as the person's folders
+    # make it, and it never decides where the verdict breaks.
+    return text_report([summary], sections, width=width)
 
 
 def report_json(ok: bool, errors: int, warnings: int, findings: list[Finding]) -> str:
@@ -99,8 +159,7 @@ def _json(v: Any) -> str:
 def cannot_run_json(message: str) -> str:
     """The JSON of a run that could not read the workbook (exit status 2)."""
     finding = CANNOT_RUN.at("", message)
-    return json.dumps({"ok": False, "errors": 1, "warnings": 0,
-                       "findings": [finding.as_dict()]}, ensure_ascii=False, indent=2)
+    return to_json({"ok": False, "errors": 1, "warnings": 0, "findings": [finding.as_dict()]})
 
 
 GROUP_FROM = 3  # identical findings printed as one entry from this many cells or records
@@ -137,7 +196,7 @@ def _entries(findings: list[Finding]) -> list[tuple[str, Finding, str]]:
     for key, members in groups.items():
         first = members[0]
         if key[0] == "records":
-            out.append(_records_entry(first.group, members))
+            out.append(_records_entry(first.group or "", members))
         elif len(members) >= GROUP_FROM:
             cells = [m.cell or "-" for m in members]
             out.append((_cell_ranges(cells), first,
@@ -190,7 +249,7 @@ def _row_ranges(rows: list[int]) -> str:
 
 def _cell_ranges(cells: list[str]) -> str:
     """D2, D3, D4, D7 -> 'D2:D4, D7': runs of consecutive rows as ranges."""
-    letters = "".join(ch for ch in cells[0] if ch.isalpha())
+    letters = column_letters(cells[0])
     rows = [int(c[len(letters):]) for c in cells]
     runs: list[tuple[int, int]] = []
     for r in rows:

@@ -37,14 +37,15 @@ def _key(path: Path, declared: Sequence[str], extra: bool) -> _Key:
 
 
 @contextmanager
-def prefetch(path: Path, declared: Sequence[str], *, extra: bool = False) -> Iterator[None]:
+def prefetch(path: Path, declared: Sequence[str], *, extra: bool = False,
+             skip: Sequence[str] = ()) -> Iterator[None]:
     """Start reading the sheets now, in threads, for the `sheet_reader` call of the same file
     and sheets inside the block; one nobody took is stopped when the block ends."""
     if not speedups.enabled():
         yield
         return
     key = _key(path, declared, extra)
-    loader = _prefetched[key] = SheetLoader(Path(path), declared, extra=extra)
+    loader = _prefetched[key] = SheetLoader(Path(path), declared, extra=extra, skip=skip)
     try:
         yield
     except BaseException:
@@ -57,16 +58,18 @@ def prefetch(path: Path, declared: Sequence[str], *, extra: bool = False) -> Ite
         loader.close()
 
 
-def sheet_reader(path: Path, declared: Sequence[str], *,
-                 extra: bool = False) -> SheetReader | SheetLoader:
+def sheet_reader(path: Path, declared: Sequence[str], *, extra: bool = False,
+                 skip: Sequence[str] = ()) -> SheetReader | SheetLoader:
     """A reader of the workbook's sheets: the loader `prefetch` started for them, else a new
-    one, else (MATRIXBOOK_PLAIN=1) the plain reader."""
+    one, else (MATRIXBOOK_PLAIN=1) the plain reader. `skip`: staff's sheets never read."""
     loader = _prefetched.pop(_key(path, declared, extra), None)
+    if loader is not None and (not extra or loader.skip == {t.casefold() for t in skip}):
+        return loader  # (`skip` only matters for staff's own sheets)
     if loader is not None:
-        return loader
+        loader.close()
     if speedups.enabled():
-        return SheetLoader(Path(path), declared, extra=extra)
-    return SheetReader(Path(path), declared, extra=extra)
+        return SheetLoader(Path(path), declared, extra=extra, skip=skip)
+    return SheetReader(Path(path), declared, extra=extra, skip=skip)
 
 
 class NotRead(RuntimeError):
@@ -106,10 +109,12 @@ class SheetLoader:
     context manager: leaving the block waits for the threads to stop and close the file; leaving
     it on an error (or Ctrl+C) only tells them to stop, so the command ends at once."""
 
-    def __init__(self, path: Path, declared: Sequence[str], *, extra: bool = False) -> None:
+    def __init__(self, path: Path, declared: Sequence[str], *, extra: bool = False,
+                 skip: Sequence[str] = ()) -> None:
         self.path = Path(path)
         self.declared = list(declared)
         self.extra = extra
+        self.skip = {t.casefold() for t in skip}
         self._opened = _Slot()
         self.order: list[str] = []  # every sheet the loader reads: the largest, then the rest
         self._in_order: list[str] = []  # the same in the plain reader's order
@@ -127,7 +132,7 @@ class SheetLoader:
         try:
             workbook = filecheck.open_workbook(self.path)
             titles = workbook.sheet_names
-            wanted = sheets_to_read(self.declared, titles, self.extra)
+            wanted = sheets_to_read(self.declared, titles, self.extra, list(self.skip))
             declared = sheets_to_read(self.declared, titles, False)
             largest = max(declared, key=lambda t: workbook.sizes.get(t, 0), default=None)
             first = [largest] if largest is not None else []

@@ -59,8 +59,9 @@ def template_class() -> type:
                     self.current_rendering_part = part
                     dst_xml = jinja_env.from_string(src_xml).render(context)
                 except jinja2.TemplateError as exc:
-                    if getattr(exc, "lineno", None) is not None:
-                        first = max(exc.lineno - 4, 0)
+                    lineno = getattr(exc, "lineno", None)
+                    if lineno is not None:
+                        first = max(lineno - 4, 0)
                         exc.docx_context = [_TAGS.sub("", x)  # type: ignore[attr-defined]
                                             for x in src_xml.splitlines()[first:first + 7]]
                     raise
@@ -295,7 +296,7 @@ class _FixedZipWriter:
             compressed = _DEFLATED[key] = packer.compress(blob) + packer.flush()
         info.file_size = len(blob)
         with self._zip.open(info, mode="w") as dest:
-            dest._compressor = _Replay(compressed)  # noqa: SLF001 - zipfile writes the rest
+            dest._compressor = _Replay(compressed)  # type: ignore[attr-defined]  # noqa: SLF001 - zipfile writes the rest
             dest.write(blob)
 
     def close(self) -> None:
@@ -329,6 +330,6 @@ def save(tpl: Any) -> bytes:
     writer = _FixedZipWriter(buffer)
     PackageWriter._write_content_types_stream(writer, parts)  # noqa: SLF001 - python-docx's order
     writer.write(PACKAGE_URI.rels_uri, package.rels.xml)
-    PackageWriter._write_parts(writer, parts)  # noqa: SLF001
+    PackageWriter._write_parts(writer, parts)  # type: ignore[arg-type]  # noqa: SLF001 - a PhysPkgWriter in all but name
     writer.close()
     return buffer.getvalue()

@@ -62,7 +62,7 @@ def _check_workbook(path: Path, schema: Schema, stage: str, keep_extra_sheets: b
         profiles = columns.profile_sheet(data)
         raw[name] = columns.raw_findings(data, profiles)
         bad = {(f.row, data.sheet.by_name[f.column].field) for f in raw[name]
-               if f.kind is WRONG_TYPE}
+               if f.kind is WRONG_TYPE and f.row is not None and f.column is not None}
         unreadable[name] = bad
         typed[name] = columns.typed_frame(data, schema, bad, profiles)
 
@@ -92,9 +92,9 @@ def key_sets(schema: Schema, typed: dict[str, pd.DataFrame],
     keys = {}
     for sheet in schema.sheets:
         data = book.sheets.get(sheet.name) if book is not None else None
-        if book is not None and (data is None or not data.has(sheet.key_column.field)):
+        key = sheet.key_column
+        if key is None or (book is not None and (data is None or not data.has(key.field))):
             continue
-        if sheet.key_column is not None:
-            values = typed[sheet.name][sheet.key_column.field].dropna()
-            keys[f"{sheet.name}.{sheet.key}"] = set(values.astype(str).tolist())
+        values = typed[sheet.name][key.field].dropna()
+        keys[f"{sheet.name}.{sheet.key}"] = set(values.astype(str).tolist())
     return keys

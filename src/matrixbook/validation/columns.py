@@ -21,7 +21,8 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from matrixbook.reading import SheetData, column_letter
+from matrixbook.cells import column_letter
+from matrixbook.reading import SheetData
 from matrixbook.report import Finding, Rule, rule_of
 from matrixbook.report.catalogue import (
     CELL_TOO_LONG,
@@ -265,8 +266,8 @@ def _day_month_hint(shown: str, a: str, b: str, y: str, example: str) -> str:
                 f"{first.isoformat()} if you mean day {d1} of month {m1}, or "
                 f"{second.isoformat()} if you mean month {m2} day {d2}.")
     if readings:
-        day = readings[0][0]
-        return (f"'{shown}' is text, not a date. Type it as a real date: {day.isoformat()} "
+        only = readings[0][0]
+        return (f"'{shown}' is text, not a date. Type it as a real date: {only.isoformat()} "
                 f"(day {readings[0][1]} of month {readings[0][2]}).")
     return (f"'{shown}' is text, not a date, and no such day exists. Type the date as a real "
             f"date, e.g. {example}.")
@@ -279,7 +280,8 @@ def _type_hint(col: Column, value: Any) -> str:
         if isinstance(value, str):
             m = _DAY_FIRST.match(value)
             if m:
-                return _day_month_hint(shown, *m.groups(), example)
+                a, b, y = m.groups()
+                return _day_month_hint(shown, a, b, y, example)
             return f"'{shown}' is text, not a date. Type the date as a real date, e.g. {example}."
         if isinstance(value, bool):
             return f"'{shown}' is a yes/no value, not a date. Type a date, e.g. {example}."
@@ -381,7 +383,7 @@ def _too_long(data: SheetData, profiles: dict[str, Profile]) -> list[Finding]:
         for row, text in data.frame[field_name].items():
             if text.__class__ is not str or len(text) < EXCEL_CELL_LIMIT:
                 continue
-            n = len(text)
+            n: int | None = len(text)
             if n == EXCEL_CELL_LIMIT:
                 n = _length_in_file(data, field_name, int(row))
                 if n is not None and n <= EXCEL_CELL_LIMIT:
@@ -736,7 +738,7 @@ def _typed_messages(schema: Schema, col: Column, check: str, value: Any,
                     keys: dict[str, set[str]]) -> list[tuple[Rule, str]]:
     """The rule and message of each finding a typed cell holding `value` gets (one per bad
     item of a list)."""
-    if check in (VOCABULARY.code, UNKNOWN_COUNTRY.code):
+    if check in (VOCABULARY.code, UNKNOWN_COUNTRY.code) and col.vocabulary:
         vocab = schema.vocabulary(col.vocabulary)
         found = []
         for item in _bad_items(col, value, lambda v: v in vocab.code_set):
@@ -762,7 +764,7 @@ def _typed_messages(schema: Schema, col: Column, check: str, value: Any,
                 msg = f"'{_brief(item)}' is not an allowed value for {col.name}.{hint}"
             found.append((rule_of(check), msg))
         return found
-    if check == PATTERN.code:
+    if check == PATTERN.code and col.regex is not None:
         rx = col.regex
         return [(PATTERN, f"'{_brief(item)}' is not a valid {col.name}. {col.description}")
                 for item in _bad_items(col, value, lambda v: bool(rx.fullmatch(str(v))))]
@@ -775,15 +777,15 @@ def _typed_messages(schema: Schema, col: Column, check: str, value: Any,
     if check == UNKNOWN_REFERENCE.code:
         known = set().union(*(keys.get(str(r), set()) for r in col.references))
         targets = " or ".join(f"the {r.sheet} sheet" for r in col.references)
-        found = []
+        unknown = []
         for item in _bad_items(col, value, lambda v: v in known):
-            guess = difflib.get_close_matches(item, sorted(known), n=1, cutoff=0.7)
-            hint = f" Did you mean '{guess[0]}'?" if guess else ""
-            found.append((UNKNOWN_REFERENCE,
-                          f"'{_brief(item)}' is not an ID defined in {targets}.{hint} "
-                          "Add that record first, or correct the ID."))
-        return found
+            close = difflib.get_close_matches(item, sorted(known), n=1, cutoff=0.7)
+            hint = f" Did you mean '{close[0]}'?" if close else ""
+            unknown.append((UNKNOWN_REFERENCE,
+                            f"'{_brief(item)}' is not an ID defined in {targets}.{hint} "
+                            "Add that record first, or correct the ID."))
+        return unknown
     return [(rule_of(check), f"{col.name} failed the check '{check}'.")]
 
 
-__all__ = ["raw_findings", "typed_frame", "typed_findings", "column_letter"]
+__all__ = ["raw_findings", "typed_frame", "typed_findings"]

@@ -14,6 +14,7 @@ from datetime import date
 
 import pandas as pd
 
+from matrixbook.model.interviews import Timing
 from matrixbook.model.periods import collection_period
 from matrixbook.reading import Book
 from matrixbook.report import Finding
@@ -28,7 +29,7 @@ from matrixbook.report.catalogue import (
     NOT_A_DELIVERABLE,
     OUTSIDE_COLLECTION_PERIOD,
 )
-from matrixbook.schema import Schema
+from matrixbook.schema import Meaning, Schema
 from matrixbook.values import is_blank
 
 
@@ -76,7 +77,7 @@ def _day(ts: pd.Timestamp) -> str:
 @rule
 def end_before_start(ctx: Context) -> list[Finding]:
     out = []
-    for sheet in ("Memberships", "Workplan"):
+    for sheet in (ctx.schema.names.memberships, ctx.schema.names.workplan):
         t = ctx.tables[sheet]
         if t.empty:
             continue
@@ -91,26 +92,29 @@ def end_before_start(ctx: Context) -> list[Finding]:
 
 @rule
 def task_after_deadline(ctx: Context) -> list[Finding]:
-    t = ctx.tables["Workplan"]
+    workplan = ctx.schema.names.workplan
+    t = ctx.tables[workplan]
     if t.empty:
         return []
     ends = dict(zip(t["task_id"], t["end_date"], strict=False))
     kinds = dict(zip(t["task_id"], t["item_type"], strict=False))
     out = []
-    for row, rec in t[t["deliverable_id"].notna() & (t["status"] != "Cancelled")].iterrows():
+    dropped = ctx.schema.codes("workplan_status", Meaning.DROPPED)
+    deliverable = ctx.schema.codes("workplan_item_types", Meaning.DELIVERABLE)
+    for row, rec in t[t["deliverable_id"].notna() & ~t["status"].isin(dropped)].iterrows():
         target = rec.deliverable_id
         if target not in ends:
             continue  # an unknown ID is reported by the reference check
-        if kinds.get(target) != "Deliverable":
+        if kinds.get(target) not in deliverable:
             out.append(ctx.finding(
-                NOT_A_DELIVERABLE, "Workplan", "deliverable_id", row,
+                NOT_A_DELIVERABLE, workplan, "deliverable_id", row,
                 f"{target} is a {kinds.get(target) or 'row'}, not a Deliverable. Name the Task "
                 "ID of a row whose Type is Deliverable.", target))
             continue
         deadline = ends[target]
         if pd.notna(rec.end_date) and pd.notna(deadline) and rec.end_date > deadline:
             out.append(ctx.finding(
-                AFTER_DEADLINE, "Workplan", "end_date", row,
+                AFTER_DEADLINE, workplan, "end_date", row,
                 f"This task ends on {_day(rec.end_date)}, after the deadline of its deliverable "
                 f"{target} ({_day(deadline)}). Finish it by {_day(deadline)} or move it to a "
                 "later deliverable.", rec.end_date))
@@ -119,51 +123,51 @@ def task_after_deadline(ctx: Context) -> list[Finding]:
 
 @rule
 def interview_dates(ctx: Context) -> list[Finding]:
-    t = ctx.tables["Interviews"]
+    interviews = ctx.schema.names.interviews
+    t = ctx.tables[interviews]
     if t.empty:
         return []
     out = []
     period = collection_period(ctx)
-    scheduled = t["status"].isin(["Planned", "Confirmed", "Done"])
+    done = ctx.schema.codes("interview_status", Meaning.DONE)
+    scheduled = t["status"].isin(ctx.schema.codes("interview_status", Meaning.PENDING) + done)
     for row, rec in t[scheduled & t["starts_at"].isna()].iterrows():
-        if ctx.was_unreadable("Interviews", row, "starts_at"):
+        if ctx.was_unreadable(interviews, row, "starts_at"):
             continue
         out.append(ctx.finding(
-            MISSING_INTERVIEW_DATE, "Interviews", "starts_at", row,
+            MISSING_INTERVIEW_DATE, interviews, "starts_at", row,
             f"The interview is marked {rec.status} but has no date and time. Type when it "
             "takes (or took) place, e.g. 2025-08-26 10:00.", None))
     consented = t["consent"].fillna(False).astype(bool)
-    for row, rec in t[(t["status"] == "Done") & ~consented].iterrows():
+    for row, rec in t[t["status"].isin(done) & ~consented].iterrows():
         out.append(ctx.finding(
-            DONE_WITHOUT_CONSENT, "Interviews", "consent", row,
+            DONE_WITHOUT_CONSENT, interviews, "consent", row,
             "The interview is marked Done but consent is not recorded. Type Yes once the "
             "interviewee has given informed consent.", rec.consent if pd.notna(rec.consent)
             else None))
     if period is not None:
         start, end = period
-        dated = t[t["starts_at"].notna() & ~t["status"].isin(["Cancelled", "Declined"])]
+        dropped = ctx.schema.codes("interview_status", Meaning.DROPPED)
+        dated = t[t["starts_at"].notna() & ~t["status"].isin(dropped)]
         outside = dated[(dated["starts_at"].dt.normalize() < start)
                         | (dated["starts_at"].dt.normalize() > end)]
         for row, rec in outside.iterrows():
             out.append(ctx.finding(
-                OUTSIDE_COLLECTION_PERIOD, "Interviews", "starts_at", row,
+                OUTSIDE_COLLECTION_PERIOD, interviews, "starts_at", row,
                 f"{_day(rec.starts_at)} is outside the data-collection period "
                 f"{_day(start)} to {_day(end)} (the Interviews phase of the Workplan). Move the "
                 "interview into that period, or extend the phase.", rec.starts_at))
     return out
 
 
-DEFAULT_TIME_ZONE = "Africa/Cairo"  # IOM's MENA regional office; an empty Time zone means it
-
-
-def _utc(starts: pd.Series, zones: pd.Series) -> pd.Series:
-    """Local interview times to UTC, each in its own time zone."""
+def _utc(starts: pd.Series, zones: pd.Series, timing: Timing) -> pd.Series:
+    """Local interview times to UTC, each in its own time zone (empty: the declared default)."""
     out = pd.Series(pd.NaT, index=starts.index, dtype="datetime64[ns, UTC]")
-    for zone, idx in starts.groupby(zones.fillna(DEFAULT_TIME_ZONE)).groups.items():
+    for zone, idx in starts.groupby(zones.fillna(timing.time_zone)).groups.items():
         try:
             local = starts.loc[idx].dt.tz_localize(zone, ambiguous="NaT", nonexistent="NaT")
         except Exception:  # an unknown zone was reported by the vocabulary check
-            local = starts.loc[idx].dt.tz_localize(DEFAULT_TIME_ZONE)
+            local = starts.loc[idx].dt.tz_localize(timing.time_zone)
         out.loc[idx] = local.dt.tz_convert("UTC")
     return out
 
@@ -171,19 +175,21 @@ def _utc(starts: pd.Series, zones: pd.Series) -> pd.Series:
 @rule
 def interviewer_clash(ctx: Context) -> list[Finding]:
     """Two interviews of one interviewer that overlap in real time (time zones applied)."""
-    t = ctx.tables["Interviews"]
+    interviews = ctx.schema.names.interviews
+    t = ctx.tables[interviews]
     if t.empty:
         return []
     live = t[t["starts_at"].notna() & t["interviewer"].notna()
-             & ~t["status"].isin(["Cancelled", "Declined", "Postponed"])].copy()
+             & ~t["status"].isin(ctx.schema.codes("interview_status", Meaning.WITHDRAWN))].copy()
     if live.empty:
         return []
-    live["start_utc"] = _utc(live["starts_at"], live["time_zone"])
+    timing = Timing.of(ctx.schema)
+    live["start_utc"] = _utc(live["starts_at"], live["time_zone"], timing)
     live["end_utc"] = live["start_utc"] + pd.to_timedelta(
-        live["duration_min"].fillna(60).astype(int), unit="m")
+        live["duration_min"].fillna(timing.duration_min).astype(int), unit="m")
     live["who"] = live["interviewer"].str.strip().str.casefold()
     live = live.sort_values(["who", "start_utc"], kind="stable")
-    data = ctx.book.sheets["Interviews"]
+    data = ctx.book.sheets[interviews]
     out = []
     for _, group in live.groupby("who", sort=False):
         latest = None  # the interview that ends last among those seen so far
@@ -191,7 +197,7 @@ def interviewer_clash(ctx: Context) -> list[Finding]:
             if latest is not None and cur.start_utc < latest.end_utc:
                 other = data.cell("starts_at", latest.Index)
                 out.append(ctx.finding(
-                    INTERVIEWER_CLASH, "Interviews", "starts_at", cur.Index,
+                    INTERVIEWER_CLASH, interviews, "starts_at", cur.Index,
                     f"{cur.interviewer} already has an interview at this time "
                     f"({latest.interview_id}, {other}). Move one of them.", cur.starts_at,
                     also=(other,)))
@@ -205,20 +211,20 @@ def brief_sections(ctx: Context) -> list[Finding]:
     """One finding per body listing its empty brief sections, at the first empty cell and
     naming the others; in the text, the bodies of a sheet with empty sections are one entry."""
     out = []
-    for sheet_name in ("Entities", "Dialogues"):
+    for sheet_name in (ctx.schema.names.entities, ctx.schema.names.dialogues):
         sheet = ctx.schema.sheet(sheet_name)
         data = ctx.book.sheets.get(sheet_name)
         t = ctx.tables[sheet_name]
         if data is None or t.empty:
             continue
-        key = sheet.key_column.field
+        key = sheet.key_field
         sections = [c for c in sheet.columns if c.section and data.has(c.field)]
         empty = pd.DataFrame({c.field: t[c.field].isna() for c in sections}, index=t.index)
         for row in t.index[empty.any(axis=1).to_numpy()]:
             missing = [c for c in sections if empty.at[row, c.field]]
             listed = ", ".join(f"'{c.name}' ({data.cell(c.field, row)})" for c in missing)
             noun = "1 section is" if len(missing) == 1 else f"{len(missing)} sections are"
-            whose = (f"row {row} (no {sheet.key_column.name} yet)" if is_blank(t.at[row, key])
+            whose = (f"row {row} (no {sheet.key} yet)" if is_blank(t.at[row, key])
                      else t.at[row, key])
             cells = tuple(data.cell(c.field, row) for c in missing)
             out.append(ctx.finding(

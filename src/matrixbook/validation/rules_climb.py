@@ -27,46 +27,28 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from matrixbook.model.climb import CLIMB_NEEDS, ClimbMapping, climate_policies, load_mapping
+from matrixbook.model.climb import ClimbMapping, climate_policies, load_mapping
 from matrixbook.model.coverage import MemberLookup, adoption_days
 from matrixbook.model.memberships import Doubt, DoubtKind, to_day
-from matrixbook.report import Finding
+from matrixbook.report import Finding, rule_of
 from matrixbook.report.catalogue import (
     CLIMB_NO_CONTEXT,
     CLIMB_NO_COUNTRIES,
-    CLIMB_NO_DATE_ACCESSED,
     CLIMB_NO_LANGUAGE,
-    CLIMB_NO_MOBILITY_TYPE,
-    CLIMB_NO_PROVISIONS,
-    CLIMB_NO_SOURCE,
     CLIMB_UNDATED_MEMBERSHIP,
 )
 from matrixbook.validation.rules import Context, rule
 from matrixbook.values import blank_mask
 
-_RULES = {
-    "source_url": CLIMB_NO_SOURCE,
-    "date_accessed": CLIMB_NO_DATE_ACCESSED,
-    "provisions": CLIMB_NO_PROVISIONS,
-    "mobility_types": CLIMB_NO_MOBILITY_TYPE,
-}
-_HOW = {
-    "source_url": "Type the address where the text can be read, starting with https://.",
-    "date_accessed": "Type the date the Source URL was consulted, e.g. 2025-08-20.",
-    "provisions": "Type the article and an excerpt of the provisions that govern human "
-                  "mobility, e.g. Art. 16: ...",
-    "mobility_types": "Pick the forms of mobility it governs: Migration, Displacement, Planned "
-                      "relocation, Evacuation, Trapped populations (separated by ;).",
-}
-
 
 @rule
 def climb_readiness(ctx: Context) -> list[Finding]:
-    policies = ctx.tables.get("Policies")
+    names = ctx.schema.names
+    policies = ctx.tables.get(names.policies)
     if policies is None or policies.empty:
         return []
     mapping = load_mapping(ctx.schema)
-    memberships = ctx.tables.get("Memberships")
+    memberships = ctx.tables.get(names.memberships)
     # Column at a time, then a loop over the rows that have something to say only: a workbook
     # of 100,000 policies has tens of thousands of climate policies and, when it is complete,
     # not one finding.
@@ -80,25 +62,26 @@ def climb_readiness(ctx: Context) -> list[Finding]:
     if "language" in selected:
         for row in selected.index[blank_mask(selected["language"]).to_numpy()]:
             out.append(ctx.finding(
-                CLIMB_NO_LANGUAGE, "Policies", "language", row,
+                CLIMB_NO_LANGUAGE, names.policies, "language", row,
                 f"{_first(ids[row])} goes to CLIMB but its Language is empty: CLIMB would not know "
                 "the language of the text. Pick the language of the original text (e.g. ar, "
                 "en, fr).", None,
                 group=("{n} policies go to CLIMB but their Language is empty: {items}. CLIMB "
                        "would not know the language of the texts. Pick the language of each "
                        "original text (e.g. ar, en, fr)."),
-                item=f"{ids[row]} ({ctx.book.sheets['Policies'].cell('language', row)})"))
-    for field, name in CLIMB_NEEDS:
+                item=f"{ids[row]} ({ctx.book.sheets[names.policies].cell('language', row)})"))
+    for need in mapping.needs:  # climb.yaml: each field, its rule and its hint
+        field, name = need.field, need.name
         empty = (blank_mask(selected[field]).to_numpy() if field in selected
                  else np.ones(len(selected), dtype=bool))
         for row in selected.index[empty]:
             out.append(ctx.finding(
-                _RULES[field], "Policies", field, row,
+                rule_of(need.rule), names.policies, field, row,
                 f"{_first(ids[row])} has a Climate context, so it goes to CLIMB, but "
-                f"'{name}' is empty: CLIMB cannot take it without it. {_HOW[field]}", None,
+                f"'{name}' is empty: CLIMB cannot take it without it. {need.hint}", None,
                 group=(f"{{n}} policies have a Climate context, so they go to CLIMB, but their "
                        f"'{name}' is empty: {{items}}. CLIMB cannot take them without it. "
-                       f"{_HOW[field]}"),
+                       f"{need.hint}"),
                 item=_item(ctx, ids[row], field, row)))
     if memberships is not None and {"countries", "body_id"} <= set(selected.columns):
         out.extend(_members_found(ctx, selected, ids, memberships, mapping))
@@ -108,7 +91,7 @@ def climb_readiness(ctx: Context) -> list[Finding]:
 
 def _item(ctx: Context, name: str, field: str, row: int) -> str:
     """How a grouped entry names one policy: its ID and the cell to fill in."""
-    data = ctx.book.sheets.get("Policies")
+    data = ctx.book.sheets.get(ctx.schema.names.policies)
     cell = data.cell(field, row) if data is not None and data.has(field) else None
     return f"{name} ({cell})" if cell else str(name)
 
@@ -131,6 +114,7 @@ def _members_found(ctx: Context, selected: pd.DataFrame, ids: pd.Series,
     period = roster.roster.period
     groupings = set(ctx.schema.extra_country_codes)
     days = adoption_days(need)
+    names = ctx.schema.names
     out = []
     doubts: dict[tuple[int, str], tuple[Doubt, str, list[tuple[int, str, pd.Timestamp]]]] = {}
     # The members of a body change only on its membership dates: the policies are grouped by
@@ -151,9 +135,9 @@ def _members_found(ctx: Context, selected: pd.DataFrame, ids: pd.Series,
         for row, day in policies:
             when = day.strftime("%Y-%m-%d") if day is not None else "its adoption"
             out.append(ctx.finding(
-                CLIMB_NO_COUNTRIES, "Policies", "countries", row,
-                f"{_first(ids[row])} lists no countries and the Memberships sheet has no member "
-                f"of {body} on {when}, so CLIMB would get no country. Type the "
+                CLIMB_NO_COUNTRIES, names.policies, "countries", row,
+                f"{_first(ids[row])} lists no countries and the {names.memberships} sheet has no "
+                f"member of {body} on {when}, so CLIMB would get no country. Type the "
                 "countries covered (ISO3 codes separated by ;), or add the membership rows.",
                 None))
     for (row, field), (doubt, body, uses) in sorted(doubts.items()):
@@ -168,7 +152,7 @@ def _members_found(ctx: Context, selected: pd.DataFrame, ids: pd.Series,
             what = f"This membership of {c} in {body} is marked Ended but has no end date"
             fix = "Type the end date"
         out.append(ctx.finding(
-            CLIMB_UNDATED_MEMBERSHIP, "Memberships", field, row,
+            CLIMB_UNDATED_MEMBERSHIP, names.memberships, field, row,
             f"{what}, so the CLIMB export cannot tell whether {c} was a member for {which}; it "
             f"is counted. {fix} (the first of the month when only the month is known, and say "
             "so in the Note).", None))
@@ -189,7 +173,7 @@ def _hazards_without_context(ctx: Context, policies: pd.DataFrame,
     for rec in policies[no_context & some_hazard].itertuples():
         hazards = [h for f in named for h in (getattr(rec, f) or [])]
         out.append(ctx.finding(
-            CLIMB_NO_CONTEXT, "Policies", mapping.select_field, rec.Index,
+            CLIMB_NO_CONTEXT, ctx.schema.names.policies, mapping.select_field, rec.Index,
             f"{rec.policy_id} names hazards ({'; '.join(hazards)}) but its Climate context "
             "is empty, so it is left out of the CLIMB export. Pick Disasters, Adverse "
             "effects of climate change or Environmental degradation if it concerns human "

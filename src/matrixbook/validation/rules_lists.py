@@ -7,20 +7,20 @@ from pathlib import Path
 
 from matrixbook.report import Finding
 from matrixbook.report.catalogue import NO_LISTS_SHEET
-from matrixbook.schema import LISTS_SHEET
 from matrixbook.validation.rules import Context, rule
 
 
 @rule
 def lists_sheet(ctx: Context) -> list[Finding]:
-    if LISTS_SHEET.casefold() in (t.casefold() for t in ctx.book.sheet_titles):
+    lists = ctx.schema.names.lists
+    if lists.casefold() in (t.casefold() for t in ctx.book.sheet_titles):
         return []
     path = Path(ctx.book.path)
     copy = path.with_name(f"{path.stem}-lists{path.suffix or '.xlsx'}")
     shown, shown_copy = (f'"{p}"' if " " in str(p) else str(p) for p in (path, copy))
     return [NO_LISTS_SHEET.at(
-        LISTS_SHEET,
-        f"The hidden sheet '{LISTS_SHEET}' is missing, so the drop-down lists of this workbook "
+        lists,
+        f"The hidden sheet '{lists}' is missing, so the drop-down lists of this workbook "
         "show no choices (Countries, Body IDs, statuses...). To restore them, run "
         f"`matrixbook init --repair-lists {shown} --out {shown_copy}`: it writes a copy with "
         "the lists rebuilt and every cell of your data unchanged; open it, then use it in place of "

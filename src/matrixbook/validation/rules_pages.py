@@ -2,7 +2,7 @@
 terms of reference ask for.
 
 The estimate is the one printed at the end of every note (words and tables at a stated rate,
-see matrixbook.documents.PageEstimate), computed on the external version of the note: the one
+see matrixbook.model.pages.PageEstimate), computed on the external version of the note: the one
 partners receive. It is a warning, not an error: the estimate is a guide, and staff decide.
 """
 
@@ -19,8 +19,8 @@ def note_length(ctx: Context) -> list[Finding]:
         return []
     # Imported here so that a draft `validate` does not load the document machinery.
     from matrixbook.audience import filter_tables
-    from matrixbook.documents import LONGEST_NOTE, SHORTEST_NOTE
     from matrixbook.model.briefs import notes, page_estimate
+    from matrixbook.model.pages import LONGEST_NOTE, SHORTEST_NOTE
 
     tables = filter_tables(ctx.schema, ctx.tables, "external")
     out = []
@@ -30,7 +30,7 @@ def note_length(ctx: Context) -> list[Finding]:
             continue
         advice = ("Write more in its brief sections, or add its policies, themes and sources"
                   if estimate.pages < SHORTEST_NOTE else "Shorten its brief sections")
-        key = ctx.schema.sheet(sheet_name).key_column.field
+        key = ctx.schema.sheet(sheet_name).key_field
         out.append(ctx.finding(
             NOTE_LENGTH, sheet_name, key, row,
             f"The briefing note of {content['id']} would print {estimate.summary}; the terms of "

@@ -24,6 +24,7 @@ from matrixbook.report.catalogue import (
 from matrixbook.report.catalogue import (
     RETIRED_COLUMN as RETIRED_TEXT,
 )
+from matrixbook.schema import Meaning
 from matrixbook.validation.rules import Context, rule
 from matrixbook.values import is_blank
 
@@ -35,14 +36,16 @@ RETIRED_COLUMN = "Recommendations"
 def open_comments(ctx: Context) -> list[Finding]:
     if ctx.stage != "final":
         return []
-    t = ctx.tables["Review"]
+    review = ctx.schema.names.review
+    t = ctx.tables[review]
     if t.empty:
         return []
     out = []
-    for row, rec in t[t["status"] == "Open"].iterrows():
+    open_codes = ctx.schema.codes("comment_status", Meaning.OPEN)
+    for row, rec in t[t["status"].isin(open_codes)].iterrows():
         about = as_words(rec.deliverable, rec.body_id)
         out.append(ctx.finding(
-            OPEN_COMMENT, "Review", "status", row,
+            OPEN_COMMENT, review, "status", row,
             f"Comment {rec.comment_id} on {about} is still Open. Write the response and set "
             "Status to Addressed or Declined before the final version.", rec.status))
     return out
@@ -59,12 +62,14 @@ def draft_rows(ctx: Context) -> list[Finding]:
     if ctx.stage != "final":
         return []
     out = []
-    for sheet, key, noun in (("Recommendations", "recommendation_id", "recommendation"),
-                             ("Strategy", "section_id", "strategy section")):
+    names = ctx.schema.names
+    drafts = ctx.schema.codes("review_status", Meaning.DRAFT)
+    for sheet, key, noun in ((names.recommendations, "recommendation_id", "recommendation"),
+                             (names.strategy, "section_id", "strategy section")):
         t = ctx.tables[sheet]
         if t.empty:
             continue
-        for row, rec in t[t["status"] == "Draft"].iterrows():
+        for row, rec in t[t["status"].isin(drafts)].iterrows():
             out.append(ctx.finding(
                 DRAFT_IN_FINAL, sheet,
                 "status", row,
@@ -85,13 +90,14 @@ def bodies_named(recommendations: pd.DataFrame) -> set[str]:
 
 @rule
 def body_without_recommendation(ctx: Context) -> list[Finding]:
-    if "Recommendations" not in ctx.book.sheets:
+    names = ctx.schema.names
+    if names.recommendations not in ctx.book.sheets:
         return []  # a missing sheet is reported once, by the reader
-    named = bodies_named(ctx.tables["Recommendations"])
+    named = bodies_named(ctx.tables[names.recommendations])
     out = []
-    for sheet_name in ("Entities", "Dialogues"):
+    for sheet_name in (names.entities, names.dialogues):
         sheet = ctx.schema.sheet(sheet_name)
-        key = sheet.key_column.field
+        key = sheet.key_field
         t = ctx.tables[sheet_name]
         if t.empty or sheet_name not in ctx.book.sheets:
             continue
@@ -100,8 +106,9 @@ def body_without_recommendation(ctx: Context) -> list[Finding]:
                 continue
             out.append(ctx.finding(
                 NO_RECOMMENDATION, sheet_name, key, row,
-                f"No recommendation names {body_id} yet. Add a row to the Recommendations sheet "
-                f"with {body_id} in Bodies before the final version; until then its briefing "
+                f"No recommendation names {body_id} yet. Add a row to the "
+                f"{names.recommendations} sheet with {body_id} in Bodies before the final "
+                "version; until then its briefing "
                 f"note shows 'To be completed' under '{BRIEF_SECTION}'.", body_id))
     return out
 
@@ -110,11 +117,12 @@ def body_without_recommendation(ctx: Context) -> list[Finding]:
 def retired_recommendations_column(ctx: Context) -> list[Finding]:
     """Text in the old per-body Recommendations column would silently vanish from the notes."""
     out = []
-    for sheet_name in ("Entities", "Dialogues"):
+    names = ctx.schema.names
+    for sheet_name in (names.entities, names.dialogues):
         data = ctx.book.sheets.get(sheet_name)
         if data is None:
             continue
-        key = data.sheet.key_column.field
+        key = data.sheet.key_field
         for header in data.extra_headers:
             if normalise_header(header) != normalise_header(RETIRED_COLUMN):
                 continue
@@ -126,7 +134,8 @@ def retired_recommendations_column(ctx: Context) -> list[Finding]:
                 out.append(RETIRED_TEXT.at(
                     sheet_name,
                     f"The column '{header}' is no longer read: the briefing notes and the "
-                    "mapping report take their recommendations from the Recommendations sheet. "
+                    "mapping report take their recommendations from the "
+                    f"{names.recommendations} sheet. "
                     f"Move this text into rows there (Bodies: {whose}), then clear the cell.",
                     data.cell(header, row), row, header, str(text)[:60], stage=ctx.stage))
     return out

@@ -31,7 +31,8 @@ def stale_status(ctx: Context) -> list[Finding]:
         if data is None or t is None or t.empty:
             continue
         for col in sheet.columns:
-            if not col.pending_until or not (data.has(col.field) and data.has(col.pending_until)):
+            if not (col.pending_until and col.vocabulary) or not (
+                    data.has(col.field) and data.has(col.pending_until)):
                 continue
             vocab = ctx.schema.vocabulary(col.vocabulary)
             pending = vocab.pending_codes

@@ -13,7 +13,6 @@ from matrixbook.xlsx.heights import (
     row_height,
     row_heights,
 )
-from matrixbook.xlsx.letters import column_letter
 from matrixbook.xlsx.pages import (
     A4_LANDSCAPE,
     DEFAULT_ROW,
@@ -36,6 +35,6 @@ __all__ = [
     "A4_LANDSCAPE", "BAND", "BREAKS", "DATETIME_FORMAT", "DATE_FORMAT", "DEFAULT_ROW", "EDGE",
     "FIXED_CREATED", "GRID", "HEADER", "HEADER_FONT", "IOM_BLUE", "KIT", "MARGINS", "NOTE",
     "NOTE_TEXT", "OKABE_ITO", "TEXTWRAP", "TINTS", "TITLE", "WORDS", "Formats", "Pager",
-    "Sizing", "column_letter", "column_pixels", "count_lines", "print_setup", "row_height",
+    "Sizing", "column_pixels", "count_lines", "print_setup", "row_height",
     "row_heights", "set_properties", "workbook_options", "write_value",
 ]

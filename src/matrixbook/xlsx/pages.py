@@ -3,6 +3,7 @@ with the audience and page numbers; and estimates of where its pages break."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 A4_LANDSCAPE = (841.9, 595.3)  # points
@@ -55,7 +56,7 @@ class Pager:
 
     WIDTH_FACTORS = (1.0, 1.35)  # Excel, LibreOffice
 
-    def __init__(self, widths: list[float]) -> None:
+    def __init__(self, widths: Sequence[float]) -> None:
         sheet_width = sum(column_pixels(w) * 0.75 for w in widths)
         printable_w = A4_LANDSCAPE[0] - 2 * MARGINS[0]
         printable_h = A4_LANDSCAPE[1] - 2 * MARGINS[1]

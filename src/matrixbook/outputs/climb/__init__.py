@@ -3,8 +3,9 @@
 One row per policy of the workbook that concerns human mobility in the context of disasters,
 climate change or environmental degradation (a non-empty Climate context), ready to be handed
 to the team that runs IOM's CLIMB database. CLIMB has not published its import labels, so the
-columns, their labels and their sources are declared in `schemas/climb.yaml` (loaded into
-`schema.extra["climb"]`): aligning with CLIMB later means editing that file, not this one.
+columns, their labels and their sources are declared in `schemas/climb.yaml` (read into
+`schema.climb`, a typed ClimbMapping): aligning with CLIMB later means editing that file, not
+this one.
 
 The export frame is checked by a pandera schema built from the same declaration before anything
 is written: the workbook's own validation already guarantees what is required here, so a failure
@@ -39,16 +40,18 @@ __all__ = ["OUTPUT", "ClimbExportError", "check_export", "csv_cell", "load_mappi
 
 def write(ctx: BuildContext) -> list[Path]:
     mapping = load_mapping(ctx.schema)
-    policies = ctx.tables["Policies"]
-    frame = export_frame(policies, bodies_of(ctx), ctx.tables["Memberships"], ctx.schema, mapping)
+    names = ctx.schema.names
+    policies = ctx.tables[names.policies]
+    frame = export_frame(policies, bodies_of(ctx), ctx.tables[names.memberships], ctx.schema,
+                         mapping)
     frame = check_export(frame, ctx.schema, mapping)
     rows = climate_policies(policies, mapping)
     about = about_lines(ctx, frame, rows, mapping)
-    names = membership_rule.country_names(ctx.schema)
+    countries = membership_rule.country_names(ctx.schema)
     cells = export_cells(frame, mapping)
     written = []
     with ctx.writing(f"{mapping.name}.xlsx") as tmp:
-        write_xlsx(tmp, frame, ctx, mapping, about, names, cells)
+        write_xlsx(tmp, frame, ctx, mapping, about, countries, cells)
     written.append(ctx.path(f"{mapping.name}.xlsx"))
     with ctx.writing(f"{mapping.name}.csv") as tmp:
         write_csv(tmp, frame, mapping, cells)

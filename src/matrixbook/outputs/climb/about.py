@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from matrixbook import xlsx
-from matrixbook.model.climb import CLIMB_NEEDS, ClimbMapping
+from matrixbook.model.climb import ClimbMapping
 from matrixbook.model.context import BuildContext
 from matrixbook.outputs.climb.records import IMPORT_ROW_LINES, records_note
 from matrixbook.values import blank_mask
@@ -70,7 +70,7 @@ def about_lines(ctx: BuildContext, frame: pd.DataFrame, rows: pd.DataFrame,
          "quote ' there, so that no spreadsheet runs it as a formula; remove that quote if the "
          "text is imported elsewhere."),
         ("Unconfirmed facts", _unconfirmed_text(rows) + _unconfirmed_members_text(frame)),
-        ("Required by CLIMB", _gaps_text(rows)),
+        ("Required by CLIMB", _gaps_text(rows, mapping)),
         ("Optional, to complete", _to_complete_text(frame, mapping)),
         ("Printing", "Print the Records sheet: one block per policy, on A4 portrait. The "
          f"import sheet '{mapping.sheet_title}' is laid out for import; it prints "
@@ -142,14 +142,15 @@ def _unconfirmed_members_text(frame: pd.DataFrame) -> str:
                                                       "(basis)'"))
 
 
-def _gaps_text(rows: pd.DataFrame) -> str:
-    """The records missing what CLIMB needs (CLIMB_NEEDS), each with the names of its gaps."""
-    empty = {name: (blank_mask(rows[field]).to_numpy() if field in rows
-                    else np.ones(len(rows), dtype=bool)) for field, name in CLIMB_NEEDS}
+def _gaps_text(rows: pd.DataFrame, mapping: ClimbMapping) -> str:
+    """The records missing what CLIMB needs (climb.yaml's needs), each with the names of its
+    gaps."""
+    empty = {n.name: (blank_mask(rows[n.field]).to_numpy() if n.field in rows
+                      else np.ones(len(rows), dtype=bool)) for n in mapping.needs}
     ids = rows["policy_id"].tolist() if "policy_id" in rows else [""] * len(rows)
     found = _per_record(ids, empty)
     if not found:
-        names = [name for _, name in CLIMB_NEEDS]
+        names = [n.name for n in mapping.needs]
         return (f"Every record has {', '.join(names[:-1])} and {names[-1]}: what CLIMB cannot "
                 "take a record without.")
     if len(found) <= ABOUT_LIST_LIMIT:
@@ -165,7 +166,7 @@ def _to_complete_text(frame: pd.DataFrame, mapping: ClimbMapping) -> str:
     """The optional export columns each record leaves empty, named once per code and label
     pair ("Language", not "Language code" and "Language"), leaving out what CLIMB cannot do
     without (listed under "Required by CLIMB")."""
-    needed = {field for field, _ in CLIMB_NEEDS}
+    needed = {n.field for n in mapping.needs}
     empty: dict[str, np.ndarray] = {}
     for col in mapping.columns:
         if col.required or col.labels_of or col.source in needed or col.label not in frame:

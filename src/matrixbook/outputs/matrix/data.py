@@ -121,9 +121,6 @@ class Mapping:
             by_country.setdefault(country, {})[body] = seat
         return by_country
 
-    def countries_per_body(self) -> Counter[str]:
-        return Counter(body for _, body in self.seats)
-
     def states_per_body(self) -> Counter[str]:
         """Seats of every role held by states (organisations such as the EU counted apart)."""
         return Counter(body for country, body in self.seats
@@ -146,7 +143,7 @@ def gather(ctx: BuildContext) -> Mapping:
     order = [str(b) for b in bodies["body_id"]]
     known = set(order)
     on = reference_date(ctx)
-    roster = memberships.Roster(ctx.tables["Memberships"])
+    roster = memberships.Roster(ctx.tables[ctx.schema.names.memberships])
     seats = {(s.country, s.body_id): s for s in roster.all_seats(on)
              if s.role is not None and s.body_id in known}
     roles = memberships.roles_on(ctx.tables, on, roster)
@@ -161,7 +158,7 @@ def gather(ctx: BuildContext) -> Mapping:
     return Mapping(
         bodies=bodies,
         theme_names=list(ctx.schema.vocabulary("themes").codes),
-        cells=theme_cells(ctx.tables["Themes"], ctx.schema.separator + " "),
+        cells=theme_cells(ctx.tables[ctx.schema.names.themes], ctx.schema.separator + " "),
         seats=seats,
         on=on,
         ranked=ranked,

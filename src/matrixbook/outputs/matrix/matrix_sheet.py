@@ -48,7 +48,7 @@ def matrix_columns(ctx: BuildContext, mapping: Mapping) -> list[MatrixColumn]:
     """Body, name, one column per theme (vocabulary order), then the geography and engagement
     columns under their declared headers, then (internal builds only, because the external
     tables no longer hold them) the internal columns."""
-    entities = ctx.schema.sheet("Entities")
+    entities = ctx.schema.sheet(ctx.schema.names.entities)
     cols = [MatrixColumn("Body", BODY_WIDTH, "acronym"),
             MatrixColumn("Name", NAME_WIDTH, "name_en")]
     cols += [MatrixColumn(t, THEME_WIDTH, theme=t) for t in mapping.theme_names]
@@ -57,7 +57,8 @@ def matrix_columns(ctx: BuildContext, mapping: Mapping) -> list[MatrixColumn]:
         width = ENTRY_POINTS_WIDTH if name == "entry_points" else min(c.width * 0.8, 34)
         cols.append(MatrixColumn(c.name, width, c.field))
     cols.append(MatrixColumn("Kind", KIND_WIDTH, "kind"))
-    internal = [c for s in ("Entities", "Dialogues") for c in ctx.schema.sheet(s).columns
+    internal = [c for s in (ctx.schema.names.entities, ctx.schema.names.dialogues)
+                for c in ctx.schema.sheet(s).columns
                 if c.internal and c.field in mapping.bodies.columns]
     unique: dict[str, Column] = {}
     for c in internal:

@@ -13,12 +13,6 @@ from xlsxwriter.worksheet import Worksheet
 from matrixbook import xlsx
 from matrixbook.model import interviews as interview_calendar
 from matrixbook.model.context import BuildContext
-from matrixbook.outputs.calendar import (
-    DEFAULT_DURATION_MIN,
-    DEFAULT_TIME_ZONE,
-    ends_at,
-    time_zone_of,
-)
 from matrixbook.outputs.workplan.common import (
     CENTRE,
     LATE_FILL,
@@ -32,6 +26,7 @@ from matrixbook.outputs.workplan.common import (
     sheet_title,
     source_line,
 )
+from matrixbook.schema import Meaning
 from matrixbook.values import is_blank as is_missing
 
 INTERVIEW_STATUS_FILL = {
@@ -43,8 +38,7 @@ INTERVIEW_STATUS_FILL = {
     "Declined": xlsx.TINTS["grey"],
     "Cancelled": xlsx.TINTS["grey"],
 }
-HELD_OR_SCHEDULED = ("Planned", "Confirmed", "Done")
-STILL_TO_COLLECT = ("To collect", "Requested")
+SHEET = "Interviews"  # this output's own sheet (the calendar), not the workbook's
 NO_INTERVIEW = "No interview yet"
 NONE_SCHEDULED = "No interview planned or held yet"
 
@@ -66,8 +60,8 @@ def write_interview_weeks(wb: xlsxwriter.Workbook, f: xlsx.Formats, ctx: BuildCo
     """The external calendar: interviews per week and body, with their count, modes and
     statuses; never one interview's organisation, role or time, which together can name the
     person interviewed."""
-    ws = wb.add_worksheet("Interviews")
-    table = ctx.tables["Interviews"]
+    ws = wb.add_worksheet(SHEET)
+    table = ctx.tables[ctx.schema.names.interviews]
     bodies = bodies_by_id(ctx)
     lines = [source_line(ctx),
              "Per week and body: no interviewee, organisation, role or time is shown. "
@@ -109,15 +103,16 @@ def write_interviews(wb: xlsxwriter.Workbook, f: xlsx.Formats, ctx: BuildContext
     if ctx.audience != "internal":
         write_interview_weeks(wb, f, ctx)
         return
-    ws = wb.add_worksheet("Interviews")
-    sheet = ctx.schema.sheet("Interviews")
-    table = ctx.tables["Interviews"]
+    ws = wb.add_worksheet(SHEET)
+    sheet = ctx.schema.sheet(ctx.schema.names.interviews)
+    table = ctx.tables[sheet.name]
     bodies = bodies_by_id(ctx)
+    timing = interview_calendar.Timing.of(ctx.schema)
     lines = [
         source_line(ctx),
         "Times are local to each interview's time zone; where the Time zone cell is empty, "
-        f"{DEFAULT_TIME_ZONE} is assumed, and an empty duration is read as "
-        f"{DEFAULT_DURATION_MIN} minutes. " + period_line(ctx),
+        f"{timing.time_zone} is assumed, and an empty duration is read as "
+        f"{timing.duration_min} minutes. " + period_line(ctx),
     ]
     sheet_title(ws, f, "Interview calendar", lines)
     contacts = [fd for fd in CONTACT_FIELDS if fd in table.columns]
@@ -155,7 +150,7 @@ def write_interviews(wb: xlsxwriter.Workbook, f: xlsx.Formats, ctx: BuildContext
         if day != previous_day:
             band = not band
             previous_day = day
-        _write_interview(ws, f, row, rec, fields, bodies, band)
+        _write_interview(ws, f, row, rec, fields, bodies, band, timing)
         row += 1
     if not undated.empty:
         ws.write_string(row, 0, "Not yet scheduled", f(bold=True, italic=True,
@@ -164,7 +159,7 @@ def write_interviews(wb: xlsxwriter.Workbook, f: xlsx.Formats, ctx: BuildContext
             ws.write_blank(row, c, None, f(bg_color=xlsx.TINTS["grey"]))
         row += 1
         for rec in undated.itertuples():
-            _write_interview(ws, f, row, rec, fields, bodies, False)
+            _write_interview(ws, f, row, rec, fields, bodies, False, timing)
             row += 1
     ws.freeze_panes(INTERVIEW_HEADER_ROWS, 0)
     if row > INTERVIEW_HEADER_ROWS:
@@ -180,16 +175,17 @@ def _contact(rec: Any) -> str:
 
 
 def _write_interview(ws: Worksheet, f: xlsx.Formats, row: int, rec: Any, fields: list[str],
-                     bodies: dict[str, dict[str, Any]], band: bool) -> None:
+                     bodies: dict[str, dict[str, Any]], band: bool,
+                     timing: interview_calendar.Timing) -> None:
     base = {"bg_color": xlsx.BAND} if band else {}
     if pd.notna(rec.starts_at):
         start = rec.starts_at.to_pydatetime()
         ws.write_datetime(row, 0, start, f(num_format="ddd d mmm yyyy", bold=True,
                                            align="left", **base))
         ws.write_datetime(row, 1, start, f(num_format="hh:mm", **CENTRE, **base))
-        ws.write_datetime(row, 2, ends_at(rec.starts_at, rec.duration_min).to_pydatetime(),
+        ws.write_datetime(row, 2, timing.ends_at(rec.starts_at, rec.duration_min).to_pydatetime(),
                           f(num_format="hh:mm", **CENTRE, **base))
-        ws.write_string(row, 3, time_zone_of(rec.time_zone), f(text_wrap=True, **PAD, **base))
+        ws.write_string(row, 3, timing.zone(rec.time_zone), f(text_wrap=True, **PAD, **base))
     else:
         for c in range(4):
             ws.write_blank(row, c, None, f(**base))
@@ -205,7 +201,7 @@ def _write_interview(ws: Worksheet, f: xlsx.Formats, row: int, rec: Any, fields:
         else:
             fmt = f(text_wrap=True, **PAD, **base)
         xlsx.write_value(ws, row, c, value, fmt)
-    texts = [(time_zone_of(rec.time_zone), TIME_ZONE_WIDTH),
+    texts = [(timing.zone(rec.time_zone), TIME_ZONE_WIDTH),
              (acronym_of(bodies, rec.body_id), INTERVIEW_WIDTHS["body_id"])]
     for fd in ("organisation", "role", "topics"):
         text = getattr(rec, fd)
@@ -221,18 +217,21 @@ def _write_interview(ws: Worksheet, f: xlsx.Formats, row: int, rec: Any, fields:
 def interview_counts(ctx: BuildContext) -> pd.DataFrame:
     """One row per body (entities, then dialogues): interviews per status, total and flag."""
     statuses = list(ctx.schema.vocabulary("interview_status").codes)
-    table = ctx.tables["Interviews"]
+    # Held or scheduled: the statuses that mean done or pending (vocabularies.yaml).
+    held_or_scheduled = (ctx.schema.codes("interview_status", Meaning.PENDING)
+                         + ctx.schema.codes("interview_status", Meaning.DONE))
+    table = ctx.tables[ctx.schema.names.interviews]
     bodies = ctx.bodies()
-    counts = pd.crosstab(table["body_id"], table["status"]) if not table.empty else None
+    counts = pd.crosstab(table["body_id"], table["status"]) if not table.empty else pd.DataFrame()
     rows = []
     for body in bodies.itertuples():
         rec: dict[str, Any] = {"body_id": body.body_id, "acronym": body.acronym,
                                "name_en": body.name_en, "kind": body.kind}
         for s in statuses:
-            has = counts is not None and body.body_id in counts.index and s in counts.columns
+            has = body.body_id in counts.index and s in counts.columns
             rec[s] = int(counts.loc[body.body_id, s]) if has else 0
         rec["Total"] = sum(rec[s] for s in statuses)
-        held = sum(rec[s] for s in HELD_OR_SCHEDULED)
+        held = sum(rec[s] for s in held_or_scheduled)
         rec["flag"] = NO_INTERVIEW if rec["Total"] == 0 else (NONE_SCHEDULED if held == 0
                                                              else "")
         rows.append(rec)
@@ -251,7 +250,7 @@ def write_interview_counts(wb: xlsxwriter.Workbook, f: xlsx.Formats, ctx: BuildC
         "planned or held yet (flagged).",
     ]
     sheet_title(ws, f, "Interviews by body", lines)
-    entities = ctx.schema.sheet("Entities")
+    entities = ctx.schema.sheet(ctx.schema.names.entities)
     headers = [(field_label(entities, "acronym"), 15), (field_label(entities, "name_en"), 34),
                ("Kind", KIND_WIDTH)] + [(s, 8.5) for s in statuses] + [("Total", 7), ("Flag", 28)]
     hdr = INTERVIEW_HEADER_ROWS - 1
@@ -297,7 +296,7 @@ def write_interview_counts(wb: xlsxwriter.Workbook, f: xlsx.Formats, ctx: BuildC
 
 
 def _interviews_of_unknown_bodies(ctx: BuildContext) -> list[str]:
-    table = ctx.tables["Interviews"]
+    table = ctx.tables[ctx.schema.names.interviews]
     if table.empty:
         return []
     known = set(ctx.bodies()["body_id"])

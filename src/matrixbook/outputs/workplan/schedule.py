@@ -26,6 +26,7 @@ from matrixbook.outputs.workplan.common import (
     sheet_title,
     source_line,
 )
+from matrixbook.schema import Meaning, Schema
 from matrixbook.values import is_blank as is_missing
 
 PAYMENT_DAYS = 15  # terms of reference: payment within 15 days of a deliverable's approval
@@ -38,6 +39,7 @@ STATUS_COLOUR = {"Not started": "sky", "In progress": "blue", "Done": "green",
 STATUS_BAR = {status: xlsx.OKABE_ITO[c] for status, c in STATUS_COLOUR.items()}
 STATUS_BAR_WEEKEND = {status: xlsx.TINTS[c] for status, c in STATUS_COLOUR.items()}
 MARKERS = {"Milestone": "◆", "Deliverable": "★"}
+MARKER_FILL = xlsx.OKABE_ITO["sky"]  # the legend's markers, on the colour of a task not started
 WEEKEND_FILL = "#D9D9D9"
 TODAY = xlsx.OKABE_ITO["vermillion"]
 DEADLINE = xlsx.OKABE_ITO["purple"]  # the deliverables' deadlines, down the whole chart
@@ -118,13 +120,27 @@ CENTRED_FIELDS = ("start_date", "end_date", "deliverable_id")
 SCHEDULE_HEADER_ROWS = 5  # title, explanation, months, weekdays, column headers / days
 
 
-def is_late(rec: Any, today: date | None) -> bool:
+@dataclass(frozen=True)
+class PlanTerms:
+    """What the Workplan's statuses and types mean (flags in vocabularies.yaml)."""
+
+    closed: tuple[str, ...]  # done or dropped: a task that cannot be late
+    deliverable: tuple[str, ...]  # the types that are deliverables of the contract
+
+    @classmethod
+    def of(cls, schema: Schema) -> PlanTerms:
+        return cls(schema.codes("workplan_status", Meaning.DONE)
+                   + schema.codes("workplan_status", Meaning.DROPPED),
+                   schema.codes("workplan_item_types", Meaning.DELIVERABLE))
+
+
+def is_late(rec: Any, today: date | None, terms: PlanTerms) -> bool:
     """A task is late when it should have ended before today and is neither Done nor
     Cancelled (a cancelled task cannot be late) nor approved (an approved deliverable was
     delivered, whatever its Status says)."""
     if today is None or pd.isna(rec.end_date) or payment_due(rec.approval_date) is not None:
         return False
-    return rec.end_date.date() < today and rec.status not in ("Done", "Cancelled")
+    return rec.end_date.date() < today and rec.status not in terms.closed
 
 
 def payment_due(approval: Any) -> date | None:
@@ -133,21 +149,21 @@ def payment_due(approval: Any) -> date | None:
     return (pd.Timestamp(approval) + timedelta(days=PAYMENT_DAYS)).date()
 
 
-def schedule_note(rec: Any, today: date | None) -> str:
+def schedule_note(rec: Any, today: date | None, terms: PlanTerms) -> str:
     notes = []
-    if is_late(rec, today):
+    if is_late(rec, today, terms):
         notes.append(f"Late: due {day_text(rec.end_date)}, not done")
     due = payment_due(rec.approval_date)
     if due is not None:
         notes.append(f"Approved {day_text(rec.approval_date)}; payment due by {due.isoformat()}")
-    elif rec.item_type == "Deliverable":
+    elif rec.item_type in terms.deliverable:
         notes.append("Approval not recorded yet")
     return "; ".join(notes)
 
 
 def ordered_tasks(ctx: BuildContext) -> list[tuple[str, pd.DataFrame]]:
     """Tasks grouped by phase, phases in the order of the phase list, tasks by date."""
-    tasks = ctx.tables["Workplan"]
+    tasks = ctx.tables[ctx.schema.names.workplan]
     tasks = tasks[tasks["start_date"].notna() & tasks["end_date"].notna()]
     phases = list(ctx.schema.vocabulary("workplan_phases").codes)
     kinds = {k: i for i, k in enumerate(ctx.schema.vocabulary("workplan_item_types").codes)}
@@ -165,15 +181,16 @@ def ordered_tasks(ctx: BuildContext) -> list[tuple[str, pd.DataFrame]]:
 
 def write_schedule(wb: xlsxwriter.Workbook, f: xlsx.Formats, ctx: BuildContext) -> None:
     ws = wb.add_worksheet("Schedule")
-    sheet = ctx.schema.sheet("Workplan")
+    sheet = ctx.schema.sheet(ctx.schema.names.workplan)
     groups = ordered_tasks(ctx)
+    terms = PlanTerms.of(ctx.schema)
     today = ctx.today
     timeline = None
     if groups:
         all_tasks = pd.concat([g for _, g in groups])
         timeline = Timeline.spanning(all_tasks["start_date"].min().date(),
                                      all_tasks["end_date"].max().date())
-        names = deliverable_names(all_tasks)
+        names = deliverable_names(all_tasks, terms)
         due = {str(r.task_id): r.end_date.date() for r in all_tasks.itertuples()
                if str(r.task_id) in names}
         columns = {timeline.column_of(d): t for t, d in due.items()}
@@ -201,11 +218,13 @@ def write_schedule(wb: xlsxwriter.Workbook, f: xlsx.Formats, ctx: BuildContext) 
     days = timeline.days
     show_today = today is not None and timeline.column_of(today) is not None
     today_col = timeline.column_of(today) if show_today and today else None
-    last_row = _write_schedule_rows(ws, f, groups, timeline, left, today, today_col, names)
+    last_row = _write_schedule_rows(ws, f, groups, timeline, left, today, today_col, terms,
+                                    names)
     labels = {c: f"{names[t]} due ▼" for c, t in columns.items() if c is not None}
     _write_timeline_header(ws, f, timeline, left, today_col, last_row, labels)
     ws.freeze_panes(SCHEDULE_HEADER_ROWS, 2)
-    legend_end = _write_legend(ws, f, last_row + 2, today_col is not None, timeline.weekly)
+    legend_end = _write_legend(ws, f, last_row + 2, today_col is not None, timeline.weekly,
+                               terms)
     ws.print_area(0, 0, legend_end, left + len(days) - 1)
     xlsx.print_setup(ws, header_rows=SCHEDULE_HEADER_ROWS, audience=ctx.audience,
                      title="Workplan schedule")
@@ -223,13 +242,13 @@ def _timeline_format(f: xlsx.Formats, timeline: Timeline, i: int, day: date, tod
     return f(align="center", valign="vcenter", **props)
 
 
-def deliverable_names(plan: pd.DataFrame) -> dict[str, str]:
+def deliverable_names(plan: pd.DataFrame, terms: PlanTerms) -> dict[str, str]:
     """Task ID of each deliverable -> "Deliverable 1", "Deliverable 2"... numbered in the
     order of their deadlines, as the terms of reference number them."""
     if plan is None or plan.empty or "item_type" not in plan:
         return {}
-    rows = plan[plan["item_type"] == "Deliverable"].sort_values(["end_date", "task_id"],
-                                                                 kind="stable")
+    rows = plan[plan["item_type"].isin(terms.deliverable)].sort_values(["end_date", "task_id"],
+                                                                      kind="stable")
     return {str(t): f"Deliverable {i}" for i, t in enumerate(rows["task_id"], start=1)}
 
 
@@ -279,7 +298,8 @@ def _write_timeline_header(ws: Worksheet, f: xlsx.Formats, timeline: Timeline, l
 
 def _write_schedule_rows(ws: Worksheet, f: xlsx.Formats, groups: list[tuple[str, pd.DataFrame]],
                          timeline: Timeline, left: int, today: date | None,
-                         today_col: int | None, names: dict[str, str] | None = None) -> int:
+                         today_col: int | None, terms: PlanTerms,
+                         names: dict[str, str] | None = None) -> int:
     days = timeline.days
     row = SCHEDULE_HEADER_ROWS
     phase_fill = {"bg_color": xlsx.BAND, "bold": True, "font_color": xlsx.IOM_BLUE,
@@ -303,15 +323,15 @@ def _write_schedule_rows(ws: Worksheet, f: xlsx.Formats, groups: list[tuple[str,
                 top_color=xlsx.TINTS["blue"]))
         row += 1
         for rec in group.itertuples():
-            _write_task(ws, f, row, rec, timeline, left, today, today_col, names or {})
+            _write_task(ws, f, row, rec, timeline, left, today, today_col, terms, names or {})
             row += 1
     return row - 1
 
 
 def _write_task(ws: Worksheet, f: xlsx.Formats, row: int, rec: Any, timeline: Timeline, left: int,
-                today: date | None, today_col: int | None,
+                today: date | None, today_col: int | None, terms: PlanTerms,
                 names: dict[str, str] | None = None) -> None:
-    late = is_late(rec, today)
+    late = is_late(rec, today, terms)
     names = names or {}
     for c, field in enumerate(SCHEDULE_FIELDS):
         value = getattr(rec, field)
@@ -329,7 +349,7 @@ def _write_task(ws: Worksheet, f: xlsx.Formats, row: int, rec: Any, timeline: Ti
             xlsx.write_value(ws, row, c, value, f())
         else:
             xlsx.write_value(ws, row, c, value, f(text_wrap=True, **PAD))
-    note = schedule_note(rec, today)
+    note = schedule_note(rec, today, terms)
     note_fmt = (f(text_wrap=True, bold=True, bg_color=LATE_FILL, **PAD) if late
                 else f(text_wrap=True, **PAD))
     xlsx.write_value(ws, row, left - 1, note, note_fmt)
@@ -361,7 +381,8 @@ def _write_task(ws: Worksheet, f: xlsx.Formats, row: int, rec: Any, timeline: Ti
             ws.write_blank(row, col, None, _timeline_format(f, timeline, i, day, today_col))
 
 
-def _write_legend(ws: Worksheet, f: xlsx.Formats, row: int, with_today: bool, weekly: bool) -> int:
+def _write_legend(ws: Worksheet, f: xlsx.Formats, row: int, with_today: bool, weekly: bool,
+                  terms: PlanTerms) -> int:
     """The key to colours and markers, under the chart; returns its last row."""
     ws.write_string(row, 1, "Legend", f(bold=True))
     row += 1
@@ -372,8 +393,8 @@ def _write_legend(ws: Worksheet, f: xlsx.Formats, row: int, with_today: bool, we
     for kind, glyph in MARKERS.items():
         ws.write_string(row, 0, glyph, f(bold=True, align="center", font_size=10,
                                          font_color=xlsx.HEADER_FONT,
-                                         bg_color=STATUS_BAR["Not started"]))
-        label = "deadline (last day)" if kind == "Deliverable" else "(its day)"
+                                         bg_color=MARKER_FILL))
+        label = "deadline (last day)" if kind in terms.deliverable else "(its day)"
         ws.write_string(row, 1, f"{kind} {label}, coloured by status", f())
         row += 1
     if not weekly:

@@ -24,9 +24,9 @@ from matrixbook.outputs.workplan.common import (
     sheet_title,
     source_line,
 )
+from matrixbook.schema import Meaning
 from matrixbook.values import is_blank as is_missing
 
-STILL_TO_COLLECT = ("To collect", "Requested")
 SOURCE_FIELDS = ("source_id", "title", "publisher", "source_type", "status", "due_date",
                  "accessed_on", "url")
 SOURCE_WIDTHS = {"source_id": 9, "title": 40, "publisher": 20, "source_type": 15,
@@ -38,10 +38,11 @@ OVERDUE = "Overdue"
 NO_SOURCE = "No source listed yet"
 
 
-def is_overdue(rec: Any, today: date | None) -> bool:
+def is_overdue(rec: Any, today: date | None, pending: tuple[str, ...]) -> bool:
+    """Due before `today` and still pending (To collect, Requested: vocabularies.yaml)."""
     if today is None or pd.isna(rec.due_date):
         return False
-    return rec.due_date.date() < today and rec.status in STILL_TO_COLLECT
+    return rec.due_date.date() < today and rec.status in pending
 
 
 def _collection_summary(group: list[Any], statuses: list[str]) -> str:
@@ -55,9 +56,10 @@ def _collection_summary(group: list[Any], statuses: list[str]) -> str:
 
 def write_data_collection(wb: xlsxwriter.Workbook, f: xlsx.Formats, ctx: BuildContext) -> None:
     ws = wb.add_worksheet("Data collection")
-    sheet = ctx.schema.sheet("Sources")
-    sources = ctx.tables["Sources"]
+    sheet = ctx.schema.sheet(ctx.schema.names.sources)
+    sources = ctx.tables[sheet.name]
     statuses = list(ctx.schema.vocabulary("collection_status").codes)
+    pending = ctx.schema.codes("collection_status", Meaning.PENDING)
     today = ctx.today
     overdue_note = (f"Overdue as at {long_date(today)} (--today): due before that day and "
                     "still to collect or requested." if today else
@@ -96,7 +98,7 @@ def write_data_collection(wb: xlsxwriter.Workbook, f: xlsx.Formats, ctx: BuildCo
             ws.write_blank(row, flag_col, None, f(**group_fill))
         row += 1
         for rec in group:
-            _write_source(ws, f, row, rec, today)
+            _write_source(ws, f, row, rec, today, pending)
             row += 1
     if sources.empty and not groups:
         ws.write_string(row, 0, "No source in the Sources sheet yet.", f(italic=True))
@@ -105,7 +107,8 @@ def write_data_collection(wb: xlsxwriter.Workbook, f: xlsx.Formats, ctx: BuildCo
                      title="Data-collection calendar")
 
 
-def _write_source(ws: Worksheet, f: xlsx.Formats, row: int, rec: Any, today: date | None) -> None:
+def _write_source(ws: Worksheet, f: xlsx.Formats, row: int, rec: Any, today: date | None,
+                  pending: tuple[str, ...]) -> None:
     for c, fd in enumerate(SOURCE_FIELDS):
         value = getattr(rec, fd)
         if fd in SOURCE_DATES:
@@ -115,7 +118,7 @@ def _write_source(ws: Worksheet, f: xlsx.Formats, row: int, rec: Any, today: dat
         else:
             xlsx.write_value(ws, row, c, value, f(text_wrap=True, **PAD))
     flag_col = len(SOURCE_FIELDS)
-    if is_overdue(rec, today):
+    if is_overdue(rec, today, pending):
         ws.write_string(row, flag_col, OVERDUE, f(bold=True, bg_color=LATE_FILL, **PAD))
     else:
         ws.write_blank(row, flag_col, None, f())

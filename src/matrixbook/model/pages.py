@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from matrixbook.documents.text import words
+from matrixbook.model.text import words
 
 # The stated rate, measured on the notes of the default workbook printed by LibreOffice (A4,
 # 2 cm margins, Arial 10 pt text, 8.5 pt tables).
