@@ -125,7 +125,7 @@ def _findings_rows(report: Report,
     height (LibreOffice does not grow rows by itself: each row fits its longest text)."""
     titles = {t.casefold(): t for t in sheetnames}
     ordered = sorted(report.sorted(sheetnames), key=lambda f: f.severity != ERROR)
-    rows = []
+    rows: list[tuple[Finding, list[Any], str | None, float]] = []
     for f in ordered:
         values = [f.severity.value, f.sheet, f.cell or "", f.column or "",
                   _shown(json_value(f.value)), f.rule, f.message]
@@ -158,9 +158,9 @@ def _annotate_with_openpyxl(source: Path, report: Report, out: Path) -> Path:
     for (title, ref), findings in _marked_cells(report, wb.sheetnames).items():
         cell = wb[title][ref]
         cell.fill = fills[_worst(findings)]
-        text, height = _comment(findings)
+        text, tall = _comment(findings)
         comment = Comment(text, "matrixbook")
-        comment.width, comment.height = COMMENT_WIDTH, height
+        comment.width, comment.height = COMMENT_WIDTH, tall
         cell.comment = comment
 
     name = _findings_name(wb.sheetnames)

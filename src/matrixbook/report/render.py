@@ -175,6 +175,7 @@ def _entries(findings: list[Finding]) -> list[tuple[str, Finding, str]]:
     least GROUP_FROM of them, are one entry naming their records. Each entry stands where its
     first finding stands."""
     sizes: dict[tuple[Any, ...], int] = {}
+    key: tuple[Any, ...]
     for f in findings:
         if f.group:
             key = (f.sheet, f.severity, f.rule, f.group)
