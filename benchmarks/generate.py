@@ -254,12 +254,13 @@ class Values:
     def record(self, sheet: Sheet, i: int, fixed: dict[str, Any],
                fill: float = 0.7) -> dict[str, Any]:
         """Every column of the record: `fixed` fields as given, required and section columns
-        always filled, optional ones with probability `fill` (internal notes less often)."""
+        always filled, optional ones with probability `fill` (internal notes less often), and
+        every column in the first record (so each column is exercised, whatever the draws)."""
         rec: dict[str, Any] = {}
         for col in sheet.columns:
             if col.field in fixed:
                 rec[col.field] = fixed[col.field]
-            elif col.required or col.section or col.name == sheet.key:
+            elif col.required or col.section or col.name == sheet.key or i == 0:
                 rec[col.field] = self.value(sheet, col, i)
             else:
                 p = 0.2 if col.internal else fill

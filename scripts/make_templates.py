@@ -53,7 +53,19 @@ RULE_HEX = "BFBFBF"
 PORTRAIT_WIDTH = 17.0  # cm of text on A4 with 2 cm margins
 LANDSCAPE_WIDTH = 26.7  # cm of text on A4 landscape with 1.5 cm margins
 
-TODO = "To be completed."
+
+def T(text: str, **values: str) -> str:
+    """A fixed text of a template, translated when the document is built: `{{ t("...") }}`
+    (matrixbook.documents.translate). `values` are jinja expressions put into the text's
+    {name} places. The text is written in the jinja string with \\u escapes for anything
+    beyond ASCII: docxtpl turns curly quotes inside a tag into straight ones."""
+    literal = "".join(c if 32 <= ord(c) < 127 and c not in '"\\' else
+                      ("\\" + c if c in '"\\' else f"\\u{ord(c):04x}") for c in text)
+    args = "".join(f", {k}={v}" for k, v in values.items())
+    return '{{ t("' + literal + '"' + args + ') }}'
+
+
+TODO = T("To be completed.")
 
 
 # --------------------------------------------------------------------------- low-level helpers
@@ -402,10 +414,10 @@ def _header_footer(section, width_cm: float) -> None:
     footer.style = "Footer text"
     footer.paragraph_format.tab_stops.add_tab_stop(Cm(width_cm), WD_TAB_ALIGNMENT.RIGHT)
     footer.add_run("{{ footer_title }} · {{ audience_label }}"
-                   "{% if internal %} (IOM only, not for distribution){% endif %}"
-                   " · Data as of {{ data_date }}\tPage ")
+                   "{% if internal %} " + T("(IOM only, not for distribution)") + "{% endif %}"
+                   " · " + T("Data as of {date}", date="data_date") + "\t" + T("Page") + " ")
     _field(footer, "PAGE")
-    footer.add_run(" of ")
+    footer.add_run(" " + T("of") + " ")
     _field(footer, "NUMPAGES")
 
 
@@ -470,25 +482,25 @@ def save(doc, path: Path) -> None:
 
 def brief():
     doc = new_document("Briefing note", "One briefing note per regional entity and dialogue")
-    cover(doc, "Briefing note · {{ kind }}", "{{ name }}",
+    cover(doc, T("Briefing note") + " · {{ kind }}", "{{ name }}",
           "{{ acronym }}{% for n in other_names %} · {{ n.value }}{% endfor %}",
-          [("Date of the data", "{{ data_date_long }}"),
-           ("Audience", "{{ audience_label }}{% if internal %}: for IOM staff only, not for "
-                        "distribution{% endif %}"),
-           ("Reference", "{{ id }}")])
-    p(doc, "Key facts", "Heading 2")
+          [(T("Date of the data"), "{{ data_date_long }}"),
+           (T("Audience"), "{{ audience_label }}{% if internal %}: "
+                           + T("for IOM staff only, not for distribution") + "{% endif %}"),
+           (T("Reference"), "{{ id }}")])
+    p(doc, T("Key facts"), "Heading 2")
     key_value_table(doc, [("{{ f.label }}", "{{ f.value }}")], (4.5, PORTRAIT_WIDTH - 4.5),
                     loop="f in facts")
     tag(doc, "{%p if unconfirmed %}")
     p(doc, "")
-    box(doc, "Facts not yet confirmed",
+    box(doc, T("Facts not yet confirmed"),
         ["{%p for fact in unconfirmed %}", "{{ fact }}", "{%p endfor %}",
-         "No source consulted so far confirms these facts: do not cite them as confirmed."],
+         T("No source consulted so far confirms these facts: do not cite them as confirmed.")],
         AMBER_HEX, AMBER_EDGE, PORTRAIT_WIDTH)
     tag(doc, "{%p endif %}")
     tag(doc, "{%p if internal_items %}")
     p(doc, "")
-    box(doc, "For IOM internal use only",
+    box(doc, T("For IOM internal use only"),
         ["{%p for item in internal_items %}", "{{ item.label }}: {{ item.value }}",
          "{%p endfor %}"], INTERNAL_HEX, "CC79A7", PORTRAIT_WIDTH)
     tag(doc, "{%p endif %}")
@@ -504,44 +516,46 @@ def brief():
     tag(doc, "{%p endif %}")
     tag(doc, "{%p endfor %}")
 
-    p(doc, "Member states", "Heading 1")
+    p(doc, T("Member states"), "Heading 1")
     tag(doc, "{%p if members %}")
-    p(doc, "{{ members_summary }} A dash in Period means from the founding or not recorded.",
-      "Table intro")
-    data_table(doc, [("Country", "{{ m.country }}", 3.8), ("Role", "{{ m.role }}", 2.6),
-                     ("Period", "{{ m.period }}", 3.6),
-                     ("Note", "{{ m.note }}", PORTRAIT_WIDTH - 10.0)], "m in members")
+    p(doc, "{{ members_summary }} "
+           + T("A dash in Period means from the founding or not recorded."), "Table intro")
+    data_table(doc, [(T("Country"), "{{ m.country }}", 3.8), (T("Role"), "{{ m.role }}", 2.6),
+                     (T("Period"), "{{ m.period }}", 3.6),
+                     (T("Note"), "{{ m.note }}", PORTRAIT_WIDTH - 10.0)], "m in members")
     tag(doc, "{%p else %}")
     todo_paragraph(doc)
     tag(doc, "{%p endif %}")
 
-    p(doc, "Policies and instruments", "Heading 1")
+    p(doc, T("Policies and instruments"), "Heading 1")
     tag(doc, "{%p if policies %}")
-    p(doc, "Regional instruments adopted by the {{ kind_word }} on migration, climate change "
-           "and disasters.", "Table intro")
+    p(doc, T("Regional instruments adopted by the {kind} on migration, climate change and "
+             "disasters.", kind="kind_word"), "Table intro")
     # Climate context wide enough for "Environmental degradation" to wrap between words.
-    data_table(doc, [("Instrument", "{{ pol.title }}{% if pol.original %} ({{ pol.original }})"
-                                    "{% endif %}", 5.8),
-                     ("Type", "{{ pol.type }}", 2.9), ("Year", "{{ pol.year }}", 1.2),
-                     ("Status", "{{ pol.status }}", 2.3), ("Binding", "{{ pol.binding }}", 1.5),
-                     ("Climate context", "{{ pol.climate }}", PORTRAIT_WIDTH - 13.7)],
+    data_table(doc, [(T("Instrument"), "{{ pol.title }}{% if pol.original %} "
+                                       "({{ pol.original }}){% endif %}", 5.8),
+                     (T("Type"), "{{ pol.type }}", 2.9), (T("Year"), "{{ pol.year }}", 1.2),
+                     (T("Status"), "{{ pol.status }}", 2.3),
+                     (T("Binding"), "{{ pol.binding }}", 1.5),
+                     (T("Climate context"), "{{ pol.climate }}", PORTRAIT_WIDTH - 13.7)],
                "pol in policies")
     tag(doc, "{%p else %}")
     todo_paragraph(doc)
     tag(doc, "{%p endif %}")
 
-    p(doc, "Thematic areas", "Heading 1")
+    p(doc, T("Thematic areas"), "Heading 1")
     tag(doc, "{%p if themes %}")
-    p(doc, "How strongly the {{ kind_word }} works on each theme of the mapping, and the "
-           "evidence.", "Table intro")
-    data_table(doc, [("Theme", "{{ t.theme }}", 4.6),
-                     ("Relevance", "{% cellbg t.fill %}{{ t.relevance }}", 2.2),
-                     ("Evidence", "{{ t.evidence }}", PORTRAIT_WIDTH - 6.8)], "t in themes")
+    p(doc, T("How strongly the {kind} works on each theme of the mapping, and the evidence.",
+             kind="kind_word"), "Table intro")
+    data_table(doc, [(T("Theme"), "{{ th.theme }}", 4.6),
+                     (T("Relevance"), "{% cellbg th.fill %}{{ th.relevance }}", 2.2),
+                     (T("Evidence"), "{{ th.evidence }}", PORTRAIT_WIDTH - 6.8)],
+               "th in themes")
     tag(doc, "{%p else %}")
     todo_paragraph(doc)
     tag(doc, "{%p endif %}")
 
-    p(doc, "Sources", "Heading 1")
+    p(doc, T("Sources"), "Heading 1")
     tag(doc, "{%p if sources %}")
     tag(doc, "{%p for s in sources %}")
     p(doc, "[{{ s.n }}]\t{{ s.text }}.{% if s.url %} {{ s.url }}{% endif %}"
@@ -551,12 +565,14 @@ def brief():
     todo_paragraph(doc)
     tag(doc, "{%p endif %}")
 
-    p(doc, "About this note", "Heading 2")
-    p(doc, "Prepared by IOM from the records of the mapping and the sources listed above, with "
-           "data as of {{ data_date }}. Facts that no source confirms yet are marked “not "
-           "confirmed”.{% if internal %} How this note is produced (IOM only): it is drawn "
-           "from the mapping's records in {{ source_name }}; a correction is made there and "
-           "the note produced again.{% endif %}", "Cover note")
+    p(doc, T("About this note"), "Heading 2")
+    p(doc, T("Prepared by IOM from the records of the mapping and the sources listed above, "
+             "with data as of {date}. Facts that no source confirms yet are marked “not "
+             "confirmed”.", date="data_date")
+      + "{% if internal %} " + T("How this note is produced (IOM only): it is drawn from the "
+                                 "mapping's records in {source}; a correction is made there "
+                                 "and the note produced again.", source="source_name")
+      + "{% endif %}", "Cover note")
     return doc
 
 
@@ -580,25 +596,26 @@ def _portrait_section(doc) -> None:
 
 def _relevance_table(doc, loop: str) -> None:
     # Relevance wide enough for its header to hold on one line.
-    data_table(doc, [("Body", "{{ b.acronym }}", 2.2),
-                     ("Relevance", "{% cellbg b.fill %}{{ b.relevance }}", 2.2),
-                     ("Evidence", "{{ b.evidence }}", 6.1),
-                     ("Entry points", "{{ b.entry_points }}", PORTRAIT_WIDTH - 10.5)], loop)
+    data_table(doc, [(T("Body"), "{{ b.acronym }}", 2.2),
+                     (T("Relevance"), "{% cellbg b.fill %}{{ b.relevance }}", 2.2),
+                     (T("Evidence"), "{{ b.evidence }}", 6.1),
+                     (T("Entry points"), "{{ b.entry_points }}", PORTRAIT_WIDTH - 10.5)], loop)
 
 
 def mapping_report():
     doc = new_document("Mapping report", "Regional entities and dialogues: matrix, climate "
                                          "action and mobility, data, engagement strategy")
-    cover(doc, "Mapping report · Internal", "Mapping of regional entities and inter-regional "
-                                             "migration dialogues",
-          "Matrix by theme and geography, climate action and mobility, data, and the regional "
-          "engagement strategy for IOM",
-          [("Date of the data", "{{ data_date_long }}"),
-           ("Audience", "{{ audience_label }}{% if internal %}: for IOM staff only, not for "
-                        "distribution{% endif %}"),
-           ("Coverage", "{{ counts.entities }} regional entities, {{ counts.dialogues }} "
-                        "dialogues, {{ counts.themes }} themes")])
-    p(doc, "Executive summary", "Heading 1")
+    cover(doc, T("Mapping report") + " · " + T("Internal"),
+          T("Mapping of regional entities and inter-regional migration dialogues"),
+          T("Matrix by theme and geography, climate action and mobility, data, and the "
+            "regional engagement strategy for IOM"),
+          [(T("Date of the data"), "{{ data_date_long }}"),
+           (T("Audience"), "{{ audience_label }}{% if internal %}: "
+            + T("for IOM staff only, not for distribution") + "{% endif %}"),
+           (T("Coverage"), T("{entities} regional entities, {dialogues} dialogues, {themes} "
+                             "themes", entities="counts.entities", dialogues="counts.dialogues",
+                             themes="counts.themes"))])
+    p(doc, T("Executive summary"), "Heading 1")
     tag(doc, "{%p for para in summary.paragraphs %}")
     p(doc, "{{ para }}")
     tag(doc, "{%p endfor %}")
@@ -609,17 +626,17 @@ def mapping_report():
     tag(doc, "{%p if summary.review_note %}")
     p(doc, "{{ summary.review_note }}")
     tag(doc, "{%p endif %}")
-    p(doc, "“Climate action and mobility” and “Data” are the focus of the terms of reference "
-           "and come first in every part of this report.")
+    p(doc, T("\u201cClimate action and mobility\u201d and \u201cData\u201d are the focus of the "
+             "terms of reference and come first in every part of this report."))
 
     # The matrix: a landscape section of its own, right after the summary.
     _landscape_section(doc)
-    p(doc, "The mapping matrix", "Heading 1")
+    p(doc, T("The mapping matrix"), "Heading 1")
     tag(doc, "{%p if matrix %}")
-    p(doc, "Relevance of each theme to each body, from the evidence of the mapping: "
-           "{{ legend_text }}. The colours are those of the mapping matrix and the briefing "
-           "notes.", "Table intro")
-    matrix = spread_table(doc, ("Body", "{{ r.acronym }}", 2.4),
+    p(doc, T("Relevance of each theme to each body, from the evidence of the mapping: "
+             "{legend}. The colours are those of the mapping matrix and the briefing notes.",
+             legend="legend_text"), "Table intro")
+    matrix = spread_table(doc, (T("Body"), "{{ r.acronym }}", 2.4),
                           ("{{ c }}", "{{ c.text }}", "c.fill", "r.cells"),
                           "r in matrix", "c in theme_names", LANDSCAPE_WIDTH,
                           heading_style="Matrix heading", cell_style="Matrix text")
@@ -629,22 +646,24 @@ def mapping_report():
     tag(doc, "{%p endif %}")
     _portrait_section(doc)
 
-    p(doc, "Geographic coverage", "Heading 1")
+    p(doc, T("Geographic coverage"), "Heading 1")
     tag(doc, "{%p if geography %}")
-    p(doc, "Sub-regions each body covers.", "Table intro")
-    data_table(doc, [("Sub-region", "{{ g.region }}", 4.0), ("Bodies", "{{ g.count }}", 1.6),
-                     ("Entities and dialogues", "{{ g.bodies }}", PORTRAIT_WIDTH - 5.6)],
+    p(doc, T("Sub-regions each body covers."), "Table intro")
+    data_table(doc, [(T("Sub-region"), "{{ g.region }}", 4.0),
+                     (T("Bodies"), "{{ g.count }}", 1.6),
+                     (T("Entities and dialogues"), "{{ g.bodies }}", PORTRAIT_WIDTH - 5.6)],
                "g in geography", centred=[1])
     tag(doc, "{%p else %}")
     todo_paragraph(doc)
     tag(doc, "{%p endif %}")
 
-    p(doc, "Membership overlaps", "Heading 1")
+    p(doc, T("Membership overlaps"), "Heading 1")
     tag(doc, "{%p if overlaps %}")
-    p(doc, "Countries that belong to the most bodies, {{ overlap_rule }}.", "Table intro")
-    data_table(doc, [("Country", "{{ o.country }}", 3.4), ("Bodies", "{{ o.count }}", 1.4),
-                     ("Member or participant in", "{{ o.bodies }}", 7.4),
-                     ("Observer or suspended", "{{ o.other }}", PORTRAIT_WIDTH - 12.2)],
+    p(doc, T("Countries that belong to the most bodies, {rule}.", rule="overlap_rule"),
+      "Table intro")
+    data_table(doc, [(T("Country"), "{{ o.country }}", 3.4), (T("Bodies"), "{{ o.count }}", 1.4),
+                     (T("Member or participant in"), "{{ o.bodies }}", 7.4),
+                     (T("Observer or suspended"), "{{ o.other }}", PORTRAIT_WIDTH - 12.2)],
                "o in overlaps", centred=[1])
     tag(doc, "{%p else %}")
     todo_paragraph(doc)
@@ -654,66 +673,67 @@ def mapping_report():
     tag(doc, "{%p for f in focus %}")
     p(doc, "{{ f.theme }}", "Heading 1")
     p(doc, "{{ f.intro }}")
-    p(doc, "Bodies and evidence", "Heading 2")
+    p(doc, T("Bodies and evidence"), "Heading 2")
     tag(doc, "{%p if f.rows %}")
     _relevance_table(doc, "b in f.rows")
     tag(doc, "{%p else %}")
-    p(doc, "No body is yet shown to work on this theme.")
+    p(doc, T("No body is yet shown to work on this theme."))
     tag(doc, "{%p endif %}")
-    p(doc, "Instruments", "Heading 2")
+    p(doc, T("Instruments"), "Heading 2")
     tag(doc, "{%p if f.policies %}")
-    data_table(doc, [("Instrument", "{{ pol.title }}", 6.4), ("Body", "{{ pol.body }}", 2.6),
-                     ("Year", "{{ pol.year }}", 1.2), ("Status", "{{ pol.status }}", 2.6),
-                     ("Climate context", "{{ pol.climate }}", PORTRAIT_WIDTH - 12.8)],
+    data_table(doc, [(T("Instrument"), "{{ pol.title }}", 6.4),
+                     (T("Body"), "{{ pol.body }}", 2.6),
+                     (T("Year"), "{{ pol.year }}", 1.2), (T("Status"), "{{ pol.status }}", 2.6),
+                     (T("Climate context"), "{{ pol.climate }}", PORTRAIT_WIDTH - 12.8)],
                "pol in f.policies")
     tag(doc, "{%p else %}")
-    p(doc, "No regional instrument on this theme has been found so far.")
+    p(doc, T("No regional instrument on this theme has been found so far."))
     tag(doc, "{%p endif %}")
-    p(doc, "Recommendations", "Heading 2")
+    p(doc, T("Recommendations"), "Heading 2")
     tag(doc, "{%p if f.recommendations %}")
-    data_table(doc, [("ID", "{{ r.id }}", 1.7), ("Recommendation", "{{ r.text }}", 9.3),
-                     ("Bodies", "{{ r.bodies }}", 3.8),
-                     ("Priority", "{{ r.priority }}", PORTRAIT_WIDTH - 14.8)],
+    data_table(doc, [(T("ID"), "{{ r.id }}", 1.7), (T("Recommendation"), "{{ r.text }}", 9.3),
+                     (T("Bodies"), "{{ r.bodies }}", 3.8),
+                     (T("Priority"), "{{ r.priority }}", PORTRAIT_WIDTH - 14.8)],
                "r in f.recommendations")
     tag(doc, "{%p else %}")
-    p(doc, "No recommendation on this theme yet.")
+    p(doc, T("No recommendation on this theme yet."))
     tag(doc, "{%p endif %}")
     tag(doc, "{%p endfor %}")
 
-    p(doc, "Other thematic areas", "Heading 1")
-    p(doc, "For each other theme, the bodies that work on it, the evidence and where IOM can "
-           "engage.")
+    p(doc, T("Other thematic areas"), "Heading 1")
+    p(doc, T("For each other theme, the bodies that work on it, the evidence and where IOM can "
+             "engage."))
     tag(doc, "{%p for th in strategy %}")
     p(doc, "{{ th.theme }}", "Heading 2")
     tag(doc, "{%p if th.rows %}")
     _relevance_table(doc, "b in th.rows")
     tag(doc, "{%p else %}")
-    p(doc, "No body is yet shown to work on this theme.")
+    p(doc, T("No body is yet shown to work on this theme."))
     tag(doc, "{%p endif %}")
     tag(doc, "{%p endfor %}")
 
-    p(doc, "Regional engagement strategy", "Heading 1")
+    p(doc, T("Regional engagement strategy"), "Heading 1")
     tag(doc, "{%p for s in engagement %}")
     p(doc, "{{ s.heading }}", "Heading 2")
     tag(doc, "{%p for para in s.paragraphs %}")
     p(doc, "{{ para }}")
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p if s.recommendations %}")
-    p(doc, "Draws on {{ s.recommendations }}.", "Cover note")
+    p(doc, T("Draws on {ids}.", ids="s.recommendations"), "Cover note")
     tag(doc, "{%p endif %}")
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p if not engagement %}")
     todo_paragraph(doc)
     tag(doc, "{%p endif %}")
 
-    p(doc, "Entry points by body", "Heading 1")
+    p(doc, T("Entry points by body"), "Heading 1")
     tag(doc, "{%p if entry_points %}")
-    p(doc, "Where IOM can engage each body, its engagement with IOM so far, and the "
-           "recommendations that name it.", "Table intro")
-    data_table(doc, [("Body", "{{ b.acronym }}", 2.4), ("IOM engagement", "{{ b.engagement }}",
-                                                        2.6),
-                     ("Key entry points", "{{ b.entry_points }}", 8.2),
-                     ("Recommendations", "{{ b.recommendations }}", PORTRAIT_WIDTH - 13.2)],
+    p(doc, T("Where IOM can engage each body, its engagement with IOM so far, and the "
+             "recommendations that name it."), "Table intro")
+    data_table(doc, [(T("Body"), "{{ b.acronym }}", 2.4),
+                     (T("IOM engagement"), "{{ b.engagement }}", 2.6),
+                     (T("Key entry points"), "{{ b.entry_points }}", 8.2),
+                     (T("Recommendations"), "{{ b.recommendations }}", PORTRAIT_WIDTH - 13.2)],
                "b in entry_points")
     tag(doc, "{%p else %}")
     todo_paragraph(doc)
@@ -721,33 +741,34 @@ def mapping_report():
 
     # The recommendations and their alignment: wide tables, on landscape pages.
     _landscape_section(doc)
-    p(doc, "Key recommendations and entry points", "Heading 1")
+    p(doc, T("Key recommendations and entry points"), "Heading 1")
     tag(doc, "{%p for g in priorities %}")
     p(doc, "{{ g.title }}", "Heading 2")
-    data_table(doc, [("ID", "{{ r.id }}", 1.7),
-                     ("Recommendation", "{{ r.text }}{% if r.rationale %} Why: "
-                                        "{{ r.rationale }}{% endif %}{% if r.evidence %} "
-                                        "Evidence: {{ r.evidence }}.{% endif %}"
-                                        "{% if r.internal_notes %} Internal notes: "
-                                        "{{ r.internal_notes }}{% endif %}", 9.6),
-                     ("Bodies", "{{ r.bodies }}", 3.0), ("Entry point", "{{ r.entry_point }}",
-                                                         4.6),
-                     ("Modality", "{{ r.modality }}", 3.0),
-                     ("Timeframe", "{{ r.timeframe }}", 2.8),
-                     ("Status", "{{ r.status }}", LANDSCAPE_WIDTH - 24.7)], "r in g.rows")
+    data_table(doc, [(T("ID"), "{{ r.id }}", 1.7),
+                     (T("Recommendation"), "{{ r.text }}{% if r.rationale %} "
+                      + T("Why: {why}", why="r.rationale") + "{% endif %}"
+                      "{% if r.evidence %} " + T("Evidence: {ids}.", ids="r.evidence")
+                      + "{% endif %}{% if r.internal_notes %} "
+                      + T("Internal notes: {notes}", notes="r.internal_notes") + "{% endif %}",
+                      9.6),
+                     (T("Bodies"), "{{ r.bodies }}", 3.0),
+                     (T("Entry point"), "{{ r.entry_point }}", 4.6),
+                     (T("Modality"), "{{ r.modality }}", 3.0),
+                     (T("Timeframe"), "{{ r.timeframe }}", 2.8),
+                     (T("Status"), "{{ r.status }}", LANDSCAPE_WIDTH - 24.7)], "r in g.rows")
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p if not priorities %}")
     todo_paragraph(doc)
     tag(doc, "{%p endif %}")
 
-    p(doc, "Alignment with the GCM, the SDGs and IOM's frameworks", "Heading 1")
+    p(doc, T("Alignment with the GCM, the SDGs and IOM's frameworks"), "Heading 1")
     tag(doc, "{%p if recommendations %}")
-    p(doc, "Each recommendation with the objectives of the Global Compact for Migration, the "
-           "Sustainable Development Goals and the IOM and global frameworks it serves.",
+    p(doc, T("Each recommendation with the objectives of the Global Compact for Migration, the "
+             "Sustainable Development Goals and the IOM and global frameworks it serves."),
       "Table intro")
-    data_table(doc, [("ID", "{{ r.id }}", 1.7), ("Recommendation", "{{ r.text }}", 11.0),
-                     ("GCM objectives", "{{ r.gcm }}", 2.4), ("SDGs", "{{ r.sdgs }}", 1.6),
-                     ("IOM and global frameworks", "{{ r.frameworks }}",
+    data_table(doc, [(T("ID"), "{{ r.id }}", 1.7), (T("Recommendation"), "{{ r.text }}", 11.0),
+                     (T("GCM objectives"), "{{ r.gcm }}", 2.4), (T("SDGs"), "{{ r.sdgs }}", 1.6),
+                     (T("IOM and global frameworks"), "{{ r.frameworks }}",
                       LANDSCAPE_WIDTH - 16.7)], "r in recommendations")
     p(doc, "")
     tag(doc, "{%p for line in alignment_totals %}")
@@ -757,92 +778,100 @@ def mapping_report():
     todo_paragraph(doc)
     tag(doc, "{%p endif %}")
 
-    p(doc, "About this report", "Heading 2")
-    p(doc, "Prepared by IOM from the sources and interviews of the mapping, with data as of "
-           "{{ data_date }}.{% if internal %} How this document is produced: it is generated "
-           "from the mapping's master record ({{ source_name }}); edit the record, not this "
-           "document, and rebuild it.{% endif %}", "Cover note")
+    p(doc, T("About this report"), "Heading 2")
+    p(doc, T("Prepared by IOM from the sources and interviews of the mapping, with data as of "
+             "{date}.", date="data_date")
+      + "{% if internal %} " + T("How this document is produced: it is generated from the "
+                                 "mapping's master record ({source}); edit the record, not "
+                                 "this document, and rebuild it.", source="source_name")
+      + "{% endif %}", "Cover note")
     return doc
 
 
 def inception_report():
     doc = new_document("Inception report", "Methodology, entities and dialogues, workplan")
     # A title block, not a cover page: the report starts on its first page.
-    cover(doc, "Inception report{% if deliverable %} · Deliverable {{ deliverable.number }}"
-               "{% endif %}", "Mapping of regional entities and inter-regional migration "
-                              "dialogues",
-          "Methodology, scope, workplan, interview calendar and data-collection plan",
-          [("Deliverable", "{% if deliverable %}Deliverable {{ deliverable.number }} of "
-                           "{{ deliverable.of }}, due {{ deliverable.due }}{% else %}Not "
-                           "recorded in the workplan{% endif %}"),
-           ("Version", "{% if deliverable %}{{ deliverable.version }}{% else %}Draft"
-                       "{% endif %}"),
-           ("Date of the data", "{{ data_date_long }}"),
-           ("Audience", "{{ audience_label }}{% if internal %}: for IOM staff only, not for "
-                        "distribution{% endif %}"),
-           ("Scope", "{{ counts.entities }} regional entities and {{ counts.dialogues }} "
-                     "inter-regional dialogues")], gap=1)
+    cover(doc, T("Inception report") + "{% if deliverable %} · "
+          + T("Deliverable {n}", n="deliverable.number") + "{% endif %}",
+          T("Mapping of regional entities and inter-regional migration dialogues"),
+          T("Methodology, scope, workplan, interview calendar and data-collection plan"),
+          [(T("Deliverable"), "{% if deliverable %}"
+            + T("Deliverable {n} of {of}, due {due}", n="deliverable.number",
+                of="deliverable.of", due="deliverable.due")
+            + "{% else %}" + T("Not recorded in the workplan") + "{% endif %}"),
+           (T("Version"), "{% if deliverable %}{{ deliverable.version }}{% else %}"
+            + T("Draft") + "{% endif %}"),
+           (T("Date of the data"), "{{ data_date_long }}"),
+           (T("Audience"), "{{ audience_label }}{% if internal %}: "
+            + T("for IOM staff only, not for distribution") + "{% endif %}"),
+           (T("Scope"), T("{entities} regional entities and {dialogues} inter-regional "
+                          "dialogues", entities="counts.entities",
+                          dialogues="counts.dialogues"))], gap=1)
 
-    p(doc, "Purpose", "Heading 1")
-    p(doc, "This inception report sets out how the mapping of regional entities and "
-           "inter-regional migration dialogues in the Middle East and North Africa will be "
-           "carried out: the methodology, the entities and dialogues covered, the workplan, the "
-           "interview calendar and the data-collection plan. Each body will receive a briefing "
-           "note with a section on climate action and mobility and one on data; a mapping "
-           "report will classify every body by theme and by geography.")
+    p(doc, T("Purpose"), "Heading 1")
+    p(doc, T("This inception report sets out how the mapping of regional entities and "
+             "inter-regional migration dialogues in the Middle East and North Africa will be "
+             "carried out: the methodology, the entities and dialogues covered, the workplan, "
+             "the interview calendar and the data-collection plan. Each body will receive a "
+             "briefing note with a section on climate action and mobility and one on data; a "
+             "mapping report will classify every body by theme and by geography."))
 
-    p(doc, "Methodology", "Heading 1")
-    p(doc, "Documentary review", "Heading 2")
-    p(doc, "Official texts, websites and publications of each body, IOM and UN documents and "
-           "secondary sources are listed in the mapping's register of sources, with their "
-           "collection status and due date. {{ counts.sources }} sources are listed, of which "
-           "{{ counts.sources_done }} are collected or reviewed. Facts that no source confirms "
-           "are recorded as not confirmed and shown as such in every note.")
-    p(doc, "Key-informant interviews", "Heading 2")
-    p(doc, "Interviews with officials of the bodies and their partners complement the review. "
-           "{{ counts.interviews }} interviews are listed{% if period %}, in a data-collection "
-           "period from {{ period.start }} to {{ period.end }}{% endif %}. Names and contacts "
-           "of interviewees are kept in IOM's internal records only; informed consent is "
-           "recorded before an interview is marked done.")
-    p(doc, "Mapping matrix", "Heading 2")
-    p(doc, "Every body is classified by theme ({{ counts.themes }} themes, with “Climate action "
-           "and mobility” and “Data” first), by relevance (High, Medium, Low, None) with the "
-           "evidence, and by geography. Regional policies on migration and the climate "
-           "policies that concern human mobility are recorded in the mapping's policy database, "
-           "ready for IOM's CLIMB database.")
+    p(doc, T("Methodology"), "Heading 1")
+    p(doc, T("Documentary review"), "Heading 2")
+    p(doc, T("Official texts, websites and publications of each body, IOM and UN documents "
+             "and secondary sources are listed in the mapping's register of sources, with "
+             "their collection status and due date. {sources} sources are listed, of which "
+             "{done} are collected or reviewed. Facts that no source confirms are recorded as "
+             "not confirmed and shown as such in every note.", sources="counts.sources",
+             done="counts.sources_done"))
+    p(doc, T("Key-informant interviews"), "Heading 2")
+    p(doc, T("Interviews with officials of the bodies and their partners complement the "
+             "review. {n} interviews are listed", n="counts.interviews")
+      + "{% if period %}" + T(", in a data-collection period from {start} to {end}",
+                              start="period.start", end="period.end") + "{% endif %}"
+      + T(". Names and contacts of interviewees are kept in IOM's internal records only; "
+          "informed consent is recorded before an interview is marked done."))
+    p(doc, T("Mapping matrix"), "Heading 2")
+    p(doc, T("Every body is classified by theme ({n} themes, with “Climate action and "
+             "mobility” and “Data” first), by relevance (High, Medium, Low, "
+             "None) with the evidence, and by geography. Regional policies on migration and "
+             "the climate policies that concern human mobility are recorded in the mapping's "
+             "policy database, ready for IOM's CLIMB database.", n="counts.themes"))
 
-    p(doc, "Entities and dialogues covered", "Heading 1")
-    p(doc, "Regional entities", "Heading 2")
+    p(doc, T("Entities and dialogues covered"), "Heading 1")
+    p(doc, T("Regional entities"), "Heading 2")
     tag(doc, "{%p if entities %}")
-    data_table(doc, [("Acronym", "{{ b.acronym }}", 2.2), ("Name", "{{ b.name }}", 6.4),
-                     ("Type", "{{ b.type }}", 4.2),
-                     ("Geographic focus", "{{ b.focus }}", PORTRAIT_WIDTH - 12.8)],
+    data_table(doc, [(T("Acronym"), "{{ b.acronym }}", 2.2), (T("Name"), "{{ b.name }}", 6.4),
+                     (T("Type"), "{{ b.type }}", 4.2),
+                     (T("Geographic focus"), "{{ b.focus }}", PORTRAIT_WIDTH - 12.8)],
                "b in entities")
     tag(doc, "{%p else %}")
     todo_paragraph(doc)
     tag(doc, "{%p endif %}")
-    p(doc, "Inter-regional dialogues", "Heading 2")
+    p(doc, T("Inter-regional dialogues"), "Heading 2")
     tag(doc, "{%p if dialogues %}")
-    data_table(doc, [("Short name", "{{ b.acronym }}", 3.0), ("Name", "{{ b.name }}", 5.6),
-                     ("Type", "{{ b.type }}", 4.2),
-                     ("Geographic focus", "{{ b.focus }}", PORTRAIT_WIDTH - 12.8)],
+    data_table(doc, [(T("Short name"), "{{ b.acronym }}", 3.0),
+                     (T("Name"), "{{ b.name }}", 5.6),
+                     (T("Type"), "{{ b.type }}", 4.2),
+                     (T("Geographic focus"), "{{ b.focus }}", PORTRAIT_WIDTH - 12.8)],
                "b in dialogues")
     tag(doc, "{%p else %}")
     todo_paragraph(doc)
     tag(doc, "{%p endif %}")
 
-    p(doc, "Workplan", "Heading 1")
+    p(doc, T("Workplan"), "Heading 1")
     tag(doc, "{%p if phases %}")
-    p(doc, "Phases of the consultancy.", "Table intro")
-    data_table(doc, [("Phase", "{{ ph.phase }}", 3.4), ("From", "{{ ph.start }}", 2.3),
-                     ("To", "{{ ph.end }}", 2.3), ("Tasks", "{{ ph.tasks }}", 1.5),
-                     ("Progress", "{{ ph.progress }}", PORTRAIT_WIDTH - 9.5)], "ph in phases",
-               centred=[3])
-    p(doc, "Deliverables", "Heading 2")
+    p(doc, T("Phases of the consultancy."), "Table intro")
+    data_table(doc, [(T("Phase"), "{{ ph.phase }}", 3.4), (T("From"), "{{ ph.start }}", 2.3),
+                     (T("To"), "{{ ph.end }}", 2.3), (T("Tasks"), "{{ ph.tasks }}", 1.5),
+                     (T("Progress"), "{{ ph.progress }}", PORTRAIT_WIDTH - 9.5)],
+               "ph in phases", centred=[3])
+    p(doc, T("Deliverables"), "Heading 2")
     tag(doc, "{%p if deliverables %}")
-    data_table(doc, [("Deliverable", "{{ d.task }}", 8.4), ("Due", "{{ d.due }}", 2.4),
-                     ("Status", "{{ d.status }}", 2.6),
-                     ("Approved", "{{ d.approved }}", PORTRAIT_WIDTH - 13.4)], "d in deliverables")
+    data_table(doc, [(T("Deliverable"), "{{ d.task }}", 8.4), (T("Due"), "{{ d.due }}", 2.4),
+                     (T("Status"), "{{ d.status }}", 2.6),
+                     (T("Approved"), "{{ d.approved }}", PORTRAIT_WIDTH - 13.4)],
+               "d in deliverables")
     tag(doc, "{%p else %}")
     todo_paragraph(doc)
     tag(doc, "{%p endif %}")
@@ -850,35 +879,37 @@ def inception_report():
     todo_paragraph(doc)
     tag(doc, "{%p endif %}")
 
-    p(doc, "Interview calendar", "Heading 1")
+    p(doc, T("Interview calendar"), "Heading 1")
     tag(doc, "{%p if calendar_weeks %}")
-    p(doc, "Key-informant interviews per week and body, with how they are held"
-           "{% if period %}; data-collection period {{ period.start }} to {{ period.end }}"
-           "{% endif %}. Interviewees are not named here, nor any one interview's organisation "
-           "or time.", "Table intro")
-    data_table(doc, [("Week", "{{ w.week }}", 4.4), ("Body", "{{ w.body }}", 2.4),
-                     ("Interviews", "{{ w.count }}", 2.2), ("Mode", "{{ w.modes }}", 4.2),
-                     ("Status", "{{ w.statuses }}", PORTRAIT_WIDTH - 13.2)],
+    p(doc, T("Key-informant interviews per week and body, with how they are held")
+      + "{% if period %}" + T("; data-collection period {start} to {end}",
+                              start="period.start", end="period.end") + "{% endif %}"
+      + T(". Interviewees are not named here, nor any one interview's organisation or time."),
+      "Table intro")
+    data_table(doc, [(T("Week"), "{{ w.week }}", 4.4), (T("Body"), "{{ w.body }}", 2.4),
+                     (T("Interviews"), "{{ w.count }}", 2.2), (T("Mode"), "{{ w.modes }}", 4.2),
+                     (T("Status"), "{{ w.statuses }}", PORTRAIT_WIDTH - 13.2)],
                "w in calendar_weeks", centred=[2])
     tag(doc, "{%p else %}")
     todo_paragraph(doc)
     tag(doc, "{%p endif %}")
     tag(doc, "{%p if calendar_interviews %}")
-    p(doc, "Every interview (IOM only, not for distribution)", "Heading 2")
-    p(doc, "Times are local to the interview.", "Table intro")
-    data_table(doc, [("Date", "{{ i.date }}", 2.4), ("Time", "{{ i.time }}", 1.1),
-                     ("Body", "{{ i.body }}", 2.0), ("Organisation", "{{ i.organisation }}", 4.2),
-                     ("Interviewee and role", "{{ i.who }}", 3.3),
-                     ("Mode", "{{ i.mode }}", 1.8),
-                     ("Status", "{{ i.status }}", PORTRAIT_WIDTH - 14.8)],
+    p(doc, T("Every interview (IOM only, not for distribution)"), "Heading 2")
+    p(doc, T("Times are local to the interview."), "Table intro")
+    data_table(doc, [(T("Date"), "{{ i.date }}", 2.4), (T("Time"), "{{ i.time }}", 1.1),
+                     (T("Body"), "{{ i.body }}", 2.0),
+                     (T("Organisation"), "{{ i.organisation }}", 4.2),
+                     (T("Interviewee and role"), "{{ i.who }}", 3.3),
+                     (T("Mode"), "{{ i.mode }}", 1.8),
+                     (T("Status"), "{{ i.status }}", PORTRAIT_WIDTH - 14.8)],
                "i in calendar_interviews")
     tag(doc, "{%p endif %}")
 
-    p(doc, "Data-collection plan", "Heading 1")
+    p(doc, T("Data-collection plan"), "Heading 1")
     tag(doc, "{%p if collection %}")
-    p(doc, "Sources of the documentary review by due date and collection status.",
+    p(doc, T("Sources of the documentary review by due date and collection status."),
       "Table intro")
-    spread_table(doc, ("Due date", "{{ r.label }}", 3.2),
+    spread_table(doc, (T("Due date"), "{{ r.label }}", 3.2),
                  ("{{ c }}", "{{ c }}", "", "r.cells"),
                  "r in collection", "c in collection_statuses", PORTRAIT_WIDTH,
                  totals="collection_totals")
@@ -886,11 +917,13 @@ def inception_report():
     todo_paragraph(doc)
     tag(doc, "{%p endif %}")
 
-    p(doc, "About this report", "Heading 2")
-    p(doc, "Prepared by IOM from the records of the mapping and its sources, with data as of "
-           "{{ data_date }}.{% if internal %} How this report is produced (IOM only): it is "
-           "drawn from the mapping's records in {{ source_name }}; a correction is made there "
-           "and the report produced again.{% endif %}", "Cover note")
+    p(doc, T("About this report"), "Heading 2")
+    p(doc, T("Prepared by IOM from the records of the mapping and its sources, with data as of "
+             "{date}.", date="data_date")
+      + "{% if internal %} " + T("How this report is produced (IOM only): it is drawn from "
+                                 "the mapping's records in {source}; a correction is made "
+                                 "there and the report produced again.",
+                                 source="source_name") + "{% endif %}", "Cover note")
     return doc
 
 

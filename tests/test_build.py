@@ -84,7 +84,7 @@ def test_list_names_every_output_with_its_audience() -> None:
     result = CliRunner().invoke(cli, ["build", "--list"])
     assert result.exit_code == 0
     first = result.stdout.splitlines()[0].split()
-    assert first[:3] == ["matrix", "external", "mapping_matrix.xlsx:"]
+    assert first[:4] == ["matrix", "external", "en,fr", "mapping_matrix.xlsx:"]
 
 
 def test_internal_output_refused_for_an_external_build(book: Path, tmp_path: Path) -> None:

@@ -75,14 +75,15 @@ def test_the_manifest_names_every_file_with_its_hash_audience_and_version(
     assert files(again) == files(out)  # the manifest too is byte for byte the same
 
 
-def test_build_never_writes_over_its_own_workbook(tmp_path: Path, book: Path) -> None:
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_build_never_writes_over_its_own_workbook(tmp_path: Path, book: Path, lang: str) -> None:
     source = tmp_path / "workplan.xlsx"
     shutil.copyfile(book, source)
     (tmp_path / "mine.txt").write_text("my notes", encoding="utf-8")
     before = files(tmp_path)
     for extra in ([], ["--force"]):
         result = run("build", str(source), "--out", str(tmp_path), "--only", "workplan",
-                     *extra)
+                     "--lang", lang, *extra)
         assert one_line(result) == (f"Error: {source} is the workbook this build reads; build "
                                     "into another folder (--out) or move the workbook.")
         assert files(tmp_path) == before
@@ -100,17 +101,19 @@ def test_build_never_writes_over_a_link_to_its_workbook(tmp_path: Path, book: Pa
     assert book.read_bytes() == before
 
 
-def test_a_file_build_did_not_write_is_refused_unless_forced(book: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_file_build_did_not_write_is_refused_unless_forced(book: Path, tmp_path: Path,
+                                                            lang: str) -> None:
     out = tmp_path / "out"
     out.mkdir()
     (out / "workplan.xlsx").write_bytes(b"my own workplan")
     (out / "notes.txt").write_text("mine", encoding="utf-8")
     before = files(out)
-    result = build(book, out, "--only", "workplan")
+    result = build(book, out, "--only", "workplan", "--lang", lang)
     assert one_line(result) == (f"Error: {out / 'workplan.xlsx'} was not written by matrixbook; "
                                 "move it or add --force")
     assert files(out) == before
-    forced = build(book, out, "--only", "workplan", "--force")
+    forced = build(book, out, "--only", "workplan", "--force", "--lang", lang)
     assert forced.exit_code == 0, forced.output
     assert (out / "workplan.xlsx").read_bytes() != b"my own workplan"
     assert (out / "notes.txt").read_text(encoding="utf-8") == "mine"
@@ -157,6 +160,31 @@ def test_an_external_build_removes_the_internal_files_and_nothing_else(
     assert {e["audience"] for e in data["files"].values()} == {"external"}
     # the folder holds exactly one build's set: the external one, and the person's files
     assert set(left) == {*data["files"], MANIFEST, "partners.txt", "briefs/my-draft.docx"}
+
+
+def test_the_english_and_the_french_folders_keep_to_their_own_files(
+        book: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """out/ holds the English build, out/fr/ the French one, each with its own manifest: a
+    build in one folder never replaces nor removes a file of the other, and a French file
+    edited by hand asks for --force like an English one."""
+    monkeypatch.chdir(tmp_path)
+    english = run("build", str(book), "--only", "matrix,briefs", "--today", TODAY)
+    assert english.exit_code == 0, english.output
+    french = run("build", str(book), "--only", "matrix", "--today", TODAY, "--lang", "fr")
+    assert french.exit_code == 0, french.output
+    out, fr = tmp_path / "out", tmp_path / "out" / "fr"
+    assert set(manifest(fr)["files"]) == {"mapping_matrix.xlsx"}
+    assert "fr/mapping_matrix.xlsx" not in manifest(out)["files"]
+    before = files(fr)
+    again = run("build", str(book), "--only", "matrix", "--today", TODAY, "--force")
+    assert again.exit_code == 0, again.output
+    assert files(fr) == before  # the English build, even forced, leaves the French files be
+    (fr / "mapping_matrix.xlsx").write_bytes(b"edited by hand")
+    result = run("build", str(book), "--only", "matrix", "--today", TODAY, "--lang", "fr")
+    assert one_line(result) == (f"Error: {Path('out') / 'fr' / 'mapping_matrix.xlsx'} was "
+                                "edited since the last build; move it elsewhere to keep the "
+                                "edits, or add --force to replace them")
+    assert (fr / "mapping_matrix.xlsx").read_bytes() == b"edited by hand"
 
 
 def test_a_body_deleted_from_the_workbook_loses_its_note(book: Path, tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ LAYERS: dict[str, int] = {
     "matrixbook.errors": 1, "matrixbook.files": 1, "matrixbook.cells": 1, "matrixbook.values": 1,
     "matrixbook.resources": 1, "matrixbook.report": 1, "matrixbook.outfolder": 1,
     # 2. declarations
-    "matrixbook.schema": 2,
+    "matrixbook.schema": 2, "matrixbook.i18n": 2,
     "matrixbook.schema_climb": 2,
     # 3. reading
     "matrixbook.reading": 3, "matrixbook.loading": 3, "matrixbook.filecheck": 3,

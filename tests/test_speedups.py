@@ -47,16 +47,24 @@ def test_the_switch(monkeypatch: pytest.MonkeyPatch) -> None:
     assert enabled()
 
 
-def test_documents_are_the_same_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The briefing notes (rendered in forked workers here) and both reports, Word and HTML."""
-    outputs = ["briefs", "inception_report", "mapping_report"]
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_documents_are_the_same_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                      lang: str) -> None:
+    """The briefing notes (rendered in forked workers here) and both reports, Word and HTML,
+    in English and in French (the fast path keeps one translated template per language)."""
+    from matrixbook.outputs import discover_outputs
+
+    outputs = [o.name for o in discover_outputs() if lang in o.languages
+               and o.name in ("briefs", "inception_report", "mapping_report")]
     monkeypatch.setattr(pool, "PARALLEL_FROM", 2)
-    fast = build(MASTER, tmp_path / "fast", only=outputs, audience="internal", today=TODAY)
+    fast = build(MASTER, tmp_path / "fast", only=outputs, audience="internal", today=TODAY,
+                 lang=lang)
     monkeypatch.setenv(PLAIN_VARIABLE, "1")
     for name in ("load_template", "save"):
         _forbid(monkeypatch, word, name)
     _forbid(monkeypatch, pool, "forked_map")
-    plain = build(MASTER, tmp_path / "plain", only=outputs, audience="internal", today=TODAY)
+    plain = build(MASTER, tmp_path / "plain", only=outputs, audience="internal", today=TODAY,
+                  lang=lang)
     assert fast.report.ok and plain.report.ok
     written = sorted(p.relative_to(tmp_path / "fast") for p in fast.written)
     assert written == sorted(p.relative_to(tmp_path / "plain") for p in plain.written)

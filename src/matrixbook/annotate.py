@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from matrixbook import speedups
 from matrixbook.errors import UsageError
@@ -21,6 +21,9 @@ from matrixbook.report import ERROR, WARNING, Finding, Report, Severity, json_va
 ERROR_FILL = "FFC7CE"
 WARNING_FILL = "FFEB9C"
 FINDINGS_SHEET = "Findings"
+
+if TYPE_CHECKING:
+    from matrixbook.i18n import Texts
 
 
 def _text(cell: Any, value: Any) -> None:
@@ -37,7 +40,10 @@ HEADER_FILL, HEADER_FONT, LINK_FONT = "0033A0", "FFFFFF", "0563C1"
 FILLS = {ERROR: ERROR_FILL, WARNING: WARNING_FILL}
 
 
-def annotate(source: Path, report: Report, out: Path, *, force: bool = False) -> Path:
+def annotate(source: Path, report: Report, out: Path, *, force: bool = False,
+             words: Texts | None = None) -> Path:
+    """`words`: the Findings sheet's headers and the severity words in that language (the
+    messages are the report's own, already in it: matrixbook.i18n.findings)."""
     if out.resolve() == source.resolve():
         raise UsageError(f"--annotate would write over the workbook itself ({source}); give "
                          "another file name, e.g. master-annotated.xlsx.")
@@ -54,12 +60,12 @@ def annotate(source: Path, report: Report, out: Path, *, force: bool = False) ->
         try:
             sheetnames = _sheet_names(source)
             with atomic_write(out) as tmp:
-                patch.write(source, tmp, _marks(report, sheetnames),
-                            _findings_sheet(report, sheetnames))
+                patch.write(source, tmp, _marks(report, sheetnames, words),
+                            _findings_sheet(report, sheetnames, words))
             return out
         except patch.CannotPatch:
             pass  # written by openpyxl below
-    return _annotate_with_openpyxl(source, report, out)
+    return _annotate_with_openpyxl(source, report, out, words)
 
 
 def _sheet_names(source: Path) -> list[str]:
@@ -91,9 +97,10 @@ def _marked_cells(report: Report, sheetnames: list[str]) -> dict[tuple[str, str]
     return by_cell
 
 
-def _comment(findings: list[Finding]) -> tuple[str, int]:
+def _comment(findings: list[Finding], words: Texts | None) -> tuple[str, int]:
     """The comment of a marked cell and its height."""
-    text = "\n".join(f"{f.severity.upper()}: {f.message}" for f in findings)
+    text = "\n".join(_say(words, "{severity}: {message}").format(
+        severity=_severity(f, words).upper(), message=f.message) for f in findings)
     return text[:30000], min(60 + 18 * len(text) // 45, 400)
 
 
@@ -101,12 +108,13 @@ def _worst(findings: list[Finding]) -> Severity:
     return ERROR if any(f.severity == ERROR for f in findings) else WARNING
 
 
-def _marks(report: Report, sheetnames: list[str]) -> dict[tuple[str, str], Any]:
+def _marks(report: Report, sheetnames: list[str],
+           words: Texts | None) -> dict[tuple[str, str], Any]:
     from matrixbook.speedups.annotate import Mark
 
     marks = {}
     for place, findings in _marked_cells(report, sheetnames).items():
-        text, height = _comment(findings)
+        text, height = _comment(findings, words)
         marks[place] = Mark(FILLS[_worst(findings)], text, COMMENT_WIDTH, height)
     return marks
 
@@ -119,15 +127,15 @@ def _findings_name(sheetnames: list[str]) -> str:
     return name
 
 
-def _findings_rows(report: Report,
-                   sheetnames: list[str]) -> list[tuple[Finding, list[Any], str | None, float]]:
+def _findings_rows(report: Report, sheetnames: list[str],
+                   words: Texts | None) -> list[tuple[Finding, list[Any], str | None, float]]:
     """Each row of the Findings sheet: its finding, its values, the cell it links to and its
     height (LibreOffice does not grow rows by itself: each row fits its longest text)."""
     titles = {t.casefold(): t for t in sheetnames}
     ordered = sorted(report.sorted(sheetnames), key=lambda f: f.severity != ERROR)
     rows: list[tuple[Finding, list[Any], str | None, float]] = []
     for f in ordered:
-        values = [f.severity.value, f.sheet, f.cell or "", f.column or "",
+        values = [_severity(f, words), f.sheet, f.cell or "", f.column or "",
                   _shown(json_value(f.value)), f.rule, f.message]
         link = (f"'{titles[f.sheet.casefold()]}'!{f.cell}"
                 if f.cell and f.sheet.casefold() in titles else None)
@@ -137,17 +145,18 @@ def _findings_rows(report: Report,
     return rows
 
 
-def _findings_sheet(report: Report, sheetnames: list[str]) -> Any:
+def _findings_sheet(report: Report, sheetnames: list[str], words: Texts | None) -> Any:
     from matrixbook.speedups.annotate import FindingsRow, FindingsSheet
 
     return FindingsSheet(
-        _findings_name(sheetnames), FINDINGS_HEADERS, HEADER_FILL, HEADER_FONT, LINK_FONT,
+        _findings_name(sheetnames), _headers(words), HEADER_FILL, HEADER_FONT, LINK_FONT,
         FINDINGS_WIDTHS,
         [FindingsRow(values, FILLS[f.severity], link, height)
-         for f, values, link, height in _findings_rows(report, sheetnames)])
+         for f, values, link, height in _findings_rows(report, sheetnames, words)])
 
 
-def _annotate_with_openpyxl(source: Path, report: Report, out: Path) -> Path:
+def _annotate_with_openpyxl(source: Path, report: Report, out: Path,
+                            words: Texts | None = None) -> Path:
     """The plain writer: the whole workbook through openpyxl's objects."""
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -158,15 +167,15 @@ def _annotate_with_openpyxl(source: Path, report: Report, out: Path) -> Path:
     for (title, ref), findings in _marked_cells(report, wb.sheetnames).items():
         cell = wb[title][ref]
         cell.fill = fills[_worst(findings)]
-        text, tall = _comment(findings)
+        text, tall = _comment(findings, words)
         comment = Comment(text, "matrixbook")
         comment.width, comment.height = COMMENT_WIDTH, tall
         cell.comment = comment
 
     name = _findings_name(wb.sheetnames)
-    rows = _findings_rows(report, wb.sheetnames)
+    rows = _findings_rows(report, wb.sheetnames, words)
     ws = wb.create_sheet(name, 0)
-    ws.append(FINDINGS_HEADERS)
+    ws.append(_headers(words))
     for c in ws[1]:
         c.font = Font(bold=True, color=HEADER_FONT)
         c.fill = PatternFill("solid", fgColor=HEADER_FILL)
@@ -196,6 +205,20 @@ def _annotate_with_openpyxl(source: Path, report: Report, out: Path) -> Path:
     with atomic_write(out) as tmp:
         wb.save(tmp)
     return out
+
+
+def _headers(words: Texts | None) -> list[str]:
+    return [_say(words, h) for h in FINDINGS_HEADERS]
+
+
+def _say(words: Texts | None, text: str) -> str:
+    return words.t(text, "annotate") if words is not None else text
+
+
+def _severity(finding: Finding, words: Texts | None) -> str:
+    """'error' or 'warning', in the language of `words` (the report's own word)."""
+    return words.t(finding.severity.value, "report") if words is not None \
+        else finding.severity.value
 
 
 def _shown(value: Any) -> Any:

@@ -30,7 +30,8 @@ class BuildResult:
     notes: list[str] = field(default_factory=list)  # what outputs report, for stdout
 
 
-def select_outputs(only: list[str] | None, audience: str) -> tuple[list[Output], list[str]]:
+def select_outputs(only: list[str] | None, audience: str,
+                   lang: str = "en") -> tuple[list[Output], list[str]]:
     available = discover_outputs()
     names = {o.name: o for o in available}
     messages = []
@@ -54,17 +55,34 @@ def select_outputs(only: list[str] | None, audience: str) -> tuple[list[Output],
                                  "--audience internal.")
             messages.append(f"Skipped {output.name}: internal only.")
             continue
+        if lang not in output.languages:
+            language = language_name(lang)
+            why = f" ({output.only_english})" if output.only_english else " yet"
+            if only:
+                raise UsageError(f"The output '{output.name}' is not written in {language}{why}; "
+                                 f"build it without --lang {lang} (matrixbook build --list says "
+                                 "which outputs are).")
+            messages.append(f"Skipped {output.name}: not written in {language}{why}.")
+            continue
         selected.append(output)
     return selected, messages
 
 
+def language_name(code: str) -> str:
+    """The language's name in English, as the messages of the command line say it."""
+    from matrixbook.i18n import language
+
+    return language(code).name
+
+
 def build_outputs(path: Path, out_dir: Path, *, only: list[str] | None = None,
                   audience: str = "internal", today: date | None = None,
-                  force: bool = False) -> BuildResult:
+                  force: bool = False,
+                  lang: str = "en") -> BuildResult:
     from matrixbook.validation import check_workbook
 
     schema = load_schema()
-    selected, messages = select_outputs(only, audience)
+    selected, messages = select_outputs(only, audience, lang)
     checked = check_workbook(path, schema)
     result = BuildResult(checked.report, messages=messages)
     if is_open_elsewhere(path):
@@ -74,7 +92,7 @@ def build_outputs(path: Path, out_dir: Path, *, only: list[str] | None = None,
     if not checked.report.ok:
         return result
     ctx = BuildContext(schema, filter_tables(schema, checked.tables, audience), audience,
-                       out_dir, path, today)
+                       out_dir, path, today, lang=lang)
     # The tables stay alive through every output: out of the cycle collector's sight meanwhile,
     # so that each of its full collections does not walk their millions of cells again.
     with collector.frozen(), OutputFolder(out_dir, path, audience, force=force) as folder:

@@ -35,6 +35,15 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> date
                                  "e.g. 2025-09-01.") from None
 
 
+def _language(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    from matrixbook.i18n import offered
+
+    if value not in offered():
+        raise click.BadParameter(f"'{value}' is not a language matrixbook writes; use one of: "
+                                 f"{', '.join(offered())}.")
+    return value
+
+
 def _folder(ctx: click.Context, param: click.Parameter, value: str | None) -> Path | None:
     if value is None:
         return None
@@ -65,7 +74,11 @@ def cli() -> None:
                    "its data is not touched.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), metavar="NEW.xlsx",
               help="With --repair-lists: the copy to write.")
-def init(path: Path, blank: bool, force: bool, repair: Path | None, out: Path | None) -> None:
+@click.option("--lang", callback=_language, default="en", show_default=True, metavar="en|fr",
+              help="Language of the About sheet, cell help and drop-down messages (headers "
+                   "and list values stay as declared).")
+def init(path: Path, blank: bool, force: bool, repair: Path | None, out: Path | None,
+         lang: str) -> None:
     """Write a new master workbook with drop-downs and help (seeded by default)."""
     from matrixbook.api import init_workbook, repair_lists
 
@@ -85,8 +98,9 @@ def init(path: Path, blank: bool, force: bool, repair: Path | None, out: Path | 
                    f"{again} and the checks of {done.columns} columns written again; every cell "
                    f"of your data as it was. Open it, then use it in place of {repair.name}.")
         return
-    written = init_workbook(path, blank=blank, force=force)
-    click.echo(f"Wrote {written} ({'blank' if blank else 'seeded'}).")
+    written = init_workbook(path, blank=blank, force=force, lang=lang)
+    click.echo(f"Wrote {written} ({'blank' if blank else 'seeded'}"
+               f"{'' if lang == 'en' else ', texts in ' + lang}).")
 
 
 @cli.command()
@@ -103,24 +117,31 @@ def init(path: Path, blank: bool, force: bool, repair: Path | None, out: Path | 
 @click.option("--today", callback=_date, metavar="YYYY-MM-DD",
               help="Date taken as today when statuses are checked (an interview still Planned "
                    "after its date) [default: today's date].")
+@click.option("--lang", callback=_language, default="en", show_default=True, metavar="en|fr",
+              help="Language of the messages; with --stage final, also warn about text a "
+                   "build in that language would show in English.")
 def validate(path: Path, fmt: str, annotate: Path | None, stage: str, force: bool,
-             today: date | None) -> None:
+             today: date | None, lang: str) -> None:
     """Check the workbook and say, cell by cell, what to fix."""
     from matrixbook.api import annotate_copy, load_schema
     from matrixbook.api import validate as run_validate
+    from matrixbook.i18n import texts
 
-    report = run_validate(path, stage=stage, today=today)
+    words = texts(lang)
+    say = words.t
+    report = run_validate(path, stage=stage, today=today, lang=lang)
     if annotate is not None:
-        annotate_copy(path, report, annotate, force=force)
+        annotate_copy(path, report, annotate, force=force, lang=lang)
     from matrixbook.files import is_open_elsewhere
 
     if is_open_elsewhere(path):
-        click.echo(f"Warning: {path} seems to be open in Excel or LibreOffice; edits not yet "
-                   "saved there were not checked.", err=True)
+        click.echo(say("Warning: {path} seems to be open in Excel or LibreOffice; edits not "
+                       "yet saved there were not checked.", "cli").format(path=path), err=True)
     order = [s.name for s in load_schema().sheets]
-    click.echo(report.to_json(order) if fmt == "json" else report.to_text(order))
+    click.echo(report.to_json(order) if fmt == "json" else
+               report.to_text(order, words=None if words.english else words))
     if annotate is not None and fmt == "text":
-        click.echo(f"Marked every finding in {annotate}.")
+        click.echo(say("Marked every finding in {path}.", "cli").format(path=annotate))
     sys.exit(report.exit_code)
 
 
@@ -134,25 +155,32 @@ def validate(path: Path, fmt: str, annotate: Path | None, stage: str, force: boo
               show_default=True, help="external: no internal columns, no personal data.")
 @click.option("--today", callback=_date, metavar="YYYY-MM-DD",
               help="Date taken as today in schedules, so outputs are reproducible.")
-@click.option("--list", "list_outputs", is_flag=True, help="List the outputs and stop.")
+@click.option("--lang", callback=_language, default="en", show_default=True, metavar="en|fr",
+              help="Language of the outputs (build --list says which outputs each language "
+                   "has); fr writes them to out/fr/ by default.")
+@click.option("--list", "list_outputs", is_flag=True,
+              help="List the outputs, their audience and languages, and stop.")
 @click.option("--force", is_flag=True,
               help="Also replace outputs edited since the last build and files in the folder "
                    "that matrixbook did not write (never the workbook itself).")
 def build(path: Path, out_dir: Path | None, only: str | None, audience: str,
-          today: date | None, list_outputs: bool, force: bool) -> None:
+          today: date | None, lang: str, list_outputs: bool, force: bool) -> None:
     """Regenerate the deliverables from the workbook."""
     from matrixbook.api import available_outputs, load_schema
     from matrixbook.api import build as run_build
 
     if list_outputs:
         for output in available_outputs():
-            click.echo(f"{output.name:<18} {output.audience:<9} {output.description}")
+            click.echo(f"{output.name:<18} {output.audience:<9} "
+                       f"{','.join(output.languages):<6} {output.description}")
         return
     names = [n.strip() for n in only.split(",") if n.strip()] if only else None
     if out_dir is None:
-        out_dir = Path("out") if audience == "internal" else Path("out") / "external"
+        out_dir = Path("out") if lang == "en" else Path("out") / lang
+        if audience == "external":
+            out_dir = out_dir / "external"
     result = run_build(path, out_dir, only=names, audience=audience, today=today,
-                       force=force)
+                       force=force, lang=lang)
     for warning in result.messages:
         click.echo(warning, err=True)
     if not result.report.ok:

@@ -37,6 +37,7 @@ from matrixbook.report.catalogue import (
     MISSPELT_HEADER,
     SHEET_NAME,
 )
+from matrixbook.report.message import msg
 from matrixbook.schema import Schema, Sheet
 from matrixbook.speedups.loading import sheet_reader
 
@@ -133,15 +134,17 @@ def _sheet_name_findings(schema: Schema, titles: list[str],
             # (Interviews is close to Review, but it is the Interviews sheet).
             spare = [t for t in titles if t not in found.values()]
             guess = difflib.get_close_matches(sheet.name, spare, n=1, cutoff=0.6)
-            hint = (f" The sheet '{guess[0]}' is probably it: rename it to '{sheet.name}'."
-                    if guess else f" Add a sheet named '{sheet.name}' (run `matrixbook init "
-                    "--blank` for one with the right headers).")
-            findings.append(MISSING_SHEET.at(sheet.name,
-                                             f"The workbook has no sheet '{sheet.name}'." + hint))
+            hint = (msg("missing-sheet", " The sheet '{guess}' is probably it: rename it to "
+                        "'{sheet}'.", guess=guess[0], sheet=sheet.name) if guess else
+                    msg("missing-sheet", " Add a sheet named '{sheet}' (run `matrixbook init "
+                        "--blank` for one with the right headers).", sheet=sheet.name))
+            findings.append(MISSING_SHEET.at(
+                sheet.name, msg("missing-sheet", "The workbook has no sheet '{sheet}'.{hint}",
+                                sheet=sheet.name, hint=hint)))
         elif title != sheet.name:
-            findings.append(SHEET_NAME.at(title,
-                                          f"The sheet '{title}' is read as '{sheet.name}'; rename "
-                                          f"it to '{sheet.name}' exactly."))
+            findings.append(SHEET_NAME.at(
+                title, msg("sheet-name", "The sheet '{title}' is read as '{sheet}'; rename it to "
+                           "'{sheet}' exactly.", title=title, sheet=sheet.name)))
     return findings
 
 
@@ -167,13 +170,16 @@ def _frame(sheet: Sheet, title: str, rows: list[list[Any]]) -> tuple[SheetData, 
     header_at = sheet.header_row - 1
     moved = _misplaced_header(sheet, rows)
     if moved is not None:
-        above = (f"row {sheet.header_row}" if moved == sheet.header_row + 1
-                 else f"rows {sheet.header_row} to {moved - 1}")
+        above = (msg("header-row", "row {row}", row=sheet.header_row)
+                 if moved == sheet.header_row + 1
+                 else msg("header-row", "rows {first} to {last}", first=sheet.header_row,
+                          last=moved - 1))
         finding = HEADER_ROW.at(
             sheet.name,
-            f"The headers of '{title}' are in row {moved}, not row {sheet.header_row}. Delete "
-            f"{above} above them (keep titles and notes on a sheet of your own), so that the "
-            f"headers are in row {sheet.header_row}. The sheet was not checked further.",
+            msg("header-row", "The headers of '{title}' are in row {moved}, not row {row}. "
+                "Delete {above} above them (keep titles and notes on a sheet of your own), so "
+                "that the headers are in row {row}. The sheet was not checked further.",
+                title=title, moved=moved, row=sheet.header_row, above=above),
             cell=f"A{moved}", row=moved)
         return SheetData(sheet, title, pd.DataFrame(), {}, []), [finding]
     header = rows[header_at] if len(rows) > header_at else []
@@ -196,14 +202,16 @@ def _frame(sheet: Sheet, title: str, rows: list[list[Any]]) -> tuple[SheetData, 
             first = f"{column_letter(seen[col.field])}{sheet.header_row}"
             findings.append(DUPLICATE_HEADER.at(
                 sheet.name,
-                f"The header '{col.name}' appears twice, in {first} and {cell}; the column in "
-                f"{cell} is not read. Delete it or give it another name.",
+                msg("duplicate-header", "The header '{name}' appears twice, in {first} and "
+                    "{cell}; the column in {cell} is not read. Delete it or give it another "
+                    "name.", name=col.name, first=first, cell=cell),
                 cell=cell, row=sheet.header_row, column=col.name, value=text, also=(first,)))
             continue
         if text != col.name:
             findings.append(HEADER_SPACING.at(
                 sheet.name,
-                f"The header '{text}' is read as '{col.name}'; type it exactly as '{col.name}'.",
+                msg("header-spacing", "The header '{text}' is read as '{name}'; type it exactly "
+                    "as '{name}'.", text=text, name=col.name),
                 cell=cell, row=sheet.header_row, column=col.name, value=text))
         positions[col.field] = i
         seen[col.field] = i
@@ -215,8 +223,9 @@ def _frame(sheet: Sheet, title: str, rows: list[list[Any]]) -> tuple[SheetData, 
         if guess:
             findings.append(MISSPELT_HEADER.at(
                 sheet.name,
-                f"The header '{text}' is not one the workbook expects; it probably means "
-                f"'{guess[0]}'. Rename it to '{guess[0]}' exactly.",
+                msg("misspelt-header", "The header '{text}' is not one the workbook expects; it "
+                    "probably means '{name}'. Rename it to '{name}' exactly.", text=text,
+                    name=guess[0]),
                 cell=cell, row=sheet.header_row, column=text, value=text))
             missing_names.remove(guess[0])
         else:
@@ -225,6 +234,8 @@ def _frame(sheet: Sheet, title: str, rows: list[list[Any]]) -> tuple[SheetData, 
             positions[key] = i
     unknown_at = {positions[h]: h for h in extra_headers}
     for name in missing_names:
+        if sheet.by_name[name].translation_of:
+            continue  # a column in another language (Mandate (French)) is optional
         # Where the column would stand: just right of the declared column before it.
         order = [c.name for c in sheet.columns]
         before = [sheet.by_name[n].field for n in order[:order.index(name)]]
@@ -235,23 +246,26 @@ def _frame(sheet: Sheet, title: str, rows: list[list[Any]]) -> tuple[SheetData, 
             cell = f"{column_letter(expected)}{sheet.header_row}"
             findings.append(MISSING_COLUMN.at(
                 sheet.name,
-                f"The column '{name}' is missing from the header row. {cell} holds '{there}', "
-                f"which the workbook does not expect: if that is this column, rename it to "
-                f"'{name}'; otherwise add a column headed '{name}'.",
+                msg("missing-column", "The column '{name}' is missing from the header row. {cell} "
+                    "holds '{there}', which the workbook does not expect: if that is this "
+                    "column, rename it to '{name}'; otherwise add a column headed '{name}'.",
+                    name=name, cell=cell, there=there),
                 cell=cell, row=sheet.header_row, column=name, value=there))
         else:
             findings.append(MISSING_COLUMN.at(
                 sheet.name,
-                f"The column '{name}' is missing from the header row (row {sheet.header_row}). "
-                f"Add a column headed '{name}'.", column=name))
+                msg("missing-column", "The column '{name}' is missing from the header row (row "
+                    "{row}). Add a column headed '{name}'.", name=name, row=sheet.header_row),
+                column=name))
     fields = [c.field for c in sheet.columns if c.field in positions] + extra_headers
     frame, blank_rows = _body_frame(rows[header_at + 1:], [positions[f] for f in fields],
                                     fields, first_row=sheet.header_row + 1)
     for n in blank_rows:
         findings.append(BLANK_ROW.at(
             sheet.name,
-            f"Row {n} holds only spaces, so it is read as an empty row. Delete the row (or "
-            "clear its cells) so that it does not look like a record.", cell=f"A{n}", row=n))
+            msg("blank-row", "Row {row} holds only spaces, so it is read as an empty row. Delete "
+                "the row (or clear its cells) so that it does not look like a record.", row=n),
+            cell=f"A{n}", row=n))
     return SheetData(sheet, title, frame, positions, extra_headers), findings
 
 
@@ -332,15 +346,16 @@ def _cell_problems(data: SheetData, scan: filecheck.SheetScan,
             continue
         out.append(EXCEL_ERROR.at(
             sheet.name,
-            f"The cell shows the Excel error {code}, not a value. Replace the "
-            "formula or paste the value itself, or leave the cell empty.",
+            msg("excel-error", "The cell shows the Excel error {code}, not a value. Replace the "
+                "formula or paste the value itself, or leave the cell empty.", code=code),
             cell, row, _header_at(data, index), code))
     for (r0, c0), (r1, c1) in merged:
         first, last = f"{column_letter(c0)}{r0 + 1}", f"{column_letter(c1)}{r1 + 1}"
         out.append(MERGED_CELLS.at(
             sheet.name,
-            f"The cells {first}:{last} are merged, so only {first} holds a value. "
-            "Unmerge them (Home > Merge & Center) and type the value in each row.",
+            msg("merged-cells", "The cells {first}:{last} are merged, so only {first} holds a "
+                "value. Unmerge them (Home > Merge & Center) and type the value in each row.",
+                first=first, last=last),
             first, r0 + 1, _header_at(data, c0), None))
     return out
 

@@ -141,6 +141,10 @@ class Column:
     width: float = 14
     # A status column: the date column (field) after which a pending status is out of date.
     pending_until: str | None = None
+    # A free-text column's counterpart in another language: the field it translates and the
+    # language code ("Mandate (French)": translation_of mandate, language fr).
+    translation_of: str | None = None
+    language: str | None = None
     # What an empty cell is read as (an interview's Time zone, its Duration); the cell itself
     # stays empty: the default is applied where the value is used.
     default: Any = None
@@ -328,7 +332,7 @@ def _bound(value: Any) -> Any:
 COLUMN_KEYS = frozenset({
     "name", "field", "type", "description", "required", "unique", "vocabulary", "pattern",
     "references", "audience", "personal", "section", "time", "min", "max", "width",
-    "pending_until", "default"})
+    "pending_until", "default", "translation_of", "language"})
 
 
 def _column(sheet: str, raw: dict[str, Any]) -> Column:
@@ -359,6 +363,8 @@ def _column(sheet: str, raw: dict[str, Any]) -> Column:
             maximum=_bound(raw.get("max")),
             width=float(raw.get("width", 14)),
             pending_until=raw.get("pending_until"),
+            translation_of=raw.get("translation_of"),
+            language=raw.get("language"),
             default=raw.get("default"),
         )
     except KeyError as exc:
@@ -460,6 +466,14 @@ def _cross_check(schema: Schema) -> None:
                 if not schema.vocabulary(vocab).pending_codes:
                     raise SchemaError(f"{sheet.name}.{col.name}: pending_until, but no term of "
                                       f"{vocab!r} is marked pending")
+            if col.translation_of is not None:
+                english = sheet.by_field.get(col.translation_of)
+                if english is None or english.type != "string" or col.type != "string" \
+                        or not col.language or english.audience != col.audience \
+                        or english.personal != col.personal:
+                    raise SchemaError(f"{sheet.name}.{col.name}: translation_of must name a "
+                                      "text column of the sheet with the same audience, "
+                                      "and language a language code")
             if col.default is not None:
                 _check_default(schema, sheet, col)
             for ref in col.references:

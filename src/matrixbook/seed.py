@@ -49,11 +49,46 @@ def load_seed(directory: Path, schema: Schema) -> dict[str, list[dict[str, Any]]
     return rows
 
 
-def load_about(directory: Path) -> list[tuple[str, str]]:
+def load_about(directory: Path, lang: str = "en") -> list[tuple[str, str]]:
     """The lines the About sheet of the default workbook says about it (about.yaml in the seed
-    directory): (label, text) pairs; none when the file is absent."""
+    directory): (label, text) pairs, in `lang` where the file has it (label_fr, text_fr),
+    else in English; none when the file is absent."""
     path = directory / "about.yaml"
     if not path.exists():
         return []
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return [(str(line["label"]), str(line["text"])) for line in data.get("lines") or []]
+    own = "" if lang == "en" else f"_{lang}"
+    return [(str(line.get(f"label{own}") or line["label"]),
+             str(line.get(f"text{own}") or line["text"])) for line in data.get("lines") or []]
+
+
+def rows_of_workbook(path: Path, schema: Schema) -> dict[str, list[dict[str, Any]]]:
+    """The rows of a master workbook (the default one an installed wheel carries, which has no
+    seed directory), as load_seed gives them: keyed by header, lists split, whole numbers as
+    integers, Yes/No as booleans."""
+    from python_calamine import CalamineWorkbook
+
+    book = CalamineWorkbook.from_path(str(path))
+    rows: dict[str, list[dict[str, Any]]] = {}
+    for sheet in schema.sheets:
+        data = book.get_sheet_by_name(sheet.name).to_python()
+        header = [str(h) for h in data[0]] if data else []
+        records = []
+        for raw in data[1:]:
+            record: dict[str, Any] = {}
+            value: Any
+            for name, value in zip(header, raw, strict=False):
+                col = sheet.by_name.get(name)
+                if col is None or value is None or value == "":
+                    continue
+                if col.type == "list":
+                    value = [v.strip() for v in str(value).split(schema.separator) if v.strip()]
+                elif col.type == "integer" and isinstance(value, float) and value.is_integer():
+                    value = int(value)
+                elif col.type == "boolean" and isinstance(value, str):
+                    value = value.strip().casefold() in {"yes", "true", "1"}
+                record[name] = value
+            if record:
+                records.append(record)
+        rows[sheet.name] = records
+    return rows

@@ -16,6 +16,7 @@ import jinja2
 
 from matrixbook import speedups
 from matrixbook.documents.templates import find_template, template_folders
+from matrixbook.documents.translate import english_t
 from matrixbook.errors import TemplateProblem
 
 
@@ -27,8 +28,12 @@ def environment(loader: jinja2.BaseLoader | None = None) -> jinja2.Environment:
     if speedups.enabled():
         from matrixbook.speedups.jinja import CachingEnvironment
 
-        return CachingEnvironment(**options)
-    return jinja2.Environment(**options)
+        env: jinja2.Environment = CachingEnvironment(**options)
+    else:
+        env = jinja2.Environment(**options)
+    # `t` of a context without one (a template rendered outside a build): English.
+    env.globals["t"] = english_t()
+    return env
 
 
 @lru_cache(maxsize=8)

@@ -9,6 +9,7 @@ from typing import Any
 
 from matrixbook import speedups
 from matrixbook.documents.html import html_text, render_html
+from matrixbook.documents.translate import CONTEXT, template_t
 from matrixbook.documents.word import docx_bytes, render_docx
 from matrixbook.model.text import long_day
 
@@ -79,9 +80,12 @@ def write_pairs(ctx: Any, jobs: list[Job]) -> list[Path]:
 def common_context(ctx: Any, title: str) -> dict[str, Any]:
     """What every document's cover and footer show. Dates in the one style of documents
     (`data_date` and `data_date_long` are the same; `data_date_iso` is for file names)."""
-    shown = long_day(ctx.data_date) or ctx.data_date
-    publisher = ctx.schema.publisher
+    texts = ctx.texts
+    shown = long_day(ctx.data_date, texts) or texts.t(ctx.data_date, CONTEXT)
+    publisher = publisher_of(ctx)
     return {
+        "t": template_t(texts),
+        "rtl": texts.language.rtl,
         "properties": document_properties(ctx, title),
         "doc_title": title,
         "footer_title": title,
@@ -89,11 +93,11 @@ def common_context(ctx: Any, title: str) -> dict[str, Any]:
         "data_date_long": shown,
         "data_date_iso": ctx.data_date,
         "audience": ctx.audience,
-        "audience_label": ctx.audience_label,
+        "audience_label": texts.t(ctx.audience_label, CONTEXT),
         "internal": ctx.audience == "internal",
         "source_name": ctx.source_name,
-        "organisation": publisher.organisation,
-        "office": publisher.office,
+        "organisation": publisher["organisation"],
+        "office": publisher["office"],
     }
 
 
@@ -101,8 +105,23 @@ def document_properties(ctx: Any, subject: str, keywords: Sequence[str] = (),
                         category: str = "") -> dict[str, str]:
     """What `set_properties` writes into a document: from the schema's publisher and the date
     of the data (`subject` and `keywords` say what the document is about)."""
+    publisher = publisher_of(ctx)
+    words_ = [publisher["keywords"], *(k for k in keywords if k)]
+    return {"subject": subject, "author": publisher["author"], "company": publisher["company"],
+            "language": publisher["language"],
+            "keywords": "; ".join(w for w in words_ if w), "category": category,
+            "comments": "", "date": str(ctx.data_date)}
+
+
+def publisher_of(ctx: Any) -> dict[str, str]:
+    """Who publishes the documents (schemas/workbook.yaml), in the build's language where
+    schemas/i18n/<code>/workbook.yaml gives it."""
     publisher = ctx.schema.publisher
-    words_ = [publisher.keywords, *(k for k in keywords if k)]
-    return {"subject": subject, "author": publisher.author, "company": publisher.company,
-            "language": publisher.language, "keywords": "; ".join(w for w in words_ if w),
-            "category": category, "comments": "", "date": str(ctx.data_date)}
+    found = {name: str(getattr(publisher, name)) for name in
+             ("organisation", "company", "office", "author", "language", "keywords")}
+    if ctx.texts.english:
+        return found
+    from matrixbook.i18n.catalogue import schema_labels
+
+    own = schema_labels(ctx.texts.code).workbook.get("publisher") or {}
+    return {name: str(own.get(name) or value) for name, value in found.items()}

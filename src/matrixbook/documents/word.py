@@ -19,6 +19,7 @@ from matrixbook import speedups
 from matrixbook.documents.html import _line_of, _reason, environment
 from matrixbook.documents.ordering import schema_order
 from matrixbook.documents.templates import find_template
+from matrixbook.documents.translate import TemplateText, english_t, translate_docx
 from matrixbook.documents.zipping import deterministic_zip
 from matrixbook.errors import TemplateProblem
 from matrixbook.xlsx import FIXED_CREATED
@@ -39,17 +40,19 @@ def _inspect(path: Path, tpl: Any) -> dict[str, list[str]]:
     return paragraphs_of
 
 
-def _load_template(path: Path) -> tuple[Any, dict[str, list[str]]]:
-    """A fresh DocxTemplate of `path` (docxtpl renders a document only once) and the text of
-    the template's paragraphs, its tags checked."""
+def _load_template(path: Path, t: TemplateText) -> tuple[Any, dict[str, list[str]]]:
+    """A fresh DocxTemplate of `path` (docxtpl renders a document only once), its fixed texts
+    in t's language, and the text of the template's paragraphs, its tags checked."""
     try:
         if speedups.enabled():
             from matrixbook.speedups import word
 
-            return word.load_template(path, _inspect)
+            return word.load_template(path, _inspect, lambda data: translate_docx(data, t),
+                                      t.language)
         from docxtpl import DocxTemplate
 
-        tpl = DocxTemplate(io.BytesIO(path.read_bytes()))
+        data = path.read_bytes()
+        tpl = DocxTemplate(io.BytesIO(translate_docx(data, t)))
         tpl.init_docx()
         return tpl, _inspect(path, tpl)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
@@ -79,13 +82,19 @@ def docx_bytes(name: str, context: Mapping[str, Any], source: Path | None = None
                title: str = "") -> bytes:
     """templates/<name> (Word, docxtpl) rendered, as the bytes render_docx writes."""
     path = find_template(name, source)
-    tpl, paragraphs_of = _load_template(path)
+    t = context.get("t")
+    tpl, paragraphs_of = _load_template(path, t if isinstance(t, TemplateText) else english_t())
     try:
         tpl.render(dict(context), jinja_env=_docx_environment(speedups.enabled()),
                    autoescape=True)
     except jinja2.TemplateError as exc:
         raise _docx_problem(tpl, path, exc, paragraphs_of) from None
     spread_tables(tpl.docx.element.body)
+    language = t.texts.language if isinstance(t, TemplateText) else None
+    if language is not None and language.code != "en":  # longer words than the template's
+        fit_headers(tpl.docx.element.body)
+    if language is not None and language.rtl:  # paragraphs, runs and tables right to left
+        _right_to_left(tpl.docx, language)
     schema_order(tpl.docx.element.body)
     for section in tpl.docx.sections:
         for part in (section.header, section.footer):
@@ -93,6 +102,72 @@ def docx_bytes(name: str, context: Mapping[str, Any], source: Path | None = None
                 schema_order(part._element)
     set_properties(tpl.docx, title, context.get("properties") or {})
     return _save(tpl)
+
+
+# The longest word of a header cell (8.5-point bold) in twentieths of a point per character,
+# and the cell's padding: the templates size their columns for the English headers, and a
+# column of "Year" is too narrow for "Année", of "Binding" for "Contraignant".
+HEADER_CHAR_TWIPS, HEADER_PADDING_TWIPS = 118, 260
+
+
+def fit_headers(body: Any) -> None:
+    """Widen each column whose header holds a word longer than the column (a translated
+    header), taking the width from the table's widest columns, so no header word breaks in
+    the middle ("Anné-e"). The 'spread' tables (a column per theme) keep their own sharing."""
+    from docx.oxml.ns import qn
+
+    for tbl in body.iter(qn("w:tbl")):
+        caption = tbl.find(f"{qn('w:tblPr')}/{qn('w:tblCaption')}")
+        grid = tbl.find(qn("w:tblGrid"))
+        rows = tbl.findall(qn("w:tr"))
+        if (caption is not None and caption.get(qn("w:val")) == "spread") or grid is None \
+                or not rows:
+            continue
+        cols = grid.findall(qn("w:gridCol"))
+        if any(len(tr.findall(qn("w:tc"))) != len(cols) for tr in rows):
+            continue
+        widths = [int(float(c.get(qn("w:w"), "0"))) for c in cols]
+        needs = []
+        for tc in rows[0].findall(qn("w:tc")):
+            text = "".join(x.text or "" for x in tc.iter(qn("w:t")))
+            longest = max((len(w) for w in text.split()), default=0)
+            needs.append(longest * HEADER_CHAR_TWIPS + HEADER_PADDING_TWIPS)
+        short = [i for i, (w, n) in enumerate(zip(widths, needs, strict=True)) if n > w]
+        if not short:
+            continue
+        for i in short:
+            missing = needs[i] - widths[i]
+            for donor in sorted(range(len(widths)), key=lambda j: -widths[j]):
+                spare = widths[donor] - max(needs[donor], widths[donor] * 2 // 3)
+                if donor == i or spare <= 0:
+                    continue
+                moved = min(spare, missing)
+                widths[donor] -= moved
+                widths[i] += moved
+                missing -= moved
+                if not missing:
+                    break
+        for col, width in zip(cols, widths, strict=True):
+            col.set(qn("w:w"), str(width))
+        for tr in rows:
+            for tc, width in zip(tr.findall(qn("w:tc")), widths, strict=True):
+                tcw = tc.find(f"{qn('w:tcPr')}/{qn('w:tcW')}")
+                if tcw is not None:
+                    tcw.set(qn("w:w"), str(width))
+                    tcw.set(qn("w:type"), "dxa")
+
+
+def _right_to_left(document: Any, language: Any) -> None:
+    """A language written right to left: every paragraph bidi, every table bidiVisual, in the
+    body, the page headers and the footers (matrixbook.i18n.direction)."""
+    from matrixbook.i18n.direction import docx_bidi
+
+    docx_bidi(document.element.body, language)
+    # The header and footer parts docxtpl rendered (it puts new parts behind the document's
+    # relationships: python-docx's sections may still hand out the template's).
+    for rel in document.part.rels.values():
+        if not rel.is_external and rel.reltype.endswith(("/header", "/footer")):
+            docx_bidi(rel.target_part.element, language)
 
 
 def set_properties(document: Any, title: str, properties: Mapping[str, str]) -> None:
@@ -105,7 +180,7 @@ def set_properties(document: Any, title: str, properties: Mapping[str, str]) -> 
     props.author = author
     props.last_modified_by = author
     props.title = title or properties.get("title", "")
-    props.subject = properties.get("subject", "")
+    props.subject = _fit(properties.get("subject", ""))
     props.keywords = properties.get("keywords", "")
     props.category = properties.get("category", "")
     props.comments = properties.get("comments", "")
@@ -117,6 +192,12 @@ def set_properties(document: Any, title: str, properties: Mapping[str, str]) -> 
     for part in document.part.package.parts:
         if str(part.partname) == "/docProps/app.xml":
             _set_company(part, company)
+
+
+def _fit(text: str, limit: int = 255) -> str:
+    """A document property as Word holds it: at most 255 characters (a long French name of a
+    body and its kind do not fit the subject otherwise)."""
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
 def _data_datetime(text: str) -> datetime:

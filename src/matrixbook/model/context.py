@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from matrixbook.errors import OutputError, describe_os_error, os_error_of
+from matrixbook.i18n import Texts, texts
 from matrixbook.outfolder import OutputFolder
 from matrixbook.schema import Schema
 
@@ -30,6 +31,13 @@ class BuildContext:
     messages: list[str] = field(default_factory=list)  # printed by the CLI after the build
     folder: OutputFolder | None = None  # where files are staged until the whole set is done
     output: str = ""  # the output being written
+    lang: str = "en"  # the language of every fixed text of the outputs (matrixbook.i18n)
+
+    @cached_property
+    def texts(self) -> Texts:
+        """The build's language: fixed texts, dates, numbers, countries, vocabulary labels,
+        column headers and the French counterparts of the workbook's names and texts."""
+        return texts(self.lang)
 
     def note(self, message: str) -> None:
         """A line for the person running the build (e.g. a note's page estimate)."""

@@ -54,12 +54,23 @@ class WeekOfBody:
     modes: tuple[tuple[str, int], ...]  # (mode, interviews), most frequent first
     statuses: tuple[tuple[str, int], ...]
 
-    def modes_text(self) -> str:
-        return ", ".join(f"{mode} {n}" if n > 1 or len(self.modes) > 1 else mode
+    def modes_text(self, texts: Any = None) -> str:
+        """'Video call 2, In person 1'; modes by their label in the language of `texts`
+        (matrixbook.i18n; None: English)."""
+        def label(mode: str) -> str:
+            return mode if texts is None or texts.english else texts.term("interview_modes",
+                                                                          mode)
+
+        return ", ".join(f"{label(mode)} {n}" if n > 1 or len(self.modes) > 1 else label(mode)
                          for mode, n in self.modes)
 
-    def statuses_text(self) -> str:
-        return ", ".join(f"{n} {status.lower()}" for status, n in self.statuses)
+    def statuses_text(self, texts: Any = None) -> str:
+        """'2 planned, 1 done', in the language of `texts`."""
+        def label(status: str) -> str:
+            return status if texts is None or texts.english else texts.term(
+                "interview_status", status)
+
+        return ", ".join(f"{n} {label(status).lower()}" for status, n in self.statuses)
 
 
 def monday(day: date) -> date:

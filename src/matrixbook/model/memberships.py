@@ -366,6 +366,11 @@ def is_current(row: Row, on: date | None) -> bool:
 _BRACKETED = re.compile(r"\s*\(.*\)$")
 
 
+def without_note(code: str, label: str, schema: Any) -> str:
+    """A grouping code's name without the explanation its label carries in brackets."""
+    return _BRACKETED.sub("", label) if code in schema.extra_country_codes else label
+
+
 def country_names(schema: Any) -> dict[str, str]:
     """Code -> the name a reader sees, from the schema's country vocabulary (the one place
     names come from). A grouping code's label may carry an explanation in brackets; only the

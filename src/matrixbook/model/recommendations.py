@@ -16,6 +16,15 @@ from matrixbook.schema import Meaning, Schema
 from matrixbook.values import is_blank
 
 PRIORITY_ORDER = ("High", "Medium", "Low")
+_TRANSLATED = ("recommendation", "rationale")  # recommendation_fr: the text in French
+
+
+def _translated(key: Any) -> bool:
+    """Whether a field is a translation of the text or rationale: recommendation_fr."""
+    if not isinstance(key, str) or "_" not in key:
+        return False
+    base, _, code = key.rpartition("_")
+    return base in _TRANSLATED and len(code) == 2 and code.isalpha()
 
 
 def _text(value: Any) -> str:
@@ -54,6 +63,44 @@ class Recommendation:
     internal_notes: str = ""
     draft: bool = False  # its status means draft (vocabularies.yaml)
     final: bool = False  # its status means final
+    # The free texts in other languages: ("recommendation_fr", "..."), ("rationale_fr", "...")
+    translations: tuple[tuple[str, str], ...] = ()
+
+    def text_in(self, texts: Any, field: str = "recommendation") -> tuple[str, bool]:
+        """The recommendation's text (or rationale) in the language of `texts`
+        (matrixbook.i18n), and whether it is the English text left untranslated."""
+        english = self.text if field == "recommendation" else self.rationale
+        if texts.english:
+            return english, False
+        own = dict(self.translations).get(f"{field}_{texts.code}", "")
+        return (own, False) if own else (english, bool(english))
+
+    def sentence_in(self, texts: Any) -> str:
+        """`sentence` in the language of `texts`: vocabulary terms by their labels, the text
+        from its counterpart column, else English after the mark [EN]."""
+        if texts.english:
+            return self.sentence
+        t = texts.t
+        text, untranslated = self.text_in(texts)
+        text = text.rstrip()
+        if text and text[-1] not in ".!?":
+            text += "."
+        if untranslated:
+            text = f"[EN] {text}"
+        if self.entry_point:
+            text += " " + t("Entry point: {text}.", "documents").format(
+                text=self.entry_point.rstrip("."))
+        parts = [texts.term("engagement_modalities", self.modality) if self.modality else "",
+                 t("{priority} priority", "documents").format(
+                     priority=texts.term("priorities", self.priority).lower()) if self.priority
+                 else "",
+                 texts.term("timeframes", self.timeframe) if self.timeframe else ""]
+        how = "; ".join(p for p in parts if p)
+        if how:
+            text += f" {how}."
+        status = texts.term("review_status", self.status) if self.status else ""
+        tag = self.id if not self.status or self.final else f"{self.id}, {status}"
+        return f"{text} ({tag})"
 
     @property
     def regional(self) -> bool:
@@ -111,7 +158,9 @@ def read(frame: pd.DataFrame | None, schema: Schema) -> list[Recommendation]:
             draft=rec.get("status") in drafts, final=rec.get("status") in finals,
             shareable=not is_blank(shareable) and bool(shareable),
             sources=_ids(rec.get("source_ids")),
-            internal_notes=_text(rec.get("internal_notes"))))
+            internal_notes=_text(rec.get("internal_notes")),
+            translations=tuple((k, _text(v)) for k, v in rec.items()
+                               if _translated(k) and not is_blank(v))))
     out.sort(key=lambda r: r.sort_key)
     return out
 

@@ -24,9 +24,10 @@ def clean(text: str) -> str:
     return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
 
 
-def long_day(value: Any) -> str:
+def long_day(value: Any, texts: Any = None) -> str:
     """A date as people write it: 12 September 2025 (the one style of every document), or ''
-    when empty; text that is not a date is kept as it is."""
+    when empty; text that is not a date is kept as it is. With `texts` (matrixbook.i18n) in
+    another language than English, in that language through Babel: 12 septembre 2025."""
     if is_blank(value):
         return ""
     if isinstance(value, str):
@@ -34,12 +35,14 @@ def long_day(value: Any) -> str:
             value = date.fromisoformat(value[:10])
         except ValueError:
             return value
+    if texts is not None and texts.language.code != "en":
+        return str(texts.date(value))
     return f"{value.day} {value.strftime('%B %Y')}"
 
 
-def day(value: Any) -> str:
+def day(value: Any, texts: Any = None) -> str:
     """A date in a document: 12 September 2025, like the cover, never 2025-09-12 beside it."""
-    return long_day(value)
+    return long_day(value, texts)
 
 
 def as_text(value: Any, separator: str = "; ") -> str:

@@ -19,6 +19,9 @@ class Output:
     description: str
     write: Callable[[BuildContext], list[Path]]
     order: int = 50
+    languages: tuple[str, ...] = ("en",)  # the languages every fixed text of it is written in
+    # Why it is not written in another language, when that is by design (not "yet").
+    only_english: str = ""
 
 
 def discover_outputs() -> list[Output]:

@@ -26,6 +26,7 @@ from matrixbook.documents import (
     document_properties,
     write_pairs,
 )
+from matrixbook.documents.translate import CONTEXT
 from matrixbook.model import memberships
 from matrixbook.model.briefs import notes, page_estimate
 from matrixbook.model.context import BuildContext
@@ -37,14 +38,17 @@ def write(ctx: BuildContext) -> list[Path]:
     estimates: list[tuple[str, float]] = []
     on = memberships.reference_date(ctx.today, ctx.data_date)
     common = common_context(ctx, "")  # the same for every note: read once
-    for _sheet, _row, content in notes(ctx.schema, ctx.tables, on):
-        title = f"Briefing note: {content['name']}"
+    t = ctx.texts.t
+    for _sheet, _row, content in notes(ctx.schema, ctx.tables, on, ctx.texts):
+        title = t("Briefing note: {name}", CONTEXT).format(name=content["name"])
         context = dict(common, doc_title=title, footer_title=title)
         context["properties"] = document_properties(
-            ctx, f"{content['kind']}: {content['display_name']}. Mandate, governance, "
-                 "policies, climate action and mobility, data, and entry points for IOM.",
-            [content["acronym"], content["kind"].lower()], "Briefing note")
-        context["footer_title"] = f"Briefing note: {content['acronym'] or content['name']}"
+            ctx, t("{kind}: {name}. Mandate, governance, policies, climate action and "
+                   "mobility, data, and entry points for IOM.", CONTEXT).format(
+                       kind=content["kind"], name=content["display_name"]),
+            [content["acronym"], content["kind"].lower()], t("Briefing note", CONTEXT))
+        context["footer_title"] = t("Briefing note: {name}", CONTEXT).format(
+            name=content["acronym"] or content["name"])
         context.update(content)
         estimate = page_estimate(content)
         context["estimate"] = estimate.as_dict()  # for staff's own templates; not printed
@@ -90,4 +94,5 @@ OUTPUT = Output(
     description="One briefing note per entity and dialogue (out/briefs/<ID>.docx and .html).",
     write=write,
     order=40,
+    languages=("en", "fr"),
 )

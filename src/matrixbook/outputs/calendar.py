@@ -106,9 +106,15 @@ def _stamp(today: date | None) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
-def _description(rec: Any, body: dict[str, Any]) -> str:
+CONTEXT = "calendar"  # the msgctxt of the calendar's texts
+
+
+def _description(rec: Any, body: dict[str, Any], texts: Any = None) -> str:
     """What the interviewer needs at hand; nothing build-specific (not even the workbook's file
-    name), so an event changes only when its interview does."""
+    name), so an event changes only when its interview does. In the language of `texts`
+    (matrixbook.i18n; None: English)."""
+    if texts is not None and not texts.english:
+        return _description_in(rec, body, texts)
     lines = []
     name = body.get("name_en")
     acronym = body.get("acronym")
@@ -128,13 +134,50 @@ def _description(rec: Any, body: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _description_in(rec: Any, body: dict[str, Any], texts: Any) -> str:
+    """_description in another language than English: labels from the catalogue, terms by
+    their labels, the body by its name and acronym in the language."""
+    def t(text: str) -> str:
+        return str(texts.t(text, CONTEXT))
+
+    lines = []
+    if body:
+        name, acronym = texts.body_name(body).text, texts.body_acronym(body).text
+        if name:
+            shown = f"{name} ({acronym})" if acronym and acronym not in name else name
+            lines.append(t("Body: {value}").format(value=shown))
+    lines += [t("Organisation: {value}").format(value=rec.organisation),
+              t("Role: {value}").format(value=rec.role)]
+    for field, label in (("interviewee", "Interviewee: {value}"), ("email", "Email: {value}"),
+                         ("phone", "Phone: {value}")):
+        value = getattr(rec, field, None)
+        if not is_missing(value):
+            lines.append(t(label).format(value=value))
+    lines += [t("Interviewer: {value}").format(value=rec.interviewer),
+              t("Mode: {value}").format(value=texts.term("interview_modes", str(rec.mode))),
+              t("Status: {value}").format(value=texts.term("interview_status", rec.status))]
+    topics = rec.topics if isinstance(rec.topics, list) else []
+    if topics:
+        lines.append(t("Topics: {value}").format(
+            value=" ; ".join(texts.term("themes", str(v)) for v in topics)))
+    lines.append(t("Interview ID: {id} (Interviews sheet of the master workbook)").format(
+        id=rec.interview_id))
+    return "\n".join(lines)
+
+
 def build_calendar(ctx: BuildContext) -> icalendar.Calendar:
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", CALENDAR_NAME)
+    texts = ctx.texts
+    english = texts.english
+
+    def t(text: str) -> str:
+        return text if english else str(texts.t(text, CONTEXT))
+
+    cal.add("x-wr-calname", t(CALENDAR_NAME))
     bodies = ctx.bodies().set_index("body_id").to_dict("index")
     statuses = event_statuses(ctx.schema)
     timing = Timing.of(ctx.schema)
@@ -148,6 +191,8 @@ def build_calendar(ctx: BuildContext) -> icalendar.Calendar:
             zones.add(zone)
         body = bodies.get(rec.body_id, {})
         acronym = body.get("acronym")
+        if not english and body:
+            acronym = texts.body_acronym(body).text or acronym
         label = rec.body_id if is_missing(acronym) else acronym
         event = icalendar.Event()
         ics_status, rank = statuses[rec.status]
@@ -158,17 +203,19 @@ def build_calendar(ctx: BuildContext) -> icalendar.Calendar:
         event.add("dtstart", rec.starts_at.to_pydatetime().replace(tzinfo=tz))
         event.add("dtend", timing.ends_at(rec.starts_at, rec.duration_min).to_pydatetime()
                   .replace(tzinfo=tz))
-        kind = f"{rec.status} interview" if withdrawn else "Interview"
-        event.add("summary", f"{kind}: {label} — {rec.organisation}")
-        description = _description(rec, body)
+        kind = t(f"{rec.status} interview" if withdrawn else "Interview")
+        event.add("summary", t("{kind}: {body} — {organisation}").format(
+            kind=kind, body=label, organisation=rec.organisation))
+        description = _description(rec, body, texts)
         if tz is None:
-            description += (f"\nTime zone: {zone}, which this computer's time-zone database "
-                            "does not know: the time is shown as local time, without a zone.")
+            description += "\n" + t("Time zone: {zone}, which this computer's time-zone "
+                                    "database does not know: the time is shown as local time, "
+                                    "without a zone.").format(zone=zone)
         event.add("description", description)
         event.add("status", ics_status)
         if withdrawn:  # the slot is free again, also in clients that ignore STATUS
             event.add("transp", "TRANSPARENT")
-        event.add("categories", ["Key-informant interview"])
+        event.add("categories", [t("Key-informant interview")])
         cal.add_component(event)
     _add_time_zones(cal, zones, chosen)
     return cal
@@ -200,4 +247,5 @@ OUTPUT = Output(
                 "with postponed, declined and cancelled ones as cancelled events; internal only",
     write=write,
     order=25,
+    languages=("en", "fr"),
 )

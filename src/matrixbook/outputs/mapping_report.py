@@ -27,10 +27,12 @@ from matrixbook.documents import (
     paragraphs,
     write_pair,
 )
+from matrixbook.i18n import Texts
 from matrixbook.model import memberships, relevance
 from matrixbook.model import recommendations as recs
 from matrixbook.model.context import BuildContext
-from matrixbook.outputs import Output
+from matrixbook.outputs import Output, mapping_words
+from matrixbook.outputs.mapping_words import Words
 from matrixbook.schema import Meaning, Schema
 
 # The focus of the terms of reference: first in every list, whatever the vocabulary's order.
@@ -84,7 +86,7 @@ def _geography(schema: Schema, bodies: list[dict[str, Any]]) -> list[dict[str, A
 
 
 def overlaps(schema: Schema, tables: dict[str, pd.DataFrame], bodies: pd.DataFrame,
-             on: date | None) -> tuple[list[dict[str, str]], str]:
+             on: date | None, words: Words | None = None) -> tuple[list[dict[str, str]], str]:
     """Countries in the most bodies on `on`, and the rule used to count them: the one definition
     of matrixbook.model.memberships (member or participant; observer seats and suspensions shown
     beside), the list the mapping matrix's Summary shows too."""
@@ -92,19 +94,25 @@ def overlaps(schema: Schema, tables: dict[str, pd.DataFrame], bodies: pd.DataFra
     labels = {as_text(b["body_id"]): _label(b) for b in _rows(bodies)}
     roster = memberships.Roster(tables.get(schema.names.memberships))
     roles = memberships.roles_on(tables, on, roster)
-    ranked = memberships.tallies(roles, order, memberships.country_names(schema))
+    names = memberships.country_names(schema)
+    if words is not None:
+        names = {c: memberships.without_note(c, words.texts.country(c), schema) for c in names}
+    ranked = memberships.tallies(roles, order, names)
     listed, bar = memberships.most_shared(ranked, LEAST_ROWS, MOST_ROWS)
     if not listed:
         return [], ""
     out = []
     for t in listed:
-        other = [f"{role}: {', '.join(labels[b] for b in held)}"
+        other = [f"{role if words is None else words.term('membership_roles', role)}: "
+                 f"{', '.join(labels[b] for b in held)}"
                  for role, held in t.by_role.items() if role not in memberships.SHARED_ROLES]
         out.append({"country": t.name, "code": t.country, "count": str(t.count),
                     "bodies": ", ".join(labels[b] for b in t.shared),
                     "other": "; ".join(other) or "–"})
     rule = (f"counting {memberships.shared_rule(on, long_day)}. The list keeps the countries in "
             f"{bar} or more of the {len(order)} bodies")
+    if words is not None:
+        rule = mapping_words.overlap_rule(words, on, bar, len(order))
     return out, rule
 
 
@@ -402,16 +410,21 @@ def _summary(counts: dict[str, int], bodies: list[dict[str, Any]], order: list[s
 
 
 def report_content(schema: Schema, tables: dict[str, pd.DataFrame],
-                   bodies: pd.DataFrame, on: date | None = None) -> dict[str, Any]:
+                   bodies: pd.DataFrame, on: date | None = None,
+                   texts: Texts | None = None) -> dict[str, Any]:
     """Everything the report shows; `on` is the day memberships are read on (the same day as
-    the mapping matrix's)."""
+    the mapping matrix's); in the language of `texts` (default English)."""
     bodies = bodies.loc[bodies["body_id"].map(lambda v: not is_blank(v)).astype(bool)]
+    words = Words(texts) if texts is not None and not texts.english else None
+    if words is not None:  # the bodies by their acronym in the language
+        bodies = bodies.assign(acronym=[words.texts.body_acronym(b).text or b["acronym"]
+                                        for b in bodies.to_dict("records")])
     order = theme_order(schema)
     levels = _relevance(tables.get(schema.names.themes))
     known = set(bodies["body_id"].astype(str))
     assessed = [r for (body, _), r in levels.items()
                 if body in known and as_text(r["relevance"]) not in ("", "Not assessed")]
-    overlap_rows, rule = overlaps(schema, tables, bodies, on)
+    overlap_rows, rule = overlaps(schema, tables, bodies, on, words)
     rows = _rows(bodies)
     labels = {as_text(b["body_id"]): _label(b) for b in rows}
     items = recs.read(tables.get(schema.names.recommendations), schema)
@@ -426,7 +439,7 @@ def report_content(schema: Schema, tables: dict[str, pd.DataFrame],
         "high": sum(as_text(r["relevance"]) == "High" for r in assessed),
         "recommendations": len(items),
     }
-    return {
+    content = {
         "counts": counts,
         "summary": _summary(counts, rows, order, levels, tables, items, labels, schema),
         "theme_names": order,
@@ -446,14 +459,20 @@ def report_content(schema: Schema, tables: dict[str, pd.DataFrame],
         "priorities": _by_priority(rec_rows),
         "alignment_totals": _alignment_totals(schema, items),
     }
+    if words is not None:
+        from matrixbook.outputs.mapping_localized import localize
+
+        localize(content, words, schema, tables, rows, order, levels, items, counts)
+    return content
 
 
 def write(ctx: BuildContext) -> list[Path]:
-    title = "Mapping report"
+    texts = ctx.texts
+    title = "Mapping report" if texts.english else Words(texts)("Mapping report")
     context = common_context(ctx, title)
     context["workbook_title"] = ctx.schema.title
     on = memberships.reference_date(ctx.today, ctx.data_date)
-    context.update(report_content(ctx.schema, ctx.tables, ctx.bodies(), on))
+    context.update(report_content(ctx.schema, ctx.tables, ctx.bodies(), on, texts))
     return write_pair(ctx, "mapping_report", "mapping_report", context, title)
 
 
@@ -464,4 +483,5 @@ OUTPUT = Output(
                 "(internal; .docx, .html).",
     write=write,
     order=50,
+    languages=("en", "fr"),
 )

@@ -57,6 +57,27 @@ FIELDS = (
 )
 
 
+CONTEXT = "policy_database"  # the msgctxt of the database's texts
+# Columns of the Policies sheet shown by their vocabulary's labels in another language.
+_TERMS = {"level": "policy_levels", "category": "instrument_categories",
+          "instrument_type": "instrument_types", "status": "policy_status",
+          "themes": "themes", "climate_context": "climate_contexts"}
+
+
+def _labels(texts: Any, field: str, value: Any) -> Any:
+    """A vocabulary column's value(s) by their label in the language of `texts`."""
+    if field not in _TERMS or is_blank(value):
+        return value
+    if isinstance(value, list):
+        return [texts.term(_TERMS[field], str(v)) for v in value]
+    return texts.term(_TERMS[field], str(value))
+
+
+def say(ctx: BuildContext, text: str) -> str:
+    """A fixed text of the database in the build's language."""
+    return xlsx.say(ctx.texts, text, CONTEXT)
+
+
 def _items(value: Any) -> list[str]:
     if is_blank(value):
         return []
@@ -73,11 +94,15 @@ def _text(value: Any) -> str | None:
 
 def _bodies(ctx: BuildContext) -> dict[str, dict[str, str]]:
     out = {}
+    texts = ctx.texts
     for b in ctx.bodies().to_dict("records"):
         body_id = _text(b.get("body_id"))
-        if body_id:
+        if body_id and texts.english:
             out[body_id] = {"acronym": _text(b.get("acronym")) or body_id,
                             "name": _text(b.get("name_en")) or body_id}
+        elif body_id:
+            out[body_id] = {"acronym": texts.body_acronym(b).text or body_id,
+                            "name": texts.body_name(b).text or body_id}
     return out
 
 
@@ -88,10 +113,17 @@ def database_rows(ctx: BuildContext) -> list[list[Any]]:
         return []
     bodies = _bodies(ctx)
     names = memberships.country_names(ctx.schema)
+    texts = ctx.texts
+    if not texts.english:
+        names = {c: memberships.without_note(c, texts.country(c), ctx.schema) for c in names}
     rows = []
     for p in policies.to_dict("records"):
         if is_blank(p.get("policy_id")):
             continue
+        if not texts.english:
+            p = {k: _labels(texts, k, v) for k, v in p.items()}
+            if isinstance(p.get("confirmed"), bool):
+                p["confirmed"] = xlsx.yes_no(texts, p["confirmed"])
         body_id = _text(p.get("body_id")) or ""
         body = bodies.get(body_id)
         issued = f"{body['name']} ({body['acronym']})" if body else body_id or None
@@ -99,8 +131,8 @@ def database_rows(ctx: BuildContext) -> list[list[Any]]:
         if countries:
             covered = "; ".join(names.get(c, c) for c in countries)
         else:
-            covered = (f"Members of {body['acronym'] if body else body_id} at adoption "
-                       "(not listed)")
+            covered = say(ctx, "Members of {body} at adoption (not listed)").format(
+                body=body["acronym"] if body else body_id)
         year = p.get("year_adopted")
         accessed = p.get("date_accessed")
         rows.append([
@@ -156,8 +188,9 @@ def write(ctx: BuildContext) -> list[Path]:
     rows = database_rows(ctx)
     with ctx.writing(FILE) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), xlsx.workbook_options())
-        xlsx.set_properties(wb, TITLE, "Regional policies and legal instruments on migration, "
-                            "climate change and disasters")
+        xlsx.set_properties(wb, say(ctx, TITLE), say(ctx, "Regional policies and legal "
+                                                         "instruments on migration, climate "
+                                                         "change and disasters"), ctx.texts)
         _database_sheet(wb, ctx, rows)
         _counts_sheet(wb, ctx)
         wb.close()
@@ -183,12 +216,13 @@ def _formats(wb: Any) -> dict[str, Any]:
 
 def _database_sheet(wb: Any, ctx: BuildContext, rows: list[list[Any]]) -> None:
     f = _formats(wb)
-    ws = wb.add_worksheet(SHEET)
+    ws = wb.add_worksheet(say(ctx, SHEET))
     widths = [field.width for field in FIELDS]
+    labels = [say(ctx, field.label) for field in FIELDS]
     for c, field in enumerate(FIELDS):
         ws.set_column(c, c, field.width)
-        ws.write_string(0, c, field.label, f["header"])
-    ws.set_row(0, xlsx.row_height([field.label for field in FIELDS], widths, minimum=2))
+        ws.write_string(0, c, labels[c], f["header"])
+    ws.set_row(0, xlsx.row_height(labels, widths, minimum=2))
     columns = [list(col) for col in zip(*rows, strict=True)] if rows else []
     heights = xlsx.row_heights(columns, widths) if rows else []
     for r, (values, height) in enumerate(zip(rows, heights, strict=True), start=1):
@@ -205,7 +239,8 @@ def _database_sheet(wb: Any, ctx: BuildContext, rows: list[list[Any]]) -> None:
     ws.freeze_panes(1, 2)
     # Filters on the header row only (never on a title above it), over every row written.
     ws.autofilter(0, 0, max(len(rows), 1), len(FIELDS) - 1)
-    xlsx.print_setup(ws, header_rows=1, audience=ctx.audience, title=TITLE)
+    xlsx.print_setup(ws, header_rows=1, audience=ctx.audience, title=say(ctx, TITLE),
+                     texts=ctx.texts)
     # 17 columns: two pages wide at a readable size, the ID and title repeated on each.
     ws.fit_to_pages(2, 0)
     ws.repeat_columns(0, 1)
@@ -215,20 +250,23 @@ def _database_sheet(wb: Any, ctx: BuildContext, rows: list[list[Any]]) -> None:
 def _counts_sheet(wb: Any, ctx: BuildContext) -> None:
     f = _formats(wb)
     themes, by_body, by_year = counts(ctx)
-    ws = wb.add_worksheet("Counts")
-    ws.write_string(0, 0, "Instruments by body and theme", f["title"])
-    ws.write_string(1, 0, "An instrument counts under each theme it covers, so a row may add "
-                    "up to more than its total.", f["note"])
+    if not ctx.texts.english:
+        themes = [ctx.texts.term("themes", t) for t in themes]
+    ws = wb.add_worksheet(say(ctx, "Counts"))
+    ws.write_string(0, 0, say(ctx, "Instruments by body and theme"), f["title"])
+    ws.write_string(1, 0, say(ctx, "An instrument counts under each theme it covers, so a row "
+                                   "may add up to more than its total."), f["note"])
     # Theme columns wide enough for the longest word of a theme ("Reintegration") to hold.
     ws.set_column(0, 0, 18)
     ws.set_column(1, len(themes) + 1, THEME_WIDTH)
     head = 3
-    ws.set_row(head, xlsx.row_height(["Body", *themes, "Instruments"],
+    body, instruments = say(ctx, "Body"), say(ctx, "Instruments")
+    ws.set_row(head, xlsx.row_height([body, *themes, instruments],
                                      [18] + [THEME_WIDTH] * (len(themes) + 1), minimum=2))
-    ws.write_string(head, 0, "Body", f["header"])
+    ws.write_string(head, 0, body, f["header"])
     for c, theme in enumerate(themes, start=1):
         ws.write_string(head, c, theme, f["header"])
-    ws.write_string(head, len(themes) + 1, "Instruments", f["header"])
+    ws.write_string(head, len(themes) + 1, instruments, f["header"])
     r = head
     for r, (acronym, per_theme, total) in enumerate(by_body, start=head + 1):
         ws.write_string(r, 0, acronym, f["text"])
@@ -236,30 +274,30 @@ def _counts_sheet(wb: Any, ctx: BuildContext) -> None:
             ws.write_number(r, c, n, f["band"] if n else f["zero"])
         ws.write_number(r, len(themes) + 1, total, f["total"])
     r += 1
-    ws.write_string(r, 0, "Total", f["total_label"])
+    ws.write_string(r, 0, say(ctx, "Total"), f["total_label"])
     for c in range(len(themes)):
         ws.write_number(r, c + 1, sum(row[1][c] for row in by_body), f["total"])
     ws.write_number(r, len(themes) + 1, sum(row[2] for row in by_body), f["total"])
     r += 3
-    ws.write_string(r, 0, "Instruments by year adopted", f["title"])
+    ws.write_string(r, 0, say(ctx, "Instruments by year adopted"), f["title"])
     r += 1
-    ws.write_string(r, 0, "Year", f["header"])
-    ws.write_string(r, 1, "Instruments", f["header"])
-    ws.write_string(r, 2, "With a climate context", f["header"])
-    ws.set_row(r, xlsx.row_height(["Year", "Instruments", "With a climate context"],
-                                  [18, THEME_WIDTH, THEME_WIDTH], minimum=2))
+    year_headers = [say(ctx, h) for h in ("Year", "Instruments", "With a climate context")]
+    for c, h in enumerate(year_headers):
+        ws.write_string(r, c, h, f["header"])
+    ws.set_row(r, xlsx.row_height(year_headers, [18, THEME_WIDTH, THEME_WIDTH], minimum=2))
     for year, n, climate in by_year:
         r += 1
         ws.write_number(r, 0, year, f["number"])
         ws.write_number(r, 1, n, f["number"])
         ws.write_number(r, 2, climate, f["number"] if climate else f["zero"])
     r += 1
-    ws.write_string(r, 0, "Total", f["total_label"])
+    ws.write_string(r, 0, say(ctx, "Total"), f["total_label"])
     ws.write_number(r, 1, sum(n for _, n, _ in by_year), f["total"])
     ws.write_number(r, 2, sum(c for _, _, c in by_year), f["total"])
     ws.freeze_panes(head + 1, 1)
-    xlsx.print_setup(ws, header_rows=0, audience=ctx.audience, title=f"{TITLE}: counts",
-                     repeat_row=head)
+    xlsx.print_setup(ws, header_rows=0, audience=ctx.audience,
+                     title=say(ctx, "{title}: counts").format(title=say(ctx, TITLE)),
+                     repeat_row=head, texts=ctx.texts)
 
 
 OUTPUT = Output(
@@ -269,4 +307,5 @@ OUTPUT = Output(
                 "year (policy_database.xlsx).",
     write=write,
     order=32,
+    languages=("en", "fr"),
 )

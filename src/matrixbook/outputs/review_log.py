@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from matrixbook import xlsx
+from matrixbook.model import language
 from matrixbook.model.context import BuildContext
 from matrixbook.outputs import Output
 from matrixbook.values import is_blank
@@ -25,6 +26,14 @@ STATUS_FILL = {"Open": xlsx.TINTS["vermillion"], "Addressed": xlsx.TINTS["green"
                "Declined": xlsx.TINTS["grey"]}
 COLUMNS = (("Comment ID", 11), ("Body", 14), ("Section", 22), ("Reviewer", 18), ("Date", 12),
            ("Comment", 48), ("Response", 48), ("Status", 11))
+
+
+CONTEXT = "review_log"  # the msgctxt of the review log's texts
+
+
+def say(ctx: BuildContext, text: str) -> str:
+    """A fixed text of the review log in the build's language."""
+    return xlsx.say(ctx.texts, text, CONTEXT)
 
 
 def _text(value: Any) -> str | None:
@@ -39,7 +48,10 @@ def grouped(ctx: BuildContext) -> list[tuple[str, list[dict[str, Any]]]]:
     t = ctx.tables[ctx.schema.names.review]
     if t.empty:
         return []
-    acronyms = {str(b["body_id"]): _text(b.get("acronym")) or str(b["body_id"])
+    texts = ctx.texts
+    acronyms = {str(b["body_id"]): (_text(b.get("acronym")) if texts.english
+                                    else texts.body_acronym(b).text or _text(b.get("acronym")))
+                or str(b["body_id"])
                 for b in ctx.bodies().to_dict("records") if not is_blank(b.get("body_id"))}
     order = list(ctx.schema.vocabulary("deliverables").codes)
     groups: dict[str, list[dict[str, Any]]] = {}
@@ -47,7 +59,7 @@ def grouped(ctx: BuildContext) -> list[tuple[str, list[dict[str, Any]]]]:
         if is_blank(rec.get("comment_id")):
             continue
         body = _text(rec.get("body_id"))
-        groups.setdefault(_text(rec.get("deliverable")) or "Not stated", []).append({
+        groups.setdefault(_text(rec.get("deliverable")) or say(ctx, "Not stated"), []).append({
             "Comment ID": _text(rec.get("comment_id")),
             "Body": acronyms.get(body, body) if body else None,
             "Section": _text(rec.get("section")),
@@ -60,8 +72,17 @@ def grouped(ctx: BuildContext) -> list[tuple[str, list[dict[str, Any]]]]:
         })
     for rows in groups.values():
         rows.sort(key=lambda r: r["Comment ID"])
-    return sorted(groups.items(), key=lambda g: (order.index(g[0]) if g[0] in order
-                                                 else len(order), g[0]))
+    ordered = sorted(groups.items(), key=lambda g: (order.index(g[0]) if g[0] in order
+                                                    else len(order), g[0]))
+    if texts.english:
+        return ordered
+    for rows in groups.values():  # free text in English marked, terms by their labels
+        for row in rows:
+            for name in ("Comment", "Response"):
+                row[name] = language.marked(row[name], True) if row[name] else row[name]
+            if row["Status"]:
+                row["Status"] = texts.term("comment_status", row["Status"])
+    return [(texts.term("deliverables", d) if d in order else d, rows) for d, rows in ordered]
 
 
 def write(ctx: BuildContext) -> list[Path]:
@@ -69,10 +90,17 @@ def write(ctx: BuildContext) -> list[Path]:
 
     groups = grouped(ctx)
     statuses = list(ctx.schema.vocabulary("comment_status").codes)
+    texts = ctx.texts
+    if not texts.english:  # the rows carry the labels of the statuses
+        statuses = [texts.term("comment_status", s) for s in statuses]
+        fill_of = {texts.term("comment_status", s): c for s, c in STATUS_FILL.items()}
+    else:
+        fill_of = STATUS_FILL
+    title = say(ctx, TITLE)
     with ctx.writing(FILE) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), xlsx.workbook_options())
-        xlsx.set_properties(wb, TITLE, "Comments from IOM and stakeholders on the deliverables, "
-                            "with the responses")
+        xlsx.set_properties(wb, title, say(ctx, "Comments from IOM and stakeholders on the "
+                                                "deliverables, with the responses"), texts)
         edge = xlsx.EDGE
         kit = xlsx.Formats(wb)
         f = kit.named({
@@ -85,29 +113,33 @@ def write(ctx: BuildContext) -> list[Path]:
             "total": {**edge, "bold": True, "align": "center", "bg_color": xlsx.BAND},
             "total_label": {**edge, "bold": True, "bg_color": xlsx.BAND},
         })
-        fills = {s: kit.exact({**edge, "bold": True, "bg_color": STATUS_FILL.get(s, "#FFFFFF")})
+        fills = {s: kit.exact({**edge, "bold": True, "bg_color": fill_of.get(s, "#FFFFFF")})
                  for s in statuses}
         counts_fills = {s: kit.exact({**edge, "bold": True, "align": "center",
-                                      "bg_color": STATUS_FILL.get(s, "#FFFFFF")})
+                                      "bg_color": fill_of.get(s, "#FFFFFF")})
                         for s in statuses}
         _counts_sheet(wb, ctx, groups, statuses, f, counts_fills)
-        ws = wb.add_worksheet("Comments")
+        ws = wb.add_worksheet(say(ctx, "Comments"))
         widths = [w for _, w in COLUMNS]
         for c, (_name, width) in enumerate(COLUMNS):
             ws.set_column(c, c, width)
-        ws.write_string(0, 0, TITLE + ": the comments by deliverable, each with its response",
-                        f["title"])
+        ws.write_string(0, 0, title + say(ctx, ": the comments by deliverable, each with its "
+                                               "response"), f["title"])
         # The comments, one block per deliverable, under one header row.
         head = r = 2
         for c, (name, _) in enumerate(COLUMNS):
-            ws.write_string(r, c, name, f["header"])
+            ws.write_string(r, c, say(ctx, name), f["header"])
         for deliverable, rows in groups:
             r += 1
             counted = ", ".join(f"{n} {s}" for s in statuses
                                 if (n := sum(1 for row in rows if row["Status"] == s)))
-            ws.merge_range(r, 0, r, len(COLUMNS) - 1,
-                           f"{deliverable}: {len(rows)} comment{'s' if len(rows) != 1 else ''}"
-                           f" ({counted})", f["group"])
+            if texts.english:
+                heading = (f"{deliverable}: {len(rows)} comment{'s' if len(rows) != 1 else ''}"
+                           f" ({counted})")
+            else:
+                heading = say(ctx, "{deliverable}: {n} comment(s) ({counted})").format(
+                    deliverable=deliverable, n=len(rows), counted=counted)
+            ws.merge_range(r, 0, r, len(COLUMNS) - 1, heading, f["group"])
             for row in rows:
                 r += 1
                 values = [row[name] for name, _ in COLUMNS]
@@ -122,10 +154,11 @@ def write(ctx: BuildContext) -> list[Path]:
                         xlsx.write_value(ws, r, c, value, f["text"])
         if not groups:
             r += 1
-            ws.merge_range(r, 0, r, len(COLUMNS) - 1, "No comment has been recorded yet.",
-                           f["text"])
+            ws.merge_range(r, 0, r, len(COLUMNS) - 1,
+                           say(ctx, "No comment has been recorded yet."), f["text"])
         ws.freeze_panes(head + 1, 1)
-        xlsx.print_setup(ws, header_rows=0, audience=ctx.audience, title=TITLE, repeat_row=head)
+        xlsx.print_setup(ws, header_rows=0, audience=ctx.audience, title=title, repeat_row=head,
+                         texts=texts)
         wb.close()
     return [ctx.path(FILE)]
 
@@ -133,15 +166,16 @@ def write(ctx: BuildContext) -> list[Path]:
 def _counts_sheet(wb: Any, ctx: BuildContext, groups: list[tuple[str, list[dict[str, Any]]]],
                   statuses: list[str], f: dict[str, Any], fills: dict[str, Any]) -> None:
     """Open, Addressed and Declined comments by deliverable, and in all: the first sheet."""
-    ws = wb.add_worksheet("Summary")
+    ws = wb.add_worksheet(say(ctx, "Summary"))
     ws.set_column(0, 0, 32)
     ws.set_column(1, len(statuses) + 1, 12)
-    ws.write_string(0, 0, TITLE + ": comments by deliverable and status", f["title"])
+    ws.write_string(0, 0, say(ctx, TITLE) + say(ctx, ": comments by deliverable and status"),
+                    f["title"])
     r = 2
-    ws.write_string(r, 0, "Deliverable", f["header"])
+    ws.write_string(r, 0, say(ctx, "Deliverable"), f["header"])
     for c, status in enumerate(statuses, start=1):
         ws.write_string(r, c, status, f["header"])
-    ws.write_string(r, len(statuses) + 1, "Total", f["header"])
+    ws.write_string(r, len(statuses) + 1, say(ctx, "Total"), f["header"])
     totals = [0] * len(statuses)
     for deliverable, rows in groups:
         r += 1
@@ -152,11 +186,12 @@ def _counts_sheet(wb: Any, ctx: BuildContext, groups: list[tuple[str, list[dict[
             ws.write_number(r, 1 + i, n, fills[status] if n else f["number"])
         ws.write_number(r, len(statuses) + 1, len(rows), f["number"])
     r += 1
-    ws.write_string(r, 0, "All deliverables", f["total_label"])
+    ws.write_string(r, 0, say(ctx, "All deliverables"), f["total_label"])
     for i, n in enumerate(totals):
         ws.write_number(r, 1 + i, n, f["total"])
     ws.write_number(r, len(statuses) + 1, sum(totals), f["total"])
-    xlsx.print_setup(ws, header_rows=0, audience=ctx.audience, title=TITLE, landscape=False)
+    xlsx.print_setup(ws, header_rows=0, audience=ctx.audience, title=say(ctx, TITLE),
+                     landscape=False, texts=ctx.texts)
 
 
 OUTPUT = Output(
@@ -166,4 +201,5 @@ OUTPUT = Output(
                 "(review_log.xlsx; internal only).",
     write=write,
     order=55,
+    languages=("en", "fr"),
 )

@@ -133,6 +133,14 @@ RETIRED_COLUMN = Rule("retired-column", WARNING, "Text in a retired column",
                       "A column that is no longer read still holds text (an error at --stage "
                       "final).", "The column '{header}' is no longer read ...", final=True)
 
+# -- the language of the outputs (validate --lang) --
+UNTRANSLATED = Rule("untranslated", WARNING, "Text a build in another language shows in English",
+                    "With `--stage final --lang fr`: a text whose French column is empty (a "
+                    "brief section, a recommendation, a body's name); the French outputs show "
+                    "the English text, marked as not translated.",
+                    "{n} cells of '{column}' are empty, so a French build shows the English "
+                    "text of '{english}' for them, marked as not translated: {items}.")
+
 # -- CLIMB export --
 CLIMB_NO_LANGUAGE = Rule("climb-no-language", WARNING, "CLIMB: no language",
                          "A policy that goes to CLIMB names the language of its text.",

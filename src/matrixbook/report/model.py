@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import Any
 
 from matrixbook.cells import column_number
+from matrixbook.report.message import Message, Words
 
 
 class Severity(StrEnum):
@@ -45,13 +46,18 @@ class Rule:
     def severity_at(self, stage: str | None) -> Severity:
         return ERROR if self.final and stage == "final" else self.severity
 
-    def at(self, sheet: str, message: str, cell: str | None = None, row: int | None = None,
-           column: str | None = None, value: Any = None, also: tuple[str, ...] = (),
-           group: str | None = None, item: str | None = None, *,
-           stage: str | None = None) -> Finding:
-        """A finding of this rule at one place; see Finding for `also`, `group`, `item`."""
-        return Finding(self.severity_at(stage), sheet, self.code, message, cell, row, column,
-                       value, also, group, item)
+    def at(self, sheet: str, message: str | Message, cell: str | None = None,
+           row: int | None = None, column: str | None = None, value: Any = None,
+           also: tuple[str, ...] = (), group: str | Message | None = None,
+           item: str | None = None, *, stage: str | None = None) -> Finding:
+        """A finding of this rule at one place; see Finding for `also`, `group`, `item`. A
+        `Message` (report.message.msg) rather than a plain text can be written in another
+        language (matrixbook.i18n.findings)."""
+        text = message if isinstance(message, Message) else None
+        group_text = group if isinstance(group, Message) else None
+        return Finding(self.severity_at(stage), sheet, self.code, str(message), cell, row,
+                       column, value, also, None if group is None else str(group), item,
+                       text, group_text)
 
 
 def rule_of(code: str) -> Rule:
@@ -82,6 +88,10 @@ class Finding:
     also: tuple[str, ...] = ()
     group: str | None = None
     item: str | None = None
+    # The message and group text as templates and parts, when the rule gave them: the same
+    # finding in another language (matrixbook.i18n.findings). Not compared, not in the JSON.
+    text: Message | None = field(default=None, compare=False, repr=False)
+    group_text: Message | None = field(default=None, compare=False, repr=False)
 
     def as_dict(self) -> dict[str, Any]:
         return {"severity": self.severity.value, "sheet": self.sheet, "cell": self.cell,
@@ -185,7 +195,9 @@ class Report:
         errors = sum(1 for f in findings if f.severity == ERROR)
         return report_json(errors == 0, errors, len(findings) - errors, findings)
 
-    def summary(self) -> str:
+    def summary(self, words: Words | None = None) -> str:
+        """'PATH: 1 error, 2 warnings — verdict.'; in the language of `words` (English when
+        None; matrixbook.i18n.Texts is one)."""
         e, w = len(self.errors), len(self.warnings)
         if not self.ok:
             verdict = "fix the errors before you send it"
@@ -194,12 +206,18 @@ class Report:
                        "`matrixbook validate --stage final`")
         else:
             verdict = "ready to send"
-        return f"{self.path}: {plural(e, 'error')}, {plural(w, 'warning')} — {verdict}."
+        if words is None:
+            return f"{self.path}: {plural(e, 'error')}, {plural(w, 'warning')} — {verdict}."
+        return words.t("{path}: {errors}, {warnings} — {verdict}.", "report").format(
+            path=self.path, errors=words.plural(e, "{n} error", "{n} errors", "report"),
+            warnings=words.plural(w, "{n} warning", "{n} warnings", "report"),
+            verdict=words.t(verdict, "report"))
 
-    def to_text(self, sheet_order: list[str] | None = None, width: int = 100) -> str:
+    def to_text(self, sheet_order: list[str] | None = None, width: int = 100,
+                words: Words | None = None) -> str:
         from matrixbook.report.render import findings_text
 
-        return findings_text(self.summary(), self.sorted(sheet_order), width)
+        return findings_text(self.summary(words), self.sorted(sheet_order), width, words)
 
 
 def plural(n: int, word: str) -> str:

@@ -16,7 +16,20 @@ from typing import Any
 
 from matrixbook.cells import column_letters
 from matrixbook.report.catalogue import CANNOT_RUN
+from matrixbook.report.message import Words
 from matrixbook.report.model import ERROR, WARNING, Finding, json_value
+
+
+def say(words: Words | None, text: str, **args: Any) -> str:
+    """A fixed text of the report (context 'report' in the catalogues), in the language of
+    `words` (English when None), its {placeholders} filled in."""
+    template = words.t(text, "report") if words is not None else text
+    return template.format(**args)
+
+
+def count(words: Words | None, n: int) -> str:
+    """A count with the separators of the language: 1,234 / 1 234."""
+    return words.number(n) if words is not None else f"{n:,}"
 
 
 def to_json(document: dict[str, Any]) -> str:
@@ -84,27 +97,31 @@ def entry_lines(entry: Entry, width: int, wrap: Wrap = Wrap()) -> list[str]:
     return lines
 
 
-def findings_text(summary: str, findings: list[Finding], width: int = 100) -> str:
+def findings_text(summary: str, findings: list[Finding], width: int = 100,
+                  words: Words | None = None) -> str:
     """`summary` on the first line, then the errors, then the warnings, each sheet by
     sheet in row order. The same finding in many cells of one column (a whole column
     typed the wrong way) is one entry naming the cells, and a finding that repeats record
     after record in the same words (empty brief sections) is one entry naming the records:
     a global workbook would print thousands of lines and bury its errors. (JSON and
-    --annotate keep every finding.)"""
+    --annotate keep every finding.) `words`: the fixed texts in another language (the
+    findings' messages are already in it, see matrixbook.i18n.findings)."""
+    labels = {ERROR: say(words, "error"), WARNING: say(words, "warning")}
+    label_width = max(len(label) for label in labels.values())
     sections = []
-    for severity, title in ((ERROR, "Errors"), (WARNING, "Warnings")):
+    for severity, title in ((ERROR, say(words, "Errors")), (WARNING, say(words, "Warnings"))):
         of_kind = [f for f in findings if f.severity == severity]
         if not of_kind:
             continue
-        section = Section(f"{title} ({len(of_kind):,})")
+        section = Section(f"{title} ({count(words, len(of_kind))})")
         current = None
-        for place, f, message in _entries(of_kind):
+        for place, f, message in _entries(of_kind, words):
             if f.sheet != current:
                 if current is not None:
                     section.lines.append("")
                 current = f.sheet
-                section.lines.append(f"{f.sheet or '(workbook)'}")
-            label = "error  " if f.severity == ERROR else "warning"
+                section.lines.append(f"{f.sheet or say(words, '(workbook)')}")
+            label = labels[f.severity].ljust(label_width)
             section.lines.append(Entry(f"  {place:<7} {label} ", message))
         sections.append(section)
     # The summary is one line, never wrapped: the path is as long as the person's folders
@@ -167,7 +184,8 @@ MAX_RANGES = 4  # cell ranges named in such an entry before "and N more"
 MAX_ITEMS = 20  # records named in such an entry before "and N more"
 
 
-def _entries(findings: list[Finding]) -> list[tuple[str, Finding, str]]:
+def _entries(findings: list[Finding],
+             words: Words | None = None) -> list[tuple[str, Finding, str]]:
     """The text entries of `findings` (already in order) as (place, first finding, message).
 
     Findings with the same sheet, column, severity, rule and message are one entry naming
@@ -197,11 +215,12 @@ def _entries(findings: list[Finding]) -> list[tuple[str, Finding, str]]:
     for key, members in groups.items():
         first = members[0]
         if key[0] == "records":
-            out.append(_records_entry(first.group or "", members))
+            out.append(_records_entry(first.group or "", members, words))
         elif len(members) >= GROUP_FROM:
             cells = [m.cell or "-" for m in members]
-            out.append((_cell_ranges(cells), first,
-                        f"{first.message} (The same in {len(cells):,} cells.)"))
+            out.append((_cell_ranges(cells, words), first,
+                        say(words, "{message} (The same in {n} cells.)", message=first.message,
+                            n=count(words, len(cells)))))
         else:
             out.extend((m.cell or "-", m, m.message) for m in members)
     return out
@@ -213,24 +232,25 @@ def _letters(cell: str) -> str:
     return letters if letters.isalpha() else "".join(ch for ch in cell if ch.isalpha())
 
 
-def _records_entry(group: str, members: list[Finding]) -> tuple[str, Finding, str]:
+def _records_entry(group: str, members: list[Finding],
+                   words: Words | None) -> tuple[str, Finding, str]:
     """One entry for findings that share a `group` text: "{n}" the number of findings,
     "{items}" the records they name, "{rows}" the Excel rows they stand in (as ranges) and
     "{records}" how many rows that is; the place is the number of rows."""
-    message = group.replace("{n}", f"{len(members):,}")
-    count = len(members)
+    message = group.replace("{n}", count(words, len(members)))
+    number = len(members)
     if "{items}" in message:
         items = [m.item or m.where for m in members]
         shown = "; ".join(items[:MAX_ITEMS])
         if len(items) > MAX_ITEMS:
-            shown += f"; and {len(items) - MAX_ITEMS:,} more"
+            shown += say(words, "; and {n} more", n=count(words, len(items) - MAX_ITEMS))
         message = message.replace("{items}", shown)
     if "{rows}" in message or "{records}" in message:
         rows = sorted({m.row for m in members if m.row is not None})
-        count = len(rows)
+        number = len(rows)
         message = message.replace("{rows}", _row_ranges(rows)).replace(
-            "{records}", f"{count:,}")
-    return f"{count:,} rows", members[0], message
+            "{records}", count(words, number))
+    return say(words, "{n} rows", n=count(words, number)), members[0], message
 
 
 def _row_ranges(rows: list[int]) -> str:
@@ -248,7 +268,7 @@ def _row_ranges(rows: list[int]) -> str:
     return ", ".join(shown[:-1]) + " and " + shown[-1] if len(shown) > 1 else shown[0]
 
 
-def _cell_ranges(cells: list[str]) -> str:
+def _cell_ranges(cells: list[str], words: Words | None = None) -> str:
     """D2, D3, D4, D7 -> 'D2:D4, D7': runs of consecutive rows as ranges."""
     letters = column_letters(cells[0])
     rows = [int(c[len(letters):]) for c in cells]
@@ -261,6 +281,7 @@ def _cell_ranges(cells: list[str]) -> str:
     shown = [f"{letters}{a}" if a == b else f"{letters}{a}:{letters}{b}"
              for a, b in runs[:MAX_RANGES]]
     more = len(runs) - MAX_RANGES
-    return ", ".join(shown) + (f" and {more:,} more" if more > 0 else "")
+    return ", ".join(shown) + (say(words, " and {n} more", n=count(words, more)) if more > 0
+                               else "")
 
 

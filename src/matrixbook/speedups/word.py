@@ -24,6 +24,7 @@ from matrixbook.documents.zipping import ZIP_TIMESTAMP, deterministic_zip
 
 _TAGS = re.compile(r"<[^>]+>")
 Inspect = Callable[[Path, Any], dict[str, list[str]]]
+Translate = Callable[[bytes], bytes]  # the template's bytes with its texts in a language
 
 
 def template_class() -> type:
@@ -185,7 +186,9 @@ _TEMPLATE_CLASS: type | None = None
 _PATCHED: dict[str, str] = {}
 # Template file -> (size, mtime), its bytes, its paragraphs once checked, and the saved form of
 # the parts no note changes: read, checked and parsed once a build, not once a note.
-_TEMPLATES: dict[Path, tuple[tuple[int, int], bytes, dict[str, list[str]], dict[str, bytes]]] = {}
+# (file, language) -> ...: a template's texts are translated before it is read.
+_TEMPLATES: dict[tuple[Path, str],
+                 tuple[tuple[int, int], bytes, dict[str, list[str]], dict[str, bytes]]] = {}
 # Parts that rendering never touches (docxtpl renders the body, headers, footers, footnotes and
 # properties): the styles alone are a third of a megabyte of XML that python-docx would parse
 # and write back for every note. After the first note they are carried as the bytes the first
@@ -218,22 +221,27 @@ def _open_untouched_as_bytes(tpl: Any, saved: dict[str, bytes]) -> None:
             part._blob = saved[str(part.partname)]  # noqa: SLF001 - a plain Part's bytes
 
 
-def load_template(path: Path, inspect: Inspect) -> tuple[Any, dict[str, list[str]]]:
-    """A fresh DocxTemplate of `path` (docxtpl renders a document only once) and what
-    `inspect` says of it (the text of its paragraphs, its tags checked); the file is read,
-    inspected and its untouched parts serialised once while it stays unchanged."""
+def load_template(path: Path, inspect: Inspect, translate: Translate | None = None,
+                  language: str = "") -> tuple[Any, dict[str, list[str]]]:
+    """A fresh DocxTemplate of `path` (docxtpl renders a document only once), its fixed texts
+    translated by `translate` (matrixbook.documents.translate), and what `inspect` says of it
+    (the text of its paragraphs, its tags checked); the file is read, translated, inspected and
+    its untouched parts serialised once per language while it stays unchanged."""
     tpl_class = template_class()
     stat = path.stat()
     stamp = (stat.st_size, stat.st_mtime_ns)
-    cached = _TEMPLATES.get(path)
+    key = (path, language)
+    cached = _TEMPLATES.get(key)
     if cached is None or cached[0] != stamp:
         data = path.read_bytes()
+        if translate is not None:
+            data = translate(data)
         tpl = tpl_class(io.BytesIO(data))
         tpl.init_docx()
         paragraphs_of = inspect(path, tpl)
         saved = {str(p.partname): p.blob for p in tpl.docx.part.package.parts
                  if p.content_type in _UNTOUCHED}
-        _TEMPLATES[path] = (stamp, _stored(data), paragraphs_of, saved)
+        _TEMPLATES[key] = (stamp, _stored(data), paragraphs_of, saved)
         return tpl, paragraphs_of
     tpl = tpl_class(io.BytesIO(cached[1]))
     _open_untouched_as_bytes(tpl, cached[3])

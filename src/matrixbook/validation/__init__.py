@@ -41,16 +41,19 @@ class Checked:
 
 
 def check_workbook(path: Path, schema: Schema, *, stage: str = "draft",
-                   keep_extra_sheets: bool = False, today: date | None = None) -> Checked:
+                   keep_extra_sheets: bool = False,
+                   today: date | None = None, lang: str = "en") -> Checked:
     """Read and check the workbook; `keep_extra_sheets` also keeps staff's own sheets in
     `Checked.book` (for diff).
-    `today`: also warn on statuses its date has left behind (validate gives it)."""
+    `today`: also warn on statuses its date has left behind (validate gives it). `lang`: the
+    language of the build checked for (texts it would show in English, at the final stage)."""
     with collector.paused():
-        return _check_workbook(path, schema, stage, keep_extra_sheets, today)
+        return _check_workbook(path, schema, stage, keep_extra_sheets, today, lang)
 
 
 def _check_workbook(path: Path, schema: Schema, stage: str, keep_extra_sheets: bool,
-                    today: date | None = None) -> Checked:
+                    today: date | None = None,
+                    lang: str = "en") -> Checked:
     typed: dict[str, pd.DataFrame] = {}
     unreadable: dict[str, set[tuple[int, str]]] = {}  # cells emptied for a wrong type
     raw: dict[str, list[Finding]] = {}
@@ -79,7 +82,7 @@ def _check_workbook(path: Path, schema: Schema, stage: str, keep_extra_sheets: b
     keys = key_sets(schema, typed, book)
     for name, data in book.sheets.items():
         report.extend(columns.typed_findings(data, typed[name], schema, keys))
-    ctx = Context(schema, book, typed, stage, unreadable, today)
+    ctx = Context(schema, book, typed, stage, unreadable, today, lang)
     for rule in RULES:
         report.extend(rule(ctx))
     return Checked(report, typed, book)

@@ -36,6 +36,7 @@ from matrixbook.report.catalogue import (
     WHITESPACE,
     WRONG_TYPE,
 )
+from matrixbook.report.message import Country, Help, Joined, Message, Num, msg
 from matrixbook.schema import Column, Schema
 from matrixbook.values import Items
 
@@ -248,7 +249,7 @@ def _clean_text(v: Any) -> Any:
     return text or None
 
 
-def _day_month_hint(shown: str, a: str, b: str, y: str, example: str) -> str:
+def _day_month_hint(shown: str, a: str, b: str, y: str, example: str) -> Message:
     """The real dates a text date like 18/08/2025 can mean: both readings when both exist,
     the one that exists otherwise (there is no month 18)."""
     import datetime as dt
@@ -262,18 +263,20 @@ def _day_month_hint(shown: str, a: str, b: str, y: str, example: str) -> str:
             continue
     if len(readings) == 2 and readings[0][0] != readings[1][0]:
         (first, d1, m1), (second, d2, m2) = readings
-        return (f"'{shown}' is text, not a date, and it is ambiguous. Type it as a real date: "
-                f"{first.isoformat()} if you mean day {d1} of month {m1}, or "
-                f"{second.isoformat()} if you mean month {m2} day {d2}.")
+        return msg("wrong-type", "'{shown}' is text, not a date, and it is ambiguous. Type it "
+                   "as a real date: {first} if you mean day {d1} of month {m1}, or {second} if "
+                   "you mean month {m2} day {d2}.", shown=shown, first=first.isoformat(),
+                   d1=d1, m1=m1, second=second.isoformat(), m2=m2, d2=d2)
     if readings:
         only = readings[0][0]
-        return (f"'{shown}' is text, not a date. Type it as a real date: {only.isoformat()} "
-                f"(day {readings[0][1]} of month {readings[0][2]}).")
-    return (f"'{shown}' is text, not a date, and no such day exists. Type the date as a real "
-            f"date, e.g. {example}.")
+        return msg("wrong-type", "'{shown}' is text, not a date. Type it as a real date: {day} "
+                   "(day {d} of month {m}).", shown=shown, day=only.isoformat(),
+                   d=readings[0][1], m=readings[0][2])
+    return msg("wrong-type", "'{shown}' is text, not a date, and no such day exists. Type the "
+               "date as a real date, e.g. {example}.", shown=shown, example=example)
 
 
-def _type_hint(col: Column, value: Any) -> str:
+def _type_hint(col: Column, value: Any) -> Message:
     shown = _brief(value)
     if col.type == "date":
         example = "2025-08-26 10:00" if col.time else "2025-09-12"
@@ -282,21 +285,27 @@ def _type_hint(col: Column, value: Any) -> str:
             if m:
                 a, b, y = m.groups()
                 return _day_month_hint(shown, a, b, y, example)
-            return f"'{shown}' is text, not a date. Type the date as a real date, e.g. {example}."
+            return msg("wrong-type", "'{shown}' is text, not a date. Type the date as a real "
+                       "date, e.g. {example}.", shown=shown, example=example)
         if isinstance(value, bool):
-            return f"'{shown}' is a yes/no value, not a date. Type a date, e.g. {example}."
-        return (f"'{shown}' is a number, not a date. Format the cell as a date "
-                f"(Format Cells > Date) or re-type it, e.g. {example}.")
+            return msg("wrong-type", "'{shown}' is a yes/no value, not a date. Type a date, "
+                       "e.g. {example}.", shown=shown, example=example)
+        return msg("wrong-type", "'{shown}' is a number, not a date. Format the cell as a date "
+                   "(Format Cells > Date) or re-type it, e.g. {example}.", shown=shown,
+                   example=example)
     if col.type == "integer":
         if isinstance(value, str) and value.strip().isdigit():
-            return (f"'{shown}' is stored as text; {col.name} needs a number. Re-type it as a "
-                    f"number, e.g. {value.strip()}, without quotes or a leading apostrophe.")
-        return f"'{shown}' is not a whole number. Type a whole number, e.g. 2018."
+            return msg("wrong-type", "'{shown}' is stored as text; {column} needs a number. "
+                       "Re-type it as a number, e.g. {digits}, without quotes or a leading "
+                       "apostrophe.", shown=shown, column=col.name, digits=value.strip())
+        return msg("wrong-type", "'{shown}' is not a whole number. Type a whole number, e.g. "
+                   "2018.", shown=shown)
     if col.type == "number":
-        return f"'{shown}' is not a number. Type a number, e.g. 60."
+        return msg("wrong-type", "'{shown}' is not a number. Type a number, e.g. 60.",
+                   shown=shown)
     if col.type == "boolean":
-        return f"'{shown}' is not yes or no. Type Yes or No."
-    return f"'{shown}' is not text. Type it as text."
+        return msg("wrong-type", "'{shown}' is not yes or no. Type Yes or No.", shown=shown)
+    return msg("wrong-type", "'{shown}' is not text. Type it as text.", shown=shown)
 
 
 def raw_findings(data: SheetData,
@@ -307,14 +316,16 @@ def raw_findings(data: SheetData,
     sheet = data.sheet
     fc = _failures(raw_schema(data, profiles), data.frame)
     out = _too_long(data, profiles or profile_sheet(data))
-    said: dict[tuple[str, str, Any], str] = {}
+    said: dict[tuple[str, str, Any], Any] = {}
     bare, group = _only_an_id(data)
     for col, check, row, cell, value in _cases(data, fc, data.frame):
         if check == "not_nullable":
             key = (col.field, check, None)
             message = said.get(key)
             if message is None:
-                message = said[key] = f"{col.name} is required: {col.description}"
+                message = said[key] = msg(
+                    "required", "{column} is required: {description}", column=col.name,
+                    description=Help(sheet.name, col.name, col.description))
             out.append(REQUIRED.at(sheet.name, message, cell, row, col.name, None,
                                    group=group if row in bare else None))
             continue
@@ -361,15 +372,16 @@ def _only_an_id(data: SheetData) -> tuple[set[int], str | None]:
     return set(frame.index[filled].tolist()), group
 
 
-def _spaces_message(value: Any) -> str:
+def _spaces_message(value: Any) -> Message:
     text = _clean_text(value)
     cleaned = _brief(text)
-    what = ("a non-breaking space" if _INNER_NBSP in str(value)
-            else "spaces before or after the text")
+    what = (msg("whitespace", "a non-breaking space") if _INNER_NBSP in str(value)
+            else msg("whitespace", "spaces before or after the text"))
     if text is None:
-        return ("The cell holds only spaces, so it is read as empty. Clear it (select it and "
-                "press Delete) or type the value.")
-    return f"The cell holds {what}; it is read as '{cleaned}'. Retype it as '{cleaned}'."
+        return msg("whitespace", "The cell holds only spaces, so it is read as empty. Clear it "
+                   "(select it and press Delete) or type the value.")
+    return msg("whitespace", "The cell holds {what}; it is read as '{cleaned}'. Retype it as "
+               "'{cleaned}'.", what=what, cleaned=cleaned)
 
 
 def _too_long(data: SheetData, profiles: dict[str, Profile]) -> list[Finding]:
@@ -388,14 +400,18 @@ def _too_long(data: SheetData, profiles: dict[str, Profile]) -> list[Finding]:
                 n = _length_in_file(data, field_name, int(row))
                 if n is not None and n <= EXCEL_CELL_LIMIT:
                     continue  # exactly at the limit: Excel keeps it whole
-            size = f"{n:,} characters" if n else f"at least {EXCEL_CELL_LIMIT:,} characters"
-            shorten = (f"Shorten it by {n - EXCEL_CELL_LIMIT:,} characters" if n
-                       else f"Shorten it to {EXCEL_CELL_LIMIT:,} characters or fewer")
+            limit = Num(EXCEL_CELL_LIMIT)
+            size = (msg("cell-too-long", "{n} characters", n=Num(n)) if n else
+                    msg("cell-too-long", "at least {limit} characters", limit=limit))
+            shorten = (msg("cell-too-long", "Shorten it by {n} characters",
+                           n=Num(n - EXCEL_CELL_LIMIT)) if n else
+                       msg("cell-too-long", "Shorten it to {limit} characters or fewer",
+                           limit=limit))
             out.append(CELL_TOO_LONG.at(
                 data.sheet.name,
-                f"The cell holds {size}; Excel keeps at most {EXCEL_CELL_LIMIT:,} in a cell "
-                f"and cuts the rest. {shorten} (or keep the long text in a document and give "
-                "its link here).",
+                msg("cell-too-long", "The cell holds {size}; Excel keeps at most {limit} in a "
+                    "cell and cuts the rest. {shorten} (or keep the long text in a document and "
+                    "give its link here).", size=size, limit=limit, shorten=shorten),
                 data.cell(field_name, int(row)), int(row), col.name, _brief(text)))
     return out
 
@@ -649,7 +665,7 @@ def typed_findings(data: SheetData, typed: pd.DataFrame, schema: Schema,
     frame = typed[[c.field for c in present]]
     fc = _failures(typed_schema(data, schema, keys), frame)
     out: list[Finding] = []
-    said: dict[tuple[str, str, Any], list[tuple[Rule, str]]] = {}
+    said: dict[tuple[str, str, Any], list[tuple[Rule, Message]]] = {}
     firsts: dict[str, dict[Any, int]] = {}
     duplicated: dict[tuple[str, str, Any], tuple[str, str]] = {}
     for col, check, row, cell, value in _cases(data, fc, typed):
@@ -666,14 +682,15 @@ def typed_findings(data: SheetData, typed: pd.DataFrame, schema: Schema,
             first, again = duplicated[vkey]
             out.append(DUPLICATE_KEY.at(
                 sheet.name,
-                f"'{_brief(value)}' is used twice, in {first} and {cell}; each {col.name} "
-                "must be unique. Give one of them another value.",
+                msg("duplicate-key", "'{value}' is used twice, in {first} and {cell}; each "
+                    "{column} must be unique. Give one of them another value.",
+                    value=_brief(value), first=first, cell=cell, column=col.name),
                 cell, row, col.name, value, also=(first,), group=again))
             continue
         key = (col.field, check, _value_key(value))
         messages = said.get(key)
         if messages is None:
-            messages = said[key] = _typed_messages(schema, col, check, value, keys)
+            messages = said[key] = _typed_messages(schema, sheet.name, col, check, value, keys)
         if check == OUT_OF_RANGE.code:
             out.extend(rule.at(sheet.name, message, cell, row, col.name, value)
                        for rule, message in messages)
@@ -734,8 +751,8 @@ def _bad_items(col: Column, value: Any, ok) -> list[str]:
     return [str(v) for v in items if not ok(v)]
 
 
-def _typed_messages(schema: Schema, col: Column, check: str, value: Any,
-                    keys: dict[str, set[str]]) -> list[tuple[Rule, str]]:
+def _typed_messages(schema: Schema, sheet_name: str, col: Column, check: str, value: Any,
+                    keys: dict[str, set[str]]) -> list[tuple[Rule, Message]]:
     """The rule and message of each finding a typed cell holding `value` gets (one per bad
     item of a list)."""
     if check in (VOCABULARY.code, UNKNOWN_COUNTRY.code) and col.vocabulary:
@@ -743,49 +760,63 @@ def _typed_messages(schema: Schema, col: Column, check: str, value: Any,
         found = []
         for item in _bad_items(col, value, lambda v: v in vocab.code_set):
             guess = _closest(item, vocab.codes, vocab.by_lower)
+            text: Message
             if check == UNKNOWN_COUNTRY.code:
-                hint = (f" Did you mean '{guess}' ({vocab.label(guess)})?" if guess else "")
-                msg = (f"'{_brief(item)}' is not an ISO 3166-1 alpha-3 country code.{hint} Type a "
-                       "three-letter code such as MAR, EGY or SAU, or pick the country from "
-                       "the list.")
+                hint: Message | str = (
+                    msg("unknown-country", " Did you mean '{guess}' ({name})?", guess=guess,
+                        name=Country(guess, vocab.label(guess))) if guess else "")
+                text = msg("unknown-country", "'{value}' is not an ISO 3166-1 alpha-3 country "
+                           "code.{hint} Type a three-letter code such as MAR, EGY or SAU, or "
+                           "pick the country from the list.", value=_brief(item), hint=hint)
                 code = item.strip()[:3].upper()
                 choice = re.fullmatch(r"\s*\w{3}\s+[\u2014\u2013-]\s+.+", item)
                 if code in vocab.code_set and choice:
-                    msg = (f"'{_brief(item)}' mixes two countries: {code} is "
-                           f"{vocab.label(code)}. Pick the country from the list, or type "
-                           "its three-letter code alone.")
+                    text = msg("unknown-country", "'{value}' mixes two countries: {code} is "
+                               "{name}. Pick the country from the list, or type its "
+                               "three-letter code alone.", value=_brief(item), code=code,
+                               name=Country(code, vocab.label(code)))
             else:
                 if guess:
-                    hint = f" Did you mean '{guess}'?"
+                    hint = msg("vocabulary", " Did you mean '{guess}'?", guess=guess)
                 elif len(vocab.codes) <= 8:
-                    hint = " Allowed: " + ", ".join(vocab.codes) + "."
+                    hint = msg("vocabulary", " Allowed: {codes}.", codes=", ".join(vocab.codes))
                 else:
-                    hint = " Pick a value from the drop-down list."
-                msg = f"'{_brief(item)}' is not an allowed value for {col.name}.{hint}"
-            found.append((rule_of(check), msg))
+                    hint = msg("vocabulary", " Pick a value from the drop-down list.")
+                text = msg("vocabulary", "'{value}' is not an allowed value for {column}.{hint}",
+                           value=_brief(item), column=col.name, hint=hint)
+            found.append((rule_of(check), text))
         return found
     if check == PATTERN.code and col.regex is not None:
         rx = col.regex
-        return [(PATTERN, f"'{_brief(item)}' is not a valid {col.name}. {col.description}")
+        return [(PATTERN, msg("pattern", "'{value}' is not a valid {column}. {description}",
+                              value=_brief(item), column=col.name,
+                              description=Help(sheet_name, col.name, col.description)))
                 for item in _bad_items(col, value, lambda v: bool(rx.fullmatch(str(v))))]
     if check == OUT_OF_RANGE.code:
         lo = col.minimum.isoformat() if hasattr(col.minimum, "isoformat") else col.minimum
         hi = col.maximum.isoformat() if hasattr(col.maximum, "isoformat") else col.maximum
         v = value.date().isoformat() if hasattr(value, "date") and col.type == "date" else value
-        return [(OUT_OF_RANGE, f"{v} is outside the range allowed for {col.name}: from {lo} "
-                 f"to {hi}. Check for a typing mistake.")]
+        return [(OUT_OF_RANGE, msg(
+            "out-of-range", "{value} is outside the range allowed for {column}: from {low} "
+            "to {high}. Check for a typing mistake.", value=v, column=col.name, low=lo,
+            high=hi))]
     if check == UNKNOWN_REFERENCE.code:
         known = set().union(*(keys.get(str(r), set()) for r in col.references))
-        targets = " or ".join(f"the {r.sheet} sheet" for r in col.references)
+        targets = Joined(tuple(msg("unknown-reference", "the {sheet} sheet", sheet=r.sheet)
+                               for r in col.references),
+                         msg("unknown-reference", " or "))
         unknown = []
         for item in _bad_items(col, value, lambda v: v in known):
             close = difflib.get_close_matches(item, sorted(known), n=1, cutoff=0.7)
-            hint = f" Did you mean '{close[0]}'?" if close else ""
-            unknown.append((UNKNOWN_REFERENCE,
-                            f"'{_brief(item)}' is not an ID defined in {targets}.{hint} "
-                            "Add that record first, or correct the ID."))
+            ref_hint: Message | str = (msg("unknown-reference", " Did you mean '{guess}'?",
+                                           guess=close[0]) if close else "")
+            unknown.append((UNKNOWN_REFERENCE, msg(
+                "unknown-reference", "'{value}' is not an ID defined in {targets}.{hint} Add "
+                "that record first, or correct the ID.", value=_brief(item),
+                targets=targets, hint=ref_hint)))
         return unknown
-    return [(rule_of(check), f"{col.name} failed the check '{check}'.")]
+    return [(rule_of(check), msg("check", "{column} failed the check '{check}'.",
+                                 column=col.name, check=check))]
 
 
 __all__ = ["raw_findings", "typed_frame", "typed_findings"]

@@ -29,6 +29,7 @@ from matrixbook.report.catalogue import (
     NOT_A_DELIVERABLE,
     OUTSIDE_COLLECTION_PERIOD,
 )
+from matrixbook.report.message import Message, msg
 from matrixbook.schema import Meaning, Schema
 from matrixbook.values import is_blank
 
@@ -45,13 +46,17 @@ class Context:
     # The date taken as today by the rules about statuses left behind; None: those rules
     # do not run (a build checks the data, not the calendar).
     today: date | None = None
+    # The language of the build the workbook is checked for (validate --lang): at the final
+    # stage, text a build in that language would show in English is reported.
+    lang: str = "en"
 
     def was_unreadable(self, sheet: str, row: int, field_name: str) -> bool:
         return (row, field_name) in self.unreadable.get(sheet, set())
 
     def finding(self, rule: RuleKind, sheet: str, field: str | None, row: int | None,
-                message: str, value: object = None, *, also: tuple[str, ...] = (),
-                group: str | None = None, item: str | None = None) -> Finding:
+                message: str | Message, value: object = None, *,
+                also: tuple[str, ...] = (), group: str | Message | None = None,
+                item: str | None = None) -> Finding:
         """A finding of `rule` at the cell of `field` in `row`, its severity that of the
         rule at this stage; see Finding for `also`, `group` and `item`."""
         data = self.book.sheets.get(sheet)
@@ -85,8 +90,10 @@ def end_before_start(ctx: Context) -> list[Finding]:
         for row, rec in bad.iterrows():
             out.append(ctx.finding(
                 END_BEFORE_START, sheet,
-                "end_date", row, f"The end date {_day(rec.end_date)} is before the start date "
-                f"{_day(rec.start_date)}. Check both dates.", rec.end_date))
+                "end_date", row,
+                msg("end-before-start", "The end date {end} is before the start date {start}. "
+                    "Check both dates.", end=_day(rec.end_date), start=_day(rec.start_date)),
+                rec.end_date))
     return out
 
 
@@ -108,16 +115,18 @@ def task_after_deadline(ctx: Context) -> list[Finding]:
         if kinds.get(target) not in deliverable:
             out.append(ctx.finding(
                 NOT_A_DELIVERABLE, workplan, "deliverable_id", row,
-                f"{target} is a {kinds.get(target) or 'row'}, not a Deliverable. Name the Task "
-                "ID of a row whose Type is Deliverable.", target))
+                msg("not-a-deliverable", "{target} is a {kind}, not a Deliverable. Name the Task "
+                    "ID of a row whose Type is Deliverable.", target=target,
+                    kind=kinds.get(target) or msg("not-a-deliverable", "row")), target))
             continue
         deadline = ends[target]
         if pd.notna(rec.end_date) and pd.notna(deadline) and rec.end_date > deadline:
             out.append(ctx.finding(
                 AFTER_DEADLINE, workplan, "end_date", row,
-                f"This task ends on {_day(rec.end_date)}, after the deadline of its deliverable "
-                f"{target} ({_day(deadline)}). Finish it by {_day(deadline)} or move it to a "
-                "later deliverable.", rec.end_date))
+                msg("after-deadline", "This task ends on {end}, after the deadline of its "
+                    "deliverable {target} ({deadline}). Finish it by {deadline} or move it to a "
+                    "later deliverable.", end=_day(rec.end_date), target=target,
+                    deadline=_day(deadline)), rec.end_date))
     return out
 
 
@@ -136,14 +145,16 @@ def interview_dates(ctx: Context) -> list[Finding]:
             continue
         out.append(ctx.finding(
             MISSING_INTERVIEW_DATE, interviews, "starts_at", row,
-            f"The interview is marked {rec.status} but has no date and time. Type when it "
-            "takes (or took) place, e.g. 2025-08-26 10:00.", None))
+            msg("missing-interview-date", "The interview is marked {status} but has no date and "
+                "time. Type when it takes (or took) place, e.g. 2025-08-26 10:00.",
+                status=rec.status), None))
     consented = t["consent"].fillna(False).astype(bool)
     for row, rec in t[t["status"].isin(done) & ~consented].iterrows():
         out.append(ctx.finding(
             DONE_WITHOUT_CONSENT, interviews, "consent", row,
-            "The interview is marked Done but consent is not recorded. Type Yes once the "
-            "interviewee has given informed consent.", rec.consent if pd.notna(rec.consent)
+            msg("done-without-consent", "The interview is marked Done but consent is not "
+                "recorded. Type Yes once the interviewee has given informed consent."),
+            rec.consent if pd.notna(rec.consent)
             else None))
     if period is not None:
         start, end = period
@@ -154,9 +165,10 @@ def interview_dates(ctx: Context) -> list[Finding]:
         for row, rec in outside.iterrows():
             out.append(ctx.finding(
                 OUTSIDE_COLLECTION_PERIOD, interviews, "starts_at", row,
-                f"{_day(rec.starts_at)} is outside the data-collection period "
-                f"{_day(start)} to {_day(end)} (the Interviews phase of the Workplan). Move the "
-                "interview into that period, or extend the phase.", rec.starts_at))
+                msg("outside-collection-period", "{day} is outside the data-collection period "
+                    "{start} to {end} (the Interviews phase of the Workplan). Move the interview "
+                    "into that period, or extend the phase.", day=_day(rec.starts_at),
+                    start=_day(start), end=_day(end)), rec.starts_at))
     return out
 
 
@@ -198,8 +210,10 @@ def interviewer_clash(ctx: Context) -> list[Finding]:
                 other = data.cell("starts_at", latest.Index)
                 out.append(ctx.finding(
                     INTERVIEWER_CLASH, interviews, "starts_at", cur.Index,
-                    f"{cur.interviewer} already has an interview at this time "
-                    f"({latest.interview_id}, {other}). Move one of them.", cur.starts_at,
+                    msg("interviewer-clash", "{interviewer} already has an interview at this "
+                        "time ({other_id}, {other}). Move one of them.",
+                        interviewer=cur.interviewer, other_id=latest.interview_id, other=other),
+                    cur.starts_at,
                     also=(other,)))
             if latest is None or cur.end_utc > latest.end_utc:
                 latest = cur
@@ -223,18 +237,21 @@ def brief_sections(ctx: Context) -> list[Finding]:
         for row in t.index[empty.any(axis=1).to_numpy()]:
             missing = [c for c in sections if empty.at[row, c.field]]
             listed = ", ".join(f"'{c.name}' ({data.cell(c.field, row)})" for c in missing)
-            noun = "1 section is" if len(missing) == 1 else f"{len(missing)} sections are"
-            whose = (f"row {row} (no {sheet.key} yet)" if is_blank(t.at[row, key])
+            noun = (msg("empty-section", "1 section is") if len(missing) == 1 else
+                    msg("empty-section", "{n} sections are", n=len(missing)))
+            whose = (msg("empty-section", "row {row} (no {key} yet)", row=row,
+                         key=sheet.key) if is_blank(t.at[row, key])
                      else t.at[row, key])
             cells = tuple(data.cell(c.field, row) for c in missing)
             out.append(ctx.finding(
                 EMPTY_SECTION, sheet_name, missing[0].field, row,
-                f"In the brief of {whose}, {noun} empty: {listed}. Write them "
-                "before the final version; until then the note shows 'To be completed'.", None,
+                msg("empty-section", "In the brief of {whose}, {noun} empty: {listed}. Write them "
+                    "before the final version; until then the note shows 'To be completed'.",
+                    whose=whose, noun=noun, listed=listed), None,
                 also=cells,
-                group=(f"In the briefs of {{n}} {sheet_name.lower()}, sections are empty: "
-                       "{items}. Write them before the final version; until then the notes "
-                       "show 'To be completed' (the cells are marked by `matrixbook validate "
-                       "--annotate OUT.xlsx`)."),
+                group=msg("empty-section", "In the briefs of {n} {sheet}, sections are empty: "
+                          "{items}. Write them before the final version; until then the notes "
+                          "show 'To be completed' (the cells are marked by `matrixbook validate "
+                          "--annotate OUT.xlsx`).", sheet=sheet_name.lower()),
                 item=f"{whose} ({', '.join(cells)})"))
     return out

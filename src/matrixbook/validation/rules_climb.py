@@ -37,6 +37,7 @@ from matrixbook.report.catalogue import (
     CLIMB_NO_LANGUAGE,
     CLIMB_UNDATED_MEMBERSHIP,
 )
+from matrixbook.report.message import Capitalized, Joined, Message, Said, msg
 from matrixbook.validation.rules import Context, rule
 from matrixbook.values import blank_mask
 
@@ -57,18 +58,19 @@ def climb_readiness(ctx: Context) -> list[Finding]:
     ids = (selected["policy_id"].astype(object) if "policy_id" in selected
            else pd.Series(None, index=selected.index, dtype=object))
     no_id = blank_mask(ids).to_numpy()
-    ids = ids.where(~no_id, [f"the policy in row {row}" for row in selected.index])
+    ids = ids.where(~no_id, [msg("climb", "the policy in row {row}", row=row)
+                             for row in selected.index])
     out = []
     if "language" in selected:
         for row in selected.index[blank_mask(selected["language"]).to_numpy()]:
             out.append(ctx.finding(
                 CLIMB_NO_LANGUAGE, names.policies, "language", row,
-                f"{_first(ids[row])} goes to CLIMB but its Language is empty: CLIMB would not know "
-                "the language of the text. Pick the language of the original text (e.g. ar, "
-                "en, fr).", None,
-                group=("{n} policies go to CLIMB but their Language is empty: {items}. CLIMB "
-                       "would not know the language of the texts. Pick the language of each "
-                       "original text (e.g. ar, en, fr)."),
+                msg("climb-no-language", "{policy} goes to CLIMB but its Language is empty: "
+                    "CLIMB would not know the language of the text. Pick the language of the "
+                    "original text (e.g. ar, en, fr).", policy=_first(ids[row])), None,
+                group=msg("climb-no-language", "{n} policies go to CLIMB but their Language is "
+                          "empty: {items}. CLIMB would not know the language of the texts. Pick "
+                          "the language of each original text (e.g. ar, en, fr)."),
                 item=f"{ids[row]} ({ctx.book.sheets[names.policies].cell('language', row)})"))
     for need in mapping.needs:  # climb.yaml: each field, its rule and its hint
         field, name = need.field, need.name
@@ -77,11 +79,14 @@ def climb_readiness(ctx: Context) -> list[Finding]:
         for row in selected.index[empty]:
             out.append(ctx.finding(
                 rule_of(need.rule), names.policies, field, row,
-                f"{_first(ids[row])} has a Climate context, so it goes to CLIMB, but "
-                f"'{name}' is empty: CLIMB cannot take it without it. {need.hint}", None,
-                group=(f"{{n}} policies have a Climate context, so they go to CLIMB, but their "
-                       f"'{name}' is empty: {{items}}. CLIMB cannot take them without it. "
-                       f"{need.hint}"),
+                msg("climb-needs", "{policy} has a Climate context, so it goes to CLIMB, but "
+                    "'{column}' is empty: CLIMB cannot take it without it. {how}",
+                    policy=_first(ids[row]), column=name, how=Said(need.hint, need.rule)),
+                None,
+                group=msg("climb-needs", "{n} policies have a Climate context, so they go to "
+                          "CLIMB, but their '{column}' is empty: {items}. CLIMB cannot take "
+                          "them without it. {how}", column=name,
+                          how=Said(need.hint, need.rule)),
                 item=_item(ctx, ids[row], field, row)))
     if memberships is not None and {"countries", "body_id"} <= set(selected.columns):
         out.extend(_members_found(ctx, selected, ids, memberships, mapping))
@@ -96,9 +101,9 @@ def _item(ctx: Context, name: str, field: str, row: int) -> str:
     return f"{name} ({cell})" if cell else str(name)
 
 
-def _first(name: str) -> str:
+def _first(name: str | Message) -> Capitalized:
     """A policy's name at the start of a sentence."""
-    return name[:1].upper() + name[1:]
+    return Capitalized(name)
 
 
 def _members_found(ctx: Context, selected: pd.DataFrame, ids: pd.Series,
@@ -133,29 +138,38 @@ def _members_found(ctx: Context, selected: pd.DataFrame, ids: pd.Series,
         if any(c not in groupings for c in found.countries):
             continue
         for row, day in policies:
-            when = day.strftime("%Y-%m-%d") if day is not None else "its adoption"
+            when = (day.strftime("%Y-%m-%d") if day is not None
+                    else msg("climb-no-countries", "its adoption"))
             out.append(ctx.finding(
                 CLIMB_NO_COUNTRIES, names.policies, "countries", row,
-                f"{_first(ids[row])} lists no countries and the {names.memberships} sheet has no "
-                f"member of {body} on {when}, so CLIMB would get no country. Type the "
-                "countries covered (ISO3 codes separated by ;), or add the membership rows.",
+                msg("climb-no-countries", "{policy} lists no countries and the {memberships} "
+                    "sheet has no member of {body} on {when}, so CLIMB would get no country. "
+                    "Type the countries covered (ISO3 codes separated by ;), or add the "
+                    "membership rows.", policy=_first(ids[row]), memberships=names.memberships,
+                    body=body, when=when),
                 None))
     for (row, field), (doubt, body, uses) in sorted(doubts.items()):
-        which = ", ".join(f"{pid} (read on {day.strftime('%Y-%m-%d')})"
-                          for _, pid, day in sorted(uses, key=lambda u: u[0]))
+        which = Joined(tuple(msg("climb-undated-membership", "{policy} (read on {day})",
+                                 policy=pid, day=day.strftime("%Y-%m-%d"))
+                             for _, pid, day in sorted(uses, key=lambda u: u[0])), ", ")
         c = doubt.country
+        what: Message
         if doubt.kind is DoubtKind.SUSPENSION:
-            what = (f"This suspension of {c} from {body} has no "
-                    f"{'start' if field == 'start_date' else 'end'} date")
-            fix = "Type its start and end dates"
+            what = (msg("climb-undated-membership", "This suspension of {country} from {body} "
+                        "has no start date", country=c, body=body) if field == "start_date"
+                    else msg("climb-undated-membership", "This suspension of {country} from "
+                             "{body} has no end date", country=c, body=body))
+            fix = msg("climb-undated-membership", "Type its start and end dates")
         else:
-            what = f"This membership of {c} in {body} is marked Ended but has no end date"
-            fix = "Type the end date"
+            what = msg("climb-undated-membership", "This membership of {country} in {body} is "
+                       "marked Ended but has no end date", country=c, body=body)
+            fix = msg("climb-undated-membership", "Type the end date")
         out.append(ctx.finding(
             CLIMB_UNDATED_MEMBERSHIP, names.memberships, field, row,
-            f"{what}, so the CLIMB export cannot tell whether {c} was a member for {which}; it "
-            f"is counted. {fix} (the first of the month when only the month is known, and say "
-            "so in the Note).", None))
+            msg("climb-undated-membership", "{what}, so the CLIMB export cannot tell whether "
+                "{country} was a member for {which}; it is counted. {fix} (the first of the "
+                "month when only the month is known, and say so in the Note).", what=what,
+                country=c, which=which, fix=fix), None))
     return out
 
 
@@ -174,8 +188,9 @@ def _hazards_without_context(ctx: Context, policies: pd.DataFrame,
         hazards = [h for f in named for h in (getattr(rec, f) or [])]
         out.append(ctx.finding(
             CLIMB_NO_CONTEXT, ctx.schema.names.policies, mapping.select_field, rec.Index,
-            f"{rec.policy_id} names hazards ({'; '.join(hazards)}) but its Climate context "
-            "is empty, so it is left out of the CLIMB export. Pick Disasters, Adverse "
-            "effects of climate change or Environmental degradation if it concerns human "
-            "mobility in those contexts.", None))
+            msg("climb-no-context", "{policy} names hazards ({hazards}) but its Climate context "
+                "is empty, so it is left out of the CLIMB export. Pick Disasters, Adverse "
+                "effects of climate change or Environmental degradation if it concerns human "
+                "mobility in those contexts.", policy=rec.policy_id, hazards="; ".join(hazards)),
+            None))
     return out

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from matrixbook.report import Finding
 from matrixbook.report.catalogue import NO_LISTS_SHEET
+from matrixbook.report.message import msg
 from matrixbook.validation.rules import Context, rule
 
 
@@ -20,8 +21,8 @@ def lists_sheet(ctx: Context) -> list[Finding]:
     shown, shown_copy = (f'"{p}"' if " " in str(p) else str(p) for p in (path, copy))
     return [NO_LISTS_SHEET.at(
         lists,
-        f"The hidden sheet '{lists}' is missing, so the drop-down lists of this workbook "
-        "show no choices (Countries, Body IDs, statuses...). To restore them, run "
-        f"`matrixbook init --repair-lists {shown} --out {shown_copy}`: it writes a copy with "
-        "the lists rebuilt and every cell of your data unchanged; open it, then use it in place of "
-        f"{path.name}.")]
+        msg("no-lists-sheet", "The hidden sheet '{lists}' is missing, so the drop-down lists of "
+            "this workbook show no choices (Countries, Body IDs, statuses...). To restore them, "
+            "run `matrixbook init --repair-lists {path} --out {copy}`: it writes a copy with the "
+            "lists rebuilt and every cell of your data unchanged; open it, then use it in place "
+            "of {name}.", lists=lists, path=shown, copy=shown_copy, name=path.name))]

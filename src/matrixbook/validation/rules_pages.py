@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from matrixbook.report import Finding
 from matrixbook.report.catalogue import NOTE_LENGTH
+from matrixbook.report.message import Num, msg
 from matrixbook.validation.rules import Context, rule
 
 
@@ -20,7 +21,13 @@ def note_length(ctx: Context) -> list[Finding]:
     # Imported here so that a draft `validate` does not load the document machinery.
     from matrixbook.audience import filter_tables
     from matrixbook.model.briefs import notes, page_estimate
-    from matrixbook.model.pages import LONGEST_NOTE, SHORTEST_NOTE
+    from matrixbook.model.pages import (
+        CELL_WORDS_PER_LINE,
+        LINES_PER_PAGE,
+        LONGEST_NOTE,
+        SHORTEST_NOTE,
+        WORDS_PER_LINE,
+    )
 
     tables = filter_tables(ctx.schema, ctx.tables, "external")
     out = []
@@ -28,12 +35,21 @@ def note_length(ctx: Context) -> list[Finding]:
         estimate = page_estimate(content)
         if SHORTEST_NOTE <= estimate.pages <= LONGEST_NOTE:
             continue
-        advice = ("Write more in its brief sections, or add its policies, themes and sources"
-                  if estimate.pages < SHORTEST_NOTE else "Shorten its brief sections")
+        advice = (msg("note-length", "Write more in its brief sections, or add its policies, "
+                      "themes and sources") if estimate.pages < SHORTEST_NOTE
+                  else msg("note-length", "Shorten its brief sections"))
+        shown = [r for r in estimate.tables if r]
+        method = msg("note-length", "{words} words a line of text, {cell} in a table column, "
+                     "{lines} lines a page, the cover on its own page", words=WORDS_PER_LINE,
+                     cell=CELL_WORDS_PER_LINE, lines=LINES_PER_PAGE)
+        summary = msg("note-length", "about {pages} pages: {words} words of text and {tables} "
+                      "table(s) with {rows} rows ({method})", pages=Num(estimate.pages, "g"),
+                      words=estimate.words, tables=len(shown), rows=sum(shown), method=method)
         key = ctx.schema.sheet(sheet_name).key_field
         out.append(ctx.finding(
             NOTE_LENGTH, sheet_name, key, row,
-            f"The briefing note of {content['id']} would print {estimate.summary}; the terms of "
-            f"reference ask for {SHORTEST_NOTE} to {LONGEST_NOTE} pages. {advice}.",
+            msg("note-length", "The briefing note of {body} would print {summary}; the terms of "
+                "reference ask for {low} to {high} pages. {advice}.", body=content["id"],
+                summary=summary, low=SHORTEST_NOTE, high=LONGEST_NOTE, advice=advice),
             estimate.pages))
     return out

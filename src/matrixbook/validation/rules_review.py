@@ -24,6 +24,7 @@ from matrixbook.report.catalogue import (
 from matrixbook.report.catalogue import (
     RETIRED_COLUMN as RETIRED_TEXT,
 )
+from matrixbook.report.message import Message, msg
 from matrixbook.schema import Meaning
 from matrixbook.validation.rules import Context, rule
 from matrixbook.values import is_blank
@@ -43,17 +44,24 @@ def open_comments(ctx: Context) -> list[Finding]:
     out = []
     open_codes = ctx.schema.codes("comment_status", Meaning.OPEN)
     for row, rec in t[t["status"].isin(open_codes)].iterrows():
-        about = as_words(rec.deliverable, rec.body_id)
         out.append(ctx.finding(
             OPEN_COMMENT, review, "status", row,
-            f"Comment {rec.comment_id} on {about} is still Open. Write the response and set "
-            "Status to Addressed or Declined before the final version.", rec.status))
+            msg("open-comment", "Comment {comment} on {about} is still Open. Write the response "
+                "and set Status to Addressed or Declined before the final version.",
+                comment=rec.comment_id, about=as_words(rec.deliverable, rec.body_id)),
+            rec.status))
     return out
 
 
-def as_words(deliverable: object, body_id: object) -> str:
-    what = "the " + str(deliverable) if not is_blank(deliverable) else "a deliverable"
-    return what + (f" of {body_id}" if not is_blank(body_id) else "")
+def as_words(deliverable: object, body_id: object) -> Message:
+    """What a comment is about: 'the Briefing note of ENT-LAS', 'a deliverable'."""
+    if is_blank(deliverable):
+        what = msg("open-comment", "a deliverable")
+    else:
+        what = msg("open-comment", "the {deliverable}", deliverable=str(deliverable))
+    if is_blank(body_id):
+        return what
+    return msg("open-comment", "{what} of {body}", what=what, body=body_id)
 
 
 @rule
@@ -64,8 +72,14 @@ def draft_rows(ctx: Context) -> list[Finding]:
     out = []
     names = ctx.schema.names
     drafts = ctx.schema.codes("review_status", Meaning.DRAFT)
-    for sheet, key, noun in ((names.recommendations, "recommendation_id", "recommendation"),
-                             (names.strategy, "section_id", "strategy section")):
+    for sheet, key, noun in ((names.recommendations, "recommendation_id",
+                              msg("draft-in-final", "The recommendation {id} is still a Draft. "
+                                  "Review it and set Status to Reviewed or Final before the "
+                                  "final version.")),
+                             (names.strategy, "section_id",
+                              msg("draft-in-final", "The strategy section {id} is still a "
+                                  "Draft. Review it and set Status to Reviewed or Final before "
+                                  "the final version."))):
         t = ctx.tables[sheet]
         if t.empty:
             continue
@@ -73,8 +87,7 @@ def draft_rows(ctx: Context) -> list[Finding]:
             out.append(ctx.finding(
                 DRAFT_IN_FINAL, sheet,
                 "status", row,
-                f"The {noun} {rec[key]} is still a Draft. Review it and set Status to Reviewed "
-                "or Final before the final version.", rec.status))
+                Message(noun.template, (("id", rec[key]),), noun.context), rec.status))
     return out
 
 
@@ -106,10 +119,12 @@ def body_without_recommendation(ctx: Context) -> list[Finding]:
                 continue
             out.append(ctx.finding(
                 NO_RECOMMENDATION, sheet_name, key, row,
-                f"No recommendation names {body_id} yet. Add a row to the "
-                f"{names.recommendations} sheet with {body_id} in Bodies before the final "
-                "version; until then its briefing "
-                f"note shows 'To be completed' under '{BRIEF_SECTION}'.", body_id))
+                msg("no-recommendation", "No recommendation names {body} yet. Add a row to the "
+                    "{recommendations} sheet with {body} in Bodies before the final version; "
+                    "until then its briefing note shows 'To be completed' under '{section}'.",
+                    body=body_id, recommendations=names.recommendations,
+                    section=msg("no-recommendation", "Recommendations for IOM's strategic "
+                                "positioning")), body_id))
     return out
 
 
@@ -130,12 +145,14 @@ def retired_recommendations_column(ctx: Context) -> list[Finding]:
                 if is_blank(text):
                     continue
                 body_id = data.frame.at[row, key] if data.has(key) else None
-                whose = body_id if not is_blank(body_id) else f"row {row}"
+                whose = (body_id if not is_blank(body_id)
+                         else msg("retired-column", "row {row}", row=row))
                 out.append(RETIRED_TEXT.at(
                     sheet_name,
-                    f"The column '{header}' is no longer read: the briefing notes and the "
-                    "mapping report take their recommendations from the "
-                    f"{names.recommendations} sheet. "
-                    f"Move this text into rows there (Bodies: {whose}), then clear the cell.",
+                    msg("retired-column", "The column '{header}' is no longer read: the briefing "
+                        "notes and the mapping report take their recommendations from the "
+                        "{recommendations} sheet. Move this text into rows there (Bodies: "
+                        "{whose}), then clear the cell.", header=header,
+                        recommendations=names.recommendations, whose=whose),
                     data.cell(header, row), row, header, str(text)[:60], stage=ctx.stage))
     return out

@@ -11,12 +11,16 @@ import pandas as pd
 
 from matrixbook.report import Finding
 from matrixbook.report.catalogue import STALE_STATUS
+from matrixbook.report.message import Message, msg
 from matrixbook.validation.rules import Context, rule
 from matrixbook.values import is_blank
 
 
-def _words(codes: list[str] | tuple[str, ...], last: str) -> str:
-    return codes[0] if len(codes) == 1 else f"{', '.join(codes[:-1])} {last} {codes[-1]}"
+def _words(codes: list[str] | tuple[str, ...]) -> Message:
+    """'A, B or C': the statuses to type, as the list spells them."""
+    if len(codes) == 1:
+        return msg("stale-status", "{one}", one=codes[0])
+    return msg("stale-status", "{some} or {last}", some=", ".join(codes[:-1]), last=codes[-1])
 
 
 @rule
@@ -45,20 +49,25 @@ def stale_status(ctx: Context) -> list[Finding]:
             late = t[t[col.field].isin(pending) & dates.notna()
                      & (dates.dt.normalize() < today)]
             key = sheet.key_column.field if sheet.key_column is not None else None
-            group = (f"{{n}} rows are still {_words(pending, 'or')} after their {until.name} "
-                     f"(today: {today:%Y-%m-%d}): {{items}}. Type in each {col.name} what has "
-                     f"happened since ({_words(after, 'or')}), or, if it is still to come, type "
-                     f"its new {until.name}.")
+            group = msg("stale-status", "{n} rows are still {pending} after their {until} "
+                        "(today: {today}): {items}. Type in each {column} what has happened "
+                        "since ({after}), or, if it is still to come, type its new {until}.",
+                        pending=_words(pending), until=until.name,
+                        today=today.strftime("%Y-%m-%d"), column=col.name, after=_words(after))
             for row, rec in late.iterrows():
                 status_cell = data.cell(col.field, row)
                 date_cell = data.cell(col.pending_until, row)
-                ident = (f"Row {row}" if key is None or is_blank(rec[key]) else rec[key])
+                ident = (msg("stale-status", "Row {row}", row=row)
+                         if key is None or is_blank(rec[key]) else rec[key])
                 day = f"{rec[col.pending_until]:%Y-%m-%d}"
                 out.append(ctx.finding(
                     STALE_STATUS, sheet.name, col.field, row,
-                    f"{ident} is still {rec[col.field]}, but its {until.name} ({day}, "
-                    f"{date_cell}) has passed (today: {today:%Y-%m-%d}). Type in {status_cell} "
-                    f"what has happened since ({_words(after, 'or')}), or, if it is still to "
-                    f"come, type its new {until.name} in {date_cell}.", rec[col.field],
+                    msg("stale-status", "{ident} is still {status}, but its {until} ({day}, "
+                        "{date_cell}) has passed (today: {today}). Type in {status_cell} what has "
+                        "happened since ({after}), or, if it is still to come, type its new "
+                        "{until} in {date_cell}.", ident=ident, status=rec[col.field],
+                        until=until.name, day=day, date_cell=date_cell,
+                        today=today.strftime("%Y-%m-%d"), status_cell=status_cell,
+                        after=_words(after)), rec[col.field],
                     group=group, item=f"{ident} ({rec[col.field]}, {day}: {status_cell})"))
     return out

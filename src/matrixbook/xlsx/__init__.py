@@ -13,6 +13,7 @@ from matrixbook.xlsx.heights import (
     row_height,
     row_heights,
 )
+from matrixbook.xlsx.language import date_format, right_to_left, say, yes_no
 from matrixbook.xlsx.pages import (
     A4_LANDSCAPE,
     DEFAULT_ROW,
@@ -35,6 +36,7 @@ __all__ = [
     "A4_LANDSCAPE", "BAND", "BREAKS", "DATETIME_FORMAT", "DATE_FORMAT", "DEFAULT_ROW", "EDGE",
     "FIXED_CREATED", "GRID", "HEADER", "HEADER_FONT", "IOM_BLUE", "KIT", "MARGINS", "NOTE",
     "NOTE_TEXT", "OKABE_ITO", "TEXTWRAP", "TINTS", "TITLE", "WORDS", "Formats", "Pager",
-    "Sizing", "column_pixels", "count_lines", "print_setup", "row_height",
-    "row_heights", "set_properties", "workbook_options", "write_value",
+    "Sizing", "column_pixels", "count_lines", "date_format", "print_setup", "right_to_left",
+    "row_height", "row_heights", "say", "set_properties", "workbook_options", "write_value",
+    "yes_no",
 ]

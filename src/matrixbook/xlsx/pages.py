@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from matrixbook.xlsx.language import right_to_left, say
+
 A4_LANDSCAPE = (841.9, 595.3)  # points
 MARGIN_INCHES = (0.4, 0.6)  # left/right and top/bottom
 MARGINS = (MARGIN_INCHES[0] * 72, MARGIN_INCHES[1] * 72)  # the same in points
@@ -14,9 +16,10 @@ DEFAULT_ROW = 15.0  # points
 
 def print_setup(ws: Any, *, header_rows: int = 1, audience: str | None = None,
                 title: str = "", landscape: bool = True, repeat_row: int | None = None,
-                gridlines: bool = True) -> None:
+                gridlines: bool = True, texts: Any = None) -> None:
     """A4 landscape, fitted to one page wide, header rows repeated (the first `header_rows`,
-    or the one row `repeat_row`), footer with title, audience and page numbers."""
+    or the one row `repeat_row`), footer with title, audience and page numbers, in the
+    language of `texts` (matrixbook.i18n; None: English), right to left if it is written so."""
     ws.set_paper(9)
     if landscape:
         ws.set_landscape()
@@ -26,8 +29,9 @@ def print_setup(ws: Any, *, header_rows: int = 1, audience: str | None = None,
     if header_rows:
         ws.repeat_rows(0, header_rows - 1)
     left = f"&L{_footer_escape(title)}" if title else ""
-    centre = f"&C{audience.capitalize()}" if audience else ""
-    ws.set_footer(f"{left}{centre}&RPage &P of &N", {"margin": 0.3})
+    centre = f"&C{_footer_escape(say(texts, audience.capitalize()))}" if audience else ""
+    ws.set_footer(f"{left}{centre}&R{say(texts, 'Page &P of &N')}", {"margin": 0.3})
+    right_to_left(ws, texts)
     if repeat_row is not None:
         ws.repeat_rows(repeat_row)
     if not gridlines:

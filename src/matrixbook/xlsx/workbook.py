@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 from matrixbook.values import is_blank
+from matrixbook.xlsx.language import say, yes_no
 
 FIXED_CREATED = datetime(2025, 1, 1)
 DATE_FORMAT = "yyyy-mm-dd"
@@ -26,26 +27,28 @@ def workbook_options(constant_memory: bool = False) -> dict[str, Any]:
     }
 
 
-def set_properties(workbook: Any, title: str, subject: str = "") -> None:
+def set_properties(workbook: Any, title: str, subject: str = "", texts: Any = None) -> None:
+    """The document properties, in the language of `texts` (matrixbook.i18n; None: English)."""
     workbook.set_properties(
         {
             "title": title,
             "subject": subject,
-            "author": "IOM MENA Regional Office",
-            "company": "International Organization for Migration",
-            "comments": "Generated from the master workbook of the mapping",
+            "author": say(texts, "IOM MENA Regional Office"),
+            "company": say(texts, "International Organization for Migration"),
+            "comments": say(texts, "Generated from the master workbook of the mapping"),
             "created": FIXED_CREATED,
         }
     )
 
 
 def write_value(ws: Any, row: int, col: int, value: Any, fmt: Any = None,
-                date_fmt: Any = None) -> None:
-    """Write with the typed writer for the value's type; text always as text."""
+                date_fmt: Any = None, texts: Any = None) -> None:
+    """Write with the typed writer for the value's type; text always as text (yes and no in
+    the language of `texts`)."""
     if is_blank(value):
         ws.write_blank(row, col, None, fmt)
     elif isinstance(value, bool):
-        ws.write_string(row, col, "Yes" if value else "No", fmt)
+        ws.write_string(row, col, yes_no(texts, value), fmt)
     elif isinstance(value, (int, float)):
         ws.write_number(row, col, value, fmt)
     elif isinstance(value, (datetime, date, pd.Timestamp)):

@@ -19,7 +19,14 @@ from matrixbook.model.context import BuildContext
 from matrixbook.outputs import Output
 from matrixbook.outputs.matrix.about import write_about
 from matrixbook.outputs.matrix.data import gather
-from matrixbook.outputs.matrix.layout import LINE_HEIGHT, SMALLEST_SCALE, TITLE, Formats
+from matrixbook.outputs.matrix.layout import (
+    LINE_HEIGHT,
+    SMALLEST_SCALE,
+    TITLE,
+    Formats,
+    data_date,
+    say,
+)
 from matrixbook.outputs.matrix.matrix_sheet import write_matrix
 from matrixbook.outputs.matrix.membership import write_membership
 from matrixbook.outputs.matrix.summary import write_summary
@@ -36,8 +43,10 @@ def write(ctx: BuildContext) -> list[Path]:
     mapping = gather(ctx)
     with ctx.writing(FILE_NAME) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), xlsx.workbook_options())
-        xlsx.set_properties(wb, TITLE, f"Mapping matrix ({ctx.audience_label}), data as of "
-                                       f"{ctx.data_date}")
+        xlsx.set_properties(wb, say(ctx, TITLE),
+                            say(ctx, "Mapping matrix ({audience}), data as of {date}").format(
+                                audience=say(ctx, ctx.audience_label), date=data_date(ctx)),
+                            ctx.texts)
         formats = Formats(wb)
         write_matrix(wb, formats, ctx, mapping)
         write_membership(wb, formats, ctx, mapping)
@@ -53,4 +62,5 @@ OUTPUT = Output(
     description="mapping_matrix.xlsx: bodies by theme and geography, membership grid, summary.",
     write=write,
     order=10,
+    languages=("en", "fr"),
 )

@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from matrixbook import xlsx
-from matrixbook.model import memberships, relevance
+from matrixbook.model import language, memberships, relevance
 from matrixbook.model.context import BuildContext
 from matrixbook.model.memberships import Seat, Tally
 from matrixbook.values import is_blank as _blank
@@ -54,10 +54,14 @@ class ThemeCell:
     evidence: str  # the cell comment; empty when no evidence was recorded
 
 
-def theme_cells(themes: pd.DataFrame, separator: str) -> dict[tuple[str, str], ThemeCell]:
+def theme_cells(themes: pd.DataFrame, separator: str,
+                texts: Any = None) -> dict[tuple[str, str], ThemeCell]:
     """(body_id, theme) -> relevance and evidence. Should a body carry one theme twice, the
-    strongest relevance is shown and every piece of evidence kept."""
+    strongest relevance is shown and every piece of evidence kept. In another language than
+    English, the evidence (English text) is marked [EN]."""
     order = relevance.RANK
+    other = texts is not None and not texts.english
+    sources_label = "Sources: " if not other else texts.t("Sources: ", "matrix")
     grouped: dict[tuple[str, str], list[Any]] = {}
     for rec in themes.itertuples(index=False):
         if _blank(rec.body_id) or _blank(rec.theme) or _blank(rec.relevance):
@@ -69,9 +73,11 @@ def theme_cells(themes: pd.DataFrame, separator: str) -> dict[tuple[str, str], T
         parts = []
         for r in recs:
             text = "" if _blank(r.evidence) else str(r.evidence).strip()
+            if other and text:
+                text = language.marked(text, True)
             sources = getattr(r, "source_ids", None)
             if isinstance(sources, list) and sources:
-                text = (text + "\n" if text else "") + f"Sources: {separator.join(sources)}"
+                text = (text + "\n" if text else "") + sources_label + separator.join(sources)
             if text:
                 parts.append(text)
         cells[key] = ThemeCell(strongest, "\n\n".join(parts))
@@ -149,16 +155,28 @@ def gather(ctx: BuildContext) -> Mapping:
     roles = memberships.roles_on(ctx.tables, on, roster)
     names = memberships.country_names(ctx.schema)
     organisations = memberships.organisations(ctx.schema)
+    texts = ctx.texts
+    organisation = memberships.ORGANISATION
+    if not texts.english:
+        names = {code: memberships.without_note(code, texts.country(code), ctx.schema)
+                 for code in names}
+        organisation = texts.t(organisation, "matrix")
+        # the bodies by their name and acronym in the language (English where none is given)
+        bodies = bodies.assign(
+            acronym=[texts.body_acronym(b).text or b["acronym"]
+                     for b in bodies.to_dict("records")],
+            name_en=[texts.body_name(b).text or b["name_en"]
+                     for b in bodies.to_dict("records")])
     for code in organisations:  # the grid says which rows are organisations, not states
         if code in names:
-            names[code] = f"{names[code]} ({memberships.ORGANISATION})"
+            names[code] = f"{names[code]} ({organisation})"
     ranked = memberships.tallies(roles, order, names)
     # The most shared *countries*: an organisation (the EU) is not one.
     shared, _ = memberships.most_shared([t for t in ranked if t.country not in organisations])
     return Mapping(
         bodies=bodies,
         theme_names=list(ctx.schema.vocabulary("themes").codes),
-        cells=theme_cells(ctx.tables[ctx.schema.names.themes], ctx.schema.separator + " "),
+        cells=theme_cells(ctx.tables[ctx.schema.names.themes], ctx.schema.separator + " ", texts),
         seats=seats,
         on=on,
         ranked=ranked,

@@ -9,7 +9,7 @@ from typing import Any
 from xlsxwriter.format import Format
 
 from matrixbook import xlsx
-from matrixbook.model import relevance
+from matrixbook.model import memberships, relevance
 from matrixbook.model.context import BuildContext
 from matrixbook.outputs.matrix.data import ROLE_STYLE, Mapping
 from matrixbook.values import is_blank as _blank
@@ -131,18 +131,67 @@ def cell_text(value: Any, separator: str) -> str:
 def as_at(ctx: BuildContext, m: Mapping) -> str:
     """Which date the membership grid reflects, and where that date comes from."""
     if m.on is None:
-        return ("with no date to reflect (no --today and no 'Checked on' date): only roles "
-                "with no end date are shown")
-    since = "the date given to the build" if ctx.today else "the date of the data"
-    return f"as at {m.on.isoformat()} ({since})"
+        return say(ctx, "with no date to reflect (no --today and no 'Checked on' date): only "
+                        "roles with no end date are shown")
+    since = say(ctx, "the date given to the build" if ctx.today else "the date of the data")
+    return say(ctx, "as at {date} ({since})").format(date=date_text(m.on, ctx), since=since)
 
 
-def date_text(on: date | None) -> str:
-    return on.isoformat() if on else "not recorded"
+def date_text(on: date | None, ctx: BuildContext | None = None) -> str:
+    """2025-09-12, or 12 septembre 2025 in another language; 'not recorded' without a date."""
+    english = ctx is None or ctx.texts.english
+    if on is None:
+        return "not recorded" if english or ctx is None else say(ctx, "not recorded")
+    return on.isoformat() if english or ctx is None else ctx.texts.date(on)
+
+
+def data_date(ctx: BuildContext) -> str:
+    """The date of the data as the sheets say it."""
+    if ctx.texts.english:
+        return ctx.data_date
+    if ctx.data_date == "not recorded":
+        return say(ctx, "not recorded")
+    return ctx.texts.date(date.fromisoformat(ctx.data_date))
+
+
+CONTEXT = "matrix"  # the msgctxt of the matrix's texts
+
+
+def say(ctx: BuildContext, text: str) -> str:
+    """A fixed text of the matrix in the build's language."""
+    return xlsx.say(ctx.texts, text, CONTEXT)
+
+
+def shared_rule(ctx: BuildContext, on: date | None, *, dated: bool = True) -> str:
+    """memberships.shared_rule, in the build's language."""
+    if ctx.texts.english:
+        return memberships.shared_rule(on, dated=dated)
+    if not dated:
+        text = say(ctx, "the bodies in which the country is a member or participant; observer "
+                        "seats and suspensions are shown separately")
+    elif on:
+        text = say(ctx, "the bodies in which the country is a member or participant on {date}; "
+                        "observer seats and suspensions are shown separately").format(
+            date=date_text(on, ctx))
+    else:
+        text = say(ctx, "the bodies in which the country is a member or participant with no "
+                        "end date recorded; observer seats and suspensions are shown "
+                        "separately")
+    return text
+
+
+def level_label(ctx: BuildContext, code: str) -> str:
+    """What a relevance cell says ('High', 'Élevée'); 'No entry' for a body and theme with no
+    row in the Themes sheet."""
+    if code == relevance.NO_ENTRY_NAME:
+        return say(ctx, code)
+    label = relevance.level(code).label or code
+    return label if ctx.texts.english else ctx.texts.term("relevance", code)
 
 
 def setup(ws: Any, ctx: BuildContext, footer: str, *, repeat: int | None,
           landscape: bool = True) -> None:
     """The kit's page set-up, the `repeat` row repeated on every page, no gridlines."""
     xlsx.print_setup(ws, header_rows=0, audience=ctx.audience, title=footer,
-                     landscape=landscape, repeat_row=repeat, gridlines=False)
+                     landscape=landscape, repeat_row=repeat, gridlines=False,
+                     texts=ctx.texts)

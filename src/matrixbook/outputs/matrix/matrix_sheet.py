@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from matrixbook import xlsx
-from matrixbook.model import relevance
+from matrixbook.model import language, relevance
 from matrixbook.model.context import BuildContext
 from matrixbook.outputs.matrix.data import (
     GROUPS,
@@ -28,7 +28,10 @@ from matrixbook.outputs.matrix.layout import (
     TITLE,
     Formats,
     cell_text,
+    data_date,
+    level_label,
     row_height,
+    say,
     setup,
     text_lines,
 )
@@ -49,44 +52,68 @@ def matrix_columns(ctx: BuildContext, mapping: Mapping) -> list[MatrixColumn]:
     columns under their declared headers, then (internal builds only, because the external
     tables no longer hold them) the internal columns."""
     entities = ctx.schema.sheet(ctx.schema.names.entities)
-    cols = [MatrixColumn("Body", BODY_WIDTH, "acronym"),
-            MatrixColumn("Name", NAME_WIDTH, "name_en")]
-    cols += [MatrixColumn(t, THEME_WIDTH, theme=t) for t in mapping.theme_names]
+    texts = ctx.texts
+
+    def header(sheet: str, c: Column) -> str:
+        return c.name if texts.english else texts.header(sheet, c.name)
+
+    cols = [MatrixColumn(say(ctx, "Body"), BODY_WIDTH, "acronym"),
+            MatrixColumn(say(ctx, "Name"), NAME_WIDTH, "name_en")]
+    cols += [MatrixColumn(t if texts.english else texts.term("themes", t), THEME_WIDTH,
+                          theme=t) for t in mapping.theme_names]
     for name in ("geographic_focus", "iom_engagement", "entry_points"):
         c = entities.column(name)
         width = ENTRY_POINTS_WIDTH if name == "entry_points" else min(c.width * 0.8, 34)
-        cols.append(MatrixColumn(c.name, width, c.field))
-    cols.append(MatrixColumn("Kind", KIND_WIDTH, "kind"))
-    internal = [c for s in (ctx.schema.names.entities, ctx.schema.names.dialogues)
+        cols.append(MatrixColumn(header(ctx.schema.names.entities, c), width, c.field))
+    cols.append(MatrixColumn(say(ctx, "Kind"), KIND_WIDTH, "kind"))
+    names = ctx.schema.names
+    internal = [(s, c) for s in (names.entities, names.dialogues)
                 for c in ctx.schema.sheet(s).columns
                 if c.internal and c.field in mapping.bodies.columns]
-    unique: dict[str, Column] = {}
-    for c in internal:
-        unique.setdefault(c.field, c)
-    for c in unique.values():
-        cols.append(MatrixColumn(c.name, min(c.width * 1.2, 48), c.field, internal=True))
+    unique: dict[str, tuple[str, Column]] = {}
+    for s, c in internal:
+        unique.setdefault(c.field, (s, c))
+    for s, c in unique.values():
+        cols.append(MatrixColumn(header(s, c), min(c.width * 1.2, 48), c.field, internal=True))
     return cols
 
 
+def _shown(ctx: BuildContext, field: str | None, value: Any, sep: str) -> str:
+    """A body's cell in the build's language: terms by their labels, the kind of body in
+    words, English free text marked [EN]."""
+    if ctx.texts.english or field is None:
+        return cell_text(value, sep)
+    texts = ctx.texts
+    if field == "kind":
+        return say(ctx, str(value))
+    column = ctx.schema.sheet(ctx.schema.names.entities).by_field.get(field)
+    if column is not None and column.vocabulary:
+        return language.value_text(texts, column, value, sep)
+    text = cell_text(value, sep)
+    return language.marked(text, field not in ("acronym", "name_en") and len(text.split()) > 6)
+
+
 def write_matrix(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None:
-    ws = wb.add_worksheet("Matrix")
+    ws = wb.add_worksheet(say(ctx, "Matrix"))
     sep = ctx.schema.separator + " "
     cols = matrix_columns(ctx, m)
     for i, col in enumerate(cols):
         ws.set_column(i, i, col.width)
-    ws.write_string(0, 0, TITLE, f.title)
-    ws.write_string(1, 0, f"Classified by theme and by geographic area. Data as of "
-                          f"{ctx.data_date}; source: {ctx.source_name}; audience: "
-                          f"{ctx.audience_label}.", f.subtitle)
+    ws.write_string(0, 0, say(ctx, TITLE), f.title)
+    ws.write_string(1, 0, say(ctx, "Classified by theme and by geographic area. Data as of "
+                                   "{date}; source: {source}; audience: {audience}.").format(
+                        date=data_date(ctx), source=ctx.source_name,
+                        audience=say(ctx, ctx.audience_label)), f.subtitle)
     # Legend under the theme columns, in the same shading as the cells.
     first_theme = next((i for i, c in enumerate(cols) if c.theme), 2)
-    ws.write_string(2, 1, "Relevance of each theme:", f.legend_label)
+    ws.write_string(2, 1, say(ctx, "Relevance of each theme:"), f.legend_label)
     legend = [*relevance.RELEVANCE, NOT_RECORDED]
     for j, code in enumerate(legend):
         fmt = f.for_relevance(code) if code in relevance.RELEVANCE else f.empty
-        ws.write_string(2, first_theme + j, relevance.level(code).label or code, fmt)
+        ws.write_string(2, first_theme + j, level_label(ctx, code), fmt)
     ws.write_string(2, first_theme + len(legend),
-                    "A red corner marks evidence: point at the cell to read it.", f.note)
+                    say(ctx, "A red corner marks evidence: point at the cell to read it."),
+                    f.note)
     ws.set_row(2, LINE_HEIGHT * 2 + 2)
     header = 4
     for i, col in enumerate(cols):
@@ -110,14 +137,14 @@ def write_matrix(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None:
             for i, col in enumerate(cols):
                 if col.theme:
                     cell = m.cells.get((str(body["body_id"]), col.theme))
-                    level = relevance.level(cell.relevance).label if cell else ""
+                    level = level_label(ctx, cell.relevance) if cell else ""
                     fmt = f.for_relevance(cell.relevance) if cell else f.empty
                     xlsx.write_value(ws, row, i, level, fmt)
                     if cell and cell.evidence:
                         ws.write_comment(row, i, cell.evidence, _comment_options(cell.evidence))
                     sized.append((level, col.width))
                     continue
-                text = cell_text(body.get(col.field), sep)
+                text = _shown(ctx, col.field, body.get(col.field), sep)
                 fmt = f.bold if col.field == "acronym" else f.text
                 if first and firsts[:-1]:  # a rule between entities and dialogues
                     fmt = f.first_bold if col.field == "acronym" else f.first_text
@@ -129,12 +156,13 @@ def write_matrix(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None:
             row += 1
             first = False
     if row == header + 1:
-        ws.write_string(row, 0, "No entity or dialogue recorded yet.", f.note)
+        ws.write_string(row, 0, say(ctx, "No entity or dialogue recorded yet."), f.note)
     last = row - 1
     # The filter covers the header and the bodies' rows only: every row under it is a body.
     ws.autofilter(header, 0, max(last, header), len(cols) - 1)
     ws.freeze_panes(header + 1, 2)
-    setup(ws, ctx, f"Mapping matrix, data as of {ctx.data_date}", repeat=header)
+    setup(ws, ctx, say(ctx, "Mapping matrix, data as of {date}").format(date=data_date(ctx)),
+          repeat=header)
     _matrix_pages(ws, cols, header, heights, firsts)
     ws.activate()
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from matrixbook.model import memberships
 from matrixbook.model.context import BuildContext
 from matrixbook.outputs.matrix.data import (
     GROUPS,
@@ -19,49 +18,57 @@ from matrixbook.outputs.matrix.layout import (
     as_at,
     date_text,
     row_height,
+    say,
     setup,
+    shared_rule,
     text_lines,
 )
 
 
 def write_membership(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None:
-    ws = wb.add_worksheet("Membership")
+    ws = wb.add_worksheet(say(ctx, "Membership"))
     roles = [r for r in ctx.schema.vocabulary("membership_roles").codes]
     bodies = m.bodies.to_dict("records")
-    totals = ["Bodies", *roles]
+    texts = ctx.texts
+
+    def role_name(role: str) -> str:
+        return role if texts.english else texts.term("membership_roles", role)
+
+    totals = [say(ctx, "Bodies"), *(role_name(r) for r in roles)]
     first_body = 2 + len(totals)
     ws.set_column(0, 0, COUNTRY_WIDTH)
     ws.set_column(1, 1, 6)
     ws.set_column(2, first_body - 1, 5)
     ws.set_column(first_body, first_body + max(len(bodies), 1) - 1, 4.5)
-    on = date_text(m.on)
-    ws.write_string(0, 0, "Membership: who sits where", f.title)
-    ws.write_string(1, 0, f"Roles {as_at(ctx, m)}. Bodies counts "
-                          f"{memberships.shared_rule(m.on, dated=False)}. Audience: "
-                          f"{ctx.audience_label}.", f.subtitle)
+    on = date_text(m.on, ctx)
+    ws.write_string(0, 0, say(ctx, "Membership: who sits where"), f.title)
+    ws.write_string(1, 0, say(ctx, "Roles {as_at}. Bodies counts {rule}. Audience: "
+                                   "{audience}.").format(
+                        as_at=as_at(ctx, m), rule=shared_rule(ctx, m.on, dated=False),
+                        audience=say(ctx, ctx.audience_label)), f.subtitle)
     # Legend: the letter of each role in its own colour.
-    ws.write_string(2, 0, "Legend", f.label)
+    ws.write_string(2, 0, say(ctx, "Legend"), f.label)
     col = 2
     for role in roles:
         ws.write_string(2, col, role_letter(role), f.for_role(role))
-        ws.write_string(2, col + 1, role, f.unwrapped)  # runs on over the empty cells
+        ws.write_string(2, col + 1, role_name(role), f.unwrapped)  # runs over the empty cells
         col += 4
-    ws.write_string(2, col, f"{UNCONFIRMED_MARK} after a letter: not confirmed by a source",
-                    f.unwrapped)
+    ws.write_string(2, col, say(ctx, "{mark} after a letter: not confirmed by a source").format(
+        mark=UNCONFIRMED_MARK), f.unwrapped)
     # A band naming the groups of bodies above their columns (no merged cells).
     band = 3
     for i in range(first_body + len(bodies)):
         ws.write_blank(band, i, None, f.group)
-    ws.write_string(band, 2, "Totals", f.group)
+    ws.write_string(band, 2, say(ctx, "Totals"), f.group)
     start = first_body
     for kind, label in GROUPS:
         count = sum(1 for b in bodies if b["kind"] == kind)
         if count:
-            ws.write_string(band, start, label, f.group)
+            ws.write_string(band, start, say(ctx, label), f.group)
         start += count
     header = 4
-    ws.write_string(header, 0, "Country", f.header)
-    ws.write_string(header, 1, "Code", f.header)
+    ws.write_string(header, 0, say(ctx, "Country"), f.header)
+    ws.write_string(header, 1, say(ctx, "Code"), f.header)
     for j, label in enumerate(totals):
         ws.write_string(header, 2 + j, label, f.header_rotated)
     for j, body in enumerate(bodies):
@@ -93,11 +100,12 @@ def write_membership(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None
     for label, per_body in (("States per body (every role)", m.states_per_body()),
                             ("Organisations per body (every role)",
                              m.organisations_per_body())):
-        ws.write_string(row, 0, label, f.label)
+        ws.write_string(row, 0, say(ctx, label), f.label)
         for j, body in enumerate(bodies):
             ws.write_number(row, first_body + j, per_body[str(body["body_id"])], f.total)
         row += 1
     if not m.countries:
-        ws.write_string(header + 1, 0, "No current membership recorded.", f.note)
+        ws.write_string(header + 1, 0, say(ctx, "No current membership recorded."), f.note)
     ws.freeze_panes(header + 1, 2)
-    setup(ws, ctx, f"Membership as at {on}" if m.on else "Membership", repeat=header)
+    setup(ws, ctx, say(ctx, "Membership as at {date}").format(date=on) if m.on
+          else say(ctx, "Membership"), repeat=header)

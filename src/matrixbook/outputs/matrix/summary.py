@@ -7,7 +7,7 @@ from collections import Counter
 from typing import Any
 
 from matrixbook import xlsx
-from matrixbook.model import memberships, relevance
+from matrixbook.model import relevance
 from matrixbook.model.context import BuildContext
 from matrixbook.outputs.matrix.data import (
     COVERED,
@@ -18,9 +18,13 @@ from matrixbook.outputs.matrix.data import (
 from matrixbook.outputs.matrix.layout import (
     LINE_HEIGHT,
     Formats,
+    data_date,
     date_text,
+    level_label,
     row_height,
+    say,
     setup,
+    shared_rule,
 )
 
 
@@ -28,24 +32,37 @@ def write_summary(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None:
     """Four small tables stacked on one sheet, each with its own header row; the last column
     of each names the bodies or countries behind the counts. The gaps follow the themes they
     are about; the long list of shared countries comes last."""
-    ws = wb.add_worksheet("Summary")
+    ws = wb.add_worksheet(say(ctx, "Summary"))
+    texts = ctx.texts
+
+    def term(vocabulary: str, value: str) -> str:
+        return value if texts.english else texts.term(vocabulary, value)
+
+    def level(code: str) -> str:
+        return level_label(ctx, code) if code in (*relevance.RELEVANCE, NOT_RECORDED) else code
+
     sep = ", "
     widths = [34, 11, 11, 11, 11, 11, 11, 62]
     for i, w in enumerate(widths):
         ws.set_column(i, i, w)
-    ws.write_string(0, 0, "Summary of the mapping", f.title)
-    ws.write_string(1, 0, f"Data as of {ctx.data_date}; memberships as at {date_text(m.on)}. "
-                          f"Audience: {ctx.audience_label}.", f.subtitle)
+    ws.write_string(0, 0, say(ctx, "Summary of the mapping"), f.title)
+    ws.write_string(1, 0, say(ctx, "Data as of {date}; memberships as at {on}. Audience: "
+                                   "{audience}.").format(
+                        date=data_date(ctx), on=date_text(m.on, ctx),
+                        audience=say(ctx, ctx.audience_label)), f.subtitle)
     row = 3
     ids = m.body_ids()
     pager = xlsx.Pager(widths)
     pager.add(3 * xlsx.DEFAULT_ROW)
 
-    def table(title: str, first: str, counts: list[str], listed: str, note: str) -> None:
+    def table(title: str, first: str, counts: list[str], listed: str, note: str,
+              **values: str) -> None:
         """Section title, a note, then a header: first column, counts in B..G, list in H."""
         nonlocal row
         pager.keep_together(row, 2 * xlsx.DEFAULT_ROW + 2 * LINE_HEIGHT + 4 * 2 * LINE_HEIGHT)
         pager.add(2 * xlsx.DEFAULT_ROW)
+        title, note, first, listed = (say(ctx, t) for t in (title, note, first, listed))
+        note = note.format(**values) if values else note
         ws.write_string(row, 0, title, f.section)
         ws.write_string(row + 1, 0, note, f.note)
         row += 2
@@ -87,58 +104,68 @@ def write_summary(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None:
         pager.add(xlsx.DEFAULT_ROW)
 
     levels = [*relevance.RELEVANCE, NOT_RECORDED]
-    table("Bodies per theme", "Theme", levels, "Bodies covering the theme",
+    none = say(ctx, "None")
+    table("Bodies per theme", "Theme", [level(lv) for lv in levels], "Bodies covering the theme",
           "Number of bodies at each level of relevance, and the bodies at High, Medium or Low.")
     for theme in m.theme_names:
         counts = Counter(m.relevance(b, theme) for b in ids)
         covering = "; ".join(
-            f"{lv}: {sep.join(m.acronym(b) for b in ids if m.relevance(b, theme) == lv)}"
+            f"{level(lv)}: {sep.join(m.acronym(b) for b in ids if m.relevance(b, theme) == lv)}"
             for lv in COVERED if counts[lv])
-        line(theme, [counts[lv] for lv in levels], covering or "None")
+        line(term("themes", theme), [counts[lv] for lv in levels], covering or none)
     spacer()
 
     gaps = [t for t in m.theme_names if not any(m.relevance(b, t) in COVERED for b in ids)]
     uncovered = ["None", "Not assessed", NOT_RECORDED]
-    table("Gaps: themes no body covers", "Theme", uncovered, "Bodies still to assess on the theme",
+    table("Gaps: themes no body covers", "Theme", [level(lv) for lv in uncovered],
+          "Bodies still to assess on the theme",
           "Themes with no body at High, Medium or Low relevance.")
     for theme in gaps:
         counts = Counter(m.relevance(b, theme) for b in ids)
-        pending = [f"{lv}: {sep.join(m.acronym(b) for b in ids if m.relevance(b, theme) == lv)}"
-                   if counts[lv] < len(ids) else f"{lv}: all {len(ids)} bodies"
+        every = say(ctx, "{level}: all {n} bodies")
+        pending = [f"{level(lv)}: "
+                   f"{sep.join(m.acronym(b) for b in ids if m.relevance(b, theme) == lv)}"
+                   if counts[lv] < len(ids) else every.format(level=level(lv), n=len(ids))
                    for lv in ("Not assessed", NOT_RECORDED) if counts[lv]]
-        line(theme, [counts[lv] for lv in uncovered], "; ".join(pending) or "None")
+        line(term("themes", theme), [counts[lv] for lv in uncovered],
+             "; ".join(pending) or none)
     if not gaps:
-        ws.write_string(row, 0, "None: every theme is covered by at least one body.", f.plain)
+        ws.write_string(row, 0, say(ctx, "None: every theme is covered by at least one body."),
+                        f.plain)
         spacer()
     spacer()
 
-    kinds = [label for _, label in GROUPS]
-    table("Bodies per sub-region", "Sub-region", [*kinds, "Total"], "Bodies",
+    kinds = [say(ctx, label) for _, label in GROUPS]
+    table("Bodies per sub-region", "Sub-region", [*kinds, say(ctx, "Total")], "Bodies",
           "From the geographic focus of each body; a body covering several sub-regions counts "
           "in each.")
     for region in ctx.schema.vocabulary("geographic_focus").codes:
         inside = m.bodies.loc[m.bodies["geographic_focus"].map(
             lambda v, r=region: isinstance(v, list) and r in v).astype(bool)]
         per_kind = Counter(inside["kind"])
-        line(region, [*(per_kind[kind] for kind, _ in GROUPS), len(inside)],
-             sep.join(str(a) for a in inside["acronym"]) or "None")
+        line(term("geographic_focus", region),
+             [*(per_kind[kind] for kind, _ in GROUPS), len(inside)],
+             sep.join(str(a) for a in inside["acronym"]) or none)
     spacer()
 
     roles = list(ctx.schema.vocabulary("membership_roles").codes)
-    table("Most shared countries", "Country", ["Bodies", *roles], "Bodies, by role",
-          f"Bodies counts {memberships.shared_rule(m.on)}. The ten countries in the most "
-          "bodies, and any tied with them.")
+    table("Most shared countries", "Country",
+          [say(ctx, "Bodies"), *(term("membership_roles", r) for r in roles)], "Bodies, by role",
+          "Bodies counts {rule}. The ten countries in the most bodies, and any tied with them.",
+          rule=shared_rule(ctx, m.on))
     for tally in m.shared:
-        by_role = [f"{role}: {sep.join(m.acronym(b) for b in tally.by_role[role])}"
+        by_role = [f"{term('membership_roles', role)}: "
+                   f"{sep.join(m.acronym(b) for b in tally.by_role[role])}"
                    for role in roles if tally.by_role.get(role)]
         line(f"{m.names.get(tally.country, tally.country)} ({tally.country})",
              [tally.count, *(len(tally.by_role.get(r, [])) for r in roles)],
              "; ".join(by_role))
     if not m.shared:
-        ws.write_string(row, 0, "No current membership recorded.", f.note)
+        ws.write_string(row, 0, say(ctx, "No current membership recorded."), f.note)
         spacer()
     spacer()
 
     if pager.breaks:
         ws.set_h_pagebreaks(pager.breaks)
-    setup(ws, ctx, f"Mapping matrix summary, data as of {ctx.data_date}", repeat=None)
+    setup(ws, ctx, say(ctx, "Mapping matrix summary, data as of {date}").format(
+        date=data_date(ctx)), repeat=None)

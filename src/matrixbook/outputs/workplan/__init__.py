@@ -33,7 +33,7 @@ import xlsxwriter
 from matrixbook import xlsx
 from matrixbook.model.context import BuildContext
 from matrixbook.outputs import Output
-from matrixbook.outputs.workplan.common import formats
+from matrixbook.outputs.workplan.common import formats, say
 from matrixbook.outputs.workplan.interviews import (
     INTERVIEW_HEADER_ROWS,
     NONE_SCHEDULED,
@@ -56,8 +56,11 @@ __all__ = ["INTERVIEW_HEADER_ROWS", "NONE_SCHEDULED", "OUTPUT", "SCHEDULE_FIELDS
 def write(ctx: BuildContext) -> list[Path]:
     with ctx.writing(FILE_NAME) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), xlsx.workbook_options())
-        xlsx.set_properties(wb, "Workplan, interview calendar and data-collection calendar",
-                            f"{ctx.audience_label} version, from {ctx.source_name}")
+        xlsx.set_properties(wb, say(ctx, "Workplan, interview calendar and data-collection "
+                                         "calendar"),
+                            say(ctx, "{audience} version, from {source}").format(
+                                audience=say(ctx, ctx.audience_label), source=ctx.source_name),
+                            ctx.texts)
         f = formats(wb)
         write_schedule(wb, f, ctx)
         write_interviews(wb, f, ctx)
@@ -74,4 +77,5 @@ OUTPUT = Output(
                 "calendar (workplan.xlsx)",
     write=write,
     order=20,
+    languages=("en", "fr"),
 )

@@ -38,11 +38,25 @@ def formats(workbook: Any) -> xlsx.Formats:
     return xlsx.Formats(workbook, font_size=FONT, valign="top")
 
 
-def day_text(value: Any) -> str:
+CONTEXT = "workplan"  # the msgctxt of the workplan's texts
+
+
+def say(ctx: BuildContext | None, text: str) -> str:
+    """A fixed text of the workplan in the build's language (English without a build)."""
+    return text if ctx is None else xlsx.say(ctx.texts, text, CONTEXT)
+
+
+def day_text(value: Any, ctx: BuildContext | None = None) -> str:
+    """A date in a sentence: 2025-09-12, or 12 septembre 2025 in another language."""
+    if ctx is not None and not ctx.texts.english:
+        return ctx.texts.date(pd.Timestamp(value))
     return pd.Timestamp(value).strftime("%Y-%m-%d")
 
 
-def field_label(schema_sheet: Sheet, field: str) -> str:
+def field_label(schema_sheet: Sheet, field: str, ctx: BuildContext | None = None) -> str:
+    """A column's header, in the build's language."""
+    if ctx is not None and not ctx.texts.english:
+        return ctx.texts.header(schema_sheet.name, field)
     return schema_sheet.by_field[field].name
 
 
@@ -57,7 +71,10 @@ def sheet_title(ws: Worksheet, f: xlsx.Formats, title: str, lines: Iterable[str]
     return row
 
 
-def long_date(day: date) -> str:
+def long_date(day: date, ctx: BuildContext | None = None) -> str:
+    """12 Sep 2025, or 12 septembre 2025 in another language."""
+    if ctx is not None and not ctx.texts.english:
+        return ctx.texts.date(day)
     return f"{day.day} {day:%b %Y}"
 
 
@@ -66,10 +83,12 @@ def source_line(ctx: BuildContext) -> str:
     bodies, which has nothing to do with the plan's dates: say which facts it dates."""
     checked = ctx.data_date
     if checked == "not recorded":
-        facts = "Date the facts about the bodies were checked: not recorded"
+        facts = say(ctx, "Date the facts about the bodies were checked: not recorded")
     else:
-        facts = f"Facts about the bodies checked up to {long_date(date.fromisoformat(checked))}"
-    return f"From {ctx.source_name} · {ctx.audience_label} version · {facts}"
+        facts = say(ctx, "Facts about the bodies checked up to {date}").format(
+            date=long_date(date.fromisoformat(checked), ctx))
+    return say(ctx, "From {source} · {audience} version · {facts}").format(
+        source=ctx.source_name, audience=say(ctx, ctx.audience_label), facts=facts)
 
 
 def row_height(texts: Iterable[tuple[Any, float]], padded: bool = True) -> float | None:
@@ -87,14 +106,24 @@ def bodies_by_id(ctx: BuildContext) -> dict[str, dict[str, Any]]:
     return bodies.set_index("body_id").to_dict("index")
 
 
-def acronym_of(bodies: dict[str, dict[str, Any]], body_id: Any) -> str:
-    acronym = bodies.get(body_id, {}).get("acronym")
+def acronym_of(bodies: dict[str, dict[str, Any]], body_id: Any,
+               ctx: BuildContext | None = None) -> str:
+    """A body's acronym, in the build's language (LEA) where the workbook gives it."""
+    body = bodies.get(body_id, {})
+    if ctx is not None and not ctx.texts.english and body:
+        own = ctx.texts.body_acronym(body).text
+        if own:
+            return own
+    acronym = body.get("acronym")
     return str(body_id) if is_missing(acronym) else str(acronym)
 
 
-def period_line(ctx: BuildContext) -> str:
+def period_line(ctx: BuildContext, phase: bool = True) -> str:
+    """The data-collection period in a sentence; `phase`: say where it comes from."""
     period = collection_period(ctx)
     if period is None:
-        return "Data-collection period: not set (no Interviews phase in the Workplan sheet)."
-    return (f"Data-collection period: {day_text(period[0])} to {day_text(period[1])} (the "
-            "Interviews phase of the workplan).")
+        return say(ctx, "Data-collection period: not set (no Interviews phase in the Workplan "
+                        "sheet).")
+    text = ("Data-collection period: {start} to {end} (the Interviews phase of the workplan)."
+            if phase else "Data-collection period: {start} to {end}.")
+    return say(ctx, text).format(start=day_text(period[0], ctx), end=day_text(period[1], ctx))

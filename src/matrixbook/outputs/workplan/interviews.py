@@ -23,6 +23,7 @@ from matrixbook.outputs.workplan.common import (
     long_date,
     period_line,
     row_height,
+    say,
     sheet_title,
     source_line,
 )
@@ -47,6 +48,7 @@ INTERVIEW_FIELDS = ("body_id", "organisation", "role", "contact", "mode", "statu
                     "interviewer", "topics", "interview_id")
 CONTACT_FIELDS = ("interviewee", "email", "phone")  # personal: only in internal tables
 INTERVIEW_HEADER_ROWS = 4
+_VOCABULARY = {"mode": "interview_modes", "status": "interview_status", "topics": "themes"}
 TIME_ZONE_WIDTH = 14.5  # "Africa/Casablanca" on one line
 KIND_WIDTH = 19.5  # "Inter-regional dialogue" on one line
 INTERVIEW_WIDTHS = {"body_id": 9, "organisation": 20, "role": 18, "contact": 22, "mode": 9,
@@ -60,73 +62,77 @@ def write_interview_weeks(wb: xlsxwriter.Workbook, f: xlsx.Formats, ctx: BuildCo
     """The external calendar: interviews per week and body, with their count, modes and
     statuses; never one interview's organisation, role or time, which together can name the
     person interviewed."""
-    ws = wb.add_worksheet(SHEET)
+    ws = wb.add_worksheet(say(ctx, SHEET))
     table = ctx.tables[ctx.schema.names.interviews]
     bodies = bodies_by_id(ctx)
     lines = [source_line(ctx),
-             "Per week and body: no interviewee, organisation, role or time is shown. "
-             + period_line(ctx).replace(" (the Interviews phase of the workplan)", "")]
-    sheet_title(ws, f, "Interview calendar", lines)
+             say(ctx, "Per week and body: no interviewee, organisation, role or time is shown.")
+             + " " + period_line(ctx, phase=False)]
+    sheet_title(ws, f, say(ctx, "Interview calendar"), lines)
     hdr = INTERVIEW_HEADER_ROWS - 1
     for c, (label, width) in enumerate(zip(("Week", "Body", "Interviews", "Mode", "Status"),
                                            WEEK_WIDTHS, strict=True)):
         ws.set_column(c, c, width)
-        ws.write_string(hdr, c, label, f.header(**(CENTRE if c == 2 else PAD if c else {})))
+        ws.write_string(hdr, c, say(ctx, label),
+                        f.header(**(CENTRE if c == 2 else PAD if c else {})))
     ws.set_row(hdr, 26)
     row = INTERVIEW_HEADER_ROWS
     weeks = interview_calendar.per_week(
         table, list(bodies), ctx.schema.vocabulary("interview_modes").codes,
         ctx.schema.vocabulary("interview_status").codes)
     if not weeks:
-        ws.write_string(row, 0, "No interview recorded yet.", f(italic=True))
+        ws.write_string(row, 0, say(ctx, "No interview recorded yet."), f(italic=True))
     band, previous = False, None
     for w in weeks:
         if w.week != previous:
             band, previous = not band, w.week
         base = {"bg_color": xlsx.BAND} if band else {}
-        label = f"Week of {long_date(w.week)}" if w.week else "Not yet scheduled"
+        label = (say(ctx, "Week of {date}").format(date=long_date(w.week, ctx)) if w.week
+                 else say(ctx, "Not yet scheduled"))
         ws.write_string(row, 0, label, f(bold=True, **base))
-        ws.write_string(row, 1, acronym_of(bodies, w.body_id), f(**PAD, **base))
+        ws.write_string(row, 1, acronym_of(bodies, w.body_id, ctx), f(**PAD, **base))
         ws.write_number(row, 2, w.count, f(**CENTRE, **base))
-        ws.write_string(row, 3, w.modes_text(), f(text_wrap=True, **PAD, **base))
-        ws.write_string(row, 4, w.statuses_text(), f(text_wrap=True, **PAD, **base))
+        ws.write_string(row, 3, w.modes_text(ctx.texts), f(text_wrap=True, **PAD, **base))
+        ws.write_string(row, 4, w.statuses_text(ctx.texts), f(text_wrap=True, **PAD, **base))
         row += 1
     ws.freeze_panes(INTERVIEW_HEADER_ROWS, 0)
     if row > INTERVIEW_HEADER_ROWS:
         ws.autofilter(hdr, 0, row - 1, len(WEEK_WIDTHS) - 1)
     ws.print_area(0, 0, max(row - 1, INTERVIEW_HEADER_ROWS), len(WEEK_WIDTHS) - 1)
     xlsx.print_setup(ws, header_rows=INTERVIEW_HEADER_ROWS, audience=ctx.audience,
-                     title="Interview calendar")
+                     title=say(ctx, "Interview calendar"), texts=ctx.texts)
 
 
 def write_interviews(wb: xlsxwriter.Workbook, f: xlsx.Formats, ctx: BuildContext) -> None:
     if ctx.audience != "internal":
         write_interview_weeks(wb, f, ctx)
         return
-    ws = wb.add_worksheet(SHEET)
+    ws = wb.add_worksheet(say(ctx, SHEET))
     sheet = ctx.schema.sheet(ctx.schema.names.interviews)
     table = ctx.tables[sheet.name]
     bodies = bodies_by_id(ctx)
     timing = interview_calendar.Timing.of(ctx.schema)
     lines = [
         source_line(ctx),
-        "Times are local to each interview's time zone; where the Time zone cell is empty, "
-        f"{timing.time_zone} is assumed, and an empty duration is read as "
-        f"{timing.duration_min} minutes. " + period_line(ctx),
+        say(ctx, "Times are local to each interview's time zone; where the Time zone cell is "
+                 "empty, {zone} is assumed, and an empty duration is read as {minutes} "
+                 "minutes.").format(zone=timing.time_zone, minutes=timing.duration_min)
+        + " " + period_line(ctx),
     ]
-    sheet_title(ws, f, "Interview calendar", lines)
+    sheet_title(ws, f, say(ctx, "Interview calendar"), lines)
     contacts = [fd for fd in CONTACT_FIELDS if fd in table.columns]
     fields = [fd for fd in INTERVIEW_FIELDS
               if fd in table.columns or (fd == "contact" and contacts)]
-    headers: list[tuple[str, float]] = [("Date", 12.5), ("Start", 5.5), ("End", 5.5),
-                                        (field_label(sheet, "time_zone"), TIME_ZONE_WIDTH)]
+    headers: list[tuple[str, float]] = [(say(ctx, "Date"), 12.5), (say(ctx, "Start"), 5.5),
+                                        (say(ctx, "End"), 5.5),
+                                        (field_label(sheet, "time_zone", ctx), TIME_ZONE_WIDTH)]
     for fd in fields:
         if fd == "body_id":
-            label = "Body"
+            label = say(ctx, "Body")
         elif fd == "contact":
-            label = ", ".join(field_label(sheet, c) for c in contacts)
+            label = ", ".join(field_label(sheet, c, ctx) for c in contacts)
         else:
-            label = field_label(sheet, fd)
+            label = field_label(sheet, fd, ctx)
         headers.append((label, INTERVIEW_WIDTHS[fd]))
     hdr = INTERVIEW_HEADER_ROWS - 1
     for c, (label, width) in enumerate(headers):
@@ -136,12 +142,13 @@ def write_interviews(wb: xlsxwriter.Workbook, f: xlsx.Formats, ctx: BuildContext
     ws.set_row(hdr, 26)
     row = INTERVIEW_HEADER_ROWS
     if table.empty:
-        ws.write_string(row, 0, "No interview in the Interviews sheet yet.", f(italic=True))
+        ws.write_string(row, 0, say(ctx, "No interview in the Interviews sheet yet."),
+                        f(italic=True))
     dated = table[table["starts_at"].notna()].sort_values(["starts_at", "interview_id"],
                                                           kind="stable")
     undated = table[table["starts_at"].isna()].copy()
     if not undated.empty:
-        undated["_body"] = undated["body_id"].map(lambda b: acronym_of(bodies, b))
+        undated["_body"] = undated["body_id"].map(lambda b: acronym_of(bodies, b, ctx))
         undated = undated.sort_values(["_body", "interview_id"], kind="stable")
     band = False
     previous_day = None
@@ -150,22 +157,22 @@ def write_interviews(wb: xlsxwriter.Workbook, f: xlsx.Formats, ctx: BuildContext
         if day != previous_day:
             band = not band
             previous_day = day
-        _write_interview(ws, f, row, rec, fields, bodies, band, timing)
+        _write_interview(ws, f, row, rec, fields, bodies, band, timing, ctx)
         row += 1
     if not undated.empty:
-        ws.write_string(row, 0, "Not yet scheduled", f(bold=True, italic=True,
-                                                        bg_color=xlsx.TINTS["grey"]))
+        ws.write_string(row, 0, say(ctx, "Not yet scheduled"),
+                        f(bold=True, italic=True, bg_color=xlsx.TINTS["grey"]))
         for c in range(1, len(headers)):
             ws.write_blank(row, c, None, f(bg_color=xlsx.TINTS["grey"]))
         row += 1
         for rec in undated.itertuples():
-            _write_interview(ws, f, row, rec, fields, bodies, False, timing)
+            _write_interview(ws, f, row, rec, fields, bodies, False, timing, ctx)
             row += 1
     ws.freeze_panes(INTERVIEW_HEADER_ROWS, 0)
     if row > INTERVIEW_HEADER_ROWS:
         ws.autofilter(hdr, 0, row - 1, len(headers) - 1)
     xlsx.print_setup(ws, header_rows=INTERVIEW_HEADER_ROWS, audience=ctx.audience,
-                     title="Interview calendar")
+                     title=say(ctx, "Interview calendar"), texts=ctx.texts)
 
 
 def _contact(rec: Any) -> str:
@@ -176,12 +183,14 @@ def _contact(rec: Any) -> str:
 
 def _write_interview(ws: Worksheet, f: xlsx.Formats, row: int, rec: Any, fields: list[str],
                      bodies: dict[str, dict[str, Any]], band: bool,
-                     timing: interview_calendar.Timing) -> None:
+                     timing: interview_calendar.Timing, ctx: BuildContext | None = None) -> None:
     base = {"bg_color": xlsx.BAND} if band else {}
+    texts = ctx.texts if ctx is not None else None
+    other = texts is not None and not texts.english
     if pd.notna(rec.starts_at):
         start = rec.starts_at.to_pydatetime()
-        ws.write_datetime(row, 0, start, f(num_format="ddd d mmm yyyy", bold=True,
-                                           align="left", **base))
+        ws.write_datetime(row, 0, start, f(num_format=xlsx.date_format("ddd d mmm yyyy", texts),
+                                           bold=True, align="left", **base))
         ws.write_datetime(row, 1, start, f(num_format="hh:mm", **CENTRE, **base))
         ws.write_datetime(row, 2, timing.ends_at(rec.starts_at, rec.duration_min).to_pydatetime(),
                           f(num_format="hh:mm", **CENTRE, **base))
@@ -192,24 +201,27 @@ def _write_interview(ws: Worksheet, f: xlsx.Formats, row: int, rec: Any, fields:
     for c, fd in enumerate(fields, start=4):
         value = _contact(rec) if fd == "contact" else getattr(rec, fd)
         if fd == "body_id":
-            value = acronym_of(bodies, value)
+            value = acronym_of(bodies, value, ctx)
+        elif other and texts is not None and fd in _VOCABULARY and not is_missing(value):
+            value = ([texts.term(_VOCABULARY[fd], str(v)) for v in value]
+                     if isinstance(value, list) else texts.term(_VOCABULARY[fd], str(value)))
         if fd == "status":
-            fill = INTERVIEW_STATUS_FILL.get(str(value))
+            fill = INTERVIEW_STATUS_FILL.get(str(getattr(rec, fd)))
             fmt = f(bg_color=fill, **PAD) if fill else f(**PAD, **base)
         elif fd == "interview_id":
             fmt = f(**CENTRE, **base)
         else:
             fmt = f(text_wrap=True, **PAD, **base)
         xlsx.write_value(ws, row, c, value, fmt)
-    texts = [(timing.zone(rec.time_zone), TIME_ZONE_WIDTH),
-             (acronym_of(bodies, rec.body_id), INTERVIEW_WIDTHS["body_id"])]
+    cells = [(timing.zone(rec.time_zone), TIME_ZONE_WIDTH),
+             (acronym_of(bodies, rec.body_id, ctx), INTERVIEW_WIDTHS["body_id"])]
     for fd in ("organisation", "role", "topics"):
         text = getattr(rec, fd)
-        texts.append(("; ".join(text) if isinstance(text, list) else text,
+        cells.append(("; ".join(text) if isinstance(text, list) else text,
                       INTERVIEW_WIDTHS[fd]))
     if "contact" in fields:
-        texts.append((_contact(rec), INTERVIEW_WIDTHS["contact"]))
-    height = row_height(texts)
+        cells.append((_contact(rec), INTERVIEW_WIDTHS["contact"]))
+    height = row_height(cells)
     if height:
         ws.set_row(row, height)
 
@@ -240,19 +252,25 @@ def interview_counts(ctx: BuildContext) -> pd.DataFrame:
 
 
 def write_interview_counts(wb: xlsxwriter.Workbook, f: xlsx.Formats, ctx: BuildContext) -> None:
-    ws = wb.add_worksheet("Interviews by body")
+    ws = wb.add_worksheet(say(ctx, "Interviews by body"))
     statuses = list(ctx.schema.vocabulary("interview_status").codes)
     counts = interview_counts(ctx)
     flagged = int((counts["flag"] != "").sum())
+    texts = ctx.texts
+    by_id = bodies_by_id(ctx) if not texts.english else {}
     lines = [
         source_line(ctx),
-        f"Interviews per body and status. {flagged} of {len(counts)} bodies have no interview "
-        "planned or held yet (flagged).",
+        say(ctx, "Interviews per body and status. {flagged} of {bodies} bodies have no "
+                 "interview planned or held yet (flagged).").format(flagged=flagged,
+                                                                   bodies=len(counts)),
     ]
-    sheet_title(ws, f, "Interviews by body", lines)
+    sheet_title(ws, f, say(ctx, "Interviews by body"), lines)
     entities = ctx.schema.sheet(ctx.schema.names.entities)
-    headers = [(field_label(entities, "acronym"), 15), (field_label(entities, "name_en"), 34),
-               ("Kind", KIND_WIDTH)] + [(s, 8.5) for s in statuses] + [("Total", 7), ("Flag", 28)]
+    shown = statuses if texts.english else [texts.term("interview_status", s) for s in statuses]
+    headers = ([(field_label(entities, "acronym", ctx), 15),
+                (field_label(entities, "name_en") if texts.english else say(ctx, "Name"), 34),
+                (say(ctx, "Kind"), KIND_WIDTH)] + [(s, 8.5) for s in shown]
+               + [(say(ctx, "Total"), 7), (say(ctx, "Flag"), 28)])
     hdr = INTERVIEW_HEADER_ROWS - 1
     for c, (label, width) in enumerate(headers):
         ws.set_column(c, c, width)
@@ -262,7 +280,12 @@ def write_interview_counts(wb: xlsxwriter.Workbook, f: xlsx.Formats, ctx: BuildC
     number = {"num_format": '0;-0;"–"', "align": "center"}
     row = INTERVIEW_HEADER_ROWS
     for values in counts.to_dict("records"):
-        flag = values["flag"]
+        flag = say(ctx, values["flag"]) if values["flag"] else ""
+        if not texts.english:
+            body = by_id.get(values["body_id"], {})
+            values = dict(values, acronym=texts.body_acronym(body).text or values["acronym"],
+                          name_en=texts.body_name(body).text or values["name_en"],
+                          kind=say(ctx, values["kind"]))
         ws.write_string(row, 0, str(values["acronym"]), f(bold=True, text_wrap=True))
         xlsx.write_value(ws, row, 1, values["name_en"], f(text_wrap=True, **PAD))
         ws.write_string(row, 2, str(values["kind"]), f(text_wrap=True, **PAD))
@@ -280,7 +303,7 @@ def write_interview_counts(wb: xlsxwriter.Workbook, f: xlsx.Formats, ctx: BuildC
             ws.set_row(row, height)
         row += 1
     total = {"bold": True, "top": 1}
-    ws.write_string(row, 0, "All bodies", f(**total))
+    ws.write_string(row, 0, say(ctx, "All bodies"), f(**total))
     ws.write_blank(row, 1, None, f(**total))
     ws.write_blank(row, 2, None, f(**total))
     for c, s in enumerate([*statuses, "Total"], start=3):
@@ -288,11 +311,12 @@ def write_interview_counts(wb: xlsxwriter.Workbook, f: xlsx.Formats, ctx: BuildC
     ws.write_blank(row, 4 + len(statuses), None, f(**total))
     unknown = _interviews_of_unknown_bodies(ctx)
     if unknown:
-        ws.write_string(row + 2, 0, "Interviews about an ID that is neither an entity nor a "
-                        "dialogue: " + ", ".join(unknown), f(italic=True))
+        ws.write_string(row + 2, 0, say(ctx, "Interviews about an ID that is neither an entity "
+                                             "nor a dialogue: ") + ", ".join(unknown),
+                        f(italic=True))
     ws.freeze_panes(INTERVIEW_HEADER_ROWS, 1)
     xlsx.print_setup(ws, header_rows=INTERVIEW_HEADER_ROWS, audience=ctx.audience,
-                     title="Interviews by body")
+                     title=say(ctx, "Interviews by body"), texts=ctx.texts)
 
 
 def _interviews_of_unknown_bodies(ctx: BuildContext) -> list[str]:

@@ -23,6 +23,7 @@ from matrixbook.outputs.workplan.common import (
     field_label,
     long_date,
     row_height,
+    say,
     sheet_title,
     source_line,
 )
@@ -52,13 +53,15 @@ def _schedule_line(ctx: BuildContext, timeline: Timeline | None) -> str:
     """The source line of the Schedule, with the day the chart is drawn for: the build's
     `--today`, or plainly none (and how to get one)."""
     if ctx.today is None:
-        when = ("No today line and no Late flags: built without --today (add --today "
-                "YYYY-MM-DD to the build command to get them)")
+        when = say(ctx, "No today line and no Late flags: built without --today (add --today "
+                        "YYYY-MM-DD to the build command to get them)")
     else:
-        when = f"Schedule shown as at {long_date(ctx.today)} (--today)"
+        when = say(ctx, "Schedule shown as at {date} (--today)").format(
+            date=long_date(ctx.today, ctx))
         if timeline is not None and timeline.column_of(ctx.today) is None:
-            side = "before the plan starts" if ctx.today < timeline.first else "after it ends"
-            when += f", {side}: no today line"
+            side = say(ctx, "before the plan starts" if ctx.today < timeline.first
+                       else "after it ends")
+            when += say(ctx, ", {side}: no today line").format(side=side)
     return f"{source_line(ctx)} · {when}"
 
 
@@ -149,16 +152,23 @@ def payment_due(approval: Any) -> date | None:
     return (pd.Timestamp(approval) + timedelta(days=PAYMENT_DAYS)).date()
 
 
-def schedule_note(rec: Any, today: date | None, terms: PlanTerms) -> str:
+def schedule_note(rec: Any, today: date | None, terms: PlanTerms,
+                  ctx: BuildContext | None = None) -> str:
+    """The Notes cell of a task: late, approved and when payment falls due."""
+    def t(text: str) -> str:
+        return say(ctx, text) if ctx is not None else text
+
     notes = []
     if is_late(rec, today, terms):
-        notes.append(f"Late: due {day_text(rec.end_date)}, not done")
+        notes.append(t("Late: due {date}, not done").format(date=day_text(rec.end_date, ctx)))
     due = payment_due(rec.approval_date)
     if due is not None:
-        notes.append(f"Approved {day_text(rec.approval_date)}; payment due by {due.isoformat()}")
+        notes.append(t("Approved {date}; payment due by {due}").format(
+            date=day_text(rec.approval_date, ctx),
+            due=due.isoformat() if ctx is None or ctx.texts.english else day_text(due, ctx)))
     elif rec.item_type in terms.deliverable:
-        notes.append("Approval not recorded yet")
-    return "; ".join(notes)
+        notes.append(t("Approval not recorded yet"))
+    return t("; ").join(notes)
 
 
 def ordered_tasks(ctx: BuildContext) -> list[tuple[str, pd.DataFrame]]:
@@ -180,7 +190,7 @@ def ordered_tasks(ctx: BuildContext) -> list[tuple[str, pd.DataFrame]]:
 
 
 def write_schedule(wb: xlsxwriter.Workbook, f: xlsx.Formats, ctx: BuildContext) -> None:
-    ws = wb.add_worksheet("Schedule")
+    ws = wb.add_worksheet(say(ctx, "Schedule"))
     sheet = ctx.schema.sheet(ctx.schema.names.workplan)
     groups = ordered_tasks(ctx)
     terms = PlanTerms.of(ctx.schema)
@@ -190,44 +200,46 @@ def write_schedule(wb: xlsxwriter.Workbook, f: xlsx.Formats, ctx: BuildContext) 
         all_tasks = pd.concat([g for _, g in groups])
         timeline = Timeline.spanning(all_tasks["start_date"].min().date(),
                                      all_tasks["end_date"].max().date())
-        names = deliverable_names(all_tasks, terms)
+        names = deliverable_names(all_tasks, terms, ctx)
         due = {str(r.task_id): r.end_date.date() for r in all_tasks.itertuples()
                if str(r.task_id) in names}
         columns = {timeline.column_of(d): t for t, d in due.items()}
         timeline = dataclasses.replace(timeline, deadlines=tuple(sorted(
             c for c in columns if c is not None)))
-    sheet_title(ws, f, "Workplan schedule", [_schedule_line(ctx, timeline)])
+    sheet_title(ws, f, say(ctx, "Workplan schedule"), [_schedule_line(ctx, timeline)])
     left = len(SCHEDULE_FIELDS) + 1  # + notes
     hdr = SCHEDULE_HEADER_ROWS - 1
     for c, field in enumerate(SCHEDULE_FIELDS):
         ws.set_column(c, c, SCHEDULE_WIDTHS[field])
         align = CENTRE if field in CENTRED_FIELDS else PAD if c else {}
-        ws.write_string(hdr, c, field_label(sheet, field), f.header(**align))
+        ws.write_string(hdr, c, field_label(sheet, field, ctx), f.header(**align))
     ws.set_column(left - 1, left - 1, NOTES_WIDTH)
-    ws.write_string(hdr, left - 1, "Notes", f.header(**PAD))
+    ws.write_string(hdr, left - 1, say(ctx, "Notes"), f.header(**PAD))
     for r in (2, 3):  # the left part of the timeline's month and weekday rows
         for c in range(left):
             ws.write_blank(r, c, None, f(bg_color=xlsx.IOM_BLUE))
     ws.set_row(hdr, 26)
     if timeline is None:
-        ws.write_string(SCHEDULE_HEADER_ROWS, 0, "No task with a start and end date in the "
-                        "Workplan sheet yet.", f(italic=True))
+        ws.write_string(SCHEDULE_HEADER_ROWS, 0, say(ctx, "No task with a start and end date "
+                                                      "in the Workplan sheet yet."),
+                        f(italic=True))
         xlsx.print_setup(ws, header_rows=SCHEDULE_HEADER_ROWS, audience=ctx.audience,
-                         title="Workplan schedule")
+                         title=say(ctx, "Workplan schedule"), texts=ctx.texts)
         return
     days = timeline.days
     show_today = today is not None and timeline.column_of(today) is not None
     today_col = timeline.column_of(today) if show_today and today else None
     last_row = _write_schedule_rows(ws, f, groups, timeline, left, today, today_col, terms,
-                                    names)
-    labels = {c: f"{names[t]} due ▼" for c, t in columns.items() if c is not None}
-    _write_timeline_header(ws, f, timeline, left, today_col, last_row, labels)
+                                    names, ctx)
+    labels = {c: say(ctx, "{deliverable} due ▼").format(deliverable=names[t])
+              for c, t in columns.items() if c is not None}
+    _write_timeline_header(ws, f, timeline, left, today_col, last_row, labels, ctx)
     ws.freeze_panes(SCHEDULE_HEADER_ROWS, 2)
     legend_end = _write_legend(ws, f, last_row + 2, today_col is not None, timeline.weekly,
-                               terms)
+                               terms, ctx)
     ws.print_area(0, 0, legend_end, left + len(days) - 1)
     xlsx.print_setup(ws, header_rows=SCHEDULE_HEADER_ROWS, audience=ctx.audience,
-                     title="Workplan schedule")
+                     title=say(ctx, "Workplan schedule"), texts=ctx.texts)
 
 
 def _timeline_format(f: xlsx.Formats, timeline: Timeline, i: int, day: date, today_col: int | None,
@@ -242,20 +254,26 @@ def _timeline_format(f: xlsx.Formats, timeline: Timeline, i: int, day: date, tod
     return f(align="center", valign="vcenter", **props)
 
 
-def deliverable_names(plan: pd.DataFrame, terms: PlanTerms) -> dict[str, str]:
+def deliverable_names(plan: pd.DataFrame, terms: PlanTerms,
+                      ctx: BuildContext | None = None) -> dict[str, str]:
     """Task ID of each deliverable -> "Deliverable 1", "Deliverable 2"... numbered in the
     order of their deadlines, as the terms of reference number them."""
     if plan is None or plan.empty or "item_type" not in plan:
         return {}
     rows = plan[plan["item_type"].isin(terms.deliverable)].sort_values(["end_date", "task_id"],
                                                                       kind="stable")
-    return {str(t): f"Deliverable {i}" for i, t in enumerate(rows["task_id"], start=1)}
+    name = say(ctx, "Deliverable {n}") if ctx is not None else "Deliverable {n}"
+    return {str(t): name.format(n=i) for i, t in enumerate(rows["task_id"], start=1)}
 
 
 def _write_timeline_header(ws: Worksheet, f: xlsx.Formats, timeline: Timeline, left: int,
                            today_col: int | None, last_row: int,
-                           deadline_labels: dict[int, str] | None = None) -> None:
+                           deadline_labels: dict[int, str] | None = None,
+                           ctx: BuildContext | None = None) -> None:
     deadline_labels = deadline_labels or {}
+    texts = ctx.texts if ctx is not None else None
+    english = texts is None or texts.english
+    weekdays = "MTWTFSS" if english else say(ctx, "MTWTFSS")
     blue = {"bg_color": xlsx.IOM_BLUE, "font_color": xlsx.HEADER_FONT, "font_size": 8}
     for i, day in enumerate(timeline.days):
         col = left + i
@@ -267,7 +285,8 @@ def _write_timeline_header(ws: Worksheet, f: xlsx.Formats, timeline: Timeline, l
         first_of_month = (day.day <= timeline.step) or i == 0
         month = dict(blue, right=5, right_color=DEADLINE) if i in timeline.deadlines else blue
         if first_of_month:  # text, not a date: a date would show ### in a narrow column
-            ws.write_string(2, col, day.strftime("%b %Y"), f(bold=True, align="left", **month))
+            ws.write_string(2, col, texts.date(day, "MMM y") if texts is not None and not english
+                            else day.strftime("%b %Y"), f(bold=True, align="left", **month))
         else:
             ws.write_blank(2, col, None, f(**month))
         fill = dict(blue, bg_color="#4A6FC0") if weekend else blue
@@ -275,11 +294,13 @@ def _write_timeline_header(ws: Worksheet, f: xlsx.Formats, timeline: Timeline, l
         if is_today:
             fill = dict(fill, bg_color=TODAY)
         if timeline.weekly:
-            ws.write_string(3, col, f"W{day.isocalendar().week}",
+            week = f"W{day.isocalendar().week}" if english else say(ctx, "W{n}").format(
+                n=day.isocalendar().week)
+            ws.write_string(3, col, week,
                             _timeline_format(f, timeline, i, day, today_col, **fill))
-            num_format = "d mmm"
+            num_format = xlsx.date_format("d mmm", texts)
         else:
-            ws.write_string(3, col, "MTWTFSS"[day.weekday()],
+            ws.write_string(3, col, weekdays[day.weekday()],
                             _timeline_format(f, timeline, i, day, today_col, **fill))
             num_format = "d"
         if weekend:  # the narrow weekend columns keep their day number, in a smaller font
@@ -288,7 +309,7 @@ def _write_timeline_header(ws: Worksheet, f: xlsx.Formats, timeline: Timeline, l
                           _timeline_format(f, timeline, i, day, today_col, bold=is_today,
                                            num_format=num_format, **fill))
     if today_col is not None:
-        ws.write_string(1, left + today_col, "▼ today",
+        ws.write_string(1, left + today_col, "▼ today" if english else say(ctx, "▼ today"),
                         f(bold=True, font_color=TODAY, font_size=8))
     for col, label in deadline_labels.items():  # right-aligned: it ends at its line
         if col != today_col:
@@ -299,22 +320,27 @@ def _write_timeline_header(ws: Worksheet, f: xlsx.Formats, timeline: Timeline, l
 def _write_schedule_rows(ws: Worksheet, f: xlsx.Formats, groups: list[tuple[str, pd.DataFrame]],
                          timeline: Timeline, left: int, today: date | None,
                          today_col: int | None, terms: PlanTerms,
-                         names: dict[str, str] | None = None) -> int:
+                         names: dict[str, str] | None = None,
+                         ctx: BuildContext | None = None) -> int:
     days = timeline.days
+    texts = ctx.texts if ctx is not None else None
+    short_date = xlsx.date_format(SCHEDULE_DATE, texts)
     row = SCHEDULE_HEADER_ROWS
     phase_fill = {"bg_color": xlsx.BAND, "bold": True, "font_color": xlsx.IOM_BLUE,
                   "top": 1, "top_color": xlsx.TINTS["blue"]}
     for phase, group in groups:
-        ws.write_string(row, 0, phase, f(**phase_fill))
+        shown = phase if texts is None or texts.english else texts.term("workplan_phases",
+                                                                         phase)
+        ws.write_string(row, 0, shown, f(**phase_fill))
         start_c = SCHEDULE_FIELDS.index("start_date")
         end_c = SCHEDULE_FIELDS.index("end_date")
         for c in range(1, left):
             if c == start_c:
                 ws.write_datetime(row, c, group["start_date"].min().to_pydatetime(),
-                                  f(num_format=SCHEDULE_DATE, **CENTRE, **phase_fill))
+                                  f(num_format=short_date, **CENTRE, **phase_fill))
             elif c == end_c:
                 ws.write_datetime(row, c, group["end_date"].max().to_pydatetime(),
-                                  f(num_format=SCHEDULE_DATE, **CENTRE, **phase_fill))
+                                  f(num_format=short_date, **CENTRE, **phase_fill))
             else:
                 ws.write_blank(row, c, None, f(**phase_fill))
         for i, day in enumerate(days):
@@ -323,20 +349,26 @@ def _write_schedule_rows(ws: Worksheet, f: xlsx.Formats, groups: list[tuple[str,
                 top_color=xlsx.TINTS["blue"]))
         row += 1
         for rec in group.itertuples():
-            _write_task(ws, f, row, rec, timeline, left, today, today_col, terms, names or {})
+            _write_task(ws, f, row, rec, timeline, left, today, today_col, terms, names or {},
+                        ctx)
             row += 1
     return row - 1
 
 
 def _write_task(ws: Worksheet, f: xlsx.Formats, row: int, rec: Any, timeline: Timeline, left: int,
                 today: date | None, today_col: int | None, terms: PlanTerms,
-                names: dict[str, str] | None = None) -> None:
+                names: dict[str, str] | None = None, ctx: BuildContext | None = None) -> None:
     late = is_late(rec, today, terms)
     names = names or {}
+    texts = ctx.texts if ctx is not None else None
     for c, field in enumerate(SCHEDULE_FIELDS):
         value = getattr(rec, field)
+        if field == "status" and texts is not None and not texts.english \
+                and not is_missing(value):
+            value = texts.term("workplan_status", str(value))
         if field in ("start_date", "end_date"):
-            xlsx.write_value(ws, row, c, value, f(num_format=SCHEDULE_DATE, **CENTRE))
+            xlsx.write_value(ws, row, c, value,
+                             f(num_format=xlsx.date_format(SCHEDULE_DATE, texts), **CENTRE))
         elif field == "deliverable_id":
             # The deliverable by its name ("Deliverable 1"), not its task ID; a deliverable's
             # own row names itself.
@@ -349,7 +381,7 @@ def _write_task(ws: Worksheet, f: xlsx.Formats, row: int, rec: Any, timeline: Ti
             xlsx.write_value(ws, row, c, value, f())
         else:
             xlsx.write_value(ws, row, c, value, f(text_wrap=True, **PAD))
-    note = schedule_note(rec, today, terms)
+    note = schedule_note(rec, today, terms, ctx)
     note_fmt = (f(text_wrap=True, bold=True, bg_color=LATE_FILL, **PAD) if late
                 else f(text_wrap=True, **PAD))
     xlsx.write_value(ws, row, left - 1, note, note_fmt)
@@ -382,36 +414,43 @@ def _write_task(ws: Worksheet, f: xlsx.Formats, row: int, rec: Any, timeline: Ti
 
 
 def _write_legend(ws: Worksheet, f: xlsx.Formats, row: int, with_today: bool, weekly: bool,
-                  terms: PlanTerms) -> int:
+                  terms: PlanTerms, ctx: BuildContext | None = None) -> int:
     """The key to colours and markers, under the chart; returns its last row."""
-    ws.write_string(row, 1, "Legend", f(bold=True))
+    def t(text: str) -> str:
+        return say(ctx, text) if ctx is not None else text
+
+    texts = ctx.texts if ctx is not None else None
+    english = texts is None or texts.english
+    ws.write_string(row, 1, t("Legend"), f(bold=True))
     row += 1
     for status, colour in STATUS_BAR.items():
         ws.write_blank(row, 0, None, f(bg_color=colour))
-        ws.write_string(row, 1, f"Bar: {status}", f())
+        shown = texts.term("workplan_status", status) if texts is not None and not english \
+            else status
+        ws.write_string(row, 1, t("Bar: {status}").format(status=shown), f())
         row += 1
     for kind, glyph in MARKERS.items():
         ws.write_string(row, 0, glyph, f(bold=True, align="center", font_size=10,
                                          font_color=xlsx.HEADER_FONT,
                                          bg_color=MARKER_FILL))
         label = "deadline (last day)" if kind in terms.deliverable else "(its day)"
-        ws.write_string(row, 1, f"{kind} {label}, coloured by status", f())
+        ws.write_string(row, 1, t(f"{kind} {label}, coloured by status"), f())
         row += 1
     if not weekly:
         ws.write_blank(row, 0, None, f(bg_color=WEEKEND_FILL))
-        ws.write_string(row, 1, "Weekend (Saturday and Sunday)", f())
+        ws.write_string(row, 1, t("Weekend (Saturday and Sunday)"), f())
         row += 1
     ws.write_blank(row, 0, None, f(right=5, right_color=DEADLINE))
-    ws.write_string(row, 1, "Deadline of a deliverable: a line down the chart at the end of "
-                    "its day, named above the chart", f())
+    ws.write_string(row, 1, t("Deadline of a deliverable: a line down the chart at the end of "
+                              "its day, named above the chart"), f())
     row += 1
     if with_today:
         ws.write_blank(row, 0, None, f(left=5, left_color=TODAY))
-        ws.write_string(row, 1, "Today (in a weekly chart: its week)" if weekly else "Today",
+        ws.write_string(row, 1, t("Today (in a weekly chart: its week)" if weekly else "Today"),
                         f())
         row += 1
     ws.write_blank(row, 0, None, f(bg_color=LATE_FILL))
-    ws.write_string(row, 1, "Late: should have ended before today and not Done", f())
-    ws.write_string(row + 1, 1, f"Payment falls due within {PAYMENT_DAYS} days of a "
-                    "deliverable's approval (Notes).", f())
+    ws.write_string(row, 1, t("Late: should have ended before today and not Done"), f())
+    ws.write_string(row + 1, 1, t("Payment falls due within {days} days of a deliverable's "
+                                  "approval (Notes).").format(days=PAYMENT_DAYS), f())
     return row + 1

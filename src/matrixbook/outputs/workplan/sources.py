@@ -21,6 +21,7 @@ from matrixbook.outputs.workplan.common import (
     long_date,
     period_line,
     row_height,
+    say,
     sheet_title,
     source_line,
 )
@@ -45,7 +46,16 @@ def is_overdue(rec: Any, today: date | None, pending: tuple[str, ...]) -> bool:
     return rec.due_date.date() < today and rec.status in pending
 
 
-def _collection_summary(group: list[Any], statuses: list[str]) -> str:
+def _collection_summary(group: list[Any], statuses: list[str],
+                        ctx: BuildContext | None = None) -> str:
+    if ctx is not None and not ctx.texts.english:
+        if not group:
+            return say(ctx, "no source listed yet")
+        counts = Counter(rec.status for rec in group)
+        parts = [f"{counts[s]} {ctx.texts.term('collection_status', s).lower()}"
+                 for s in statuses if counts[s]]
+        noun = say(ctx, "{n} source" if len(group) <= 1 else "{n} sources")
+        return noun.format(n=len(group)) + " : " + ", ".join(parts)
     if not group:
         return "no source listed yet"
     counts = Counter(rec.status for rec in group)
@@ -55,62 +65,77 @@ def _collection_summary(group: list[Any], statuses: list[str]) -> str:
 
 
 def write_data_collection(wb: xlsxwriter.Workbook, f: xlsx.Formats, ctx: BuildContext) -> None:
-    ws = wb.add_worksheet("Data collection")
+    ws = wb.add_worksheet(say(ctx, "Data collection"))
     sheet = ctx.schema.sheet(ctx.schema.names.sources)
     sources = ctx.tables[sheet.name]
     statuses = list(ctx.schema.vocabulary("collection_status").codes)
     pending = ctx.schema.codes("collection_status", Meaning.PENDING)
     today = ctx.today
-    overdue_note = (f"Overdue as at {long_date(today)} (--today): due before that day and "
-                    "still to collect or requested." if today else
-                    "No source is flagged overdue: built without --today (add --today "
-                    "YYYY-MM-DD to the build command to flag them).")
-    sheet_title(ws, f, "Data-collection calendar", [source_line(ctx),
-                                               period_line(ctx) + " " + overdue_note])
+    overdue_note = (say(ctx, "Overdue as at {date} (--today): due before that day and still to "
+                             "collect or requested.").format(date=long_date(today, ctx))
+                    if today else
+                    say(ctx, "No source is flagged overdue: built without --today (add --today "
+                             "YYYY-MM-DD to the build command to flag them)."))
+    sheet_title(ws, f, say(ctx, "Data-collection calendar"),
+                [source_line(ctx), period_line(ctx) + " " + overdue_note])
     hdr = SOURCE_HEADER_ROWS - 1
     for c, fd in enumerate(SOURCE_FIELDS):
         ws.set_column(c, c, SOURCE_WIDTHS[fd])
         align = CENTRE if fd in SOURCE_DATES else PAD if c else {}
-        ws.write_string(hdr, c, field_label(sheet, fd), f.header(**align))
+        ws.write_string(hdr, c, field_label(sheet, fd, ctx), f.header(**align))
     flag_col = len(SOURCE_FIELDS)
     ws.set_column(flag_col, flag_col, SOURCE_FLAG_WIDTH)
-    ws.write_string(hdr, flag_col, "Flag", f.header(**PAD))
+    ws.write_string(hdr, flag_col, say(ctx, "Flag"), f.header(**PAD))
     ws.set_row(hdr, 26)
     # One pass over the sources, in due-date order, bucketed by body (fast for large books).
     ordered = sources.sort_values(["due_date", "source_id"], kind="stable", na_position="last")
     by_body: dict[Any, list[Any]] = {}
     for rec in ordered.itertuples():
         by_body.setdefault(None if is_missing(rec.body_id) else rec.body_id, []).append(rec)
-    groups = [(f"{body.acronym} — {body.name_en}", by_body.get(body.body_id, []))
-              for body in ctx.bodies().itertuples()]
+    texts = ctx.texts
+    if texts.english:
+        groups = [(f"{body.acronym} — {body.name_en}", by_body.get(body.body_id, []))
+                  for body in ctx.bodies().itertuples()]
+    else:
+        groups = [(f"{texts.body_acronym(body).text} — {texts.body_name(body).text}",
+                   by_body.get(body["body_id"], []))
+                  for body in ctx.bodies().to_dict("records")]
     if by_body.get(None):
-        groups.append(("General sources (not about one body)", by_body[None]))
+        groups.append((say(ctx, "General sources (not about one body)"), by_body[None]))
     row = SOURCE_HEADER_ROWS
     group_fill = {"bg_color": xlsx.TINTS["blue"], "bold": True}
     for label, group in groups:
-        ws.write_string(row, 0, f"{label} · {_collection_summary(group, statuses)}",
+        ws.write_string(row, 0, f"{label} · {_collection_summary(group, statuses, ctx)}",
                         f(**group_fill))
         for c in range(1, flag_col):
             ws.write_blank(row, c, None, f(**group_fill))
         if not group:
-            ws.write_string(row, flag_col, NO_SOURCE, f(bold=True, bg_color=LATE_FILL, **PAD))
+            ws.write_string(row, flag_col, say(ctx, NO_SOURCE),
+                            f(bold=True, bg_color=LATE_FILL, **PAD))
         else:
             ws.write_blank(row, flag_col, None, f(**group_fill))
         row += 1
         for rec in group:
-            _write_source(ws, f, row, rec, today, pending)
+            _write_source(ws, f, row, rec, today, pending, ctx)
             row += 1
     if sources.empty and not groups:
-        ws.write_string(row, 0, "No source in the Sources sheet yet.", f(italic=True))
+        ws.write_string(row, 0, say(ctx, "No source in the Sources sheet yet."), f(italic=True))
     ws.freeze_panes(SOURCE_HEADER_ROWS, 0)
     xlsx.print_setup(ws, header_rows=SOURCE_HEADER_ROWS, audience=ctx.audience,
-                     title="Data-collection calendar")
+                     title=say(ctx, "Data-collection calendar"), texts=ctx.texts)
+
+
+_VOCABULARY = {"source_type": "source_types", "status": "collection_status"}
 
 
 def _write_source(ws: Worksheet, f: xlsx.Formats, row: int, rec: Any, today: date | None,
-                  pending: tuple[str, ...]) -> None:
+                  pending: tuple[str, ...], ctx: BuildContext | None = None) -> None:
+    texts = ctx.texts if ctx is not None else None
     for c, fd in enumerate(SOURCE_FIELDS):
         value = getattr(rec, fd)
+        if texts is not None and not texts.english and fd in _VOCABULARY \
+                and not is_missing(value):
+            value = texts.term(_VOCABULARY[fd], str(value))
         if fd in SOURCE_DATES:
             xlsx.write_value(ws, row, c, value, f(num_format=xlsx.DATE_FORMAT, **CENTRE))
         elif c == 0:
@@ -119,7 +144,8 @@ def _write_source(ws: Worksheet, f: xlsx.Formats, row: int, rec: Any, today: dat
             xlsx.write_value(ws, row, c, value, f(text_wrap=True, **PAD))
     flag_col = len(SOURCE_FIELDS)
     if is_overdue(rec, today, pending):
-        ws.write_string(row, flag_col, OVERDUE, f(bold=True, bg_color=LATE_FILL, **PAD))
+        shown = OVERDUE if ctx is None else say(ctx, OVERDUE)
+        ws.write_string(row, flag_col, shown, f(bold=True, bg_color=LATE_FILL, **PAD))
     else:
         ws.write_blank(row, flag_col, None, f())
     height = row_height([(getattr(rec, fd), SOURCE_WIDTHS[fd])
