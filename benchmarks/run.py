@@ -60,7 +60,18 @@ TARGETS = {
     "build-20000": ("20,000 policies built (all outputs) within 10 s", 10.0),
     "validate-100000": ("100,000 policies validated within 2.5x the bare read", 2.5),
     "memory-100000": ("100,000 policies validated in under 1 GiB peak memory", 1024.0),
+    # issue 19, on the workbooks of benchmarks/realistic.py (--realistic)
+    "realistic": ("realistic 20,000 validated within 3x the bare read", 3.0),
+    "frictionless": ("realistic 20,000 validated in under half of frictionless's time", 0.5),
+    "errors": ("30,000 errors on those 20,000 validated within 1.5x the clean validate", 1.5),
+    "annotate": ("`--annotate` with 30,000 errors under 10 s", 10.0),
+    "annotate-memory": ("`--annotate` with 30,000 errors under 500 MB", 500 / 1.048576),
+    "far-below": ("100,000 junk rows far below validated under 20 s", 20.0),
+    "far-below-memory": ("100,000 junk rows far below validated under 2 GiB", 2048.0),
 }
+REALISTIC = {"real": ("realistic 20,000", ["--policies", "20000"]),
+             "err": ("30,000 errors", ["--policies", "20000", "--errors"]),
+             "far": ("far below", ["--far-below"])}
 
 
 @dataclass
@@ -73,15 +84,17 @@ class Task:
     cpus: list[float] = field(default_factory=list)  # user + system seconds of the child
     exits: list[int] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    env: dict[str, str] = field(default_factory=dict)  # added to the environment
+    expect: tuple[int, ...] = (0,)  # exit statuses of a run that did its work
 
     def _ok(self, values: list[float]) -> list[float]:
         """The samples of the runs that succeeded: a failed build stops early, and its time
         says nothing about the build."""
-        return [v for v, e in zip(values, self.exits, strict=True) if e == 0]
+        return [v for v, e in zip(values, self.exits, strict=True) if e in self.expect]
 
     @property
     def succeeded(self) -> int:
-        return self.exits.count(0)
+        return sum(1 for e in self.exits if e in self.expect)
 
     @property
     def median(self) -> float | None:
@@ -105,19 +118,31 @@ def matrixbook_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "matrixbook"]
 
 
-def run_once(task: Task) -> None:
-    """Run the command as a child process; record its wall time, peak memory and exit code."""
+def run_once(task: Task, timeout: float = 600) -> None:
+    """Run the command as a child process; record its wall time, peak memory and exit code
+    (a command still running after `timeout` seconds is stopped and counts as failed)."""
+    import signal
+    import threading
+
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(task.argv, cwd=REPO, stdout=subprocess.DEVNULL, stderr=err)
+        proc = subprocess.Popen(task.argv, cwd=REPO, stdout=subprocess.DEVNULL, stderr=err,
+                                env={**os.environ, **task.env})
+        timer = threading.Timer(timeout, lambda: proc.send_signal(signal.SIGKILL))
+        timer.start()
         _, status, usage = os.wait4(proc.pid, 0)
+        timer.cancel()
         wall = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
+        if wall >= timeout:
+            message = f"stopped after {timeout:.0f} s"
+            if message not in task.errors:
+                task.errors.append(message)
         task.walls.append(wall)
         task.rss_mib.append(usage.ru_maxrss / 1024)  # Linux: KiB
         task.cpus.append(usage.ru_utime + usage.ru_stime)
         task.exits.append(proc.returncode)
-        if proc.returncode not in (0,):
+        if proc.returncode not in task.expect:
             err.seek(0)
             lines = err.read().decode(errors="replace").strip().splitlines()
             message = lines[-1] if lines else f"exit status {proc.returncode}"
@@ -141,6 +166,44 @@ def workbook_for(size: int, mb_python: str) -> Path:
         subprocess.run([mb_python, str(HERE / "generate.py"), "--policies", str(size),
                         "--out", str(path)], check=True, stdout=sys.stderr)
     return path
+
+
+def realistic_workbook(kind: str, mb_python: str) -> Path:
+    """A workbook of benchmarks/realistic.py, (re)generated when missing or stale."""
+    path = DATA / f"realistic-{kind}.xlsx"
+    inputs = [HERE / "realistic.py", DEFAULT_WORKBOOK]
+    if not path.exists() or path.stat().st_mtime < max(p.stat().st_mtime for p in inputs):
+        print(f"Generating {path.relative_to(REPO)} ...", file=sys.stderr, flush=True)
+        subprocess.run([mb_python, str(HERE / "realistic.py"), *REALISTIC[kind][1],
+                        "--out", str(path)], check=True, stdout=sys.stderr)
+    return path
+
+
+def realistic_tasks(mb: list[str], out_root: Path, frictionless: str | None) -> list[Task]:
+    """The workbooks of issue 19: realistic rows, 30,000 errors on them, junk far below."""
+    tasks = []
+    for kind in REALISTIC:
+        label = REALISTIC[kind][0]
+        path = str(realistic_workbook(kind, sys.executable))
+        tasks.append(Task("floor (calamine read)", label, [sys.executable, "-c", FLOOR, path]))
+        tasks.append(Task("validate", label, [*mb, "validate", path],
+                          expect=(0,) if kind == "real" else (1,)))
+        if kind == "real" and frictionless:
+            schema = DATA / "policies-table-schema.json"
+            subprocess.run([sys.executable, str(HERE / "frictionless_policies.py"), "schema",
+                            "--out", str(schema)], check=True)
+            tasks.append(Task("frictionless (Policies sheet)", label,
+                              [frictionless, str(HERE / "frictionless_policies.py"), "validate",
+                               path, "--schema", str(schema)]))
+        if kind == "real":
+            tasks.append(Task("build (all outputs)", label,
+                              [*mb, "build", path, "--out", str(out_root / "real"), "--today",
+                               TODAY]))
+        if kind == "err":
+            tasks.append(Task("validate --annotate", label,
+                              [*mb, "validate", path, "--annotate",
+                               str(out_root / "annotated.xlsx"), "--force"], expect=(1,)))
+    return tasks
 
 
 def machine() -> dict[str, object]:
@@ -180,11 +243,14 @@ def machine() -> dict[str, object]:
     }
 
 
-def tasks_for(sizes: list[int], build: bool, repeat_outputs: bool) -> list[Task]:
+def tasks_for(sizes: list[int], build: bool, repeat_outputs: bool, realistic: bool = False,
+              frictionless: str | None = None) -> list[Task]:
     mb = matrixbook_command()
     out_root = Path(tempfile.mkdtemp(prefix="matrixbook-bench-"))
     tasks = [Task("--help", "-", [*mb, "--help"]),
              Task("validate", "default", [*mb, "validate", str(DEFAULT_WORKBOOK)])]
+    if realistic:
+        tasks += realistic_tasks(mb, out_root, frictionless)
     names = output_names(mb) if build else []
     for size in sizes:
         path = str(workbook_for(size, sys.executable))
@@ -199,6 +265,20 @@ def tasks_for(sizes: list[int], build: bool, repeat_outputs: bool) -> list[Task]
                     tasks.append(Task(f"build --only {name}", size,
                                       [*mb, "build", *common, "--only", name]))
     return tasks
+
+
+BEFORE = " (before)"
+
+
+def with_before(tasks: list[Task], src: Path) -> list[Task]:
+    """Each matrixbook command twice, the second time with the package of `src`."""
+    out = []
+    for t in tasks:
+        out.append(t)
+        if not t.key.startswith(("floor", "frictionless")):
+            out.append(Task(t.key + BEFORE, t.size, list(t.argv),
+                            env={"PYTHONPATH": str(src.resolve())}, expect=t.expect))
+    return out
 
 
 def floor_of(tasks: list[Task], size: int | str) -> Task | None:
@@ -239,6 +319,20 @@ def verdicts(tasks: list[Task]) -> list[dict[str, object]]:
     add("build-20000", b.median if b else None, "s")
     v = find(tasks, "validate", 100000)
     add("memory-100000", v.peak if v else None, "MiB")
+    real, err = (find(tasks, "validate", REALISTIC[k][0]) for k in ("real", "err"))
+    if real is not None:
+        add("realistic", ratio(tasks, real), "x floor")
+        fl = find(tasks, "frictionless (Policies sheet)", REALISTIC["real"][0])
+        add("frictionless", real.median / fl.median
+            if fl and fl.median and real.median else None, "x frictionless")
+        add("errors", err.median / real.median
+            if err and err.median and real.median else None, "x clean")
+        ann = find(tasks, "validate --annotate", REALISTIC["err"][0])
+        add("annotate", ann.median if ann else None, "s")
+        add("annotate-memory", ann.peak if ann else None, "MiB")
+        far = find(tasks, "validate", REALISTIC["far"][0])
+        add("far-below", far.median if far else None, "s")
+        add("far-below-memory", far.peak if far else None, "MiB")
     return out
 
 
@@ -251,7 +345,8 @@ def markdown(tasks: list[Task], targets: list[dict[str, object]], rounds: int) -
              "Peak memory (MiB) | Succeeded |",
              "|---|---:|---:|---:|---:|---:|---:|---|"]
     for t in tasks:
-        x = ratio(tasks, t) if t.key == "validate" else None
+        x = (ratio(tasks, t) if t.key.startswith(("validate", "build", "frictionless"))
+             and t.size not in ("-", "default") else None)
         size = f"{t.size:,}" if isinstance(t.size, int) else t.size
         ok = t._ok(t.walls)
         if t.median is None:
@@ -280,18 +375,32 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-build", action="store_true", help="time validate only")
     parser.add_argument("--no-each-output", action="store_true",
                         help="time `build` of all outputs, not each output alone")
+    parser.add_argument("--realistic", action="store_true",
+                        help="also the workbooks of benchmarks/realistic.py (issue 19)")
+    parser.add_argument("--frictionless", metavar="PYTHON",
+                        help="a Python with frictionless installed: time it on the realistic "
+                        "Policies sheet beside matrixbook (with --realistic)")
+    parser.add_argument("--before", type=Path, metavar="SRC",
+                        help="also run each matrixbook command with the package in SRC (the "
+                        "src/ folder of another checkout) first in PYTHONPATH, in the same "
+                        "rounds: before and after side by side")
+    parser.add_argument("--timeout", type=float, default=600,
+                        help="seconds after which a command is stopped (default 600)")
     parser.add_argument("--out", type=Path, help="results file [benchmarks/results/DATE.json]")
     args = parser.parse_args(argv)
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
     info = machine()
-    tasks = tasks_for(sizes, build=not args.no_build, repeat_outputs=not args.no_each_output)
+    tasks = tasks_for(sizes, build=not args.no_build, repeat_outputs=not args.no_each_output,
+                      realistic=args.realistic, frictionless=args.frictionless)
+    if args.before:
+        tasks = with_before(tasks, args.before)
     started = datetime.now()
     for r in range(args.repeat):
         for t in tasks:
-            run_once(t)
+            run_once(t, args.timeout)
         print(f"round {r + 1}/{args.repeat} done ({(datetime.now() - started).seconds} s)",
               file=sys.stderr, flush=True)
-    targets = verdicts(tasks)
+    targets = verdicts([t for t in tasks if not t.key.endswith(BEFORE)])
     result = {
         "date": date.today().isoformat(),
         "started": started.isoformat(timespec="seconds"),
@@ -305,8 +414,8 @@ def main(argv: list[str] | None = None) -> int:
     out = args.out or RESULTS / f"{date.today().isoformat()}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    build_dirs = {Path(t.argv[t.argv.index("--out") + 1]).parent for t in tasks
-                  if "--out" in t.argv}
+    build_dirs = {Path(t.argv[t.argv.index(flag) + 1]).parent for t in tasks
+                  for flag in ("--out", "--annotate") if flag in t.argv}
     for d in build_dirs:
         shutil.rmtree(d, ignore_errors=True)
     cpu = f"{info['nproc']} x {info['cpu']}, {info['memory_gib']} GiB"

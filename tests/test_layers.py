@@ -40,8 +40,9 @@ LAYERS: dict[str, int] = {
 }
 SPEEDUPS = "matrixbook.speedups"
 # Plain helpers a fast path reuses as they are (the fast Word writer zips with the same
-# deterministic writer as the plain one, so both give the same bytes).
-SPEEDUPS_MAY_USE = {"matrixbook.documents.zipping"}
+# deterministic writer as the plain one, so both give the same bytes; the reading threads
+# open and read the sheets with the plain reader's functions).
+SPEEDUPS_MAY_USE = {"matrixbook.documents.zipping", "matrixbook.filecheck", "matrixbook.loading"}
 APART = ("matrixbook.validation", "matrixbook.outputs")  # same layer, never importing each other
 
 

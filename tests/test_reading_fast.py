@@ -14,9 +14,10 @@ import pytest
 
 from matrixbook.api import validate
 from matrixbook.errors import InputError
-from matrixbook.loading import SheetLoader, sheet_titles
+from matrixbook.loading import sheet_titles
 from matrixbook.reading import read_book
 from matrixbook.schema import Schema
+from matrixbook.speedups.loading import SheetLoader, prefetch
 from matrixbook.validation.columns import _convert
 from matrixbook.values import blank_mask
 from test_climb import AMU, book, member, policy, policy_cell
@@ -145,8 +146,8 @@ def test_the_reading_threads_have_ended_once_the_book_is_read(
     close = filecheck.Workbook.close
     monkeypatch.setattr(filecheck.Workbook, "close",
                         lambda self: (time.sleep(0.3), close(self))[1])
-    with SheetLoader(master, schema.sheet_names) as loader:
-        read_book(master, schema, loader=loader)
+    with prefetch(master, schema.sheet_names):
+        read_book(master, schema)
         running = [t.name for t in threading.enumerate() if t.name.startswith("matrixbook")]
         assert running == []
 
@@ -201,7 +202,12 @@ def test_an_error_ends_the_command_without_waiting_for_a_long_parse(
     assert time.monotonic() - began < 1.5
 
 
-def test_a_loader_for_other_sheets_is_refused(schema: Schema, master: Path) -> None:
-    with SheetLoader(master, schema.sheet_names[:2]) as loader, pytest.raises(
-            ValueError, match="started for other sheets"):
-        read_book(master, schema, loader=loader)
+def test_a_prefetch_for_other_sheets_is_left_alone_and_stopped(schema: Schema,
+                                                               master: Path) -> None:
+    import threading
+
+    before = set(threading.enumerate())  # (an earlier test may leave a thread parsing)
+    with prefetch(master, schema.sheet_names[:2]):
+        read = read_book(master, schema)
+    assert list(read.sheets) == schema.sheet_names
+    assert set(threading.enumerate()) - before == set()

@@ -18,7 +18,7 @@ from conftest import MASTER
 from matrixbook.api import build
 from matrixbook.diff import compare
 from matrixbook.schema import Schema, load_schema
-from matrixbook.speedups import PLAIN_VARIABLE, enabled, pool, word
+from matrixbook.speedups import PLAIN_VARIABLE, enabled, loading, pool, word
 from matrixbook.validation import check_workbook
 from test_diff import base, revise, the_revision  # noqa: F401 - fixtures shared with test_diff
 
@@ -88,12 +88,50 @@ def test_validate_gives_the_same_findings(base: Path, revise: Callable[..., Path
         return original(*args, **kwargs)
 
     monkeypatch.setitem(check_workbook.__globals__, "_check_workbook", spy)
+    started: list[str] = []
+    threaded = loading.SheetLoader
+
+    def counted(path: Path, *args: Any, **kwargs: Any) -> loading.SheetLoader:
+        started.append(Path(path).name)
+        return threaded(path, *args, **kwargs)
+
+    monkeypatch.setattr(loading, "SheetLoader", counted)
     fast = [[f.as_dict() for f in check_workbook(p, schema).report.findings] for p in (base, new)]
+    assert started == [base.name, new.name]  # the sheets were read in threads
     monkeypatch.setenv(PLAIN_VARIABLE, "1")
+    _forbid(monkeypatch, loading, "SheetLoader")
     plain = [[f.as_dict() for f in check_workbook(p, schema).report.findings] for p in (base, new)]
     assert fast[0] and fast[1]  # both versions have findings to compare
     assert fast == plain
     assert seen == [False, False, True, True]  # the collector paused on the fast path only
+
+
+def test_reading_gives_the_same_sheets(schema: Schema, tmp_path: Path,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sheets parsed in threads (started before pandas is imported, as `validate` does)
+    and read one after another: the same frames, the same findings, staff's sheets too."""
+    import openpyxl
+
+    from matrixbook.reading import read_book
+
+    path = tmp_path / "own.xlsx"
+    wb = openpyxl.load_workbook(MASTER)
+    wb.create_sheet("Notes", 0)["A1"] = "mine"
+    wb["Policies"]["B3"] = " spaced "
+    wb.save(path)
+    with loading.prefetch(path, schema.sheet_names, extra=True):
+        fast = read_book(path, schema, keep_extra_sheets=True)
+    monkeypatch.setenv(PLAIN_VARIABLE, "1")
+    _forbid(monkeypatch, loading, "SheetLoader")
+    with loading.prefetch(path, schema.sheet_names, extra=True):
+        plain = read_book(path, schema, keep_extra_sheets=True)
+    assert list(fast.sheets) == list(plain.sheets) == schema.sheet_names
+    for name in schema.sheet_names:
+        assert fast.sheets[name].frame.equals(plain.sheets[name].frame), name
+        assert fast.sheets[name].positions == plain.sheets[name].positions
+    assert list(fast.extra_sheets) == list(plain.extra_sheets) == ["Notes", "About"]
+    assert fast.extra_sheets["Notes"].equals(plain.extra_sheets["Notes"])
+    assert fast.findings == plain.findings
 
 
 def test_diff_gives_the_same_changes(base: Path, revise: Callable[..., Path],  # noqa: F811

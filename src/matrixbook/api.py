@@ -72,15 +72,15 @@ def validate(path: Path | str, *, stage: str = "draft", today: date | None = Non
     build checked for (at --stage final, French text missing is reported)."""
     from matrixbook.i18n import texts
     from matrixbook.i18n.findings import localize
-    from matrixbook.loading import SheetLoader
+    from matrixbook.speedups.loading import prefetch
 
     words = texts(lang)  # an unknown language stops here, before the workbook is read
     schema = _load_schema()
-    # The sheets are parsed in a thread while pandas and pandera are imported.
-    with SheetLoader(Path(path), schema.sheet_names) as loader:
+    # The sheets are parsed in threads while pandas and pandera are imported.
+    with prefetch(Path(path), schema.sheet_names):
         from matrixbook.validation import check_workbook
 
-        report = check_workbook(Path(path), schema, stage=stage, loader=loader,
+        report = check_workbook(Path(path), schema, stage=stage,
                                 today=today or date.today(), lang=lang).report
     return localize(report, words)
 
@@ -109,14 +109,14 @@ def build(path: Path | str, out_dir: Path | str = "out", *, only: list[str] | No
     """Validate, then write each output for `audience` into `out_dir` (all of them or, when
     one fails, none; see matrixbook.outfolder for what the build owns in the folder), every
     fixed text in `lang` (an output not yet written in it is skipped, or refused by `only`)."""
-    from matrixbook.loading import SheetLoader
+    from matrixbook.speedups.loading import prefetch
 
-    # The sheets are parsed in a thread while pandas, pandera and the outputs are imported.
-    with SheetLoader(Path(path), _load_schema().sheet_names) as loader:
+    # The sheets are parsed in threads while pandas, pandera and the outputs are imported.
+    with prefetch(Path(path), _load_schema().sheet_names):
         from matrixbook.build import build_outputs
 
         return build_outputs(Path(path), Path(out_dir), only=only, audience=audience,
-                             today=today, loader=loader, force=force, lang=lang)
+                             today=today, force=force, lang=lang)
 
 
 def merge(base: Path | str, mine: Path | str, theirs: Path | str, out: Path | str, *,

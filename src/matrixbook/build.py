@@ -14,7 +14,6 @@ from pathlib import Path
 from matrixbook.audience import filter_tables
 from matrixbook.errors import UsageError
 from matrixbook.files import is_open_elsewhere
-from matrixbook.loading import SheetLoader
 from matrixbook.model.context import BuildContext
 from matrixbook.outfolder import OutputFolder
 from matrixbook.outputs import Output, discover_outputs
@@ -78,13 +77,13 @@ def language_name(code: str) -> str:
 
 def build_outputs(path: Path, out_dir: Path, *, only: list[str] | None = None,
                   audience: str = "internal", today: date | None = None,
-                  loader: SheetLoader | None = None, force: bool = False,
+                  force: bool = False,
                   lang: str = "en") -> BuildResult:
     from matrixbook.validation import check_workbook
 
     schema = load_schema()
     selected, messages = select_outputs(only, audience, lang)
-    checked = check_workbook(path, schema, loader=loader)
+    checked = check_workbook(path, schema)
     result = BuildResult(checked.report, messages=messages)
     if is_open_elsewhere(path):
         result.messages.append(

@@ -236,7 +236,7 @@ def _scan_chunk(data: bytes, scan: SheetScan) -> None:
 
     The common questions (how many values, any formula, any cell in a three-letter column) are
     answered with numpy over the bytes, which runs without holding Python's lock: this scan
-    runs in the loader's thread (matrixbook.loading) while the main thread imports pandas or
+    runs in a reading thread (matrixbook.speedups.loading) while the main thread imports pandas or
     builds a table. Only where numpy finds a candidate do the exact regular expressions run."""
     import numpy as np  # here, so that it is imported by the loader's thread, not before it
 

@@ -1,22 +1,15 @@
-"""Reading the workbook's sheets in background threads, while Python does other work.
+"""Opening the workbook and reading its sheets' cells, one sheet after another.
 
-python-calamine parses a sheet's XML without holding Python's lock (the GIL), so two threads
-can parse the sheets while the main thread imports pandas and pandera or checks the sheets
-already read. On a 20,000-policy workbook the parse alone
-takes about as long as those imports (see benchmarks/README.md).
-
-This module imports neither pandas nor pandera: a command starts the loader first and imports
-them after. Every error the reading raises (an InputError naming the file and what to do) is
-raised again in the main thread, when the sheet it concerns is asked for, so a command reports
-the same one-line message as if it had read the sheets one after another (when two sheets
-fail, the first in the schema's order: `first_error`).
+`SheetReader` is the plain reader `reading.read_book` uses: it opens the file (through
+`filecheck`, which refuses what is not a safe workbook) and hands over each sheet's cells when
+asked. `matrixbook.speedups.loading` has a reader with the same methods that parses the sheets
+in background threads while pandas is imported; `reading.read_book` takes whichever
+`speedups.loading.sheet_reader` gives it.
 """
 
 from __future__ import annotations
 
-import queue
-import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -38,186 +31,56 @@ def sheet_titles(declared: Sequence[str], titles: Sequence[str]) -> dict[str, st
     return found
 
 
-class NotRead(RuntimeError):
-    """A sheet left unread because the reading stopped before it (an earlier error)."""
-
-    def __init__(self, title: str) -> None:
-        super().__init__(f"the sheet '{title}' was not read")
-
-
-class _Slot:
-    """One result the thread hands over: a value or the exception it raised."""
-
-    def __init__(self) -> None:
-        self.ready = threading.Event()
-        self.value: Any = None
-        self.error: BaseException | None = None
-
-    def set(self, value: Any = None, error: BaseException | None = None) -> None:
-        self.value, self.error = value, error
-        self.ready.set()
-
-    def get(self) -> Any:
-        self.ready.wait()
-        if self.error is not None:
-            raise self.error
-        return self.value
+def sheets_to_read(declared: Sequence[str], titles: Sequence[str], extra: bool,
+                   skip: Sequence[str] = ()) -> list[str]:
+    """The sheets of the file to read: the declared ones in the declared order, then (with
+    `extra`) staff's own sheets in the file's order, except those of `skip` (the hidden
+    drop-down lists: formulas, not data)."""
+    found = list(sheet_titles(declared, titles).values())
+    if extra:
+        skipped = {t.casefold() for t in skip}
+        found += [t for t in titles if t not in found and t.casefold() not in skipped]
+    return found
 
 
-class SheetLoader:
-    """Open the workbook and read its sheets in background threads.
+class SheetReader:
+    """The workbook's sheets, read one after another in the calling thread.
 
     `declared`: the sheet names of the schema; with `extra=True` the file's other sheets are
-    read too, except those of `skip` (the hidden drop-down lists: formulas, not data). The
-    largest sheet (in a global mapping, Policies: most of the file) is read by one thread and
-    the others, in the schema's order, by a second one with its own handle on the
-    file, so the small sheets are read, turned into tables and checked while the large one is
-    still being parsed. `arrived()` hands the sheets over as they are read. Use the loader as a
-    context manager: leaving the block waits for the threads to stop and close the file; leaving
-    it on an error (or Ctrl+C) only tells them to stop, so the command ends at once."""
+    read too, except those of `skip`. Use it as a context manager (leaving the block closes
+    the file)."""
 
     def __init__(self, path: Path, declared: Sequence[str], *, extra: bool = False,
                  skip: Sequence[str] = ()) -> None:
         self.path = Path(path)
         self.declared = list(declared)
         self.extra = extra
-        self.skip = {t.casefold() for t in skip}
-        self._opened = _Slot()
-        self.order: list[str] = []  # every sheet the loader reads: the largest, then the rest
-        self._sheets: dict[str, _Slot] = {}
-        self._arrivals: queue.SimpleQueue[str] = queue.SimpleQueue()
-        self._stop = threading.Event()
-        self._taking = threading.Event()  # the main thread has started taking sheets
-        self._thread = threading.Thread(target=self._run, name="matrixbook-sheets", daemon=True)
-        self._thread.start()
+        self._workbook = filecheck.open_workbook(self.path)
+        self.order = sheets_to_read(self.declared, self._workbook.sheet_names, extra, skip)
 
-    # -- the reading threads ------------------------------------------------------------------
-    def _run(self) -> None:
-        workbook: filecheck.Workbook | None = None
-        try:
-            workbook = filecheck.open_workbook(self.path)
-            titles = workbook.sheet_names
-            declared = list(sheet_titles(self.declared, titles).values())
-            largest = max(declared, key=lambda t: workbook.sizes.get(t, 0), default=None)
-            rest = [t for t in declared if t != largest]
-            if self.extra:  # staff's own sheets
-                rest += [t for t in titles if t not in declared and t.casefold() not in self.skip]
-            first = [largest] if largest is not None else []
-            self._sheets = {title: _Slot() for title in first + rest}
-            self.order = first + rest
-            second = threading.Thread(target=self._read_apart, args=(rest,),
-                                      name="matrixbook-sheets-2", daemon=True)
-            if rest:
-                second.start()
-        except BaseException as exc:  # handed to the main thread, raised there
-            self._opened.set(error=exc)
-            if workbook is not None:
-                workbook.close()
-            return
-        try:
-            self._opened.set(titles)
-            self._read(workbook, first)
-            if rest:
-                second.join()  # so that joining this thread waits for both
-        finally:
-            workbook.close()
-
-    def _read_apart(self, titles: list[str]) -> None:
-        """Read `titles` with a handle of this thread's own (calamine reads one sheet at a
-        time per handle), once the main thread starts taking sheets: until then it is busy
-        importing pandas and pandera, and a third busy thread on two cores would slow it."""
-        self._taking.wait()
-        if self._stop.is_set():
-            for title in titles:
-                self._hand_over(title, error=NotRead(title))
-            return
-        try:
-            workbook = filecheck.open_workbook(self.path)
-        except BaseException as exc:
-            self._hand_over(titles[0], error=exc)
-            for title in titles[1:]:
-                self._hand_over(title, error=NotRead(title))
-            return
-        try:
-            self._read(workbook, titles)
-        finally:
-            workbook.close()
-
-    def _read(self, workbook: filecheck.Workbook, titles: list[str]) -> None:
-        stopped = False
-        for title in titles:
-            if stopped or self._stop.is_set():
-                # as reading one sheet after another would have: nothing after an error
-                self._hand_over(title, error=NotRead(title))
-                continue
-            try:
-                self._hand_over(title, filecheck.sheet_rows(workbook, title))
-            except BaseException as exc:
-                stopped = True
-                self._hand_over(title, error=exc)
-
-    def _hand_over(self, title: str, value: Any = None,
-                   error: BaseException | None = None) -> None:
-        self._sheets[title].set(value, error)
-        self._arrivals.put(title)
-
-    # -- the main thread ----------------------------------------------------------------------
     def titles(self) -> list[str]:
-        """Every sheet of the file, in order (raises the InputError of a file that cannot be
-        opened)."""
-        return self._opened.get()
+        """Every sheet of the file, in order."""
+        return self._workbook.sheet_names
 
-    def arrived(self) -> Iterator[str]:
-        """The sheets of `order` as the threads finish reading them (each once)."""
-        self.titles()
-        self._taking.set()
-        for _ in self.order:
-            yield self._arrivals.get()
+    def arrived(self) -> list[str]:
+        """The sheets to read, in the order `rows` should be asked for them."""
+        return list(self.order)
 
     def rows(self, title: str) -> tuple[Rows, filecheck.SheetScan]:
-        """The sheet's cells and what the scan found, once a thread has read them (raises
-        the error the reading raised). Each sheet is handed over once: the loader keeps no
-        reference to it afterwards."""
-        self.titles()
-        self._taking.set()
-        slot = self._sheets.get(title)
-        if slot is None:
+        """The sheet's cells and what the scan of its XML found (raises the InputError of a
+        sheet that cannot be read)."""
+        if title not in self.order:
             raise KeyError(f"the sheet '{title}' was not asked for")
-        try:
-            return slot.get()
-        finally:
-            slot.value = None
-
-    def first_error(self, titles: Sequence[str]) -> BaseException | None:
-        """The error of the first of `titles` (in that order) whose reading failed, waiting
-        for each: what reading them one after another would have stopped at."""
-        for title in titles:
-            slot = self._sheets.get(title)
-            if slot is None:
-                continue
-            slot.ready.wait()
-            slot.value = None
-            if slot.error is not None and not isinstance(slot.error, NotRead):
-                return slot.error
-        return None
+        return filecheck.sheet_rows(self._workbook, title)
 
     def close(self) -> None:
-        """Stop after the sheet being read (calamine cannot be interrupted) and wait."""
-        self._stop.set()
-        self._taking.set()
-        self._thread.join()
+        self._workbook.close()
 
-    def __enter__(self) -> SheetLoader:
+    def __enter__(self) -> SheetReader:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
-        if exc_type is None:
-            self.close()
-        else:
-            # An error or Ctrl+C ends the command: tell the threads to stop, without waiting
-            # for a large sheet's parse to finish (they end with the process).
-            self._stop.set()
-            self._taking.set()
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
-__all__ = ["SheetLoader", "sheet_titles"]
+__all__ = ["Rows", "SheetReader", "sheet_titles", "sheets_to_read"]

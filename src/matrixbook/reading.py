@@ -23,7 +23,7 @@ import pandas as pd
 from matrixbook import filecheck
 from matrixbook.cells import column_letter, column_letters, column_number
 from matrixbook.errors import InputError
-from matrixbook.loading import SheetLoader, sheet_titles
+from matrixbook.loading import sheet_titles
 from matrixbook.report import Finding
 from matrixbook.report.catalogue import (
     BLANK_ROW,
@@ -39,6 +39,7 @@ from matrixbook.report.catalogue import (
 )
 from matrixbook.report.message import msg
 from matrixbook.schema import Schema, Sheet
+from matrixbook.speedups.loading import sheet_reader
 
 _SPACES = re.compile(r"[\s\u00a0]+")
 
@@ -74,35 +75,58 @@ class Book:
 
 
 def read_book(path: Path | str, schema: Schema, *, keep_extra_sheets: bool = False,
-              loader: SheetLoader | None = None,
               on_sheet: Callable[[SheetData], None] | None = None) -> Book:
     """Read the workbook (never writing to it) and return its declared sheets as raw frames.
 
-    `loader`: a SheetLoader already started on `path` (a command starts it before importing
-    pandas, so the two overlap); without one, one is started here, and calamine still parses
-    the other sheets while this builds one's frame. `on_sheet` is called with each declared
-    sheet as soon as its frame is built (in the order the sheets are read), so the caller can
-    check it while the loader still parses the others.
+    `on_sheet` is called with each declared sheet as soon as its frame is built, so the caller
+    can check it while the other sheets are still being read. (The sheets come from
+    `speedups.loading.sheet_reader`: the plain `loading.SheetReader`, or a reader that parses
+    them in threads and hands them over as they are done; both give the same cells.)
 
     Raises InputError (exit 2) when the file cannot be read as a workbook at all.
     """
     path = Path(path)
-    if loader is None:
-        with SheetLoader(path, schema.sheet_names, extra=keep_extra_sheets,
-                         skip=[schema.names.lists]) as own:
-            return read_book(path, schema, keep_extra_sheets=keep_extra_sheets, loader=own,
-                             on_sheet=on_sheet)
-    if loader.declared != schema.sheet_names or loader.extra != keep_extra_sheets:
-        raise ValueError("read_book: the loader was started for other sheets")
-    titles = loader.titles()
+    with sheet_reader(path, schema.sheet_names, extra=keep_extra_sheets,
+                      skip=[schema.names.lists]) as reader:
+        titles = reader.titles()
+        found = sheet_titles(schema.sheet_names, titles)
+        if not found:
+            raise InputError(
+                f"{path} is not a matrixbook master workbook: it has none of the sheets "
+                f"{', '.join(s.name for s in schema.sheets)}. Check that you chose the right "
+                "file (the default is workbook/master.xlsx).")
+        findings = _sheet_name_findings(schema, titles, found)
+        by_title = {title: schema.sheet(name) for name, title in found.items()}
+        read: dict[str, tuple[SheetData, list[Finding]]] = {}
+        extra: dict[str, pd.DataFrame] = {}
+        for title in reader.arrived():
+            sheet = by_title.get(title)
+            if sheet is None:  # staff's own sheet (keep_extra_sheets)
+                rows, _ = reader.rows(title)
+                extra[title] = _plain_frame(rows)
+                continue
+            rows, scan = reader.rows(title)
+            data, sheet_findings = _frame(sheet, title, rows)
+            data.source = path
+            del rows
+            read[sheet.name] = data, [*sheet_findings, *_cell_problems(data, scan, scan.merged)]
+            if on_sheet is not None:
+                on_sheet(data)
+    # Leaving the block ended any reading thread, before anything else runs (the briefing
+    # notes fork worker processes later, which must not happen while a thread holds a lock).
     sheets: dict[str, SheetData] = {}
-    findings: list[Finding] = []
-    found = sheet_titles(schema.sheet_names, titles)
-    if not found:
-        raise InputError(
-            f"{path} is not a matrixbook master workbook: it has none of the sheets "
-            f"{', '.join(s.name for s in schema.sheets)}. Check that you chose the right "
-            "file (the default is workbook/master.xlsx).")
+    for sheet in schema.sheets:  # in the schema's order, whatever order they were read in
+        if sheet.name in read:
+            sheets[sheet.name], sheet_findings = read[sheet.name]
+            findings.extend(sheet_findings)
+    extra = {title: extra[title] for title in titles if title in extra}
+    return Book(path, schema, sheets, titles, findings, extra)
+
+
+def _sheet_name_findings(schema: Schema, titles: list[str],
+                         found: dict[str, str]) -> list[Finding]:
+    """A declared sheet the file lacks, or holds under another spelling."""
+    findings = []
     for sheet in schema.sheets:
         title = found.get(sheet.name)
         if title is None:
@@ -121,40 +145,7 @@ def read_book(path: Path | str, schema: Schema, *, keep_extra_sheets: bool = Fal
             findings.append(SHEET_NAME.at(
                 title, msg("sheet-name", "The sheet '{title}' is read as '{sheet}'; rename it to "
                            "'{sheet}' exactly.", title=title, sheet=sheet.name)))
-    # In the order the loader's threads finish them; kept in the schema's order.
-    by_title = {title: schema.sheet(name) for name, title in found.items()}
-    read: dict[str, tuple[SheetData, list[Finding]]] = {}
-    extra: dict[str, pd.DataFrame] = {}
-    for title in loader.arrived():
-        if title not in by_title:
-            if keep_extra_sheets:
-                rows, _ = loader.rows(title)
-                extra[title] = _plain_frame(rows)
-            continue
-        sheet = by_title[title]
-        try:
-            rows, scan = loader.rows(title)
-        except Exception as exc:
-            # Two sheets that cannot be read: the first in the schema's order is told, as
-            # when the sheets were read one after another.
-            earlier = [found[s.name] for s in schema.sheets[:schema.sheets.index(sheet)]
-                       if s.name in found and s.name not in read]
-            raise (loader.first_error(earlier) or exc) from None
-        data, sheet_findings = _frame(sheet, title, rows)
-        data.source = path
-        del rows
-        read[sheet.name] = data, [*sheet_findings, *_cell_problems(data, scan, scan.merged)]
-        if on_sheet is not None:
-            on_sheet(data)
-    # Every sheet is in: the reading threads end here, before anything else runs (the briefing
-    # notes fork worker processes later, which must not happen while a thread holds a lock).
-    loader.close()
-    for sheet in schema.sheets:
-        if sheet.name in read:
-            sheets[sheet.name], sheet_findings = read[sheet.name]
-            findings.extend(sheet_findings)
-    extra = {title: extra[title] for title in titles if title in extra}
-    return Book(path, schema, sheets, titles, findings, extra)
+    return findings
 
 
 def _matches(sheet: Sheet, row: list[Any]) -> int:

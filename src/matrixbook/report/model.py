@@ -94,7 +94,7 @@ class Finding:
     group_text: Message | None = field(default=None, compare=False, repr=False)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"severity": self.severity, "sheet": self.sheet, "cell": self.cell,
+        return {"severity": self.severity.value, "sheet": self.sheet, "cell": self.cell,
                 "row": self.row, "column": self.column, "value": json_value(self.value),
                 "rule": self.rule, "message": self.message}
 
@@ -167,11 +167,13 @@ class Report:
         """Errors first, then warnings; each in the order of the sheets in the schema (staff's
         own sheets after them), then by row and column."""
         order = {name: i for i, name in enumerate(sheet_order or [])}
-        return sorted(
-            self.findings,
-            key=lambda f: (f.severity != ERROR, order.get(f.sheet, len(order)), f.sheet,
-                           f.row or 0, column_number(f.cell), f.rule),
-        )
+        last = len(order)
+
+        def key(f: Finding) -> tuple[Any, ...]:
+            return (f.severity != ERROR, order.get(f.sheet, last), f.sheet, f.row or 0,
+                    _column(f.cell), f.rule)
+
+        return sorted(self.findings, key=key)
 
     def flatten(self, keys: list[str]) -> list[list[Any]]:
         """Short lists for tests: report.flatten(["cell", "rule"]) == [["F14", "vocabulary"]]."""
@@ -186,9 +188,12 @@ class Report:
         }
 
     def to_json(self, sheet_order: list[str] | None = None) -> str:
-        from matrixbook.report.render import to_json
+        """`as_json` as JSON text, indented by two spaces."""
+        from matrixbook.report.render import report_json
 
-        return to_json(self.as_json(sheet_order))
+        findings = self.sorted(sheet_order)
+        errors = sum(1 for f in findings if f.severity == ERROR)
+        return report_json(errors == 0, errors, len(findings) - errors, findings)
 
     def summary(self, words: Words | None = None) -> str:
         """'PATH: 1 error, 2 warnings — verdict.'; in the language of `words` (English when
@@ -217,3 +222,20 @@ class Report:
 
 def plural(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+_COLUMNS: dict[str, int] = {}  # column letters -> their number, as met
+
+
+def _column(cell: str | None) -> int:
+    """column_number, remembered for each column's letters (sorting meets a few columns a
+    hundred thousand times each)."""
+    if not cell:
+        return 0
+    letters = cell.rstrip("0123456789")
+    n = _COLUMNS.get(letters)
+    if n is None:
+        n = column_number(letters)
+        if len(letters) <= 3:
+            _COLUMNS[letters] = n
+    return n

@@ -7,15 +7,17 @@ change records (`matrixbook.diff.render`)."""
 from __future__ import annotations
 
 import json
+import math
 import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring as _encode_string
 from typing import Any
 
 from matrixbook.cells import column_letters
 from matrixbook.report.catalogue import CANNOT_RUN
 from matrixbook.report.message import Words
-from matrixbook.report.model import ERROR, WARNING, Finding
+from matrixbook.report.model import ERROR, WARNING, Finding, json_value
 
 
 def say(words: Words | None, text: str, **args: Any) -> str:
@@ -127,6 +129,50 @@ def findings_text(summary: str, findings: list[Finding], width: int = 100,
     return text_report([summary], sections, width=width)
 
 
+def report_json(ok: bool, errors: int, warnings: int, findings: list[Finding]) -> str:
+    """The JSON of validate, exactly as `json.dumps(..., ensure_ascii=False, indent=2)` writes
+    it (tests/test_report_speed.py compares them), written finding by finding with the json
+    module's own string escaping: the standard encoder works in pure Python when it indents,
+    about twenty times slower on a workbook with hundreds of thousands of findings."""
+    parts = [f'{{\n  "ok": {"true" if ok else "false"},\n  "errors": {errors},\n'
+             f'  "warnings": {warnings},\n  "findings": ']
+    if not findings:
+        parts.append("[]\n}")
+        return "".join(parts)
+    parts.append("[\n")
+    last = len(findings) - 1
+    for i, f in enumerate(findings):
+        parts.append(
+            f'    {{\n      "severity": {_json(f.severity.value)},\n'
+            f'      "sheet": {_json(f.sheet)},\n'
+            f'      "cell": {_json(f.cell)},\n'
+            f'      "row": {_json(f.row)},\n'
+            f'      "column": {_json(f.column)},\n'
+            f'      "value": {_json(json_value(f.value))},\n'
+            f'      "rule": {_json(f.rule)},\n'
+            f'      "message": {_json(f.message)}\n    }}' + (",\n" if i < last else "\n"))
+    parts.append("  ]\n}")
+    return "".join(parts)
+
+
+def _json(v: Any) -> str:
+    """One value of a finding at the depth of its key, as json.dumps(indent=2) writes it."""
+    if v.__class__ is str:
+        return _encode_string(v)
+    if v is None:
+        return "null"
+    if v is True:
+        return "true"
+    if v is False:
+        return "false"
+    if isinstance(v, int):
+        return int.__repr__(v)
+    if isinstance(v, float) and math.isfinite(v):
+        return float.__repr__(v)
+    # lists, NaN, a subclass of str: the standard encoder, indented to the key's depth
+    return json.dumps(v, ensure_ascii=False, indent=2).replace("\n", "\n      ")
+
+
 def cannot_run_json(message: str) -> str:
     """The JSON of a run that could not read the workbook (exit status 2)."""
     finding = CANNOT_RUN.at("", message)
@@ -146,34 +192,30 @@ def _entries(findings: list[Finding],
     their cells; findings of one rule that share a `group` text in a sheet, when there are at
     least GROUP_FROM of them, are one entry naming their records. Each entry stands where its
     first finding stands."""
-    def group_key(f: Finding) -> tuple[Any, ...]:
-        return (f.sheet, f.severity, f.rule, f.group)
-
     sizes: dict[tuple[Any, ...], int] = {}
+    key: tuple[Any, ...]
     for f in findings:
         if f.group:
-            sizes[group_key(f)] = sizes.get(group_key(f), 0) + 1
+            key = (f.sheet, f.severity, f.rule, f.group)
+            sizes[key] = sizes.get(key, 0) + 1
     groups: dict[tuple[Any, ...], list[Finding]] = {}
     for f in findings:
-        if f.group and sizes[group_key(f)] >= GROUP_FROM:
-            key: tuple[Any, ...] = ("records", *group_key(f))
+        if f.group and sizes[key := (f.sheet, f.severity, f.rule, f.group)] >= GROUP_FROM:
+            key = ("records", *key)
         elif f.cell:
-            key = ("cells", f.sheet, column_letters(f.cell), f.severity, f.rule, f.message)
+            key = ("cells", f.sheet, _letters(f.cell), f.severity, f.rule, f.message)
         else:
             key = ("one", id(f))
-        groups.setdefault(key, []).append(f)
+        members = groups.get(key)
+        if members is None:
+            groups[key] = [f]
+        else:
+            members.append(f)
     out = []
     for key, members in groups.items():
         first = members[0]
         if key[0] == "records":
-            items = [m.item or m.where for m in members]
-            shown = "; ".join(items[:MAX_ITEMS])
-            if len(items) > MAX_ITEMS:
-                shown += say(words, "; and {n} more", n=count(words, len(items) - MAX_ITEMS))
-            template = first.group or ""
-            message = (template.replace("{n}", count(words, len(members)))
-                       .replace("{items}", shown))
-            out.append((say(words, "{n} rows", n=count(words, len(members))), first, message))
+            out.append(_records_entry(first.group or "", members, words))
         elif len(members) >= GROUP_FROM:
             cells = [m.cell or "-" for m in members]
             out.append((_cell_ranges(cells, words), first,
@@ -182,6 +224,48 @@ def _entries(findings: list[Finding],
         else:
             out.extend((m.cell or "-", m, m.message) for m in members)
     return out
+
+
+def _letters(cell: str) -> str:
+    """The column letters of a cell reference: 'AB12' -> 'AB'."""
+    letters = cell.rstrip("0123456789")
+    return letters if letters.isalpha() else "".join(ch for ch in cell if ch.isalpha())
+
+
+def _records_entry(group: str, members: list[Finding],
+                   words: Words | None) -> tuple[str, Finding, str]:
+    """One entry for findings that share a `group` text: "{n}" the number of findings,
+    "{items}" the records they name, "{rows}" the Excel rows they stand in (as ranges) and
+    "{records}" how many rows that is; the place is the number of rows."""
+    message = group.replace("{n}", count(words, len(members)))
+    number = len(members)
+    if "{items}" in message:
+        items = [m.item or m.where for m in members]
+        shown = "; ".join(items[:MAX_ITEMS])
+        if len(items) > MAX_ITEMS:
+            shown += say(words, "; and {n} more", n=count(words, len(items) - MAX_ITEMS))
+        message = message.replace("{items}", shown)
+    if "{rows}" in message or "{records}" in message:
+        rows = sorted({m.row for m in members if m.row is not None})
+        number = len(rows)
+        message = message.replace("{rows}", _row_ranges(rows)).replace(
+            "{records}", count(words, number))
+    return say(words, "{n} rows", n=count(words, number)), members[0], message
+
+
+def _row_ranges(rows: list[int]) -> str:
+    """3, 4, 5, 9 -> '3 to 5 and 9'; runs of consecutive rows as ranges."""
+    runs: list[tuple[int, int]] = []
+    for r in rows:
+        if runs and r == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], r)
+        else:
+            runs.append((r, r))
+    shown = [f"{a:,}" if a == b else f"{a:,} to {b:,}" for a, b in runs[:MAX_RANGES]]
+    more = len(runs) - MAX_RANGES
+    if more > 0:
+        return ", ".join(shown) + f" and {more:,} more"
+    return ", ".join(shown[:-1]) + " and " + shown[-1] if len(shown) > 1 else shown[0]
 
 
 def _cell_ranges(cells: list[str], words: Words | None = None) -> str:

@@ -1,11 +1,12 @@
-"""The one place for matrixbook's speed tricks: forked processes, pauses of the cycle collector,
-and the use of library internals (jinja2, docxtpl, python-docx, zipfile).
+"""The one place for matrixbook's speed tricks: reading threads, forked processes, pauses of the
+cycle collector, and the use of library internals (jinja2, docxtpl, python-docx, zipfile).
 
 The code a newcomer reads elsewhere is the plain, synchronous path; where it calls into this
 package, the fast path is switched in. Both give the same bytes and the same findings
 (tests/test_speedups.py compares them). Set the environment variable MATRIXBOOK_PLAIN=1 to run
 the plain path alone (to rule a trick out when something looks wrong).
 
+- `loading`: the workbook's sheets parsed in threads while pandas is imported.
 - `jinja`: a jinja2 Environment that compiles each source once and reads dict keys first.
 - `word`: docxtpl and python-docx steps done once a build instead of once a document, and a
   zip writer that reuses the compressed form of the parts every document shares.

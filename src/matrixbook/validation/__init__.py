@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from matrixbook.loading import SheetLoader
 from matrixbook.reading import Book, SheetData, read_book
 from matrixbook.report import Finding, Report
 from matrixbook.report.catalogue import WRONG_TYPE
@@ -42,26 +41,26 @@ class Checked:
 
 
 def check_workbook(path: Path, schema: Schema, *, stage: str = "draft",
-                   keep_extra_sheets: bool = False, loader: SheetLoader | None = None,
+                   keep_extra_sheets: bool = False,
                    today: date | None = None, lang: str = "en") -> Checked:
     """Read and check the workbook; `keep_extra_sheets` also keeps staff's own sheets in
-    `Checked.book` (for diff). `loader`: the sheets already being read (see read_book).
+    `Checked.book` (for diff).
     `today`: also warn on statuses its date has left behind (validate gives it). `lang`: the
     language of the build checked for (texts it would show in English, at the final stage)."""
     with collector.paused():
-        return _check_workbook(path, schema, stage, keep_extra_sheets, loader, today, lang)
+        return _check_workbook(path, schema, stage, keep_extra_sheets, today, lang)
 
 
 def _check_workbook(path: Path, schema: Schema, stage: str, keep_extra_sheets: bool,
-                    loader: SheetLoader | None, today: date | None = None,
+                    today: date | None = None,
                     lang: str = "en") -> Checked:
     typed: dict[str, pd.DataFrame] = {}
     unreadable: dict[str, set[tuple[int, str]]] = {}  # cells emptied for a wrong type
     raw: dict[str, list[Finding]] = {}
 
     def check_sheet(data: SheetData) -> None:
-        """The checks of one sheet alone, run as soon as it is read (while the loader still
-        parses the others)."""
+        """The checks of one sheet alone, run as soon as it is read (while the reading
+        threads may still parse the others)."""
         name = data.sheet.name
         profiles = columns.profile_sheet(data)
         raw[name] = columns.raw_findings(data, profiles)
@@ -70,8 +69,7 @@ def _check_workbook(path: Path, schema: Schema, stage: str, keep_extra_sheets: b
         unreadable[name] = bad
         typed[name] = columns.typed_frame(data, schema, bad, profiles)
 
-    book = read_book(path, schema, keep_extra_sheets=keep_extra_sheets, loader=loader,
-                     on_sheet=check_sheet)
+    book = read_book(path, schema, keep_extra_sheets=keep_extra_sheets, on_sheet=check_sheet)
     report = Report(str(path))
     report.extend(book.findings)
     for name in book.sheets:

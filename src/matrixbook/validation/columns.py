@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import chain
@@ -20,8 +21,9 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from matrixbook.cells import column_letter
 from matrixbook.reading import SheetData
-from matrixbook.report import Finding, rule_of
+from matrixbook.report import Finding, Rule, rule_of
 from matrixbook.report.catalogue import (
     CELL_TOO_LONG,
     DUPLICATE_KEY,
@@ -308,36 +310,78 @@ def _type_hint(col: Column, value: Any) -> Message:
 
 def raw_findings(data: SheetData,
                  profiles: dict[str, Profile] | None = None) -> list[Finding]:
+    """The first pass's findings, in pandera's order; each message written once per distinct
+    value of a column, then given its cells. The required cells of rows that hold only an ID
+    (many such rows: junk far below the data) are one entry in the text (`group`)."""
     sheet = data.sheet
     fc = _failures(raw_schema(data, profiles), data.frame)
     out = _too_long(data, profiles or profile_sheet(data))
-    for rec in fc.itertuples(index=False):
-        col = sheet.by_field[rec.column]
-        row = int(rec.index)
-        cell = data.cell(col.field, row)
-        value = data.frame.at[row, col.field]
-        if rec.check == "not_nullable":
-            out.append(REQUIRED.at(
-                sheet.name, msg("required", "{column} is required: {description}",
-                                column=col.name,
-                                description=Help(sheet.name, col.name, col.description)),
-                cell, row, col.name, None))
-        elif rec.check == WRONG_TYPE.code:
-            out.append(WRONG_TYPE.at(sheet.name, _type_hint(col, value),
-                               cell, row, col.name, value))
-        elif rec.check == WHITESPACE.code:
-            text = _clean_text(value)
-            cleaned = _brief(text)
-            what = (msg("whitespace", "a non-breaking space") if _INNER_NBSP in str(value)
-                    else msg("whitespace", "spaces before or after the text"))
-            message = (msg("whitespace", "The cell holds {what}; it is read as '{cleaned}'. "
-                           "Retype it as '{cleaned}'.", what=what, cleaned=cleaned)
-                       if text is not None else
-                       msg("whitespace", "The cell holds only spaces, so it is read as empty. "
-                           "Clear it (select it and press Delete) or type the value."))
-            out.append(WHITESPACE.at(sheet.name, message, cell, row, col.name,
-                               value))
+    said: dict[tuple[str, str, Any], Any] = {}
+    bare, group = _only_an_id(data)
+    for col, check, row, cell, value in _cases(data, fc, data.frame):
+        if check == "not_nullable":
+            key = (col.field, check, None)
+            message = said.get(key)
+            if message is None:
+                message = said[key] = msg(
+                    "required", "{column} is required: {description}", column=col.name,
+                    description=Help(sheet.name, col.name, col.description))
+            out.append(REQUIRED.at(sheet.name, message, cell, row, col.name, None,
+                                   group=group if row in bare else None))
+            continue
+        if check not in (WRONG_TYPE.code, WHITESPACE.code):
+            continue
+        key = (col.field, check, _value_key(value))
+        message = said.get(key)
+        if message is None:
+            message = said[key] = (_type_hint(col, value) if check == WRONG_TYPE.code
+                                   else _spaces_message(value))
+        out.append(rule_of(check).at(sheet.name, message, cell, row, col.name, value))
     return out
+
+
+BARE_ROWS_FROM = 3  # rows holding only an ID told as one entry from this many
+
+
+def _only_an_id(data: SheetData) -> tuple[set[int], str | None]:
+    """The Excel rows whose only filled cell is the key (an ID and nothing else, as a stray
+    fill-down leaves far below the data), when there are at least BARE_ROWS_FROM of them, and
+    the text of the one entry their required cells make."""
+    sheet = data.sheet
+    key = sheet.key_column
+    frame = data.frame
+    if key is None or not data.has(key.field) or len(frame) < BARE_ROWS_FROM:
+        return set(), None
+    filled = frame[key.field].notna().to_numpy().copy()
+    for name in frame.columns:  # column by column: most sheets are done at the first
+        if name != key.field:
+            filled &= frame[name].isna().to_numpy()
+            if np.count_nonzero(filled) < BARE_ROWS_FROM:
+                return set(), None
+    if np.count_nonzero(filled) < BARE_ROWS_FROM:
+        return set(), None
+    missing = [c.name for c in sheet.columns
+               if c.required and c.field != key.field and data.has(c.field)]
+    if not missing:
+        return set(), None
+    names = ", ".join(missing[:-1]) + (" and " if len(missing) > 1 else "") + missing[-1]
+    article = "an" if key.name[:1].upper() in "AEIOU" else "a"
+    group = (f"Rows {{rows}} hold only {article} {key.name}: {{records}} records with no {names} "
+             f"({{n}} required cells empty). If they are not records (a stray fill-down leaves "
+             f"such rows), delete the rows; otherwise fill in their required cells.")
+    return set(frame.index[filled].tolist()), group
+
+
+def _spaces_message(value: Any) -> Message:
+    text = _clean_text(value)
+    cleaned = _brief(text)
+    what = (msg("whitespace", "a non-breaking space") if _INNER_NBSP in str(value)
+            else msg("whitespace", "spaces before or after the text"))
+    if text is None:
+        return msg("whitespace", "The cell holds only spaces, so it is read as empty. Clear it "
+                   "(select it and press Delete) or type the value.")
+    return msg("whitespace", "The cell holds {what}; it is read as '{cleaned}'. Retype it as "
+               "'{cleaned}'.", what=what, cleaned=cleaned)
 
 
 def _too_long(data: SheetData, profiles: dict[str, Profile]) -> list[Finding]:
@@ -613,18 +657,93 @@ def _range_check(col: Column):
 
 def typed_findings(data: SheetData, typed: pd.DataFrame, schema: Schema,
                    keys: dict[str, set[str]]) -> list[Finding]:
+    """The second pass's findings, in pandera's order. Each message is written once per
+    distinct value of a column (a column with ten thousand failures holds a handful of
+    distinct wrong values) and then given its cells."""
     sheet = data.sheet
     present = [c for c in sheet.columns if data.has(c.field)]
     frame = typed[[c.field for c in present]]
     fc = _failures(typed_schema(data, schema, keys), frame)
-    out = []
-    for rec in fc.itertuples(index=False):
-        col = sheet.by_field[rec.column]
-        row = int(rec.index)
-        cell = data.cell(col.field, row)
-        value = typed.at[row, col.field]
-        out.extend(_typed_message(data, schema, col, rec.check, row, cell, value, typed, keys))
+    out: list[Finding] = []
+    said: dict[tuple[str, str, Any], list[tuple[Rule, Message]]] = {}
+    firsts: dict[str, dict[Any, int]] = {}
+    duplicated: dict[tuple[str, str, Any], tuple[str, str]] = {}
+    for col, check, row, cell, value in _cases(data, fc, typed):
+        if check == "field_uniqueness":
+            if col.field not in firsts:
+                firsts[col.field] = _first_rows(typed[col.field])
+            vkey = (col.field, check, _value_key(value))
+            if vkey not in duplicated:  # many copies of one value: one entry in the text
+                first = data.cell(col.field, firsts[col.field][vkey[2]])
+                duplicated[vkey] = first, (
+                    f"'{_brief(value)}', first in {first}, is used again in rows {{rows}} "
+                    f"({{n}} more times); each {col.name} must be unique. Give each record "
+                    "its own value.")
+            first, again = duplicated[vkey]
+            out.append(DUPLICATE_KEY.at(
+                sheet.name,
+                msg("duplicate-key", "'{value}' is used twice, in {first} and {cell}; each "
+                    "{column} must be unique. Give one of them another value.",
+                    value=_brief(value), first=first, cell=cell, column=col.name),
+                cell, row, col.name, value, also=(first,), group=again))
+            continue
+        key = (col.field, check, _value_key(value))
+        messages = said.get(key)
+        if messages is None:
+            messages = said[key] = _typed_messages(schema, sheet.name, col, check, value, keys)
+        if check == OUT_OF_RANGE.code:
+            out.extend(rule.at(sheet.name, message, cell, row, col.name, value)
+                       for rule, message in messages)
+        else:
+            shown = "; ".join(value) if isinstance(value, list) else value
+            out.extend(rule.at(sheet.name, message, cell, row, col.name, shown)
+                       for rule, message in messages)
     return out
+
+
+def _cases(data: SheetData, fc: pd.DataFrame,
+           frame: pd.DataFrame) -> Iterator[tuple[Column, str, int, str, Any]]:
+    """Each failure of `fc` as (column, check, Excel row, cell, the cell's value in `frame`),
+    in the order pandera gave them. The rows are found in the index once for all the failures,
+    and each value is taken from its column's array (what `frame.at` would give, without a
+    lookup per cell)."""
+    if fc.empty:
+        return
+    rows = fc["index"].to_numpy().astype(np.int64)
+    positions = frame.index.get_indexer(rows).tolist()
+    arrays: dict[str, Any] = {}
+    letters: dict[str, str] = {}
+    by_field = data.sheet.by_field
+    for name, check, row, pos in zip(fc["column"].tolist(), fc["check"].tolist(),
+                                     rows.tolist(), positions, strict=True):
+        values = arrays.get(name)
+        if values is None:
+            column = frame[name]
+            # the cells as `frame.at` gives them: the very objects of an object column
+            values = arrays[name] = (column.to_numpy() if column.dtype == object
+                                     else column.array)
+            letters[name] = column_letter(data.positions[name])
+        yield by_field[name], check, row, f"{letters[name]}{row}", values[pos]
+
+
+def _value_key(value: Any) -> Any:
+    """A dictionary key that tells two values apart exactly as their messages would (1 and
+    True, 1 and 1.0 are different cells); a list stands for itself."""
+    if isinstance(value, list):
+        return ("list", id(value))
+    try:
+        hash(value)
+    except TypeError:
+        return ("object", id(value))
+    return (value.__class__, value)
+
+
+def _first_rows(s: pd.Series) -> dict[Any, int]:
+    """The Excel row of the first cell holding each value of `s`."""
+    firsts: dict[Any, int] = {}
+    for row, value in zip(s.index.tolist(), s.array, strict=True):
+        firsts.setdefault(_value_key(value), row)
+    return firsts
 
 
 def _bad_items(col: Column, value: Any, ok) -> list[str]:
@@ -632,20 +751,10 @@ def _bad_items(col: Column, value: Any, ok) -> list[str]:
     return [str(v) for v in items if not ok(v)]
 
 
-def _typed_message(data: SheetData, schema: Schema, col: Column, check: str, row: int,
-                   cell: str, value: Any, typed: pd.DataFrame,
-                   keys: dict[str, set[str]]) -> list[Finding]:
-    sheet = data.sheet
-    shown = "; ".join(value) if isinstance(value, list) else value
-    if check == "field_uniqueness":
-        same = typed.index[(typed[col.field] == value).to_numpy()]
-        first = int(same[0])
-        return [DUPLICATE_KEY.at(
-            sheet.name,
-            msg("duplicate-key", "'{value}' is used twice, in {first} and {cell}; each {column} "
-                "must be unique. Give one of them another value.", value=_brief(value),
-                first=data.cell(col.field, first), cell=cell, column=col.name),
-            cell, row, col.name, value, also=(data.cell(col.field, first),))]
+def _typed_messages(schema: Schema, sheet_name: str, col: Column, check: str, value: Any,
+                    keys: dict[str, set[str]]) -> list[tuple[Rule, Message]]:
+    """The rule and message of each finding a typed cell holding `value` gets (one per bad
+    item of a list)."""
     if check in (VOCABULARY.code, UNKNOWN_COUNTRY.code) and col.vocabulary:
         vocab = schema.vocabulary(col.vocabulary)
         found = []
@@ -675,25 +784,22 @@ def _typed_message(data: SheetData, schema: Schema, col: Column, check: str, row
                     hint = msg("vocabulary", " Pick a value from the drop-down list.")
                 text = msg("vocabulary", "'{value}' is not an allowed value for {column}.{hint}",
                            value=_brief(item), column=col.name, hint=hint)
-            found.append(rule_of(check).at(sheet.name, text, cell, row, col.name, shown))
+            found.append((rule_of(check), text))
         return found
     if check == PATTERN.code and col.regex is not None:
         rx = col.regex
-        return [PATTERN.at(sheet.name,
-                           msg("pattern", "'{value}' is not a valid {column}. {description}",
-                               value=_brief(item), column=col.name,
-                               description=Help(sheet.name, col.name, col.description)),
-                           cell, row, col.name, shown)
+        return [(PATTERN, msg("pattern", "'{value}' is not a valid {column}. {description}",
+                              value=_brief(item), column=col.name,
+                              description=Help(sheet_name, col.name, col.description)))
                 for item in _bad_items(col, value, lambda v: bool(rx.fullmatch(str(v))))]
     if check == OUT_OF_RANGE.code:
         lo = col.minimum.isoformat() if hasattr(col.minimum, "isoformat") else col.minimum
         hi = col.maximum.isoformat() if hasattr(col.maximum, "isoformat") else col.maximum
         v = value.date().isoformat() if hasattr(value, "date") and col.type == "date" else value
-        return [OUT_OF_RANGE.at(
-            sheet.name,
-            msg("out-of-range", "{value} is outside the range allowed for {column}: from {low} "
-                "to {high}. Check for a typing mistake.", value=v, column=col.name, low=lo,
-                high=hi), cell, row, col.name, value)]
+        return [(OUT_OF_RANGE, msg(
+            "out-of-range", "{value} is outside the range allowed for {column}: from {low} "
+            "to {high}. Check for a typing mistake.", value=v, column=col.name, low=lo,
+            high=hi))]
     if check == UNKNOWN_REFERENCE.code:
         known = set().union(*(keys.get(str(r), set()) for r in col.references))
         targets = Joined(tuple(msg("unknown-reference", "the {sheet} sheet", sheet=r.sheet)
@@ -704,16 +810,13 @@ def _typed_message(data: SheetData, schema: Schema, col: Column, check: str, row
             close = difflib.get_close_matches(item, sorted(known), n=1, cutoff=0.7)
             ref_hint: Message | str = (msg("unknown-reference", " Did you mean '{guess}'?",
                                            guess=close[0]) if close else "")
-            unknown.append(UNKNOWN_REFERENCE.at(
-                sheet.name,
-                msg("unknown-reference", "'{value}' is not an ID defined in {targets}.{hint} Add "
-                    "that record first, or correct the ID.", value=_brief(item),
-                    targets=targets, hint=ref_hint), cell, row, col.name,
-                shown))
+            unknown.append((UNKNOWN_REFERENCE, msg(
+                "unknown-reference", "'{value}' is not an ID defined in {targets}.{hint} Add "
+                "that record first, or correct the ID.", value=_brief(item),
+                targets=targets, hint=ref_hint)))
         return unknown
-    return [rule_of(check).at(sheet.name, msg("check", "{column} failed the check "
-                                              "'{check}'.", column=col.name, check=check),
-                    cell, row, col.name, shown)]
+    return [(rule_of(check), msg("check", "{column} failed the check '{check}'.",
+                                 column=col.name, check=check))]
 
 
 __all__ = ["raw_findings", "typed_frame", "typed_findings"]
