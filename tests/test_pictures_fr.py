@@ -51,11 +51,12 @@ FRENCH_DISCLAIMER = ("Les frontières et les noms indiqués ainsi que les désig
 def test_the_french_gcc_brief_map_speaks_french(french: Path) -> None:
     note = french / "briefs" / "ENT-GCC.docx"
     (alt,) = alt_texts(note)
-    assert alt.startswith("Carte des États qui ont un rôle dans CCG au "), alt
+    assert alt.startswith("CCG : carte des États qui y ont un rôle au 3 septembre 2025."), alt
     assert ("Membre (6) : Arabie saoudite, Bahreïn, Émirats arabes unis, Koweït, Oman, "
             "Qatar.") in alt
     ((svg, caption),) = figures(note.with_suffix(".html"))
-    assert caption.startswith("États qui ont un rôle dans CCG au "), caption
+    assert caption.startswith("CCG : États qui y ont un rôle au 3 septembre 2025, par rôle"), \
+        caption
     assert "un point signale un État trop petit" in caption
     words = svg_words(svg)
     assert "Membre" in words and "Aucun rôle" in words
