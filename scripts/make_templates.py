@@ -150,6 +150,9 @@ def _styles(doc) -> None:
     _style(doc, "To be completed", size=10, italic=True, color=RGBColor(0x9A, 0x34, 0x00),
            base="Normal")
     _shade_paragraph_style(doc.styles["To be completed"], TODO_HEX)
+    _style(doc, "Figure", after=2, before=4, keep_next=True, base="Normal")
+    doc.styles["Figure"].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _style(doc, "Figure caption", size=8.5, color=GREY, after=10, base="Normal")
     _style(doc, "Header text", size=8, color=GREY, after=0, base="Normal")
     _style(doc, "Footer text", size=8, color=GREY, after=0, base="Normal")
     for name in ("Heading 1", "Heading 2", "Title", "Subtitle"):
@@ -251,6 +254,27 @@ def p(doc, text: str = "", style: str | None = None):
 def tag(doc, text: str):
     """A paragraph that holds only a docxtpl tag ({%p ... %}); it disappears on rendering."""
     return doc.add_paragraph(text)
+
+
+def figure(doc, name: str) -> None:
+    """A picture of the document's context (`pictures.NAME`, placed by docxtpl as an image the
+    width of the text, with its alt text) and its caption (`captions.NAME`); nothing when the
+    build has no such picture."""
+    tag(doc, "{%p if pictures." + name + " %}")
+    p(doc, "{{ pictures." + name + " }}", "Figure")
+    p(doc, "{{ captions." + name + " }}", "Figure caption")
+    tag(doc, "{%p endif %}")
+
+
+def after_table(doc) -> None:
+    """A 1-point empty paragraph between a table and the heading after it: LibreOffice ignores
+    'keep with next' on a paragraph that directly follows a table, and leaves the heading alone
+    at the foot of a page with its picture on the next (Word keeps them either way)."""
+    para = doc.add_paragraph()
+    para.paragraph_format.space_before = Pt(0)
+    para.paragraph_format.space_after = Pt(0)
+    para.paragraph_format.line_spacing = Pt(1)
+    para.add_run().font.size = Pt(1)
 
 
 def page_break(doc) -> None:
@@ -520,6 +544,7 @@ def brief():
     tag(doc, "{%p if members %}")
     p(doc, "{{ members_summary }} "
            + T("A dash in Period means from the founding or not recorded."), "Table intro")
+    figure(doc, "map")
     data_table(doc, [(T("Country"), "{{ m.country }}", 3.8), (T("Role"), "{{ m.role }}", 2.6),
                      (T("Period"), "{{ m.period }}", 3.6),
                      (T("Note"), "{{ m.note }}", PORTRAIT_WIDTH - 10.0)], "m in members")
@@ -628,6 +653,7 @@ def mapping_report():
     tag(doc, "{%p endif %}")
     p(doc, T("\u201cClimate action and mobility\u201d and \u201cData\u201d are the focus of the "
              "terms of reference and come first in every part of this report."))
+    figure(doc, "heatmap")
 
     # The matrix: a landscape section of its own, right after the summary.
     _landscape_section(doc)
@@ -658,6 +684,7 @@ def mapping_report():
     tag(doc, "{%p endif %}")
 
     p(doc, T("Membership overlaps"), "Heading 1")
+    figure(doc, "overlap")
     tag(doc, "{%p if overlaps %}")
     p(doc, T("Countries that belong to the most bodies, {rule}.", rule="overlap_rule"),
       "Table intro")
@@ -668,6 +695,12 @@ def mapping_report():
     tag(doc, "{%p else %}")
     todo_paragraph(doc)
     tag(doc, "{%p endif %}")
+
+    tag(doc, "{%p if pictures.policies %}")
+    after_table(doc)  # the overlaps table ends the section before
+    p(doc, T("Policies by body and year"), "Heading 1")
+    tag(doc, "{%p endif %}")
+    figure(doc, "policies")
 
     # Climate action and mobility, then data: one section each, as the terms of reference ask.
     tag(doc, "{%p for f in focus %}")
@@ -866,6 +899,7 @@ def inception_report():
                      (T("To"), "{{ ph.end }}", 2.3), (T("Tasks"), "{{ ph.tasks }}", 1.5),
                      (T("Progress"), "{{ ph.progress }}", PORTRAIT_WIDTH - 9.5)],
                "ph in phases", centred=[3])
+    figure(doc, "gantt")
     p(doc, T("Deliverables"), "Heading 2")
     tag(doc, "{%p if deliverables %}")
     data_table(doc, [(T("Deliverable"), "{{ d.task }}", 8.4), (T("Due"), "{{ d.due }}", 2.4),

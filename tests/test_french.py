@@ -407,7 +407,8 @@ def test_every_text_of_the_templates_and_the_code_is_in_the_catalogue() -> None:
                                          z.read(name).decode("utf-8")):
                         found[codecs.decode(m.group(1), "unicode_escape")] = template.name
     source = Path(__file__).resolve().parent.parent / "src" / "matrixbook"
-    modules = [*(source / "outputs").rglob("*.py"), source / "model" / "briefs.py",
+    modules = [*(source / "outputs").rglob("*.py"), *(source / "pictures").rglob("*.py"),
+               source / "model" / "briefs.py",
                source / "model" / "recommendations.py", source / "documents" / "pairs.py"]
     for module in modules:
         for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):

@@ -24,7 +24,7 @@ LAYERS: dict[str, int] = {
     # 4. model: what the records mean
     "matrixbook.model": 4, "matrixbook.audience": 4,
     # 5. writing kits
-    "matrixbook.xlsx": 5, "matrixbook.documents": 5,
+    "matrixbook.xlsx": 5, "matrixbook.documents": 5, "matrixbook.pictures": 5,
     # 6. rules and outputs (never each other)
     "matrixbook.validation": 6, "matrixbook.outputs": 6,
     # 7. commands' machinery

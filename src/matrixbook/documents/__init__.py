@@ -25,6 +25,7 @@ from matrixbook.model.pages import (
     HEADING_LINES,
     LINES_PER_PAGE,
     LONGEST_NOTE,
+    MAP_LINES,
     SHORTEST_NOTE,
     TABLE_LINE,
     TABLE_LINES,
@@ -47,7 +48,7 @@ from matrixbook.values import is_blank
 
 __all__ = [
     "AUTHOR", "CELL_WORDS_PER_LINE", "COVER_CAPACITY", "COVER_LINES", "HEADING_LINES",
-    "LINES_PER_PAGE", "LONGEST_NOTE", "SHORTEST_NOTE", "TABLE_LINE", "TABLE_LINES",
+    "LINES_PER_PAGE", "LONGEST_NOTE", "MAP_LINES", "SHORTEST_NOTE", "TABLE_LINE", "TABLE_LINES",
     "WORDS_PER_LINE", "ZIP_TIMESTAMP", "PageEstimate", "as_text", "clean", "common_context",
     "country_names", "day", "deterministic_zip", "docx_bytes", "document_properties",
     "environment", "find_template", "html_text", "is_blank", "long_day", "paragraphs",

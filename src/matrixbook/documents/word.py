@@ -16,6 +16,7 @@ from typing import Any
 import jinja2
 
 from matrixbook import speedups
+from matrixbook.documents.figures import with_images
 from matrixbook.documents.html import _line_of, _reason, environment
 from matrixbook.documents.ordering import schema_order
 from matrixbook.documents.templates import find_template
@@ -85,7 +86,7 @@ def docx_bytes(name: str, context: Mapping[str, Any], source: Path | None = None
     t = context.get("t")
     tpl, paragraphs_of = _load_template(path, t if isinstance(t, TemplateText) else english_t())
     try:
-        tpl.render(dict(context), jinja_env=_docx_environment(speedups.enabled()),
+        tpl.render(with_images(tpl, context), jinja_env=_docx_environment(speedups.enabled()),
                    autoescape=True)
     except jinja2.TemplateError as exc:
         raise _docx_problem(tpl, path, exc, paragraphs_of) from None

@@ -23,6 +23,7 @@ from matrixbook.model import recommendations as recs
 from matrixbook.model.pages import (
     COVER_LINES,
     HEADING_LINES,
+    MAP_LINES,
     PageEstimate,
     table_lines,
     text_lines,
@@ -583,6 +584,8 @@ def page_estimate(content: dict[str, Any]) -> PageEstimate:
     )
     for rows, per_line in tables:
         body += HEADING_LINES + (table_lines(rows, per_line) if rows else 1.5)
+    if any(m["current"] for m in content["members"]):
+        body += MAP_LINES  # the map of the members holding a role on the day
     references = [f"{s['text']} {s['url']} {s['accessed']}" for s in content["sources"]]
     body += HEADING_LINES + (text_lines(references) or 1.5)
     running += words(references)

@@ -20,6 +20,9 @@ HEADING_LINES = 3  # a heading and the space around it
 TABLE_LINES = 3  # a table's introduction and header row
 COVER_LINES = 16  # the cover without the name: date / audience / reference table, headings
 SHORTEST_NOTE, LONGEST_NOTE = 5, 10  # pages, as the terms of reference ask
+# A note's membership map, its legend and caption (about 20 lines), and the foot of the page
+# it leaves blank when it does not fit there: measured on the default notes, +0.85 page.
+MAP_LINES = 44
 
 
 def text_lines(texts: Iterable[str], words_per_line: int = WORDS_PER_LINE) -> float:

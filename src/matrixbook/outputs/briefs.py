@@ -30,7 +30,7 @@ from matrixbook.documents.translate import CONTEXT
 from matrixbook.model import memberships
 from matrixbook.model.briefs import notes, page_estimate
 from matrixbook.model.context import BuildContext
-from matrixbook.outputs import Output
+from matrixbook.outputs import Output, figures
 
 
 def write(ctx: BuildContext) -> list[Path]:
@@ -39,6 +39,7 @@ def write(ctx: BuildContext) -> list[Path]:
     on = memberships.reference_date(ctx.today, ctx.data_date)
     common = common_context(ctx, "")  # the same for every note: read once
     t = ctx.texts.t
+    roster = memberships.Roster(ctx.tables.get("Memberships"))
     for _sheet, _row, content in notes(ctx.schema, ctx.tables, on, ctx.texts):
         title = t("Briefing note: {name}", CONTEXT).format(name=content["name"])
         context = dict(common, doc_title=title, footer_title=title)
@@ -50,6 +51,10 @@ def write(ctx: BuildContext) -> list[Path]:
         context["footer_title"] = t("Briefing note: {name}", CONTEXT).format(
             name=content["acronym"] or content["name"])
         context.update(content)
+        picture, caption = figures.body_map(ctx.schema, roster, content["id"],
+                                            content["acronym"] or content["name"], on, ctx.texts)
+        context["pictures"] = {"map": picture}
+        context["captions"] = {"map": caption}
         estimate = page_estimate(content)
         context["estimate"] = estimate.as_dict()  # for staff's own templates; not printed
         estimates.append((content["id"], estimate.pages))

@@ -26,7 +26,7 @@ from matrixbook.model import interviews as calendar
 from matrixbook.model import language
 from matrixbook.model.context import BuildContext
 from matrixbook.model.periods import collection_period
-from matrixbook.outputs import Output
+from matrixbook.outputs import Output, figures
 from matrixbook.schema import Meaning, Schema
 
 NO_DUE_DATE = "No due date"
@@ -275,6 +275,10 @@ def write(ctx: BuildContext) -> list[Path]:
                  "inter-regional migration dialogues: methodology, scope, workplan, interview "
                  "calendar and data-collection plan."), [say("inception report")], title)
     context.update(report_content(ctx))
+    picture, caption = figures.gantt(ctx.schema, ctx.tables.get(ctx.schema.names.workplan),
+                                     ctx.today, ctx.texts)
+    context["pictures"] = {"gantt": picture}
+    context["captions"] = {"gantt": caption}
     return write_pair(ctx, "inception_report", "inception_report", context, title)
 
 

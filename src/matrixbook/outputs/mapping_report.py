@@ -31,7 +31,7 @@ from matrixbook.i18n import Texts
 from matrixbook.model import memberships, relevance
 from matrixbook.model import recommendations as recs
 from matrixbook.model.context import BuildContext
-from matrixbook.outputs import Output, mapping_words
+from matrixbook.outputs import Output, figures, mapping_words
 from matrixbook.outputs.mapping_words import Words
 from matrixbook.schema import Meaning, Schema
 
@@ -472,8 +472,25 @@ def write(ctx: BuildContext) -> list[Path]:
     context = common_context(ctx, title)
     context["workbook_title"] = ctx.schema.title
     on = memberships.reference_date(ctx.today, ctx.data_date)
-    context.update(report_content(ctx.schema, ctx.tables, ctx.bodies(), on, texts))
+    bodies = ctx.bodies()
+    context.update(report_content(ctx.schema, ctx.tables, bodies, on, texts))
+    context["pictures"], context["captions"] = _pictures(ctx, bodies, context, on)
     return write_pair(ctx, "mapping_report", "mapping_report", context, title)
+
+
+def _pictures(ctx: BuildContext, bodies: pd.DataFrame, context: dict[str, Any],
+              on: date | None) -> tuple[dict[str, Any], dict[str, str]]:
+    """The report's pictures and their captions, in the build's language: the bodies by their
+    acronym in that language, the matrix's themes as the report names them."""
+    texts = ctx.texts
+    rows = [b for b in _rows(bodies) if not is_blank(b["body_id"])]
+    body_ids = [as_text(b["body_id"]) for b in rows]
+    labels = {as_text(b["body_id"]): (texts.body_acronym(b).text or _label(b)) for b in rows}
+    overlap, overlap_caption = figures.overlap(ctx.schema, ctx.tables, body_ids, on, texts)
+    heat, heat_caption = figures.heatmap(context["matrix"], context["theme_names"], texts)
+    chart, chart_caption = figures.policies(ctx.tables, body_ids, labels, texts)
+    return ({"overlap": overlap, "heatmap": heat, "policies": chart},
+            {"overlap": overlap_caption, "heatmap": heat_caption, "policies": chart_caption})
 
 
 OUTPUT = Output(

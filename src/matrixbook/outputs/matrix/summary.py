@@ -3,12 +3,15 @@ most shared countries."""
 
 from __future__ import annotations
 
+import io
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
 from matrixbook import xlsx
 from matrixbook.model import relevance
 from matrixbook.model.context import BuildContext
+from matrixbook.outputs import figures
 from matrixbook.outputs.matrix.data import (
     COVERED,
     GROUPS,
@@ -26,6 +29,7 @@ from matrixbook.outputs.matrix.layout import (
     setup,
     shared_rule,
 )
+from matrixbook.pictures import style
 
 
 def write_summary(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None:
@@ -165,7 +169,43 @@ def write_summary(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None:
         spacer()
     spacer()
 
+    row = _overlap_map(ws, f, ctx, m, row, pager, widths)
+
     if pager.breaks:
         ws.set_h_pagebreaks(pager.breaks)
     setup(ws, ctx, say(ctx, "Mapping matrix summary, data as of {date}").format(
         date=data_date(ctx)), repeat=None)
+
+
+MAP_SHARE = 0.7  # of the sheet's width: the overlap map, as wide as it prints clearly
+
+
+def _overlap_map(ws: Any, f: Formats, ctx: BuildContext, m: Mapping, row: int,
+                 pager: xlsx.Pager, widths: Sequence[float]) -> int:
+    """The overlap map (the mapping report's) under the tables, on a page of its own when it
+    would not fit on the current one; the rows it covers are sized so it prints whole."""
+    picture, caption = figures.overlap(ctx.schema, ctx.tables, m.body_ids(), m.on,
+                                       ctx.texts)
+    if picture is None:
+        return row
+    from PIL import Image
+
+    with Image.open(io.BytesIO(picture.png)) as image:
+        w_px, h_px = image.size
+    sheet_px = sum(xlsx.column_pixels(w) for w in widths)
+    scale = MAP_SHARE * sheet_px / (w_px * 96 / style.DPI)
+    height_pt = h_px / style.DPI * 72 * scale
+    pager.keep_together(row, 2 * xlsx.DEFAULT_ROW + height_pt)
+    ws.write_string(row, 0, say(ctx, "Overlap map"), f.section)
+    ws.write_string(row + 1, 0, caption, f.note)
+    pager.add(2 * xlsx.DEFAULT_ROW)
+    row += 2
+    ws.insert_image(row, 0, "overlap.png", {
+        "image_data": io.BytesIO(picture.png), "x_scale": scale, "y_scale": scale,
+        "x_offset": 4, "y_offset": 4, "object_position": 3, "description": picture.alt})
+    rows = int(height_pt // xlsx.DEFAULT_ROW) + 2
+    for r in range(row, row + rows):
+        ws.set_row(r, xlsx.DEFAULT_ROW)
+    ws.write_blank(row + rows - 1, 0, None, f.plain)
+    pager.add(rows * xlsx.DEFAULT_ROW)
+    return row + rows
