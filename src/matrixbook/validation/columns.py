@@ -5,6 +5,8 @@ wrong type (text where a date or number belongs is never coerced), stray spaces.
 on the typed values: duplicate keys, vocabularies (every item of a list), patterns, ranges,
 country codes and references to IDs of other sheets. Each pandera failure becomes a Finding
 with its Excel cell and a message in plain words; no pandas or pandera text reaches a person.
+The checks of each pass are declared here (`raw_checks`, `typed_checks`); `passes` runs them
+and gives pandera the columns that have a failing cell.
 """
 
 from __future__ import annotations
@@ -15,11 +17,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import chain
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 
 from matrixbook.cells import column_letter
 from matrixbook.reading import SheetData
@@ -38,7 +39,11 @@ from matrixbook.report.catalogue import (
 )
 from matrixbook.report.message import Country, Help, Joined, Message, Num, msg
 from matrixbook.schema import Column, Schema
+from matrixbook.validation.passes import ColumnChecks, Test, failures, to_pandera
 from matrixbook.values import Items
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
 
 _EDGE_SPACE = re.compile(r"^[\s\u00a0]|[\s\u00a0]$")
 _INNER_NBSP = "\u00a0"
@@ -189,45 +194,32 @@ def _clean_spaces(s: pd.Series) -> pd.Series:
     return ok
 
 
-def _check(fn, name: str) -> pa.Check:
-    """A check that sees every cell, empty ones included, and lets the empty ones pass.
-
-    Pandera's default (ignore_na) looks for empty cells and copies the column without them
-    before each check: two more passes over the column per check, for nothing here."""
-    return pa.Check(fn, name=name, ignore_na=False)
-
-
-def raw_schema(data: SheetData,
-               profiles: dict[str, Profile] | None = None) -> pa.DataFrameSchema:
+def raw_checks(data: SheetData,
+               profiles: dict[str, Profile] | None = None) -> list[ColumnChecks]:
     """The first pass. A check the column's profile already passes (every cell of the declared
     kind, every text clean) is left out, and so is a column with nothing left to check: pandera
     spends about a millisecond on each column it is given, whatever the column holds, and a
     sheet has up to 30 of them."""
     profiles = profiles or {}
-    cols = {}
+    cols = []
     for col in data.sheet.columns:
         if not data.has(col.field):
             continue
         prof = profiles.get(col.field)
-        checks = []
+        checks: list[tuple[str, Test]] = []
         if prof is None or prof.kind not in _KINDS_OK[col.type]:
-            checks.append(_check(_ok_type(col, prof), WRONG_TYPE.code))
+            checks.append((WRONG_TYPE.code, _ok_type(col, prof)))
         if prof is None or not prof.clean:
-            checks.append(_check(_spaces_check(prof), WHITESPACE.code))
+            checks.append((WHITESPACE.code, _spaces_check(prof)))
         if checks or col.required:
-            cols[col.field] = pa.Column(None, nullable=not col.required, required=False,
-                                        checks=checks)
-    return pa.DataFrameSchema(cols, strict=False, name=data.sheet.name)
+            cols.append(ColumnChecks(col.field, tuple(checks), nullable=not col.required))
+    return cols
 
 
-def _failures(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> pd.DataFrame:
-    try:
-        # inplace: no column is coerced, so this only spares pandera a copy of the frame
-        schema.validate(frame, lazy=True, inplace=True)
-    except pa.errors.SchemaErrors as exc:
-        fc = exc.failure_cases
-        return fc[fc["index"].notna()]
-    return pd.DataFrame(columns=["column", "check", "failure_case", "index"])
+def raw_schema(data: SheetData,
+               profiles: dict[str, Profile] | None = None) -> pa.DataFrameSchema:
+    """The first pass as a pandera schema (every column `raw_checks` declares)."""
+    return to_pandera(data.sheet.name, raw_checks(data, profiles))
 
 
 def _text_value(v: Any) -> str:
@@ -314,7 +306,7 @@ def raw_findings(data: SheetData,
     value of a column, then given its cells. The required cells of rows that hold only an ID
     (many such rows: junk far below the data) are one entry in the text (`group`)."""
     sheet = data.sheet
-    fc = _failures(raw_schema(data, profiles), data.frame)
+    fc = failures(sheet.name, raw_checks(data, profiles), data.frame)
     out = _too_long(data, profiles or profile_sheet(data))
     said: dict[tuple[str, str, Any], Any] = {}
     bare, group = _only_an_id(data)
@@ -558,34 +550,38 @@ def _closest(value: str, allowed: tuple[str, ...], by_lower: dict[str, str]) -> 
     return guess[0] if guess else None
 
 
-def typed_schema(data: SheetData, schema: Schema, keys: dict[str, set[str]]) -> pa.DataFrameSchema:
-    cols = {}
+def typed_checks(data: SheetData, schema: Schema,
+                 keys: dict[str, set[str]]) -> list[ColumnChecks]:
+    """The second pass: vocabularies, patterns, ranges, references and unique keys."""
+    cols = []
     for col in data.sheet.columns:
         if not data.has(col.field):
             continue
-        checks = []
+        checks: list[tuple[str, Test]] = []
         if col.vocabulary:
             allowed = schema.vocabulary(col.vocabulary).code_set
             name = UNKNOWN_COUNTRY.code if col.vocabulary == "countries" else VOCABULARY.code
-            checks.append(_check(_member_check(col, allowed), name))
+            checks.append((name, _member_check(col, allowed)))
         if col.regex is not None:
             rx = col.pattern
-            checks.append(_check(_row_any(col, lambda s, rx=rx: s.astype(str).str.fullmatch(rx)),
-                                 PATTERN.code))
+            checks.append((PATTERN.code,
+                           _row_any(col, lambda s, rx=rx: s.astype(str).str.fullmatch(rx))))
         if col.minimum is not None or col.maximum is not None:
-            checks.append(_check(_range_check(col), OUT_OF_RANGE.code))
+            checks.append((OUT_OF_RANGE.code, _range_check(col)))
         # A reference is checked only when a target sheet could be read with its key column;
         # a missing Entities sheet is one finding, not one per row that points at it.
         if col.references and all(str(r) in keys for r in col.references):
             known = set().union(*(keys.get(str(r), set()) for r in col.references))
-            checks.append(_check(_member_check(col, known), UNKNOWN_REFERENCE.code))
+            checks.append((UNKNOWN_REFERENCE.code, _member_check(col, known)))
         unique = col.unique and not col.is_list
         if checks or unique:  # (a column with nothing to check would cost pandera's time)
-            cols[col.field] = pa.Column(
-                None, nullable=True, required=False, checks=checks, unique=unique,
-                report_duplicates="exclude_first",
-            )
-    return pa.DataFrameSchema(cols, strict=False, name=data.sheet.name)
+            cols.append(ColumnChecks(col.field, tuple(checks), unique=unique))
+    return cols
+
+
+def typed_schema(data: SheetData, schema: Schema, keys: dict[str, set[str]]) -> pa.DataFrameSchema:
+    """The second pass as a pandera schema (every column `typed_checks` declares)."""
+    return to_pandera(data.sheet.name, typed_checks(data, schema, keys))
 
 
 def _row_any(col: Column, test):
@@ -661,9 +657,7 @@ def typed_findings(data: SheetData, typed: pd.DataFrame, schema: Schema,
     distinct value of a column (a column with ten thousand failures holds a handful of
     distinct wrong values) and then given its cells."""
     sheet = data.sheet
-    present = [c for c in sheet.columns if data.has(c.field)]
-    frame = typed[[c.field for c in present]]
-    fc = _failures(typed_schema(data, schema, keys), frame)
+    fc = failures(sheet.name, typed_checks(data, schema, keys), typed)
     out: list[Finding] = []
     said: dict[tuple[str, str, Any], list[tuple[Rule, Message]]] = {}
     firsts: dict[str, dict[Any, int]] = {}
