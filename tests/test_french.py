@@ -361,7 +361,7 @@ def test_a_french_build_asks_the_catalogue_for_no_text_it_lacks(
     """Every fixed text a French build of every French output asks for (both audiences, with
     and without --today) has its French translation; a gap would show English in a French
     document."""
-    from matrixbook.i18n.texts import Texts
+    from matrixbook.i18n.words import Texts
 
     asked: set[tuple[str | None, str]] = set()
     original = Texts.t
