@@ -335,7 +335,7 @@ def raw_findings(data: SheetData,
 BARE_ROWS_FROM = 3  # rows holding only an ID told as one entry from this many
 
 
-def _only_an_id(data: SheetData) -> tuple[set[int], str | None]:
+def _only_an_id(data: SheetData) -> tuple[set[int], Message | None]:
     """The Excel rows whose only filled cell is the key (an ID and nothing else, as a stray
     fill-down leaves far below the data), when there are at least BARE_ROWS_FROM of them, and
     the text of the one entry their required cells make."""
@@ -356,11 +356,19 @@ def _only_an_id(data: SheetData) -> tuple[set[int], str | None]:
                if c.required and c.field != key.field and data.has(c.field)]
     if not missing:
         return set(), None
-    names = ", ".join(missing[:-1]) + (" and " if len(missing) > 1 else "") + missing[-1]
-    article = "an" if key.name[:1].upper() in "AEIOU" else "a"
-    group = (f"Rows {{rows}} hold only {article} {key.name}: {{records}} records with no {names} "
-             f"({{n}} required cells empty). If they are not records (a stray fill-down leaves "
-             f"such rows), delete the rows; otherwise fill in their required cells.")
+    names: Message | str = (msg("required", "{items} and {last}", items=", ".join(missing[:-1]),
+                                last=missing[-1]) if len(missing) > 1 else missing[0])
+    # {rows}, {records} and {n} are filled in by the report, which knows the rows of the group
+    if key.name[:1].upper() in "AEIOU":
+        group = msg("required", "Rows {rows} hold only an {key}: {records} records with no "
+                    "{names} ({n} required cells empty). If they are not records (a stray "
+                    "fill-down leaves such rows), delete the rows; otherwise fill in their "
+                    "required cells.", key=key.name, names=names)
+    else:
+        group = msg("required", "Rows {rows} hold only a {key}: {records} records with no "
+                    "{names} ({n} required cells empty). If they are not records (a stray "
+                    "fill-down leaves such rows), delete the rows; otherwise fill in their "
+                    "required cells.", key=key.name, names=names)
     return set(frame.index[filled].tolist()), group
 
 
@@ -661,7 +669,7 @@ def typed_findings(data: SheetData, typed: pd.DataFrame, schema: Schema,
     out: list[Finding] = []
     said: dict[tuple[str, str, Any], list[tuple[Rule, Message]]] = {}
     firsts: dict[str, dict[Any, int]] = {}
-    duplicated: dict[tuple[str, str, Any], tuple[str, str]] = {}
+    duplicated: dict[tuple[str, str, Any], tuple[str, Message]] = {}
     for col, check, row, cell, value in _cases(data, fc, typed):
         if check == "field_uniqueness":
             if col.field not in firsts:
@@ -669,10 +677,10 @@ def typed_findings(data: SheetData, typed: pd.DataFrame, schema: Schema,
             vkey = (col.field, check, _value_key(value))
             if vkey not in duplicated:  # many copies of one value: one entry in the text
                 first = data.cell(col.field, firsts[col.field][vkey[2]])
-                duplicated[vkey] = first, (
-                    f"'{_brief(value)}', first in {first}, is used again in rows {{rows}} "
-                    f"({{n}} more times); each {col.name} must be unique. Give each record "
-                    "its own value.")
+                duplicated[vkey] = first, msg(
+                    "duplicate-key", "'{value}', first in {first}, is used again in rows "
+                    "{rows} ({n} more times); each {column} must be unique. Give each record "
+                    "its own value.", value=_brief(value), first=first, column=col.name)
             first, again = duplicated[vkey]
             out.append(DUPLICATE_KEY.at(
                 sheet.name,
