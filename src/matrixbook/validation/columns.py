@@ -84,6 +84,7 @@ class Profile:
     kind: str  # pandas' infer_dtype of the non-empty cells: "string", "date", "mixed", ...
     clean: bool  # no text cell with a leading/trailing or non-breaking space
     longest: int = 0  # characters in the longest text cell
+    empty: bool | None = None  # some cell is empty (None: not found by the pass)
 
 
 # Excel keeps at most this many characters in a cell and cuts the rest: a longer cell (saved by
@@ -107,7 +108,9 @@ def profile(s: pd.Series) -> Profile:
         texts = [v for v in texts if v.__class__ is str]
         clean = _all_clean(texts) if kind == "string" else False
         longest = max(map(len, texts), default=0)
-    return Profile(kind, clean, longest)
+        return Profile(kind, clean, longest)
+    # every cell left out was empty (None): every other one is a text
+    return Profile(kind, clean, longest, empty=len(texts) != len(cells))
 
 
 def profile_sheet(data: SheetData) -> dict[str, Profile]:
@@ -135,11 +138,12 @@ def _ok_type(col: Column, prof: Profile | None = None):
         p = prof or profile(s)
         if p.kind in kinds_ok:
             return _all_true(s)
-        filled = s.notna()
-        if col.type == "boolean" and p.kind == "string":
-            words = {str(v).strip().casefold() for v in pd.unique(s[filled].to_numpy())}
+        if col.type == "boolean" and p.kind == "string":  # each distinct text once
+            words = {v.strip().casefold() for v in set(s.to_numpy().tolist())
+                     if v.__class__ is str}
             if words <= _TRUE | _FALSE:
                 return _all_true(s)
+        filled = s.notna()
         if col.type == "integer" and p.kind in ("floating", "mixed-integer-float"):
             vals = s[filled].astype(float)
             if (vals == vals.round()).all():
@@ -197,9 +201,9 @@ def _clean_spaces(s: pd.Series) -> pd.Series:
 def raw_checks(data: SheetData,
                profiles: dict[str, Profile] | None = None) -> list[ColumnChecks]:
     """The first pass. A check the column's profile already passes (every cell of the declared
-    kind, every text clean) is left out, and so is a column with nothing left to check: pandera
-    spends about a millisecond on each column it is given, whatever the column holds, and a
-    sheet has up to 30 of them."""
+    kind, every text clean, no empty cell) is left out, and so is a column with nothing left to
+    check: pandera spends about a millisecond on each column it is given, whatever the column
+    holds, and a sheet has up to 30 of them."""
     profiles = profiles or {}
     cols = []
     for col in data.sheet.columns:
@@ -211,8 +215,10 @@ def raw_checks(data: SheetData,
             checks.append((WRONG_TYPE.code, _ok_type(col, prof)))
         if prof is None or not prof.clean:
             checks.append((WHITESPACE.code, _spaces_check(prof)))
-        if checks or col.required:
-            cols.append(ColumnChecks(col.field, tuple(checks), nullable=not col.required))
+        # a required column the profile found no empty cell in has nothing to fail either
+        required = col.required and (prof is None or prof.empty is not False)
+        if checks or required:
+            cols.append(ColumnChecks(col.field, tuple(checks), nullable=not required))
     return cols
 
 
