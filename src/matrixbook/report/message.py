@@ -45,7 +45,13 @@ class Message:
     context: str | None = None
 
     def __str__(self) -> str:
-        return self.render(None)
+        # The English text, rendered once: one message is often shared by thousands of
+        # findings (a required column empty in 100,000 rows), each of which asks for it.
+        text = self.__dict__.get("_english")
+        if text is None:
+            text = self.render(None)
+            object.__setattr__(self, "_english", text)
+        return text
 
     def render(self, words: Words | None) -> str:
         template = words.t(self.template, self.context) if words is not None else self.template
