@@ -19,6 +19,7 @@ from matrixbook.outputs.matrix.data import (
     Mapping,
 )
 from matrixbook.outputs.matrix.layout import (
+    CONTEXT,
     LINE_HEIGHT,
     Formats,
     data_date,
@@ -126,10 +127,11 @@ def write_summary(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None:
           "Themes with no body at High, Medium or Low relevance.")
     for theme in gaps:
         counts = Counter(m.relevance(b, theme) for b in ids)
-        every = say(ctx, "{level}: all {n} bodies")
-        pending = [f"{level(lv)}: "
+        pending = [f"{level(lv)}{say(ctx, ': ')}"
                    f"{sep.join(m.acronym(b) for b in ids if m.relevance(b, theme) == lv)}"
-                   if counts[lv] < len(ids) else every.format(level=level(lv), n=len(ids))
+                   if counts[lv] < len(ids) else
+                   ctx.texts.plural(len(ids), "{level}: the only body", "{level}: all {n} bodies",
+                                    CONTEXT, level=level(lv))
                    for lv in ("Not assessed", NOT_RECORDED) if counts[lv]]
         line(term("themes", theme), [counts[lv] for lv in uncovered],
              "; ".join(pending) or none)

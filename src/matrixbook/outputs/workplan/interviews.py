@@ -260,9 +260,14 @@ def write_interview_counts(wb: xlsxwriter.Workbook, f: xlsx.Formats, ctx: BuildC
     by_id = bodies_by_id(ctx) if not texts.english else {}
     lines = [
         source_line(ctx),
-        say(ctx, "Interviews per body and status. {flagged} of {bodies} bodies have no "
-                 "interview planned or held yet (flagged).").format(flagged=flagged,
-                                                                   bodies=len(counts)),
+        texts.plural(flagged, "Interviews per body and status. {n} of {bodies} bodies has no "
+                              "interview planned or held yet (flagged).",
+                     "Interviews per body and status. {n} of {bodies} bodies have no "
+                     "interview planned or held yet (flagged).", "workplan",
+                     bodies=texts.number(len(counts)))
+        if not texts.english else
+        f"Interviews per body and status. {flagged} of {len(counts)} bodies have no interview "
+        "planned or held yet (flagged).",
     ]
     sheet_title(ws, f, say(ctx, "Interviews by body"), lines)
     entities = ctx.schema.sheet(ctx.schema.names.entities)
