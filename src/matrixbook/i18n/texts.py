@@ -110,6 +110,12 @@ class Texts:
         plural rule takes for `n`, with {n} (in this language's digits) and `parts` filled."""
         return self.ngettext(one, other, n, context).format(n=self.number(n), **parts)
 
+    @property
+    def list_separator(self) -> str:
+        """What separates the items of a list in a sentence or a cell: '; ', in French with a
+        no-break space before the semicolon."""
+        return self.t("; ", "lists")
+
     def page_footer(self, n: int, total: int) -> str:
         """'Page 2 of 7' / 'Page 2 sur 7'."""
         return self.t("Page {n} of {total}", "footer").format(n=n, total=total)

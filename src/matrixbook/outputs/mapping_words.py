@@ -28,7 +28,8 @@ class Words:
     def term(self, vocabulary: str, value: str) -> str:
         return self.texts.term(vocabulary, value) if value else value
 
-    def terms(self, vocabulary: str, values: Any, separator: str = "; ") -> str:
+    def terms(self, vocabulary: str, values: Any, separator: str | None = None) -> str:
+        separator = self.texts.list_separator if separator is None else separator
         return separator.join(self.term(vocabulary, str(v)) for v in values)
 
     def count(self, n: int, one: str, many: str, **parts: Any) -> str:
@@ -134,7 +135,7 @@ def summary(w: Words, facts: dict[str, Any], limit: int) -> dict[str, Any]:
     if facts["high"]:
         shown = [f"{body} ({', '.join(w.term('themes', t) for t in themes)})"
                  for body, themes in facts["high"].items()]
-        pairs = "; ".join(shown[:limit]) + (
+        pairs = w.texts.list_separator.join(shown[:limit]) + (
             w.count(len(shown) - limit, "; and {n} more body", "; and {n} more bodies")
             if len(shown) > limit
             else "")

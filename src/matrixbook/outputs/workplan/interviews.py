@@ -212,7 +212,7 @@ def _write_interview(ws: Worksheet, f: xlsx.Formats, row: int, rec: Any, fields:
             fmt = f(**CENTRE, **base)
         else:
             fmt = f(text_wrap=True, **PAD, **base)
-        xlsx.write_value(ws, row, c, value, fmt)
+        xlsx.write_value(ws, row, c, value, fmt, texts=texts)
     cells = [(timing.zone(rec.time_zone), TIME_ZONE_WIDTH),
              (acronym_of(bodies, rec.body_id, ctx), INTERVIEW_WIDTHS["body_id"])]
     for fd in ("organisation", "role", "topics"):
