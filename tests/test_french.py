@@ -70,7 +70,7 @@ def test_french_goes_to_out_fr_by_default(tmp_path: Path, monkeypatch: pytest.Mo
     assert result.exit_code == 0, result.output
     assert (tmp_path / "out" / "fr" / "briefs" / "ENT-LAS.docx").is_file()
     assert result.stdout.endswith(
-        f"Built 34 file(s) for the internal audience in {Path('out') / 'fr'}.\n")
+        f"34 fichiers produits pour le public interne dans {Path('out') / 'fr'}.\n")
     assert not (tmp_path / "out" / "briefs").exists()
     external = run("build", str(MASTER), "--lang", "fr", "--only", "briefs", "--today", TODAY,
                    "--audience", "external")
@@ -86,14 +86,15 @@ def test_an_output_not_in_french_is_skipped_with_a_notice_or_refused(tmp_path: P
                  "--today", TODAY)
     assert result.exit_code == 0, result.output
     assert english_only == ["climb"]
-    assert ("Skipped climb: not written in French (its columns are the fields of IOM's CLIMB "
-            "database).") in result.stderr
+    assert ("climb non produit\u00a0: pas rédigé en français (ses colonnes sont les champs de la "
+            "base de données CLIMB de l'OIM).") in result.stderr
     refused = run("build", str(MASTER), "--lang", "fr", "--out", str(tmp_path / "one"),
                   "--only", english_only[0])
     assert refused.exit_code == 2
-    assert refused.stderr == ("Error: The output 'climb' is not written in French (its columns "
-                              "are the fields of IOM's CLIMB database); build it without --lang "
-                              "fr (matrixbook build --list says which outputs are).\n")
+    assert refused.stderr == ("Erreur\u00a0: Le produit 'climb' n'est pas rédigé en français "
+                              "(ses colonnes sont les champs de la base de données CLIMB de "
+                              "l'OIM)\u00a0; produisez-le sans --lang fr (matrixbook build --list "
+                              "indique quels produits le sont).\n")
     assert not (tmp_path / "one").exists()
 
 
