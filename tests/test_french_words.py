@@ -239,12 +239,15 @@ def faults_at(text: str) -> list[int]:
 
 
 def typography_faults(text: str) -> list[str]:
-    return [text[max(0, at - 30):at + 10] for at in faults_at(text)]
+    doubled = [text[max(0, m.start() - 30):m.end() + 10]
+               for m in re.finditer("[ \u00a0\u202f]{2,}", text) if NBSP in m.group()]
+    return doubled + [text[max(0, at - 30):at + 10] for at in faults_at(text)]
 
 
 def test_the_check_finds_what_it_should() -> None:
     assert typography_faults("Source: IOM") == ["Source: IOM"]
     assert len(typography_faults("Source : IOM ; « titre »")) == 4
+    assert typography_faults(f"«{NBSP}{NBSP}?{NBSP}»") == [f"«{NBSP}{NBSP}?{NBSP}»"]
     assert typography_faults(f"Source{NBSP}: IOM{NBSP}; «{NBSP}titre{NBSP}» à 10:30, "
                              "https://iom.int, {first}:{last}, `a:b`") == []
 

@@ -93,7 +93,7 @@ def overlap_rule(w: Words, on: date | None, bar: int, bodies: int) -> str:
 def alignment_line(w: Words, title: str, served: list[tuple[str, int]]) -> str:
     if served:
         return w("{title} served (number of recommendations): {list}.").format(
-            title=w(title), list="; ".join(f"{c} ({n})" for c, n in served))
+            title=w(title), list=w.texts.list_separator.join(f"{c} ({n})" for c, n in served))
     return w("{title}: none named yet.").format(title=w(title))
 
 
