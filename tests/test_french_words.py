@@ -367,3 +367,19 @@ def test_a_french_build_that_cannot_run_says_why_in_french(tmp_path: Path) -> No
     assert english.stderr == (f"Error: {out / 'interviews.ics'} was not written by matrixbook; "
                               "move it or add --force\n")
     assert (out / "interviews.ics").read_text(encoding="utf-8") == "my calendar"
+
+
+def test_a_file_that_cannot_be_read_is_said_in_french(tmp_path: Path) -> None:
+    text = tmp_path / "export.xlsx"
+    text.write_text("a,b\n1,2\n", encoding="utf-8")
+    for command in ("validate", "build"):
+        french = run(command, str(text), "--lang", "fr", "--out" if command == "build" else
+                     "--stage", str(tmp_path / "o") if command == "build" else "draft")
+        assert french.exit_code == 2
+        assert french.stderr == (f"Erreur{NBSP}: {text} n'est pas un classeur Excel (il "
+                                 "ressemble à un fichier texte ou CSV). Ouvrez-le dans Excel et "
+                                 "enregistrez-le au format Classeur Excel (.xlsx).\n")
+    english = run("validate", str(text))
+    assert english.stderr == (f"Error: {text} is not an Excel workbook (it looks like a text or "
+                              "CSV file). Open it in Excel and save it as Excel Workbook "
+                              "(.xlsx).\n")
