@@ -129,11 +129,11 @@ def validate(path: Path, fmt: str, annotate: Path | None, stage: str, force: boo
     """Check the workbook and say, cell by cell, what to fix."""
     from matrixbook.api import annotate_copy, load_schema
     from matrixbook.api import validate as run_validate
+    report = run_validate(path, stage=stage, today=today, lang=lang)
     from matrixbook.i18n import texts
 
     words = texts(lang)
     say = words.t
-    report = run_validate(path, stage=stage, today=today, lang=lang)
     if annotate is not None:
         annotate_copy(path, report, annotate, force=force, lang=lang)
     from matrixbook.files import is_open_elsewhere
@@ -172,7 +172,6 @@ def build(path: Path, out_dir: Path | None, only: str | None, audience: str,
     """Regenerate the deliverables from the workbook."""
     from matrixbook.api import available_outputs, load_schema
     from matrixbook.api import build as run_build
-    from matrixbook.i18n import texts
 
     if list_outputs:
         for output in available_outputs():
@@ -186,6 +185,8 @@ def build(path: Path, out_dir: Path | None, only: str | None, audience: str,
             out_dir = out_dir / "external"
     result = run_build(path, out_dir, only=names, audience=audience, today=today,
                        force=force, lang=lang)
+    from matrixbook.i18n import texts
+
     words = None if lang == "en" else texts(lang)  # the build's lines in its language
     for warning in result.messages:
         click.echo(warning, err=True)

@@ -14,7 +14,7 @@ from functools import cached_property, lru_cache
 from typing import Any
 
 from matrixbook.i18n.catalogue import Plurals, SchemaLabels, messages, plurals, schema_labels
-from matrixbook.i18n.languages import DEFAULT, Language, UnknownLanguage, language
+from matrixbook.i18n.languages import DEFAULT, Language, written
 from matrixbook.schema import Schema, load_schema
 from matrixbook.values import is_blank
 
@@ -96,8 +96,8 @@ class Texts:
         """The template of `n` things: the form of the catalogue's plural entry (msgid
         `singular`, msgid_plural `plural`) that the language's Plural-Forms rule picks for `n`
         (French: 0 and 1 take the singular; English: only 1); unfilled, so the caller fills
-        its {placeholders}. English where the catalogue has no such entry (tests/test_plurals.py
-        fails on such a gap in French)."""
+        its {placeholders}. English where the catalogue has no such entry
+        (tests/test_french_words.py fails on such a gap in French)."""
         if not self.english:
             forms = self._plurals.forms.get((context, singular))
             if forms:
@@ -279,8 +279,4 @@ def _babel_country(iso3: str, locale: str) -> str | None:
 def texts(code: str = DEFAULT) -> Texts:
     """The texts of language `code` (cached); UnknownLanguage for a code that is not declared
     or whose catalogue is not written (Arabic, for now)."""
-    lang = language(code)
-    if not lang.catalogue:
-        raise UnknownLanguage(f"The {lang.name} texts are not written yet; use one of the "
-                              "languages `--lang` offers.")
-    return Texts(lang)
+    return Texts(written(code))
