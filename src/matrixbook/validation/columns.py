@@ -626,14 +626,14 @@ def _row_any(col: Column, test):
                 return pd.Series(True, index=s.index)
             return (ok.fillna(False) | s.isna()).astype(bool)
         # the distinct values by a set (a fifth of pd.factorize's time); empty cells left out
-        distinct = [v for v in set(s.to_numpy(dtype=object).tolist()) if not pd.isna(v)]
-        if not distinct:
+        found = [v for v in set(s.to_numpy(dtype=object).tolist()) if not pd.isna(v)]
+        if not found:
             return pd.Series(True, index=s.index)
-        ok = test(pd.Series(distinct, dtype=s.dtype)).fillna(False).to_numpy(dtype=bool)
-        if ok.all():
+        passed = test(pd.Series(found, dtype=s.dtype)).fillna(False).to_numpy(dtype=bool)
+        if passed.all():
             return pd.Series(True, index=s.index)
-        bad = [v for v, good in zip(distinct, ok.tolist(), strict=True) if not good]
-        return pd.Series(~s.isin(bad).to_numpy(dtype=bool), index=s.index)
+        failed = [v for v, good in zip(found, passed.tolist(), strict=True) if not good]
+        return pd.Series(~s.isin(failed).to_numpy(dtype=bool), index=s.index)
 
     return check
 
