@@ -164,12 +164,12 @@ def installed() -> Iterator[None]:
              "_write_single_row": Worksheet._write_single_row,  # noqa: SLF001
              "_write_sst_strings": SharedStrings._write_sst_strings}  # noqa: SLF001
     _ORIGINAL["_write_cell"] = Worksheet._write_cell  # noqa: SLF001
-    Worksheet._write_rows = _write_rows  # type: ignore[method-assign]  # noqa: SLF001
-    Worksheet._write_single_row = _write_single_row  # type: ignore[method-assign]  # noqa: SLF001
-    SharedStrings._write_sst_strings = _write_sst_strings  # type: ignore[method-assign]  # noqa: SLF001
+    Worksheet._write_rows = _write_rows  # noqa: SLF001
+    Worksheet._write_single_row = _write_single_row  # noqa: SLF001
+    SharedStrings._write_sst_strings = _write_sst_strings  # noqa: SLF001
     try:
         yield
     finally:
-        Worksheet._write_rows = saved["_write_rows"]  # type: ignore[method-assign]  # noqa: SLF001
-        Worksheet._write_single_row = saved["_write_single_row"]  # type: ignore[method-assign]  # noqa: SLF001
-        SharedStrings._write_sst_strings = saved["_write_sst_strings"]  # type: ignore[method-assign]  # noqa: SLF001
+        Worksheet._write_rows = saved["_write_rows"]  # noqa: SLF001
+        Worksheet._write_single_row = saved["_write_single_row"]  # noqa: SLF001
+        SharedStrings._write_sst_strings = saved["_write_sst_strings"]  # noqa: SLF001
