@@ -3,7 +3,7 @@ once, and what every document's cover, footer and properties show."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,18 @@ def _render(job: Job) -> tuple[bytes, str]:
 
 
 _SOURCE: list[Path | None] = [None]
+_CTX: list[Any] = []  # the build's context, for workers that write the files themselves
+
+
+def _render_and_write(job: Job) -> None:
+    """One document pair rendered and written into the build's folder (in a worker)."""
+    write_pair(_CTX[0], *job)
+
+
+def _wait(results: Iterator[None]) -> None:
+    """Until every worker's pair is written; a problem one met is raised here."""
+    for _ in results:
+        pass
 
 
 def write_pairs(ctx: Any, jobs: list[Job]) -> list[Path]:
@@ -48,8 +60,9 @@ def write_pairs(ctx: Any, jobs: list[Job]) -> list[Path]:
 
     The first pair is written here first: a template error stops the build before any worker
     starts, and the workers inherit the template read, patched and compiled once. In a build
-    (`ctx.later`, matrixbook.speedups.pool.Later) the workers render while the build writes its
-    other outputs, and the files are written once they have all had their turn."""
+    (`ctx.later`, matrixbook.speedups.pool.Later) the workers render and write the files while
+    the build writes its other outputs, and the build waits for them before its folder is
+    committed."""
     written: list[Path] = []
     if not jobs:
         return written
@@ -61,17 +74,22 @@ def write_pairs(ctx: Any, jobs: list[Job]) -> list[Path]:
 
         _SOURCE[0] = ctx.source
         later = getattr(ctx, "later", None)
-        if later is not None and (started := started_map(_render, rest)) is not None:
-            # The workers have it all; the files are written once every output is.
-            _SOURCE[0] = None
-            stems = [job[0] for job in rest]
-            for stem in stems:  # the build's folder knows them now, in their order
-                for suffix in (".docx", ".html"):
-                    with ctx.writing(stem + suffix):
-                        written.append(ctx.path(stem + suffix))
-            output = ctx.output
-            later.add(started, lambda results: _write_rendered(ctx, output, stems, results))
-            return written
+        if later is not None:
+            _CTX[:] = [ctx]
+            try:
+                started = started_map(_render_and_write, rest)
+            finally:
+                _CTX.clear()
+            if started is not None:
+                # The workers render and write the files while the build goes on; the build
+                # waits at the end for them to be done (or for the problem one of them met).
+                _SOURCE[0] = None
+                for stem, *_ in rest:  # the build's folder knows the files now, in order
+                    for suffix in (".docx", ".html"):
+                        with ctx.writing(stem + suffix):
+                            written.append(ctx.path(stem + suffix))
+                later.add(started, _wait)
+                return written
         rendered = forked_map(_render, rest)
     if rendered is None:
         for job in rest:
