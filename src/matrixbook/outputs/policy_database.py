@@ -113,7 +113,7 @@ ROW_COLUMNS = ("policy_id", "title", "title_en", "body_id", "level", "category",
 COUNT_COLUMNS = ("policy_id", "body_id", "themes", "year_adopted", "climate_context")
 
 
-def _records(policies: pd.DataFrame, columns: tuple[str, ...]) -> list[dict[str, Any]]:
+def _records(policies: pd.DataFrame, columns: tuple[str, ...]) -> list[Any]:
     """The rows as dicts of the `columns` the sheet has (each value as the whole row's dict
     gives it): a global mapping's Policies sheet has tens of thousands of rows and 29 columns,
     most of which no table here shows."""
