@@ -21,7 +21,7 @@ from matrixbook.outputs import Output, discover_outputs
 from matrixbook.report import Report
 from matrixbook.report.message import Message, msg, msgp
 from matrixbook.schema import load_schema
-from matrixbook.speedups import collector
+from matrixbook.speedups import collector, pool, xlsxcells
 
 
 @dataclass
@@ -152,11 +152,16 @@ def build_outputs(path: Path, out_dir: Path, *, only: list[str] | None = None,
                        out_dir, path, today, lang=lang)
     # The tables stay alive through every output: out of the cycle collector's sight meanwhile,
     # so that each of its full collections does not walk their millions of cells again.
-    with collector.frozen(), OutputFolder(out_dir, path, audience, force=force) as folder:
+    # xlsxwriter's rows written with less Python per cell (the same bytes). Documents an
+    # output renders in other processes are written once every output has had its turn.
+    with collector.frozen(), xlsxcells.installed(), \
+            OutputFolder(out_dir, path, audience, force=force) as folder:
         ctx.folder = folder
-        for output in selected:
-            ctx.output = output.name
-            result.written.extend(output.write(ctx))
+        with pool.background() as ctx.later:
+            for output in selected:
+                ctx.output = output.name
+                result.written.extend(output.write(ctx))
+        ctx.later = None
         removed = folder.commit([o.name for o in selected])
     result.notes.extend(ctx.messages)
     if removed:
