@@ -221,6 +221,7 @@ def _legend(ws: Any, f: Formats, ctx: BuildContext, cols: list[MatrixColumn]) ->
                     say(ctx, "A red corner marks evidence: point at the cell to read it."),
                     f.note_wrapped if note < last else f.note)
     ws.set_row(LEGEND_ROW, LEGEND_HEIGHT)
+    ws.set_row(LEGEND_ROW + 1, GAP_HEIGHT)
 
 
 HEADER_LIMIT = 255  # characters of a page header (Excel's limit; xlsxwriter drops a longer one)
@@ -245,6 +246,7 @@ PRINTABLE_WIDTH = xlsx.A4_LANDSCAPE[0] - 2 * xlsx.MARGINS[0]  # points
 BOTTOM_MARGIN = xlsx.MARGINS[1] / 72  # inches
 MIN_ROWS = 3  # bodies on a page at the least, when the page before can spare them
 LEGEND_HEIGHT = LINE_HEIGHT * 2 + 2
+GAP_HEIGHT = 6.0  # between the legend and the header
 LEGEND_ROW = 2  # the first printed row: the title and subtitle print in the page header
 
 
@@ -283,8 +285,8 @@ def _matrix_pages(ws: Any, cols: list[MatrixColumn], header: int, header_height:
     printable_h = ((xlsx.A4_LANDSCAPE[1] - (TOP_MARGIN + BOTTOM_MARGIN) * 72) * 100 / scale
                    * 0.97)
     top = header + 1  # legend and header rows on the first page
-    # The rows above the first body: the legend, a blank row, the header.
-    first_page = LEGEND_HEIGHT + xlsx.DEFAULT_ROW * (header - LEGEND_ROW - 1) + header_height
+    # The rows above the first body: the legend, a thin gap, the header.
+    first_page = LEGEND_HEIGHT + GAP_HEIGHT * (header - LEGEND_ROW - 1) + header_height
     ws.set_h_pagebreaks([top + r for r in page_starts(heights, [f - top for f in firsts],
                                                       printable_h, first_page, header_height)])
 
@@ -292,34 +294,37 @@ def _matrix_pages(ws: Any, cols: list[MatrixColumn], header: int, header_height:
 def page_starts(heights: list[float], groups: list[int], page: float, first: float,
                 repeated: float) -> list[int]:
     """The rows (counted from the first body) that start a printed page: as many bodies on a
-    page as fit under the repeated header (`first`: what the first page holds above its first
-    body); a kind of body (from each of `groups`) that does not fit under the one before
-    starts a page; and the last page of a kind never holds fewer than MIN_ROWS bodies when
-    the page before can spare them."""
+    page as fit (`first`: what the first page holds above its first body, `repeated`: the
+    header row on the others). A kind of body (each of `groups` after the first) that does
+    not fit under the one before starts a page, unless that costs a page; the last page
+    never holds fewer than MIN_ROWS bodies when the page before can spare them."""
+    kinds = {g for g in groups if g}
+    for g in sorted(kinds):
+        flowing = kinds - {g}
+        if len(_paginate(heights, groups, page, first, repeated, flowing)) < len(
+                _paginate(heights, groups, page, first, repeated, kinds)):
+            kinds = flowing
+    return _paginate(heights, groups, page, first, repeated, kinds)
+
+
+def _paginate(heights: list[float], groups: list[int], page: float, first: float,
+              repeated: float, kinds: set[int]) -> list[int]:
     starts: list[int] = []
-    if not groups:
-        return starts
-    used = first
-    ends = [*groups[1:], len(heights)]
-    for start, end in zip(groups, ends, strict=True):
-        if start and used + sum(heights[start:end]) > page:
-            starts.append(start)
-            used = repeated
-        kind_starts = [start]
-        for r in range(start, end):
-            if used + heights[r] > page and used > repeated + 0.1 and r > kind_starts[-1]:
-                starts.append(r)
-                kind_starts.append(r)
-                used = repeated
-            used += heights[r]
-        if len(kind_starts) > 1:  # no last page of one or two bodies: take from the one before
-            last, before = kind_starts[-1], kind_starts[-2]
-            while (end - last < MIN_ROWS and last - before > MIN_ROWS
-                   and repeated + sum(heights[last - 1:end]) <= page):
-                last -= 1
-            if last != kind_starts[-1]:
-                starts[-1] = last
-                used = repeated + sum(heights[last:end])
+    ends = dict(zip(groups, [*groups[1:], len(heights)], strict=True))
+    used, top = first, 0
+    for r, height in enumerate(heights):
+        kind_apart = r in kinds and used + sum(heights[r:ends[r]]) > page
+        if r > top and (kind_apart or used + height > page):
+            starts.append(r)
+            used, top = repeated, r
+        used += height
+    if starts:  # no last page of one or two bodies: take them from the page before
+        before = starts[-2] if len(starts) > 1 else 0
+        last = starts[-1]
+        while (len(heights) - last < MIN_ROWS and last - 1 > before + MIN_ROWS - 1
+               and last not in kinds and repeated + sum(heights[last - 1:]) <= page):
+            last -= 1
+        starts[-1] = last
     return starts
 
 
