@@ -298,6 +298,8 @@ def page_starts(heights: list[float], groups: list[int], page: float, first: flo
     header row on the others). A kind of body (each of `groups` after the first) that does
     not fit under the one before starts a page, unless that costs a page; the last page
     never holds fewer than MIN_ROWS bodies when the page before can spare them."""
+    if not heights:
+        return []
     kinds = {g for g in groups if g}
     for g in sorted(kinds):
         flowing = kinds - {g}
