@@ -162,3 +162,34 @@ def test_printed_matrix_pages_and_title(printed: tuple[str, Path], tmp_path: Pat
     caption = next(summary.cell(c.row + 1, 1).value for c in summary["A"]
                    if c.value in ("Overlap map", "Carte des chevauchements d'appartenance"))
     assert any(_squeezed(caption) in t for t in text)
+
+
+def test_a_kind_of_body_starts_a_page_unless_that_costs_one() -> None:
+    """The dialogues start at the top of a page when they do not fit under the entities, but
+    not when starting them on a page of their own would add a page; no last page holds one or
+    two bodies when the page before can spare some."""
+    from matrixbook.outputs.matrix.matrix_sheet import page_starts
+
+    # A page holds 100 points: 20 above the first body, 10 (the header) on the others.
+    entities, dialogues = [20.0] * 3, [30.0] * 3  # 60 + 90: the dialogues fit a page alone
+    assert page_starts(entities + dialogues, [0, 3], 100, 20, 10) == [3]
+    # Three pages either way: the dialogues still start a page.
+    assert page_starts([20.0] * 4 + [30.0] * 5, [0, 4], 100, 20, 10) == [4, 7]
+    # Flowing on takes two pages, a page apart three: they flow on under the entities.
+    flowing = page_starts([20.0] * 2 + [15.0] * 8, [0, 2], 100, 20, 10)
+    assert len(flowing) == 1 and flowing[0] > 2
+    # Four bodies fit the first page; the last page takes one of them, so the first keeps
+    # three (MIN_ROWS) and the last holds two.
+    assert page_starts([20.0] * 5, [0], 100, 20, 10) == [3]
+    assert page_starts([20.0] * 9, [0], 100, 20, 10) == [4, 7]  # 4, 3 and 2
+
+
+def test_a_long_source_name_keeps_the_title_in_the_page_header(tmp_path: Path) -> None:
+    """Excel takes a page header of 255 characters at most (xlsxwriter drops a longer one):
+    with a long workbook name the header holds the title alone."""
+    source = tmp_path / ("IOM MENA mapping of regional entities and dialogues, master copy "
+                         "as sent to the regional office for review.xlsx")
+    shutil.copyfile(MASTER, source)
+    out = build(source, tmp_path / "out", only=["matrix"], today=TODAY).written[0]
+    header = openpyxl.load_workbook(out).worksheets[0].oddHeader.left.text
+    assert TITLE in header and "master copy" not in header
