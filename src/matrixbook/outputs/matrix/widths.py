@@ -19,6 +19,7 @@ from matrixbook import xlsx
 # Of a page across, what its columns take: LibreOffice's fonts vary a little.
 FILL_SHARE = 0.98
 SPAN = 16  # units over its least width a column that does not take the rest is tried at
+TRIALS = 4096  # the most combinations of widths tried for one page across
 
 
 def pixels(widths: Sequence[float]) -> int:
@@ -58,8 +59,11 @@ def fill(page_pixels: float, fixed: Sequence[Sequence[int]], groups: Sequence[Se
             others = [c for c in group if c != filler]
             outside = np.max([floor, *(col_lines(c, widths[c]) for h, grp in enumerate(groups)
                                        if h != g for c in grp)], axis=0)
-            span = max(1, min(SPAN, budget[g] + 1))
+            # at most TRIALS combinations, however many columns share the page
+            per_column = int(TRIALS ** (1 / len(others))) if others else 1
+            span = max(1, min(SPAN, per_column, budget[g] + 1))
             best: tuple[int, int] | None = None
+            chosen: tuple[int, ...] = (0,) * len(others)
             for extra in itertools.product(range(span), repeat=len(others)):
                 rest = budget[g] - sum(extra)
                 if rest < 0:
