@@ -102,7 +102,7 @@ def _shown(ctx: BuildContext, field: str | None, value: Any, sep: str) -> str:
 
 
 @dataclass(frozen=True)
-class Line:
+class BodyRow:
     """A body's row: its kind, the text of each column (a theme's level as its label), the
     relevance cell of each theme column."""
 
@@ -111,7 +111,7 @@ class Line:
     cells: list[Any]
 
 
-def body_lines(ctx: BuildContext, m: Mapping, cols: list[MatrixColumn]) -> list[Line]:
+def body_rows(ctx: BuildContext, m: Mapping, cols: list[MatrixColumn]) -> list[BodyRow]:
     """The bodies' rows, entities first, then dialogues."""
     sep = ctx.schema.separator + " "
     lines = []
@@ -122,11 +122,11 @@ def body_lines(ctx: BuildContext, m: Mapping, cols: list[MatrixColumn]) -> list[
             texts = [(level_label(ctx, cell.relevance) if cell else "") if c.theme
                      else _shown(ctx, c.field, body.get(c.field), sep)
                      for c, cell in zip(cols, cells, strict=True)]
-            lines.append(Line(kind, texts, cells))
+            lines.append(BodyRow(kind, texts, cells))
     return lines
 
 
-def fitted(cols: list[MatrixColumn], lines: list[Line]) -> list[MatrixColumn]:
+def fitted(cols: list[MatrixColumn], lines: list[BodyRow]) -> list[MatrixColumn]:
     """The columns after the themes widened to fill their pages across (`widths.fill`), at
     the scale the themes page prints at."""
     room = PRINTABLE_WIDTH * 100 / matrix_scale(cols) - widths.pixels([c.width for c in cols[:2]])
@@ -145,7 +145,7 @@ def fitted(cols: list[MatrixColumn], lines: list[Line]) -> list[MatrixColumn]:
 def write_matrix(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None:
     ws = wb.add_worksheet(say(ctx, "Matrix"))
     cols = matrix_columns(ctx, m)
-    lines = body_lines(ctx, m, cols)
+    lines = body_rows(ctx, m, cols)
     cols = fitted(cols, lines)
     for i, col in enumerate(cols):
         ws.set_column(i, i, col.width)
