@@ -103,12 +103,14 @@ def overlaps(schema: Schema, tables: dict[str, pd.DataFrame], bodies: pd.DataFra
         return [], ""
     out = []
     for t in listed:
-        other = [f"{role if words is None else words.term('membership_roles', role)}: "
+        other = [f"{role}: {', '.join(labels[b] for b in held)}" if words is None else
+                 f"{words.term('membership_roles', role)}{words(': ')}"
                  f"{', '.join(labels[b] for b in held)}"
                  for role, held in t.by_role.items() if role not in memberships.SHARED_ROLES]
+        sep = "; " if words is None else words.texts.list_separator
         out.append({"country": t.name, "code": t.country, "count": str(t.count),
                     "bodies": ", ".join(labels[b] for b in t.shared),
-                    "other": "; ".join(other) or "–"})
+                    "other": sep.join(other) or "–"})
     rule = (f"counting {memberships.shared_rule(on, long_day)}. The list keeps the countries in "
             f"{bar} or more of the {len(order)} bodies")
     if words is not None:

@@ -116,6 +116,7 @@ def database_rows(ctx: BuildContext) -> list[list[Any]]:
     texts = ctx.texts
     if not texts.english:
         names = {c: memberships.without_note(c, texts.country(c), ctx.schema) for c in names}
+    sep = texts.list_separator
     rows = []
     for p in policies.to_dict("records"):
         if is_blank(p.get("policy_id")):
@@ -129,7 +130,7 @@ def database_rows(ctx: BuildContext) -> list[list[Any]]:
         issued = f"{body['name']} ({body['acronym']})" if body else body_id or None
         countries = _items(p.get("countries"))
         if countries:
-            covered = "; ".join(names.get(c, c) for c in countries)
+            covered = sep.join(names.get(c, c) for c in countries)
         else:
             covered = say(ctx, "Members of {body} at adoption (not listed)").format(
                 body=body["acronym"] if body else body_id)
@@ -139,10 +140,10 @@ def database_rows(ctx: BuildContext) -> list[list[Any]]:
             _text(p.get("policy_id")), _text(p.get("title")), _text(p.get("title_en")), issued,
             _text(p.get("level")), _text(p.get("category")), _text(p.get("instrument_type")),
             _text(p.get("status")), int(year) if not is_blank(year) else None,
-            "; ".join(_items(p.get("themes"))) or None,
-            "; ".join(_items(p.get("climate_context"))) or None,
-            "; ".join(_items(p.get("gcm_objectives"))) or None,
-            "; ".join(_items(p.get("sdgs"))) or None,
+            sep.join(_items(p.get("themes"))) or None,
+            sep.join(_items(p.get("climate_context"))) or None,
+            sep.join(_items(p.get("gcm_objectives"))) or None,
+            sep.join(_items(p.get("sdgs"))) or None,
             covered, _text(p.get("source_url")),
             pd.Timestamp(accessed).to_pydatetime() if not is_blank(accessed) else None,
             _text(p.get("confirmed")),

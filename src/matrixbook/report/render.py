@@ -250,7 +250,9 @@ def _records_entry(group: str, members: list[Finding],
         number = len(rows)
         message = message.replace("{rows}", _row_ranges(rows)).replace(
             "{records}", count(words, number))
-    return say(words, "{n} rows", n=count(words, number)), members[0], message
+    rows_head = (f"{number:,} row{'' if number == 1 else 's'}" if words is None
+                 else words.plural(number, "{n} row", "{n} rows", "report"))
+    return rows_head, members[0], message
 
 
 def _row_ranges(rows: list[int]) -> str:

@@ -36,7 +36,7 @@ from matrixbook.report.catalogue import (
     WHITESPACE,
     WRONG_TYPE,
 )
-from matrixbook.report.message import Country, Help, Joined, Message, Num, msg
+from matrixbook.report.message import Country, Help, Joined, Message, Num, msg, msgp
 from matrixbook.schema import Column, Schema
 from matrixbook.values import Items
 
@@ -403,8 +403,8 @@ def _too_long(data: SheetData, profiles: dict[str, Profile]) -> list[Finding]:
             limit = Num(EXCEL_CELL_LIMIT)
             size = (msg("cell-too-long", "{n} characters", n=Num(n)) if n else
                     msg("cell-too-long", "at least {limit} characters", limit=limit))
-            shorten = (msg("cell-too-long", "Shorten it by {n} characters",
-                           n=Num(n - EXCEL_CELL_LIMIT)) if n else
+            shorten = (msgp("cell-too-long", "Shorten it by {n} character",
+                            "Shorten it by {n} characters", n=Num(n - EXCEL_CELL_LIMIT)) if n else
                        msg("cell-too-long", "Shorten it to {limit} characters or fewer",
                            limit=limit))
             out.append(CELL_TOO_LONG.at(

@@ -15,6 +15,7 @@ from matrixbook.outputs.matrix.data import (
     GROUPS,
     NOT_RECORDED,
     Mapping,
+    list_sep,
 )
 from matrixbook.outputs.matrix.layout import (
     BODY_WIDTH,
@@ -113,7 +114,7 @@ class BodyRow:
 
 def body_rows(ctx: BuildContext, m: Mapping, cols: list[MatrixColumn]) -> list[BodyRow]:
     """The bodies' rows, entities first, then dialogues."""
-    sep = ctx.schema.separator + " "
+    sep = list_sep(ctx)
     lines = []
     for kind, _label in GROUPS:
         for body in m.bodies.loc[m.bodies["kind"] == kind].to_dict("records"):
