@@ -221,8 +221,8 @@ def test_the_french_matrix_has_french_headers_and_legends(french: Path) -> None:
     matrix = cells(path, "Matrice")
     assert matrix[0][0] == ("Matrice de cartographie des entités régionales et des dialogues "
                             "interrégionaux")
-    assert matrix[2][1] == "Pertinence\u00a0:"
-    assert [v for v in matrix[2][2:8] if v] == ["Élevée", "Moyenne", "Faible", "Aucune",
+    assert matrix[2][2] == "Pertinence\u00a0:"  # above the themes, from column C
+    assert [v for v in matrix[2][4:10] if v] == ["Élevée", "Moyenne", "Faible", "Aucune",
                                                 "Non évaluée", "Vide"]
     header = matrix[4]
     assert header[:4] == ["Sigle", "Nom", "Action climatique et mobilité", "Données"]

@@ -242,8 +242,11 @@ def test_relevance_is_shaded_in_the_colour_blind_safe_palette(internal: Path) ->
     assert {level: next(iter(v)) for level, v in fills.items()} == {
         level: "FF" + RELEVANCE[level].hex for level in fills}
     assert len({next(iter(v)) for v in fills.values()}) == len(fills)
-    legend_row = next(r for r in ws.iter_rows() if r[1].value == "Relevance of each theme:")
+    legend_row = next(r for r in ws.iter_rows()
+                      if "Relevance of each theme:" in [c.value for c in r])
     legend = [c.value for c in legend_row]
+    # Above the themes only: the body and name columns repeat on each page across.
+    assert legend[:2] == [None, None]
     assert [v for v in legend if v in RELEVANCE] == list(RELEVANCE)
     assert "No entry" in legend
 

@@ -5,8 +5,10 @@ email it as it is.
 Sheets: *Matrix* (one row per body, a column per theme shaded by relevance, evidence as cell
 comments), *Membership* (country x body grid of the roles held at one date), *Summary* (bodies
 per theme and per sub-region, the most shared countries, the themes no body covers) and *About*
-(source, date of the data, audience, how to read it). Every sheet prints A4 landscape, one page
-wide, with the audience and page numbers in the footer.
+(source, date of the data, audience, how to read it). Every sheet prints A4 landscape with the
+audience and page numbers in the footer; the Matrix at a fixed, readable scale (its themes on
+the first page across, its other columns widened to fill the next ones, the title in the page
+header), the other sheets one page wide.
 """
 
 

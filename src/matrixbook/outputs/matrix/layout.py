@@ -18,13 +18,21 @@ TITLE = "Mapping matrix of regional entities and inter-regional dialogues"
 FONT_SIZE = 10
 # Theme columns are narrow, under headers turned 90 degrees, so the matrix prints large.
 THEME_WIDTH = 7
-BODY_WIDTH, NAME_WIDTH = 8, 16
-ENTRY_POINTS_WIDTH = 44  # the widest text: wide, so its rows stay short
-KIND_WIDTH = 19.5  # "Inter-regional dialogue" on one line
+BODY_WIDTH, NAME_WIDTH = 8, 22  # with 14 themes, one page across at SMALLEST_SCALE
+# The least width of the columns printed after the themes; `widths.fill` widens them to fill
+# their pages across.
+ENTRY_POINTS_WIDTH = 30
+KIND_WIDTH = 12  # "Inter-regional dialogue" on two lines
+GEOGRAPHY_WIDTH, ENGAGEMENT_WIDTH = 12, 10
+INTERNAL_SHARE = 0.75  # of an internal column's declared width
 # The Matrix prints at a fixed scale, never shrunk below this (text of FONT_SIZE points prints
 # at FONT_SIZE * scale / 100, at least 8 points); a page holds the body and name columns and
-# every theme column, the other columns follow on the next page across.
+# every theme column, the other columns follow on the next pages across, widened to fill
+# them (so long texts take few lines and rows stay short).
 SMALLEST_SCALE = 80
+# The title and subtitle print in the page header (the repeated body and name columns would
+# clip them on the pages across), so the top margin leaves room for two lines.
+TOP_MARGIN, HEADER_MARGIN = 0.85, 0.3  # inches
 THEME_HEADER_POINTS_PER_CHAR = 7.5
 THEME_HEADER_LINES = 3  # theme headers read bottom-up on up to three lines
 LINE_HEIGHT = 13.5  # points per wrapped line at FONT_SIZE
@@ -51,7 +59,7 @@ STYLES: dict[str, dict[str, Any]] = {
     # Theme headers read bottom-up, on up to three lines, so theme columns can stay narrow.
     "header_theme": {**BASE, **ON_BLUE, "rotation": 90, "text_wrap": True, "align": "center",
                      "valign": "vcenter", **WHITE_EDGE},
-    "legend_label": {**BASE, "bold": True, "align": "right"},
+    "legend_label": {**BASE, "bold": True, "align": "right", "text_wrap": True},
     "header_internal": {**BASE, "bold": True, "text_wrap": True, "valign": "bottom",
                         "bg_color": xlsx.TINTS["orange"], **WHITE_EDGE},
     "group": {**BASE, "bold": True, "font_color": xlsx.IOM_BLUE, "bg_color": xlsx.BAND,
@@ -66,6 +74,7 @@ STYLES: dict[str, dict[str, Any]] = {
     "plain": {**BASE, "text_wrap": True},
     "unwrapped": BASE,
     "note": {**BASE, **xlsx.NOTE},
+    "note_wrapped": {**BASE, **xlsx.NOTE, "text_wrap": True},
     "empty": CELL,
     "country": {**BASE, "text_wrap": True, **GRID_EDGE, "valign": "vcenter"},
 }
@@ -94,6 +103,7 @@ class Formats:
     plain: Format
     unwrapped: Format
     note: Format
+    note_wrapped: Format
     empty: Format
     country: Format
 
