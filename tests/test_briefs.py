@@ -29,6 +29,7 @@ from matrixbook.audience import filter_tables
 from matrixbook.cli import cli
 from matrixbook.documents import ZIP_TIMESTAMP, PageEstimate, long_day, table_lines
 from matrixbook.model.briefs import note_content, notes, page_estimate
+from matrixbook.model.cover import cover
 from matrixbook.outfolder import MANIFEST
 from matrixbook.outputs.briefs import length_note
 from matrixbook.schema import Schema, load_schema
@@ -247,7 +248,7 @@ def test_empty_tables_show_to_be_completed(tmp_path: Path) -> None:
                "data_date_long": "3 September 2025", "audience": "external",
                "audience_label": "External", "internal": False, "source_name": "master.xlsx",
                "organisation": "IOM", "office": "MENA", **content,
-               "estimate": page_estimate(content).as_dict()}
+               "estimate": page_estimate(content).as_dict(), "cover": cover(content).as_dict()}
     render_docx("brief.docx", context, tmp_path / "n.docx")
     render_html("brief.html.j2", context, tmp_path / "n.html")
     for heading in TAIL:
