@@ -595,13 +595,15 @@ def test_docx_has_fixed_dates(internal: Path) -> None:
 @pytest.mark.office
 def test_notes_open_in_libreoffice_and_match_the_estimate(schema: Schema, external: Path,
                                                           tmp_path: Path) -> None:
-    """Word's twin opens in LibreOffice Writer; the estimate is within a page of the print."""
+    """Word's twin opens in LibreOffice Writer; the estimate is within half a page of the
+    print (the Doha note printed a page more than estimated before the estimate wrapped its
+    text at the template's widths)."""
     tables = filter_tables(schema, tables_of(MASTER), "external")
-    estimates = {c["id"]: page_estimate(c).pages for _, _, c in notes(schema, tables)}
-    for body_id in ("ENT-LAS", "DLG-RABAT", "ENT-OIC"):
+    estimates = {c["id"]: page_estimate(c).pages for _, _, c in notes(schema, tables, TODAY)}
+    for body_id in ("ENT-LAS", "DLG-RABAT", "DLG-DOHA", "ENT-OIC"):
         pdf = to_pdf(external / f"{body_id}.docx", tmp_path)
         printed = pdf_pages(pdf)
-        assert abs(printed - estimates[body_id]) <= 1, (body_id, printed, estimates[body_id])
+        assert abs(printed - estimates[body_id]) <= 0.5, (body_id, printed, estimates[body_id])
 
 
 def test_html_twin_is_one_self_contained_file(external: Path) -> None:
