@@ -105,6 +105,9 @@ class PageEstimate:
 
     @property
     def method(self) -> str:
+        if self.cover_pages is not None:  # measured: the rate of matrixbook.model.briefs
+            return (f"text wrapped at the template's widths ({TEXT_CHARS} characters a line "
+                    f"of text), {self.lines_per_page} lines a page, the cover as measured")
         return (f"{WORDS_PER_LINE} words a line of text, {CELL_WORDS_PER_LINE} in a table "
                 f"column, {LINES_PER_PAGE} lines a page, the cover on its own page")
 
