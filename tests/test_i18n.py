@@ -242,3 +242,17 @@ def test_right_to_left_files_open_in_libreoffice(tmp_path: Path) -> None:
     wb.close()
     for path in (word, book):
         assert to_pdf(path, tmp_path).stat().st_size > 1000
+
+
+def test_checking_a_language_imports_neither_pandas_nor_babel():
+    # `--lang` is checked before the workbook's reading threads start: that check must stay
+    # light, or the imports it drags in no longer overlap the reading (issue 19).
+    import subprocess
+    import sys
+
+    code = ("import sys; from matrixbook.i18n import written, offered; written('fr'); "
+            "offered(); print(sorted(m for m in ('pandas', 'babel', 'pandera') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "[]"

@@ -70,15 +70,18 @@ def validate(path: Path | str, *, stage: str = "draft", today: date | None = Non
     the computer's date) is the date statuses are checked against (an interview still
     Planned after its date...). `lang`: the language of the messages (en, fr) and of the
     build checked for (at --stage final, French text missing is reported)."""
-    from matrixbook.i18n import texts
-    from matrixbook.i18n.findings import localize
+    from matrixbook.i18n import written
     from matrixbook.speedups.loading import prefetch
 
-    words = texts(lang)  # an unknown language stops here, before the workbook is read
+    written(lang)  # an unknown language stops here, before the workbook is read
     schema = _load_schema()
-    # The sheets are parsed in threads while pandas and pandera are imported.
+    # The sheets are parsed in threads while pandas, pandera and Babel are imported.
     with prefetch(Path(path), schema.sheet_names):
+        from matrixbook.i18n import texts
+        from matrixbook.i18n.findings import localize
         from matrixbook.validation import check_workbook
+
+        words = texts(lang)
 
         report = check_workbook(Path(path), schema, stage=stage,
                                 today=today or date.today(), lang=lang).report

@@ -125,11 +125,11 @@ def validate(path: Path, fmt: str, annotate: Path | None, stage: str, force: boo
     """Check the workbook and say, cell by cell, what to fix."""
     from matrixbook.api import annotate_copy, load_schema
     from matrixbook.api import validate as run_validate
+    report = run_validate(path, stage=stage, today=today, lang=lang)
     from matrixbook.i18n import texts
 
     words = texts(lang)
     say = words.t
-    report = run_validate(path, stage=stage, today=today, lang=lang)
     if annotate is not None:
         annotate_copy(path, report, annotate, force=force, lang=lang)
     from matrixbook.files import is_open_elsewhere

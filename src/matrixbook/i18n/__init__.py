@@ -9,7 +9,9 @@ outputs and messages are written with (`texts(code)`). Layer 2, beside `schema`.
     fr.header("Policies", "Title")     # the column's French header
     fr.body_name(row)                  # Localized('Ligue des États arabes')
 
-Right-to-left languages: `matrixbook.i18n.direction`."""
+Right-to-left languages: `matrixbook.i18n.direction`. The texts live in `matrixbook.i18n.words`."""
+
+from typing import TYPE_CHECKING, Any
 
 from matrixbook.i18n.languages import (
     DEFAULT,
@@ -18,8 +20,24 @@ from matrixbook.i18n.languages import (
     language,
     languages,
     offered,
+    written,
 )
-from matrixbook.i18n.texts import Localized, Texts, field_of, texts, translation_fields
+
+if TYPE_CHECKING:
+    from matrixbook.i18n.words import Localized, Texts, field_of, texts, translation_fields
 
 __all__ = ["DEFAULT", "Language", "Localized", "Texts", "UnknownLanguage", "field_of",
-           "language", "languages", "offered", "texts", "translation_fields"]
+           "language", "languages", "offered", "texts", "translation_fields", "written"]
+
+_WORDS = ("Localized", "Texts", "field_of", "texts", "translation_fields")
+
+
+def __getattr__(name: str) -> Any:
+    """The texts (`matrixbook.i18n.words`) are imported when first asked for: they import
+    pandas and Babel, and `--lang` is checked (and the workbook's reading threads started)
+    before that."""
+    if name in _WORDS:
+        from matrixbook.i18n import words
+
+        return getattr(words, name)
+    raise AttributeError(f"module 'matrixbook.i18n' has no attribute {name!r}")

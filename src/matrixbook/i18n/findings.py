@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from matrixbook.i18n.texts import Texts
+from matrixbook.i18n.words import Texts
 from matrixbook.report import Finding, Report
 
 

@@ -68,3 +68,14 @@ def language(code: str) -> Language:
         known = ", ".join(offered())
         raise UnknownLanguage(f"'{code}' is not a language matrixbook writes; use one of: "
                               f"{known}.") from None
+
+
+def written(code: str) -> Language:
+    """The language `code` if its texts are written; UnknownLanguage for a code that is not
+    declared or whose catalogue is not written (Arabic, for now). Light: checks `--lang`
+    without importing the texts (pandas, Babel)."""
+    lang = language(code)
+    if not lang.catalogue:
+        raise UnknownLanguage(f"The {lang.name} texts are not written yet; use one of the "
+                              "languages `--lang` offers.")
+    return lang

@@ -1,6 +1,6 @@
 """A finding's message kept as its template and parts, so that it can be written in another
 language: `str(message)` is the English text; `message.render(texts)` the text of a language
-(matrixbook.i18n.texts gives `texts`: its `t` translates the template, `help` a column's help
+(matrixbook.i18n.words gives `texts`: its `t` translates the template, `help` a column's help
 text, `number` a number).
 
     msg("required", "{column} is required: {description}",

@@ -14,7 +14,7 @@ from functools import cached_property, lru_cache
 from typing import Any
 
 from matrixbook.i18n.catalogue import SchemaLabels, messages, schema_labels
-from matrixbook.i18n.languages import DEFAULT, Language, UnknownLanguage, language
+from matrixbook.i18n.languages import DEFAULT, Language, written
 from matrixbook.schema import Schema, load_schema
 from matrixbook.values import is_blank
 
@@ -246,8 +246,4 @@ def _babel_country(iso3: str, locale: str) -> str | None:
 def texts(code: str = DEFAULT) -> Texts:
     """The texts of language `code` (cached); UnknownLanguage for a code that is not declared
     or whose catalogue is not written (Arabic, for now)."""
-    lang = language(code)
-    if not lang.catalogue:
-        raise UnknownLanguage(f"The {lang.name} texts are not written yet; use one of the "
-                              "languages `--lang` offers.")
-    return Texts(lang)
+    return Texts(written(code))
