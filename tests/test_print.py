@@ -1,6 +1,6 @@
 """Documents that print right (issue 20 follow-up): a cover that never leaves page 2 nearly
-blank, in English or French; no heading alone at the foot of a page; page estimates within
-half a page of what LibreOffice prints.
+blank, in English or French, in Word and in the HTML twin; no heading alone at the foot of a
+page; page estimates within half a page of what LibreOffice prints.
 
 What was wrong, on the default workbook: the internal notes of the Doha, Khartoum and Rabat
 dialogues (English) and of the League of Arab States and the Rabat Process (French) spilled a
@@ -109,6 +109,23 @@ def test_cover_leaves_no_nearly_blank_page(lang: str, body_id: str, english: Pat
         body_id, pdf_pages(pdf), estimates(lang)[body_id])
 
 
+@pytest.mark.browser
+@pytest.mark.parametrize(("lang", "body_id"), [("en", "DLG-DOHA"), ("en", "DLG-IGAD-RCP"),
+                                               ("fr", "ENT-LAS"), ("fr", "DLG-RABAT")])
+def test_html_cover_leaves_no_nearly_blank_page(lang: str, body_id: str, english: Path,
+                                                french: Path, tmp_path: Path) -> None:
+    """The HTML twin printed by Chromium: its cover is taller than Word's, and a long one
+    spilled its internal box onto page 2 (120 to 600 characters) before the break; it now
+    runs on into the note."""
+    from test_html_browser import run_chromium
+
+    page = (english if lang == "en" else french) / "briefs" / f"{body_id}.html"
+    pdf = tmp_path / "page.pdf"
+    run_chromium(page, f"--print-to-pdf={pdf}", "--no-pdf-header-footer")
+    pages = [characters(p) for p in page_texts(pdf)]
+    assert pages[1] > FULL_PAGE, (body_id, pages)
+
+
 def test_a_long_cover_is_set_closer_or_runs_on() -> None:
     """A cover that might not fit its page loses the empty lines above the title; one that
     would not fit even then does not force a page break (the note runs on after it)."""
@@ -116,11 +133,11 @@ def test_a_long_cover_is_set_closer_or_runs_on() -> None:
     base = {"name": "League of Arab States", "acronym": "LAS", "other_names": [],
             "facts": facts, "unconfirmed": [], "internal_items": []}
     short = cover(base)
-    assert (short.compact, short.page_break) == (False, True)
+    assert (short.compact, short.page_break, short.html_page_break) == (False, True, True)
     longer = cover({**base, "internal_items": [{"label": "Internal notes",
                                                 "value": "word " * 500}]})
     assert longer.points > PAGE_POINTS - SAFETY_POINTS
-    assert (longer.compact, longer.page_break) == (True, True)
+    assert (longer.compact, longer.page_break, longer.html_page_break) == (True, True, False)
     longest = cover({**base, "internal_items": [{"label": "Internal notes",
                                                  "value": "word " * 900}]})
     assert (longest.compact, longest.page_break) == (True, False)
