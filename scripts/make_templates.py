@@ -522,7 +522,7 @@ def brief():
     cover(doc, T("Briefing note") + " · {{ kind }}", "{{ name }}",
           "{{ acronym }}{% for n in other_names %} · {{ n.value }}{% endfor %}",
           [(T("Date of the data"), "{{ data_date_long }}"),
-           (T("Audience"), "{{ audience_label }}{% if internal %}: "
+           (T("Audience"), "{{ audience_label }}{% if internal %}" + T(": ")
                            + T("for IOM staff only, not for distribution") + "{% endif %}"),
            (T("Reference"), "{{ id }}")], gap_if="not cover.compact")
     p(doc, T("Key facts"), "Heading 2")
@@ -538,7 +538,7 @@ def brief():
     tag(doc, "{%p if internal_items %}")
     cover_gap(doc)
     box(doc, T("For IOM internal use only"),
-        ["{%p for item in internal_items %}", "{{ item.label }}: {{ item.value }}",
+        ["{%p for item in internal_items %}", "{{ item.label }}" + T(": ") + "{{ item.value }}",
          "{%p endfor %}"], INTERNAL_HEX, "CC79A7", PORTRAIT_WIDTH)
     tag(doc, "{%p endif %}")
     # The note starts on a new page, unless the cover is too long to leave its page whole
@@ -653,7 +653,7 @@ def mapping_report():
           T("Matrix by theme and geography, climate action and mobility, data, and the "
             "regional engagement strategy for IOM"),
           [(T("Date of the data"), "{{ data_date_long }}"),
-           (T("Audience"), "{{ audience_label }}{% if internal %}: "
+           (T("Audience"), "{{ audience_label }}{% if internal %}" + T(": ")
             + T("for IOM staff only, not for distribution") + "{% endif %}"),
            (T("Coverage"), T("{entities} regional entities, {dialogues} dialogues, {themes} "
                              "themes", entities="counts.entities", dialogues="counts.dialogues",
@@ -852,7 +852,7 @@ def inception_report():
            (T("Version"), "{% if deliverable %}{{ deliverable.version }}{% else %}"
             + T("Draft") + "{% endif %}"),
            (T("Date of the data"), "{{ data_date_long }}"),
-           (T("Audience"), "{{ audience_label }}{% if internal %}: "
+           (T("Audience"), "{{ audience_label }}{% if internal %}" + T(": ")
             + T("for IOM staff only, not for distribution") + "{% endif %}"),
            (T("Scope"), T("{entities} regional entities and {dialogues} inter-regional "
                           "dialogues", entities="counts.entities",
