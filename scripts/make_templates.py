@@ -266,15 +266,24 @@ def figure(doc, name: str) -> None:
     tag(doc, "{%p endif %}")
 
 
-def after_table(doc) -> None:
-    """A 1-point empty paragraph between a table and the heading after it: LibreOffice ignores
-    'keep with next' on a paragraph that directly follows a table, and leaves the heading alone
-    at the foot of a page with its picture on the next (Word keeps them either way)."""
+def thin_line(doc, points: float = 6) -> None:
+    """An empty paragraph `points` high: what keeps two tables apart (Word joins two tables
+    with nothing between them) where an empty line would take too much room."""
     para = doc.add_paragraph()
     para.paragraph_format.space_before = Pt(0)
     para.paragraph_format.space_after = Pt(0)
-    para.paragraph_format.line_spacing = Pt(1)
+    para.paragraph_format.line_spacing = Pt(points)
     para.add_run().font.size = Pt(1)
+
+
+def cover_gap(doc) -> None:
+    """The empty line above a box of the cover; a thin one when the cover is set close
+    (`cover.compact`, see matrixbook.model.cover)."""
+    tag(doc, "{%p if cover.compact %}")
+    thin_line(doc)
+    tag(doc, "{%p else %}")
+    p(doc, "")
+    tag(doc, "{%p endif %}")
 
 
 def page_break(doc) -> None:
@@ -468,13 +477,17 @@ def new_document(title: str, subject: str):
 
 
 def cover(doc, kicker: str, title: str, subtitle: str,
-          meta: Sequence[tuple[str, str]], gap: int = 3) -> None:
+          meta: Sequence[tuple[str, str]], gap: int = 3, gap_if: str | None = None) -> None:
     """The cover block: who, what, date of the data, audience (`gap` empty lines above the
-    title)."""
+    title; only when the jinja condition `gap_if` holds, if one is given)."""
     p(doc, "{{ organisation }}", "Kicker")
     p(doc, "{{ office }}", "Cover note")
+    if gap_if:
+        tag(doc, "{%p if " + gap_if + " %}")
     for _ in range(gap):
         p(doc, "")
+    if gap_if:
+        tag(doc, "{%p endif %}")
     p(doc, kicker, "Kicker")
     p(doc, title, "Title")
     p(doc, subtitle, "Subtitle")
@@ -511,24 +524,29 @@ def brief():
           [(T("Date of the data"), "{{ data_date_long }}"),
            (T("Audience"), "{{ audience_label }}{% if internal %}" + T(": ")
                            + T("for IOM staff only, not for distribution") + "{% endif %}"),
-           (T("Reference"), "{{ id }}")])
+           (T("Reference"), "{{ id }}")], gap_if="not cover.compact")
     p(doc, T("Key facts"), "Heading 2")
     key_value_table(doc, [("{{ f.label }}", "{{ f.value }}")], (4.5, PORTRAIT_WIDTH - 4.5),
                     loop="f in facts")
     tag(doc, "{%p if unconfirmed %}")
-    p(doc, "")
+    cover_gap(doc)
     box(doc, T("Facts not yet confirmed"),
         ["{%p for fact in unconfirmed %}", "{{ fact }}", "{%p endfor %}",
          T("No source consulted so far confirms these facts: do not cite them as confirmed.")],
         AMBER_HEX, AMBER_EDGE, PORTRAIT_WIDTH)
     tag(doc, "{%p endif %}")
     tag(doc, "{%p if internal_items %}")
-    p(doc, "")
+    cover_gap(doc)
     box(doc, T("For IOM internal use only"),
         ["{%p for item in internal_items %}", "{{ item.label }}" + T(": ") + "{{ item.value }}",
          "{%p endfor %}"], INTERNAL_HEX, "CC79A7", PORTRAIT_WIDTH)
     tag(doc, "{%p endif %}")
+    # The note starts on a new page, unless the cover is too long to leave its page whole
+    # (cover.page_break, see matrixbook.model.cover): then it runs on, never leaving a page
+    # nearly blank.
+    tag(doc, "{%p if cover.page_break %}")
     page_break(doc)
+    tag(doc, "{%p endif %}")
 
     tag(doc, "{%p for s in sections %}")
     p(doc, "{{ s.heading }}", "Heading 1")
@@ -697,7 +715,6 @@ def mapping_report():
     tag(doc, "{%p endif %}")
 
     tag(doc, "{%p if pictures.policies %}")
-    after_table(doc)  # the overlaps table ends the section before
     p(doc, T("Policies by body and year"), "Heading 1")
     tag(doc, "{%p endif %}")
     figure(doc, "policies")

@@ -29,6 +29,7 @@ from matrixbook.audience import filter_tables
 from matrixbook.cli import cli
 from matrixbook.documents import ZIP_TIMESTAMP, PageEstimate, long_day, table_lines
 from matrixbook.model.briefs import note_content, notes, page_estimate
+from matrixbook.model.cover import cover
 from matrixbook.outfolder import MANIFEST
 from matrixbook.outputs.briefs import length_note
 from matrixbook.schema import Schema, load_schema
@@ -247,7 +248,7 @@ def test_empty_tables_show_to_be_completed(tmp_path: Path) -> None:
                "data_date_long": "3 September 2025", "audience": "external",
                "audience_label": "External", "internal": False, "source_name": "master.xlsx",
                "organisation": "IOM", "office": "MENA", **content,
-               "estimate": page_estimate(content).as_dict()}
+               "estimate": page_estimate(content).as_dict(), "cover": cover(content).as_dict()}
     render_docx("brief.docx", context, tmp_path / "n.docx")
     render_html("brief.html.j2", context, tmp_path / "n.html")
     for heading in TAIL:
@@ -477,16 +478,18 @@ def test_final_stage_warns_when_a_note_is_outside_5_to_10_pages(schema: Schema) 
 
 
 def test_a_note_within_5_to_10_pages_gets_no_warning(edited: Callable[..., Path]) -> None:
-    """A short note (ENT-AMU emptied of its sections) warns; the same note lengthened into the
-    5-10 page range (ENT-GCC with about 1,200 more words) does not."""
+    """A note lengthened into the 5-10 page range (ENT-GCC with about 1,200 more words) gets
+    no warning; one lengthened past it (ENT-LAS with about 2,400 more words) does.
+
+    (A note emptied of its sections no longer served as the short one: ENT-AMU so emptied
+    still prints 5 pages in LibreOffice, and the estimate now says so.)"""
     text = " ".join(["Regional cooperation on migration."] * 100)  # about 400 words
-    sections = ("Mandate", "Governance and coverage", "Migration and climate policies",
-                "Collaboration with IOM", "Collaboration with UN entities", "Opportunities",
-                "Climate action and mobility", "Data")
+    long_sections = ("Mandate", "Governance and coverage", "Migration and climate policies",
+                     "Collaboration with IOM", "Collaboration with UN entities", "Opportunities")
     book = edited({"Entities": {
         **{header_cell("Entities", name, 3): text
            for name in ("Collaboration with IOM", "Opportunities", "Mandate")},
-        **{header_cell("Entities", name, 5): "" for name in sections}}})
+        **{header_cell("Entities", name, 2): text for name in long_sections}}})
     result = CliRunner().invoke(cli, ["validate", str(book), "--stage", "final",
                                       "--format", "json"])
     import json
@@ -494,7 +497,8 @@ def test_a_note_within_5_to_10_pages_gets_no_warning(edited: Callable[..., Path]
     messages = [f["message"] for f in json.loads(result.stdout)["findings"]
                 if f["rule"] == "note-length"]
     assert not [m for m in messages if "ENT-GCC " in m]
-    assert [m for m in messages if "ENT-AMU " in m]  # the emptied note still warns
+    las = [m for m in messages if "ENT-LAS " in m]
+    assert las and las[0].endswith("Shorten its brief sections.")
 
 
 # --------------------------------------------------------------------------- templates
@@ -591,13 +595,15 @@ def test_docx_has_fixed_dates(internal: Path) -> None:
 @pytest.mark.office
 def test_notes_open_in_libreoffice_and_match_the_estimate(schema: Schema, external: Path,
                                                           tmp_path: Path) -> None:
-    """Word's twin opens in LibreOffice Writer; the estimate is within a page of the print."""
+    """Word's twin opens in LibreOffice Writer; the estimate is within half a page of the
+    print (the Doha note printed a page more than estimated before the estimate wrapped its
+    text at the template's widths)."""
     tables = filter_tables(schema, tables_of(MASTER), "external")
-    estimates = {c["id"]: page_estimate(c).pages for _, _, c in notes(schema, tables)}
-    for body_id in ("ENT-LAS", "DLG-RABAT", "ENT-OIC"):
+    estimates = {c["id"]: page_estimate(c).pages for _, _, c in notes(schema, tables, TODAY)}
+    for body_id in ("ENT-LAS", "DLG-RABAT", "DLG-DOHA", "ENT-OIC"):
         pdf = to_pdf(external / f"{body_id}.docx", tmp_path)
         printed = pdf_pages(pdf)
-        assert abs(printed - estimates[body_id]) <= 1, (body_id, printed, estimates[body_id])
+        assert abs(printed - estimates[body_id]) <= 0.5, (body_id, printed, estimates[body_id])
 
 
 def test_html_twin_is_one_self_contained_file(external: Path) -> None:

@@ -6,6 +6,7 @@ behave alike:
 - `templates`: where a template is found (a copy beside the workbook wins);
 - `html`: the strict, autoescaped jinja2 environment and the HTML twin;
 - `word`: the Word file (docxtpl), mended for Word and byte-identical for the same data;
+- `keeping`: headings kept with their text when LibreOffice prints (after a table too);
 - `ordering`: Word's order of property elements; `zipping`: fixed zip entries;
 - `pairs`: a document's Word file and HTML twin written, many at once, and the cover's data.
 

@@ -18,6 +18,7 @@ import jinja2
 from matrixbook import speedups
 from matrixbook.documents.figures import with_images
 from matrixbook.documents.html import _line_of, _reason, environment
+from matrixbook.documents.keeping import document_keep_styles, keep_headings_after_tables
 from matrixbook.documents.ordering import schema_order
 from matrixbook.documents.templates import find_template
 from matrixbook.documents.translate import TemplateText, english_t, translate_docx
@@ -91,6 +92,7 @@ def docx_bytes(name: str, context: Mapping[str, Any], source: Path | None = None
     except jinja2.TemplateError as exc:
         raise _docx_problem(tpl, path, exc, paragraphs_of) from None
     spread_tables(tpl.docx.element.body)
+    keep_headings_after_tables(tpl.docx.element.body, document_keep_styles(tpl.docx))
     language = t.texts.language if isinstance(t, TemplateText) else None
     if language is not None and language.code != "en":  # longer words than the template's
         fit_headers(tpl.docx.element.body)

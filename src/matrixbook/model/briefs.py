@@ -10,7 +10,6 @@ page estimate, with the text and date helpers of `text` and the page rates of `p
 
 from __future__ import annotations
 
-import math
 from datetime import date
 from typing import Any
 
@@ -20,13 +19,18 @@ from matrixbook.i18n import Texts
 from matrixbook.i18n import texts as texts_of
 from matrixbook.model import language, memberships, relevance
 from matrixbook.model import recommendations as recs
+from matrixbook.model.cover import PAGE_POINTS
+from matrixbook.model.cover import cover as cover_of
 from matrixbook.model.pages import (
-    COVER_LINES,
     HEADING_LINES,
-    MAP_LINES,
+    NOTE_LINES_PER_PAGE,
+    NOTE_MAP_LINES,
+    REFERENCE_CHARS,
+    REFERENCE_LINE,
+    TEXT_CHARS,
     PageEstimate,
-    table_lines,
-    text_lines,
+    wrapped_lines,
+    wrapped_table,
 )
 from matrixbook.model.text import as_text, clean, country_names, day, paragraphs, record, words
 from matrixbook.schema import Schema, Sheet
@@ -40,7 +44,6 @@ KIND_WORDS = {"entities": "entity", "dialogues": "dialogue"}
 # the sheet is listed as a key fact on the cover, under its column name.
 _PLACED = {"acronym", "name_en", "unconfirmed", "source_ids"}
 _OTHER_NAMES = ("name_", "acronym_")
-TITLE_WORDS_PER_LINE, TITLE_LINE = 5, 2.6  # the name on the cover, in 26 pt
 RECOMMENDATIONS_HEADING = "Recommendations for IOM's strategic positioning"
 RECOMMENDATIONS_AFTER = "opportunities"  # the section it follows (else it comes last)
 
@@ -559,37 +562,36 @@ def _other_language(schema: Schema, lookup: Lookup, sheet: Sheet, frame: pd.Data
 
 
 def page_estimate(content: dict[str, Any]) -> PageEstimate:
-    """Pages of a note, at the rate stated in matrixbook.documents: the cover (key facts and
-    boxes) on its own page, then the sections, tables and references line by line."""
-    title = math.ceil(words(content["name"]) / TITLE_WORDS_PER_LINE) * TITLE_LINE
-    cover = COVER_LINES + title + table_lines([[f["label"], f["value"]]
-                                               for f in content["facts"]], 16)
-    for box in (content["unconfirmed"], [f"{i['label']}: {i['value']}"
-                                         for i in content["internal_items"]]):
-        if box:
-            cover += HEADING_LINES + text_lines(box)
+    """Pages of a note: the cover as measured (matrixbook.model.cover: on its own page, or a
+    part of one when the note runs on after it), then the sections, tables, map and
+    references wrapped line by line at the template's widths (matrixbook.model.pages)."""
+    measured = cover_of(content)
+    cover_pages = 1.0 if measured.page_break else measured.printed_points / PAGE_POINTS
     body = 0.0
     running = 0
     for section in content["sections"]:
-        body += HEADING_LINES + (text_lines(section["paragraphs"]) or 1.5)
+        body += HEADING_LINES + (wrapped_lines(section["paragraphs"], TEXT_CHARS) or 1.5)
         running += words(section["paragraphs"])
-    # Each table with the words a line of its widest column holds (the template's widths).
+    # Each table with the characters a line of each column holds (the template's widths).
     tables = (
-        ([[m["country"], m["role"], m["period"], m["note"]] for m in content["members"]], 7),
-        # (the policies' columns each hold their own words a line: the template's widths)
+        ([[m["country"], m["role"], m["period"], m["note"]] for m in content["members"]],
+         (23, 15, 22, 44)),
         ([[p["title"] + " " + p["original"], p["type"], p["year"], p["status"], p["climate"]]
-          for p in content["policies"]], (7, 3, 1, 2, 3)),
-        ([[t["theme"], t["relevance"], t["evidence"]] for t in content["themes"]], 12),
+          for p in content["policies"]], (36, 17, 6, 13, 20)),
+        ([[t["theme"], t["relevance"], t["evidence"]] for t in content["themes"]],
+         (28, 12, 66)),
     )
-    for rows, per_line in tables:
-        body += HEADING_LINES + (table_lines(rows, per_line) if rows else 1.5)
+    for rows, chars in tables:
+        body += HEADING_LINES + (wrapped_table(rows, chars) if rows else 1.5)
     if any(m["current"] for m in content["members"]):
-        body += MAP_LINES  # the map of the members holding a role on the day
-    references = [f"{s['text']} {s['url']} {s['accessed']}" for s in content["sources"]]
-    body += HEADING_LINES + (text_lines(references) or 1.5)
+        body += NOTE_MAP_LINES  # the map of the members holding a role on the day
+    references = [f"[00] {s['text']}. {s['url']} ({s['accessed']})" for s in content["sources"]]
+    body += HEADING_LINES + (wrapped_lines(references, REFERENCE_CHARS, REFERENCE_LINE) or 1.5)
     running += words(references)
     body += HEADING_LINES + 3  # "About this note"
-    return PageEstimate(running, tuple(len(rows) for rows, _ in tables), cover, body)
+    cover_lines = measured.printed_points / PAGE_POINTS * NOTE_LINES_PER_PAGE
+    return PageEstimate(running, tuple(len(rows) for rows, _ in tables), cover_lines, body,
+                        cover_pages, NOTE_LINES_PER_PAGE)
 
 
 def notes(schema: Schema, tables: dict[str, pd.DataFrame],

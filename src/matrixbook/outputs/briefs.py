@@ -31,6 +31,7 @@ from matrixbook.i18n import Texts
 from matrixbook.model import memberships
 from matrixbook.model.briefs import notes, page_estimate
 from matrixbook.model.context import BuildContext
+from matrixbook.model.cover import cover
 from matrixbook.outputs import Output, figures
 
 
@@ -56,6 +57,7 @@ def write(ctx: BuildContext) -> list[Path]:
                                             content["acronym"] or content["name"], on, ctx.texts)
         context["pictures"] = {"map": picture}
         context["captions"] = {"map": caption}
+        context["cover"] = cover(content).as_dict()  # set close, or run on, when it is long
         estimate = page_estimate(content)
         context["estimate"] = estimate.as_dict()  # for staff's own templates; not printed
         estimates.append((content["id"], estimate.pages))
