@@ -14,6 +14,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from matrixbook import xlsx
+from matrixbook.model import language
 from matrixbook.model.context import BuildContext
 from matrixbook.outputs.workplan.common import (
     CENTRE,
@@ -361,11 +362,16 @@ def _write_task(ws: Worksheet, f: xlsx.Formats, row: int, rec: Any, timeline: Ti
     late = is_late(rec, today, terms)
     names = names or {}
     texts = ctx.texts if ctx is not None else None
+    shown_task: Any = rec.task
     for c, field in enumerate(SCHEDULE_FIELDS):
         value = getattr(rec, field)
         if field == "status" and texts is not None and not texts.english \
                 and not is_missing(value):
             value = texts.term("workplan_status", str(value))
+        if field == "task" and ctx is not None and texts is not None and not texts.english:
+            # Task (French), else the English task marked
+            found = texts.content(rec, "task", ctx.schema.names.workplan)
+            value = language.marked(found.text, found.untranslated)
         if field in ("start_date", "end_date"):
             xlsx.write_value(ws, row, c, value,
                              f(num_format=xlsx.date_format(SCHEDULE_DATE, texts), **CENTRE))
@@ -381,11 +387,13 @@ def _write_task(ws: Worksheet, f: xlsx.Formats, row: int, rec: Any, timeline: Ti
             xlsx.write_value(ws, row, c, value, f())
         else:
             xlsx.write_value(ws, row, c, value, f(text_wrap=True, **PAD))
+        if field == "task":
+            shown_task = value
     note = schedule_note(rec, today, terms, ctx)
     note_fmt = (f(text_wrap=True, bold=True, bg_color=LATE_FILL, **PAD) if late
                 else f(text_wrap=True, **PAD))
     xlsx.write_value(ws, row, left - 1, note, note_fmt)
-    height = row_height([(rec.task, SCHEDULE_WIDTHS["task"]), (note, NOTES_WIDTH),
+    height = row_height([(shown_task, SCHEDULE_WIDTHS["task"]), (note, NOTES_WIDTH),
                           (rec.responsible, SCHEDULE_WIDTHS["responsible"])])
     if height:
         ws.set_row(row, height)
