@@ -59,8 +59,11 @@ def _word_cells(path: Path) -> list[list[str]]:
 # ------------------------------------------------------------------------------- workplan
 
 def test_the_french_workplan_marks_a_task_left_in_english(french: Path) -> None:
-    row = _row_of(_sheet(french / "workplan.xlsx", "Calendrier"), "WP-01")
-    assert row[1] == f"[EN] {KICK_OFF}"
+    ws = _sheet(french / "workplan.xlsx", "Calendrier")
+    assert _row_of(ws, "WP-01")[1] == f"[EN] {KICK_OFF}"
+    # the legend says what the mark means
+    legend = [row[1].value for row in ws.iter_rows() if isinstance(row[1].value, str)]
+    assert "[EN] : texte anglais, pas encore traduit." in legend
 
 
 def test_a_french_task_is_shown_unmarked(edited: Any, tmp_path: Path) -> None:

@@ -236,8 +236,10 @@ def write_schedule(wb: xlsxwriter.Workbook, f: xlsx.Formats, ctx: BuildContext) 
               for c, t in columns.items() if c is not None}
     _write_timeline_header(ws, f, timeline, left, today_col, last_row, labels, ctx)
     ws.freeze_panes(SCHEDULE_HEADER_ROWS, 2)
+    marked = not ctx.texts.english and any(
+        ctx.texts.content(r, "task", sheet.name).untranslated for r in all_tasks.itertuples())
     legend_end = _write_legend(ws, f, last_row + 2, today_col is not None, timeline.weekly,
-                               terms, ctx)
+                               terms, ctx, marked)
     ws.print_area(0, 0, legend_end, left + len(days) - 1)
     xlsx.print_setup(ws, header_rows=SCHEDULE_HEADER_ROWS, audience=ctx.audience,
                      title=say(ctx, "Workplan schedule"), texts=ctx.texts)
@@ -422,8 +424,10 @@ def _write_task(ws: Worksheet, f: xlsx.Formats, row: int, rec: Any, timeline: Ti
 
 
 def _write_legend(ws: Worksheet, f: xlsx.Formats, row: int, with_today: bool, weekly: bool,
-                  terms: PlanTerms, ctx: BuildContext | None = None) -> int:
-    """The key to colours and markers, under the chart; returns its last row."""
+                  terms: PlanTerms, ctx: BuildContext | None = None,
+                  marked: bool = False) -> int:
+    """The key to colours and markers, under the chart; returns its last row. `marked`: a
+    task is shown in English, marked [EN]; the legend says what the mark means."""
     def t(text: str) -> str:
         return say(ctx, text) if ctx is not None else text
 
@@ -461,4 +465,7 @@ def _write_legend(ws: Worksheet, f: xlsx.Formats, row: int, with_today: bool, we
     ws.write_string(row, 1, t("Late: should have ended before today and not Done"), f())
     ws.write_string(row + 1, 1, t("Payment falls due within {days} days of a deliverable's "
                                   "approval (Notes).").format(days=PAYMENT_DAYS), f())
+    if marked and texts is not None:
+        ws.write_string(row + 2, 1, texts.t(language.UNTRANSLATED_NOTE, language.CONTEXT), f())
+        return row + 2
     return row + 1
