@@ -158,6 +158,38 @@ def test_formulas_saved_without_values(tmp_path: Path) -> None:
     assert "Open the workbook in Excel or LibreOffice, save it, and run again." in line
 
 
+def test_a_formula_with_its_result_is_a_warning_at_its_cell(tmp_path: Path) -> None:
+    """A title typed as =1+1 (saved by Excel with its result) was read as 2 in silence and
+    reached the policy database and CLIMB as the title '2'."""
+    cell = header_cell("Policies", "Title (English)", 2)
+    wb = openpyxl.load_workbook(MASTER)
+    wb["Policies"][cell] = "=1+1"
+    saved = tmp_path / "saved.xlsx"
+    wb.save(saved)
+    # what Excel writes: the formula and the result it last computed
+    path = tmp_path / "formula.xlsx"
+    with zipfile.ZipFile(saved) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if b"<f>1+1</f>" in data:
+                data = data.replace(b"<f>1+1</f><v></v>", b"<f>1+1</f><v>2</v>")
+                data = data.replace(b"<f>1+1</f><v/>", b"<f>1+1</f><v>2</v>")
+                assert b"<f>1+1</f><v>2</v>" in data
+            dst.writestr(item, data)
+    before = digest(path)
+    code, out = run_validate(path, "--format", "json")
+    assert code == 0  # a warning: the workbook still builds
+    found = [f for f in json.loads(out)["findings"] if f["rule"] == "formula"]
+    assert [(f["sheet"], f["cell"], f["severity"], f["column"]) for f in found] == [
+        ("Policies", cell, "warning", "Title (English)")]
+    assert found[0]["message"] == (
+        "The cell holds the formula =1+1; matrixbook reads its last saved result ('2'), not "
+        "the formula, and the outputs show that result. Type the value itself.")
+    code, out = run_validate(path, "--lang", "fr")
+    assert "La cellule contient la formule =1+1" in out
+    assert digest(path) == before
+
+
 def test_excel_error_value_is_a_finding(tmp_path: Path) -> None:
     wb = openpyxl.load_workbook(MASTER)
     cell = header_cell("Policies", "Note", 2)

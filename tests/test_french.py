@@ -192,6 +192,23 @@ def test_the_french_workplan_says_12_septembre_2025(french_late: Path) -> None:
     assert "Prévu" in counts[3] and "Total" in counts[3]
 
 
+@pytest.mark.office
+def test_the_french_interview_calendar_prints_whole_dates_and_modes(french_late: Path,
+                                                                     tmp_path: Path) -> None:
+    """French day and month names are longer ('mer. 10 sept. 2025'): Calc printed ### in
+    column A, and cut 'Visioconférence', when the columns kept their English widths."""
+    import subprocess
+
+    from conftest import to_pdf
+
+    pdf = to_pdf(french_late, tmp_path)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True).stdout
+    assert "###" not in text
+    assert "mer. 10 sept. 2025" in text and "jeu. 18 sept. 2025" in text
+    assert "Visioconférence" in text
+
+
 # --------------------------------------------------------------------------- matrix
 
 def test_the_french_matrix_has_french_headers_and_legends(french: Path) -> None:

@@ -101,3 +101,36 @@ def test_html_twin_in_a_browser(request: pytest.FixtureRequest, build: str, name
     firsts = [first_line(words) for _, _, words in pages if words]
     for heading in sections:
         assert heading in firsts, (name, heading, firsts)  # starts a page
+
+
+def page_width(page: Path, tmp_path: Path) -> int:
+    """The width the page takes in a 1200-pixel-wide window (its scroll width), measured by
+    a script added to a copy of it, read back from Chromium's DOM."""
+    copy = tmp_path / page.name
+    probe = ("<script>document.body.setAttribute('data-width', "
+             "document.documentElement.scrollWidth)</script></body>")
+    copy.write_text(page.read_text(encoding="utf-8").replace("</body>", probe),
+                    encoding="utf-8")
+    with tempfile.TemporaryDirectory() as profile:
+        result = subprocess.run(
+            [chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+             f"--user-data-dir={profile}", "--window-size=1200,1600", "--dump-dom",
+             copy.as_uri()], capture_output=True, text=True, timeout=120)
+    found = re.search(r'data-width="(\d+)"', result.stdout)
+    assert found, result.stderr[-2000:]
+    return int(found.group(1))
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_mapping_report_does_not_scroll_sideways(built: Path, lang: str,
+                                                     tmp_path: Path) -> None:
+    """The matrix table (a column per theme) ran 300 pixels past a 1200-pixel window: its theme
+    headers now stand upright and the wide section may use more of the screen."""
+    page = built / "mapping_report.html"
+    if lang == "fr":
+        from conftest import MASTER
+        from matrixbook.api import build
+
+        build(MASTER, tmp_path / "fr", only=["mapping_report"], lang="fr")
+        page = tmp_path / "fr" / "mapping_report.html"
+    assert page_width(page, tmp_path) <= 1200

@@ -159,3 +159,34 @@ def test_brief_map_prints_in_libreoffice(built: Path, tmp_path: Path) -> None:
         pytest.skip("pdfimages (poppler-utils) is not installed")
     rows = [line.split() for line in listing.stdout.splitlines()[2:] if line.strip()]
     assert len(rows) == 1 and int(rows[0][3]) == gcc_frame().size[0]  # width in pixels
+
+
+def test_no_line_runs_through_a_deadline_label() -> None:
+    """The Gantt's deadline labels sit left of their dashed line, on white: the line (and the
+    dotted line of today) crossed 'Deliverable 1: 12 Sep' when the label was centred on it."""
+    from datetime import date, timedelta
+
+    import numpy as np
+
+    from matrixbook.pictures import charts
+
+    bars = [charts.Bar(f"WP-{i:02d} task", "Inception", date(2025, 8, 18 + i),
+                       date(2025, 8, 18 + i) + timedelta(days=7), "Task") for i in range(8)]
+    bars.append(charts.Bar("WP-09 final", "Inception", date(2025, 9, 1), date(2025, 9, 30),
+                           "Task"))
+    picture = charts.gantt(bars, ["Inception"], [("Deliverable 1", date(2025, 9, 12))],
+                           alt="workplan", today=date(2025, 9, 3))
+    assert picture is not None
+    pixels = np.asarray(png(picture.png).convert("RGB")).astype(int)
+    purple = np.all(np.abs(pixels - (0x7F, 0x3C, 0x8D)) < 40, axis=2)
+    columns = np.flatnonzero(purple.sum(axis=0) > pixels.shape[0] * 0.3)
+    line = int(columns.min())  # the dashed deadline line: purple down most of the picture
+    top = pixels.shape[0] // 4  # the labels sit above the bars; the legend is at the foot
+    label_rows = np.flatnonzero(purple[:top, : line - 10].any(axis=1))
+    assert len(label_rows) > 5  # the label's words, left of the line
+    right_of_line = purple[label_rows][:, line + 6: line + 60]
+    assert not right_of_line.any()  # nothing of the label to the right of its line
+    grey = np.all(pixels[label_rows][:, : line - 10] < 90, axis=2)  # today's dotted line
+    label_box = purple[label_rows][:, : line - 10].any(axis=0)
+    start = int(np.flatnonzero(label_box).min())
+    assert not grey[:, start:].any()  # no dark dots inside the label's white box

@@ -37,6 +37,9 @@ CHUNK = 4 << 20
 _FORMULA_NO_VALUE = re.compile(rb"(?:</f>|<f[^>]*/>)(?:<v\s*/>|<v></v>|</c>)")
 _ERROR_CELL = re.compile(
     rb'<c r="([A-Z]+[0-9]+)"[^>]*?\bt="e"[^>]*>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?<v>([^<]*)</v>')
+_FORMULA_CELL = re.compile(
+    rb'<c r="([A-Z]+[0-9]+)"[^>]*>\s*<f(?:\s[^>]*)?(?:/>|>([^<]*)</f>)')
+FORMULAS_NOTED = 200  # formula cells noted per sheet (each is a finding)
 _FAR_COLUMN = re.compile(rb'<c r="([A-Z]{3}[0-9]+)"[^>]*[^/]>')
 _CELL_REF = re.compile(rb'<c r="([A-Z]+)([0-9]+)"')
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
@@ -49,7 +52,8 @@ class SheetScan:
     """What streaming a sheet's XML found."""
 
     error_cells: list[tuple[str, str]] = field(default_factory=list)  # (cell, "#N/A")
-    formula_cells: list[str] = field(default_factory=list)
+    formula_cells: list[str] = field(default_factory=list)  # formulas saved without values
+    formulas: dict[str, str] = field(default_factory=dict)  # cell -> formula (values saved)
     far_cell: str | None = None
     last_row: int = 0
     value_cells: int = 0
@@ -250,7 +254,14 @@ def _scan_chunk(data: bytes, scan: SheetScan) -> None:
     scan.value_cells += int(np.count_nonzero((c2 == 118) & (c3 == 62)))  # "</v>"
     scan.value_cells += int(np.count_nonzero((c2 == 105) & (c3 == 115)  # "</is>"
                                              & (a[closing + 4] == 62)))
-    if len(scan.formula_cells) < 5 and np.count_nonzero(after == 102):  # "<f"
+    has_formula = bool(np.count_nonzero(after == 102))  # "<f"
+    if has_formula and len(scan.formulas) < FORMULAS_NOTED:
+        for m in _FORMULA_CELL.finditer(data):
+            scan.formulas.setdefault(m.group(1).decode(),
+                                     (m.group(2) or b"").decode("utf-8", errors="replace"))
+            if len(scan.formulas) >= FORMULAS_NOTED:
+                break
+    if has_formula and len(scan.formula_cells) < 5:
         for m in _FORMULA_NO_VALUE.finditer(data):
             start = data.rfind(b'<c r="', 0, m.start())
             ref = _CELL_REF.match(data, start) if start >= 0 else None

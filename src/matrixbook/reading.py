@@ -29,6 +29,7 @@ from matrixbook.report.catalogue import (
     BLANK_ROW,
     DUPLICATE_HEADER,
     EXCEL_ERROR,
+    FORMULA,
     HEADER_ROW,
     HEADER_SPACING,
     MERGED_CELLS,
@@ -40,6 +41,7 @@ from matrixbook.report.catalogue import (
 from matrixbook.report.message import msg
 from matrixbook.schema import Schema, Sheet
 from matrixbook.speedups.loading import sheet_reader
+from matrixbook.values import is_blank
 
 _SPACES = re.compile(r"[\s\u00a0]+")
 
@@ -349,6 +351,18 @@ def _cell_problems(data: SheetData, scan: filecheck.SheetScan,
             msg("excel-error", "The cell shows the Excel error {code}, not a value. Replace the "
                 "formula or paste the value itself, or leave the cell empty.", code=code),
             cell, row, _header_at(data, index), code))
+    for cell, formula in scan.formulas.items():
+        row = int(cell[len(column_letters(cell)):])
+        if row <= sheet.header_row or any(cell == c for c, _ in scan.error_cells):
+            continue
+        header = _header_at(data, column_number(cell) - 1)
+        shown = _shown_formula(formula)
+        out.append(FORMULA.at(
+            sheet.name,
+            msg("formula", "The cell holds the formula {formula}; matrixbook reads its last "
+                "saved result ({value}), not the formula, and the outputs show that result. "
+                "Type the value itself.", formula=shown, value=_result(data, cell)),
+            cell, row, header, shown))
     for (r0, c0), (r1, c1) in merged:
         first, last = f"{column_letter(c0)}{r0 + 1}", f"{column_letter(c1)}{r1 + 1}"
         out.append(MERGED_CELLS.at(
@@ -358,6 +372,28 @@ def _cell_problems(data: SheetData, scan: filecheck.SheetScan,
                 first=first, last=last),
             first, r0 + 1, _header_at(data, c0), None))
     return out
+
+
+def _shown_formula(formula: str) -> str:
+    """The formula as Excel's formula bar shows it, cut at 60 characters ('=1+1'); a shared
+    formula's copies carry no text of their own."""
+    if not formula:
+        return "(a copy of a shared formula)"
+    text = "=" + formula
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
+def _result(data: SheetData, cell: str) -> str:
+    """The value read for the formula's cell, quoted ('2'; '' for none)."""
+    row = int(cell[len(column_letters(cell)):])
+    index = column_number(cell) - 1
+    key = next((k for k, i in data.positions.items() if i == index), None)
+    value = data.frame.at[row, key] if key is not None and row in data.frame.index else None
+    if is_blank(value):
+        return "''"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f"'{value}'"
 
 
 def _plain_frame(rows: list[list[Any]]) -> pd.DataFrame:

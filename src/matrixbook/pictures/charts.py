@@ -230,10 +230,11 @@ def gantt(bars: Sequence[Bar], phases: Sequence[str], deadlines: Sequence[tuple[
     for n, (label, when) in enumerate(deadlines):
         x = mdates.date2num(when) + 1  # the end of the deadline's day
         ax.axvline(x, color=DEADLINE, linewidth=1.2, linestyle="--")
-        ax.text(x, -0.9 - 0.9 * (n % 2), f"{label}{style.say(texts, ': ')}{_day(when, texts)}",
-                color=DEADLINE,
-                fontsize=6.5, ha="right" if x > mdates.date2num(end) - 3 else "center",
-                va="bottom", fontweight="bold")
+        # left of its line, on white, so that no line runs through the words
+        ax.text(x - 0.4, -0.9 - 0.9 * (n % 2),
+                f"{label}{style.say(texts, ': ')}{_day(when, texts)}", color=DEADLINE,
+                fontsize=6.5, ha="right", va="bottom", fontweight="bold", zorder=5,
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.0})
     if today is not None and start <= today <= end:
         ax.axvline(mdates.date2num(today), color=style.INK, linewidth=0.6, linestyle=":")
     ax.set_ylim(len(bars) - 0.4, -1.2 - 0.9 * (len(deadlines) > 1))

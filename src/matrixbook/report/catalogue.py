@@ -42,6 +42,11 @@ BLANK_ROW = Rule("blank-row", WARNING, "A row of spaces only",
 EXCEL_ERROR = Rule("excel-error", ERROR, "An Excel error in a cell",
                    "A cell shows #N/A, #REF! or another Excel error instead of a value.",
                    "The cell shows the Excel error {code}, not a value. ...")
+FORMULA = Rule("formula", WARNING, "A formula in a data cell",
+               "matrixbook reads the result Excel last saved for a formula, never the formula: "
+               "a title typed as =1+1 is read as 2. Outputs show that result as text.",
+               "The cell holds the formula {formula}; matrixbook reads its last saved result "
+               "... Type the value itself.")
 MERGED_CELLS = Rule("merged-cells", WARNING, "Merged cells",
                     "Only the first cell of a merged range holds a value.",
                     "The cells {first}:{last} are merged, so only {first} holds a value. ...")

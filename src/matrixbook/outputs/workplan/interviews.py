@@ -50,6 +50,7 @@ INTERVIEW_FIELDS = ("body_id", "organisation", "role", "contact", "mode", "statu
 CONTACT_FIELDS = ("interviewee", "email", "phone")  # personal: only in internal tables
 INTERVIEW_HEADER_ROWS = 4
 _VOCABULARY = {"mode": "interview_modes", "status": "interview_status", "topics": "themes"}
+DATE_WIDTH = 12.5  # "Wed 27 Aug 2025" in bold
 TIME_ZONE_WIDTH = 14.5  # "Africa/Casablanca" on one line
 KIND_WIDTH = 19.5  # "Inter-regional dialogue" on one line
 INTERVIEW_WIDTHS = {"body_id": 9, "organisation": 20, "role": 18, "contact": 22, "mode": 9,
@@ -124,7 +125,8 @@ def write_interviews(wb: xlsxwriter.Workbook, f: xlsx.Formats, ctx: BuildContext
     contacts = [fd for fd in CONTACT_FIELDS if fd in table.columns]
     fields = [fd for fd in INTERVIEW_FIELDS
               if fd in table.columns or (fd == "contact" and contacts)]
-    headers: list[tuple[str, float]] = [(say(ctx, "Date"), 12.5), (say(ctx, "Start"), 5.5),
+    headers: list[tuple[str, float]] = [(say(ctx, "Date"), _date_width(table, ctx)),
+                                        (say(ctx, "Start"), 5.5),
                                         (say(ctx, "End"), 5.5),
                                         (field_label(sheet, "time_zone", ctx), TIME_ZONE_WIDTH)]
     for fd in fields:
@@ -134,7 +136,7 @@ def write_interviews(wb: xlsxwriter.Workbook, f: xlsx.Formats, ctx: BuildContext
             label = ", ".join(field_label(sheet, c, ctx) for c in contacts)
         else:
             label = field_label(sheet, fd, ctx)
-        headers.append((label, INTERVIEW_WIDTHS[fd]))
+        headers.append((label, _term_width(fd, ctx)))
     hdr = INTERVIEW_HEADER_ROWS - 1
     for c, (label, width) in enumerate(headers):
         ws.set_column(c, c, width)
@@ -174,6 +176,31 @@ def write_interviews(wb: xlsxwriter.Workbook, f: xlsx.Formats, ctx: BuildContext
         ws.autofilter(hdr, 0, row - 1, len(headers) - 1)
     xlsx.print_setup(ws, header_rows=INTERVIEW_HEADER_ROWS, audience=ctx.audience,
                      title=say(ctx, "Interview calendar"), texts=ctx.texts)
+
+
+def _date_width(table: pd.DataFrame, ctx: BuildContext) -> float:
+    """Column A shows 'Wed 27 Aug 2025' in bold (DATE_WIDTH wide). Other languages' day and
+    month names are longer ('mer. 10 sept. 2025'): wide enough for the longest date of the
+    sheet, or Excel and Calc print ### in its place."""
+    texts = ctx.texts
+    if texts is None or texts.english:
+        return DATE_WIDTH
+    longest = max((len(texts.date(d, "EEE d MMM y")) for d in table["starts_at"].dropna()),
+                  default=0)
+    return max(DATE_WIDTH, round(longest * 0.9 + 1, 1))
+
+
+def _term_width(fd: str, ctx: BuildContext) -> float:
+    """The column's width; in another language, wide enough for the longest word of a Mode
+    (the cell wraps between words: 'Visioconférence') and the longest Status (one line)."""
+    width = INTERVIEW_WIDTHS[fd]
+    texts = ctx.texts
+    if fd not in ("mode", "status") or texts is None or texts.english:
+        return width
+    vocabulary = _VOCABULARY[fd]
+    terms = [texts.term(vocabulary, code) for code in ctx.schema.vocabulary(vocabulary).codes]
+    parts = [word for term in terms for word in term.split()] if fd == "mode" else terms
+    return max(width, max((len(p) for p in parts), default=0) + 1.5)
 
 
 def _contact(rec: Any) -> str:
