@@ -509,7 +509,7 @@ def brief():
     cover(doc, T("Briefing note") + " · {{ kind }}", "{{ name }}",
           "{{ acronym }}{% for n in other_names %} · {{ n.value }}{% endfor %}",
           [(T("Date of the data"), "{{ data_date_long }}"),
-           (T("Audience"), "{{ audience_label }}{% if internal %}: "
+           (T("Audience"), "{{ audience_label }}{% if internal %}" + T(": ")
                            + T("for IOM staff only, not for distribution") + "{% endif %}"),
            (T("Reference"), "{{ id }}")])
     p(doc, T("Key facts"), "Heading 2")
@@ -525,7 +525,7 @@ def brief():
     tag(doc, "{%p if internal_items %}")
     p(doc, "")
     box(doc, T("For IOM internal use only"),
-        ["{%p for item in internal_items %}", "{{ item.label }}: {{ item.value }}",
+        ["{%p for item in internal_items %}", "{{ item.label }}" + T(": ") + "{{ item.value }}",
          "{%p endfor %}"], INTERNAL_HEX, "CC79A7", PORTRAIT_WIDTH)
     tag(doc, "{%p endif %}")
     page_break(doc)
@@ -635,7 +635,7 @@ def mapping_report():
           T("Matrix by theme and geography, climate action and mobility, data, and the "
             "regional engagement strategy for IOM"),
           [(T("Date of the data"), "{{ data_date_long }}"),
-           (T("Audience"), "{{ audience_label }}{% if internal %}: "
+           (T("Audience"), "{{ audience_label }}{% if internal %}" + T(": ")
             + T("for IOM staff only, not for distribution") + "{% endif %}"),
            (T("Coverage"), T("{entities} regional entities, {dialogues} dialogues, {themes} "
                              "themes", entities="counts.entities", dialogues="counts.dialogues",
@@ -835,7 +835,7 @@ def inception_report():
            (T("Version"), "{% if deliverable %}{{ deliverable.version }}{% else %}"
             + T("Draft") + "{% endif %}"),
            (T("Date of the data"), "{{ data_date_long }}"),
-           (T("Audience"), "{{ audience_label }}{% if internal %}: "
+           (T("Audience"), "{{ audience_label }}{% if internal %}" + T(": ")
             + T("for IOM staff only, not for distribution") + "{% endif %}"),
            (T("Scope"), T("{entities} regional entities and {dialogues} inter-regional "
                           "dialogues", entities="counts.entities",

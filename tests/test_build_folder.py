@@ -84,8 +84,11 @@ def test_build_never_writes_over_its_own_workbook(tmp_path: Path, book: Path, la
     for extra in ([], ["--force"]):
         result = run("build", str(source), "--out", str(tmp_path), "--only", "workplan",
                      "--lang", lang, *extra)
-        assert one_line(result) == (f"Error: {source} is the workbook this build reads; build "
-                                    "into another folder (--out) or move the workbook.")
+        assert one_line(result) == {
+            "en": f"Error: {source} is the workbook this build reads; build into another "
+                  "folder (--out) or move the workbook.",
+            "fr": f"Erreur\u00a0: {source} est le classeur que lit cette production\u00a0; "
+                  "produisez dans un autre dossier (--out) ou déplacez le classeur."}[lang]
         assert files(tmp_path) == before
 
 
@@ -110,8 +113,11 @@ def test_a_file_build_did_not_write_is_refused_unless_forced(book: Path, tmp_pat
     (out / "notes.txt").write_text("mine", encoding="utf-8")
     before = files(out)
     result = build(book, out, "--only", "workplan", "--lang", lang)
-    assert one_line(result) == (f"Error: {out / 'workplan.xlsx'} was not written by matrixbook; "
-                                "move it or add --force")
+    assert one_line(result) == {
+        "en": f"Error: {out / 'workplan.xlsx'} was not written by matrixbook; move it or add "
+              "--force",
+        "fr": f"Erreur\u00a0: {out / 'workplan.xlsx'} n'a pas été écrit par matrixbook\u00a0; "
+              "déplacez-le ou ajoutez --force"}[lang]
     assert files(out) == before
     forced = build(book, out, "--only", "workplan", "--force", "--lang", lang)
     assert forced.exit_code == 0, forced.output
@@ -181,9 +187,10 @@ def test_the_english_and_the_french_folders_keep_to_their_own_files(
     assert files(fr) == before  # the English build, even forced, leaves the French files be
     (fr / "mapping_matrix.xlsx").write_bytes(b"edited by hand")
     result = run("build", str(book), "--only", "matrix", "--today", TODAY, "--lang", "fr")
-    assert one_line(result) == (f"Error: {Path('out') / 'fr' / 'mapping_matrix.xlsx'} was "
-                                "edited since the last build; move it elsewhere to keep the "
-                                "edits, or add --force to replace them")
+    assert one_line(result) == (f"Erreur\u00a0: {Path('out') / 'fr' / 'mapping_matrix.xlsx'} a "
+                                "été modifié depuis la dernière production\u00a0; déplacez-le "
+                                "ailleurs pour garder les modifications, ou ajoutez --force pour "
+                                "le remplacer")
     assert (fr / "mapping_matrix.xlsx").read_bytes() == b"edited by hand"
 
 

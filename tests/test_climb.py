@@ -771,3 +771,17 @@ def test_default_workbook_prints_compactly(master: Path, tmp_path: Path) -> None
     records = len(_climate_ids(master))
     assert records == 6
     assert len(pages) <= 4 + records + 1, len(pages)  # 4 pages across, the records, About
+
+
+def test_a_climate_policy_without_an_id_is_named_by_its_row(edited) -> None:
+    """Policies row 2 has a Climate context; with its ID and Language cleared, the finding
+    names it by its row (and the policies with an ID keep being named by it)."""
+    path = edited({"Policies": {header_cell("Policies", "Policy ID", 2): None,
+                                header_cell("Policies", "Language", 2): None}})
+    found = [f for f in validate(path, today=TODAY).findings if f.rule == "climb-no-language"]
+    language = header_cell("Policies", "Language", 2)
+    assert [f.message for f in found if f.cell == language] == [
+        "The policy in row 2 goes to CLIMB but its Language is empty: CLIMB would not know the "
+        "language of the text. Pick the language of the original text (e.g. ar, en, fr)."]
+    assert len(found) > 1
+    assert all(f.message.startswith("POL-") for f in found if f.cell != language)

@@ -87,15 +87,17 @@ def test_planted_errors_are_reported_in_french_at_the_same_cells(edited) -> None
         (f.sheet, f.cell, f.rule, f.severity) for f in french.findings]
     said = {(f.sheet, f.cell): f.message for f in french.findings}
     assert said[("Themes", relevance)] == (
-        "'Hgh' n'est pas une valeur admise pour Relevance. Vouliez-vous dire 'High' ?")
-    assert said[("Entities", name)] == "Name (English) est obligatoire : Nom officiel en anglais."
+        "'Hgh' n'est pas une valeur admise pour Relevance. Vouliez-vous dire 'High'\u00a0?")
+    assert said[("Entities", name)] == ("Name (English) est obligatoire\u00a0: Nom officiel en "
+                                        "anglais.")
     assert said[("Policies", year)].startswith(
-        "'2018' est enregistré comme texte ; Year adopted attend un nombre.")
+        "'2018' est enregistré comme texte\u00a0; Year adopted attend un nombre.")
     assert said[("Memberships", body)].startswith(
         "'ENT-NOWHERE' n'est pas un ID défini dans la feuille Entities ou la feuille "
         "Dialogues.")
     assert said[("Memberships", country)] == (
-        "'egy' n'est pas un code de pays ISO 3166-1 alpha-3. Vouliez-vous dire 'EGY' (Égypte) ? "
+        "'egy' n'est pas un code de pays ISO 3166-1 alpha-3. Vouliez-vous dire 'EGY' "
+        "(Égypte)\u00a0? "
         "Tapez un code de trois lettres comme MAR, EGY ou SAU, ou choisissez le pays dans la "
         "liste.")
 
@@ -131,7 +133,8 @@ def test_every_finding_of_a_final_check_is_written_in_french(edited) -> None:
     assert english == []
     assert all(f.message != str(f.text) for f in report.findings)
     grouped = [f for f in report.findings if f.group_text is not None]
-    assert grouped and all("{n}" in f.group and "{items}" in f.group for f in grouped)
+    assert grouped and all("{n}" in f.group and ("{items}" in f.group or "{rows}" in f.group)
+                           for f in grouped)
     assert all(f.group != str(f.group_text) for f in grouped)
 
 
@@ -141,7 +144,7 @@ def test_cli_text_and_json_in_french(edited) -> None:
     result = CliRunner().invoke(cli, ["validate", str(path), "--lang", "fr"])
     assert result.exit_code == 1
     first = result.output.splitlines()[0]
-    assert first.startswith(f"{path} : 1 erreur, ")
+    assert first.startswith(f"{path}\u00a0: 1 erreur, ")
     assert first.endswith("— corrigez les erreurs avant de l'envoyer.")
     assert "\nErreurs (1)\nThemes\n" in result.output
     assert f"  {relevance:<7} erreur" in result.output
@@ -177,7 +180,7 @@ def test_untranslated_text_is_reported_only_for_a_final_french_check(edited) -> 
                 and f.cell == header_cell("Entities", "Name (French)", 2)]
     first = next(f for f in untranslated if f.column == "Governance and coverage (French)")
     assert first.message == (
-        "ENT-LAS : 'Governance and coverage (French)' est vide, donc une version française "
+        "ENT-LAS\u00a0: 'Governance and coverage (French)' est vide, donc une version française "
         "montre le texte anglais de 'Governance and coverage', signalé comme non traduit. "
         f"Tapez le texte français en {first.cell}.")
     for stage, lang in (("draft", "fr"), ("final", "en")):
@@ -207,7 +210,7 @@ def test_annotated_copy_in_french(edited, tmp_path: Path) -> None:
                                               "Valeur trouvée", "Règle", "Que faire"]
     assert findings["A2"].value == "erreur"
     assert findings["G2"].value.startswith("'Hgh' n'est pas une valeur admise pour Relevance.")
-    assert wb["Themes"][relevance].comment.text.startswith("ERREUR : 'Hgh' n'est pas")
+    assert wb["Themes"][relevance].comment.text.startswith("ERREUR\u00a0: 'Hgh' n'est pas")
 
 
 def test_a_workbook_without_the_french_column_is_told_once(tmp_path: Path) -> None:

@@ -70,7 +70,7 @@ def test_french_goes_to_out_fr_by_default(tmp_path: Path, monkeypatch: pytest.Mo
     assert result.exit_code == 0, result.output
     assert (tmp_path / "out" / "fr" / "briefs" / "ENT-LAS.docx").is_file()
     assert result.stdout.endswith(
-        f"Built 34 file(s) for the internal audience in {Path('out') / 'fr'}.\n")
+        f"34 fichiers produits pour le public interne dans {Path('out') / 'fr'}.\n")
     assert not (tmp_path / "out" / "briefs").exists()
     external = run("build", str(MASTER), "--lang", "fr", "--only", "briefs", "--today", TODAY,
                    "--audience", "external")
@@ -86,14 +86,15 @@ def test_an_output_not_in_french_is_skipped_with_a_notice_or_refused(tmp_path: P
                  "--today", TODAY)
     assert result.exit_code == 0, result.output
     assert english_only == ["climb"]
-    assert ("Skipped climb: not written in French (its columns are the fields of IOM's CLIMB "
-            "database).") in result.stderr
+    assert ("climb non produit\u00a0: pas rédigé en français (ses colonnes sont les champs de la "
+            "base de données CLIMB de l'OIM).") in result.stderr
     refused = run("build", str(MASTER), "--lang", "fr", "--out", str(tmp_path / "one"),
                   "--only", english_only[0])
     assert refused.exit_code == 2
-    assert refused.stderr == ("Error: The output 'climb' is not written in French (its columns "
-                              "are the fields of IOM's CLIMB database); build it without --lang "
-                              "fr (matrixbook build --list says which outputs are).\n")
+    assert refused.stderr == ("Erreur\u00a0: Le produit 'climb' n'est pas rédigé en français "
+                              "(ses colonnes sont les champs de la base de données CLIMB de "
+                              "l'OIM)\u00a0; produisez-le sans --lang fr (matrixbook build --list "
+                              "indique quels produits le sont).\n")
     assert not (tmp_path / "one").exists()
 
 
@@ -125,7 +126,7 @@ def test_the_las_brief_reads_in_french(french: Path, english: Path) -> None:
     assert "Note d'orientation · Entité régionale" in text
     assert "Page </w:t>" in text and " sur </w:t>" in text  # Page 2 sur 7
     assert "Données au 4 décembre 2026" in text
-    assert "Au 3 septembre 2025 : 22 États membres" in text
+    assert "Au 3 septembre 2025\u00a0: 22 États membres" in text
     html = french / "briefs" / "ENT-LAS.html"
     assert set(SECTIONS) <= set(html_headings(html))
     assert set(html_headings(html)) & set(html_headings(english / "briefs" / "ENT-LAS.html")) \
@@ -143,7 +144,7 @@ def test_english_text_left_untranslated_is_marked(french: Path) -> None:
     data = paragraphs.index("Données")
     assert paragraphs[data + 1].startswith("[EN] ")
     assert any("Un texte précédé de [EN] est en anglais" in p for p in paragraphs)
-    assert "[EN] : texte anglais, pas encore traduit." in (
+    assert "[EN]\u00a0: texte anglais, pas encore traduit." in (
         french / "briefs" / "ENT-LAS.html").read_text(encoding="utf-8")
 
 
@@ -172,12 +173,12 @@ def test_the_french_workplan_says_12_septembre_2025(french_late: Path) -> None:
     assert wb.sheetnames == ["Calendrier", "Entretiens", "Entretiens par organisme",
                              "Collecte des données"]
     schedule = cells(french_late, "Calendrier")
-    assert schedule[0][0] == "Plan de travail : calendrier des tâches"
+    assert schedule[0][0] == "Plan de travail\u00a0: calendrier des tâches"
     notes = [v for row in schedule for v in row if isinstance(v, str)]
     # deliverable 1, due 12 September, late on the 20th
-    assert ("En retard : échéance le 12 septembre 2025, non terminé ; Approbation non encore "
-            "enregistrée") in notes
-    assert "Livrable 1 : échéance ▼" in notes
+    assert ("En retard\u00a0: échéance le 12 septembre 2025, non terminé\u00a0; Approbation non "
+            "encore enregistrée") in notes
+    assert "Livrable 1\u00a0: échéance ▼" in notes
     assert "août 2025" in notes and "sept. 2025" in notes
     assert "Légende" in notes
     ws = wb["Calendrier"]
@@ -185,7 +186,7 @@ def test_the_french_workplan_says_12_septembre_2025(french_late: Path) -> None:
     assert ws.oddFooter.right.text == "Page &P sur &N"
     assert ws.oddFooter.center.text == "Interne"
     period = cells(french_late, "Collecte des données")[2][0]
-    assert period.startswith("Période de collecte des données : du 25 août 2025 au "
+    assert period.startswith("Période de collecte des données\u00a0: du 25 août 2025 au "
                              "19 septembre 2025")
     counts = cells(french_late, "Entretiens par organisme")
     assert counts[4][:3] == ["LEA", "Ligue des États arabes", "Entité régionale"]
@@ -220,7 +221,7 @@ def test_the_french_matrix_has_french_headers_and_legends(french: Path) -> None:
     matrix = cells(path, "Matrice")
     assert matrix[0][0] == ("Matrice de cartographie des entités régionales et des dialogues "
                             "interrégionaux")
-    assert matrix[2][1] == "Pertinence :"
+    assert matrix[2][1] == "Pertinence\u00a0:"
     assert [v for v in matrix[2][2:8] if v] == ["Élevée", "Moyenne", "Faible", "Aucune",
                                                 "Non évaluée", "Vide"]
     header = matrix[4]
@@ -233,7 +234,7 @@ def test_the_french_matrix_has_french_headers_and_legends(french: Path) -> None:
     comment = wb["Matrice"].cell(row=matrix.index(las) + 1, column=3).comment
     assert comment is not None and comment.text.startswith("[EN] ")
     membership = cells(path, "Composition")
-    assert membership[0][0] == "Composition : qui siège où"
+    assert membership[0][0] == "Composition\u00a0: qui siège où"
     assert "Membre" in membership[2] and "Observateur" in membership[2]
     assert membership[4][:2] == ["Pays", "Code"]
     countries = [row[0] for row in membership[5:] if row[1]]
@@ -270,19 +271,19 @@ def test_the_french_calendar(french: Path) -> None:
     import icalendar
 
     cal = icalendar.Calendar.from_ical((french / "interviews.ics").read_bytes())
-    assert str(cal["x-wr-calname"]) == ("Cartographie OIM MENA : entretiens avec des "
+    assert str(cal["x-wr-calname"]) == ("Cartographie OIM MENA\u00a0: entretiens avec des "
                                          "informateurs clés")
     events = [c for c in cal.walk("VEVENT")]
     las = next(e for e in events if "LEA" in str(e["summary"]))
-    assert str(las["summary"]).startswith("Entretien : LEA — ")
-    assert "Organisme : Ligue des États arabes (LEA)" in str(las["description"])
+    assert str(las["summary"]).startswith("Entretien\u00a0: LEA — ")
+    assert "Organisme\u00a0: Ligue des États arabes (LEA)" in str(las["description"])
     assert str(las["uid"]).endswith("@matrixbook.iom-mena")  # the same events as in English
 
 
 def test_the_french_review_log(french: Path) -> None:
     path = french / "review_log.xlsx"
     summary = cells(path, "Synthèse")
-    assert summary[0][0] == "Journal de l'examen : commentaires par livrable et par statut"
+    assert summary[0][0] == "Journal de l'examen\u00a0: commentaires par livrable et par statut"
     assert summary[2][0] == "Livrable" and "Total" in summary[2]
     comments = cells(path, "Commentaires")
     assert comments[2][:3] == ["ID du commentaire", "Organisme", "Section"]

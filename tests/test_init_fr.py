@@ -82,7 +82,7 @@ def test_input_and_validation_messages_in_french(pair: tuple[Path, Path]) -> Non
     policies = openpyxl.load_workbook(french)["Policies"]
     mobility = {dv.promptTitle: dv
                 for dv in policies.data_validations.dataValidation}["Mobility types"]
-    assert mobility.prompt.endswith(" Valeurs admises : Migration, Displacement, Planned "
+    assert mobility.prompt.endswith(" Valeurs admises\u00a0: Migration, Displacement, Planned "
                                     "relocation, Evacuation, Trapped populations.")
     for dv in ws.data_validations.dataValidation:
         assert len(dv.prompt or "") <= 255 and len(dv.errorTitle or "") <= 32

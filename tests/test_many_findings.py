@@ -74,6 +74,31 @@ def test_rows_far_below_holding_only_an_id_are_one_entry(edited: Callable[..., P
     assert twice[0]["message"].startswith("'x' is used twice, in A5000 and A5001;")
 
 
+def test_rows_far_below_are_told_in_french(edited: Callable[..., Path],
+                                          schema: Schema) -> None:
+    """validate --lang fr: the grouped entries (rows holding only an ID, many copies of one
+    ID) in French, their row ranges with French words and separators."""
+    from matrixbook.i18n import texts
+    from matrixbook.i18n.findings import report_text
+
+    ident = _policy_column("Policy ID")
+    rows = [*range(5000, 5200), 6000, 6002, 6004, 6006, 6008]
+    path = edited({"Policies": {f"{ident}{r}": "x" for r in rows}})
+    text = report_text(validate(path, today=TODAY, lang="fr"), texts("fr"), schema.sheet_names)
+    nb = "\u202f"  # French groups thousands with a narrow no-break space
+    # the lines joined (no-break spaces kept: French puts one before : and ;)
+    text = " ".join(text.replace(nb, "_").replace("\u00a0", "~").split())
+    text = text.replace("_", nb).replace("~", "\u00a0")
+    assert (f"Les lignes 5{nb}000 à 5{nb}199, 6{nb}000, 6{nb}002, 6{nb}004 et 2 de plus ne "
+            "contiennent qu'une valeur de Policy ID\u00a0: 205 enregistrements sans Title "
+            "(original language), Body ID," in text)
+    assert " et Confirmed (" in text
+    assert ("'x', d'abord en A5000, est repris aux lignes 5{nb}001 à 5{nb}199, 6{nb}000, "
+            "6{nb}002, 6{nb}004 et 2 de plus (204 fois de plus)\u00a0; chaque Policy ID doit être "
+            "unique.".replace("{nb}", nb) in text)
+    assert "Rows " not in text and " to " not in text and "records" not in text
+
+
 def test_two_rows_holding_only_an_id_keep_their_own_lines(edited: Callable[..., Path],
                                                           schema: Schema) -> None:
     ident = _policy_column("Policy ID")

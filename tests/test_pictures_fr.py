@@ -51,18 +51,18 @@ FRENCH_DISCLAIMER = ("Les frontières et les noms indiqués ainsi que les désig
 def test_the_french_gcc_brief_map_speaks_french(french: Path) -> None:
     note = french / "briefs" / "ENT-GCC.docx"
     (alt,) = alt_texts(note)
-    assert alt.startswith("CCG : carte des États qui y ont un rôle au 3 septembre 2025."), alt
-    assert ("Membre (6) : Arabie saoudite, Bahreïn, Émirats arabes unis, Koweït, Oman, "
+    assert alt.startswith("CCG\u00a0: carte des États qui y ont un rôle au 3 septembre 2025."), alt
+    assert ("Membre (6)\u00a0: Arabie saoudite, Bahreïn, Émirats arabes unis, Koweït, Oman, "
             "Qatar.") in alt
     ((svg, caption),) = figures(note.with_suffix(".html"))
-    assert caption.startswith("CCG : États qui y ont un rôle au 3 septembre 2025, par rôle"), \
+    assert caption.startswith("CCG\u00a0: États qui y ont un rôle au 3 septembre 2025, par rôle"), \
         caption
     assert "un point signale un État trop petit" in caption
     words = svg_words(svg)
     assert "Membre" in words and "Aucun rôle" in words
     assert "Member" not in words and "No role" not in words
     # the disclaimer wraps over two lines of the SVG: their words joined are the whole text
-    assert FRENCH_DISCLAIMER + " Frontières : Natural Earth (domaine public)." in words
+    assert FRENCH_DISCLAIMER + " Frontières\u00a0: Natural Earth (domaine public)." in words
     assert style.DISCLAIMER not in words
 
 
@@ -105,10 +105,10 @@ def test_the_french_reports_pictures_speak_french(french: Path) -> None:
 
 def test_the_french_gantt_has_french_months_and_phases(french: Path) -> None:
     (alt,) = alt_texts(french / "inception_report.docx")
-    assert "Livrable 1 le 12 septembre 2025 ; Livrable 2 le 30 septembre 2025" in alt
+    assert "Livrable 1 le 12 septembre 2025\u00a0; Livrable 2 le 30 septembre 2025" in alt
     ((svg, caption),) = figures(french / "inception_report.html")
     words = svg_words(svg)
-    assert "sept." in words and "Livrable 1 : 12 sept." in words
+    assert "sept." in words and "Livrable 1\u00a0: 12 sept." in words
     assert "Démarrage" in words and "Échéance d'un livrable" in words
     assert not re.search(r"\b(Sep|Aug)\b", words) and "Inception" not in words
     assert caption.startswith("Le plan de travail par phase")

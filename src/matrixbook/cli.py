@@ -7,11 +7,15 @@ import os
 import sys
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from matrixbook.cli_errors import SafeGroup
 from matrixbook.errors import UsageError
+
+if TYPE_CHECKING:
+    from matrixbook.i18n import Texts
 
 DEFAULT_WORKBOOK = "workbook/master.xlsx"
 
@@ -181,34 +185,52 @@ def build(path: Path, out_dir: Path | None, only: str | None, audience: str,
             out_dir = out_dir / "external"
     result = run_build(path, out_dir, only=names, audience=audience, today=today,
                        force=force, lang=lang)
+    from matrixbook.i18n import texts
+
+    words = None if lang == "en" else texts(lang)  # the build's lines in its language
     for warning in result.messages:
         click.echo(warning, err=True)
     if not result.report.ok:
         order = [s.name for s in load_schema().sheets]  # the order of `validate`
-        click.echo(result.report.to_text(order), err=True)
-        click.echo("Nothing was built: fix the errors above, then run `matrixbook build` again.",
-                   err=True)
+        click.echo(result.report.to_text(order, words=words), err=True)
+        click.echo(_said(words, "Nothing was built: fix the errors above, then run "
+                                "`matrixbook build` again."), err=True)
         sys.exit(1)
-    for line in _written_lines(result.written):
+    for line in _written_lines(result.written, words=words):
         click.echo(line)
     for note in result.notes:
         click.echo(note)
-    click.echo(f"Built {len(result.written)} file(s) for the {audience} audience in {out_dir}.")
+    n = len(result.written)
+    click.echo(f"Built {n} file(s) for the {audience} audience in {out_dir}." if words is None
+               else words.plural(n, "Built {n} file(s) for the {audience} audience in {out}.",
+                                 "Built {n} file(s) for the {audience} audience in {out}.",
+                                 "build", audience=words.t(audience, "build"), out=out_dir))
 
 
-def _written_lines(written: list[Path], per_folder: int = 10) -> list[str]:
+def _said(words: Texts | None, text: str) -> str:
+    return text if words is None else words.t(text, "build")
+
+
+def _written_lines(written: list[Path], per_folder: int = 10,
+                   words: Texts | None = None) -> list[str]:
     """One line per file written; a folder that got more than `per_folder` files (the
-    briefing notes of a large mapping) is one line with its count, not hundreds."""
+    briefing notes of a large mapping) is one line with its count, not hundreds. In the
+    language of `words` (English when None)."""
     by_folder: dict[Path, list[Path]] = {}
     for path in written:
         by_folder.setdefault(Path(path).parent, []).append(Path(path))
     lines = []
     for folder, paths in by_folder.items():
         if len(paths) > per_folder:
-            kinds = sorted({p.suffix for p in paths})
-            lines.append(f"Wrote {len(paths)} files ({', '.join(kinds)}) in {folder}{os.sep}")
+            kinds = ", ".join(sorted({p.suffix for p in paths}))
+            where = f"{folder}{os.sep}"
+            lines.append(f"Wrote {len(paths)} files ({kinds}) in {where}" if words is None else
+                         words.plural(len(paths), "Wrote {n} files ({kinds}) in {folder}",
+                                      "Wrote {n} files ({kinds}) in {folder}", "build",
+                                      kinds=kinds, folder=where))
         else:
-            lines.extend(f"Wrote {p}" for p in paths)
+            lines.extend(f"Wrote {p}" if words is None else
+                         _said(words, "Wrote {path}").format(path=p) for p in paths)
     return lines
 
 

@@ -17,16 +17,35 @@ INTERRUPTED = 130
 INTERRUPTED_MESSAGE = "Interrupted (Ctrl+C): the command stopped and no file was replaced."
 
 
-def cannot_run(ctx: click.Context, message: str) -> None:
+def cannot_run(ctx: click.Context, message: str | MatrixbookError) -> None:
     # A library's half-written file, closed as the program ends, may complain once more
     # ("Exception ignored in ..."): the one line below already said what happened.
     sys.unraisablehook = lambda _unraisable: None
+    words = words_of(ctx)
+    if isinstance(message, MatrixbookError):
+        message = message.said(words)
     if ctx.params.get("fmt") == "json":  # programs reading stdout still get one JSON object
         from matrixbook.report import cannot_run_json
 
         click.echo(cannot_run_json(message))
-    click.echo(f"Error: {message}", err=True)
+    line = (f"Error: {message}" if words is None
+            else words.t("Error: {message}", "cli").format(message=message))
+    click.echo(line, err=True)
     sys.exit(CANNOT_RUN)
+
+
+def words_of(ctx: click.Context) -> Any:
+    """The texts of the language the command was asked to speak (`--lang`), or None for
+    English: a cannot-run message in French for `build --lang fr`."""
+    lang = ctx.params.get("lang")
+    if not lang or lang == "en":
+        return None
+    from matrixbook.i18n import UnknownLanguage, texts
+
+    try:
+        return texts(str(lang))
+    except UnknownLanguage:
+        return None
 
 
 class SafeCommand(click.Command):
@@ -36,11 +55,13 @@ class SafeCommand(click.Command):
         try:
             return super().invoke(ctx)
         except MatrixbookError as exc:
-            cannot_run(ctx, str(exc))
+            cannot_run(ctx, exc)
         except KeyboardInterrupt:
             sys.unraisablehook = lambda _unraisable: None
             click.echo("", err=True)  # after the ^C the terminal shows
-            click.echo(INTERRUPTED_MESSAGE, err=True)
+            words = words_of(ctx)
+            click.echo(INTERRUPTED_MESSAGE if words is None else
+                       words.t(INTERRUPTED_MESSAGE, "cli"), err=True)
             sys.exit(INTERRUPTED)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise

@@ -6,10 +6,22 @@ Each becomes exit status 2 at the command line ("the command could not run"), ne
 from __future__ import annotations
 
 import os
+from typing import Any
 
 
 class MatrixbookError(Exception):
-    """Base: the message is meant for a person."""
+    """Base: the message is meant for a person. Given as a message of
+    `matrixbook.report.message` (`msg("build", template, **parts)`) rather than a str, it can
+    be said again in another language: `str(exc)` is the English text, `exc.said(words)` the
+    text in the language of `words` (matrixbook.i18n.Texts)."""
+
+    def __init__(self, message: Any = "", *args: Any) -> None:
+        self.message = message
+        super().__init__(str(message), *args)
+
+    def said(self, words: Any = None) -> str:
+        render = getattr(self.message, "render", None)
+        return str(self) if render is None or words is None else str(render(words))
 
 
 class InputError(MatrixbookError):

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from matrixbook.errors import InputError
+from matrixbook.report.message import msg
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -85,31 +86,35 @@ def open_workbook(path: Path) -> Workbook:
     from python_calamine import CalamineWorkbook
 
     if not path.exists():
-        raise InputError(f"{path}: no such file. Check the path, or run `matrixbook init` to "
-                         "create a new master workbook.")
+        raise InputError(msg("file", "{path}: no such file. Check the path, or run "
+                             "`matrixbook init` to create a new master workbook.", path=path))
     if path.is_dir():
-        raise InputError(f"{path} is a folder, not a workbook. Give the path of the .xlsx file.")
+        raise InputError(msg("file", "{path} is a folder, not a workbook. Give the path of the "
+                             ".xlsx file.", path=path))
     with path.open("rb") as fh:
         head = fh.read(8)
     if not head:
-        raise InputError(f"{path} is empty (0 bytes). Use a saved copy of the workbook.")
+        raise InputError(msg("file", "{path} is empty (0 bytes). Use a saved copy of the "
+                             "workbook.", path=path))
     if head.startswith(OLE_MAGIC):
         if _is_encrypted(path):
-            raise InputError(f"{path} is password-protected. Open it in Excel, remove the "
-                             "password (File > Info > Protect Workbook > Encrypt with Password), "
-                             "save a copy and check that copy.")
-        raise InputError(f"{path} is in the old Excel 97-2003 format (.xls). Open it in Excel or "
-                         "LibreOffice and save it as Excel Workbook (.xlsx).")
+            raise InputError(msg("file", "{path} is password-protected. Open it in Excel, "
+                                 "remove the password (File > Info > Protect Workbook > Encrypt "
+                                 "with Password), save a copy and check that copy.", path=path))
+        raise InputError(msg("file", "{path} is in the old Excel 97-2003 format (.xls). Open it "
+                             "in Excel or LibreOffice and save it as Excel Workbook (.xlsx).",
+                             path=path))
     if head[:2] in OLD_BIFF_MAGIC:
-        raise InputError(f"{path} is in an old Excel format (Excel 2.x to 4.0, .xls). Open it "
-                         "in Excel or LibreOffice and save it as Excel Workbook (.xlsx).")
+        raise InputError(msg("file", "{path} is in an old Excel format (Excel 2.x to 4.0, .xls). "
+                             "Open it in Excel or LibreOffice and save it as Excel Workbook "
+                             "(.xlsx).", path=path))
     if not head.startswith(ZIP_MAGIC):
         with path.open("rb") as fh:
             start = fh.read(4096)
-        looks = ("it looks like a text or CSV file" if b"\x00" not in start
-                 else "it is in a format this tool does not read")
-        raise InputError(f"{path} is not an Excel workbook ({looks}). Open it in Excel and save "
-                         "it as Excel Workbook (.xlsx).")
+        looks = (msg("file", "it looks like a text or CSV file") if b"\x00" not in start
+                 else msg("file", "it is in a format this tool does not read"))
+        raise InputError(msg("file", "{path} is not an Excel workbook ({looks}). Open it in Excel "
+                             "and save it as Excel Workbook (.xlsx).", path=path, looks=looks))
     kind, parts, sizes = _inspect_package(path)
     try:
         book = CalamineWorkbook.from_path(str(path))

@@ -30,9 +30,11 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from matrixbook.errors import OutputError
 from matrixbook.files import is_open_elsewhere
+from matrixbook.report.message import msg, msgp
 
 MANIFEST = ".matrixbook-manifest.json"
 STAGING = ".matrixbook-staging"
@@ -107,6 +109,28 @@ def _listing(paths: list[Path], limit: int = 3) -> str:
     return " and ".join(shown) if len(shown) <= 2 else ", ".join(shown[:-1]) + " and " + shown[-1]
 
 
+@dataclass(frozen=True)
+class _Listing:
+    """`_listing` in the language of a message ('a, b et 2 de plus')."""
+
+    paths: tuple[Path, ...]
+    limit: int = 3
+
+    def render(self, words: Any) -> str:
+        if words is None:
+            return _listing(list(self.paths), self.limit)
+        t = words.t
+        shown = [str(p) for p in self.paths[:self.limit]]
+        more = len(self.paths) - self.limit
+        if more > 0:
+            return ", ".join(shown) + t(" and {n} more", "build").format(n=more)
+        last = t(" and ", "build")
+        return last.join(shown) if len(shown) <= 2 else ", ".join(shown[:-1]) + last + shown[-1]
+
+    def __str__(self) -> str:
+        return self.render(None)
+
+
 class FolderLock:
     """An exclusive lock on the output folder, held by one build at a time (the lock file
     holds its process number, so a second build can name it)."""
@@ -123,9 +147,10 @@ class FolderLock:
             if not _try_lock(fd):
                 os.close(fd)
                 if time.monotonic() >= deadline:
-                    raise OutputError(f"Another build (process {self._holder()}) is writing into "
-                                      f"{self.path.parent}; wait until it has finished and run "
-                                      "the command again.")
+                    raise OutputError(msg(
+                        "build", "Another build (process {process}) is writing into {folder}; "
+                        "wait until it has finished and run the command again.",
+                        process=self._holder(), folder=self.path.parent))
                 time.sleep(0.1)
                 continue
             try:  # the file a finishing build removed is not a lock: take the new one
@@ -193,7 +218,8 @@ class OutputFolder:
 
     def __enter__(self) -> OutputFolder:
         if self.folder.exists() and not self.folder.is_dir():
-            raise OutputError(f"{self.folder} is a file, not a folder; give a folder with --out.")
+            raise OutputError(msg("build", "{folder} is a file, not a folder; give a folder "
+                                  "with --out.", folder=self.folder))
         self.folder.mkdir(parents=True, exist_ok=True)
         self._lock.acquire()
         try:
@@ -313,33 +339,37 @@ class OutputFolder:
         for name in names:
             target = self.folder / name
             if _same_file(target, self.source):
-                raise OutputError(f"{target} is the workbook this build reads; build into "
-                                  "another folder (--out) or move the workbook.")
+                raise OutputError(msg("build", "{target} is the workbook this build reads; "
+                                      "build into another folder (--out) or move the workbook.",
+                                      target=target))
             if target.is_dir():
-                raise OutputError(f"{target} is a folder, where the build writes a file; move "
-                                  "it or choose another folder with --out.")
+                raise OutputError(msg("build", "{target} is a folder, where the build writes a "
+                                      "file; move it or choose another folder with --out.",
+                                      target=target))
         stale = [n for n in stale if not _same_file(self.folder / n, self.source)]
         touched = [self.folder / n for n in [*names, *stale]]
         open_now = [p for p in touched if is_open_elsewhere(p)]
         if open_now:
-            verb = "is" if len(open_now) == 1 else "are"
-            raise OutputError(f"{_listing(open_now)} {verb} open in Excel or LibreOffice; close "
-                              f"{'it' if len(open_now) == 1 else 'them'} and run the command "
-                              "again.")
+            raise OutputError(msgp("build", "{files} is open in Excel or LibreOffice; close it "
+                                   "and run the command again.", "{files} are open in Excel or "
+                                   "LibreOffice; close them and run the command again.",
+                                   n=len(open_now), files=_Listing(tuple(open_now))))
         if self.force:
             return stale
         foreign = [self.folder / n for n in names
                    if n not in owned and (self.folder / n).exists()]
         if foreign:
-            one = len(foreign) == 1
-            raise OutputError(f"{_listing(foreign)} {'was' if one else 'were'} not written by "
-                              f"matrixbook; move {'it' if one else 'them'} or add --force")
+            raise OutputError(msgp("build", "{files} was not written by matrixbook; move it or "
+                                   "add --force", "{files} were not written by matrixbook; move "
+                                   "them or add --force", n=len(foreign),
+                                   files=_Listing(tuple(foreign))))
         edited = [self.folder / n for n in [*names, *stale]
                   if n in owned and (self.folder / n).is_file()
                   and sha256(self.folder / n) != owned[n].sha256]
         if edited:
-            one = len(edited) == 1
-            raise OutputError(f"{_listing(edited)} {'was' if one else 'were'} edited since the "
-                              f"last build; move {'it' if one else 'them'} elsewhere to keep "
-                              "the edits, or add --force to replace them")
+            raise OutputError(msgp("build", "{files} was edited since the last build; move it "
+                                   "elsewhere to keep the edits, or add --force to replace it",
+                                   "{files} were edited since the last build; move them "
+                                   "elsewhere to keep the edits, or add --force to replace them",
+                                   n=len(edited), files=_Listing(tuple(edited))))
         return stale

@@ -311,7 +311,10 @@ def _body_frame(body: list[list[Any]], idx: list[int], fields: list[str],
             if values.count("") != len(values):
                 kept.append(values)
                 numbers.append(n)
-    blank = [n for n, values in zip(numbers, kept, strict=True) if _only_spaces(values)]
+    # (the first cell tells most rows apart at once: an ID is not spaces)
+    blank = [n for n, values in zip(numbers, kept, strict=True)
+             if (first := values[0]).__class__ is str and not first.strip()
+             and _only_spaces(values)]
     if blank:
         gone = set(blank)
         pairs = [(n, v) for n, v in zip(numbers, kept, strict=True) if n not in gone]

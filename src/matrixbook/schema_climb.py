@@ -10,10 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
-
-import pandas as pd
 
 if TYPE_CHECKING:
     from matrixbook.schema import Column, Schema
@@ -133,8 +131,12 @@ def _need(entry: Any, fields: dict[str, Column]) -> Need:
 
 
 def _bound(value: Any) -> Any:
-    """A Policies column's bound as the export's values compare with it (dates as Timestamps)."""
-    return pd.Timestamp(value) if isinstance(value, date) else value
+    """A Policies column's bound as the export's values compare with it (a date as the
+    datetime at its midnight, what pd.Timestamp(date) is, without importing pandas: the schema
+    is loaded before the reading threads start, which pandas' import must not delay)."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return datetime(value.year, value.month, value.day)
+    return value
 
 
 def _export_columns(entry: dict[str, Any], schema: Schema,

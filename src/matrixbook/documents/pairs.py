@@ -3,7 +3,7 @@ once, and what every document's cover, footer and properties show."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,18 @@ def _render(job: Job) -> tuple[bytes, str]:
 
 
 _SOURCE: list[Path | None] = [None]
+_CTX: list[Any] = []  # the build's context, for workers that write the files themselves
+
+
+def _render_and_write(job: Job) -> None:
+    """One document pair rendered and written into the build's folder (in a worker)."""
+    write_pair(_CTX[0], *job)
+
+
+def _wait(results: Iterator[None]) -> None:
+    """Until every worker's pair is written; a problem one met is raised here."""
+    for _ in results:
+        pass
 
 
 def write_pairs(ctx: Any, jobs: list[Job]) -> list[Path]:
@@ -47,7 +59,10 @@ def write_pairs(ctx: Any, jobs: list[Job]) -> list[Path]:
     in forked processes while this one writes (matrixbook.speedups.pool), the same files.
 
     The first pair is written here first: a template error stops the build before any worker
-    starts, and the workers inherit the template read, patched and compiled once."""
+    starts, and the workers inherit the template read, patched and compiled once. In a build
+    (`ctx.later`, matrixbook.speedups.pool.Later) the workers render and write the files while
+    the build writes its other outputs, and the build waits for them before its folder is
+    committed."""
     written: list[Path] = []
     if not jobs:
         return written
@@ -55,17 +70,45 @@ def write_pairs(ctx: Any, jobs: list[Job]) -> list[Path]:
     rest = jobs[1:]
     rendered = None
     if speedups.enabled():
-        from matrixbook.speedups.pool import forked_map
+        from matrixbook.speedups.pool import forked_map, started_map
 
         _SOURCE[0] = ctx.source
+        later = getattr(ctx, "later", None)
+        if later is not None:
+            _CTX[:] = [ctx]
+            try:
+                started = started_map(_render_and_write, rest)
+            finally:
+                _CTX.clear()
+            if started is not None:
+                # The workers render and write the files while the build goes on; the build
+                # waits at the end for them to be done (or for the problem one of them met).
+                _SOURCE[0] = None
+                for stem, *_ in rest:  # the build's folder knows the files now, in order
+                    for suffix in (".docx", ".html"):
+                        with ctx.writing(stem + suffix):
+                            written.append(ctx.path(stem + suffix))
+                later.add(started, _wait)
+                return written
         rendered = forked_map(_render, rest)
     if rendered is None:
         for job in rest:
             written += write_pair(ctx, *job)
         return written
     try:
-        for job, (docx, html) in zip(rest, rendered, strict=True):
-            stem = job[0]
+        written += _write_rendered(ctx, ctx.output, [job[0] for job in rest], rendered)
+    finally:
+        _SOURCE[0] = None
+    return written
+
+
+def _write_rendered(ctx: Any, output: str, stems: list[str],
+                    rendered: Iterable[tuple[bytes, str]]) -> list[Path]:
+    """The rendered pairs written as <stem>.docx and .html, files of `output`."""
+    written = []
+    current, ctx.output = ctx.output, output
+    try:
+        for stem, (docx, html) in zip(stems, rendered, strict=True):
             with ctx.writing(f"{stem}.docx") as tmp:
                 tmp.write_bytes(docx)
             written.append(ctx.path(f"{stem}.docx"))
@@ -73,7 +116,7 @@ def write_pairs(ctx: Any, jobs: list[Job]) -> list[Path]:
                 tmp.write_text(html, encoding="utf-8", newline="\n")
             written.append(ctx.path(f"{stem}.html"))
     finally:
-        _SOURCE[0] = None
+        ctx.output = current
     return written
 
 

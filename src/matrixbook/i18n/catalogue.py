@@ -4,6 +4,7 @@ run time with Babel (no compile step), and the French labels of the schema under
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -20,25 +21,65 @@ def po_files(code: str) -> list[Path]:
     return sorted((LOCALE_DIR / code / "LC_MESSAGES").glob("*.po"))
 
 
+@dataclass(frozen=True)
+class Plurals:
+    """The plural entries of a language's catalogues (msgid / msgid_plural, msgstr[0..]):
+    (context, English singular) -> the forms, and the language's gettext rule that picks the
+    form's index for a number (`Plural-Forms` of the catalogues' header; French: 0 and 1
+    take the first form)."""
+
+    forms: dict[tuple[str | None, str], tuple[str, ...]] = field(default_factory=dict)
+    expression: str = "(n != 1)"
+
+    def index(self, n: int) -> int:
+        return _plural_rule(self.expression)(abs(int(n)))
+
+
 @lru_cache(maxsize=8)
-def messages(code: str) -> dict[tuple[str | None, str], str]:
-    """(context, English text) -> translation, over every .po file of `code`; fuzzy and empty
-    entries are left out (so they fall back to English, and tests/test_i18n.py names them)."""
+def _plural_rule(expression: str) -> Callable[[int], int]:
+    import gettext
+
+    return gettext.c2py(expression)
+
+
+@lru_cache(maxsize=8)
+def _read(code: str) -> tuple[dict[tuple[str | None, str], str], Plurals]:
     from babel.messages.pofile import read_po
 
     found: dict[tuple[str | None, str], str] = {}
+    forms: dict[tuple[str | None, str], tuple[str, ...]] = {}
+    expressions = set()
     for path in po_files(code):
         with path.open("rb") as fh:
             catalog = read_po(fh, locale=code)
         for message in catalog:
             if not message.id or message.fuzzy:
                 continue
-            msgid = message.id if isinstance(message.id, str) else str(message.id[0])
-            string = message.string
-            text = string if isinstance(string, str) else (str(string[0]) if string else "")
-            if text:
-                found[(message.context, msgid)] = text
-    return found
+            if isinstance(message.id, str):
+                text = message.string if isinstance(message.string, str) else ""
+                if text:
+                    found[(message.context, message.id)] = text
+                continue
+            strings = tuple(str(s) for s in message.string or ())
+            if strings and all(strings):
+                forms[(message.context, str(message.id[0]))] = strings
+                expressions.add(catalog.plural_expr)
+    if len(expressions) > 1:
+        raise ValueError(f"The {code} catalogues disagree on their Plural-Forms: "
+                         f"{sorted(expressions)}")
+    return found, Plurals(forms, expressions.pop() if expressions else "(n != 1)")
+
+
+def messages(code: str) -> dict[tuple[str | None, str], str]:
+    """(context, English text) -> translation, over every .po file of `code`; fuzzy and empty
+    entries are left out (so they fall back to English, and tests/test_i18n.py names them).
+    Plural entries are in `plurals`."""
+    return _read(code)[0]
+
+
+def plurals(code: str) -> Plurals:
+    """The plural entries of every .po file of `code` and the rule that picks their forms."""
+    return _read(code)[1]
 
 
 @dataclass(frozen=True)

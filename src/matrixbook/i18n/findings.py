@@ -11,17 +11,28 @@ from dataclasses import replace
 
 from matrixbook.i18n.words import Texts
 from matrixbook.report import Finding, Report
+from matrixbook.report.message import Message
 
 
-def localize_finding(finding: Finding, texts: Texts) -> Finding:
+def localize_finding(finding: Finding, texts: Texts,
+                     said: dict[int, str] | None = None) -> Finding:
     """The finding with its message (and grouped text) in the language of `texts`; a
-    finding whose rule gave a plain text keeps it."""
+    finding whose rule gave a plain text keeps it. `said`: the texts already rendered, by
+    the id of their message (findings often share one message object)."""
     if texts.english or (finding.text is None and finding.group_text is None):
         return finding
-    message = finding.text.render(texts) if finding.text is not None else finding.message
-    group = (finding.group_text.render(texts) if finding.group_text is not None
+    said = {} if said is None else said
+    message = _said(finding.text, texts, said) if finding.text is not None else finding.message
+    group = (_said(finding.group_text, texts, said) if finding.group_text is not None
              else finding.group)
     return replace(finding, message=message, group=group)
+
+
+def _said(message: Message, texts: Texts, said: dict[int, str]) -> str:
+    text = said.get(id(message))
+    if text is None:
+        text = said[id(message)] = message.render(texts)
+    return text
 
 
 def localize(report: Report, texts: Texts) -> Report:
@@ -29,7 +40,8 @@ def localize(report: Report, texts: Texts) -> Report:
     cells and rules: the JSON contract does not change, only its `message` texts)."""
     if texts.english:
         return report
-    return Report(report.path, [localize_finding(f, texts) for f in report.findings])
+    said: dict[int, str] = {}  # (the findings keep their messages alive meanwhile)
+    return Report(report.path, [localize_finding(f, texts, said) for f in report.findings])
 
 
 def report_text(report: Report, texts: Texts, sheet_order: list[str] | None = None,

@@ -180,7 +180,7 @@ def _not_confirmed(seats: list[Any], lookup: Lookup) -> str:
     """"1 not confirmed: United Kingdom", or the count alone when there are many."""
     text = f"{len(seats)} not confirmed"
     if not lookup.english:
-        text = _plural(lookup.texts, len(seats), "{n} not confirmed", "{n} not confirmed (plural)")
+        text = _plural(lookup.texts, len(seats), "{n} not confirmed", "{n} not confirmed")
     if len(seats) <= NAMED_UP_TO:
         text += lookup.texts.t(": ", _CTX) + ", ".join(
             lookup.countries.get(s.country, s.country) for s in seats)
@@ -190,8 +190,7 @@ def _not_confirmed(seats: list[Any], lookup: Lookup) -> str:
 def _plural(texts: Texts, n: int, one: str, many: str) -> str:
     """The text for a count, singular or plural by the language's rule (French: 0 and 1
     singular), with {n} in it."""
-    singular = n <= 1 if texts.code == "fr" else n == 1
-    return texts.t(one if singular else many, _CTX).format(n=n)
+    return texts.plural(n, one, many, _CTX)
 
 
 # A count of states or organisations with a role, in another language than English:

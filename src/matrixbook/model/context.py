@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -32,6 +33,7 @@ class BuildContext:
     folder: OutputFolder | None = None  # where files are staged until the whole set is done
     output: str = ""  # the output being written
     lang: str = "en"  # the language of every fixed text of the outputs (matrixbook.i18n)
+    later: Any = None  # matrixbook.speedups.pool.Later: documents still rendering elsewhere
 
     @cached_property
     def texts(self) -> Texts:

@@ -66,11 +66,10 @@ class WeekOfBody:
 
     def statuses_text(self, texts: Any = None) -> str:
         """'2 planned, 1 done', in the language of `texts`."""
-        def label(status: str) -> str:
-            return status if texts is None or texts.english else texts.term(
-                "interview_status", status)
-
-        return ", ".join(f"{n} {label(status).lower()}" for status, n in self.statuses)
+        if texts is None or texts.english:
+            return ", ".join(f"{n} {status.lower()}" for status, n in self.statuses)
+        return ", ".join(texts.counted_term(n, "interview_status", status)
+                         for status, n in self.statuses)
 
 
 def monday(day: date) -> date:

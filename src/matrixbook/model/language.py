@@ -89,12 +89,15 @@ def day_text(texts: Texts, value: Any) -> str:
     return texts.date(value)
 
 
-def value_text(texts: Texts, column: Column | None, value: Any, separator: str = "; ") -> str:
+def value_text(texts: Texts, column: Column | None, value: Any,
+               separator: str | None = None) -> str:
     """A cell as a reader of the language reads it: vocabulary terms by their label,
-    countries by name, dates in words, yes and no, lists joined; other text as it is."""
+    countries by name, dates in words, yes and no, lists joined (by the language's list
+    separator unless `separator` is given); other text as it is."""
     if is_blank(value):
         return ""
     if isinstance(value, list | tuple):
+        separator = texts.list_separator if separator is None else separator
         return separator.join(value_text(texts, column, v) for v in value if not is_blank(v))
     if isinstance(value, bool):
         return yes_no(texts, value)

@@ -95,7 +95,7 @@ class Recommendation:
                      priority=texts.term("priorities", self.priority).lower()) if self.priority
                  else "",
                  texts.term("timeframes", self.timeframe) if self.timeframe else ""]
-        how = "; ".join(p for p in parts if p)
+        how = texts.list_separator.join(p for p in parts if p)
         if how:
             text += f" {how}."
         status = texts.term("review_status", self.status) if self.status else ""

@@ -27,6 +27,7 @@ from matrixbook.documents import (
     write_pairs,
 )
 from matrixbook.documents.translate import CONTEXT
+from matrixbook.i18n import Texts
 from matrixbook.model import memberships
 from matrixbook.model.briefs import notes, page_estimate
 from matrixbook.model.context import BuildContext
@@ -61,7 +62,8 @@ def write(ctx: BuildContext) -> list[Path]:
         jobs.append((f"briefs/{content['id']}", "brief", context, title))
     written = write_pairs(ctx, jobs)
     if estimates:
-        ctx.note(length_note(estimates))
+        ctx.note(length_note(estimates) if ctx.texts.english
+                 else length_note_in(estimates, ctx.texts))
     return written
 
 
@@ -91,6 +93,35 @@ def length_note(estimates: list[tuple[str, float]]) -> str:
         shown += f" and {len(outside) - OUTSIDE_SHOWN:,} more"
     return (f"{head}; {len(outside):,} outside it: {shown} (matrixbook validate --stage final "
             "warns at each, with what to change).")
+
+
+def length_note_in(estimates: list[tuple[str, float]], texts: Texts) -> str:
+    """`length_note` in the language of `texts` (msgctxt "build"): 'Notes d'orientation :
+    17 rédigées ; longueur estimée 5,5–9,5 pages (cible 5–10) : ENT-LAS 9,5, ...'."""
+    def say(text: str) -> str:
+        return texts.t(text, "build")
+
+    def pages(p: float) -> str:
+        return texts.number(p)
+
+    low, high = min(p for _, p in estimates), max(p for _, p in estimates)
+    span = pages(low) if low == high else f"{pages(low)}–{pages(high)}"
+    head = texts.plural(len(estimates), "Briefing notes: {n} written; estimated length {span} "
+                        "pages (target {lo}–{hi})", "Briefing notes: {n} written; estimated "
+                        "length {span} pages (target {lo}–{hi})", "build", span=span,
+                        lo=SHORTEST_NOTE, hi=LONGEST_NOTE)
+    if len(estimates) <= EVERY_NOTE_UP_TO:
+        return head + say(": ") + ", ".join(f"{i} {pages(p)}" for i, p in estimates) + "."
+    outside = [(i, p) for i, p in estimates if not SHORTEST_NOTE <= p <= LONGEST_NOTE]
+    if not outside:
+        return head + say("; every note within it.")
+    shown = ", ".join(f"{i} {pages(p)}" for i, p in outside[:OUTSIDE_SHOWN])
+    if len(outside) > OUTSIDE_SHOWN:
+        shown += say(" and {n} more").format(n=texts.number(len(outside) - OUTSIDE_SHOWN))
+    return head + texts.plural(len(outside), "; {n} outside it: {shown} (matrixbook validate "
+                               "--stage final warns at each, with what to change).",
+                               "; {n} outside it: {shown} (matrixbook validate --stage final "
+                               "warns at each, with what to change).", "build", shown=shown)
 
 
 OUTPUT = Output(

@@ -160,7 +160,7 @@ def _description_in(rec: Any, body: dict[str, Any], texts: Any) -> str:
     topics = rec.topics if isinstance(rec.topics, list) else []
     if topics:
         lines.append(t("Topics: {value}").format(
-            value=" ; ".join(texts.term("themes", str(v)) for v in topics)))
+            value=t("; ").join(texts.term("themes", str(v)) for v in topics)))
     lines.append(t("Interview ID: {id} (Interviews sheet of the master workbook)").format(
         id=rec.interview_id))
     return "\n".join(lines)

@@ -45,6 +45,12 @@ class _Words:
     def term(self, vocabulary: str, value: str) -> str:
         return value if self.texts is None or not value else self.texts.term(vocabulary, value)
 
+    def counted(self, n: int, vocabulary: str, value: str) -> str:
+        """'2 not started' / '2 non commencées'."""
+        if self.texts is None:
+            return f"{n} {value.lower()}"
+        return self.texts.counted_term(n, vocabulary, value)
+
     def day(self, value: Any) -> str:
         return day(value, self.texts)
 
@@ -89,7 +95,7 @@ def _phases(schema: Schema, plan: pd.DataFrame, say: _Words | None = None) -> li
         if rows.empty:
             continue
         counts = rows["status"].value_counts()
-        progress = ", ".join(f"{counts[s]} {say.term('workplan_status', s).lower()}"
+        progress = ", ".join(say.counted(int(counts[s]), "workplan_status", s)
                              for s in statuses if s in counts)
         out.append({"phase": say.term("workplan_phases", phase),
                     "start": say.day(rows["start_date"].min()),

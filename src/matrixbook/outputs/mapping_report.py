@@ -103,12 +103,14 @@ def overlaps(schema: Schema, tables: dict[str, pd.DataFrame], bodies: pd.DataFra
         return [], ""
     out = []
     for t in listed:
-        other = [f"{role if words is None else words.term('membership_roles', role)}: "
+        other = [f"{role}: {', '.join(labels[b] for b in held)}" if words is None else
+                 f"{words.term('membership_roles', role)}{words(': ')}"
                  f"{', '.join(labels[b] for b in held)}"
                  for role, held in t.by_role.items() if role not in memberships.SHARED_ROLES]
+        sep = "; " if words is None else words.texts.list_separator
         out.append({"country": t.name, "code": t.country, "count": str(t.count),
                     "bodies": ", ".join(labels[b] for b in t.shared),
-                    "other": "; ".join(other) or "–"})
+                    "other": sep.join(other) or "–"})
     rule = (f"counting {memberships.shared_rule(on, long_day)}. The list keeps the countries in "
             f"{bar} or more of the {len(order)} bodies")
     if words is not None:
@@ -165,14 +167,28 @@ def _unassessed(bodies: list[dict[str, Any]], theme: str,
     return out
 
 
-def _policy_rows(policies: pd.DataFrame | None, labels: dict[str, str],
-                 theme: str) -> list[dict[str, str]]:
-    """The instruments on `theme` (their Themes name it; for climate action and mobility, an
-    instrument with a climate context counts too), by year then ID."""
+# The columns of Policies the report's lists of instruments read.
+POLICY_FIELDS = ("policy_id", "title", "title_en", "body_id", "year_adopted", "status",
+                 "confirmed", "themes", "climate_context")
+
+
+def _policy_records(policies: pd.DataFrame | None) -> list[dict[str, Any]]:
+    """The rows of Policies as dicts of the columns the report reads (each value as the whole
+    row's dict gives it): the sheet of a global mapping has tens of thousands of rows and many
+    more columns, read once for both focus themes."""
     if policies is None or policies.empty:
         return []
+    return _rows(policies[[c for c in POLICY_FIELDS if c in policies.columns]])
+
+
+def _policy_rows(policies: pd.DataFrame | list[dict[str, Any]] | None, labels: dict[str, str],
+                 theme: str) -> list[dict[str, str]]:
+    """The instruments on `theme` (their Themes name it; for climate action and mobility, an
+    instrument with a climate context counts too), by year then ID. `policies`: the sheet, or
+    its rows as `_policy_records` gives them."""
+    records = policies if isinstance(policies, list) else _policy_records(policies)
     out: list[dict[str, Any]] = []
-    for p in _rows(policies):
+    for p in records:
         themes, climate = _list(p.get("themes")), _list(p.get("climate_context"))
         if theme not in themes and not (theme == FOCUS_THEMES[0] and climate):
             continue
@@ -233,12 +249,13 @@ def _focus_sections(schema: Schema, tables: dict[str, pd.DataFrame],
                     all_recs: list[dict[str, Any]], themes_of: dict[str, tuple[str, ...]],
                     labels: dict[str, str]) -> list[dict[str, Any]]:
     out = []
+    records = _policy_records(tables.get(schema.names.policies))
     for theme in FOCUS_THEMES:
         if theme not in schema.vocabulary("themes").codes:
             continue
         rows = _theme_rows(bodies, theme, levels)
         missing = _unassessed(bodies, theme, levels)
-        policies = _policy_rows(tables.get(schema.names.policies), labels, theme)
+        policies = _policy_rows(records, labels, theme)
         tagged = [r for r in all_recs if theme in themes_of[r["id"]]]
         levels_seen = sorted({r["level"] for r in rows}, key=relevance.RANK.__getitem__)
         parts = [f"{_count(len(rows), 'body works', 'bodies work')} on the theme in the "

@@ -28,12 +28,15 @@ class Words:
     def term(self, vocabulary: str, value: str) -> str:
         return self.texts.term(vocabulary, value) if value else value
 
-    def terms(self, vocabulary: str, values: Any, separator: str = "; ") -> str:
+    def terms(self, vocabulary: str, values: Any, separator: str | None = None) -> str:
+        separator = self.texts.list_separator if separator is None else separator
         return separator.join(self.term(vocabulary, str(v)) for v in values)
 
-    def count(self, n: int, one: str, many: str) -> str:
-        """'1 organisme' / '3 organismes': French takes the singular for 0 and 1."""
-        return self(one if n <= 1 else many).format(n=self.number(n))
+    def count(self, n: int, one: str, many: str, **parts: Any) -> str:
+        """'1 organisme' / '3 organismes': the catalogue's plural entry (msgid `one`,
+        msgid_plural `many`) in the form the language takes for `n` (French: 0 and 1
+        singular), {n} and `parts` filled."""
+        return self.texts.plural(n, one, many, CONTEXT, **parts)
 
     def number(self, n: int) -> str:
         return self.texts.number(n)
@@ -72,7 +75,8 @@ def focus_intro(w: Words, rows: int, levels: list[str], missing: list[str], poli
     said = w.join([w.count(policies, "{n} instrument", "{n} instruments") if policies else "",
                    w.count(recommendations, "{n} recommendation", "{n} recommendations")
                    if recommendations else ""])
-    parts.append(w("{things} concern it.").format(things=said) if said
+    parts.append(w.count(policies + recommendations, "{things} concerns it.",
+                         "{things} concern it.", things=said) if said
                  else w("No instrument or recommendation concerns it yet."))
     return " ".join(parts)
 
@@ -89,7 +93,7 @@ def overlap_rule(w: Words, on: date | None, bar: int, bodies: int) -> str:
 def alignment_line(w: Words, title: str, served: list[tuple[str, int]]) -> str:
     if served:
         return w("{title} served (number of recommendations): {list}.").format(
-            title=w(title), list="; ".join(f"{c} ({n})" for c, n in served))
+            title=w(title), list=w.texts.list_separator.join(f"{c} ({n})" for c, n in served))
     return w("{title}: none named yet.").format(title=w(title))
 
 
@@ -108,16 +112,19 @@ def summary(w: Words, facts: dict[str, Any], limit: int) -> dict[str, Any]:
         sources=w.count(facts["sources"], "{n} source", "{n} sources"),
         policies=w.count(facts["policies"], "{n} regional instrument",
                          "{n} regional instruments"),
-        climate=w.number(facts["climate"]),
-        interviews=w.count(facts["interviews"], "{n} key-informant interview",
-                           "{n} key-informant interviews"),
-        done=w.number(facts["done"]))
+        climate=w.count(facts["climate"], "{n} of them linking climate or disasters with human "
+                        "mobility", "{n} of them linking climate or disasters with human "
+                        "mobility"),
+        interviews=w.count(facts["interviews"], "{n} key-informant interview in the interview "
+                           "plan", "{n} key-informant interviews in the interview plan"),
+        done=w.count(facts["done"], "{n} held so far", "{n} held so far"))
     focus = [(w.term("themes", theme), done) for theme, done in facts["focus"]]
-    coverage = w("{assessed} of the {cells} pairs of a body and a theme have been assessed "
-                 "({share} %).").format(assessed=w.number(facts["assessed"]),
-                                        cells=w.number(facts["cells"]), share=facts["share"])
+    coverage = w.count(facts["assessed"], "{n} of the {cells} pairs of a body and a theme has "
+                       "been assessed ({share} %).", "{n} of the {cells} pairs of a body and a "
+                       "theme have been assessed ({share} %).",
+                       cells=w.number(facts["cells"]), share=facts["share"])
     if focus:
-        said = [w("{theme}: all {n} bodies").format(theme=theme, n=done)
+        said = [w.count(done, "{theme}: the only body", "{theme}: all {n} bodies", theme=theme)
                 if done == facts["bodies"] else
                 w("{theme}: {n} of the {total} bodies").format(theme=theme, n=done,
                                                              total=facts["bodies"])
@@ -128,8 +135,9 @@ def summary(w: Words, facts: dict[str, Any], limit: int) -> dict[str, Any]:
     if facts["high"]:
         shown = [f"{body} ({', '.join(w.term('themes', t) for t in themes)})"
                  for body, themes in facts["high"].items()]
-        pairs = "; ".join(shown[:limit]) + (
-            w("; and {n} more bodies").format(n=len(shown) - limit) if len(shown) > limit
+        pairs = w.texts.list_separator.join(shown[:limit]) + (
+            w.count(len(shown) - limit, "; and {n} more body", "; and {n} more bodies")
+            if len(shown) > limit
             else "")
         high = w("{pairs} of high relevance: {list}.").format(
             pairs=w.count(facts["high_pairs"], "{n} pair is", "{n} pairs are"), list=pairs)
@@ -143,8 +151,9 @@ def summary(w: Words, facts: dict[str, Any], limit: int) -> dict[str, Any]:
                         + (w(" (not assessed for {n} of {total})").format(
                             n=missing, total=facts["bodies"]) if missing else ""))
         elif missing:
-            gaps.append(w("{theme} is not yet assessed for {n} of {total} bodies").format(
-                theme=name, n=missing, total=facts["bodies"]))
+            gaps.append(w.count(missing, "{theme} is not yet assessed for {n} of {total} body",
+                                "{theme} is not yet assessed for {n} of {total} bodies",
+                                theme=name, total=w.number(facts["bodies"])))
     if facts["others"]:
         gaps.append(w("no body is yet shown to work on {themes} ({list})").format(
             themes=w.count(len(facts["others"]), "{n} other theme", "{n} other themes"),
@@ -159,11 +168,13 @@ def summary(w: Words, facts: dict[str, Any], limit: int) -> dict[str, Any]:
     items, top, regional = facts["recommendations"], facts["top"], facts["regional"]
     split = (w("all regional") if regional == items else
              w("{regional} regional, {named} for named bodies").format(
-                 regional=regional, named=items - regional))
+                 regional=w.count(regional, "{n} regional", "{n} regional"),
+                 named=w.count(items - regional, "{n} for named bodies",
+                               "{n} for named bodies")))
     recs = (w("The mapping makes {recommendations} ({split}), {top} of them High priority")
             .format(recommendations=w.count(items, "{n} recommendation",
                                             "{n} recommendations"),
-                    split=split, top=top) + (" :" if top else "."))
+                    split=split, top=top) + (w(":") if top else "."))
     if not items:
         recs = w("No recommendation has been recorded yet.")
     drafts = facts["drafts"]

@@ -113,6 +113,20 @@ def _bodies(ctx: BuildContext) -> dict[str, dict[str, str]]:
     return out
 
 
+# The columns of the workbook's Policies sheet each table reads.
+ROW_COLUMNS = ("policy_id", "title", "title_en", "body_id", "level", "category",
+               "instrument_type", "status", "year_adopted", "themes", "climate_context",
+               "gcm_objectives", "sdgs", "countries", "source_url", "date_accessed", "confirmed")
+COUNT_COLUMNS = ("policy_id", "body_id", "themes", "year_adopted", "climate_context")
+
+
+def _records(policies: pd.DataFrame, columns: tuple[str, ...]) -> list[Any]:
+    """The rows as dicts of the `columns` the sheet has (each value as the whole row's dict
+    gives it): a global mapping's Policies sheet has tens of thousands of rows and 29 columns,
+    most of which no table here shows."""
+    return policies[[c for c in columns if c in policies.columns]].to_dict("records")
+
+
 def database_rows(ctx: BuildContext) -> list[list[Any]]:
     """One row per policy, in the order of the Policies sheet, values as the cells show them."""
     policies = ctx.tables[ctx.schema.names.policies]
@@ -123,8 +137,9 @@ def database_rows(ctx: BuildContext) -> list[list[Any]]:
     texts = ctx.texts
     if not texts.english:
         names = {c: memberships.without_note(c, texts.country(c), ctx.schema) for c in names}
+    sep = texts.list_separator
     rows = []
-    for p in policies.to_dict("records"):
+    for p in _records(policies, ROW_COLUMNS):
         if is_blank(p.get("policy_id")):
             continue
         if not texts.english:
@@ -136,7 +151,7 @@ def database_rows(ctx: BuildContext) -> list[list[Any]]:
         issued = body["issued"] if body else body_id or None
         countries = _items(p.get("countries"))
         if countries:
-            covered = "; ".join(names.get(c, c) for c in countries)
+            covered = sep.join(names.get(c, c) for c in countries)
         else:
             covered = say(ctx, "Members of {body} at adoption (not listed)").format(
                 body=body["acronym"] if body else body_id)
@@ -146,10 +161,10 @@ def database_rows(ctx: BuildContext) -> list[list[Any]]:
             _text(p.get("policy_id")), _text(p.get("title")), _text(p.get("title_en")), issued,
             _text(p.get("level")), _text(p.get("category")), _text(p.get("instrument_type")),
             _text(p.get("status")), int(year) if not is_blank(year) else None,
-            "; ".join(_items(p.get("themes"))) or None,
-            "; ".join(_items(p.get("climate_context"))) or None,
-            "; ".join(_items(p.get("gcm_objectives"))) or None,
-            "; ".join(_items(p.get("sdgs"))) or None,
+            sep.join(_items(p.get("themes"))) or None,
+            sep.join(_items(p.get("climate_context"))) or None,
+            sep.join(_items(p.get("gcm_objectives"))) or None,
+            sep.join(_items(p.get("sdgs"))) or None,
             covered, _text(p.get("source_url")),
             pd.Timestamp(accessed).to_pydatetime() if not is_blank(accessed) else None,
             _text(p.get("confirmed")),
@@ -163,7 +178,7 @@ def counts(ctx: BuildContext) -> tuple[list[str], list[tuple[str, list[int], int
     a climate context)]): the body × theme table and the table by year."""
     themes = list(ctx.schema.vocabulary("themes").codes)  # the focus themes come first
     policies = ctx.tables[ctx.schema.names.policies]
-    records = [] if policies.empty else [p for p in policies.to_dict("records")
+    records = [] if policies.empty else [p for p in _records(policies, COUNT_COLUMNS)
                                          if not is_blank(p.get("policy_id"))]
     bodies = _bodies(ctx)
     tally: dict[str, list[int]] = {}  # body -> instruments per theme, then in all

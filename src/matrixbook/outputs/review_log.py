@@ -92,6 +92,7 @@ def write(ctx: BuildContext) -> list[Path]:
     groups = grouped(ctx)
     statuses = list(ctx.schema.vocabulary("comment_status").codes)
     texts = ctx.texts
+    codes = {texts.term("comment_status", s): s for s in statuses}
     if not texts.english:  # the rows carry the labels of the statuses
         statuses = [texts.term("comment_status", s) for s in statuses]
         fill_of = {texts.term("comment_status", s): c for s, c in STATUS_FILL.items()}
@@ -132,14 +133,18 @@ def write(ctx: BuildContext) -> list[Path]:
             ws.write_string(r, c, say(ctx, name), f["header"])
         for deliverable, rows in groups:
             r += 1
-            counted = ", ".join(f"{n} {s}" for s in statuses
-                                if (n := sum(1 for row in rows if row["Status"] == s)))
             if texts.english:
+                counted = ", ".join(f"{n} {s}" for s in statuses
+                                    if (n := sum(1 for row in rows if row["Status"] == s)))
                 heading = (f"{deliverable}: {len(rows)} comment{'s' if len(rows) != 1 else ''}"
                            f" ({counted})")
             else:
-                heading = say(ctx, "{deliverable}: {n} comment(s) ({counted})").format(
-                    deliverable=deliverable, n=len(rows), counted=counted)
+                counted = ", ".join(
+                    texts.counted_term(n, "comment_status", codes.get(s, s)) for s in statuses
+                    if (n := sum(1 for row in rows if row["Status"] == s)))
+                heading = texts.plural(len(rows), "{deliverable}: {n} comment ({counted})",
+                                       "{deliverable}: {n} comments ({counted})", CONTEXT,
+                                       deliverable=deliverable, counted=counted)
             ws.merge_range(r, 0, r, len(COLUMNS) - 1, heading, f["group"])
             for row in rows:
                 r += 1

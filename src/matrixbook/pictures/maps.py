@@ -103,7 +103,7 @@ def overlap_map(name: str, counts: Mapping[str, int], alt: str,
     def label(lo: int, hi: int) -> str:
         if lo != hi:
             return style.say(texts, "{lo}–{hi} bodies").format(lo=lo, hi=hi)
-        return style.say(texts, "1 body" if lo == 1 else "{n} bodies").format(n=lo)
+        return style.plural(texts, lo, "{n} body", "{n} bodies")
 
     entries = tuple((label(lo, hi), colour)
                     for (lo, hi), colour in zip(classes, colours, strict=True))

@@ -36,6 +36,14 @@ def say(texts: Texts | None, text: str) -> str:
     return text if texts is None else texts.t(text, CONTEXT)
 
 
+def plural(texts: Texts | None, n: int, one: str, other: str, **parts: object) -> str:
+    """'1 body' / '3 bodies' in the language of `texts`, in the form its plural rule takes
+    for `n` (English without one)."""
+    if texts is None:
+        return (one if n == 1 else other).format(n=n, **parts)
+    return texts.plural(n, one, other, CONTEXT, **parts)
+
+
 def term(texts: Texts | None, vocabulary: str, code: str) -> str:
     """A vocabulary term as a picture names it: the code in English (as the workbook has it),
     the term's label in another language (texts.term: 'Membre', 'Élevée')."""

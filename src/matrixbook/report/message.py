@@ -30,6 +30,8 @@ class Words(Protocol):
 
     def plural(self, n: int, one: str, other: str, context: str | None = None) -> str: ...
 
+    def ngettext(self, singular: str, plural: str, n: int, context: str | None = None) -> str: ...
+
 
 class _Keep(dict[str, Any]):
     """Placeholders with no value stay as they are ({n} and {items} of a grouped text)."""
@@ -45,12 +47,34 @@ class Message:
     context: str | None = None
 
     def __str__(self) -> str:
-        return self.render(None)
+        # The English text, rendered once: one message is often shared by thousands of
+        # findings (a required column empty in 100,000 rows), each of which asks for it.
+        text = self.__dict__.get("_english")
+        if text is None:
+            text = self.render(None)
+            object.__setattr__(self, "_english", text)
+        return text
+
+    # A count's message: `plural` is the English template for counts other than one, and
+    # `count` the part whose number picks the form (the catalogue's plural entry in another
+    # language: French takes the singular for 0 and 1).
+    plural: str | None = None
+    count: str | None = None
 
     def render(self, words: Words | None) -> str:
-        template = words.t(self.template, self.context) if words is not None else self.template
+        template = self._template(words)
         values = _Keep({k: render(v, words) for k, v in self.args})
         return template.format_map(values)
+
+
+    def _template(self, words: Words | None) -> str:
+        if self.plural is None:
+            return words.t(self.template, self.context) if words is not None else self.template
+        n = dict(self.args)[self.count or "n"]
+        n = int(getattr(n, "value", n))
+        if words is None:
+            return self.template if n == 1 else self.plural
+        return words.ngettext(self.template, self.plural, n, self.context)
 
 
 @dataclass(frozen=True)
@@ -130,3 +154,10 @@ def render(value: Any, words: Words | None) -> str:
 def msg(context: str, template: str, **args: Any) -> Message:
     """A message of rule `context` from its English `template` and its parts."""
     return Message(template, tuple(args.items()), context)
+
+
+def msgp(context: str, singular: str, plural: str, count: str = "n", **args: Any) -> Message:
+    """A message of rule `context` about a number of things: the English `singular` template
+    for one, `plural` for any other number, the number being the part named `count`; in
+    another language the catalogue's plural entry gives the form its rule takes."""
+    return Message(singular, tuple(args.items()), context, plural, count)

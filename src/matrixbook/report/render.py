@@ -248,24 +248,31 @@ def _records_entry(group: str, members: list[Finding],
     if "{rows}" in message or "{records}" in message:
         rows = sorted({m.row for m in members if m.row is not None})
         number = len(rows)
-        message = message.replace("{rows}", _row_ranges(rows)).replace(
+        message = message.replace("{rows}", _row_ranges(rows, words)).replace(
             "{records}", count(words, number))
-    return say(words, "{n} rows", n=count(words, number)), members[0], message
+    rows_head = (f"{number:,} row{'' if number == 1 else 's'}" if words is None
+                 else words.plural(number, "{n} row", "{n} rows", "report"))
+    return rows_head, members[0], message
 
 
-def _row_ranges(rows: list[int]) -> str:
-    """3, 4, 5, 9 -> '3 to 5 and 9'; runs of consecutive rows as ranges."""
+def _row_ranges(rows: list[int], words: Words | None = None) -> str:
+    """3, 4, 5, 9 -> '3 to 5 and 9'; runs of consecutive rows as ranges, in the language of
+    `words` (French: '3 à 5 et 9', numbers with its separators)."""
     runs: list[tuple[int, int]] = []
     for r in rows:
         if runs and r == runs[-1][1] + 1:
             runs[-1] = (runs[-1][0], r)
         else:
             runs.append((r, r))
-    shown = [f"{a:,}" if a == b else f"{a:,} to {b:,}" for a, b in runs[:MAX_RANGES]]
+    shown = [count(words, a) if a == b else
+             say(words, "{first} to {last}", first=count(words, a), last=count(words, b))
+             for a, b in runs[:MAX_RANGES]]
     more = len(runs) - MAX_RANGES
     if more > 0:
-        return ", ".join(shown) + f" and {more:,} more"
-    return ", ".join(shown[:-1]) + " and " + shown[-1] if len(shown) > 1 else shown[0]
+        return ", ".join(shown) + say(words, " and {n} more", n=count(words, more))
+    if len(shown) > 1:
+        return say(words, "{items} and {last}", items=", ".join(shown[:-1]), last=shown[-1])
+    return shown[0]
 
 
 def _cell_ranges(cells: list[str], words: Words | None = None) -> str:

@@ -10,7 +10,9 @@ the plain path alone (to rule a trick out when something looks wrong).
 - `jinja`: a jinja2 Environment that compiles each source once and reads dict keys first.
 - `word`: docxtpl and python-docx steps done once a build instead of once a document, and a
   zip writer that reuses the compressed form of the parts every document shares.
-- `pool`: forked worker processes (Linux only) for many documents and for diff's two files.
+- `pool`: forked worker processes (Linux only) for many documents and for diff's two files;
+  `Later`: the notes of a build rendered by them while the build writes its other outputs.
+- `xlsxcells`: xlsxwriter's rows and shared strings written with less Python per cell.
 - `collector`: the cycle collector paused or frozen while large tables stay alive.
 """
 

@@ -8,6 +8,7 @@ import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +57,69 @@ def _map(function: Callable[[Any], Any], items: Sequence[Any]) -> Iterator[Any]:
             yield from pool.map(_run, range(len(items)), chunksize=4)
     finally:
         _WORK.clear()
+
+
+def started_map(function: Callable[[Any], Any], items: Sequence[Any]
+                ) -> tuple[ProcessPoolExecutor, Iterator[Any]] | None:
+    """forked_map, its processes forked and given every item now: (the pool, the results in
+    order as they come); None as for forked_map. The caller goes on with other work meanwhile
+    and hands both to a `Later`, which reads the results and closes the pool."""
+    if len(items) < PARALLEL_FROM or not can_fork():
+        return None
+    _WORK[:] = [(function, items)]
+    try:  # with fork, the pool starts every worker at the first task: they have _WORK
+        pool = _pool(WORKERS)
+        results = pool.map(_run, range(len(items)), chunksize=4)
+    finally:
+        _WORK.clear()
+    return pool, results
+
+
+Finish = Callable[[Iterator[Any]], None]
+
+
+class Later:
+    """Work outputs started in forked processes (`started_map`) and what to do with its results
+    (write the files), done by `finish` once every output has had its turn: the briefing notes
+    of a large build render on the two cores while this process writes the other outputs,
+    instead of this process waiting for them."""
+
+    def __init__(self) -> None:
+        self._tasks: list[tuple[ProcessPoolExecutor, Iterator[Any], Finish]] = []
+
+    def add(self, started: tuple[ProcessPoolExecutor, Iterator[Any]], finish: Finish) -> None:
+        self._tasks.append((*started, finish))
+
+    def finish(self) -> None:
+        """Each task's results handed to its `finish`, in the order the tasks were added; a
+        problem raised in a worker is raised here."""
+        while self._tasks:
+            pool, results, finish = self._tasks.pop(0)
+            try:
+                finish(results)
+            except BaseException:
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
+            pool.shutdown(wait=True)
+
+    def cancel(self) -> None:
+        """The work not yet begun dropped, the workers stopped (the build failed)."""
+        while self._tasks:
+            pool, _results, _finish = self._tasks.pop(0)
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+@contextmanager
+def background() -> Iterator[Later]:
+    """A `Later` for the time of a build: whatever is still pending when the block ends by an
+    error (or Ctrl+C) is cancelled; on a normal end it is finished."""
+    later = Later()
+    try:
+        yield later
+    except BaseException:
+        later.cancel()
+        raise
+    later.finish()
 
 
 def both(function: Callable[[Any], Any], first: Any, second: Any) -> tuple[Any, Any]:

@@ -5,6 +5,8 @@ wrong type (text where a date or number belongs is never coerced), stray spaces.
 on the typed values: duplicate keys, vocabularies (every item of a list), patterns, ranges,
 country codes and references to IDs of other sheets. Each pandera failure becomes a Finding
 with its Excel cell and a message in plain words; no pandas or pandera text reaches a person.
+The checks of each pass are declared here (`raw_checks`, `typed_checks`); `passes` runs them
+and gives pandera the columns that have a failing cell.
 """
 
 from __future__ import annotations
@@ -15,11 +17,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import chain
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 
 from matrixbook.cells import column_letter
 from matrixbook.reading import SheetData
@@ -36,9 +37,13 @@ from matrixbook.report.catalogue import (
     WHITESPACE,
     WRONG_TYPE,
 )
-from matrixbook.report.message import Country, Help, Joined, Message, Num, msg
+from matrixbook.report.message import Country, Help, Joined, Message, Num, msg, msgp
 from matrixbook.schema import Column, Schema
+from matrixbook.validation.passes import ColumnChecks, Test, failures, to_pandera
 from matrixbook.values import Items
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
 
 _EDGE_SPACE = re.compile(r"^[\s\u00a0]|[\s\u00a0]$")
 _INNER_NBSP = "\u00a0"
@@ -79,6 +84,7 @@ class Profile:
     kind: str  # pandas' infer_dtype of the non-empty cells: "string", "date", "mixed", ...
     clean: bool  # no text cell with a leading/trailing or non-breaking space
     longest: int = 0  # characters in the longest text cell
+    empty: bool | None = None  # some cell is empty (None: not found by the pass)
 
 
 # Excel keeps at most this many characters in a cell and cuts the rest: a longer cell (saved by
@@ -102,7 +108,9 @@ def profile(s: pd.Series) -> Profile:
         texts = [v for v in texts if v.__class__ is str]
         clean = _all_clean(texts) if kind == "string" else False
         longest = max(map(len, texts), default=0)
-    return Profile(kind, clean, longest)
+        return Profile(kind, clean, longest)
+    # every cell left out was empty (None): every other one is a text
+    return Profile(kind, clean, longest, empty=len(texts) != len(cells))
 
 
 def profile_sheet(data: SheetData) -> dict[str, Profile]:
@@ -130,11 +138,12 @@ def _ok_type(col: Column, prof: Profile | None = None):
         p = prof or profile(s)
         if p.kind in kinds_ok:
             return _all_true(s)
-        filled = s.notna()
-        if col.type == "boolean" and p.kind == "string":
-            words = {str(v).strip().casefold() for v in pd.unique(s[filled].to_numpy())}
+        if col.type == "boolean" and p.kind == "string":  # each distinct text once
+            words = {v.strip().casefold() for v in set(s.to_numpy().tolist())
+                     if v.__class__ is str}
             if words <= _TRUE | _FALSE:
                 return _all_true(s)
+        filled = s.notna()
         if col.type == "integer" and p.kind in ("floating", "mixed-integer-float"):
             vals = s[filled].astype(float)
             if (vals == vals.round()).all():
@@ -189,45 +198,34 @@ def _clean_spaces(s: pd.Series) -> pd.Series:
     return ok
 
 
-def _check(fn, name: str) -> pa.Check:
-    """A check that sees every cell, empty ones included, and lets the empty ones pass.
-
-    Pandera's default (ignore_na) looks for empty cells and copies the column without them
-    before each check: two more passes over the column per check, for nothing here."""
-    return pa.Check(fn, name=name, ignore_na=False)
-
-
-def raw_schema(data: SheetData,
-               profiles: dict[str, Profile] | None = None) -> pa.DataFrameSchema:
+def raw_checks(data: SheetData,
+               profiles: dict[str, Profile] | None = None) -> list[ColumnChecks]:
     """The first pass. A check the column's profile already passes (every cell of the declared
-    kind, every text clean) is left out, and so is a column with nothing left to check: pandera
-    spends about a millisecond on each column it is given, whatever the column holds, and a
-    sheet has up to 30 of them."""
+    kind, every text clean, no empty cell) is left out, and so is a column with nothing left to
+    check: pandera spends about a millisecond on each column it is given, whatever the column
+    holds, and a sheet has up to 30 of them."""
     profiles = profiles or {}
-    cols = {}
+    cols = []
     for col in data.sheet.columns:
         if not data.has(col.field):
             continue
         prof = profiles.get(col.field)
-        checks = []
+        checks: list[tuple[str, Test]] = []
         if prof is None or prof.kind not in _KINDS_OK[col.type]:
-            checks.append(_check(_ok_type(col, prof), WRONG_TYPE.code))
+            checks.append((WRONG_TYPE.code, _ok_type(col, prof)))
         if prof is None or not prof.clean:
-            checks.append(_check(_spaces_check(prof), WHITESPACE.code))
-        if checks or col.required:
-            cols[col.field] = pa.Column(None, nullable=not col.required, required=False,
-                                        checks=checks)
-    return pa.DataFrameSchema(cols, strict=False, name=data.sheet.name)
+            checks.append((WHITESPACE.code, _spaces_check(prof)))
+        # a required column the profile found no empty cell in has nothing to fail either
+        required = col.required and (prof is None or prof.empty is not False)
+        if checks or required:
+            cols.append(ColumnChecks(col.field, tuple(checks), nullable=not required))
+    return cols
 
 
-def _failures(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> pd.DataFrame:
-    try:
-        # inplace: no column is coerced, so this only spares pandera a copy of the frame
-        schema.validate(frame, lazy=True, inplace=True)
-    except pa.errors.SchemaErrors as exc:
-        fc = exc.failure_cases
-        return fc[fc["index"].notna()]
-    return pd.DataFrame(columns=["column", "check", "failure_case", "index"])
+def raw_schema(data: SheetData,
+               profiles: dict[str, Profile] | None = None) -> pa.DataFrameSchema:
+    """The first pass as a pandera schema (every column `raw_checks` declares)."""
+    return to_pandera(data.sheet.name, raw_checks(data, profiles))
 
 
 def _text_value(v: Any) -> str:
@@ -314,7 +312,7 @@ def raw_findings(data: SheetData,
     value of a column, then given its cells. The required cells of rows that hold only an ID
     (many such rows: junk far below the data) are one entry in the text (`group`)."""
     sheet = data.sheet
-    fc = _failures(raw_schema(data, profiles), data.frame)
+    fc = failures(sheet.name, raw_checks(data, profiles), data.frame)
     out = _too_long(data, profiles or profile_sheet(data))
     said: dict[tuple[str, str, Any], Any] = {}
     bare, group = _only_an_id(data)
@@ -343,7 +341,7 @@ def raw_findings(data: SheetData,
 BARE_ROWS_FROM = 3  # rows holding only an ID told as one entry from this many
 
 
-def _only_an_id(data: SheetData) -> tuple[set[int], str | None]:
+def _only_an_id(data: SheetData) -> tuple[set[int], Message | None]:
     """The Excel rows whose only filled cell is the key (an ID and nothing else, as a stray
     fill-down leaves far below the data), when there are at least BARE_ROWS_FROM of them, and
     the text of the one entry their required cells make."""
@@ -364,11 +362,19 @@ def _only_an_id(data: SheetData) -> tuple[set[int], str | None]:
                if c.required and c.field != key.field and data.has(c.field)]
     if not missing:
         return set(), None
-    names = ", ".join(missing[:-1]) + (" and " if len(missing) > 1 else "") + missing[-1]
-    article = "an" if key.name[:1].upper() in "AEIOU" else "a"
-    group = (f"Rows {{rows}} hold only {article} {key.name}: {{records}} records with no {names} "
-             f"({{n}} required cells empty). If they are not records (a stray fill-down leaves "
-             f"such rows), delete the rows; otherwise fill in their required cells.")
+    names: Message | str = (msg("required", "{items} and {last}", items=", ".join(missing[:-1]),
+                                last=missing[-1]) if len(missing) > 1 else missing[0])
+    # {rows}, {records} and {n} are filled in by the report, which knows the rows of the group
+    if key.name[:1].upper() in "AEIOU":
+        group = msg("required", "Rows {rows} hold only an {key}: {records} records with no "
+                    "{names} ({n} required cells empty). If they are not records (a stray "
+                    "fill-down leaves such rows), delete the rows; otherwise fill in their "
+                    "required cells.", key=key.name, names=names)
+    else:
+        group = msg("required", "Rows {rows} hold only a {key}: {records} records with no "
+                    "{names} ({n} required cells empty). If they are not records (a stray "
+                    "fill-down leaves such rows), delete the rows; otherwise fill in their "
+                    "required cells.", key=key.name, names=names)
     return set(frame.index[filled].tolist()), group
 
 
@@ -403,8 +409,8 @@ def _too_long(data: SheetData, profiles: dict[str, Profile]) -> list[Finding]:
             limit = Num(EXCEL_CELL_LIMIT)
             size = (msg("cell-too-long", "{n} characters", n=Num(n)) if n else
                     msg("cell-too-long", "at least {limit} characters", limit=limit))
-            shorten = (msg("cell-too-long", "Shorten it by {n} characters",
-                           n=Num(n - EXCEL_CELL_LIMIT)) if n else
+            shorten = (msgp("cell-too-long", "Shorten it by {n} character",
+                            "Shorten it by {n} characters", n=Num(n - EXCEL_CELL_LIMIT)) if n else
                        msg("cell-too-long", "Shorten it to {limit} characters or fewer",
                            limit=limit))
             out.append(CELL_TOO_LONG.at(
@@ -558,34 +564,38 @@ def _closest(value: str, allowed: tuple[str, ...], by_lower: dict[str, str]) -> 
     return guess[0] if guess else None
 
 
-def typed_schema(data: SheetData, schema: Schema, keys: dict[str, set[str]]) -> pa.DataFrameSchema:
-    cols = {}
+def typed_checks(data: SheetData, schema: Schema,
+                 keys: dict[str, set[str]]) -> list[ColumnChecks]:
+    """The second pass: vocabularies, patterns, ranges, references and unique keys."""
+    cols = []
     for col in data.sheet.columns:
         if not data.has(col.field):
             continue
-        checks = []
+        checks: list[tuple[str, Test]] = []
         if col.vocabulary:
             allowed = schema.vocabulary(col.vocabulary).code_set
             name = UNKNOWN_COUNTRY.code if col.vocabulary == "countries" else VOCABULARY.code
-            checks.append(_check(_member_check(col, allowed), name))
+            checks.append((name, _member_check(col, allowed)))
         if col.regex is not None:
             rx = col.pattern
-            checks.append(_check(_row_any(col, lambda s, rx=rx: s.astype(str).str.fullmatch(rx)),
-                                 PATTERN.code))
+            checks.append((PATTERN.code,
+                           _row_any(col, lambda s, rx=rx: s.astype(str).str.fullmatch(rx))))
         if col.minimum is not None or col.maximum is not None:
-            checks.append(_check(_range_check(col), OUT_OF_RANGE.code))
+            checks.append((OUT_OF_RANGE.code, _range_check(col)))
         # A reference is checked only when a target sheet could be read with its key column;
         # a missing Entities sheet is one finding, not one per row that points at it.
         if col.references and all(str(r) in keys for r in col.references):
             known = set().union(*(keys.get(str(r), set()) for r in col.references))
-            checks.append(_check(_member_check(col, known), UNKNOWN_REFERENCE.code))
+            checks.append((UNKNOWN_REFERENCE.code, _member_check(col, known)))
         unique = col.unique and not col.is_list
         if checks or unique:  # (a column with nothing to check would cost pandera's time)
-            cols[col.field] = pa.Column(
-                None, nullable=True, required=False, checks=checks, unique=unique,
-                report_duplicates="exclude_first",
-            )
-    return pa.DataFrameSchema(cols, strict=False, name=data.sheet.name)
+            cols.append(ColumnChecks(col.field, tuple(checks), unique=unique))
+    return cols
+
+
+def typed_schema(data: SheetData, schema: Schema, keys: dict[str, set[str]]) -> pa.DataFrameSchema:
+    """The second pass as a pandera schema (every column `typed_checks` declares)."""
+    return to_pandera(data.sheet.name, typed_checks(data, schema, keys))
 
 
 def _row_any(col: Column, test):
@@ -615,13 +625,15 @@ def _row_any(col: Column, test):
             if ok.all():  # (skipping the empty cells, where a test may give NA)
                 return pd.Series(True, index=s.index)
             return (ok.fillna(False) | s.isna()).astype(bool)
-        codes, distinct = pd.factorize(s)  # empty cells: code -1
-        if not len(distinct):
+        # the distinct values by a set (a fifth of pd.factorize's time); empty cells left out
+        found = [v for v in set(s.to_numpy(dtype=object).tolist()) if not pd.isna(v)]
+        if not found:
             return pd.Series(True, index=s.index)
-        ok = test(pd.Series(distinct)).fillna(False).to_numpy(dtype=bool)
-        if ok.all():
+        passed = test(pd.Series(found, dtype=s.dtype)).fillna(False).to_numpy(dtype=bool)
+        if passed.all():
             return pd.Series(True, index=s.index)
-        return pd.Series(np.append(ok, True)[codes], index=s.index)
+        failed = [v for v, good in zip(found, passed.tolist(), strict=True) if not good]
+        return pd.Series(~s.isin(failed).to_numpy(dtype=bool), index=s.index)
 
     return check
 
@@ -661,13 +673,11 @@ def typed_findings(data: SheetData, typed: pd.DataFrame, schema: Schema,
     distinct value of a column (a column with ten thousand failures holds a handful of
     distinct wrong values) and then given its cells."""
     sheet = data.sheet
-    present = [c for c in sheet.columns if data.has(c.field)]
-    frame = typed[[c.field for c in present]]
-    fc = _failures(typed_schema(data, schema, keys), frame)
+    fc = failures(sheet.name, typed_checks(data, schema, keys), typed)
     out: list[Finding] = []
     said: dict[tuple[str, str, Any], list[tuple[Rule, Message]]] = {}
     firsts: dict[str, dict[Any, int]] = {}
-    duplicated: dict[tuple[str, str, Any], tuple[str, str]] = {}
+    duplicated: dict[tuple[str, str, Any], tuple[str, Message]] = {}
     for col, check, row, cell, value in _cases(data, fc, typed):
         if check == "field_uniqueness":
             if col.field not in firsts:
@@ -675,10 +685,10 @@ def typed_findings(data: SheetData, typed: pd.DataFrame, schema: Schema,
             vkey = (col.field, check, _value_key(value))
             if vkey not in duplicated:  # many copies of one value: one entry in the text
                 first = data.cell(col.field, firsts[col.field][vkey[2]])
-                duplicated[vkey] = first, (
-                    f"'{_brief(value)}', first in {first}, is used again in rows {{rows}} "
-                    f"({{n}} more times); each {col.name} must be unique. Give each record "
-                    "its own value.")
+                duplicated[vkey] = first, msg(
+                    "duplicate-key", "'{value}', first in {first}, is used again in rows "
+                    "{rows} ({n} more times); each {column} must be unique. Give each record "
+                    "its own value.", value=_brief(value), first=first, column=col.name)
             first, again = duplicated[vkey]
             out.append(DUPLICATE_KEY.at(
                 sheet.name,

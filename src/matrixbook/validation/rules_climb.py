@@ -58,8 +58,10 @@ def climb_readiness(ctx: Context) -> list[Finding]:
     ids = (selected["policy_id"].astype(object) if "policy_id" in selected
            else pd.Series(None, index=selected.index, dtype=object))
     no_id = blank_mask(ids).to_numpy()
-    ids = ids.where(~no_id, [msg("climb", "the policy in row {row}", row=row)
-                             for row in selected.index])
+    if no_id.any():  # (a message for each row without an ID only)
+        ids = ids.copy()
+        ids[no_id] = [msg("climb", "the policy in row {row}", row=row)
+                      for row in selected.index[no_id]]
     out = []
     if "language" in selected:
         for row in selected.index[blank_mask(selected["language"]).to_numpy()]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from matrixbook.report import Finding
 from matrixbook.report.catalogue import NOTE_LENGTH
-from matrixbook.report.message import Num, msg
+from matrixbook.report.message import Num, msg, msgp
 from matrixbook.validation.rules import Context, rule
 
 
@@ -42,9 +42,11 @@ def note_length(ctx: Context) -> list[Finding]:
         method = msg("note-length", "{words} words a line of text, {cell} in a table column, "
                      "{lines} lines a page, the cover on its own page", words=WORDS_PER_LINE,
                      cell=CELL_WORDS_PER_LINE, lines=LINES_PER_PAGE)
-        summary = msg("note-length", "about {pages} pages: {words} words of text and {tables} "
-                      "table(s) with {rows} rows ({method})", pages=Num(estimate.pages, "g"),
-                      words=estimate.words, tables=len(shown), rows=sum(shown), method=method)
+        summary = msgp("note-length", "about {pages} pages: {words} words of text and {tables} "
+                       "table(s) with {rows} rows ({method})", "about {pages} pages: {words} "
+                       "words of text and {tables} table(s) with {rows} rows ({method})",
+                       count="tables", pages=Num(estimate.pages, "g"), words=estimate.words,
+                       tables=len(shown), rows=sum(shown), method=method)
         key = ctx.schema.sheet(sheet_name).key_field
         out.append(ctx.finding(
             NOTE_LENGTH, sheet_name, key, row,

@@ -54,6 +54,7 @@ def write_value(ws: Any, row: int, col: int, value: Any, fmt: Any = None,
     elif isinstance(value, (datetime, date, pd.Timestamp)):
         ws.write_datetime(row, col, pd.Timestamp(value).to_pydatetime(), date_fmt or fmt)
     elif isinstance(value, (list, tuple)):
-        ws.write_string(row, col, "; ".join(str(v) for v in value), fmt)
+        sep = "; " if texts is None or texts.english else texts.list_separator
+        ws.write_string(row, col, sep.join(str(v) for v in value), fmt)
     else:
         ws.write_string(row, col, str(value), fmt)

@@ -15,6 +15,7 @@ from matrixbook.outputs.matrix.data import (
     role_letter,
 )
 from matrixbook.outputs.matrix.layout import (
+    CONTEXT,
     TITLE,
     Formats,
     as_at,
@@ -133,10 +134,12 @@ def _about_in_other_language(ws: Any, f: Formats, ctx: BuildContext, m: Mapping)
             date=data_date(ctx))),
         (say(ctx, "Membership date"), say(ctx, "Roles {as_at}").format(as_at=as_at(ctx, m))),
         (say(ctx, "Audience"), say(ctx, ctx.audience_label)),
-        (say(ctx, "Bodies"), say(ctx, "{entities} regional entities and {dialogues} "
-                                      "inter-regional dialogues").format(
-            entities=sum(m.bodies["kind"] == GROUPS[0][0]),
-            dialogues=sum(m.bodies["kind"] == GROUPS[1][0]))),
+        (say(ctx, "Bodies"), say(ctx, "{entities} and {dialogues}").format(
+            entities=ctx.texts.plural(int(sum(m.bodies["kind"] == GROUPS[0][0])),
+                                      "{n} regional entity", "{n} regional entities", CONTEXT),
+            dialogues=ctx.texts.plural(int(sum(m.bodies["kind"] == GROUPS[1][0])),
+                                       "{n} inter-regional dialogue",
+                                       "{n} inter-regional dialogues", CONTEXT))),
     ]
     row = 2
     for label, value in facts:

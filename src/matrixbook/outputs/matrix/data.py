@@ -54,6 +54,13 @@ class ThemeCell:
     evidence: str  # the cell comment; empty when no evidence was recorded
 
 
+def list_sep(ctx: BuildContext) -> str:
+    """What separates the items of a list cell: the workbook's separator and a space, in
+    another language its list separator (French: a no-break space before the semicolon)."""
+    english = ctx.schema.separator + " "
+    return english if ctx.texts.english or english != "; " else ctx.texts.list_separator
+
+
 def theme_cells(themes: pd.DataFrame, separator: str,
                 texts: Any = None) -> dict[tuple[str, str], ThemeCell]:
     """(body_id, theme) -> relevance and evidence. Should a body carry one theme twice, the
@@ -177,7 +184,7 @@ def gather(ctx: BuildContext) -> Mapping:
     return Mapping(
         bodies=bodies,
         theme_names=list(ctx.schema.vocabulary("themes").codes),
-        cells=theme_cells(ctx.tables[ctx.schema.names.themes], ctx.schema.separator + " ", texts),
+        cells=theme_cells(ctx.tables[ctx.schema.names.themes], list_sep(ctx), texts),
         seats=seats,
         on=on,
         ranked=ranked,

@@ -14,6 +14,7 @@ from matrixbook.outputs.matrix.data import (
     GROUPS,
     NOT_RECORDED,
     Mapping,
+    list_sep,
 )
 from matrixbook.outputs.matrix.layout import (
     BODY_WIDTH,
@@ -95,7 +96,7 @@ def _shown(ctx: BuildContext, field: str | None, value: Any, sep: str) -> str:
 
 def write_matrix(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None:
     ws = wb.add_worksheet(say(ctx, "Matrix"))
-    sep = ctx.schema.separator + " "
+    sep = list_sep(ctx)
     cols = matrix_columns(ctx, m)
     for i, col in enumerate(cols):
         ws.set_column(i, i, col.width)

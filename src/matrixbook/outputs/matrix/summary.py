@@ -17,8 +17,10 @@ from matrixbook.outputs.matrix.data import (
     GROUPS,
     NOT_RECORDED,
     Mapping,
+    list_sep,
 )
 from matrixbook.outputs.matrix.layout import (
+    CONTEXT,
     LINE_HEIGHT,
     Formats,
     data_date,
@@ -113,8 +115,9 @@ def write_summary(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None:
           "Number of bodies at each level of relevance, and the bodies at High, Medium or Low.")
     for theme in m.theme_names:
         counts = Counter(m.relevance(b, theme) for b in ids)
-        covering = "; ".join(
-            f"{level(lv)}: {sep.join(m.acronym(b) for b in ids if m.relevance(b, theme) == lv)}"
+        covering = list_sep(ctx).join(
+            f"{level(lv)}{say(ctx, ': ')}"
+            f"{sep.join(m.acronym(b) for b in ids if m.relevance(b, theme) == lv)}"
             for lv in COVERED if counts[lv])
         line(term("themes", theme), [counts[lv] for lv in levels], covering or none)
     spacer()
@@ -126,13 +129,14 @@ def write_summary(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None:
           "Themes with no body at High, Medium or Low relevance.")
     for theme in gaps:
         counts = Counter(m.relevance(b, theme) for b in ids)
-        every = say(ctx, "{level}: all {n} bodies")
-        pending = [f"{level(lv)}: "
+        pending = [f"{level(lv)}{say(ctx, ': ')}"
                    f"{sep.join(m.acronym(b) for b in ids if m.relevance(b, theme) == lv)}"
-                   if counts[lv] < len(ids) else every.format(level=level(lv), n=len(ids))
+                   if counts[lv] < len(ids) else
+                   ctx.texts.plural(len(ids), "{level}: the only body", "{level}: all {n} bodies",
+                                    CONTEXT, level=level(lv))
                    for lv in ("Not assessed", NOT_RECORDED) if counts[lv]]
         line(term("themes", theme), [counts[lv] for lv in uncovered],
-             "; ".join(pending) or none)
+             list_sep(ctx).join(pending) or none)
     if not gaps:
         ws.write_string(row, 0, say(ctx, "None: every theme is covered by at least one body."),
                         f.plain)
@@ -158,12 +162,12 @@ def write_summary(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None:
           "Bodies counts {rule}. The ten countries in the most bodies, and any tied with them.",
           rule=shared_rule(ctx, m.on))
     for tally in m.shared:
-        by_role = [f"{term('membership_roles', role)}: "
+        by_role = [f"{term('membership_roles', role)}{say(ctx, ': ')}"
                    f"{sep.join(m.acronym(b) for b in tally.by_role[role])}"
                    for role in roles if tally.by_role.get(role)]
         line(f"{m.names.get(tally.country, tally.country)} ({tally.country})",
              [tally.count, *(len(tally.by_role.get(r, [])) for r in roles)],
-             "; ".join(by_role))
+             list_sep(ctx).join(by_role))
     if not m.shared:
         ws.write_string(row, 0, say(ctx, "No current membership recorded."), f.note)
         spacer()

@@ -240,7 +240,7 @@ def _write_interview(ws: Worksheet, f: xlsx.Formats, row: int, rec: Any, fields:
             fmt = f(**CENTRE, **base)
         else:
             fmt = f(text_wrap=True, **PAD, **base)
-        xlsx.write_value(ws, row, c, value, fmt)
+        xlsx.write_value(ws, row, c, value, fmt, texts=texts)
     cells = [(timing.zone(rec.time_zone), TIME_ZONE_WIDTH),
              (acronym_of(bodies, rec.body_id, ctx), INTERVIEW_WIDTHS["body_id"])]
     for fd in ("organisation", "role", "topics"):
@@ -288,9 +288,14 @@ def write_interview_counts(wb: xlsxwriter.Workbook, f: xlsx.Formats, ctx: BuildC
     by_id = bodies_by_id(ctx) if not texts.english else {}
     lines = [
         source_line(ctx),
-        say(ctx, "Interviews per body and status. {flagged} of {bodies} bodies have no "
-                 "interview planned or held yet (flagged).").format(flagged=flagged,
-                                                                   bodies=len(counts)),
+        texts.plural(flagged, "Interviews per body and status. {n} of {bodies} bodies has no "
+                              "interview planned or held yet (flagged).",
+                     "Interviews per body and status. {n} of {bodies} bodies have no "
+                     "interview planned or held yet (flagged).", "workplan",
+                     bodies=texts.number(len(counts)))
+        if not texts.english else
+        f"Interviews per body and status. {flagged} of {len(counts)} bodies have no interview "
+        "planned or held yet (flagged).",
     ]
     sheet_title(ws, f, say(ctx, "Interviews by body"), lines)
     entities = ctx.schema.sheet(ctx.schema.names.entities)

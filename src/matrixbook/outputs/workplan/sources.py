@@ -53,10 +53,10 @@ def _collection_summary(group: list[Any], statuses: list[str],
         if not group:
             return say(ctx, "no source listed yet")
         counts = Counter(rec.status for rec in group)
-        parts = [f"{counts[s]} {ctx.texts.term('collection_status', s).lower()}"
+        parts = [ctx.texts.counted_term(counts[s], "collection_status", s)
                  for s in statuses if counts[s]]
-        noun = say(ctx, "{n} source" if len(group) <= 1 else "{n} sources")
-        return noun.format(n=len(group)) + " : " + ", ".join(parts)
+        noun = ctx.texts.plural(len(group), "{n} source", "{n} sources", "workplan")
+        return noun + say(ctx, ": ") + ", ".join(parts)
     if not group:
         return "no source listed yet"
     counts = Counter(rec.status for rec in group)
