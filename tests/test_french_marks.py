@@ -63,7 +63,7 @@ def test_the_french_workplan_marks_a_task_left_in_english(french: Path) -> None:
     assert _row_of(ws, "WP-01")[1] == f"[EN] {KICK_OFF}"
     # the legend says what the mark means
     legend = [row[1].value for row in ws.iter_rows() if isinstance(row[1].value, str)]
-    assert "[EN] : texte anglais, pas encore traduit." in legend
+    assert "[EN]\u00a0: texte anglais, pas encore traduit." in legend
 
 
 def test_a_french_task_is_shown_unmarked(edited: Any, tmp_path: Path) -> None:
@@ -106,7 +106,7 @@ def test_a_french_seat_city_is_shown_unmarked(edited: Any, tmp_path: Path) -> No
 def test_a_name_left_in_english_is_marked_once_after_it_in_the_title(french: Path) -> None:
     page = (french / "briefs" / "ENT-ACDC-RCC-NA.html").read_text(encoding="utf-8")
     assert f"<h1>{RCC_NAME} [EN]</h1>" in page
-    assert f"<title>Note d&#39;orientation : {RCC_NAME} [EN]</title>" in page
+    assert f"<title>Note d&#39;orientation\u00a0: {RCC_NAME} [EN]</title>" in page
     # the acronym under the title is read with it: no second mark, no English name repeated
     subtitle = re.search(r'<p class="subtitle">(.*?)</p>', page, re.S)
     assert subtitle is not None and subtitle.group(1) == "RCC (Northern Africa)"
@@ -182,7 +182,7 @@ def test_validate_reports_the_task_and_seat_city_left_untranslated() -> None:
     las = next(f for f in findings if f["rule"] == "untranslated" and f["cell"] == cell
                and f["sheet"] == "Entities")
     assert las["message"] == (
-        "ENT-LAS : 'Seat city (French)' est vide, donc une version française montre le texte "
+        "ENT-LAS\u00a0: 'Seat city (French)' est vide, donc une version française montre le texte "
         "anglais de 'Seat city', signalé comme non traduit. Tapez le texte français en "
         f"{cell}.")
 
