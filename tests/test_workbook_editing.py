@@ -230,21 +230,21 @@ def test_statuses_left_behind_are_warned_about(edited) -> None:
     })
     early = _stale(path, "2025-08-20")
     assert early == []  # nothing has passed yet (a task ending today is not late)
-    found = {f["cell"]: f for f in _stale(path, "2025-08-27")}
+    found = {(f["sheet"], f["cell"]): f for f in _stale(path, "2025-08-27")}
     ids = {s: openpyxl.load_workbook(path)[s]["A2"].value
            for s in ("Interviews", "Workplan", "Sources")}
-    assert found[status]["severity"] == "warning"
-    assert found[status]["message"] == (
+    assert found["Interviews", status]["severity"] == "warning"
+    assert found["Interviews", status]["message"] == (
         f"{ids['Interviews']} is still Planned, but its Date and time (2025-08-26, {when}) has "
         f"passed (today: 2025-08-27). Type in {status} what has happened since (Done, "
         f"Postponed, Declined or Cancelled), or, if it is still to come, type its new Date "
         f"and time in {when}.")
-    assert found[task_status]["message"] == (
+    assert found["Workplan", task_status]["message"] == (
         f"{ids['Workplan']} is still Not started, but its End date (2025-08-20, {task_end}) has "
         f"passed (today: 2025-08-27). Type in {task_status} what has happened since (In "
         "progress, Done, On hold or Cancelled), or, if it is still to come, type its new End "
         f"date in {task_end}.")
-    assert found[src_status]["message"].startswith(
+    assert found["Sources", src_status]["message"].startswith(
         f"{ids['Sources']} is still Requested, but its Due date (2025-08-22, {src_due}) has "
         "passed")
 
@@ -272,7 +272,8 @@ def test_many_stale_rows_are_one_entry_in_the_text(master: Path) -> None:
     lines = CliRunner().invoke(cli, ["validate", str(master), "--today",
                                      "2026-01-01"]).output.splitlines()
     at = lines.index("Workplan")
+    cell = header_cell("Workplan", "Status", 2)
     assert re.match(r"  \d+ rows warning \d+ rows are still Not started after their End date "
-                    r"\(today: 2026-01-01\): WP-01 \(Not started, 2025-\d\d-\d\d: H2\);",
+                    r"\(today: 2026-01-01\): WP-01 \(Not started, 2025-\d\d-\d\d: " + cell + r"\);",
                     lines[at + 1] + " " + lines[at + 2].strip())
     assert sum("are still Not started" in line for line in lines) == 1

@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from matrixbook.i18n import Texts
+from matrixbook.i18n import Localized, Texts
 from matrixbook.i18n import texts as texts_of
 from matrixbook.model import language, memberships, relevance
 from matrixbook.model import recommendations as recs
@@ -452,6 +452,8 @@ def _content(schema: Schema, lookup: Lookup, sheet_name: str, frame: pd.DataFram
         "name": said["name"],
         "acronym": said["acronym"],
         "display_name": said["display_name"],
+        # The body in a footer or a map's caption: acronym, else name (marked if English).
+        "label": said.get("label") or said["acronym"] or said["name"],
         "body": record(frame, row),
         "other_names": said["other_names"],
         "facts": said["facts"],
@@ -504,12 +506,15 @@ def _other_language(schema: Schema, lookup: Lookup, sheet: Sheet, frame: pd.Data
     texts = lookup.texts
     t = texts.t
     rec = frame.loc[row]
-    name = texts.body_name(rec).text or body_id
-    acronym = texts.body_acronym(rec).text
+    found_name, found_acronym = texts.body_name(rec), texts.body_acronym(rec)
+    if not found_name:
+        found_name = Localized(body_id)
+    # The cover's title and the acronym under it are read together: one mark.
+    name, acronym = language.name_and_acronym(found_name, found_acronym)
     english_name, english_acronym = as_text(rec.get("name_en")), as_text(rec.get("acronym"))
     own = {f"name_{texts.code}", f"acronym_{texts.code}"}
     other_names = []
-    if english_name and english_name != name:
+    if english_name and english_name != found_name.text:
         shown = (f"{english_name} ({english_acronym})"
                  if english_acronym and english_acronym not in english_name else english_name)
         other_names.append({"label": texts.header(sheet.name, "name_en"), "value": shown})
@@ -519,9 +524,13 @@ def _other_language(schema: Schema, lookup: Lookup, sheet: Sheet, frame: pd.Data
                     and c.field not in ("name_en", "acronym") and c.field in frame.columns
                     and not is_blank(rec[c.field])]
     facts = []
+    translated = {c.translation_of for c in sheet.columns
+                  if c.translation_of and c.language == texts.code}
     for c in _fact_columns(sheet, frame):
         value = language.value_text(texts, c, rec[c.field])
-        if not c.vocabulary and c.type == "string" and _prose(value):
+        if c.field in translated:  # a name with its counterpart (Seat city (French))
+            value = language.named(texts.content(rec, c.field, sheet.name))
+        elif not c.vocabulary and c.type == "string" and _prose(value):
             value = language.marked(value, True)
         facts.append({"label": texts.header(sheet.name, c.name), "value": value or "–"})
     internal = []
@@ -550,8 +559,8 @@ def _other_language(schema: Schema, lookup: Lookup, sheet: Sheet, frame: pd.Data
         "kind_word": t(KIND_WORDS[sheet.id], _CTX),
         "name": name,
         "acronym": acronym,
-        "display_name": (f"{name} ({acronym})" if acronym and acronym not in name
-                         else name),
+        "display_name": language.name_with_acronym(found_name, found_acronym),
+        "label": language.named(found_acronym if found_acronym else found_name),
         "other_names": other_names,
         "facts": facts,
         "internal_items": internal,

@@ -6,10 +6,18 @@ untranslated.
 English builds never come here for a word they already had: each caller keeps its English path
 as it was, so an English output keeps its bytes; these helpers serve the other languages.
 
-Untranslated text: a free text (a brief section, a recommendation, evidence) the workbook has
-only in English is shown in English after the mark "[EN]" in a French output, and every
-French document says once what the mark means (`UNTRANSLATED_NOTE`). Names of instruments,
-URLs and other proper names are not marked.
+Untranslated text: a free text (a brief section, a recommendation, evidence, a workplan task)
+the workbook has only in English is shown in English after the mark "[EN]" in a French output,
+and every French document says once what the mark means (`UNTRANSLATED_NOTE`).
+
+A name the workbook declares a counterpart for (a body's name and acronym or short name, a
+seat city) and has only in English carries the mark once, *after* it, so a title or a list
+still reads from the name: « Gulf Health Council for Cooperation Council States [EN] »,
+« Cairo [EN] ». Each cell, label, caption or sentence that shows one is marked on its own (a
+cell is filtered, sorted and copied alone); where a name and its acronym are read as one
+(« Name (ACR) », « ACR — Name », a note's title and the acronym under it), one mark
+(`named`, `name_with_acronym`, `acronym_dash_name`, `name_and_acronym`). Names of
+instruments, URLs and other names with no declared counterpart are not marked.
 """
 
 from __future__ import annotations
@@ -19,7 +27,7 @@ from typing import Any
 
 import pandas as pd
 
-from matrixbook.i18n import Texts
+from matrixbook.i18n import Localized, Texts
 from matrixbook.schema import Column
 from matrixbook.values import is_blank
 
@@ -31,6 +39,35 @@ CONTEXT = "documents"
 def marked(text: str, untranslated: bool) -> str:
     """`text` with the mark of an English text left untranslated."""
     return f"{MARK} {text}" if untranslated and text else text
+
+
+def named(found: Localized) -> str:
+    """A name in the build's language; one left in English with the mark after it
+    ('Abu Dhabi Dialogue [EN]'). English builds never have an untranslated name."""
+    return f"{found.text} {MARK}" if found.untranslated and found.text else found.text
+
+
+def name_with_acronym(name: Localized, acronym: Localized) -> str:
+    """'Name (ACR)' (the acronym left out when the name holds it), with one mark after both
+    when either is left in English."""
+    text = (f"{name.text} ({acronym.text})" if acronym.text and acronym.text not in name.text
+            else name.text)
+    return named(Localized(text, name.untranslated or acronym.untranslated))
+
+
+def acronym_dash_name(name: Localized, acronym: Localized) -> str:
+    """'ACR — Name' (a heading that names a body), one mark after both when either is in
+    English."""
+    return named(Localized(f"{acronym.text} — {name.text}",
+                           name.untranslated or acronym.untranslated))
+
+
+def name_and_acronym(name: Localized, acronym: Localized) -> tuple[str, str]:
+    """A name and its acronym read as one (a note's title and the line under it): one mark,
+    after the name when it is in English, else after the acronym."""
+    if name.untranslated:
+        return named(name), acronym.text
+    return name.text, named(acronym)
 
 
 def yes_no(texts: Texts, value: bool) -> str:

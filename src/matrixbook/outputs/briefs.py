@@ -51,10 +51,10 @@ def write(ctx: BuildContext) -> list[Path]:
                        kind=content["kind"], name=content["display_name"]),
             [content["acronym"], content["kind"].lower()], t("Briefing note", CONTEXT))
         context["footer_title"] = t("Briefing note: {name}", CONTEXT).format(
-            name=content["acronym"] or content["name"])
+            name=content["label"])
         context.update(content)
         picture, caption = figures.body_map(ctx.schema, roster, content["id"],
-                                            content["acronym"] or content["name"], on, ctx.texts)
+                                            content["label"], on, ctx.texts)
         context["pictures"] = {"map": picture}
         context["captions"] = {"map": caption}
         context["cover"] = cover(content).as_dict()  # set close, or run on, when it is long

@@ -43,6 +43,7 @@ import icalendar
 import pandas as pd
 
 from matrixbook import xlsx
+from matrixbook.model import language
 from matrixbook.model.context import BuildContext
 from matrixbook.model.interviews import Timing
 from matrixbook.outputs import Output
@@ -142,9 +143,9 @@ def _description_in(rec: Any, body: dict[str, Any], texts: Any) -> str:
 
     lines = []
     if body:
-        name, acronym = texts.body_name(body).text, texts.body_acronym(body).text
-        if name:
-            shown = f"{name} ({acronym})" if acronym and acronym not in name else name
+        found_name, found_acronym = texts.body_name(body), texts.body_acronym(body)
+        if found_name:
+            shown = language.name_with_acronym(found_name, found_acronym)
             lines.append(t("Body: {value}").format(value=shown))
     lines += [t("Organisation: {value}").format(value=rec.organisation),
               t("Role: {value}").format(value=rec.role)]
@@ -192,7 +193,7 @@ def build_calendar(ctx: BuildContext) -> icalendar.Calendar:
         body = bodies.get(rec.body_id, {})
         acronym = body.get("acronym")
         if not english and body:
-            acronym = texts.body_acronym(body).text or acronym
+            acronym = language.named(texts.body_acronym(body)) or acronym
         label = rec.body_id if is_missing(acronym) else acronym
         event = icalendar.Event()
         ics_status, rank = statuses[rec.status]

@@ -206,8 +206,8 @@ def policies(tables: dict[str, pd.DataFrame], body_ids: list[str], labels: dict[
 def gantt(schema: Schema, plan: pd.DataFrame | None, today: date | None,
           texts: Texts | None = None) -> tuple[Picture | None, str]:
     """The workplan as a Gantt chart, the deliverables' deadlines marked. The tasks are named
-    as the workbook has them (English; marked so in another language, as the report's tables
-    do)."""
+    in the build's language (Task (French)), else in English marked so, as the report's tables
+    do."""
     texts = _language(texts)
     if plan is None or plan.empty:
         return None, ""
@@ -222,8 +222,12 @@ def gantt(schema: Schema, plan: pd.DataFrame | None, today: date | None,
             continue
         start, end = pd.Timestamp(start).date(), pd.Timestamp(end).date()
         kind = as_text(r.get("item_type")) or "Task"
-        task = as_text(r.get("task"))
-        label = f"{as_text(r.get('task_id'))} {language.marked(task, texts is not None)}"
+        if texts is None:
+            task = as_text(r.get("task"))
+        else:  # Task (French), else the English task marked
+            found = texts.content(r, "task", schema.names.workplan)
+            task = language.marked(found.text, found.untranslated)
+        label = f"{as_text(r.get('task_id'))} {task}"
         bars.append(charts.Bar(label, as_text(r.get("phase")), start, end, kind))
     for r in plan.sort_values(["end_date", "task_id"]).to_dict("records"):
         if as_text(r.get("item_type")) == "Deliverable" and not is_blank(r.get("end_date")):

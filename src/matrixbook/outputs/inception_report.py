@@ -55,14 +55,16 @@ class _Words:
         return day(value, self.texts)
 
     def acronym(self, row: Any) -> str:
+        """A body's acronym or short name in the language, marked if English."""
         if self.texts is None:
             return as_text(row.get("acronym"))
-        return self.texts.body_acronym(row).text
+        return language.named(self.texts.body_acronym(row))
 
     def name(self, row: Any) -> str:
+        """A body's name in the language, marked if English."""
         if self.texts is None:
             return as_text(row.get("name_en"))
-        return self.texts.body_name(row).text
+        return language.named(self.texts.body_name(row))
 
 
 def _body_rows(schema: Schema, frame: pd.DataFrame, key: str, type_field: str,
@@ -109,12 +111,19 @@ def _deliverables(schema: Schema, plan: pd.DataFrame,
     say = say or _Words(None)
     deliverable = schema.codes("workplan_item_types", Meaning.DELIVERABLE)
     rows = plan[plan["item_type"].isin(deliverable)].sort_values(["end_date", "task_id"])
-    return [{"id": as_text(r.task_id), "task": language.marked(as_text(r.task),
-                                                                say.texts is not None),
+    return [{"id": as_text(r.task_id), "task": _task(r, schema, say),
              "due": say.day(r.end_date), "status": say.term("workplan_status", as_text(r.status)),
              "english_task": as_text(r.task),
              "approved": say.day(r.get("approval_date")) or "–"}
             for _, r in rows.iterrows()]
+
+
+def _task(row: Any, schema: Schema, say: _Words) -> str:
+    """A task in the build's language (Task (French)), else in English, marked."""
+    if say.texts is None:
+        return as_text(row.task)
+    found = say.texts.content(row, "task", schema.names.workplan)
+    return language.marked(found.text, found.untranslated)
 
 
 def _this_deliverable(deliverables: list[dict[str, str]],

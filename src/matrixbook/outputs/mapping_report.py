@@ -28,7 +28,7 @@ from matrixbook.documents import (
     write_pair,
 )
 from matrixbook.i18n import Texts
-from matrixbook.model import memberships, relevance
+from matrixbook.model import language, memberships, relevance
 from matrixbook.model import recommendations as recs
 from matrixbook.model.context import BuildContext
 from matrixbook.outputs import Output, figures, mapping_words
@@ -433,9 +433,9 @@ def report_content(schema: Schema, tables: dict[str, pd.DataFrame],
     the mapping matrix's); in the language of `texts` (default English)."""
     bodies = bodies.loc[bodies["body_id"].map(lambda v: not is_blank(v)).astype(bool)]
     words = Words(texts) if texts is not None and not texts.english else None
-    if words is not None:  # the bodies by their acronym in the language
-        bodies = bodies.assign(acronym=[words.texts.body_acronym(b).text or b["acronym"]
-                                        for b in bodies.to_dict("records")])
+    if words is not None:  # the bodies by their acronym in the language, marked if English
+        bodies = bodies.assign(acronym=[language.named(words.texts.body_acronym(b))
+                                        or b["acronym"] for b in bodies.to_dict("records")])
     order = theme_order(schema)
     levels = _relevance(tables.get(schema.names.themes))
     known = set(bodies["body_id"].astype(str))
@@ -502,7 +502,8 @@ def _pictures(ctx: BuildContext, bodies: pd.DataFrame, context: dict[str, Any],
     texts = ctx.texts
     rows = [b for b in _rows(bodies) if not is_blank(b["body_id"])]
     body_ids = [as_text(b["body_id"]) for b in rows]
-    labels = {as_text(b["body_id"]): (texts.body_acronym(b).text or _label(b)) for b in rows}
+    labels = {as_text(b["body_id"]): (language.named(texts.body_acronym(b)) or _label(b))
+              for b in rows}
     overlap, overlap_caption = figures.overlap(ctx.schema, ctx.tables, body_ids, on, texts)
     heat, heat_caption = figures.heatmap(context["matrix"], context["theme_names"], texts)
     chart, chart_caption = figures.policies(ctx.tables, body_ids, labels, texts)

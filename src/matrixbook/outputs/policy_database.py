@@ -18,7 +18,8 @@ from typing import Any
 import pandas as pd
 
 from matrixbook import xlsx
-from matrixbook.model import memberships
+from matrixbook.i18n import Localized
+from matrixbook.model import language, memberships
 from matrixbook.model.context import BuildContext
 from matrixbook.outputs import Output
 from matrixbook.values import is_blank
@@ -98,11 +99,17 @@ def _bodies(ctx: BuildContext) -> dict[str, dict[str, str]]:
     for b in ctx.bodies().to_dict("records"):
         body_id = _text(b.get("body_id"))
         if body_id and texts.english:
-            out[body_id] = {"acronym": _text(b.get("acronym")) or body_id,
-                            "name": _text(b.get("name_en")) or body_id}
+            name, acronym = _text(b.get("name_en")) or body_id, _text(b.get("acronym")) or body_id
+            out[body_id] = {"acronym": acronym, "name": name, "issued": f"{name} ({acronym})"}
         elif body_id:
-            out[body_id] = {"acronym": texts.body_acronym(b).text or body_id,
-                            "name": texts.body_name(b).text or body_id}
+            found_name, found_acronym = texts.body_name(b), texts.body_acronym(b)
+            name, acronym = found_name.text or body_id, found_acronym.text or body_id
+            out[body_id] = {"acronym": language.named(found_acronym) or body_id,
+                            "name": language.named(found_name) or body_id,
+                            # read as one: one mark after both when either is in English
+                            "issued": language.named(Localized(
+                                f"{name} ({acronym})",
+                                found_name.untranslated or found_acronym.untranslated))}
     return out
 
 
@@ -141,7 +148,7 @@ def database_rows(ctx: BuildContext) -> list[list[Any]]:
                 p["confirmed"] = xlsx.yes_no(texts, p["confirmed"])
         body_id = _text(p.get("body_id")) or ""
         body = bodies.get(body_id)
-        issued = f"{body['name']} ({body['acronym']})" if body else body_id or None
+        issued = body["issued"] if body else body_id or None
         countries = _items(p.get("countries"))
         if countries:
             covered = sep.join(names.get(c, c) for c in countries)

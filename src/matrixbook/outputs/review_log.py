@@ -50,7 +50,8 @@ def grouped(ctx: BuildContext) -> list[tuple[str, list[dict[str, Any]]]]:
         return []
     texts = ctx.texts
     acronyms = {str(b["body_id"]): (_text(b.get("acronym")) if texts.english
-                                    else texts.body_acronym(b).text or _text(b.get("acronym")))
+                                    else language.named(texts.body_acronym(b))
+                                    or _text(b.get("acronym")))
                 or str(b["body_id"])
                 for b in ctx.bodies().to_dict("records") if not is_blank(b.get("body_id"))}
     order = list(ctx.schema.vocabulary("deliverables").codes)

@@ -5,6 +5,7 @@ a `Picture`: PNG for Word, SVG for the HTML twin, the same bytes for the same da
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,9 +24,20 @@ LABEL = 34  # characters of a row label
 LABELLED_DOTS = 150  # dots of the policies chart that carry their number
 
 
+# The mark after a name left in English in another language's picture ('GHC [EN]'): a label
+# cut short keeps it.
+_TRAILING_MARK = re.compile(r"^(.*\S) (\[[A-Z]{2}\])$")
+
+
 def _short(text: str, limit: int = LABEL) -> str:
     text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+    if len(text) <= limit:
+        return text
+    marked = _TRAILING_MARK.match(text)
+    if marked:
+        mark = marked.group(2)
+        return _short(marked.group(1), limit - len(mark) - 1) + " " + mark
+    return text[:limit - 1].rstrip() + "…"
 
 
 def _figure(width_cm: float, height_cm: float) -> Any:

@@ -168,11 +168,12 @@ def gather(ctx: BuildContext) -> Mapping:
         names = {code: memberships.without_note(code, texts.country(code), ctx.schema)
                  for code in names}
         organisation = texts.t(organisation, "matrix")
-        # the bodies by their name and acronym in the language (English where none is given)
+        # the bodies by their name and acronym in the language (English where none is given,
+        # marked: every cell and label that shows one is read on its own)
         bodies = bodies.assign(
-            acronym=[texts.body_acronym(b).text or b["acronym"]
+            acronym=[language.named(texts.body_acronym(b)) or b["acronym"]
                      for b in bodies.to_dict("records")],
-            name_en=[texts.body_name(b).text or b["name_en"]
+            name_en=[language.named(texts.body_name(b)) or b["name_en"]
                      for b in bodies.to_dict("records")])
     for code in organisations:  # the grid says which rows are organisations, not states
         if code in names:

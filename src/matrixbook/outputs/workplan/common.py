@@ -12,6 +12,7 @@ import pandas as pd
 from xlsxwriter.worksheet import Worksheet
 
 from matrixbook import xlsx
+from matrixbook.model import language
 from matrixbook.model.context import BuildContext
 from matrixbook.model.periods import collection_period
 from matrixbook.schema import Sheet
@@ -111,7 +112,7 @@ def acronym_of(bodies: dict[str, dict[str, Any]], body_id: Any,
     """A body's acronym, in the build's language (LEA) where the workbook gives it."""
     body = bodies.get(body_id, {})
     if ctx is not None and not ctx.texts.english and body:
-        own = ctx.texts.body_acronym(body).text
+        own = language.named(ctx.texts.body_acronym(body))  # marked if English
         if own:
             return own
     acronym = body.get("acronym")

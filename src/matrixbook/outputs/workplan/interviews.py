@@ -12,6 +12,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from matrixbook import xlsx
 from matrixbook.model import interviews as interview_calendar
+from matrixbook.model import language
 from matrixbook.model.context import BuildContext
 from matrixbook.outputs.workplan.common import (
     CENTRE,
@@ -315,8 +316,9 @@ def write_interview_counts(wb: xlsxwriter.Workbook, f: xlsx.Formats, ctx: BuildC
         flag = say(ctx, values["flag"]) if values["flag"] else ""
         if not texts.english:
             body = by_id.get(values["body_id"], {})
-            values = dict(values, acronym=texts.body_acronym(body).text or values["acronym"],
-                          name_en=texts.body_name(body).text or values["name_en"],
+            values = dict(values,
+                          acronym=language.named(texts.body_acronym(body)) or values["acronym"],
+                          name_en=language.named(texts.body_name(body)) or values["name_en"],
                           kind=say(ctx, values["kind"]))
         ws.write_string(row, 0, str(values["acronym"]), f(bold=True, text_wrap=True))
         xlsx.write_value(ws, row, 1, values["name_en"], f(text_wrap=True, **PAD))

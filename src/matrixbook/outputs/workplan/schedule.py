@@ -14,6 +14,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from matrixbook import xlsx
+from matrixbook.model import language
 from matrixbook.model.context import BuildContext
 from matrixbook.outputs.workplan.common import (
     CENTRE,
@@ -235,8 +236,10 @@ def write_schedule(wb: xlsxwriter.Workbook, f: xlsx.Formats, ctx: BuildContext) 
               for c, t in columns.items() if c is not None}
     _write_timeline_header(ws, f, timeline, left, today_col, last_row, labels, ctx)
     ws.freeze_panes(SCHEDULE_HEADER_ROWS, 2)
+    marked = not ctx.texts.english and any(
+        ctx.texts.content(r, "task", sheet.name).untranslated for r in all_tasks.itertuples())
     legend_end = _write_legend(ws, f, last_row + 2, today_col is not None, timeline.weekly,
-                               terms, ctx)
+                               terms, ctx, marked)
     ws.print_area(0, 0, legend_end, left + len(days) - 1)
     xlsx.print_setup(ws, header_rows=SCHEDULE_HEADER_ROWS, audience=ctx.audience,
                      title=say(ctx, "Workplan schedule"), texts=ctx.texts)
@@ -361,11 +364,16 @@ def _write_task(ws: Worksheet, f: xlsx.Formats, row: int, rec: Any, timeline: Ti
     late = is_late(rec, today, terms)
     names = names or {}
     texts = ctx.texts if ctx is not None else None
+    shown_task: Any = rec.task
     for c, field in enumerate(SCHEDULE_FIELDS):
         value = getattr(rec, field)
         if field == "status" and texts is not None and not texts.english \
                 and not is_missing(value):
             value = texts.term("workplan_status", str(value))
+        if field == "task" and ctx is not None and texts is not None and not texts.english:
+            # Task (French), else the English task marked
+            found = texts.content(rec, "task", ctx.schema.names.workplan)
+            value = language.marked(found.text, found.untranslated)
         if field in ("start_date", "end_date"):
             xlsx.write_value(ws, row, c, value,
                              f(num_format=xlsx.date_format(SCHEDULE_DATE, texts), **CENTRE))
@@ -381,11 +389,13 @@ def _write_task(ws: Worksheet, f: xlsx.Formats, row: int, rec: Any, timeline: Ti
             xlsx.write_value(ws, row, c, value, f())
         else:
             xlsx.write_value(ws, row, c, value, f(text_wrap=True, **PAD))
+        if field == "task":
+            shown_task = value
     note = schedule_note(rec, today, terms, ctx)
     note_fmt = (f(text_wrap=True, bold=True, bg_color=LATE_FILL, **PAD) if late
                 else f(text_wrap=True, **PAD))
     xlsx.write_value(ws, row, left - 1, note, note_fmt)
-    height = row_height([(rec.task, SCHEDULE_WIDTHS["task"]), (note, NOTES_WIDTH),
+    height = row_height([(shown_task, SCHEDULE_WIDTHS["task"]), (note, NOTES_WIDTH),
                           (rec.responsible, SCHEDULE_WIDTHS["responsible"])])
     if height:
         ws.set_row(row, height)
@@ -414,8 +424,10 @@ def _write_task(ws: Worksheet, f: xlsx.Formats, row: int, rec: Any, timeline: Ti
 
 
 def _write_legend(ws: Worksheet, f: xlsx.Formats, row: int, with_today: bool, weekly: bool,
-                  terms: PlanTerms, ctx: BuildContext | None = None) -> int:
-    """The key to colours and markers, under the chart; returns its last row."""
+                  terms: PlanTerms, ctx: BuildContext | None = None,
+                  marked: bool = False) -> int:
+    """The key to colours and markers, under the chart; returns its last row. `marked`: a
+    task is shown in English, marked [EN]; the legend says what the mark means."""
     def t(text: str) -> str:
         return say(ctx, text) if ctx is not None else text
 
@@ -453,4 +465,7 @@ def _write_legend(ws: Worksheet, f: xlsx.Formats, row: int, with_today: bool, we
     ws.write_string(row, 1, t("Late: should have ended before today and not Done"), f())
     ws.write_string(row + 1, 1, t("Payment falls due within {days} days of a deliverable's "
                                   "approval (Notes).").format(days=PAYMENT_DAYS), f())
+    if marked and texts is not None:
+        ws.write_string(row + 2, 1, texts.t(language.UNTRANSLATED_NOTE, language.CONTEXT), f())
+        return row + 2
     return row + 1

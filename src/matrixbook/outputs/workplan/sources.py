@@ -12,6 +12,7 @@ import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from matrixbook import xlsx
+from matrixbook.model import language
 from matrixbook.model.context import BuildContext
 from matrixbook.outputs.workplan.common import (
     CENTRE,
@@ -97,7 +98,7 @@ def write_data_collection(wb: xlsxwriter.Workbook, f: xlsx.Formats, ctx: BuildCo
         groups = [(f"{body.acronym} — {body.name_en}", by_body.get(body.body_id, []))
                   for body in ctx.bodies().itertuples()]
     else:
-        groups = [(f"{texts.body_acronym(body).text} — {texts.body_name(body).text}",
+        groups = [(language.acronym_dash_name(texts.body_name(body), texts.body_acronym(body)),
                    by_body.get(body["body_id"], []))
                   for body in ctx.bodies().to_dict("records")]
     if by_body.get(None):
