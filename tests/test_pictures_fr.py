@@ -123,3 +123,17 @@ def test_the_french_matrix_summary_overlap_map(french: Path) -> None:
     with zipfile.ZipFile(french / "mapping_matrix.xlsx") as z:
         drawing = z.read("xl/drawings/drawing1.xml").decode("utf-8")
     assert "descr=\"Carte du nombre d'organismes, parmi les 17 de la cartographie" in drawing
+
+
+def test_heatmap_headers_stand_in_their_columns_in_french() -> None:
+    """The French theme names are longer: wrapped at 16 characters, four lines ran into the
+    next column's header ('Réduction des risques de catastrophe et situations d'urgence')."""
+    from matrixbook.i18n import texts
+    from matrixbook.pictures.charts import _header
+    from matrixbook.schema import load_schema
+
+    fr = texts("fr")
+    for code in load_schema().vocabulary("themes").codes:
+        label = fr.term("themes", code)
+        assert _header(label).count("\n") <= 2, label
+        assert _header(label).replace("\n", " ") == label

@@ -87,7 +87,7 @@ def heatmap(rows: Sequence[str], themes: Sequence[str], cells: Sequence[Sequence
     ax.set_yticks([i + 0.5 for i in range(len(rows))], [_short(r, 22) for r in rows],
                   fontsize=7)
     ax.set_xticks([j + 0.5 for j in range(len(themes))],
-                  [textwrap.fill(t, 16) for t in themes], fontsize=6, rotation=90)
+                  [_header(t) for t in themes], fontsize=6, rotation=90)
     ax.xaxis.tick_top()
     ax.tick_params(length=0)
     for side in ax.spines.values():
@@ -263,6 +263,16 @@ def gantt(bars: Sequence[Bar], phases: Sequence[str], deadlines: Sequence[tuple[
     fig.legend(handles, labels, loc="lower center", ncol=min(len(handles), 4), frameon=False,
                fontsize=6.5, handlelength=1.6)
     return _picture("gantt", fig, alt, style.TEXT_WIDTH_CM)
+
+
+def _header(theme: str) -> str:
+    """A theme's column header, standing up: at most three lines, or the next column's header
+    runs into it ('Réduction des risques de catastrophe et situations d'urgence')."""
+    for width in (16, 20, 24, 28):
+        text = textwrap.fill(theme, width)
+        if text.count("\n") < 3:
+            return text
+    return textwrap.fill(theme, 28)
 
 
 def _day(when: date, texts: Texts | None) -> str:
