@@ -388,3 +388,30 @@ def test_a_missing_sheet_does_not_flood_its_references(tmp_path: Path) -> None:
     path = tmp_path / "noentities.xlsx"
     wb.save(path)
     assert [(f.sheet, f.rule) for f in validate(path).errors] == [("Entities", "missing-sheet")]
+
+
+def test_countries_typed_with_commas_or_by_name_say_what_to_type(tmp_path) -> None:
+    """A reviewer typed 'SAU, ARE' and 'Saudi Arabia': the messages said only that neither is
+    an ISO code. Now they say the separator, and the code of the country named."""
+    import openpyxl
+
+    from conftest import MASTER, header_cell
+    from matrixbook.api import validate
+
+    comma = header_cell("Policies", "Countries covered", 3)
+    name = header_cell("Policies", "Countries covered", 4)
+    wb = openpyxl.load_workbook(MASTER)
+    wb["Policies"][comma] = "SAU, ARE"
+    wb["Policies"][name] = "Saudi Arabia"
+    path = tmp_path / "countries.xlsx"
+    wb.save(path)
+    found = {f.cell: f.message for f in validate(path).findings
+             if f.sheet == "Policies" and f.cell in (comma, name)}
+    assert found[comma] == ("'SAU, ARE' holds 2 values separated by commas; this column "
+                            "separates them with ';'. Type 'SAU; ARE'.")
+    assert found[name].startswith("'Saudi Arabia' is not an ISO 3166-1 alpha-3 country code. "
+                                  "Did you mean 'SAU' (Saudi Arabia)?")
+    french = {f.cell: f.message for f in validate(path, lang="fr").findings
+              if f.sheet == "Policies" and f.cell == comma}
+    assert french[comma] == ("'SAU, ARE' contient 2 valeurs séparées par des virgules\u00a0; "
+                             "cette colonne les sépare par ';'. Tapez 'SAU; ARE'.")

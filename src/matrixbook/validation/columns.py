@@ -564,6 +564,18 @@ def _closest(value: str, allowed: tuple[str, ...], by_lower: dict[str, str]) -> 
     return guess[0] if guess else None
 
 
+def _country_named(item: str, codes: frozenset[str] | set[str]) -> str | None:
+    """The code of the country `item` names ('Saudi Arabia', 'Kingdom of Morocco', 'MA'), by
+    pycountry's names, if the vocabulary has it."""
+    import pycountry
+
+    try:
+        found = pycountry.countries.lookup(item.strip())
+    except LookupError:
+        return None
+    return found.alpha_3 if found.alpha_3 in codes else None
+
+
 def typed_checks(data: SheetData, schema: Schema,
                  keys: dict[str, set[str]]) -> list[ColumnChecks]:
     """The second pass: vocabularies, patterns, ranges, references and unique keys."""
@@ -769,9 +781,23 @@ def _typed_messages(schema: Schema, sheet_name: str, col: Column, check: str, va
         vocab = schema.vocabulary(col.vocabulary)
         found = []
         for item in _bad_items(col, value, lambda v: v in vocab.code_set):
-            guess = _closest(item, vocab.codes, vocab.by_lower)
             text: Message
+            parts = [p.strip() for p in item.split(",")]
+            if col.is_list and len(parts) > 1 and all(p in vocab.code_set for p in parts):
+                fixed = f"{schema.separator} ".join(parts)
+                parts_of = {"value": _brief(item), "count": len(parts),
+                            "separator": schema.separator, "fixed": fixed}
+                text = (msg("unknown-country", "'{value}' holds {count} values separated by "
+                            "commas; this column separates them with '{separator}'. Type "
+                            "'{fixed}'.", **parts_of) if check == UNKNOWN_COUNTRY.code else
+                        msg("vocabulary", "'{value}' holds {count} values separated by "
+                            "commas; this column separates them with '{separator}'. Type "
+                            "'{fixed}'.", **parts_of))
+                found.append((rule_of(check), text))
+                continue
+            guess = _closest(item, vocab.codes, vocab.by_lower)
             if check == UNKNOWN_COUNTRY.code:
+                guess = _country_named(item, vocab.code_set) or guess
                 hint: Message | str = (
                     msg("unknown-country", " Did you mean '{guess}' ({name})?", guess=guess,
                         name=Country(guess, vocab.label(guess))) if guess else "")
