@@ -31,7 +31,10 @@ TODAY = date(2025, 9, 3)
 FRENCH_TITLE = "Matrice de cartographie des entités régionales et des dialogues interrégionaux"
 # What the default workbook prints to (LibreOffice 7.4), internal build: the Matrix on
 # 3 pages across x 2 down in English, x 3 down in French (longer theme headers and texts).
-PAGES = {"en": 15, "fr": 17}
+# French: 17 when this was written; 18 since the names left in English are marked "[EN]" (the
+# Composition sheet's upright body headers grew, and its last five countries and the totals
+# spill onto a fourth page). Look at the printed pages before raising a limit.
+PAGES = {"en": 15, "fr": 18}
 MATRIX_PAGES = {"en": 6, "fr": 9}
 MATRIX_FOOTER = {"en": "Mapping matrix, data as of", "fr": "Matrice de cartographie, données au"}
 
