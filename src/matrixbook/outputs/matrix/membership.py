@@ -42,10 +42,16 @@ def write_membership(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None
     ws.set_column(first_body, first_body + max(len(bodies), 1) - 1, 4.5)
     on = date_text(m.on, ctx)
     ws.write_string(0, 0, say(ctx, "Membership: who sits where"), f.title)
-    ws.write_string(1, 0, say(ctx, "Roles {as_at}. Bodies counts {rule}. Audience: "
-                                   "{audience}.").format(
-                        as_at=as_at(ctx, m), rule=shared_rule(ctx, m.on, dated=False),
-                        audience=say(ctx, ctx.audience_label)), f.subtitle)
+    subtitle = say(ctx, "Roles {as_at}. Bodies counts {rule}. Audience: {audience}.").format(
+        as_at=as_at(ctx, m), rule=shared_rule(ctx, m.on, dated=False),
+        audience=say(ctx, ctx.audience_label))
+    last = first_body + max(len(bodies), 1) - 1
+    width = COUNTRY_WIDTH + 6 + 5 * len(totals) + 4.5 * max(len(bodies), 1)
+    if text_lines(subtitle, width * 0.9) > 1:  # wrapped within the printed width
+        ws.merge_range(1, 0, 1, last, subtitle, f.note_wrapped)
+        ws.set_row(1, 13 * text_lines(subtitle, width * 0.9))
+    else:
+        ws.write_string(1, 0, subtitle, f.subtitle)
     # Legend: the letter of each role in its own colour.
     ws.write_string(2, 0, say(ctx, "Legend"), f.label)
     col = 2
