@@ -3,6 +3,7 @@ date lines and page set-up."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -205,3 +206,13 @@ def setup(ws: Any, ctx: BuildContext, footer: str, *, repeat: int | None,
     xlsx.print_setup(ws, header_rows=0, audience=ctx.audience, title=footer,
                      landscape=landscape, repeat_row=repeat, gridlines=False,
                      texts=ctx.texts)
+
+
+def wide_note(ws: Any, f: Formats, row: int, text: str, widths: Sequence[float]) -> float:
+    """A note or caption wrapped across the sheet's printed width (it would run off the page
+    and be cut there); returns the row's height."""
+    ws.merge_range(row, 0, row, len(widths) - 1, "", f.note_wrapped)
+    ws.write_string(row, 0, text, f.note_wrapped)  # typed: text never becomes a formula
+    height = max(xlsx.DEFAULT_ROW, row_height([(text, sum(widths))]))
+    ws.set_row(row, height)
+    return float(height)

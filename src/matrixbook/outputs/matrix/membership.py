@@ -22,6 +22,7 @@ from matrixbook.outputs.matrix.layout import (
     setup,
     shared_rule,
     text_lines,
+    wide_note,
 )
 
 
@@ -45,11 +46,9 @@ def write_membership(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None
     subtitle = say(ctx, "Roles {as_at}. Bodies counts {rule}. Audience: {audience}.").format(
         as_at=as_at(ctx, m), rule=shared_rule(ctx, m.on, dated=False),
         audience=say(ctx, ctx.audience_label))
-    last = first_body + max(len(bodies), 1) - 1
-    width = COUNTRY_WIDTH + 6 + 5 * len(totals) + 4.5 * max(len(bodies), 1)
-    if text_lines(subtitle, width * 0.9) > 1:  # wrapped within the printed width
-        ws.merge_range(1, 0, 1, last, subtitle, f.note_wrapped)
-        ws.set_row(1, 13 * text_lines(subtitle, width * 0.9))
+    widths = [COUNTRY_WIDTH, 6, *[5] * len(totals), *[4.5] * max(len(bodies), 1)]
+    if text_lines(subtitle, sum(widths)) > 1:  # it would run past the printed width
+        wide_note(ws, f, 1, subtitle, widths)
     else:
         ws.write_string(1, 0, subtitle, f.subtitle)
     # Legend: the letter of each role in its own colour.

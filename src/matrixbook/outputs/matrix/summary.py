@@ -30,6 +30,7 @@ from matrixbook.outputs.matrix.layout import (
     say,
     setup,
     shared_rule,
+    wide_note,
 )
 from matrixbook.pictures import style
 
@@ -70,7 +71,7 @@ def write_summary(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None:
         title, note, first, listed = (say(ctx, t) for t in (title, note, first, listed))
         note = note.format(**values) if values else note
         ws.write_string(row, 0, title, f.section)
-        pager.add(_wide_note(ws, f, row + 1, note, widths) - xlsx.DEFAULT_ROW)
+        pager.add(wide_note(ws, f, row + 1, note, widths) - xlsx.DEFAULT_ROW)
         row += 2
         headers = [first, *counts]
         for i, h in enumerate(headers):
@@ -181,16 +182,6 @@ def write_summary(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None:
         date=data_date(ctx)), repeat=None)
 
 
-def _wide_note(ws: Any, f: Formats, row: int, text: str, widths: Sequence[float]) -> float:
-    """A note or caption wrapped across the sheet's printed width (it would run off the page
-    and be cut there); returns the row's height."""
-    ws.merge_range(row, 0, row, len(widths) - 1, "", f.note_wrapped)
-    ws.write_string(row, 0, text, f.note_wrapped)  # typed: text never becomes a formula
-    height = max(xlsx.DEFAULT_ROW, row_height([(text, sum(widths))]))
-    ws.set_row(row, height)
-    return float(height)
-
-
 MAP_SHARE = 0.7  # of the sheet's width: the overlap map, as wide as it prints clearly
 
 
@@ -212,7 +203,7 @@ def _overlap_map(ws: Any, f: Formats, ctx: BuildContext, m: Mapping, row: int,
     caption_pt = max(xlsx.DEFAULT_ROW, row_height([(caption, sum(widths))]))
     pager.keep_together(row, xlsx.DEFAULT_ROW + caption_pt + height_pt)
     ws.write_string(row, 0, say(ctx, "Overlap map"), f.section)
-    pager.add(xlsx.DEFAULT_ROW + _wide_note(ws, f, row + 1, caption, widths))
+    pager.add(xlsx.DEFAULT_ROW + wide_note(ws, f, row + 1, caption, widths))
     row += 2
     ws.insert_image(row, 0, "overlap.png", {
         "image_data": io.BytesIO(picture.png), "x_scale": scale, "y_scale": scale,
