@@ -52,6 +52,10 @@ RULE_HEX = "BFBFBF"
 
 PORTRAIT_WIDTH = 17.0  # cm of text on A4 with 2 cm margins
 LANDSCAPE_WIDTH = 26.7  # cm of text on A4 landscape with 1.5 cm margins
+# The matrix's header row, whose fourteen theme names run upwards: 1.7 cm columns hold no
+# 'développement' in 7-point bold, a row this high holds it and four lines of the longest
+# theme name, "Réduction des risques de catastrophe et situations d'urgence".
+MATRIX_HEADER_HEIGHT = 2.6
 
 
 def T(text: str, **values: str) -> str:
@@ -358,12 +362,14 @@ def box(doc, title: str, lines: Sequence[str], fill: str, edge: str, width: floa
 def spread_table(doc, first: tuple[str, str, float], repeated: tuple[str, str, str, str],
                  loop: str, columns_loop: str, total_width: float, caption: str = "spread",
                  totals: str | None = None, heading_style: str = "Table heading",
-                 cell_style: str = "Table text"):
+                 cell_style: str = "Table text", rotated: float | None = None):
     """A table whose columns repeat (one per theme, one per status): first column fixed, the
     repeated ones share the rest of the width (matrixbook.documents spreads them after rendering).
 
     repeated = (header expr, cell expr, cell fill expr or '', the row's list of cells);
-    totals = the name of a {label, cells} item shown as a bold last row."""
+    totals = the name of a {label, cells} item shown as a bold last row; rotated = the height
+    in cm of a header row whose repeated headers run upwards (columns too narrow for their
+    words)."""
     header_expr, cell_expr, fill_expr, cells = repeated
     table = doc.add_table(rows=5 if totals else 4, cols=4)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -377,6 +383,9 @@ def spread_table(doc, first: tuple[str, str, float], repeated: tuple[str, str, s
     head.cells[2].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
     for cell in head.cells:
         _shade(cell, BLUE_HEX)
+    if rotated is not None:
+        _rotate(head.cells[2], head, rotated)
+        _align_foot(head.cells[0])  # the first header on the line the others start from
     _repeat_header(head)
     _cell_text(start.cells[0], "{%tr for " + loop + " %}")
     _cell_text(row.cells[0], first[1], cell_style)
@@ -399,6 +408,31 @@ def spread_table(doc, first: tuple[str, str, float], repeated: tuple[str, str, s
     first_w = first[2]
     _width(table, [first_w, 0.3, total_width - first_w - 0.6, 0.3])
     return table
+
+
+def _rotate(cell, row, height_cm: float) -> None:
+    """The cell's text runs upwards (bottom to top, as the workbook's rotated headers), each
+    line as long as the row is high: `height_cm`, at least (a longer header makes it taller).
+    The text starts at the foot of the row and is centred across the column."""
+    tcpr = cell._tc.get_or_add_tcPr()
+    direction = OxmlElement("w:textDirection")
+    direction.set(qn("w:val"), "btLr")
+    tcpr.append(direction)
+    align = OxmlElement("w:vAlign")
+    align.set(qn("w:val"), "center")
+    tcpr.append(align)
+    cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.LEFT
+    trpr = row._tr.get_or_add_trPr()
+    height = OxmlElement("w:trHeight")
+    height.set(qn("w:val"), str(int(Cm(height_cm).twips)))
+    height.set(qn("w:hRule"), "atLeast")
+    trpr.append(height)
+
+
+def _align_foot(cell) -> None:
+    align = OxmlElement("w:vAlign")
+    align.set(qn("w:val"), "bottom")
+    cell._tc.get_or_add_tcPr().append(align)
 
 
 def _field(paragraph, code: str) -> None:
@@ -574,12 +608,14 @@ def brief():
     tag(doc, "{%p if policies %}")
     p(doc, T("Regional instruments adopted by the {kind} on migration, climate change and "
              "disasters.", kind="kind_word"), "Table intro")
-    # Climate context wide enough for "Environmental degradation" to wrap between words.
+    # Each column holds its longest word (the French headers: "Année", "Contraignant"; the
+    # terms: "Superseded", "l'environnement"), the width taken from the Instrument's.
+    # matrixbook.model.briefs.page_estimate wraps the rows at these widths.
     data_table(doc, [(T("Instrument"), "{{ pol.title }}{% if pol.original %} "
-                                       "({{ pol.original }}){% endif %}", 5.8),
-                     (T("Type"), "{{ pol.type }}", 2.9), (T("Year"), "{{ pol.year }}", 1.2),
+                                       "({{ pol.original }}){% endif %}", 5.0),
+                     (T("Type"), "{{ pol.type }}", 2.45), (T("Year"), "{{ pol.year }}", 1.4),
                      (T("Status"), "{{ pol.status }}", 2.3),
-                     (T("Binding"), "{{ pol.binding }}", 1.5),
+                     (T("Binding"), "{{ pol.binding }}", 2.55),
                      (T("Climate context"), "{{ pol.climate }}", PORTRAIT_WIDTH - 13.7)],
                "pol in policies")
     tag(doc, "{%p else %}")
@@ -683,7 +719,8 @@ def mapping_report():
     matrix = spread_table(doc, (T("Body"), "{{ r.acronym }}", 2.4),
                           ("{{ c }}", "{{ c.text }}", "c.fill", "r.cells"),
                           "r in matrix", "c in theme_names", LANDSCAPE_WIDTH,
-                          heading_style="Matrix heading", cell_style="Matrix text")
+                          heading_style="Matrix heading", cell_style="Matrix text",
+                          rotated=MATRIX_HEADER_HEIGHT)
     _cell_margins(matrix, 25, 30)
     tag(doc, "{%p else %}")
     todo_paragraph(doc)
@@ -706,8 +743,8 @@ def mapping_report():
     tag(doc, "{%p if overlaps %}")
     p(doc, T("Countries that belong to the most bodies, {rule}.", rule="overlap_rule"),
       "Table intro")
-    data_table(doc, [(T("Country"), "{{ o.country }}", 3.4), (T("Bodies"), "{{ o.count }}", 1.4),
-                     (T("Member or participant in"), "{{ o.bodies }}", 7.4),
+    data_table(doc, [(T("Country"), "{{ o.country }}", 3.4), (T("Bodies"), "{{ o.count }}", 1.6),
+                     (T("Member or participant in"), "{{ o.bodies }}", 7.2),
                      (T("Observer or suspended"), "{{ o.other }}", PORTRAIT_WIDTH - 12.2)],
                "o in overlaps", centred=[1])
     tag(doc, "{%p else %}")
@@ -947,12 +984,14 @@ def inception_report():
     tag(doc, "{%p if calendar_interviews %}")
     p(doc, T("Every interview (IOM only, not for distribution)"), "Heading 2")
     p(doc, T("Times are local to the interview."), "Table intro")
-    data_table(doc, [(T("Date"), "{{ i.date }}", 2.4), (T("Time"), "{{ i.time }}", 1.1),
-                     (T("Body"), "{{ i.body }}", 2.0),
-                     (T("Organisation"), "{{ i.organisation }}", 4.2),
-                     (T("Interviewee and role"), "{{ i.who }}", 3.3),
-                     (T("Mode"), "{{ i.mode }}", 1.8),
-                     (T("Status"), "{{ i.status }}", PORTRAIT_WIDTH - 14.8)],
+    # Each column holds its longest word ("Heure", "10:00", "Visioconférence", "Requested"),
+    # the width taken from the free text of Organisation and Interviewee.
+    data_table(doc, [(T("Date"), "{{ i.date }}", 2.1), (T("Time"), "{{ i.time }}", 1.35),
+                     (T("Body"), "{{ i.body }}", 2.15),
+                     (T("Organisation"), "{{ i.organisation }}", 3.2),
+                     (T("Interviewee and role"), "{{ i.who }}", 3.55),
+                     (T("Mode"), "{{ i.mode }}", 2.7),
+                     (T("Status"), "{{ i.status }}", PORTRAIT_WIDTH - 15.05)],
                "i in calendar_interviews")
     tag(doc, "{%p endif %}")
 
