@@ -220,3 +220,37 @@ def test_matrix_theme_headers_are_rotated_to_fit() -> None:
     room = int(height.get(qn("w:val"))) / TWIPS_PER_POINT - 2
     longest = max(points(w, 7, True) for t in _terms("themes") for w in pieces(t))
     assert longest < room
+
+
+# --------------------------------------------------------------------------- as printed
+
+def printed_words(pdf: Path, first: int = 1, last: int = 0) -> list[str]:
+    """The words of pages `first` to `last` (0: the end) of `pdf`, as pdftotext reads them."""
+    command = ["pdftotext", "-f", str(first), *(["-l", str(last)] if last else []), str(pdf),
+               "-"]
+    return subprocess.run(command, capture_output=True, text=True, check=True).stdout.split()
+
+
+@pytest.mark.office
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_printed_tables_keep_their_words_whole(lang: str, english: Path, french: Path,
+                                               tmp_path: Path) -> None:
+    """Printed by LibreOffice, the words that broke ('Bindin|g', 'Tim|e', '10:0|0',
+    'Visioconfér|ence', 'manageme|nt', 'développe|ment') print whole."""
+    folder = english if lang == "en" else french
+    t = texts(lang)
+    note = printed_words(to_pdf(folder / "briefs" / "ENT-LAS.docx", tmp_path))
+    assert t.t("Binding", "documents") in note
+    assert "Bindin" not in note
+    interviews = printed_words(to_pdf(folder / "inception_report.docx", tmp_path))
+    assert {t.t("Time", "documents"), "10:00",
+            *t.term("interview_modes", "Video call").split()} <= set(interviews)
+    assert not {"Tim", "10:0", "Visioconfér"} & set(interviews)
+    # The matrix is page 4 of the mapping report, after the cover and the summary.
+    report = to_pdf(folder / "mapping_report.docx", tmp_path)
+    matrix = printed_words(report, 4, 4)
+    themes = [w for c in load_schema().vocabulary("themes").codes
+              for w in t.term("themes", c).split()]
+    # A word broken at its hyphen is whole; pdftotext joins it ("Countertrafficking").
+    assert [w for w in themes if w not in matrix and w.replace("-", "") not in matrix
+            and not set(pieces(w)) <= set(matrix)] == []
