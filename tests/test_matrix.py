@@ -362,6 +362,35 @@ def test_roles_are_marked_by_letter_and_colour(internal: Path) -> None:
     assert len({next(iter(v)) for v in fills.values()}) == 3
 
 
+def test_upright_headers_take_two_lines() -> None:
+    """The Membership sheet's header row, repeated on every printed page, is as tall as the
+    longer line of its longest header broken onto two lines: "RCC (Northern Africa) [EN]"
+    takes 13 characters, not 26."""
+    from matrixbook.outputs.matrix.layout import (
+        UPRIGHT_POINTS_PER_CHAR,
+        two_lines,
+        upright_header_height,
+    )
+
+    assert two_lines("RCC (Northern Africa) [EN]") == len("RCC (Northern")
+    assert two_lines("Participant") == len("Participant")
+    assert two_lines("Abu Dhabi Dialogue") == len("Abu Dhabi")  # then "Dialogue"
+    assert upright_header_height(["LAS", "RCC (Northern Africa) [EN]"]) == \
+        UPRIGHT_POINTS_PER_CHAR * 13 + 6
+    assert upright_header_height(["LAS"]) == 40
+
+
+def test_membership_rows_are_a_line_high(internal: Path) -> None:
+    """A country's row is a line of 10-point text high (13.5 points, not Excel's 15), a long
+    label of the totals as many lines as it wraps to; the upright header is on two lines."""
+    ws = openpyxl.load_workbook(internal)["Membership"]
+    assert ws.sheet_format.defaultRowHeight == 13.5
+    header = ws.cell(5, 3)
+    assert header.alignment.text_rotation == 90 and header.alignment.wrap_text
+    label = next(c for c in ws["A"] if c.value == "Organisations per body (every role)")
+    assert ws.row_dimensions[label.row].height >= 2 * 13.5
+
+
 def test_states_per_body_row(internal: Path) -> None:
     table = rows(internal, "Membership")
     h = header_row(table, "Country")
@@ -684,7 +713,8 @@ def test_country_names_come_from_the_schema_and_long_ones_wrap(tmp_path: Path) -
     assert cell.alignment.wrap_text
     assert ws.row_dimensions[cell.row].height >= 2 * matrix.LINE_HEIGHT
     short = next(c for c in ws["A"] if c.value == "Algeria")
-    assert ws.row_dimensions[short.row].height is None  # the default height
+    assert (ws.row_dimensions[short.row].height  # the default height: a line
+            or ws.sheet_format.defaultRowHeight) == matrix.LINE_HEIGHT
 
 
 # --- The printed Matrix (issue 16, item 2) -------------------------------------------------------

@@ -31,12 +31,14 @@ TODAY = date(2025, 9, 3)
 FRENCH_TITLE = "Matrice de cartographie des entités régionales et des dialogues interrégionaux"
 # What the default workbook prints to (LibreOffice 7.4), internal build: the Matrix on
 # 3 pages across x 2 down in English, x 3 down in French (longer theme headers and texts).
-# French: 17 when this was written; 18 since the names left in English are marked "[EN]" (the
-# Composition sheet's upright body headers grew, and its last five countries and the totals
-# spill onto a fourth page). Look at the printed pages before raising a limit.
-PAGES = {"en": 15, "fr": 18}
+# The Membership sheet on 3 pages: its upright headers on two lines and its rows a line of
+# 10-point text high (its headers on one line, 15-point rows, it took 4 in both languages).
+# Look at the printed pages before raising a limit.
+PAGES = {"en": 14, "fr": 17}
 MATRIX_PAGES = {"en": 6, "fr": 9}
+MEMBERSHIP_PAGES = 3
 MATRIX_FOOTER = {"en": "Mapping matrix, data as of", "fr": "Matrice de cartographie, données au"}
+MEMBERSHIP_FOOTER = {"en": "Membership as at", "fr": "Composition au"}
 
 
 @pytest.fixture(scope="module", params=["en", "fr"])
@@ -149,6 +151,8 @@ def test_printed_matrix_pages_and_title(printed: tuple[str, Path], tmp_path: Pat
     text = ["".join(w[0] for w in words) for _, words in pages]
     matrix = [i for i, t in enumerate(text) if _squeezed(MATRIX_FOOTER[lang]) in t]
     assert 0 < len(matrix) <= MATRIX_PAGES[lang]
+    membership = [t for t in text if _squeezed(MEMBERSHIP_FOOTER[lang]) in t]
+    assert 0 < len(membership) <= MEMBERSHIP_PAGES
     title = TITLE if lang == "en" else FRENCH_TITLE
     cells_top = openpyxl.load_workbook(path).worksheets[0].page_margins.top * 72
     for i in matrix:

@@ -41,6 +41,7 @@ LINE_HEIGHT = 13.5  # points per wrapped line at FONT_SIZE
 SIZING = xlsx.Sizing(chars_per_unit=1.25, spare=1, fewest=4, line=LINE_HEIGHT, extra=2,
                      most_points=None)
 COUNTRY_WIDTH = 28  # the Membership sheet's country names wrap within it
+UPRIGHT_POINTS_PER_CHAR = 6.5  # a character of an upright header, bold, along the row height
 
 
 BASE = {"font_size": FONT_SIZE, "valign": "top"}
@@ -55,7 +56,9 @@ STYLES: dict[str, dict[str, Any]] = {
     "subtitle": {"font_size": FONT_SIZE, **xlsx.NOTE},
     "section": {"bold": True, "font_size": 12, "font_color": xlsx.IOM_BLUE},
     "header": {**BASE, **xlsx.HEADER, "valign": "bottom"},
-    "header_rotated": {**BASE, **ON_BLUE, "rotation": 90, "align": "center",
+    # The Membership sheet's upright headers: on two lines, so the row they repeat on every
+    # page is half as tall ("RCC (Northern / Africa) [EN]").
+    "header_rotated": {**BASE, **ON_BLUE, "rotation": 90, "text_wrap": True, "align": "center",
                        "valign": "bottom", **WHITE_EDGE},
     # Theme headers read bottom-up, on up to three lines, so theme columns can stay narrow.
     "header_theme": {**BASE, **ON_BLUE, "rotation": 90, "text_wrap": True, "align": "center",
@@ -127,6 +130,22 @@ class Formats:
 def text_lines(text: str, width: float) -> int:
     """How many lines `text` wraps to in a column `width` characters wide."""
     return SIZING.lines_of(text, width)
+
+
+def two_lines(text: str) -> int:
+    """The characters of the longer line of `text` broken between words onto two lines as
+    evenly as it goes (a single word: its length)."""
+    words = text.split()
+    if len(words) < 2:
+        return len(text)
+    return min(max(len(" ".join(words[:i])), len(" ".join(words[i:])))
+               for i in range(1, len(words)))
+
+
+def upright_header_height(labels: Sequence[str]) -> float:
+    """The height in points of a row of upright headers that wrap onto two lines."""
+    longest = max((two_lines(label) for label in labels), default=0)
+    return max(40.0, UPRIGHT_POINTS_PER_CHAR * longest + 6)
 
 
 def row_height(values: list[tuple[str, float]], minimum: int = 1) -> float:

@@ -14,6 +14,7 @@ from matrixbook.outputs.matrix.data import (
 )
 from matrixbook.outputs.matrix.layout import (
     COUNTRY_WIDTH,
+    LINE_HEIGHT,
     Formats,
     as_at,
     date_text,
@@ -22,12 +23,16 @@ from matrixbook.outputs.matrix.layout import (
     setup,
     shared_rule,
     text_lines,
+    upright_header_height,
     wide_note,
 )
 
 
 def write_membership(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None:
     ws = wb.add_worksheet(say(ctx, "Membership"))
+    # A line of 10-point text a row (not Excel's 15 points for 11-point text): the grid of
+    # some 125 countries prints on three pages rather than four.
+    ws.set_default_row(LINE_HEIGHT)
     roles = [r for r in ctx.schema.vocabulary("membership_roles").codes]
     bodies = m.bodies.to_dict("records")
     texts = ctx.texts
@@ -78,8 +83,7 @@ def write_membership(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None
         ws.write_string(header, 2 + j, label, f.header_rotated)
     for j, body in enumerate(bodies):
         ws.write_string(header, first_body + j, str(body["acronym"]), f.header_rotated)
-    longest = max([len(t) for t in totals] + [len(str(b["acronym"])) for b in bodies])
-    ws.set_row(header, max(40, 6.5 * longest + 6))
+    ws.set_row(header, upright_header_height([*totals, *(str(b["acronym"]) for b in bodies)]))
     row = header + 1
     for tally in m.ranked:
         seats = m.country_seats(tally.country)
@@ -106,6 +110,8 @@ def write_membership(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None
                             ("Organisations per body (every role)",
                              m.organisations_per_body())):
         ws.write_string(row, 0, say(ctx, label), f.label)
+        if text_lines(say(ctx, label), COUNTRY_WIDTH) > 1:  # wraps within its row
+            ws.set_row(row, row_height([(say(ctx, label), COUNTRY_WIDTH)]))
         for j, body in enumerate(bodies):
             ws.write_number(row, first_body + j, per_body[str(body["body_id"])], f.total)
         row += 1
