@@ -63,10 +63,13 @@ def write_summary(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None:
     pager.add(3 * xlsx.DEFAULT_ROW)
 
     def table(title: str, first: str, counts: list[str], listed: str, note: str,
-              **values: str) -> None:
-        """Section title, a note, then a header: first column, counts in B..G, list in H."""
+              lines: int, **values: str) -> None:
+        """Section title, a note, then a header: first column, counts in B..G, list in H;
+        `lines`: the rows that follow. The title starts a page when it would not have its
+        header and first rows (four, or as many as the table has) under it."""
         nonlocal row
-        pager.keep_together(row, 2 * xlsx.DEFAULT_ROW + 2 * LINE_HEIGHT + 4 * 2 * LINE_HEIGHT)
+        pager.keep_together(row, 2 * xlsx.DEFAULT_ROW + 2 * LINE_HEIGHT
+                            + min(4, max(lines, 1)) * 2 * LINE_HEIGHT)
         pager.add(2 * xlsx.DEFAULT_ROW)
         title, note, first, listed = (say(ctx, t) for t in (title, note, first, listed))
         note = note.format(**values) if values else note
@@ -113,7 +116,8 @@ def write_summary(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None:
     levels = [*relevance.RELEVANCE, NOT_RECORDED]
     none = say(ctx, "None")
     table("Bodies per theme", "Theme", [level(lv) for lv in levels], "Bodies covering the theme",
-          "Number of bodies at each level of relevance, and the bodies at High, Medium or Low.")
+          "Number of bodies at each level of relevance, and the bodies at High, Medium or Low.",
+          len(m.theme_names))
     for theme in m.theme_names:
         counts = Counter(m.relevance(b, theme) for b in ids)
         covering = list_sep(ctx).join(
@@ -127,7 +131,7 @@ def write_summary(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None:
     uncovered = ["None", "Not assessed", NOT_RECORDED]
     table("Gaps: themes no body covers", "Theme", [level(lv) for lv in uncovered],
           "Bodies still to assess on the theme",
-          "Themes with no body at High, Medium or Low relevance.")
+          "Themes with no body at High, Medium or Low relevance.", len(gaps))
     for theme in gaps:
         counts = Counter(m.relevance(b, theme) for b in ids)
         pending = [f"{level(lv)}{say(ctx, ': ')}"
@@ -147,7 +151,7 @@ def write_summary(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None:
     kinds = [say(ctx, label) for _, label in GROUPS]
     table("Bodies per sub-region", "Sub-region", [*kinds, say(ctx, "Total")], "Bodies",
           "From the geographic focus of each body; a body covering several sub-regions counts "
-          "in each.")
+          "in each.", len(ctx.schema.vocabulary("geographic_focus").codes))
     for region in ctx.schema.vocabulary("geographic_focus").codes:
         inside = m.bodies.loc[m.bodies["geographic_focus"].map(
             lambda v, r=region: isinstance(v, list) and r in v).astype(bool)]
@@ -161,7 +165,7 @@ def write_summary(wb: Any, f: Formats, ctx: BuildContext, m: Mapping) -> None:
     table("Most shared countries", "Country",
           [say(ctx, "Bodies"), *(term("membership_roles", r) for r in roles)], "Bodies, by role",
           "Bodies counts {rule}. The ten countries in the most bodies, and any tied with them.",
-          rule=shared_rule(ctx, m.on))
+          len(m.shared), rule=shared_rule(ctx, m.on))
     for tally in m.shared:
         by_role = [f"{term('membership_roles', role)}{say(ctx, ': ')}"
                    f"{sep.join(m.acronym(b) for b in tally.by_role[role])}"
