@@ -518,5 +518,6 @@ OUTPUT = Output(
                 "(internal; .docx, .html).",
     write=write,
     order=50,
+    apart=True,
     languages=("en", "fr"),
 )
