@@ -39,7 +39,7 @@ def test_outputs_written_apart_are_those_of_the_plain_path(
     started_call = pool.started_call
 
     def spy(function: Any, output: Any) -> Any:
-        forked.append(output.name)
+        forked.extend(o.name for o in output)
         return started_call(function, output)
 
     monkeypatch.setattr(pool, "started_call", spy)

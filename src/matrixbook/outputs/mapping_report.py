@@ -518,6 +518,6 @@ OUTPUT = Output(
                 "(internal; .docx, .html).",
     write=write,
     order=50,
-    apart=True,
+    apart="reports",
     languages=("en", "fr"),
 )
