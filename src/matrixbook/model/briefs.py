@@ -588,7 +588,7 @@ def page_estimate(content: dict[str, Any]) -> PageEstimate:
         ([[m["country"], m["role"], m["period"], m["note"]] for m in content["members"]],
          (23, 15, 22, 44)),
         ([[p["title"] + " " + p["original"], p["type"], p["year"], p["status"], p["climate"]]
-          for p in content["policies"]], (30, 14, 7, 13, 20)),
+          for p in content["policies"]], (31, 14, 7, 13, 20)),
         ([[t["theme"], t["relevance"], t["evidence"]] for t in content["themes"]],
          (28, 12, 66)),
     )
