@@ -76,6 +76,33 @@ def test_documents_are_the_same_bytes(tmp_path: Path, monkeypatch: pytest.Monkey
             (tmp_path / "plain" / path).read_bytes(), path
 
 
+def test_printed_values_are_escaped_as_markupsafe_does() -> None:
+    """The fast environment's escaping of `{{ value }}` gives markupsafe's text and type for
+    every kind of value a template prints; text already marked safe is left alone."""
+    import jinja2
+    from markupsafe import Markup
+    from markupsafe import escape as markupsafe_escape
+
+    from matrixbook.speedups.jinja import CachingEnvironment, escape
+
+    class Html:
+        def __html__(self) -> str:
+            return "<b>own</b>"
+
+    values = ["plain", "", "<a href=\"x\">Tom & Jerry's</a>", Markup("<i>safe</i>"), 3, 2.5,
+              None, True, Html(), ["<li>"]]
+    for value in values:
+        assert escape(value) == markupsafe_escape(value), value
+        assert type(escape(value)) is Markup, value
+    source = "{{ a }}|{{ b }}|{{ c|safe }}|{% set x %}<i>{{ a }}</i>{% endset %}{{ x }}|{{ a ~ b }}"
+    context = {"a": "<&\"'>", "b": 3, "c": "<br/>"}
+    fast = CachingEnvironment(autoescape=True).from_string(source)
+    assert fast.root_render_func.__globals__["escape"] is escape  # the switch did switch
+    assert fast.render(context) == jinja2.Environment(autoescape=True).from_string(
+        source).render(context) == ("&lt;&amp;&#34;&#39;&gt;|3|<br/>|<i>&lt;&amp;&#34;&#39;&gt;"
+                                    "</i>|&lt;&amp;&#34;&#39;&gt;3")
+
+
 def test_validate_gives_the_same_findings(base: Path, revise: Callable[..., Path],  # noqa: F811
                                           schema: Schema,
                                           monkeypatch: pytest.MonkeyPatch) -> None:

@@ -20,7 +20,7 @@ from typing import Any
 
 import jinja2
 
-from matrixbook.documents.zipping import ZIP_TIMESTAMP, deterministic_zip
+from matrixbook.documents.zipping import ZIP_TIMESTAMP, compress_type, deterministic_zip
 
 _TAGS = re.compile(r"<[^>]+>")
 Inspect = Callable[[Path, Any], dict[str, list[str]]]
@@ -289,10 +289,11 @@ class _FixedZipWriter:
 
     def write(self, pack_uri: Any, blob: bytes) -> None:
         info = zipfile.ZipInfo(pack_uri.membername, date_time=ZIP_TIMESTAMP)
-        info.compress_type = zipfile.ZIP_DEFLATED
+        info.compress_type = compress_type(pack_uri.membername)
         info.external_attr = 0o600 << 16
         info.create_system = 0
-        if len(blob) < _REUSE_FROM or blob not in _REUSABLE:
+        if len(blob) < _REUSE_FROM or blob not in _REUSABLE \
+                or info.compress_type != zipfile.ZIP_DEFLATED:
             self._zip.writestr(info, blob)
             return
         # A part every note carries unchanged (the styles, the theme...): deflate gives the
