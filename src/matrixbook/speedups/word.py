@@ -79,11 +79,38 @@ def template_class() -> type:
                 # by docxtpl's own steps (_mend_table).
                 from lxml import etree
 
-                tree = etree.fromstring(xml, parser=etree.XMLParser(recover=True))
+                tree = _parse_in_place(self.docx.element, xml)
+                if tree is None:  # as docxtpl does: the body alone, moved in by map_tree
+                    tree = etree.fromstring(xml, parser=etree.XMLParser(recover=True))
                 for table in tree.iter(_W + "tbl"):
                     if _grid_to_mend(table):
                         _mend_table(table)
                 return tree
+
+            def fix_docpr_ids(self, tree: Any) -> None:
+                # docxtpl's, with lxml's own XPath: a body parsed with python-docx's element
+                # classes has python-docx's xpath(), which takes no namespaces.
+                from lxml import etree
+
+                for elt in etree.XPath("//wp:docPr", namespaces=_docpr_namespaces())(tree):
+                    self.docx_ids_index += 1
+                    elt.attrib["id"] = str(self.docx_ids_index)
+
+            def map_tree(self, tree: Any) -> None:
+                # docxtpl moves the rendered body into the template's document: lxml then
+                # walks every node to fix its namespaces (a large report's 600,000 nodes,
+                # most of a second). A body parsed in a copy of the document
+                # (_parse_in_place) has its document already: the copy takes the template
+                # document's place in the part.
+                root = tree.getparent()
+                if root is None or root.getparent() is not None \
+                        or root.tag != self.docx.element.tag:
+                    super().map_tree(tree)
+                    return
+                document = self.docx
+                document._element = root  # noqa: SLF001 - python-docx's Document
+                document._Document__body = None  # noqa: SLF001 - its body, found afresh
+                document.part._element = root  # noqa: SLF001 - what the part writes
 
             def resolve_listing(self, xml: str) -> str:
                 # docxtpl turns \t \a \n \f inside text into Word's tabs, paragraphs, line
@@ -98,6 +125,77 @@ def template_class() -> type:
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _docpr_namespaces() -> dict[str, str]:
+    import docx.oxml.ns
+
+    return dict(docx.oxml.ns.nsmap)
+
+_BODY_START = re.compile(r'<w:body((?:\s+[^\s=>]+\s*=\s*"[^"]*")*)\s*>')
+_ATTRIBUTE = re.compile(r'([^\s=]+)\s*=\s*"([^"]*)"')
+_DECLARATION = re.compile(r' xmlns(?::([^\s=]+))?="([^"]*)"')
+
+
+def _parse_in_place(root: Any, body_xml: str) -> Any | None:
+    """The rendered body (`body_xml`, w:body with the namespaces of its document declared on
+    it, as docxtpl renders it) parsed inside a copy of the template's document `root` (the
+    body in place of the template's body), with python-docx's element classes: the w:body
+    element of the same document docxtpl's map_tree makes by moving the body into `root`.
+
+    lxml drops, from every element moved, each namespace declaration that an ancestor makes
+    already: so here each declaration that `root` makes too is left out of the body's XML.
+    Any other declaration is accepted only on a picture (wp:inline, which declares its own
+    drawing namespaces once, as matrixbook.documents.figures writes it); anything else (a
+    prefix `root` binds otherwise, a body that does not parse cleanly) gives None, and
+    docxtpl's own steps are taken."""
+    from docx.oxml.parser import element_class_lookup
+    from lxml import etree
+
+    start = _BODY_START.match(body_xml)
+    if start is None or "\txmlns" in body_xml or "\nxmlns" in body_xml:
+        return None
+    known = {prefix: uri for prefix, uri in root.nsmap.items() if prefix}
+    uris = set(known.values())
+    for name, value in _ATTRIBUTE.findall(start.group(1)):
+        if not (name.startswith("xmlns:") and known.get(name[6:]) == value):
+            return None  # not what the template's document declares
+    pieces, at = ["<w:body>"], start.end()
+    find = body_xml.find
+    found = find(" xmlns", at)
+    while found >= 0:
+        opened = body_xml.rfind("<", 0, found)
+        if body_xml.find(">", opened, found) >= 0:  # text that reads " xmlns"
+            found = find(" xmlns", found + 6)
+            continue
+        declaration = _DECLARATION.match(body_xml, found)
+        if declaration is None:
+            return None
+        prefix, uri = declaration.groups()
+        if prefix is not None and known.get(prefix) == uri:
+            pieces.append(body_xml[at:found])  # lxml strips what the document declares
+            at = declaration.end()
+        elif prefix is None or prefix in known or uri in uris \
+                or not body_xml.startswith("<wp:inline ", opened):
+            return None
+        found = find(" xmlns", declaration.end())
+    pieces.append(body_xml[at:])
+    template = etree.tostring(root, encoding="unicode")
+    begin, end = template.find("<w:body>"), template.rfind("</w:body>")
+    if begin < 0 or end < begin or template.count("<w:body") != 1:
+        return None
+    document = template[:begin] + "".join(pieces) + template[end + len("</w:body>"):]
+    parser = etree.XMLParser(recover=True)
+    parser.set_element_class_lookup(element_class_lookup)
+    try:
+        new_root = etree.fromstring(document, parser=parser)
+    except etree.XMLSyntaxError:
+        return None
+    if len(parser.error_log) or len(new_root) != len(root):
+        return None
+    body = new_root.find(_W + "body")
+    return body if body is not None and new_root.index(body) == root.index(root.body) \
+        else None
 _TC, _SPAN = _W + "tc", f"{_W}tc/{_W}tcPr/{_W}gridSpan"
 
 
