@@ -284,11 +284,12 @@ def _mend_table(t: Any) -> None:
 
 _TEMPLATE_CLASS: type | None = None
 _PATCHED: dict[str, str] = {}
-# Template file -> (size, mtime), its bytes, its paragraphs once checked, and the saved form of
-# the parts no note changes: read, checked and parsed once a build, not once a note.
-# (file, language) -> ...: a template's texts are translated before it is read.
+# Template file -> (size, mtime), its bytes, its paragraphs once checked, the saved form of
+# the parts no note changes, and python-docx's reading of its package (its parts' bytes and
+# relationships, which python-docx only reads): read, checked and parsed once a build, not
+# once a note. (file, language) -> ...: a template's texts are translated before it is read.
 _TEMPLATES: dict[tuple[Path, str],
-                 tuple[tuple[int, int], bytes, dict[str, list[str]], dict[str, bytes]]] = {}
+                 tuple[tuple[int, int], bytes, dict[str, list[str]], dict[str, bytes], Any]] = {}
 # Parts that rendering never touches (docxtpl renders the body, headers, footers, footnotes and
 # properties): the styles alone are a third of a megabyte of XML that python-docx would parse
 # and write back for every note. After the first note they are carried as the bytes the first
@@ -300,9 +301,13 @@ _UNTOUCHED = (
 )
 
 
-def _open_untouched_as_bytes(tpl: Any, saved: dict[str, bytes]) -> None:
-    """init_docx, with the untouched parts loaded as plain bytes (`saved`), not parsed."""
+def _open_untouched_as_bytes(tpl: Any, saved: dict[str, bytes], reader: Any) -> None:
+    """init_docx, with the untouched parts loaded as plain bytes (`saved`), not parsed, and the
+    package's zip not read again: python-docx's Package made from `reader` (its PackageReader
+    of the template), as docx.Document(file) makes it from the file."""
+    from docx.opc.package import Unmarshaller
     from docx.opc.part import Part, PartFactory
+    from docx.package import Package
 
     previous = PartFactory.part_class_selector
 
@@ -313,9 +318,12 @@ def _open_untouched_as_bytes(tpl: Any, saved: dict[str, bytes]) -> None:
 
     PartFactory.part_class_selector = select
     try:
-        tpl.init_docx()
+        package = Package()
+        Unmarshaller.unmarshal(reader, package, PartFactory)
     finally:
         PartFactory.part_class_selector = previous
+    tpl.docx = package.main_document_part.document  # what DocxTemplate.init_docx sets
+    tpl.is_rendered = False
     for part in tpl.docx.part.package.parts:
         if part.content_type in _UNTOUCHED:
             part._blob = saved[str(part.partname)]  # noqa: SLF001 - a plain Part's bytes
@@ -327,6 +335,8 @@ def load_template(path: Path, inspect: Inspect, translate: Translate | None = No
     translated by `translate` (matrixbook.documents.translate), and what `inspect` says of it
     (the text of its paragraphs, its tags checked); the file is read, translated, inspected and
     its untouched parts serialised once per language while it stays unchanged."""
+    from docx.opc.pkgreader import PackageReader
+
     tpl_class = template_class()
     stat = path.stat()
     stamp = (stat.st_size, stat.st_mtime_ns)
@@ -341,10 +351,12 @@ def load_template(path: Path, inspect: Inspect, translate: Translate | None = No
         paragraphs_of = inspect(path, tpl)
         saved = {str(p.partname): p.blob for p in tpl.docx.part.package.parts
                  if p.content_type in _UNTOUCHED}
-        _TEMPLATES[key] = (stamp, _stored(data), paragraphs_of, saved)
+        stored = _stored(data)
+        _TEMPLATES[key] = (stamp, stored, paragraphs_of, saved,
+                           PackageReader.from_file(io.BytesIO(stored)))
         return tpl, paragraphs_of
     tpl = tpl_class(io.BytesIO(cached[1]))
-    _open_untouched_as_bytes(tpl, cached[3])
+    _open_untouched_as_bytes(tpl, cached[3], cached[4])
     return tpl, cached[2]
 
 
