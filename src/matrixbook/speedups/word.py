@@ -55,7 +55,13 @@ def template_class() -> type:
                 # line of its own (so that jinja2's line numbers count paragraphs) and join
                 # them again are plain replacements: the same text, without a match object for
                 # each of the thousands of paragraphs of a note's tables.
-                src_xml = src_xml.replace("<w:p ", "\n<w:p ").replace("<w:p>", "\n<w:p>")
+                laid_out = _LAID_OUT.get(src_xml)  # the same patched XML for every note
+                if laid_out is None:
+                    if len(_LAID_OUT) > 32:
+                        _LAID_OUT.clear()
+                    laid_out = _LAID_OUT[src_xml] = (src_xml.replace("<w:p ", "\n<w:p ")
+                                                     .replace("<w:p>", "\n<w:p>"))
+                src_xml = laid_out
                 try:
                     self.current_rendering_part = part
                     dst_xml = jinja_env.from_string(src_xml).render(context)
@@ -88,11 +94,9 @@ def template_class() -> type:
                 return tree
 
             def fix_docpr_ids(self, tree: Any) -> None:
-                # docxtpl's, with lxml's own XPath: a body parsed with python-docx's element
-                # classes has python-docx's xpath(), which takes no namespaces.
-                from lxml import etree
-
-                for elt in etree.XPath("//wp:docPr", namespaces=_docpr_namespaces())(tree):
+                # docxtpl's, without an XPath: a body parsed with python-docx's element classes
+                # has python-docx's xpath(), which takes no namespaces; the walk is faster.
+                for elt in tree.getroottree().iter(_DOCPR):  # //wp:docPr, in document order
                     self.docx_ids_index += 1
                     elt.attrib["id"] = str(self.docx_ids_index)
 
@@ -127,11 +131,7 @@ def template_class() -> type:
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
-def _docpr_namespaces() -> dict[str, str]:
-    import docx.oxml.ns
-
-    return dict(docx.oxml.ns.nsmap)
-
+_DOCPR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
 _BODY_START = re.compile(r'<w:body((?:\s+[^\s=>]+\s*=\s*"[^"]*")*)\s*>')
 _ATTRIBUTE = re.compile(r'([^\s=]+)\s*=\s*"([^"]*)"')
 _DECLARATION = re.compile(r' xmlns(?::([^\s=]+))?="([^"]*)"')
@@ -284,6 +284,7 @@ def _mend_table(t: Any) -> None:
 
 _TEMPLATE_CLASS: type | None = None
 _PATCHED: dict[str, str] = {}
+_LAID_OUT: dict[str, str] = {}  # patched XML -> the same, a paragraph a line
 # Template file -> (size, mtime), its bytes, its paragraphs once checked, the saved form of
 # the parts no note changes, and python-docx's reading of its package (its parts' bytes and
 # relationships, which python-docx only reads): read, checked and parsed once a build, not
@@ -388,7 +389,7 @@ class _Replay:
 # Compressed form of the parts that are the same in every document (keyed by name and bytes):
 # the parts python-docx holds as plain bytes, large (the styles) and small (the settings, the
 # font table: deflating even a small part sets up a compressor, a few dozen microseconds).
-_DEFLATED: dict[tuple[str, bytes], bytes] = {}
+_DEFLATED: dict[tuple[str, bytes], tuple[bytes, int]] = {}  # and their CRC-32
 _REUSABLE: set[bytes] = set()
 
 
@@ -410,14 +411,17 @@ class _FixedZipWriter:
         # A part every note carries unchanged (the styles, the theme...): deflate gives the
         # same bytes for the same input, so its compressed form is kept and replayed.
         key = (pack_uri.membername, blob)
-        compressed = _DEFLATED.get(key)
-        if compressed is None:
+        known = _DEFLATED.get(key)
+        if known is None:
             packer = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
-            compressed = _DEFLATED[key] = packer.compress(blob) + packer.flush()
+            known = _DEFLATED[key] = (packer.compress(blob) + packer.flush(), zlib.crc32(blob))
         info.file_size = len(blob)
         with self._zip.open(info, mode="w") as dest:
-            dest._compressor = _Replay(compressed)  # type: ignore[attr-defined]  # noqa: SLF001 - zipfile writes the rest
-            dest.write(blob)
+            # What dest.write(blob) would count (its size and CRC-32), the CRC kept too; the
+            # compressed bytes are written when the entry closes. zipfile writes the rest.
+            dest._compressor = _Replay(known[0])  # type: ignore[attr-defined]  # noqa: SLF001
+            dest._crc = known[1]  # type: ignore[attr-defined]  # noqa: SLF001
+            dest._file_size = len(blob)  # type: ignore[attr-defined]  # noqa: SLF001
 
     def close(self) -> None:
         self._zip.close()
