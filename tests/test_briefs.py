@@ -499,6 +499,9 @@ def test_a_note_within_5_to_10_pages_gets_no_warning(edited: Callable[..., Path]
     assert not [m for m in messages if "ENT-GCC " in m]
     las = [m for m in messages if "ENT-LAS " in m]
     assert las and las[0].endswith("Shorten its brief sections.")
+    # The rate it states is the one the estimate uses (text wrapped at the template's widths).
+    assert ("(text wrapped at the template's widths (96 characters a line of text), 52 lines "
+            "a page, the cover as measured)") in las[0]
 
 
 # --------------------------------------------------------------------------- templates

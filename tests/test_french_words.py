@@ -383,3 +383,20 @@ def test_a_file_that_cannot_be_read_is_said_in_french(tmp_path: Path) -> None:
     assert english.stderr == (f"Error: {text} is not an Excel workbook (it looks like a text or "
                               "CSV file). Open it in Excel and save it as Excel Workbook "
                               "(.xlsx).\n")
+
+
+# -- dates -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("day", "form", "french", "english"), [
+    (date(2025, 9, 1), "long", "1er septembre 2025", "1 September 2025"),
+    (date(2025, 9, 1), "full", "lundi 1er septembre 2025", "Monday, 1 September 2025"),
+    (date(2025, 9, 1), "EEE d MMM y", "lun. 1er sept. 2025", "Mon 1 Sept 2025"),
+    (date(2025, 9, 11), "long", "11 septembre 2025", "11 September 2025"),
+    (date(2025, 9, 21), "long", "21 septembre 2025", "21 September 2025"),
+    (date(2025, 9, 1), "short", "01/09/2025", "01/09/2025"),
+    (date(2021, 9, 1), "MMMM y", "septembre 2021", "September 2021"),
+])
+def test_the_first_of_a_month_is_1er_in_french(day: date, form: str, french: str,
+                                               english: str) -> None:
+    assert texts("fr").date(day, form) == french
+    assert texts("en").date(day, form) == english

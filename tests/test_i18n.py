@@ -28,7 +28,7 @@ def test_languages_declared_and_offered() -> None:
 def test_dates_and_numbers_as_a_french_reader_writes_them() -> None:
     fr, en = texts("fr"), texts("en")
     assert fr.date(date(2025, 9, 12)) == "12 septembre 2025"
-    assert fr.date(datetime(2025, 8, 1, 10, 30)) == "1 août 2025"
+    assert fr.date(datetime(2025, 8, 1, 10, 30)) == "1er août 2025"
     assert en.date(date(2025, 9, 12)) == "12 September 2025"
     assert fr.date(date(2025, 9, 12), "MMMM y") == "septembre 2025"
     assert fr.number(32767) == "32\u202f767"

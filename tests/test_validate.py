@@ -168,6 +168,39 @@ def test_missing_sheet_and_misspelt_header(tmp_path: Path) -> None:
     assert "it probably means 'Name (English)'" in f.message
 
 
+@pytest.mark.parametrize("broken", ["sheet", "header"])
+def test_a_missing_sheet_or_renamed_header_is_said_then_exit_2(
+        tmp_path: Path, broken: str) -> None:
+    """DESIGN.md: a missing sheet or a renamed header is exit 2; every finding is still said,
+    the sheet or cell named with what to type, and the build makes nothing."""
+    from matrixbook.cli import cli
+
+    wb = openpyxl.load_workbook(MASTER)
+    if broken == "sheet":
+        del wb["Sources"]
+        said = ("Sources", None, "The workbook has no sheet 'Sources'. Add a sheet named "
+                "'Sources' (run `matrixbook init --blank` for one with the right headers).")
+    else:
+        cell = header_cell("Entities", "Name (English)", 1)
+        wb["Entities"][cell] = "English name"
+        said = ("Entities", cell, "The column 'Name (English)' is missing from the header row.")
+    path = tmp_path / "broken.xlsx"
+    wb.save(path)
+    before = path.read_bytes()
+    result = CliRunner().invoke(cli, ["validate", str(path), "--format", "json"])
+    assert result.exit_code == 2, result.output
+    data = json.loads(result.stdout)
+    assert data["ok"] is False
+    found = [(f["sheet"], f["cell"], f["message"]) for f in data["findings"]
+             if f["rule"] in ("missing-sheet", "missing-column")]
+    assert found and found[0][:2] == said[:2] and found[0][2].startswith(said[2]), found
+    built = CliRunner().invoke(cli, ["build", str(path), "--out", str(tmp_path / "out")])
+    assert built.exit_code == 2
+    assert "Nothing was built: fix the errors above" in built.stderr
+    assert not (tmp_path / "out").exists()
+    assert path.read_bytes() == before
+
+
 def test_duplicated_header_names_both_cells(tmp_path: Path) -> None:
     wb = openpyxl.load_workbook(MASTER)
     ws = wb["Themes"]

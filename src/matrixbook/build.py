@@ -21,7 +21,7 @@ from matrixbook.outputs import Output, discover_outputs
 from matrixbook.report import Report
 from matrixbook.report.message import Message, msg, msgp
 from matrixbook.schema import load_schema
-from matrixbook.speedups import collector, pool, xlsxcells
+from matrixbook.speedups import apart, collector, pool, xlsxcells
 
 
 @dataclass
@@ -132,6 +132,16 @@ def _say(words: Any, message: Message) -> str:
     return message.render(words)
 
 
+def _write(ctx: BuildContext, output: Output) -> apart.Written:
+    """The output's files written, and what it said meanwhile."""
+    ctx.output = output.name
+    said = len(ctx.messages)
+    files = output.write(ctx)
+    notes = ctx.messages[said:]
+    del ctx.messages[said:]
+    return apart.Written(files, notes)
+
+
 def build_outputs(path: Path, out_dir: Path, *, only: list[str] | None = None,
                   audience: str = "internal", today: date | None = None,
                   force: bool = False,
@@ -154,16 +164,20 @@ def build_outputs(path: Path, out_dir: Path, *, only: list[str] | None = None,
     # so that each of its full collections does not walk their millions of cells again.
     # xlsxwriter's rows written with less Python per cell (the same bytes). Documents an
     # output renders in other processes are written once every output has had its turn.
+    # The large outputs of a large build are written in processes of their own meanwhile.
     with collector.frozen(), xlsxcells.installed(), \
             OutputFolder(out_dir, path, audience, force=force) as folder:
         ctx.folder = folder
         with pool.background() as ctx.later:
+            done = apart.start(ctx, selected)
             for output in selected:
-                ctx.output = output.name
-                result.written.extend(output.write(ctx))
+                if output.name not in done:
+                    done[output.name] = _write(ctx, output)
         ctx.later = None
         removed = folder.commit([o.name for o in selected])
-    result.notes.extend(ctx.messages)
+    for output in selected:
+        result.written.extend(done[output.name].files)
+        result.notes.extend(done[output.name].notes)
     if removed:
         result.notes.append(_say(_words(lang), msgp(
             "build", "Removed {n} file(s) an earlier build wrote that this {audience} build "

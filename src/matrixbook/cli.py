@@ -195,7 +195,7 @@ def build(path: Path, out_dir: Path | None, only: str | None, audience: str,
         click.echo(result.report.to_text(order, words=words), err=True)
         click.echo(_said(words, "Nothing was built: fix the errors above, then run "
                                 "`matrixbook build` again."), err=True)
-        sys.exit(1)
+        sys.exit(result.report.exit_code)
     for line in _written_lines(result.written, words=words):
         click.echo(line)
     for note in result.notes:

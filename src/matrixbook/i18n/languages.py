@@ -24,6 +24,7 @@ class Language:
     native: str = ""
     locale: str = ""
     catalogue: bool = True
+    first_day: str = ""  # how a date in words writes the first of a month (French: 1er)
 
     @property
     def babel_locale(self) -> str:
@@ -51,7 +52,8 @@ def languages() -> dict[str, Language]:
                                 rtl=bool(body.get("rtl", False)),
                                 native=str(body.get("native", body["name"])),
                                 locale=str(body.get("locale", code)),
-                                catalogue=bool(body.get("catalogue", True)))
+                                catalogue=bool(body.get("catalogue", True)),
+                                first_day=str(body.get("first_day", "")))
             for code, body in raw.items()}
 
 

@@ -7,6 +7,7 @@ counterparts of free-text columns, falling back to English and saying so (`Local
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -17,6 +18,11 @@ from matrixbook.i18n.catalogue import Plurals, SchemaLabels, messages, plurals, 
 from matrixbook.i18n.languages import DEFAULT, Language, written
 from matrixbook.schema import Schema, load_schema
 from matrixbook.values import is_blank
+
+# Babel's named forms of a date, as the patterns they stand for in words (short is numeric).
+_PATTERNS = {"full": "MMMM", "long": "MMMM", "medium": "MMM", "short": ""}
+_IN_WORDS = re.compile("MMM")
+_DAY_ONE = re.compile(r"(?<!\d)1(?=\s)")  # the day, before its month
 
 
 @dataclass(frozen=True)
@@ -130,7 +136,11 @@ class Texts:
             d = d.to_pydatetime()
         if isinstance(d, datetime):
             d = d.date()
-        return format_date(d, format=form, locale=self.language.babel_locale)
+        text = format_date(d, format=form, locale=self.language.babel_locale)
+        first = self.language.first_day
+        if first and d.day == 1 and _IN_WORDS.search(_PATTERNS.get(form, form)):
+            text = _DAY_ONE.sub(first, text, count=1)  # « 1er septembre 2025 »
+        return text
 
     def number(self, n: float | int, decimals: int | None = None) -> str:
         """A number with this language's separators: 32,767 / 32 767 (narrow no-break space);

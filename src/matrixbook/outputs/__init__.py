@@ -22,6 +22,10 @@ class Output:
     languages: tuple[str, ...] = ("en",)  # the languages every fixed text of it is written in
     # Why it is not written in another language, when that is by design (not "yet").
     only_english: str = ""
+    # Its cost grows with the policies: a large build writes it in a forked process while the
+    # others are written (matrixbook.speedups.apart); the same files either way. Outputs that
+    # name the same process are written there in turn, sharing what they import (matplotlib).
+    apart: str = ""
 
 
 def discover_outputs() -> list[Output]:

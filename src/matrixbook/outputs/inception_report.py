@@ -303,5 +303,6 @@ OUTPUT = Output(
     description="Inception report: methodology, scope, workplan, calendars (.docx, .html).",
     write=write,
     order=45,
+    apart="reports",
     languages=("en", "fr"),
 )

@@ -518,5 +518,6 @@ OUTPUT = Output(
                 "(internal; .docx, .html).",
     write=write,
     order=50,
+    apart="reports",
     languages=("en", "fr"),
 )

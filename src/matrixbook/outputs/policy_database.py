@@ -329,5 +329,6 @@ OUTPUT = Output(
                 "year (policy_database.xlsx).",
     write=write,
     order=32,
+    apart="policy_database",
     languages=("en", "fr"),
 )

@@ -13,16 +13,18 @@ CANNOT_RUN = Rule("cannot-run", ERROR, "The workbook could not be read",
                   "The file is missing, locked, not an Excel workbook, or damaged; nothing else "
                   "was checked (exit status 2).", "{reason}")
 MISSING_SHEET = Rule("missing-sheet", ERROR, "A sheet is missing",
-                     "Every sheet the schema declares must be in the workbook.",
-                     "The workbook has no sheet '{sheet}'. {hint}")
+                     "Every sheet the schema declares must be in the workbook; without it the "
+                     "command stops (exit status 2) after saying what else it found.",
+                     "The workbook has no sheet '{sheet}'. {hint}", stops=True)
 SHEET_NAME = Rule("sheet-name", WARNING, "A sheet is named almost right",
                   "A sheet whose name differs only in case or spacing is read, but should be "
                   "renamed.", "The sheet '{title}' is read as '{sheet}'; rename it to '{sheet}' "
                   "exactly.")
 HEADER_ROW = Rule("header-row", ERROR, "Headers in the wrong row",
                   "The headers must be in the sheet's header row; a moved header row stops the "
-                  "sheet from being checked.", "The headers of '{title}' are in row {row}, not "
-                  "row {header_row}. ...")
+                  "sheet from being checked, and the command (exit status 2).",
+                  "The headers of '{title}' are in row {row}, not row {header_row}. ...",
+                  stops=True)
 DUPLICATE_HEADER = Rule("duplicate-header", ERROR, "A header appears twice",
                         "Only the first of two columns with the same header is read.",
                         "The header '{name}' appears twice, in {first} and {cell}; ...")
@@ -30,12 +32,14 @@ HEADER_SPACING = Rule("header-spacing", WARNING, "A header typed with extra spac
                       "The header is read, but should be typed exactly.",
                       "The header '{text}' is read as '{name}'; type it exactly as '{name}'.")
 MISSPELT_HEADER = Rule("misspelt-header", ERROR, "A header is misspelt",
-                       "A header the workbook does not expect, close to one it does.",
+                       "A header the workbook does not expect, close to one it does (a renamed "
+                       "header: the command stops, exit status 2).",
                        "The header '{text}' is not one the workbook expects; it probably means "
-                       "'{name}'. Rename it to '{name}' exactly.")
+                       "'{name}'. Rename it to '{name}' exactly.", stops=True)
 MISSING_COLUMN = Rule("missing-column", ERROR, "A column is missing",
-                      "Every column the schema declares must have a header.",
-                      "The column '{name}' is missing from the header row. ...")
+                      "Every column the schema declares must have a header; without it the "
+                      "command stops (exit status 2).",
+                      "The column '{name}' is missing from the header row. ...", stops=True)
 BLANK_ROW = Rule("blank-row", WARNING, "A row of spaces only",
                  "A row whose cells hold only spaces looks like a record but is read as empty.",
                  "Row {row} holds only spaces, so it is read as an empty row. ...")

@@ -29,7 +29,9 @@ _BY_CODE: dict[str, Rule] = {}
 class Rule:
     """One kind of finding: its code (the "rule" of the JSON), its severity, what it checks
     and how its message reads (`template`, with {placeholders} for what each finding fills
-    in). `final`: a warning while drafting, an error at `--stage final`."""
+    in). `final`: a warning while drafting, an error at `--stage final`. `stops`: the
+    workbook is not in the shape the schema declares (a sheet or a header missing), so the
+    command exits 2, as for a file it cannot read, after saying every finding."""
 
     code: str
     severity: Severity
@@ -37,6 +39,7 @@ class Rule:
     description: str
     template: str
     final: bool = False
+    stops: bool = False
 
     def __post_init__(self) -> None:
         if self.code in _BY_CODE:
@@ -161,7 +164,11 @@ class Report:
 
     @property
     def exit_code(self) -> int:
-        return 0 if self.ok else 1
+        """0 no error, 1 errors to fix in the cells, 2 the workbook is not in the schema's shape
+        (a rule that `stops`: a missing sheet or header), as DESIGN.md's contract says."""
+        if self.ok:
+            return 0
+        return 2 if any(_BY_CODE[f.rule].stops for f in self.errors if f.rule in _BY_CODE) else 1
 
     def sorted(self, sheet_order: list[str] | None = None) -> list[Finding]:
         """Errors first, then warnings; each in the order of the sheets in the schema (staff's

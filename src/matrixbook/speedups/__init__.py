@@ -12,6 +12,7 @@ the plain path alone (to rule a trick out when something looks wrong).
   zip writer that reuses the compressed form of the parts every document shares.
 - `pool`: forked worker processes (Linux only) for many documents and for diff's two files;
   `Later`: the notes of a build rendered by them while the build writes its other outputs.
+- `apart`: the large outputs of a large build written each in a forked process of its own.
 - `xlsxcells`: xlsxwriter's rows and shared strings written with less Python per cell.
 - `collector`: the cycle collector paused or frozen while large tables stay alive.
 """

@@ -75,14 +75,31 @@ def started_map(function: Callable[[Any], Any], items: Sequence[Any]
     return pool, results
 
 
+def started_call(function: Callable[[Any], Any], item: Any
+                 ) -> tuple[ProcessPoolExecutor, Iterator[Any]]:
+    """function(item) in one forked process, started now: (the pool, an iterator giving the
+    one result once it is done) for a `Later`. Only on Linux (`can_fork`)."""
+    _WORK[:] = [(function, [item])]
+    try:  # with fork, the worker starts at the submit: it has _WORK
+        pool = _pool(1)
+        done = pool.submit(_run, 0)
+    finally:
+        _WORK.clear()
+    return pool, _result(done)
+
+
+def _result(done: Future[Any]) -> Iterator[Any]:
+    yield done.result()
+
+
 Finish = Callable[[Iterator[Any]], None]
 
 
 class Later:
-    """Work outputs started in forked processes (`started_map`) and what to do with its results
-    (write the files), done by `finish` once every output has had its turn: the briefing notes
-    of a large build render on the two cores while this process writes the other outputs,
-    instead of this process waiting for them."""
+    """Work outputs started in forked processes (`started_map`, `started_call`) and what to do
+    with its results, done by `finish` once every output has had its turn: the briefing notes
+    and the large outputs of a large build are written on the two cores while this process
+    writes the other outputs, instead of this process waiting for them."""
 
     def __init__(self) -> None:
         self._tasks: list[tuple[ProcessPoolExecutor, Iterator[Any], Finish]] = []
@@ -98,15 +115,30 @@ class Later:
             try:
                 finish(results)
             except BaseException:
-                pool.shutdown(wait=True, cancel_futures=True)
+                _stop(pool)
+                self.cancel()
                 raise
             pool.shutdown(wait=True)
 
     def cancel(self) -> None:
-        """The work not yet begun dropped, the workers stopped (the build failed)."""
+        """The work not yet begun dropped, the workers stopped at once (the build failed or was
+        interrupted): a whole output being written elsewhere is not waited for."""
         while self._tasks:
             pool, _results, _finish = self._tasks.pop(0)
-            pool.shutdown(wait=True, cancel_futures=True)
+            _stop(pool)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """The pool's pending work dropped and its workers ended (SIGTERM), then waited for, so
+    that none writes after its build has cleared its staging folder."""
+    workers = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for worker in workers:
+        if worker.is_alive():
+            worker.terminate()
+    for worker in workers:
+        worker.join()
+    pool.shutdown(wait=True)
 
 
 @contextmanager

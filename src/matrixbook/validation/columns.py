@@ -6,12 +6,12 @@ on the typed values: duplicate keys, vocabularies (every item of a list), patter
 country codes and references to IDs of other sheets. Each pandera failure becomes a Finding
 with its Excel cell and a message in plain words; no pandas or pandera text reaches a person.
 The checks of each pass are declared here (`raw_checks`, `typed_checks`); `passes` runs them
-and gives pandera the columns that have a failing cell.
+and gives pandera the columns that have a failing cell; `hints` words the messages, once per
+distinct value.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -37,8 +37,16 @@ from matrixbook.report.catalogue import (
     WHITESPACE,
     WRONG_TYPE,
 )
-from matrixbook.report.message import Country, Help, Joined, Message, Num, msg, msgp
+from matrixbook.report.message import Help, Message, Num, msg, msgp
 from matrixbook.schema import Column, Schema
+from matrixbook.validation.hints import (
+    INNER_NBSP,
+    brief,
+    clean_text,
+    spaces_message,
+    type_hint,
+    typed_messages,
+)
 from matrixbook.validation.passes import ColumnChecks, Test, failures, to_pandera
 from matrixbook.values import Items
 
@@ -46,8 +54,6 @@ if TYPE_CHECKING:
     import pandera.pandas as pa
 
 _EDGE_SPACE = re.compile(r"^[\s\u00a0]|[\s\u00a0]$")
-_INNER_NBSP = "\u00a0"
-_DAY_FIRST = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})\s*$")
 _TRUE = {"yes", "true", "y", "oui", "1"}
 _FALSE = {"no", "false", "n", "non", "0"}
 
@@ -127,7 +133,7 @@ def _all_clean(texts: list[str]) -> bool:
 
     str.strip() hands back the very same object when there is nothing to strip, so comparing
     the two lists is a pointer comparison; this is the cost of one pass in the common case."""
-    return list(map(str.strip, texts)) == texts and _INNER_NBSP not in "".join(texts)
+    return list(map(str.strip, texts)) == texts and INNER_NBSP not in "".join(texts)
 
 
 def _ok_type(col: Column, prof: Profile | None = None):
@@ -193,7 +199,7 @@ def _clean_spaces(s: pd.Series) -> pd.Series:
     ok = pd.Series(True, index=s.index)
     if text.any():
         t = s[text].astype(str)
-        bad = t.str.contains(_EDGE_SPACE) | t.str.contains(_INNER_NBSP, regex=False)
+        bad = t.str.contains(_EDGE_SPACE) | t.str.contains(INNER_NBSP, regex=False)
         ok[text] = ~bad.to_numpy()
     return ok
 
@@ -228,84 +234,6 @@ def raw_schema(data: SheetData,
     return to_pandera(data.sheet.name, raw_checks(data, profiles))
 
 
-def _text_value(v: Any) -> str:
-    if isinstance(v, float) and v == int(v):
-        return str(int(v))
-    return str(v)
-
-
-def _brief(v: Any, limit: int = 60) -> str:
-    """A value as quoted in a message: long text cut, so a 32,767-character cell stays readable."""
-    text = _text_value(v)
-    return text if len(text) <= limit else text[: limit - 1] + f"… ({len(text):,} characters)"
-
-
-def _clean_text(v: Any) -> Any:
-    if v is None or (isinstance(v, float) and pd.isna(v)):
-        return None
-    text = _text_value(v).replace(_INNER_NBSP, " ").strip()
-    return text or None
-
-
-def _day_month_hint(shown: str, a: str, b: str, y: str, example: str) -> Message:
-    """The real dates a text date like 18/08/2025 can mean: both readings when both exist,
-    the one that exists otherwise (there is no month 18)."""
-    import datetime as dt
-
-    year = int(y if len(y) == 4 else "20" + y)
-    readings = []
-    for day, month in ((int(a), int(b)), (int(b), int(a))):
-        try:
-            readings.append((dt.date(year, month, day), day, month))
-        except ValueError:
-            continue
-    if len(readings) == 2 and readings[0][0] != readings[1][0]:
-        (first, d1, m1), (second, d2, m2) = readings
-        return msg("wrong-type", "'{shown}' is text, not a date, and it is ambiguous. Type it "
-                   "as a real date: {first} if you mean day {d1} of month {m1}, or {second} if "
-                   "you mean month {m2} day {d2}.", shown=shown, first=first.isoformat(),
-                   d1=d1, m1=m1, second=second.isoformat(), m2=m2, d2=d2)
-    if readings:
-        only = readings[0][0]
-        return msg("wrong-type", "'{shown}' is text, not a date. Type it as a real date: {day} "
-                   "(day {d} of month {m}).", shown=shown, day=only.isoformat(),
-                   d=readings[0][1], m=readings[0][2])
-    return msg("wrong-type", "'{shown}' is text, not a date, and no such day exists. Type the "
-               "date as a real date, e.g. {example}.", shown=shown, example=example)
-
-
-def _type_hint(col: Column, value: Any) -> Message:
-    shown = _brief(value)
-    if col.type == "date":
-        example = "2025-08-26 10:00" if col.time else "2025-09-12"
-        if isinstance(value, str):
-            m = _DAY_FIRST.match(value)
-            if m:
-                a, b, y = m.groups()
-                return _day_month_hint(shown, a, b, y, example)
-            return msg("wrong-type", "'{shown}' is text, not a date. Type the date as a real "
-                       "date, e.g. {example}.", shown=shown, example=example)
-        if isinstance(value, bool):
-            return msg("wrong-type", "'{shown}' is a yes/no value, not a date. Type a date, "
-                       "e.g. {example}.", shown=shown, example=example)
-        return msg("wrong-type", "'{shown}' is a number, not a date. Format the cell as a date "
-                   "(Format Cells > Date) or re-type it, e.g. {example}.", shown=shown,
-                   example=example)
-    if col.type == "integer":
-        if isinstance(value, str) and value.strip().isdigit():
-            return msg("wrong-type", "'{shown}' is stored as text; {column} needs a number. "
-                       "Re-type it as a number, e.g. {digits}, without quotes or a leading "
-                       "apostrophe.", shown=shown, column=col.name, digits=value.strip())
-        return msg("wrong-type", "'{shown}' is not a whole number. Type a whole number, e.g. "
-                   "2018.", shown=shown)
-    if col.type == "number":
-        return msg("wrong-type", "'{shown}' is not a number. Type a number, e.g. 60.",
-                   shown=shown)
-    if col.type == "boolean":
-        return msg("wrong-type", "'{shown}' is not yes or no. Type Yes or No.", shown=shown)
-    return msg("wrong-type", "'{shown}' is not text. Type it as text.", shown=shown)
-
-
 def raw_findings(data: SheetData,
                  profiles: dict[str, Profile] | None = None) -> list[Finding]:
     """The first pass's findings, in pandera's order; each message written once per distinct
@@ -332,8 +260,8 @@ def raw_findings(data: SheetData,
         key = (col.field, check, _value_key(value))
         message = said.get(key)
         if message is None:
-            message = said[key] = (_type_hint(col, value) if check == WRONG_TYPE.code
-                                   else _spaces_message(value))
+            message = said[key] = (type_hint(col, value) if check == WRONG_TYPE.code
+                                   else spaces_message(value))
         out.append(rule_of(check).at(sheet.name, message, cell, row, col.name, value))
     return out
 
@@ -378,18 +306,6 @@ def _only_an_id(data: SheetData) -> tuple[set[int], Message | None]:
     return set(frame.index[filled].tolist()), group
 
 
-def _spaces_message(value: Any) -> Message:
-    text = _clean_text(value)
-    cleaned = _brief(text)
-    what = (msg("whitespace", "a non-breaking space") if _INNER_NBSP in str(value)
-            else msg("whitespace", "spaces before or after the text"))
-    if text is None:
-        return msg("whitespace", "The cell holds only spaces, so it is read as empty. Clear it "
-                   "(select it and press Delete) or type the value.")
-    return msg("whitespace", "The cell holds {what}; it is read as '{cleaned}'. Retype it as "
-               "'{cleaned}'.", what=what, cleaned=cleaned)
-
-
 def _too_long(data: SheetData, profiles: dict[str, Profile]) -> list[Finding]:
     """Cells over Excel's limit. python-calamine cuts an .xlsx cell at the limit as it reads
     it, so a cell read at exactly 32,767 characters is measured again in the file itself."""
@@ -418,7 +334,7 @@ def _too_long(data: SheetData, profiles: dict[str, Profile]) -> list[Finding]:
                 msg("cell-too-long", "The cell holds {size}; Excel keeps at most {limit} in a "
                     "cell and cuts the rest. {shorten} (or keep the long text in a document and "
                     "give its link here).", size=size, limit=limit, shorten=shorten),
-                data.cell(field_name, int(row)), int(row), col.name, _brief(text)))
+                data.cell(field_name, int(row)), int(row), col.name, brief(text)))
     return out
 
 
@@ -493,8 +409,8 @@ def _convert(col: Column, s: pd.Series, separator: str,
         return _split_lists(s, separator)
     prof = prof or profile(s)
     if prof.kind == "string" and prof.clean:
-        return s.astype("str")  # clean text already: what mapping _clean_text would give
-    return s.map(_clean_text)
+        return s.astype("str")  # clean text already: what mapping clean_text would give
+    return s.map(clean_text)
 
 
 def _choices_as_codes(s: pd.Series, schema: Schema) -> pd.Series:
@@ -534,7 +450,7 @@ def _split_lists(s: pd.Series, separator: str) -> pd.Series:
     thousand."""
 
     def split(v: Any) -> Items:
-        v = _clean_text(v)
+        v = clean_text(v)
         if not isinstance(v, str):
             return Items()
         return Items(p.strip() for p in v.split(separator) if p.strip())
@@ -544,36 +460,13 @@ def _split_lists(s: pd.Series, separator: str) -> pd.Series:
     if set(map(type, distinct)) <= {str}:  # (True == 1 when hashed)
         strip = str.strip
         for i, v in enumerate(distinct):  # as split(v): cleaning the whole text changes no item
-            table[i] = Items(filter(None, map(strip, v.replace(_INNER_NBSP, " ").split(
+            table[i] = Items(filter(None, map(strip, v.replace(INNER_NBSP, " ").split(
                 separator))))
     else:
         for i, v in enumerate(distinct):
             table[i] = split(v)
     table[-1] = Items()
     return pd.Series(table[codes], index=s.index, name=s.name)
-
-
-def _closest(value: str, allowed: tuple[str, ...], by_lower: dict[str, str]) -> str | None:
-    if value.casefold() in by_lower:
-        return by_lower[value.casefold()]
-    guess = difflib.get_close_matches(value, allowed, n=1, cutoff=0.6)
-    if not guess:
-        lowered = {a.casefold(): a for a in allowed}
-        g = difflib.get_close_matches(value.casefold(), list(lowered), n=1, cutoff=0.6)
-        guess = [lowered[g[0]]] if g else []
-    return guess[0] if guess else None
-
-
-def _country_named(item: str, codes: frozenset[str] | set[str]) -> str | None:
-    """The code of the country `item` names ('Saudi Arabia', 'Kingdom of Morocco', 'MA'), by
-    pycountry's names, if the vocabulary has it."""
-    import pycountry
-
-    try:
-        found = pycountry.countries.lookup(item.strip())
-    except LookupError:
-        return None
-    return found.alpha_3 if found.alpha_3 in codes else None
 
 
 def typed_checks(data: SheetData, schema: Schema,
@@ -700,19 +593,19 @@ def typed_findings(data: SheetData, typed: pd.DataFrame, schema: Schema,
                 duplicated[vkey] = first, msg(
                     "duplicate-key", "'{value}', first in {first}, is used again in rows "
                     "{rows} ({n} more times); each {column} must be unique. Give each record "
-                    "its own value.", value=_brief(value), first=first, column=col.name)
+                    "its own value.", value=brief(value), first=first, column=col.name)
             first, again = duplicated[vkey]
             out.append(DUPLICATE_KEY.at(
                 sheet.name,
                 msg("duplicate-key", "'{value}' is used twice, in {first} and {cell}; each "
                     "{column} must be unique. Give one of them another value.",
-                    value=_brief(value), first=first, cell=cell, column=col.name),
+                    value=brief(value), first=first, cell=cell, column=col.name),
                 cell, row, col.name, value, also=(first,), group=again))
             continue
         key = (col.field, check, _value_key(value))
         messages = said.get(key)
         if messages is None:
-            messages = said[key] = _typed_messages(schema, sheet.name, col, check, value, keys)
+            messages = said[key] = typed_messages(schema, sheet.name, col, check, value, keys)
         if check == OUT_OF_RANGE.code:
             out.extend(rule.at(sheet.name, message, cell, row, col.name, value)
                        for rule, message in messages)
@@ -766,93 +659,6 @@ def _first_rows(s: pd.Series) -> dict[Any, int]:
     for row, value in zip(s.index.tolist(), s.array, strict=True):
         firsts.setdefault(_value_key(value), row)
     return firsts
-
-
-def _bad_items(col: Column, value: Any, ok) -> list[str]:
-    items = value if isinstance(value, list) else [value]
-    return [str(v) for v in items if not ok(v)]
-
-
-def _typed_messages(schema: Schema, sheet_name: str, col: Column, check: str, value: Any,
-                    keys: dict[str, set[str]]) -> list[tuple[Rule, Message]]:
-    """The rule and message of each finding a typed cell holding `value` gets (one per bad
-    item of a list)."""
-    if check in (VOCABULARY.code, UNKNOWN_COUNTRY.code) and col.vocabulary:
-        vocab = schema.vocabulary(col.vocabulary)
-        found = []
-        for item in _bad_items(col, value, lambda v: v in vocab.code_set):
-            text: Message
-            parts = [p.strip() for p in item.split(",")]
-            if col.is_list and len(parts) > 1 and all(p in vocab.code_set for p in parts):
-                fixed = f"{schema.separator} ".join(parts)
-                parts_of = {"value": _brief(item), "count": len(parts),
-                            "separator": schema.separator, "fixed": fixed}
-                text = (msg("unknown-country", "'{value}' holds {count} values separated by "
-                            "commas; this column separates them with '{separator}'. Type "
-                            "'{fixed}'.", **parts_of) if check == UNKNOWN_COUNTRY.code else
-                        msg("vocabulary", "'{value}' holds {count} values separated by "
-                            "commas; this column separates them with '{separator}'. Type "
-                            "'{fixed}'.", **parts_of))
-                found.append((rule_of(check), text))
-                continue
-            guess = _closest(item, vocab.codes, vocab.by_lower)
-            if check == UNKNOWN_COUNTRY.code:
-                guess = _country_named(item, vocab.code_set) or guess
-                hint: Message | str = (
-                    msg("unknown-country", " Did you mean '{guess}' ({name})?", guess=guess,
-                        name=Country(guess, vocab.label(guess))) if guess else "")
-                text = msg("unknown-country", "'{value}' is not an ISO 3166-1 alpha-3 country "
-                           "code.{hint} Type a three-letter code such as MAR, EGY or SAU, or "
-                           "pick the country from the list.", value=_brief(item), hint=hint)
-                code = item.strip()[:3].upper()
-                choice = re.fullmatch(r"\s*\w{3}\s+[\u2014\u2013-]\s+.+", item)
-                if code in vocab.code_set and choice:
-                    text = msg("unknown-country", "'{value}' mixes two countries: {code} is "
-                               "{name}. Pick the country from the list, or type its "
-                               "three-letter code alone.", value=_brief(item), code=code,
-                               name=Country(code, vocab.label(code)))
-            else:
-                if guess:
-                    hint = msg("vocabulary", " Did you mean '{guess}'?", guess=guess)
-                elif len(vocab.codes) <= 8:
-                    hint = msg("vocabulary", " Allowed: {codes}.", codes=", ".join(vocab.codes))
-                else:
-                    hint = msg("vocabulary", " Pick a value from the drop-down list.")
-                text = msg("vocabulary", "'{value}' is not an allowed value for {column}.{hint}",
-                           value=_brief(item), column=col.name, hint=hint)
-            found.append((rule_of(check), text))
-        return found
-    if check == PATTERN.code and col.regex is not None:
-        rx = col.regex
-        return [(PATTERN, msg("pattern", "'{value}' is not a valid {column}. {description}",
-                              value=_brief(item), column=col.name,
-                              description=Help(sheet_name, col.name, col.description)))
-                for item in _bad_items(col, value, lambda v: bool(rx.fullmatch(str(v))))]
-    if check == OUT_OF_RANGE.code:
-        lo = col.minimum.isoformat() if hasattr(col.minimum, "isoformat") else col.minimum
-        hi = col.maximum.isoformat() if hasattr(col.maximum, "isoformat") else col.maximum
-        v = value.date().isoformat() if hasattr(value, "date") and col.type == "date" else value
-        return [(OUT_OF_RANGE, msg(
-            "out-of-range", "{value} is outside the range allowed for {column}: from {low} "
-            "to {high}. Check for a typing mistake.", value=v, column=col.name, low=lo,
-            high=hi))]
-    if check == UNKNOWN_REFERENCE.code:
-        known = set().union(*(keys.get(str(r), set()) for r in col.references))
-        targets = Joined(tuple(msg("unknown-reference", "the {sheet} sheet", sheet=r.sheet)
-                               for r in col.references),
-                         msg("unknown-reference", " or "))
-        unknown = []
-        for item in _bad_items(col, value, lambda v: v in known):
-            close = difflib.get_close_matches(item, sorted(known), n=1, cutoff=0.7)
-            ref_hint: Message | str = (msg("unknown-reference", " Did you mean '{guess}'?",
-                                           guess=close[0]) if close else "")
-            unknown.append((UNKNOWN_REFERENCE, msg(
-                "unknown-reference", "'{value}' is not an ID defined in {targets}.{hint} Add "
-                "that record first, or correct the ID.", value=_brief(item),
-                targets=targets, hint=ref_hint)))
-        return unknown
-    return [(rule_of(check), msg("check", "{column} failed the check '{check}'.",
-                                 column=col.name, check=check))]
 
 
 __all__ = ["raw_findings", "typed_frame", "typed_findings"]

@@ -1,9 +1,10 @@
 """`validate --stage final`: warn when a briefing note would print outside the 5 to 10 pages the
 terms of reference ask for.
 
-The estimate is the one printed at the end of every note (words and tables at a stated rate,
-see matrixbook.model.pages.PageEstimate), computed on the external version of the note: the one
-partners receive. It is a warning, not an error: the estimate is a guide, and staff decide.
+The estimate is the one printed at the end of every note (its text wrapped at the template's
+widths, see matrixbook.model.pages.PageEstimate), computed on the external version of the
+note: the one partners receive. It is a warning, not an error: the estimate is a guide, and
+staff decide.
 """
 
 from __future__ import annotations
@@ -21,13 +22,7 @@ def note_length(ctx: Context) -> list[Finding]:
     # Imported here so that a draft `validate` does not load the document machinery.
     from matrixbook.audience import filter_tables
     from matrixbook.model.briefs import notes, page_estimate
-    from matrixbook.model.pages import (
-        CELL_WORDS_PER_LINE,
-        LINES_PER_PAGE,
-        LONGEST_NOTE,
-        SHORTEST_NOTE,
-        WORDS_PER_LINE,
-    )
+    from matrixbook.model.pages import LONGEST_NOTE, SHORTEST_NOTE, TEXT_CHARS
 
     tables = filter_tables(ctx.schema, ctx.tables, "external")
     out = []
@@ -39,9 +34,9 @@ def note_length(ctx: Context) -> list[Finding]:
                       "themes and sources") if estimate.pages < SHORTEST_NOTE
                   else msg("note-length", "Shorten its brief sections"))
         shown = [r for r in estimate.tables if r]
-        method = msg("note-length", "{words} words a line of text, {cell} in a table column, "
-                     "{lines} lines a page, the cover on its own page", words=WORDS_PER_LINE,
-                     cell=CELL_WORDS_PER_LINE, lines=LINES_PER_PAGE)
+        method = msg("note-length", "text wrapped at the template's widths ({chars} "
+                     "characters a line of text), {lines} lines a page, the cover as measured",
+                     chars=TEXT_CHARS, lines=estimate.lines_per_page)
         summary = msgp("note-length", "about {pages} pages: {words} words of text and {tables} "
                        "table(s) with {rows} rows ({method})", "about {pages} pages: {words} "
                        "words of text and {tables} table(s) with {rows} rows ({method})",

@@ -65,6 +65,7 @@ OUTPUT = Output(
     description="CLIMB import sheet: climate-mobility policies as xlsx and CSV (UTF-8 with BOM)",
     write=write,
     order=30,
+    apart="climb",
     # The file feeds IOM's CLIMB database: its columns and values are CLIMB's own fields and
     # terms (schemas/climb.yaml), the same whatever the language of the other outputs.
     only_english="its columns are the fields of IOM's CLIMB database",
