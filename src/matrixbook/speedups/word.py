@@ -85,7 +85,8 @@ def template_class() -> type:
                 # by docxtpl's own steps (_mend_table).
                 from lxml import etree
 
-                tree = _parse_in_place(self.docx.element, xml)
+                document = self.docx  # None: asked outside a rendering, nothing to go in
+                tree = _parse_in_place(document.element, xml) if document is not None else None
                 if tree is None:  # as docxtpl does: the body alone, moved in by map_tree
                     tree = etree.fromstring(xml, parser=etree.XMLParser(recover=True))
                 for table in tree.iter(_W + "tbl"):
