@@ -9,9 +9,10 @@ import markupsafe
 from markupsafe import Markup
 
 try:  # markupsafe's C escaping, which markupsafe.escape calls (3.0 and later)
-    from markupsafe import _escape_inner  # type: ignore[attr-defined]
+    from markupsafe import _escape_inner
+    FAST_ESCAPE = True
 except ImportError:  # pragma: no cover - an older markupsafe: its own escape is used
-    _escape_inner = None
+    FAST_ESCAPE = False
 
 _new_str = str.__new__
 
@@ -22,9 +23,9 @@ def escape(value: Any) -> Markup:
     Markup text. Thousands of calls a note, a third of their cost was that constructor."""
     kind = type(value)
     if kind is str:
-        return _new_str(Markup, _escape_inner(value))  # type: ignore[no-any-return]
+        return _new_str(Markup, _escape_inner(value))
     if kind is Markup:
-        return value  # type: ignore[no-any-return]
+        return value
     return markupsafe.escape(value)
 
 
@@ -38,7 +39,7 @@ class FastEscapeTemplate(jinja2.Template):
                   uptodate: Any = None) -> jinja2.Template:
         template = super().from_code(environment, code, globals, uptodate)
         namespace = template.root_render_func.__globals__
-        if _escape_inner is not None and namespace.get("escape") is markupsafe.escape:
+        if FAST_ESCAPE and namespace.get("escape") is markupsafe.escape:
             namespace["escape"] = escape
         return template
 

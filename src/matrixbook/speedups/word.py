@@ -130,8 +130,7 @@ def template_class() -> type:
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-
-
+_TC, _SPAN = _W + "tc", f"{_W}tc/{_W}tcPr/{_W}gridSpan"
 _DOCPR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
 _BODY_START = re.compile(r'<w:body((?:\s+[^\s=>]+\s*=\s*"[^"]*")*)\s*>')
 _ATTRIBUTE = re.compile(r'([^\s=]+)\s*=\s*"([^"]*)"')
@@ -197,7 +196,6 @@ def _parse_in_place(root: Any, body_xml: str) -> Any | None:
     body = new_root.find(_W + "body")
     return body if body is not None and new_root.index(body) == root.index(root.body) \
         else None
-_TC, _SPAN = _W + "tc", f"{_W}tc/{_W}tcPr/{_W}gridSpan"
 
 
 @lru_cache(maxsize=1)
