@@ -30,6 +30,15 @@ def media(docx: Path) -> dict[str, bytes]:
         return {n: z.read(n) for n in z.namelist() if n.startswith(("word/media/", "xl/media/"))}
 
 
+def stored_apart(docx: Path) -> tuple[list[str], list[str]]:
+    """(the parts kept uncompressed, the other parts that are not deflated) of a package."""
+    with zipfile.ZipFile(docx) as z:
+        stored = [i.filename for i in z.infolist() if i.compress_type == zipfile.ZIP_STORED]
+        odd = [i.filename for i in z.infolist()
+               if i.filename not in stored and i.compress_type != zipfile.ZIP_DEFLATED]
+    return stored, odd
+
+
 def alt_texts(docx: Path) -> list[str]:
     with zipfile.ZipFile(docx) as z:
         xml = z.read("word/document.xml").decode("utf-8")
@@ -51,6 +60,8 @@ def test_every_brief_carries_its_map(built: Path) -> None:
     for note in notes:
         images = media(note)
         assert len(images) == 1, note.name
+        # The map is stored as it is (a PNG is deflated inside); every other part deflated.
+        assert stored_apart(note) == (list(images), []), note.name
         (alt,) = alt_texts(note)
         assert alt.startswith("Map of the states that hold a role in "), (note.name, alt)
         (found,) = figures(note.with_suffix(".html"))
@@ -66,6 +77,7 @@ def test_every_brief_carries_its_map(built: Path) -> None:
 def test_reports_carry_their_pictures(built: Path) -> None:
     report = built / "mapping_report.docx"
     assert len(media(report)) == 3
+    assert stored_apart(report) == (list(media(report)), [])
     alts = alt_texts(report)
     assert [a.split(" ")[0] for a in alts] == ["Heat-map", "Map", "Chart"]
     captions = [c for _, c in figures(built / "mapping_report.html")]

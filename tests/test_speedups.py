@@ -76,6 +76,82 @@ def test_documents_are_the_same_bytes(tmp_path: Path, monkeypatch: pytest.Monkey
             (tmp_path / "plain" / path).read_bytes(), path
 
 
+def test_printed_values_are_escaped_as_markupsafe_does() -> None:
+    """The fast environment's escaping of `{{ value }}` gives markupsafe's text and type for
+    every kind of value a template prints; text already marked safe is left alone."""
+    import jinja2
+    from markupsafe import Markup
+    from markupsafe import escape as markupsafe_escape
+
+    from matrixbook.speedups.jinja import CachingEnvironment, escape
+
+    class Html:
+        def __html__(self) -> str:
+            return "<b>own</b>"
+
+    values = ["plain", "", "<a href=\"x\">Tom & Jerry's</a>", Markup("<i>safe</i>"), 3, 2.5,
+              None, True, Html(), ["<li>"]]
+    for value in values:
+        assert escape(value) == markupsafe_escape(value), value
+        assert type(escape(value)) is Markup, value
+    source = "{{ a }}|{{ b }}|{{ c|safe }}|{% set x %}<i>{{ a }}</i>{% endset %}{{ x }}|{{ a ~ b }}"
+    context = {"a": "<&\"'>", "b": 3, "c": "<br/>"}
+    fast = CachingEnvironment(autoescape=True).from_string(source)
+    assert fast.root_render_func.__globals__["escape"] is escape  # the switch did switch
+    assert fast.render(context) == jinja2.Environment(autoescape=True).from_string(
+        source).render(context) == ("&lt;&amp;&#34;&#39;&gt;|3|<br/>|<i>&lt;&amp;&#34;&#39;&gt;"
+                                    "</i>|&lt;&amp;&#34;&#39;&gt;3")
+
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
+
+
+def _moved_by_docxtpl(root: Any, body_xml: str) -> bytes:
+    """The document docxtpl makes: the body parsed alone, moved into (a copy of) `root`."""
+    import copy
+
+    from lxml import etree
+
+    root = copy.deepcopy(root)
+    root.replace(root.find(f"{{{W_NS}}}body"),
+                 etree.fromstring(body_xml, parser=etree.XMLParser(recover=True)))
+    return etree.tostring(root, encoding="UTF-8", standalone=True)
+
+
+def test_a_body_parsed_in_place_is_the_document_docxtpl_makes() -> None:
+    """The rendered body is parsed inside the template's document instead of being moved into
+    it (lxml fixes every node's namespaces on a move): the same document, namespace
+    declarations included; what it cannot reproduce falls back to docxtpl's move."""
+    from docxtpl import DocxTemplate
+    from lxml import etree
+
+    from matrixbook.resources import templates_dir
+
+    tpl = DocxTemplate(str(templates_dir() / "brief.docx"))
+    tpl.init_docx()
+    root = tpl.docx.element
+    body = tpl.get_xml()
+    head, rest = body[:body.index(">") + 1], body[body.index(">") + 1:]
+    picture = (f'<w:p><w:r><w:drawing><wp:inline xmlns:wp="{WP_NS}" xmlns:a="{A_NS}">'
+               f'<wp:docPr id="1" name="Picture map"/><a:graphic/></wp:inline></w:drawing></w:r>'
+               "</w:p>")
+    nested = f'<w:p xmlns:w="{W_NS}"><w:r><w:t>Tom &amp; Jerry xmlns:w="x"</w:t></w:r></w:p>'
+    for variant in (body, head + picture + rest, head + picture + picture + rest,
+                    head + nested + rest):
+        in_place = word._parse_in_place(root, variant)
+        assert in_place is not None
+        assert type(in_place).__name__ == "CT_Body"  # python-docx's classes, as after a move
+        assert etree.tostring(in_place.getparent(), encoding="UTF-8", standalone=True) == \
+            _moved_by_docxtpl(root, variant)
+    other = head + '<w:p><w:r xmlns:wp="urn:other"><w:t>x</w:t></w:r></w:p>' + rest
+    broken = head + "<w:p><w:r></w:p>" + rest
+    elsewhere = head + f'<w:p xmlns:a="{A_NS}"/>' + rest  # not a picture: not reproduced
+    for variant in (other, broken, elsewhere):
+        assert word._parse_in_place(root, variant) is None
+
+
 def test_validate_gives_the_same_findings(base: Path, revise: Callable[..., Path],  # noqa: F811
                                           schema: Schema,
                                           monkeypatch: pytest.MonkeyPatch) -> None:

@@ -26,7 +26,10 @@ from typing import Any
 SPACER_POINTS = 1
 
 
+@lru_cache(maxsize=64)
 def _w(tag: str) -> str:
+    """The qualified name of a w: element or attribute (asked for thousands of times a
+    note)."""
     from docx.oxml.ns import qn
 
     return qn(f"w:{tag}")

@@ -35,18 +35,20 @@ def schema_order(root: Any) -> None:
     in the order the Word schema requires (unknown elements keep their place at the end).
 
     An element with a single child, most of those of a note's long tables, is in order as it
-    stands: it is passed over without a sort."""
-    for tag, rank in _schema_ranks().items():
+    stands: it is passed over without a sort. The four kinds are found in one walk of the
+    tree (each element's children are its own: the order they are sorted in is no matter)."""
+    ranks = _schema_ranks()
+    for element in root.iter(*ranks):
+        if len(element) < 2:
+            continue
+        rank = ranks[element.tag]
         last = len(rank)
-        for element in root.iter(tag):
-            if len(element) < 2:
-                continue
-            children = list(element)
-            ordered = sorted(children, key=lambda c: rank.get(c.tag, last))
-            if ordered != children:
-                for child in children:
-                    element.remove(child)
-                element.extend(ordered)
+        children = list(element)
+        ordered = sorted(children, key=lambda c: rank.get(c.tag, last))
+        if ordered != children:
+            for child in children:
+                element.remove(child)
+            element.extend(ordered)
 
 
 @lru_cache(maxsize=1)

@@ -64,6 +64,8 @@ def wrapped(text: str, chars: int) -> int:
     lines = 0
     for paragraph in text.split("\n"):
         lines += 1
+        if len(paragraph) <= chars:  # most cells of a note's tables: one line, as counted
+            continue
         used = -1
         for word in paragraph.split():
             if used < 0:

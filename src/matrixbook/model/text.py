@@ -21,7 +21,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 def clean(text: str) -> str:
     """Text safe for Word and HTML: no control characters, Windows line ends made plain."""
-    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", text).strip()
 
 
 def long_day(value: Any, texts: Any = None) -> str:
@@ -47,6 +49,11 @@ def day(value: Any, texts: Any = None) -> str:
 
 def as_text(value: Any, separator: str = "; ") -> str:
     """Any cell value as the text a reader sees."""
+    kind = type(value)  # the common cases first: a report calls this for every cell it lists
+    if kind is str:
+        return clean(value)  # blank text cleans to ""
+    if kind is int:
+        return str(value)
     if is_blank(value):
         return ""
     if isinstance(value, bool):

@@ -182,6 +182,14 @@ def _png(base: mapbase.MapBase, fills: Mapping[str, Colour], legend: Legend,
         on = ring > 0
         patch[on] = ink_block + patch[on] // LEVELS * LEVELS + ring[on]
     image[h:] = band_pixels + 2 * ink_block
+    return style.png_palette(image, _palette(tuple(colours)) + band_palette)
+
+
+@lru_cache(maxsize=64)
+def _palette(colours: tuple[Colour, ...]) -> list[int]:
+    """The map's palette before the legend's: each colour in LEVELS shades towards white
+    (a border line), then towards the ink (a marker's outline). The maps of a build share a
+    few sets of colours: made once each."""
     palette: list[int] = []
     for over in (np.array((255, 255, 255)), np.array(style.hex_rgb(style.INK))):
         for colour in colours:
@@ -189,8 +197,7 @@ def _png(base: mapbase.MapBase, fills: Mapping[str, Colour], legend: Legend,
                 share = level / (LEVELS - 1)
                 palette += [int(round(c * (1 - share) + o * share))
                             for c, o in zip(colour, over, strict=True)]
-    palette += band_palette
-    return style.png_palette(image, palette)
+    return palette
 
 
 def _png_rgb(base: mapbase.MapBase, fills: Mapping[str, Colour], legend: Legend,

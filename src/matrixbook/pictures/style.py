@@ -21,6 +21,9 @@ BOUNDARY_CREDIT = "Boundaries: Natural Earth (public domain)."
 CONTEXT = "pictures"  # msgctxt of the pictures' texts (i18n/locale/<code>/LC_MESSAGES/pictures.po)
 DPI = 200  # print resolution of every PNG
 PNG_COMPRESSION = 1  # zlib level of a map's PNG: 6 writes a fifth smaller, twice slower
+# zlib's strategy for a map's PNG: Z_RLE (3), runs of one colour, which is what a map's
+# rows are: a fifth smaller than the default strategy at level 1, and a little faster.
+PNG_STRATEGY = 3
 TEXT_WIDTH_CM = 16.0  # a picture's width in a Word document: the text width of an A4 page
 FONT = "DejaVu Sans"
 INK = "#1A1A1A"
@@ -193,5 +196,6 @@ def png_palette(pixels: Any, palette: list[int]) -> bytes:
     image = image.convert("P") if image.mode != "P" else image
     image.putpalette(palette)
     out = io.BytesIO()
-    image.save(out, format="PNG", compress_level=PNG_COMPRESSION, dpi=(DPI, DPI))
+    image.save(out, format="PNG", compress_level=PNG_COMPRESSION,
+               compress_type=PNG_STRATEGY, dpi=(DPI, DPI))
     return out.getvalue()

@@ -7,9 +7,11 @@ package, the fast path is switched in. Both give the same bytes and the same fin
 the plain path alone (to rule a trick out when something looks wrong).
 
 - `loading`: the workbook's sheets parsed in threads while pandas is imported.
-- `jinja`: a jinja2 Environment that compiles each source once and reads dict keys first.
-- `word`: docxtpl and python-docx steps done once a build instead of once a document, and a
-  zip writer that reuses the compressed form of the parts every document shares.
+- `jinja`: a jinja2 Environment that compiles each source once, reads dict keys first and
+  escapes a printed string without markupsafe's Python constructor.
+- `word`: docxtpl and python-docx steps done once a build instead of once a document, the
+  rendered body parsed in its document's place (not moved into it), and a zip writer that
+  reuses the compressed form of the parts every document shares.
 - `pool`: forked worker processes (Linux only) for many documents and for diff's two files;
   `Later`: the notes of a build rendered by them while the build writes its other outputs.
 - `apart`: the large outputs of a large build written each in a forked process of its own.

@@ -20,7 +20,7 @@ from typing import Any
 
 import jinja2
 
-from matrixbook.documents.zipping import ZIP_TIMESTAMP, deterministic_zip
+from matrixbook.documents.zipping import ZIP_TIMESTAMP, compress_type, deterministic_zip
 
 _TAGS = re.compile(r"<[^>]+>")
 Inspect = Callable[[Path, Any], dict[str, list[str]]]
@@ -55,7 +55,13 @@ def template_class() -> type:
                 # line of its own (so that jinja2's line numbers count paragraphs) and join
                 # them again are plain replacements: the same text, without a match object for
                 # each of the thousands of paragraphs of a note's tables.
-                src_xml = src_xml.replace("<w:p ", "\n<w:p ").replace("<w:p>", "\n<w:p>")
+                laid_out = _LAID_OUT.get(src_xml)  # the same patched XML for every note
+                if laid_out is None:
+                    if len(_LAID_OUT) > 32:
+                        _LAID_OUT.clear()
+                    laid_out = _LAID_OUT[src_xml] = (src_xml.replace("<w:p ", "\n<w:p ")
+                                                     .replace("<w:p>", "\n<w:p>"))
+                src_xml = laid_out
                 try:
                     self.current_rendering_part = part
                     dst_xml = jinja_env.from_string(src_xml).render(context)
@@ -79,11 +85,37 @@ def template_class() -> type:
                 # by docxtpl's own steps (_mend_table).
                 from lxml import etree
 
-                tree = etree.fromstring(xml, parser=etree.XMLParser(recover=True))
+                document = self.docx  # None: asked outside a rendering, nothing to go in
+                tree = _parse_in_place(document.element, xml) if document is not None else None
+                if tree is None:  # as docxtpl does: the body alone, moved in by map_tree
+                    tree = etree.fromstring(xml, parser=etree.XMLParser(recover=True))
                 for table in tree.iter(_W + "tbl"):
                     if _grid_to_mend(table):
                         _mend_table(table)
                 return tree
+
+            def fix_docpr_ids(self, tree: Any) -> None:
+                # docxtpl's, without an XPath: a body parsed with python-docx's element classes
+                # has python-docx's xpath(), which takes no namespaces; the walk is faster.
+                for elt in tree.getroottree().iter(_DOCPR):  # //wp:docPr, in document order
+                    self.docx_ids_index += 1
+                    elt.attrib["id"] = str(self.docx_ids_index)
+
+            def map_tree(self, tree: Any) -> None:
+                # docxtpl moves the rendered body into the template's document: lxml then
+                # walks every node to fix its namespaces (a large report's 600,000 nodes,
+                # most of a second). A body parsed in a copy of the document
+                # (_parse_in_place) has its document already: the copy takes the template
+                # document's place in the part.
+                root = tree.getparent()
+                if root is None or root.getparent() is not None \
+                        or root.tag != self.docx.element.tag:
+                    super().map_tree(tree)
+                    return
+                document = self.docx
+                document._element = root  # noqa: SLF001 - python-docx's Document
+                document._Document__body = None  # noqa: SLF001 - its body, found afresh
+                document.part._element = root  # noqa: SLF001 - what the part writes
 
             def resolve_listing(self, xml: str) -> str:
                 # docxtpl turns \t \a \n \f inside text into Word's tabs, paragraphs, line
@@ -99,6 +131,71 @@ def template_class() -> type:
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _TC, _SPAN = _W + "tc", f"{_W}tc/{_W}tcPr/{_W}gridSpan"
+_DOCPR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
+_BODY_START = re.compile(r'<w:body((?:\s+[^\s=>]+\s*=\s*"[^"]*")*)\s*>')
+_ATTRIBUTE = re.compile(r'([^\s=]+)\s*=\s*"([^"]*)"')
+_DECLARATION = re.compile(r' xmlns(?::([^\s=]+))?="([^"]*)"')
+
+
+def _parse_in_place(root: Any, body_xml: str) -> Any | None:
+    """The rendered body (`body_xml`, w:body with the namespaces of its document declared on
+    it, as docxtpl renders it) parsed inside a copy of the template's document `root` (the
+    body in place of the template's body), with python-docx's element classes: the w:body
+    element of the same document docxtpl's map_tree makes by moving the body into `root`.
+
+    lxml drops, from every element moved, each namespace declaration that an ancestor makes
+    already: so here each declaration that `root` makes too is left out of the body's XML.
+    Any other declaration is accepted only on a picture (wp:inline, which declares its own
+    drawing namespaces once, as matrixbook.documents.figures writes it); anything else (a
+    prefix `root` binds otherwise, a body that does not parse cleanly) gives None, and
+    docxtpl's own steps are taken."""
+    from docx.oxml.parser import element_class_lookup
+    from lxml import etree
+
+    start = _BODY_START.match(body_xml)
+    if start is None or "\txmlns" in body_xml or "\nxmlns" in body_xml:
+        return None
+    known = {prefix: uri for prefix, uri in root.nsmap.items() if prefix}
+    uris = set(known.values())
+    for name, value in _ATTRIBUTE.findall(start.group(1)):
+        if not (name.startswith("xmlns:") and known.get(name[6:]) == value):
+            return None  # not what the template's document declares
+    pieces, at = ["<w:body>"], start.end()
+    find = body_xml.find
+    found = find(" xmlns", at)
+    while found >= 0:
+        opened = body_xml.rfind("<", 0, found)
+        if body_xml.find(">", opened, found) >= 0:  # text that reads " xmlns"
+            found = find(" xmlns", found + 6)
+            continue
+        declaration = _DECLARATION.match(body_xml, found)
+        if declaration is None:
+            return None
+        prefix, uri = declaration.groups()
+        if prefix is not None and known.get(prefix) == uri:
+            pieces.append(body_xml[at:found])  # lxml strips what the document declares
+            at = declaration.end()
+        elif prefix is None or prefix in known or uri in uris \
+                or not body_xml.startswith("<wp:inline ", opened):
+            return None
+        found = find(" xmlns", declaration.end())
+    pieces.append(body_xml[at:])
+    template = etree.tostring(root, encoding="unicode")
+    begin, end = template.find("<w:body>"), template.rfind("</w:body>")
+    if begin < 0 or end < begin or template.count("<w:body") != 1:
+        return None
+    document = template[:begin] + "".join(pieces) + template[end + len("</w:body>"):]
+    parser = etree.XMLParser(recover=True)
+    parser.set_element_class_lookup(element_class_lookup)
+    try:
+        new_root = etree.fromstring(document, parser=parser)
+    except etree.XMLSyntaxError:
+        return None
+    if len(parser.error_log) or len(new_root) != len(root):
+        return None
+    body = new_root.find(_W + "body")
+    return body if body is not None and new_root.index(body) == root.index(root.body) \
+        else None
 
 
 @lru_cache(maxsize=1)
@@ -108,8 +205,10 @@ def _row_searches() -> tuple[Any, Any]:
     from lxml import etree
 
     ns = {"w": _W[1:-1]}
-    return (etree.XPath("boolean(.//w:tr[count(w:tc) > $n])", namespaces=ns),
-            etree.XPath("boolean(.//w:tr[count(w:tc) = $n])", namespaces=ns))
+    # descendant::, not .//: the same rows, without the node set of every descendant that
+    # .// (descendant-or-self::node()/child::) builds first: twice as fast on long tables.
+    return (etree.XPath("boolean(descendant::w:tr[count(w:tc) > $n])", namespaces=ns),
+            etree.XPath("boolean(descendant::w:tr[count(w:tc) = $n])", namespaces=ns))
 
 
 def _grid_to_mend(table: Any) -> bool:
@@ -184,11 +283,13 @@ def _mend_table(t: Any) -> None:
 
 _TEMPLATE_CLASS: type | None = None
 _PATCHED: dict[str, str] = {}
-# Template file -> (size, mtime), its bytes, its paragraphs once checked, and the saved form of
-# the parts no note changes: read, checked and parsed once a build, not once a note.
-# (file, language) -> ...: a template's texts are translated before it is read.
+_LAID_OUT: dict[str, str] = {}  # patched XML -> the same, a paragraph a line
+# Template file -> (size, mtime), its bytes, its paragraphs once checked, the saved form of
+# the parts no note changes, and python-docx's reading of its package (its parts' bytes and
+# relationships, which python-docx only reads): read, checked and parsed once a build, not
+# once a note. (file, language) -> ...: a template's texts are translated before it is read.
 _TEMPLATES: dict[tuple[Path, str],
-                 tuple[tuple[int, int], bytes, dict[str, list[str]], dict[str, bytes]]] = {}
+                 tuple[tuple[int, int], bytes, dict[str, list[str]], dict[str, bytes], Any]] = {}
 # Parts that rendering never touches (docxtpl renders the body, headers, footers, footnotes and
 # properties): the styles alone are a third of a megabyte of XML that python-docx would parse
 # and write back for every note. After the first note they are carried as the bytes the first
@@ -200,9 +301,13 @@ _UNTOUCHED = (
 )
 
 
-def _open_untouched_as_bytes(tpl: Any, saved: dict[str, bytes]) -> None:
-    """init_docx, with the untouched parts loaded as plain bytes (`saved`), not parsed."""
+def _open_untouched_as_bytes(tpl: Any, saved: dict[str, bytes], reader: Any) -> None:
+    """init_docx, with the untouched parts loaded as plain bytes (`saved`), not parsed, and the
+    package's zip not read again: python-docx's Package made from `reader` (its PackageReader
+    of the template), as docx.Document(file) makes it from the file."""
+    from docx.opc.package import Unmarshaller
     from docx.opc.part import Part, PartFactory
+    from docx.package import Package
 
     previous = PartFactory.part_class_selector
 
@@ -213,9 +318,12 @@ def _open_untouched_as_bytes(tpl: Any, saved: dict[str, bytes]) -> None:
 
     PartFactory.part_class_selector = select
     try:
-        tpl.init_docx()
+        package = Package()
+        Unmarshaller.unmarshal(reader, package, PartFactory)
     finally:
         PartFactory.part_class_selector = previous
+    tpl.docx = package.main_document_part.document  # what DocxTemplate.init_docx sets
+    tpl.is_rendered = False
     for part in tpl.docx.part.package.parts:
         if part.content_type in _UNTOUCHED:
             part._blob = saved[str(part.partname)]  # noqa: SLF001 - a plain Part's bytes
@@ -227,6 +335,8 @@ def load_template(path: Path, inspect: Inspect, translate: Translate | None = No
     translated by `translate` (matrixbook.documents.translate), and what `inspect` says of it
     (the text of its paragraphs, its tags checked); the file is read, translated, inspected and
     its untouched parts serialised once per language while it stays unchanged."""
+    from docx.opc.pkgreader import PackageReader
+
     tpl_class = template_class()
     stat = path.stat()
     stamp = (stat.st_size, stat.st_mtime_ns)
@@ -241,10 +351,12 @@ def load_template(path: Path, inspect: Inspect, translate: Translate | None = No
         paragraphs_of = inspect(path, tpl)
         saved = {str(p.partname): p.blob for p in tpl.docx.part.package.parts
                  if p.content_type in _UNTOUCHED}
-        _TEMPLATES[key] = (stamp, _stored(data), paragraphs_of, saved)
+        stored = _stored(data)
+        _TEMPLATES[key] = (stamp, stored, paragraphs_of, saved,
+                           PackageReader.from_file(io.BytesIO(stored)))
         return tpl, paragraphs_of
     tpl = tpl_class(io.BytesIO(cached[1]))
-    _open_untouched_as_bytes(tpl, cached[3])
+    _open_untouched_as_bytes(tpl, cached[3], cached[4])
     return tpl, cached[2]
 
 
@@ -273,10 +385,10 @@ class _Replay:
         return self._compressed
 
 
-# Compressed form of the parts that are the same in every document (keyed by name and bytes);
-# only parts of at least _REUSE_FROM bytes that python-docx holds as plain bytes are kept.
-_REUSE_FROM = 4096
-_DEFLATED: dict[tuple[str, bytes], bytes] = {}
+# Compressed form of the parts that are the same in every document (keyed by name and bytes):
+# the parts python-docx holds as plain bytes, large (the styles) and small (the settings, the
+# font table: deflating even a small part sets up a compressor, a few dozen microseconds).
+_DEFLATED: dict[tuple[str, bytes], tuple[bytes, int]] = {}  # and their CRC-32
 _REUSABLE: set[bytes] = set()
 
 
@@ -289,23 +401,26 @@ class _FixedZipWriter:
 
     def write(self, pack_uri: Any, blob: bytes) -> None:
         info = zipfile.ZipInfo(pack_uri.membername, date_time=ZIP_TIMESTAMP)
-        info.compress_type = zipfile.ZIP_DEFLATED
+        info.compress_type = compress_type(pack_uri.membername)
         info.external_attr = 0o600 << 16
         info.create_system = 0
-        if len(blob) < _REUSE_FROM or blob not in _REUSABLE:
+        if blob not in _REUSABLE or info.compress_type != zipfile.ZIP_DEFLATED:
             self._zip.writestr(info, blob)
             return
         # A part every note carries unchanged (the styles, the theme...): deflate gives the
         # same bytes for the same input, so its compressed form is kept and replayed.
         key = (pack_uri.membername, blob)
-        compressed = _DEFLATED.get(key)
-        if compressed is None:
+        known = _DEFLATED.get(key)
+        if known is None:
             packer = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
-            compressed = _DEFLATED[key] = packer.compress(blob) + packer.flush()
+            known = _DEFLATED[key] = (packer.compress(blob) + packer.flush(), zlib.crc32(blob))
         info.file_size = len(blob)
         with self._zip.open(info, mode="w") as dest:
-            dest._compressor = _Replay(compressed)  # type: ignore[attr-defined]  # noqa: SLF001 - zipfile writes the rest
-            dest.write(blob)
+            # What dest.write(blob) would count (its size and CRC-32), the CRC kept too; the
+            # compressed bytes are written when the entry closes. zipfile writes the rest.
+            dest._compressor = _Replay(known[0])  # type: ignore[attr-defined]  # noqa: SLF001
+            dest._crc = known[1]  # type: ignore[attr-defined]  # noqa: SLF001
+            dest._file_size = len(blob)  # type: ignore[attr-defined]  # noqa: SLF001
 
     def close(self) -> None:
         self._zip.close()
@@ -329,8 +444,8 @@ def save(tpl: Any) -> bytes:
     parts = list(package.parts)
     for part in parts:
         part.before_marshal()
-        if type(part) is Part and len(part.blob) >= _REUSE_FROM:  # bytes, not parsed XML
-            if len(_REUSABLE) > 64:
+        if type(part) is Part:  # bytes, not parsed XML
+            if len(_REUSABLE) > 256:
                 _REUSABLE.clear()
                 _DEFLATED.clear()
             _REUSABLE.add(part.blob)
