@@ -116,12 +116,15 @@ def pdf_pages(pdf: Path) -> int:
     return len(re.findall(rb"/Type\s*/Page\b", pdf.read_bytes()))
 
 
-def _build_default(out: Path, audience: str) -> Path:
+def build_default(out: Path, audience: str = "internal", lang: str = "en",
+                  only: list[str] | None = None) -> Path:
+    """A build of the default workbook at TODAY into `out` (every output unless `only`)."""
     from datetime import date
 
     from matrixbook.api import build
 
-    result = build(MASTER, out, audience=audience, today=date.fromisoformat(TODAY))
+    result = build(MASTER, out, only=only, audience=audience, today=date.fromisoformat(TODAY),
+                   lang=lang)
     assert result.report.ok, result.report.to_text()
     return out
 
@@ -129,10 +132,10 @@ def _build_default(out: Path, audience: str) -> Path:
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One internal build of the default workbook, shared by the output tests."""
-    return _build_default(tmp_path_factory.mktemp("out"), "internal")
+    return build_default(tmp_path_factory.mktemp("out"), "internal")
 
 
 @pytest.fixture(scope="session")
 def built_external(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One external build of the default workbook."""
-    return _build_default(tmp_path_factory.mktemp("out-external"), "external")
+    return build_default(tmp_path_factory.mktemp("out-external"), "external")

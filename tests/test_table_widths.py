@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 import subprocess
 from collections.abc import Iterator
-from datetime import date
 from functools import cache
 from pathlib import Path
 
@@ -26,8 +25,7 @@ import pytest
 from docx.oxml.ns import qn
 from PIL import ImageFont
 
-from conftest import MASTER, REPO, TODAY, to_pdf
-from matrixbook.api import build
+from conftest import REPO, build_default, to_pdf
 from matrixbook.i18n import texts
 from matrixbook.schema import load_schema
 
@@ -117,21 +115,15 @@ def too_wide(path: Path) -> Iterator[tuple[str, float, float]]:
 
 # --------------------------------------------------------------------------- the built documents
 
-def _build(tmp: Path, lang: str) -> Path:
-    result = build(MASTER, tmp, only=["briefs", "mapping_report", "inception_report"],
-                   audience="internal", today=date.fromisoformat(TODAY), lang=lang)
-    assert result.report.ok, result.report.to_text()
-    return tmp
-
-
 @pytest.fixture(scope="module")
-def english(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return _build(tmp_path_factory.mktemp("en"), "en")
+def english(built: Path) -> Path:
+    return built  # the session's internal build of the default workbook (conftest)
 
 
 @pytest.fixture(scope="module")
 def french(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return _build(tmp_path_factory.mktemp("fr"), "fr")
+    return build_default(tmp_path_factory.mktemp("fr"), lang="fr",
+                         only=["briefs", "mapping_report", "inception_report"])
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
