@@ -158,6 +158,19 @@ def test_cli_text_and_json_in_french(edited) -> None:
     assert found["message"].startswith("'Hgh' n'est pas une valeur admise")
 
 
+def test_build_in_french_says_the_findings_in_french(edited, tmp_path: Path) -> None:
+    """`build --lang fr` on a broken workbook says each finding in French, as `validate --lang
+    fr` does, and builds nothing."""
+    relevance = header_cell("Themes", "Relevance", 2)
+    path = edited({"Themes": {relevance: "Hgh"}})
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["build", str(path), "--lang", "fr", "--out", str(out)])
+    assert result.exit_code == 1
+    line = next(x for x in result.output.splitlines() if x.startswith(f"  {relevance} "))
+    assert "erreur" in line and "'Hgh' n'est pas une valeur admise" in line
+    assert "is not one of" not in result.output and not out.exists()
+
+
 def test_unknown_language_is_refused_with_status_2(master: Path) -> None:
     result = CliRunner().invoke(cli, ["validate", str(master), "--lang", "ar"])
     assert result.exit_code == 2

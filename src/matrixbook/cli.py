@@ -192,7 +192,12 @@ def build(path: Path, out_dir: Path | None, only: str | None, audience: str,
         click.echo(warning, err=True)
     if not result.report.ok:
         order = [s.name for s in load_schema().sheets]  # the order of `validate`
-        click.echo(result.report.to_text(order, words=words), err=True)
+        report = result.report
+        if words is not None:  # the findings' own words, as `validate --lang` says them
+            from matrixbook.i18n.findings import localize
+
+            report = localize(report, words)
+        click.echo(report.to_text(order, words=words), err=True)
         click.echo(_said(words, "Nothing was built: fix the errors above, then run "
                                 "`matrixbook build` again."), err=True)
         sys.exit(result.report.exit_code)
