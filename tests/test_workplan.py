@@ -234,6 +234,19 @@ def test_without_today_no_line_and_no_late_flag(tmp_path: Path) -> None:
         "build command to flag them).")
 
 
+def test_external_workplan_without_today_gives_partners_no_command_hints(
+        tmp_path: Path) -> None:
+    """The partners' copy says there is no today line and no overdue flag, not how to run the
+    tool: the hint about --today is for staff."""
+    out = build_only(MASTER, tmp_path / "out", ["workplan"], today=None, audience="external")
+    wb = openpyxl.load_workbook(out / "workplan.xlsx")
+    assert wb["Schedule"]["A2"].value.endswith(" · No today line and no Late flags")
+    assert wb["Data collection"]["A3"].value.endswith(" No source is flagged overdue.")
+    texts = [c.value for ws in wb for row in ws.iter_rows() for c in row
+             if isinstance(c.value, str)]
+    assert not [t for t in texts if "--today" in t or "build command" in t]
+
+
 def test_schedule_header_says_which_date_is_which(schedule: Worksheet, built: Path) -> None:
     """The facts were checked in 2026 and the plan is in 2025: the header names each date."""
     assert schedule["A2"].value == (f"{SOURCE_LINE} · Schedule shown as at 3 Sep 2025 "

@@ -53,7 +53,9 @@ BAR_EDGES = {"top": 2, "top_color": "#FFFFFF", "bottom": 2, "bottom_color": "#FF
 def _schedule_line(ctx: BuildContext, timeline: Timeline | None) -> str:
     """The source line of the Schedule, with the day the chart is drawn for: the build's
     `--today`, or plainly none (and how to get one)."""
-    if ctx.today is None:
+    if ctx.today is None and ctx.audience == "external":  # partners get no tool hints
+        when = say(ctx, "No today line and no Late flags")
+    elif ctx.today is None:
         when = say(ctx, "No today line and no Late flags: built without --today (add --today "
                         "YYYY-MM-DD to the build command to get them)")
     else:

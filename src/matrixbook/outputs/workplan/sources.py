@@ -75,6 +75,7 @@ def write_data_collection(wb: xlsxwriter.Workbook, f: xlsx.Formats, ctx: BuildCo
     overdue_note = (say(ctx, "Overdue as at {date} (--today): due before that day and still to "
                              "collect or requested.").format(date=long_date(today, ctx))
                     if today else
+                    say(ctx, "No source is flagged overdue.") if ctx.audience == "external" else
                     say(ctx, "No source is flagged overdue: built without --today (add --today "
                              "YYYY-MM-DD to the build command to flag them)."))
     sheet_title(ws, f, say(ctx, "Data-collection calendar"),
