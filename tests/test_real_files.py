@@ -307,6 +307,11 @@ def test_a_cell_of_only_spaces_is_not_read_as_none(edited) -> None:
                    "month 5 day 1."),
     ("31/31/2025", "'31/31/2025' is text, not a date, and no such day exists. Type the date as "
                    "a real date, e.g. 2025-09-12."),
+    ("2010-12-19", "'2010-12-19' is written as a date but stored as text (the cell is formatted "
+                   "as Text, or the date was typed after an apostrophe). Format the cell as a "
+                   "date (Format Cells > Date) and type the date again, without an apostrophe."),
+    ("2010-13-19", "'2010-13-19' is text, not a date. Type the date as a real date, e.g. "
+                   "2025-09-12."),
 ])
 def test_date_hints_offer_only_dates_that_exist(edited, text: str, hint: str) -> None:
     cell = header_cell("Policies", "Adoption date", 2)

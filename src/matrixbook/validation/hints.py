@@ -24,6 +24,8 @@ from matrixbook.schema import Column, Schema
 
 INNER_NBSP = "\u00a0"
 DAY_FIRST = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})\s*$")
+# A date typed the right way but kept as text (a cell formatted as Text, or an apostrophe)
+ISO_DAY = re.compile(r"^\s*\d{4}-\d{2}-\d{2}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?\s*$")
 
 
 def text_value(v: Any) -> str:
@@ -72,6 +74,17 @@ def _day_month_hint(shown: str, a: str, b: str, y: str, example: str) -> Message
                "date as a real date, e.g. {example}.", shown=shown, example=example)
 
 
+def _exists(text: str) -> bool:
+    """Whether an ISO-looking text names a day (and time) that exists."""
+    import datetime as dt
+
+    try:
+        dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        return False
+    return True
+
+
 def type_hint(col: Column, value: Any) -> Message:
     shown = brief(value)
     if col.type == "date":
@@ -81,6 +94,11 @@ def type_hint(col: Column, value: Any) -> Message:
             if m:
                 a, b, y = m.groups()
                 return _day_month_hint(shown, a, b, y, example)
+            if ISO_DAY.match(value) and _exists(value):
+                return msg("wrong-type", "'{shown}' is written as a date but stored as text "
+                           "(the cell is formatted as Text, or the date was typed after an "
+                           "apostrophe). Format the cell as a date (Format Cells > Date) and "
+                           "type the date again, without an apostrophe.", shown=shown)
             return msg("wrong-type", "'{shown}' is text, not a date. Type the date as a real "
                        "date, e.g. {example}.", shown=shown, example=example)
         if isinstance(value, bool):
