@@ -95,6 +95,21 @@ def test_duplicate_key_names_both_cells(edited) -> None:
     assert f"in {first} and {second}" in f.message
 
 
+def test_an_id_overwritten_by_a_copy_is_not_told_to_become_another_id(edited) -> None:
+    """A copied row that overwrote POL-002 leaves the references to POL-002 dangling: they
+    point at the copy, not at a look-alike ID (POL-102 is another policy)."""
+    second = header_cell("Policies", "Policy ID", 3)
+    lost = records("Policies")[1]["Policy ID"]
+    report = validate(edited({"Policies": {second: records("Policies")[0]["Policy ID"]}}))
+    dangling = [f for f in report.findings if f.rule == "unknown-reference"]
+    assert dangling and {f.sheet for f in dangling} == {"Recommendations"}
+    for f in dangling:
+        assert lost in str(f.value).split("; ") and "Did you mean" not in f.message
+        assert (f"The Policies sheet has an ID in two rows (see its duplicate-ID error): if a "
+                f"copied row took the place of '{lost}', give that row its own ID back."
+                ) in f.message
+
+
 def test_whitespace_is_a_warning_with_the_cleaned_value(edited) -> None:
     cell = header_cell("Entities", "Acronym", 2)
     report = validate(edited({"Entities": {cell: "LAS\u00a0"}}))

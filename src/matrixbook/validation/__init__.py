@@ -15,6 +15,7 @@ from matrixbook.report.catalogue import WRONG_TYPE
 from matrixbook.schema import Schema
 from matrixbook.speedups import collector
 from matrixbook.validation import columns
+from matrixbook.validation.hints import USED_TWICE
 from matrixbook.validation.rules import RULES, Context
 
 
@@ -98,6 +99,9 @@ def key_sets(schema: Schema, typed: dict[str, pd.DataFrame],
         key = sheet.key_column
         if key is None or (book is not None and (data is None or not data.has(key.field))):
             continue
-        values = typed[sheet.name][key.field].dropna()
-        keys[f"{sheet.name}.{sheet.key}"] = set(values.astype(str).tolist())
+        values = typed[sheet.name][key.field].dropna().astype(str)
+        keys[f"{sheet.name}.{sheet.key}"] = set(values.tolist())
+        twice = set(values[values.duplicated()].tolist())
+        if twice:  # a copied ID may have taken the place of one that other sheets refer to
+            keys[f"{sheet.name}.{sheet.key}{USED_TWICE}"] = twice
     return keys

@@ -24,6 +24,8 @@ from matrixbook.schema import Column, Schema
 
 INNER_NBSP = "\u00a0"
 DAY_FIRST = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})\s*$")
+# keys["Policies.Policy ID" + USED_TWICE]: the IDs of that sheet that stand in two rows or more
+USED_TWICE = " (used twice)"
 # A date typed the right way but kept as text (a cell formatted as Text, or an apostrophe)
 ISO_DAY = re.compile(r"^\s*\d{4}-\d{2}-\d{2}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?\s*$")
 
@@ -230,11 +232,17 @@ def typed_messages(schema: Schema, sheet_name: str, col: Column, check: str, val
         targets = Joined(tuple(msg("unknown-reference", "the {sheet} sheet", sheet=r.sheet)
                                for r in col.references),
                          msg("unknown-reference", " or "))
+        copied = [r for r in col.references if keys.get(f"{r}{USED_TWICE}")]
         unknown = []
         for item in _bad_items(col, value, lambda v: v in known):
             close = difflib.get_close_matches(item, sorted(known), n=1, cutoff=0.7)
             ref_hint: Message | str = (msg("unknown-reference", " Did you mean '{guess}'?",
                                            guess=close[0]) if close else "")
+            if copied:  # a copy may have overwritten it: another ID would be the wrong fix
+                ref_hint = msg(
+                    "unknown-reference", " The {sheet} sheet has an ID in two rows (see its "
+                    "duplicate-ID error): if a copied row took the place of '{value}', give "
+                    "that row its own ID back.", sheet=copied[0].sheet, value=brief(item))
             unknown.append((UNKNOWN_REFERENCE, msg(
                 "unknown-reference", "'{value}' is not an ID defined in {targets}.{hint} Add "
                 "that record first, or correct the ID.", value=brief(item),
