@@ -118,3 +118,18 @@ def test_french_workbook_opens_in_libreoffice(pair: tuple[Path, Path], tmp_path:
     _, french = pair
     pdf = to_pdf(french, tmp_path)
     assert pdf_pages(pdf) >= 2
+
+
+def test_init_says_what_it_wrote_and_refuses_an_existing_file_in_french(tmp_path: Path) -> None:
+    path = tmp_path / "nouveau.xlsx"
+    first = CliRunner().invoke(cli, ["init", str(path), "--lang", "fr"])
+    assert first.exit_code == 0
+    assert first.output == f"Écrit : {path} (prérempli, textes en fr).\n"
+    before = path.read_bytes()
+    again = CliRunner().invoke(cli, ["init", str(path), "--lang", "fr"])
+    assert again.exit_code == 2
+    # (French punctuation: a no-break space before the colon and the semicolon)
+    said = again.output.replace("\u00a0", " ")
+    assert said == (f"Erreur : {path} existe déjà ; choisissez un autre nom ou ajoutez "
+                    "--force pour le remplacer.\n")
+    assert path.read_bytes() == before

@@ -103,8 +103,15 @@ def init(path: Path, blank: bool, force: bool, repair: Path | None, out: Path | 
                    f"of your data as it was. Open it, then use it in place of {repair.name}.")
         return
     written = init_workbook(path, blank=blank, force=force, lang=lang)
-    click.echo(f"Wrote {written} ({'blank' if blank else 'seeded'}"
-               f"{'' if lang == 'en' else ', texts in ' + lang}).")
+    if lang == "en":
+        click.echo(f"Wrote {written} ({'blank' if blank else 'seeded'}).")
+    else:
+        from matrixbook.i18n import texts
+
+        words = texts(lang)
+        kind = (words.t("Wrote {path} (blank, texts in {lang}).", "cli") if blank else
+                words.t("Wrote {path} (seeded, texts in {lang}).", "cli"))
+        click.echo(kind.format(path=written, lang=lang))
 
 
 @cli.command()

@@ -33,9 +33,10 @@ def _share_like_a_new_file(path: Path) -> None:
 
 def refuse_overwrite(path: Path, force: bool) -> None:
     if path.exists() and not force:
-        raise UsageError(
-            f"{path} already exists; choose another name or add --force to replace it."
-        )
+        from matrixbook.report.message import msg
+
+        raise UsageError(msg("cli", "{path} already exists; choose another name or add --force "
+                                    "to replace it.", path=str(path)))
 
 
 @contextlib.contextmanager
