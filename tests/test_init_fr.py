@@ -124,7 +124,7 @@ def test_init_says_what_it_wrote_and_refuses_an_existing_file_in_french(tmp_path
     path = tmp_path / "nouveau.xlsx"
     first = CliRunner().invoke(cli, ["init", str(path), "--lang", "fr"])
     assert first.exit_code == 0
-    assert first.output == f"Écrit : {path} (prérempli, textes en fr).\n"
+    assert first.output.replace("\u00a0", " ") == f"Écrit : {path} (prérempli, textes en fr).\n"
     before = path.read_bytes()
     again = CliRunner().invoke(cli, ["init", str(path), "--lang", "fr"])
     assert again.exit_code == 2
